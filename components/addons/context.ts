@@ -1,0 +1,31 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * What every add-on needs to know about the cluster it is installed on. Built once by the
+ * blueprint from the Cluster and Network components; add-ons never read Pulumi config.
+ */
+export interface AddonContext {
+  /** EKS cluster name. Physical names, owner ids, log groups and metric labels derive from it. */
+  clusterName: string;
+  /** Kubernetes minor version of the cluster, for example "1.35". */
+  kubernetesVersion: string;
+  /** AWS region of the cluster, for example "us-west-2". */
+  region: string;
+  /** AWS account id that owns the cluster. */
+  accountId: pulumi.Input<string>;
+  /** AWS partition, "aws" unless the cluster lives in GovCloud or China. */
+  partition: string;
+  /** VPC the cluster runs in. */
+  vpcId: pulumi.Input<string>;
+  /** ARN of the cluster's IAM OIDC provider (for IRSA roles). */
+  oidcProviderArn: pulumi.Input<string>;
+  /** OIDC issuer host and path without `https://` (for IRSA trust conditions). */
+  oidcIssuer: pulumi.Input<string>;
+  /** The one Kubernetes provider built from the cluster's kubeconfig. */
+  provider: k8s.Provider;
+  /** Resources that must exist before any workload can be scheduled (the node groups). */
+  computeReady: pulumi.Input<pulumi.Resource>[];
+  /** Tags for every AWS resource an add-on creates. */
+  tags: Record<string, string>;
+}

@@ -1,0 +1,156 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stableJson } from "./irsa-policy";
+import {
+  adminAccessEntries,
+  CONTROL_PLANE_LOG_TYPES,
+  controlPlaneLogGroupName,
+  managedPolicyArn,
+  serviceTrustPolicy,
+} from "./cluster-settings";
+
+export interface ClusterArgs {
+  /** EKS cluster name; every physical name of the cluster derives from it. */
+  clusterName: string;
+  /** Kubernetes minor version, for example "1.35". */
+  kubernetesVersion: string;
+  vpcId: pulumi.Input<string>;
+  /** Subnets for the control plane ENIs and the nodes. */
+  privateSubnetIds: pulumi.Input<string[]>;
+  /** Subnets for internet-facing load balancers. */
+  publicSubnetIds: pulumi.Input<string[]>;
+  /** CIDRs allowed to reach the public API endpoint. @default [] (public endpoint off; private only) */
+  endpointPublicAccessCidrs?: string[];
+  /** IAM role ARNs granted cluster-admin through access entries. @default [] */
+  adminRoleArns?: string[];
+  /** Retention of the control-plane log group, in days. @default 30 */
+  logRetentionDays?: number;
+  /**
+   * Extra managed policies for the cluster IAM role, for example AmazonEKSVPCResourceController
+   * when security groups for pods are used. @default []
+   */
+  extraClusterRolePolicyArns?: string[];
+  /** AWS partition. @default "aws" */
+  partition?: string;
+  /** Protect the cluster and its KMS key from deletion (Pulumi protect and EKS deletion protection). @default true */
+  protect?: boolean;
+  /** Tags for every AWS resource. @default none */
+  tags?: Record<string, string>;
+}
+
+export const CLUSTER_DEFAULTS = { logRetentionDays: 30, partition: "aws", protect: true } as const;
+
+/** The EKS control plane: KMS envelope encryption, all control-plane logs, API access entries, OIDC provider. */
+export class Cluster extends pulumi.ComponentResource {
+  readonly clusterName: string;
+  readonly eksCluster: eks.Cluster;
+  readonly role: aws.iam.Role;
+  readonly kmsKey: aws.kms.Key;
+  /** The one Kubernetes provider every add-on and custom resource uses. */
+  readonly provider: k8s.Provider;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcIssuer: pulumi.Output<string>;
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+  readonly nodeSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-blueprint:index:Cluster", name, {}, opts);
+    const partition = args.partition ?? CLUSTER_DEFAULTS.partition;
+    const protect = args.protect ?? CLUSTER_DEFAULTS.protect;
+    const publicCidrs = args.endpointPublicAccessCidrs ?? [];
+    this.clusterName = args.clusterName;
+
+    this.kmsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `Envelope encryption of Kubernetes secrets in EKS cluster ${args.clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags: args.tags,
+      },
+      { parent: this, protect },
+    );
+    new aws.kms.Alias(
+      `${name}-secrets`,
+      { name: `alias/${args.clusterName}-eks-secrets`, targetKeyId: this.kmsKey.keyId },
+      { parent: this },
+    );
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      {
+        name: controlPlaneLogGroupName(args.clusterName),
+        retentionInDays: args.logRetentionDays ?? CLUSTER_DEFAULTS.logRetentionDays,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.role = new aws.iam.Role(
+      `${name}-cluster`,
+      {
+        name: `${args.clusterName}-cluster`,
+        assumeRolePolicy: stableJson(serviceTrustPolicy("eks.amazonaws.com")),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const rolePolicies = [
+      managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
+      ...(args.extraClusterRolePolicyArns ?? []),
+    ];
+    const attachments = rolePolicies.map(
+      (policyArn) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-cluster-${policyArn.split("/").pop()}`,
+          { role: this.role.name, policyArn },
+          { parent: this },
+        ),
+    );
+
+    this.eksCluster = new eks.Cluster(
+      name,
+      {
+        name: args.clusterName,
+        version: args.kubernetesVersion,
+        vpcId: args.vpcId,
+        privateSubnetIds: args.privateSubnetIds,
+        publicSubnetIds: args.publicSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
+        encryptionConfigKeyArn: this.kmsKey.arn,
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: adminAccessEntries(partition, args.adminRoleArns ?? []),
+        createOidcProvider: true,
+        serviceRole: this.role,
+        skipDefaultNodeGroup: true,
+        nodeAssociatePublicIpAddress: false,
+        deletionProtection: protect,
+        tags: args.tags,
+      },
+      { parent: this, protect, dependsOn: [logGroup, ...attachments] },
+    );
+
+    this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);
+    this.oidcProviderArn = this.eksCluster.oidcProviderArn;
+    this.oidcIssuer = this.eksCluster.oidcIssuer;
+    this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
+    this.nodeSecurityGroupId = this.eksCluster.nodeSecurityGroupId;
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcIssuer: this.oidcIssuer,
+    });
+  }
+}

@@ -1,0 +1,97 @@
+/** The IAM policy document shape we build and test. Keys sorted on output (see `policyJson`). */
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: PolicyStatement[];
+}
+
+export interface ServiceAccountRef {
+  /** ARN of the cluster's IAM OIDC provider. */
+  oidcProviderArn: string;
+  /** OIDC issuer host and path, without `https://`. */
+  oidcIssuer: string;
+  /** Namespace of the service account. */
+  namespace: string;
+  /** Service account name. */
+  serviceAccount: string;
+}
+
+/**
+ * Lets exactly one service account assume the role. Pinning `:aud` as well as `:sub` stops a
+ * token minted for another audience being replayed here.
+ */
+export function irsaTrustPolicy(t: ServiceAccountRef): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Principal: { Federated: t.oidcProviderArn },
+        Condition: {
+          StringEquals: {
+            [`${t.oidcIssuer}:sub`]: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`,
+            [`${t.oidcIssuer}:aud`]: "sts.amazonaws.com",
+          },
+        },
+      },
+    ],
+  };
+}
+
+/** The annotation the EKS pod identity webhook reads to inject web-identity credentials. */
+export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
+
+export function irsaAnnotation(roleArn: string): Record<string, string> {
+  return { [IRSA_ANNOTATION]: roleArn };
+}
+
+/** JSON with object keys sorted at every level, so generated documents diff quietly. */
+export function stableJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+export function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(
+      Object.keys(value as Record<string, unknown>)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
+
+export interface StatementSpec {
+  effect: "Allow" | "Deny";
+  actions: string[];
+  resources: string[];
+}
+
+/** A permissions policy from the short statement form used in stack config. */
+export function statementsPolicy(statements: StatementSpec[]): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: statements.map((s) => ({
+      Effect: s.effect,
+      Action: s.actions,
+      Resource: s.resources,
+    })),
+  };
+}
+
+/** The AWS partition a region belongs to. */
+export function partitionOf(region: string): string {
+  if (region.startsWith("us-gov-")) return "aws-us-gov";
+  if (region.startsWith("cn-")) return "aws-cn";
+  return "aws";
+}

@@ -1,0 +1,6 @@
+/**
+ * Kubernetes minors this blueprint supports: every minor here has a pinned cluster-autoscaler
+ * image and pinned EKS managed add-on versions in the catalog. Oldest first.
+ */
+export const SUPPORTED_KUBERNETES_MINORS = ["1.33", "1.34", "1.35"] as const;
+export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_MINORS)[number];

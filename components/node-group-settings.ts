@@ -1,0 +1,74 @@
+import type { Architecture } from "./instance-types";
+
+export type AmiFamily = "AL2023" | "Bottlerocket";
+export type CapacityType = "ON_DEMAND" | "SPOT";
+export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+
+export interface NodeTaint {
+  key: string;
+  value?: string;
+  effect: TaintEffect;
+}
+
+/** One managed node group. */
+export interface NodeGroupSpec {
+  /** Operating system of the EKS-optimized AMI. @default "AL2023" */
+  amiFamily?: AmiFamily;
+  /** CPU architecture; must match every instance type (arm64 = Graviton). @default "x86_64" */
+  architecture?: Architecture;
+  /** Instance types; spot groups should list several so one pool running dry does not stop scaling. */
+  instanceTypes: string[];
+  /** On-demand or spot capacity. @default "ON_DEMAND" */
+  capacityType?: CapacityType;
+  minSize: number;
+  maxSize: number;
+  /** Initial size; the cluster autoscaler owns it afterwards. @default minSize */
+  desiredSize?: number;
+  /** Size of the encrypted gp3 volume that holds images and pod storage, in GiB. @default 50 */
+  diskSizeGiB?: number;
+  /** Kubernetes node labels. @default none */
+  labels?: Record<string, string>;
+  /** Kubernetes node taints. @default none */
+  taints?: NodeTaint[];
+}
+
+export const NODE_GROUP_DEFAULTS = {
+  amiFamily: "AL2023",
+  architecture: "x86_64",
+  capacityType: "ON_DEMAND",
+  diskSizeGiB: 50,
+} as const;
+
+const AMI_TYPES: Record<AmiFamily, Record<Architecture, string>> = {
+  AL2023: { x86_64: "AL2023_x86_64_STANDARD", arm64: "AL2023_ARM_64_STANDARD" },
+  Bottlerocket: { x86_64: "BOTTLEROCKET_x86_64", arm64: "BOTTLEROCKET_ARM_64" },
+};
+
+/** EKS AMI type for an OS family and architecture. */
+export const amiTypeFor = (family: AmiFamily, architecture: Architecture): string =>
+  AMI_TYPES[family][architecture];
+
+/**
+ * IMDSv2 only, hop limit 1: a pod (one network hop away from the host) cannot reach the node's
+ * instance metadata and borrow the node role; pods get AWS credentials through IRSA instead.
+ * https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
+ */
+export const NODE_METADATA_OPTIONS = {
+  httpEndpoint: "enabled",
+  httpTokens: "required",
+  httpPutResponseHopLimit: 1,
+} as const;
+
+/**
+ * Bottlerocket keeps its OS on /dev/xvda and containers on the data volume /dev/xvdb; AL2023 has
+ * one root volume. The large, encrypted volume goes where the images and pod storage live.
+ */
+export const dataVolumeDevice = (family: AmiFamily): string =>
+  family === "Bottlerocket" ? "/dev/xvdb" : "/dev/xvda";
+
+export function launchTemplateBlockDevice(family: AmiFamily, sizeGiB: number) {
+  return {
+    deviceName: dataVolumeDevice(family),
+    ebs: { volumeSize: sizeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+  };
+}

@@ -1,0 +1,117 @@
+import { rejectedConfig, RawConfig } from "./stack-harness";
+
+type Case = [string, (c: RawConfig) => void, string];
+
+const groups = (c: RawConfig) =>
+  c["eks-blueprint:nodeGroups"] as Record<string, Record<string, unknown>>;
+
+/** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
+const cases: Case[] = [
+  [
+    "Graviton type with an x86 AMI",
+    (c) => (groups(c).general.instanceTypes = ["m7g.large"]),
+    'eks-blueprint:nodeGroups.general.instanceTypes: not all x86_64 for an x86_64 AMI (got ["m7g.large"]); use x86 types such as m7i.large, or set architecture: arm64 for Graviton',
+  ],
+  [
+    "x86 type with an arm64 AMI",
+    (c) => (groups(c).graviton.instanceTypes = ["m7i.large", "m7g.large"]),
+    'eks-blueprint:nodeGroups.graviton.instanceTypes: not all arm64 (Graviton) for an arm64 AMI (got ["m7i.large","m7g.large"]); use Graviton types such as m7g.large or c7g.xlarge',
+  ],
+  [
+    "unsupported Kubernetes version",
+    (c) => (c["eks-blueprint:kubernetesVersion"] = "1.29"),
+    'eks-blueprint:kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35',
+  ],
+  [
+    "VPC CIDR that is not a CIDR",
+    (c) => (c["eks-blueprint:vpcCidr"] = "10.20.0.0"),
+    'eks-blueprint:vpcCidr: not an IPv4 CIDR (got "10.20.0.0"); use the form 10.20.0.0/16',
+  ],
+  [
+    "VPC too small",
+    (c) => (c["eks-blueprint:vpcCidr"] = "10.20.0.0/24"),
+    'eks-blueprint:vpcCidr: VPC prefix length out of range (got "10.20.0.0/24"); use a /16 to /20 (pods take VPC addresses)',
+  ],
+  [
+    "API endpoint open to the internet",
+    (c) => (c["eks-blueprint:endpointPublicAccessCidrs"] = ["0.0.0.0/0"]),
+    'eks-blueprint:endpointPublicAccessCidrs[0]: the API endpoint must never be open to the whole internet (got "0.0.0.0/0"); list the CIDRs of your VPN or CI runners',
+  ],
+  [
+    "spot group with one instance type",
+    (c) => (groups(c).graviton.instanceTypes = ["m7g.xlarge"]),
+    'eks-blueprint:nodeGroups.graviton.instanceTypes: spot capacity from a single instance type (got ["m7g.xlarge"]); list at least 2 types so one spot pool running dry does not stop the group',
+  ],
+  [
+    "minSize above maxSize",
+    (c) => (groups(c).general.minSize = 10),
+    "eks-blueprint:nodeGroups.general.minSize: minSize above maxSize (got 10); use minSize ≤ maxSize",
+  ],
+  [
+    "unknown capacity type",
+    (c) => (groups(c).general.capacityType = "RESERVED"),
+    'eks-blueprint:nodeGroups.general.capacityType: unknown capacity type (got "RESERVED"); use ON_DEMAND or SPOT',
+  ],
+  [
+    "misspelt node group key",
+    (c) => (groups(c).general.instanceType = "m7i.large"),
+    'eks-blueprint:nodeGroups.general: unknown key instanceType (got ["instanceType"]); remove it or check its spelling against Pulumi.yaml',
+  ],
+  [
+    "admin role that is not a role ARN",
+    (c) => (c["eks-blueprint:adminRoleArns"] = ["arn:aws:iam::111122223333:user/alice"]),
+    'eks-blueprint:adminRoleArns[0]: not an IAM role ARN (got "arn:aws:iam::111122223333:user/alice"); use arn:aws:iam::<12-digit account>:role/<name>',
+  ],
+  [
+    "log retention CloudWatch does not offer",
+    (c) => (c["eks-blueprint:logRetentionDays"] = 45),
+    "eks-blueprint:logRetentionDays: not a CloudWatch Logs retention period (got 45); use one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+  ],
+  [
+    "Fargate profile with too many selectors",
+    (c) =>
+      (c["eks-blueprint:fargateProfiles"] = {
+        batch: { selectors: ["a", "b", "c", "d", "e", "f"].map((namespace) => ({ namespace })) },
+      }),
+    'eks-blueprint:fargateProfiles.batch.selectors: more than 5 selectors (got [{"namespace":"a"},{"namespace":"b"},{"namespace":"c"},{"namespace":"d"},{"namespace":"e"},{"namespace":"f"}]); EKS allows at most 5 per profile',
+  ],
+  [
+    "cluster name too long for IAM role names",
+    (c) => (c["eks-blueprint:clusterName"] = "a-very-long-cluster-name-for-production-two"),
+    'eks-blueprint:clusterName: not a usable cluster name (got "a-very-long-cluster-name-for-production-two"); use 1-32 characters: lowercase letters, digits and hyphens, starting with a letter',
+  ],
+  [
+    "no node groups",
+    (c) => (c["eks-blueprint:nodeGroups"] = {}),
+    "eks-blueprint:nodeGroups: no node groups (got {}); declare at least one (DaemonSets such as Fluent Bit cannot run on Fargate)",
+  ],
+  [
+    "missing region",
+    (c) => delete c["aws:region"],
+    "aws:region: missing (got undefined); set it with `pulumi config set aws:region <value>`",
+  ],
+];
+
+test.each(cases)(
+  "%s is rejected with the key named and nothing registered",
+  async (_name, mutate, expected) => {
+    const { message, registered } = await rejectedConfig("prod2", mutate);
+    expect(
+      message
+        .split("\n")
+        .slice(1)
+        .map((l) => l.replace(/^\s+- /, "")),
+    ).toEqual([expected]);
+    expect(registered).toEqual([]);
+  },
+);
+
+test("every problem is reported at once", async () => {
+  const { message, registered } = await rejectedConfig("prod2", (c) => {
+    c["eks-blueprint:kubernetesVersion"] = "1.20";
+    c["eks-blueprint:vpcCidr"] = "nope";
+  });
+  expect(message).toContain("eks-blueprint:kubernetesVersion:");
+  expect(message).toContain("eks-blueprint:vpcCidr:");
+  expect(registered).toEqual([]);
+});

@@ -1,0 +1,52 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { composeStack } from "../stacks";
+import { flattenConfig, ROOT } from "../tools/stack-files";
+import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
+
+export type RawConfig = Record<string, unknown>;
+
+/** The committed `Pulumi.<stack>.yaml` config, as a mutable object. */
+export function committedConfig(stack: string): RawConfig {
+  const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+  return (parse(text) as { config: RawConfig }).config;
+}
+
+/** Synthesizes a stack's real composition with its committed config, changed by `mutate`. */
+export async function synthStackWith(
+  stack: string,
+  mutate: (config: RawConfig) => void = () => undefined,
+  compositionStack: string = stack,
+): Promise<SynthResult> {
+  const config = committedConfig(compositionStack);
+  mutate(config);
+  return synthesize({ project: "eks-blueprint", stack, ...flattenConfig(config) }, () =>
+    composeStack(compositionStack),
+  );
+}
+
+/** Runs a config expected to be rejected; returns the error message and what got registered. */
+export async function rejectedConfig(
+  stack: string,
+  mutate: (config: RawConfig) => void,
+): Promise<{ message: string; registered: SynthRecord[] }> {
+  try {
+    await synthStackWith(stack, mutate);
+  } catch (e) {
+    if (e instanceof SynthError) return { message: e.message, registered: e.resources };
+    throw e;
+  }
+  throw new Error("config was accepted");
+}
+
+export const byType = (result: SynthResult, type: string): SynthRecord[] =>
+  result.resources.filter((r) => r.type === type);
+
+export function one(result: SynthResult, type: string, name?: string): SynthRecord {
+  const found = byType(result, type).filter((r) => name === undefined || r.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+  }
+  return found[0];
+}
