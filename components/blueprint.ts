@@ -7,6 +7,14 @@ import { partitionOf, StatementSpec, stableJson, statementsPolicy } from "./irsa
 import { Network } from "./network";
 import { NodeGroupSpec } from "./node-group-settings";
 import { NodeGroups } from "./node-groups";
+import { vpcResourceControllerPolicyArn } from "./nitro";
+import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
+import {
+  PodSgEgressRule,
+  PodSgEnforcingMode,
+  PodSgIngressRule,
+  vpcCniPodEniConfiguration,
+} from "./pod-security-group-rules";
 
 /** An IRSA role for an application's service account, declared in stack config. */
 export interface WorkloadRoleSpec {
@@ -16,6 +24,19 @@ export interface WorkloadRoleSpec {
   managedPolicyArns?: string[];
   /** @default [] */
   statements?: StatementSpec[];
+}
+
+/** A rule in config form: a sibling pod security group is named by `group`, not by id. */
+type ByName<R> = R extends { securityGroupId: unknown }
+  ? Omit<R, "securityGroupId"> & { securityGroupId?: string; group?: string }
+  : R;
+
+/** A pod security group as stack config declares it. */
+export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingress" | "egress"> {
+  /** @default none */
+  ingress?: ByName<PodSgIngressRule>[];
+  /** @default DNS to the cluster security group only */
+  egress?: ByName<PodSgEgressRule>[];
 }
 
 export interface BlueprintArgs {
@@ -45,6 +66,13 @@ export interface BlueprintArgs {
   fargateProfiles?: Record<string, { selectors: FargateSelector[] }>;
   /** Workload IRSA roles by short name. @default {} */
   irsaRoles?: Record<string, WorkloadRoleSpec>;
+  /**
+   * Security groups for pods, by short name. Any entry switches the cluster side on: the VPC CNI's
+   * ENABLE_POD_ENI and AmazonEKSVPCResourceController on the cluster role. @default {}
+   */
+  podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
+  /** POD_SECURITY_GROUP_ENFORCING_MODE of the VPC CNI. @default "standard" */
+  podSecurityGroupEnforcingMode?: PodSgEnforcingMode;
   /** Protect the cluster, its KMS key and the VPC from deletion. @default true */
   protect?: boolean;
   /** Tags for every AWS resource. @default {} */
@@ -58,6 +86,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly nodeGroups: NodeGroups;
   readonly fargate?: FargateProfiles;
   readonly workloadRoles: Record<string, IrsaRole> = {};
+  readonly podSecurityGroups: Record<string, PodSecurityGroup> = {};
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-blueprint:index:EksBlueprint", name, {}, opts);
@@ -65,6 +94,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const protect = args.protect ?? true;
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
 
     this.network = new Network(
       `${name}-network`,
@@ -82,6 +112,12 @@ export class EksBlueprint extends pulumi.ComponentResource {
         endpointPublicAccessCidrs: args.endpointPublicAccessCidrs,
         adminRoleArns: args.adminRoleArns,
         logRetentionDays: args.logRetentionDays,
+        extraClusterRolePolicyArns: usesPodSecurityGroups
+          ? [vpcResourceControllerPolicyArn(partition)]
+          : [],
+        vpcCniConfiguration: usesPodSecurityGroups
+          ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode ?? "standard")
+          : undefined,
         partition,
         protect,
         tags,
@@ -131,6 +167,28 @@ export class EksBlueprint extends pulumi.ComponentResource {
           tags,
         },
         { parent: this },
+      );
+    }
+    for (const [group, spec] of Object.entries(args.podSecurityGroups ?? {})) {
+      const resolve = (rule: object) => {
+        const group = (rule as { group?: string }).group;
+        return group
+          ? { ...rule, securityGroupId: this.podSecurityGroups[group].securityGroupId }
+          : rule;
+      };
+      this.podSecurityGroups[group] = new PodSecurityGroup(
+        group,
+        {
+          ...spec,
+          ingress: spec.ingress?.map(resolve) as PodSgIngressRule[] | undefined,
+          egress: spec.egress?.map(resolve) as PodSgEgressRule[] | undefined,
+          clusterName: args.clusterName,
+          vpcId: this.network.vpcId,
+          clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+          provider: this.cluster.provider,
+          tags,
+        },
+        { parent: this, dependsOn: [this.nodeGroups] },
       );
     }
     this.registerOutputs({

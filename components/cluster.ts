@@ -32,6 +32,8 @@ export interface ClusterArgs {
    * when security groups for pods are used. @default []
    */
   extraClusterRolePolicyArns?: string[];
+  /** VPC CNI add-on configuration values, such as the pod-ENI switch. @default the add-on's defaults */
+  vpcCniConfiguration?: Record<string, unknown>;
   /** AWS partition. @default "aws" */
   partition?: string;
   /** Protect the cluster and its KMS key from deletion (Pulumi protect and EKS deletion protection). @default true */
@@ -131,6 +133,9 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         deletionProtection: protect,
+        ...(args.vpcCniConfiguration
+          ? { vpcCniOptions: { configurationValues: args.vpcCniConfiguration } }
+          : {}),
         tags: args.tags,
       },
       { parent: this, protect, dependsOn: [logGroup, ...attachments] },

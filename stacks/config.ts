@@ -6,6 +6,11 @@ import { ConfigValidationError, zodProblems } from "./errors";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { logRetentionDays, publicAccessCidr, roleArn, vpcCidr } from "./validators";
 import { irsaRolesSchema } from "./workload-config";
+import {
+  enforcingModeSchema,
+  podSecurityConfigProblems,
+  podSecurityGroupsSchema,
+} from "./pod-security-config";
 
 export const PROJECT = "eks-blueprint";
 
@@ -44,6 +49,8 @@ export const configSchema = z.strictObject({
   nodeGroups: nodeGroupsSchema,
   fargateProfiles: fargateProfilesSchema.default({}),
   irsaRoles: irsaRolesSchema.default({}),
+  podSecurityGroups: podSecurityGroupsSchema.default({}),
+  podSecurityGroupEnforcingMode: enforcingModeSchema,
   tags: z.record(z.string(), z.string()).default({}),
 });
 
@@ -59,10 +66,17 @@ const JSON_KEYS = new Set([
   "nodeGroups",
   "fargateProfiles",
   "irsaRoles",
+  "podSecurityGroups",
   "tags",
 ]);
 
-const STRING_KEYS = ["clusterName", "kubernetesVersion", "vpcCidr", "natGateways"];
+const STRING_KEYS = [
+  "clusterName",
+  "kubernetesVersion",
+  "vpcCidr",
+  "natGateways",
+  "podSecurityGroupEnforcingMode",
+];
 
 /** The config key a schema path starts at, as a user types it in `pulumi config set`. */
 const qualified = (key: string) => (key === "region" ? "aws:region" : `${PROJECT}:${key}`);
@@ -103,6 +117,15 @@ export function parseStackConfig(
       problems.push(...zodProblems(qualified(String(top)), raw[String(top)], sub));
     }
   }
+  if (parsed.success) {
+    const c = parsed.data;
+    problems.push(
+      ...podSecurityConfigProblems(c.podSecurityGroups, {
+        nodeGroups: c.nodeGroups,
+        fargateProfiles: c.fargateProfiles,
+      }),
+    );
+  }
   if (problems.length > 0 || !parsed.success) throw new ConfigValidationError(problems);
   const c = parsed.data;
   return {
@@ -120,6 +143,8 @@ export function parseStackConfig(
     nodeGroups: c.nodeGroups,
     fargateProfiles: c.fargateProfiles,
     irsaRoles: c.irsaRoles,
+    podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
+    podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
   };

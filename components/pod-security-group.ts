@@ -1,0 +1,229 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  baselineRules,
+  egressRuleArgs,
+  ingressRuleArgs,
+  isPort,
+  PodSgEgressRule,
+  PodSgIngressRule,
+  problem,
+  ruleProblems,
+  SECURITY_GROUP_POLICY_API_VERSION,
+  SECURITY_GROUP_POLICY_KIND,
+  securityGroupPolicySpec,
+} from "./pod-security-group-rules";
+
+/** What a pod security group declares about its pods; validated by `podSecurityGroupProblems`. */
+export interface PodSecurityGroupSpec {
+  /** Namespace of the pods, and of the SecurityGroupPolicy. */
+  namespace: string;
+  /**
+   * Pod labels (`matchLabels`) that select the pods; `{}` selects every pod in the namespace.
+   * At least one of `podSelector` and `serviceAccountSelector` is required; with both, a pod must
+   * match both. @default none
+   */
+  podSelector?: Record<string, string>;
+  /** Labels (`matchLabels`) of the pods' service accounts. @default none */
+  serviceAccountSelector?: Record<string, string>;
+  /**
+   * Inbound rules, one `aws.vpc.SecurityGroupIngressRule` each, named `<name>-ingress-<index>`.
+   * @default none: only the baseline rules (DNS, kubelet probe ports)
+   */
+  ingress?: PodSgIngressRule[];
+  /**
+   * Outbound rules, one `aws.vpc.SecurityGroupEgressRule` each, named `<name>-egress-<index>`.
+   * The group starts with no egress (the provider revokes EC2's default allow-all), so the
+   * default is DNS to CoreDNS only: least privilege, and the one rule every pod needs. List the
+   * rest, such as `{ to: "securityGroup", securityGroupId: <database SG>, protocol: "tcp", port:
+   * 5432 }` (the database's group must allow this group in) or HTTPS to the VPC endpoints' group
+   * for STS when pods use IRSA. In `standard` mode traffic leaving the VPC uses the node's group.
+   * @default none: only DNS (TCP and UDP 53) to `clusterSecurityGroupId`
+   */
+  egress?: PodSgEgressRule[];
+  /**
+   * TCP ports the kubelet probes, opened from `clusterSecurityGroupId`. None are needed in the
+   * `standard` enforcing mode, where same-node kubelet traffic skips the pod's group; in `strict`
+   * mode list every probe port. Not "all ports": the cluster group is also the group of every
+   * pod without its own, so that would open these pods to the whole cluster. @default []
+   */
+  kubeletProbePorts?: number[];
+}
+
+export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
+  /** EKS cluster name: the group is named `<clusterName>-<name>` and tagged as the cluster's. */
+  clusterName: string;
+  /** VPC of the cluster. */
+  vpcId: pulumi.Input<string>;
+  /**
+   * The group CoreDNS and the kubelet run with: the EKS cluster security group, which managed node
+   * groups attach. The component adds to it inbound DNS from this group.
+   */
+  clusterSecurityGroupId: pulumi.Input<string>;
+  /** The one shared Kubernetes provider of the cluster. */
+  provider: k8s.Provider;
+  /** Tags for the group and its rules. @default none */
+  tags?: Record<string, string>;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function isLabelKey(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const prefix = key.slice(0, Math.max(slash, 0));
+  return LABEL_NAME.test(key.slice(slash + 1)) && (slash < 0 || LABEL_PREFIX.test(prefix));
+}
+
+/**
+ * Every problem with a pod security group's spec, in the project's error format, with keys under
+ * `keyPrefix` (for example `eks-blueprint:podSecurityGroups.api`). Empty when it is valid.
+ */
+export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix = ""): string[] {
+  const key = (path: string) => (keyPrefix ? `${keyPrefix}.${path}` : path);
+  const out: string[] = [];
+  if (!DNS_LABEL.test(spec.namespace)) {
+    out.push(
+      problem(
+        key("namespace"),
+        "not a namespace name",
+        spec.namespace,
+        "use at most 63 lowercase letters, digits and '-'",
+      ),
+    );
+  }
+  if (!spec.podSelector && !spec.serviceAccountSelector) {
+    out.push(
+      problem(
+        key("podSelector"),
+        "no selector, so the policy would select no pod",
+        null,
+        "set podSelector, serviceAccountSelector or both ({} selects every pod in the namespace)",
+      ),
+    );
+  }
+  for (const field of ["podSelector", "serviceAccountSelector"] as const) {
+    for (const [k, v] of Object.entries(spec[field] ?? {})) {
+      if (!isLabelKey(k) || !(v === "" || LABEL_NAME.test(v))) {
+        out.push(
+          problem(
+            key(`${field}.${k}`),
+            "not a Kubernetes label",
+            { [k]: v },
+            "use a label key and value of at most 63 letters, digits, '-', '_' and '.'",
+          ),
+        );
+      }
+    }
+  }
+  (spec.ingress ?? []).forEach((r, i) => out.push(...ruleProblems(key(`ingress[${i}]`), r)));
+  (spec.egress ?? []).forEach((r, i) => out.push(...ruleProblems(key(`egress[${i}]`), r)));
+  const probes = spec.kubeletProbePorts ?? [];
+  if (!probes.every((p) => isPort(p) && p > 0) || new Set(probes).size !== probes.length) {
+    out.push(
+      problem(
+        key("kubeletProbePorts"),
+        "not distinct ports",
+        probes,
+        "use distinct integers from 1 to 65535",
+      ),
+    );
+  }
+  return out;
+}
+
+/**
+ * An EC2 security group for a set of pods, and the SecurityGroupPolicy that gives it to them.
+ * Needs the cluster side switched on: `vpcCniPodEniConfiguration` on the vpc-cni add-on,
+ * `vpcResourceControllerPolicyArn` on the cluster role, and trunking-capable nodes
+ * (`supportsPodSecurityGroups`). EKS installs the SecurityGroupPolicy CRD on every cluster.
+ */
+export class PodSecurityGroup extends pulumi.ComponentResource {
+  readonly securityGroup: aws.ec2.SecurityGroup;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly policy: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: PodSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every problem at once, before any resource is registered.
+    const problems = podSecurityGroupProblems(args);
+    if (!/^[a-z0-9]([-a-z0-9]{0,251}[a-z0-9])?$/.test(name)) {
+      problems.push(
+        problem(
+          "name",
+          "not a Kubernetes object name",
+          name,
+          "use lowercase letters, digits and '-'",
+        ),
+      );
+    }
+    if (problems.length > 0) {
+      throw new Error(`PodSecurityGroup ${name}:\n  - ${problems.join("\n  - ")}`);
+    }
+    super("eks-blueprint:index:PodSecurityGroup", name, {}, opts);
+    const groupName = `${args.clusterName}-${name}`;
+    // revokeRulesOnDelete: other groups reference this one (database rules, the cluster group's
+    // DNS rule, the ALB controller's backend rules), and EC2 refuses to delete a referenced group.
+    this.securityGroup = new aws.ec2.SecurityGroup(
+      name,
+      {
+        name: groupName,
+        description: `Pods of ${groupName}, given by SecurityGroupPolicy`,
+        vpcId: args.vpcId,
+        revokeRulesOnDelete: true,
+        // The cluster tag marks the group as this cluster's. When a pod's interface has several
+        // groups, the AWS Load Balancer Controller adds its backend rules to the tagged one.
+        tags: {
+          ...args.tags,
+          Name: groupName,
+          [`kubernetes.io/cluster/${args.clusterName}`]: "owned",
+        },
+      },
+      { parent: this },
+    );
+    const id = this.securityGroup.id;
+    const rule = (
+      ruleName: string,
+      direction: "ingress" | "egress",
+      ruleArgs: aws.vpc.SecurityGroupIngressRuleArgs,
+    ) =>
+      direction === "ingress"
+        ? new aws.vpc.SecurityGroupIngressRule(
+            ruleName,
+            { ...ruleArgs, tags: args.tags },
+            { parent: this },
+          )
+        : new aws.vpc.SecurityGroupEgressRule(
+            ruleName,
+            { ...ruleArgs, tags: args.tags },
+            { parent: this },
+          );
+    for (const b of baselineRules({
+      groupName,
+      podSecurityGroupId: id,
+      clusterSecurityGroupId: args.clusterSecurityGroupId,
+      kubeletProbePorts: args.kubeletProbePorts ?? [],
+    })) {
+      rule(`${name}-${b.suffix}`, b.direction, b.args);
+    }
+    (args.ingress ?? []).forEach((r, i) =>
+      rule(`${name}-ingress-${i}`, "ingress", ingressRuleArgs(id, r)),
+    );
+    (args.egress ?? []).forEach((r, i) =>
+      rule(`${name}-egress-${i}`, "egress", egressRuleArgs(id, r)),
+    );
+    this.policy = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: SECURITY_GROUP_POLICY_API_VERSION,
+        kind: SECURITY_GROUP_POLICY_KIND,
+        metadata: { name, namespace: args.namespace },
+        spec: securityGroupPolicySpec(args, [id]),
+      },
+      { parent: this, provider: args.provider },
+    );
+    this.securityGroupId = id;
+    this.registerOutputs({ securityGroupId: this.securityGroupId });
+  }
+}
