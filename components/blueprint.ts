@@ -1,43 +1,20 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AddonSelection } from "./addons/bundle";
+import type { AddonContext } from "./addons/context";
 import { Cluster } from "./cluster";
+import { CoreAddons } from "./core-addons";
 import { FargateProfiles, FargateSelector } from "./fargate";
-import { IrsaRole } from "./irsa";
-import { partitionOf, StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
+import { partitionOf } from "./irsa-policy";
 import { Network } from "./network";
+import { vpcResourceControllerPolicyArn } from "./nitro";
 import { NodeGroupSpec } from "./node-group-settings";
 import { NodeGroups } from "./node-groups";
-import { vpcResourceControllerPolicyArn } from "./nitro";
-import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
-import {
-  PodSgEgressRule,
-  PodSgEnforcingMode,
-  PodSgIngressRule,
-  vpcCniPodEniConfiguration,
-} from "./pod-security-group-rules";
+import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "./pod-security-group-rules";
+import { Platform, PlatformOptions } from "./platform";
+import { PodSecurityGroupConfig, WorkloadAccess, WorkloadRoleSpec } from "./workload-access";
 
-/** An IRSA role for an application's service account, declared in stack config. */
-export interface WorkloadRoleSpec {
-  namespace: string;
-  serviceAccount: string;
-  /** @default [] */
-  managedPolicyArns?: string[];
-  /** @default [] */
-  statements?: StatementSpec[];
-}
-
-/** A rule in config form: a sibling pod security group is named by `group`, not by id. */
-type ByName<R> = R extends { securityGroupId: unknown }
-  ? Omit<R, "securityGroupId"> & { securityGroupId?: string; group?: string }
-  : R;
-
-/** A pod security group as stack config declares it. */
-export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingress" | "egress"> {
-  /** @default none */
-  ingress?: ByName<PodSgIngressRule>[];
-  /** @default DNS to the cluster security group only */
-  egress?: ByName<PodSgEgressRule>[];
-}
+export type { PodSecurityGroupConfig, WorkloadRoleSpec } from "./workload-access";
 
 export interface BlueprintArgs {
   /** EKS cluster name; every physical name derives from it, so two stacks never collide. */
@@ -46,6 +23,7 @@ export interface BlueprintArgs {
   kubernetesVersion: string;
   /** AWS region, for example "us-west-2". */
   region: string;
+  /** The VPC: CIDR, availability zones and NAT gateways. */
   network: {
     /** VPC CIDR; must not overlap the other cluster's during a migration (they get peered). */
     cidrBlock: string;
@@ -73,20 +51,28 @@ export interface BlueprintArgs {
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
   /** POD_SECURITY_GROUP_ENFORCING_MODE of the VPC CNI. @default "standard" */
   podSecurityGroupEnforcingMode?: PodSgEnforcingMode;
+  /** Helm add-ons (Istio, ALB controller, cluster-autoscaler, Fluent Bit, Prometheus, ExternalDNS, Reloader). @default none */
+  addons?: AddonSelection;
+  /** Day-2 add-ons and the autoscaler choice. @default cluster-autoscaler, metrics-server on */
+  platform?: PlatformOptions;
   /** Protect the cluster, its KMS key and the VPC from deletion. @default true */
   protect?: boolean;
   /** Tags for every AWS resource. @default {} */
   tags?: Record<string, string>;
 }
 
-/** A production EKS cluster from one typed args object: network, cluster, compute, IRSA. */
+/**
+ * A production EKS cluster from one typed args object: network, cluster, core add-ons, compute,
+ * workload access and the platform add-ons, wired in the order AWS and Kubernetes need.
+ */
 export class EksBlueprint extends pulumi.ComponentResource {
   readonly network: Network;
   readonly cluster: Cluster;
+  readonly coreAddons: CoreAddons;
   readonly nodeGroups: NodeGroups;
   readonly fargate?: FargateProfiles;
-  readonly workloadRoles: Record<string, IrsaRole> = {};
-  readonly podSecurityGroups: Record<string, PodSecurityGroup> = {};
+  readonly workloads: WorkloadAccess;
+  readonly platform: Platform;
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-blueprint:index:EksBlueprint", name, {}, opts);
@@ -95,10 +81,11 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
+    const karpenterDiscovery = args.platform?.autoscaler === "karpenter";
 
     this.network = new Network(
       `${name}-network`,
-      { clusterName: args.clusterName, ...args.network, tags, protect },
+      { clusterName: args.clusterName, ...args.network, tags, protect, karpenterDiscovery },
       { parent: this },
     );
     this.cluster = new Cluster(
@@ -115,12 +102,37 @@ export class EksBlueprint extends pulumi.ComponentResource {
         extraClusterRolePolicyArns: usesPodSecurityGroups
           ? [vpcResourceControllerPolicyArn(partition)]
           : [],
-        vpcCniConfiguration: usesPodSecurityGroups
-          ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode ?? "standard")
-          : undefined,
+        karpenterDiscovery,
         partition,
         protect,
         tags,
+      },
+      { parent: this },
+    );
+    // Node groups wait for vpc-cni (nodes are NotReady without it) and coredns waits for nodes.
+    let computeBuilt: (groups: pulumi.Resource[]) => void = () => undefined;
+    const computeReady = new Promise<pulumi.Resource[]>((resolve) => (computeBuilt = resolve));
+    const context = (compute: pulumi.Resource[]): AddonContext => ({
+      clusterName: args.clusterName,
+      kubernetesVersion: args.kubernetesVersion,
+      region: args.region,
+      accountId,
+      partition,
+      vpcId: this.network.vpcId,
+      oidcProviderArn: this.cluster.oidcProviderArn,
+      oidcIssuer: this.cluster.oidcIssuer,
+      provider: this.cluster.provider,
+      computeReady: compute,
+      tags,
+    });
+    this.coreAddons = new CoreAddons(
+      `${name}-core`,
+      {
+        context: context([]),
+        vpcCniPodEni: usesPodSecurityGroups
+          ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode ?? "standard")
+          : undefined,
+        corednsAfter: computeReady,
       },
       { parent: this },
     );
@@ -131,11 +143,14 @@ export class EksBlueprint extends pulumi.ComponentResource {
         clusterName: args.clusterName,
         subnetIds: this.network.privateSubnetIds,
         groups: args.nodeGroups,
+        dependsOn: [this.coreAddons.addons.vpcCni],
         partition,
         tags,
       },
       { parent: this },
     );
+    const compute = Object.values(this.nodeGroups.groups);
+    computeBuilt(compute);
     if (Object.keys(args.fargateProfiles ?? {}).length > 0) {
       this.fargate = new FargateProfiles(
         `${name}-fargate`,
@@ -152,45 +167,35 @@ export class EksBlueprint extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    for (const [role, spec] of Object.entries(args.irsaRoles ?? {})) {
-      const statements = spec.statements ?? [];
-      this.workloadRoles[role] = new IrsaRole(
-        `${name}-irsa-${role}`,
-        {
-          oidcProviderArn: this.cluster.oidcProviderArn,
-          oidcIssuer: this.cluster.oidcIssuer,
-          namespace: spec.namespace,
-          serviceAccount: spec.serviceAccount,
-          roleName: `${args.clusterName}-${role}`,
-          managedPolicyArns: spec.managedPolicyArns,
-          policy: statements.length > 0 ? stableJson(statementsPolicy(statements)) : undefined,
-          tags,
-        },
-        { parent: this },
-      );
-    }
-    for (const [group, spec] of Object.entries(args.podSecurityGroups ?? {})) {
-      const resolve = (rule: object) => {
-        const group = (rule as { group?: string }).group;
-        return group
-          ? { ...rule, securityGroupId: this.podSecurityGroups[group].securityGroupId }
-          : rule;
-      };
-      this.podSecurityGroups[group] = new PodSecurityGroup(
-        group,
-        {
-          ...spec,
-          ingress: spec.ingress?.map(resolve) as PodSgIngressRule[] | undefined,
-          egress: spec.egress?.map(resolve) as PodSgEgressRule[] | undefined,
-          clusterName: args.clusterName,
-          vpcId: this.network.vpcId,
-          clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
-          provider: this.cluster.provider,
-          tags,
-        },
-        { parent: this, dependsOn: [this.nodeGroups] },
-      );
-    }
+    this.workloads = new WorkloadAccess(
+      `${name}-workloads`,
+      {
+        clusterName: args.clusterName,
+        oidcProviderArn: this.cluster.oidcProviderArn,
+        oidcIssuer: this.cluster.oidcIssuer,
+        vpcId: this.network.vpcId,
+        clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+        provider: this.cluster.provider,
+        irsaRoles: args.irsaRoles,
+        podSecurityGroups: args.podSecurityGroups,
+        dependsOn: compute,
+        tags,
+      },
+      { parent: this },
+    );
+    this.platform = new Platform(
+      `${name}-platform`,
+      {
+        context: context(compute),
+        addons: args.addons,
+        options: args.platform,
+        privateSubnetIds: this.network.privateSubnetIds,
+        availabilityZones: args.network.availabilityZones ?? 3,
+        nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
+        networkPolicyEngine: this.coreAddons.addons.vpcCni,
+      },
+      { parent: this },
+    );
     this.registerOutputs({
       clusterName: args.clusterName,
       kubeconfig: this.cluster.kubeconfig,

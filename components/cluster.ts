@@ -16,6 +16,7 @@ export interface ClusterArgs {
   clusterName: string;
   /** Kubernetes minor version, for example "1.35". */
   kubernetesVersion: string;
+  /** VPC of the cluster (the Network component's `vpcId`). */
   vpcId: pulumi.Input<string>;
   /** Subnets for the control plane ENIs and the nodes. */
   privateSubnetIds: pulumi.Input<string[]>;
@@ -32,8 +33,8 @@ export interface ClusterArgs {
    * when security groups for pods are used. @default []
    */
   extraClusterRolePolicyArns?: string[];
-  /** VPC CNI add-on configuration values, such as the pod-ENI switch. @default the add-on's defaults */
-  vpcCniConfiguration?: Record<string, unknown>;
+  /** Tag the node security group `karpenter.sh/discovery=<clusterName>`. @default false */
+  karpenterDiscovery?: boolean;
   /** AWS partition. @default "aws" */
   partition?: string;
   /** Protect the cluster and its KMS key from deletion (Pulumi protect and EKS deletion protection). @default true */
@@ -133,8 +134,13 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         deletionProtection: protect,
-        ...(args.vpcCniConfiguration
-          ? { vpcCniOptions: { configurationValues: args.vpcCniConfiguration } }
+        // vpc-cni, coredns and kube-proxy are CoreAddons' (pinned versions, vpc-cni's own IRSA
+        // role), so this component must not manage a second copy of them.
+        useDefaultVpcCni: true,
+        corednsAddonOptions: { enabled: false },
+        kubeProxyAddonOptions: { enabled: false },
+        ...(args.karpenterDiscovery
+          ? { nodeSecurityGroupTags: { "karpenter.sh/discovery": args.clusterName } }
           : {}),
         tags: args.tags,
       },

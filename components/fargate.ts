@@ -10,6 +10,7 @@ export interface FargateSelector {
 }
 
 export interface FargateProfilesArgs {
+  /** EKS cluster name; profile and pod execution role names derive from it. */
   clusterName: string;
   /** The cluster resource; profiles wait for it. */
   cluster: pulumi.Resource;
@@ -17,7 +18,9 @@ export interface FargateProfilesArgs {
   subnetIds: pulumi.Input<string[]>;
   /** Profiles by short name; the EKS profile name is `<clusterName>-<name>`. */
   profiles: Record<string, { selectors: FargateSelector[] }>;
+  /** AWS region of the cluster, for the pod execution role's confused-deputy condition. */
   region: string;
+  /** AWS account id of the cluster, for the same condition. */
   accountId: pulumi.Input<string>;
   /** AWS partition. @default "aws" */
   partition?: string;

@@ -72,8 +72,11 @@ export function sortKeys(value: unknown): unknown {
 }
 
 export interface StatementSpec {
+  /** Whether the statement allows or denies the actions. */
   effect: "Allow" | "Deny";
+  /** IAM actions, `service:Action`, for example `sqs:ReceiveMessage`. */
   actions: string[];
+  /** ARNs of the resources the actions apply to. */
   resources: string[];
 }
 

@@ -14,6 +14,8 @@ export interface NetworkArgs {
   tags?: Record<string, string>;
   /** Protect the VPC from accidental deletion. @default true */
   protect?: boolean;
+  /** Tag the private subnets `karpenter.sh/discovery=<clusterName>` for Karpenter's EC2NodeClass. @default false */
+  karpenterDiscovery?: boolean;
 }
 
 export const NETWORK_DEFAULTS = {
@@ -65,7 +67,10 @@ export class Network extends pulumi.ComponentResource {
           {
             type: "Private",
             cidrMask: masks.private,
-            tags: subnetTags(args.clusterName, "private"),
+            tags: {
+              ...subnetTags(args.clusterName, "private"),
+              ...(args.karpenterDiscovery ? { "karpenter.sh/discovery": args.clusterName } : {}),
+            },
           },
         ],
         tags: { ...args.tags, Name: args.clusterName },

@@ -5,8 +5,11 @@ export type CapacityType = "ON_DEMAND" | "SPOT";
 export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
 
 export interface NodeTaint {
+  /** Taint key, for example `capacity`. */
   key: string;
+  /** Taint value. @default none: the taint has a key only */
   value?: string;
+  /** What happens to pods that do not tolerate the taint. */
   effect: TaintEffect;
 }
 
@@ -20,7 +23,9 @@ export interface NodeGroupSpec {
   instanceTypes: string[];
   /** On-demand or spot capacity. @default "ON_DEMAND" */
   capacityType?: CapacityType;
+  /** Fewest nodes the group scales down to; 0 lets an idle group cost nothing. */
   minSize: number;
+  /** Most nodes the group scales up to; at least 1. */
   maxSize: number;
   /** Initial size; the cluster autoscaler owns it afterwards. @default minSize */
   desiredSize?: number;
@@ -30,7 +35,18 @@ export interface NodeGroupSpec {
   labels?: Record<string, string>;
   /** Kubernetes node taints. @default none */
   taints?: NodeTaint[];
+  /** Groups sharing a role are one pool in two generations (blue/green). @default the group's name */
+  role?: string;
+  /** The old generation during a replacement: tainted so nothing new lands there. @default false */
+  draining?: boolean;
 }
+
+/** The taint a draining group gets: nothing new lands there; `kubectl drain` moves what runs. */
+export const DRAINING_TAINT = {
+  key: "eks-blueprint/draining",
+  value: "true",
+  effect: "NO_SCHEDULE",
+} as const;
 
 export const NODE_GROUP_DEFAULTS = {
   amiFamily: "AL2023",

@@ -5,6 +5,7 @@ import { stableJson } from "./irsa-policy";
 import { managedPolicyArn, serviceTrustPolicy } from "./cluster-settings";
 import {
   amiTypeFor,
+  DRAINING_TAINT,
   launchTemplateBlockDevice,
   NODE_GROUP_DEFAULTS,
   NODE_METADATA_OPTIONS,
@@ -14,6 +15,7 @@ import {
 export interface NodeGroupsArgs {
   /** The cluster the groups join. */
   cluster: eks.Cluster;
+  /** EKS cluster name; node group, launch template and node role names derive from it. */
   clusterName: string;
   /** Private subnets; nodes never get public addresses. */
   subnetIds: pulumi.Input<string[]>;
@@ -23,6 +25,8 @@ export interface NodeGroupsArgs {
   partition?: string;
   /** Tags for every AWS resource. @default none */
   tags?: Record<string, string>;
+  /** What every group waits for (the vpc-cni add-on, since the node role has no CNI policy). @default [] */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -107,10 +111,10 @@ export class NodeGroups extends pulumi.ComponentResource {
             version: launchTemplate.latestVersion.apply(String),
           },
           labels: spec.labels ?? {},
-          taints: spec.taints ?? [],
+          taints: [...(spec.taints ?? []), ...(spec.draining ? [DRAINING_TAINT] : [])],
           tags: args.tags,
         },
-        { parent: this, dependsOn: attachments },
+        { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])] },
       );
       this.names[group] = nodeGroupName;
     }

@@ -6,6 +6,8 @@ import { ConfigValidationError, zodProblems } from "./errors";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { logRetentionDays, publicAccessCidr, roleArn, vpcCidr } from "./validators";
 import { irsaRolesSchema } from "./workload-config";
+import { addonsConfigSchema, AddonSecrets, toAddonSelection } from "./addons-config";
+import { parseDay2Config } from "./day2-config";
 import {
   enforcingModeSchema,
   podSecurityConfigProblems,
@@ -51,6 +53,7 @@ export const configSchema = z.strictObject({
   irsaRoles: irsaRolesSchema.default({}),
   podSecurityGroups: podSecurityGroupsSchema.default({}),
   podSecurityGroupEnforcingMode: enforcingModeSchema,
+  addons: addonsConfigSchema.default({}),
   tags: z.record(z.string(), z.string()).default({}),
 });
 
@@ -67,6 +70,7 @@ const JSON_KEYS = new Set([
   "fargateProfiles",
   "irsaRoles",
   "podSecurityGroups",
+  "addons",
   "tags",
 ]);
 
@@ -106,6 +110,7 @@ function readRaw(get: (key: string) => string | undefined, problems: string[]) {
 export function parseStackConfig(
   stack: string,
   get: (key: string) => string | undefined,
+  secrets: AddonSecrets = {},
 ): BlueprintArgs {
   const problems: string[] = [];
   const raw = readRaw(get, problems);
@@ -117,6 +122,21 @@ export function parseStackConfig(
       problems.push(...zodProblems(qualified(String(top)), raw[String(top)], sub));
     }
   }
+  const day2 = parseDay2Config(get, {
+    kubernetesVersion: raw.kubernetesVersion,
+    clusterAutoscalerAddon: parsed.data?.addons.clusterAutoscaler?.enabled === true,
+    nodeGroups: parsed.data?.nodeGroups,
+  });
+  // An unsupported version is already reported by the schema; say it once.
+  problems.push(
+    ...day2.problems.filter(
+      (p) =>
+        !(
+          p.startsWith(`${PROJECT}:kubernetesVersion:`) &&
+          problems.some((q) => q.startsWith(`${PROJECT}:kubernetesVersion:`))
+        ),
+    ),
+  );
   if (parsed.success) {
     const c = parsed.data;
     problems.push(
@@ -126,7 +146,10 @@ export function parseStackConfig(
       }),
     );
   }
-  if (problems.length > 0 || !parsed.success) throw new ConfigValidationError(problems);
+  if (problems.length > 0 || !parsed.success || !day2.config) {
+    throw new ConfigValidationError(problems);
+  }
+  const platform = day2.config;
   const c = parsed.data;
   return {
     clusterName: c.clusterName ?? `${PROJECT}-${stack}`,
@@ -145,6 +168,15 @@ export function parseStackConfig(
     irsaRoles: c.irsaRoles,
     podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
     podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
+    addons: toAddonSelection(c.addons, secrets),
+    platform: {
+      autoscaler: platform.autoscaler,
+      karpenter: platform.karpenter,
+      metricsServer: platform.metricsServer,
+      efs: platform.efs,
+      containerInsights: platform.containerInsights,
+      workloadNamespaces: platform.workloadNamespaces,
+    },
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
   };
@@ -153,5 +185,8 @@ export function parseStackConfig(
 /** Reads the current stack's config through Pulumi (the language host's values). */
 export function loadStackConfig(stack: string = pulumi.getStack()): BlueprintArgs {
   const all = pulumi.runtime.allConfig();
-  return parseStackConfig(stack, (key) => all[key]);
+  const grafanaKey = `${PROJECT}:grafanaAdminPassword`;
+  const grafanaAdminPassword =
+    all[grafanaKey] === undefined ? undefined : pulumi.secret(all[grafanaKey]);
+  return parseStackConfig(stack, (key) => all[key], { grafanaAdminPassword });
 }

@@ -41,6 +41,11 @@ export const nodeGroupSchema = z
       .default(50),
     labels: kubernetesLabelMap.default({}),
     taints: z.array(taint).default([]),
+    role: z
+      .string()
+      .regex(shortName, { error: `bad role; ${shortNameHint}` })
+      .optional(),
+    draining: z.boolean({ error: "not a boolean; use true or false" }).default(false),
   })
   .superRefine((g, ctx) => {
     const wrongArch = g.instanceTypes.filter((t) => architectureOf(t) !== g.architecture);

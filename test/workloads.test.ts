@@ -36,7 +36,7 @@ describe("IRSA", () => {
   });
 
   test("a workload role from config gets exactly its statements, for its one service account", () => {
-    const role = one(prod2, "aws:iam/role:Role", "prod2-irsa-push-sender");
+    const role = one(prod2, "aws:iam/role:Role", "prod2-workloads-irsa-push-sender");
     expect(role.inputs.name).toBe("eks-blueprint-prod2-push-sender");
     const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
     const sub = Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) =>
@@ -45,8 +45,8 @@ describe("IRSA", () => {
     expect(sub?.[1]).toBe("system:serviceaccount:push:push-sender");
     expect(
       JSON.parse(
-        one(prod2, "aws:iam/rolePolicy:RolePolicy", "prod2-irsa-push-sender-permissions").inputs
-          .policy as string,
+        one(prod2, "aws:iam/rolePolicy:RolePolicy", "prod2-workloads-irsa-push-sender-permissions")
+          .inputs.policy as string,
       ),
     ).toEqual({
       Version: "2012-10-17",
@@ -81,12 +81,11 @@ describe("security groups for pods", () => {
       (r) => r.inputs.referencedSecurityGroupId === "sg-0a1b2c3d4e5f60718",
     );
     expect(database?.inputs).toMatchObject({ fromPort: 3306, toPort: 3306, ipProtocol: "tcp" });
-    const cni = one(prod2, "eks:index:Cluster").inputs.vpcCniOptions as {
-      configurationValues: { env: Record<string, string> };
-    };
-    expect(cni.configurationValues.env).toMatchObject({
-      ENABLE_POD_ENI: "true",
-      POD_SECURITY_GROUP_ENFORCING_MODE: "standard",
+    // One writer of the VPC CNI's configuration: the vpc-cni EKS add-on, network policy and pod ENI together.
+    const cni = one(prod2, "aws:eks/addon:Addon", "prod2-core-vpc-cni");
+    expect(JSON.parse(cni.inputs.configurationValues as string)).toMatchObject({
+      enableNetworkPolicy: "true",
+      env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" },
     });
     expect(
       one(
@@ -103,7 +102,10 @@ describe("security groups for pods", () => {
   test("prod, with no pod security groups, gets none of it", () => {
     expect(byType(prod, "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy")).toEqual([]);
     expect(byType(prod, "aws:ec2/securityGroup:SecurityGroup")).toEqual([]);
-    expect(one(prod, "eks:index:Cluster").inputs.vpcCniOptions).toBeUndefined();
+    const cni = JSON.parse(
+      one(prod, "aws:eks/addon:Addon", "prod-core-vpc-cni").inputs.configurationValues as string,
+    );
+    expect(cni.env?.ENABLE_POD_ENI).toBeUndefined();
     expect(JSON.stringify(prod.resources)).not.toContain("AmazonEKSVPCResourceController");
   });
 

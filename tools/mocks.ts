@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import * as crypto from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Fixed identity of the mocked AWS account: synth output must not depend on the machine. */
@@ -13,7 +13,11 @@ export interface Registration {
   inputs: Record<string, unknown>;
 }
 
-const hex = (s: string, n: number) => createHash("sha256").update(s).digest("hex").slice(0, n);
+/** crypto.hash (Node 20.12+) is the one-shot form, four times cheaper than a Hash object per id. */
+const sha256 = crypto.hash
+  ? (s: string) => crypto.hash("sha256", s, "hex")
+  : (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+const hex = (s: string, n: number) => sha256(s).slice(0, n);
 
 /** Three subnets per tier, one per AZ, with ids stable across runs. */
 const subnetIds = (vpc: string, tier: string) =>
@@ -131,6 +135,28 @@ const outputsByType: Record<string, OutputsFor> = {
   "aws:eks/fargateProfile:FargateProfile": (name, inputs, region) => ({
     arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName ?? name}/${hex(name, 8)}`,
   }),
+  // Day-2 platform (core add-ons, EFS, Karpenter).
+  // (aws:eks/addon:Addon is mocked below, by the add-on bundle.)
+  "aws:eks/accessEntry:AccessEntry": (name, inputs, region) => ({
+    accessEntryArn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:access-entry/${inputs.clusterName}/role/${MOCK_ACCOUNT}/${hex(name, 12)}`,
+    kubernetesGroups: [],
+    userName: `system:node:{{EC2PrivateDNSName}}`,
+  }),
+  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region) => {
+    const ruleName = (inputs.name as string | undefined) ?? name;
+    return { name: ruleName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT}:rule/${ruleName}` };
+  },
+  "aws:efs/fileSystem:FileSystem": (name, _inputs, region) => {
+    const id = `fs-${hex(name, 17)}`;
+    return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT}:file-system/${id}` };
+  },
+  "aws:eks/addon:Addon": (name, inputs, region) => ({
+    arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName ?? name}/${hex(name, 8)}`,
+    addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.mock",
+  }),
+  "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+    result: hex(`password/${name}`, Number(inputs.length ?? 16)),
+  }),
 };
 
 function defaultOutputs(type: string, name: string, inputs: Inputs, region: string): Inputs {
@@ -139,6 +165,22 @@ function defaultOutputs(type: string, name: string, inputs: Inputs, region: stri
   const service = (mod ?? "").split("/")[0];
   const physical = (inputs.name as string | undefined) ?? name;
   return { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${physical}` };
+}
+
+const isResource = (v: unknown) =>
+  pulumi.Resource.isInstance(v) ||
+  (Array.isArray(v) && v.some((e) => pulumi.Resource.isInstance(e)));
+
+/**
+ * Inputs come back as outputs, as a provider echoes them, except resources passed as inputs
+ * (`cluster: c` to a node group): a provider returns ids, not live resources, and echoing the
+ * resource made the runtime rehydrate it, and every resource in its own state, once per
+ * reference (ten lookups per node group; bench/README.md).
+ */
+function withoutResources(inputs: Inputs): Inputs {
+  const keys = Object.keys(inputs);
+  if (!keys.some((k) => isResource(inputs[k]))) return inputs;
+  return Object.fromEntries(keys.filter((k) => !isResource(inputs[k])).map((k) => [k, inputs[k]]));
 }
 
 function idFor(type: string, name: string): string {
@@ -165,6 +207,57 @@ const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
   }),
 };
 
+type LeakStore = { leakCandidates?: Set<Promise<unknown>> };
+type Debuggable = {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+  withoutDebugInfo?: true;
+};
+
+/**
+ * Under the mocks, skips two pieces of debugging work Pulumi's runtime does per resource whose
+ * results nothing reads here; profiles put them at a third of each cluster's evaluation
+ * (bench/README.md). Real deployments never load the mocks and keep both.
+ *
+ * - debuggablePromise wraps the promises of every output property (four per property) and gives
+ *   each a formatted stack trace, an id and a label, read only by the leak report that
+ *   PULUMI_DEBUG_PROMISE_LEAKS turns on. The leak tracking itself (a process exiting with
+ *   registrations outstanding fails) is kept: same store, same chain as runtime/debuggable.js.
+ * - Resource.stackTrace walks the whole stack of every registration for the source position the
+ *   engine shows in the console; the mock monitor ignores it.
+ *
+ * Callers read both from the module at each call, so replacing them there reaches every caller.
+ */
+function skipRuntimeDebugInfo(): void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+  /* eslint-disable @typescript-eslint/no-require-imports -- internal modules, no .d.ts */
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore?: () => LeakStore };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const original = debuggable.debuggablePromise;
+  if (typeof original !== "function" || debuggable.withoutDebugInfo) return;
+  let first = true; // the original's first call installs the leak report at exit
+  debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
+    const leaks = state.getStore?.().leakCandidates;
+    if (first || !(leaks instanceof Set)) {
+      first = false;
+      return original(p, ctx);
+    }
+    leaks.add(p);
+    return p
+      .then((v) => {
+        leaks.delete(p);
+        return v;
+      })
+      .catch((err: { promise?: Promise<T> }) => {
+        leaks.delete(p);
+        err.promise = p;
+        throw err;
+      });
+  };
+  debuggable.withoutDebugInfo = true;
+  (pulumi.Resource as unknown as { stackTrace: () => [] }).stackTrace = () => [];
+}
+
 /**
  * The one mocks harness for tests and the offline synth: records every registration and answers
  * with realistic outputs; an unmocked function call throws, so a new data-source lookup cannot
@@ -174,6 +267,7 @@ export function createMocks(
   records: Registration[],
   region = DEFAULT_REGION,
 ): pulumi.runtime.Mocks {
+  skipRuntimeDebugInfo();
   return {
     newResource: (args: pulumi.runtime.MockResourceArgs) => {
       const inputs = (args.inputs ?? {}) as Inputs;
@@ -182,7 +276,7 @@ export function createMocks(
         outputsByType[args.type]?.(args.name, inputs, region) ??
         defaultOutputs(args.type, args.name, inputs, region);
       const id = (outputs.id as string | undefined) ?? idFor(args.type, args.name);
-      return { id, state: { ...inputs, ...outputs, id } };
+      return { id, state: { ...withoutResources(inputs), ...outputs, id } };
     },
     call: (args: pulumi.runtime.MockCallArgs) => {
       const answer = calls[args.token];

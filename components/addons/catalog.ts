@@ -1,0 +1,279 @@
+/**
+ * The one catalog of everything the add-ons pin: Helm charts (name, repo, exact version, image
+ * tags we override), the upstream IAM policy the ALB controller's version was checked against,
+ * and EKS managed add-on versions per Kubernetes minor. A bump is a one-line change here; the
+ * tests in test/addons-catalog.test.ts hold each pin against ../shared/reference.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { KubernetesMinor } from "../kubernetes-versions";
+
+/** One Helm chart pinned to an exact version in a classic (https) Helm repository. */
+export interface ChartPin {
+  /** Bare chart name, as `helm.v3.Release.chart` takes it. */
+  chart: string;
+  /** Exact chart version: never a range, never "latest". */
+  version: string;
+  /** Helm repository URL (`repositoryOpts.repo`). */
+  repo: `https://${string}`;
+  /** The upstream Chart.yaml (or release) the pin was checked against. */
+  source: string;
+}
+
+const ISTIO = "1.30.3"; // base, istiod and gateway must match
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+const EKS_CHARTS = "https://aws.github.io/eks-charts";
+
+export const charts = {
+  // Istio publishes 1.30.3 from placeholder Chart.yaml files (version 1.0.0 in git).
+  istioBase: {
+    chart: "base",
+    version: ISTIO,
+    repo: ISTIO_REPO,
+    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/base/Chart.yaml`,
+  },
+  istiod: {
+    chart: "istiod",
+    version: ISTIO,
+    repo: ISTIO_REPO,
+    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/istio-control/istio-discovery/Chart.yaml`,
+  },
+  istioGateway: {
+    chart: "gateway",
+    version: ISTIO,
+    repo: ISTIO_REPO,
+    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/gateway/Chart.yaml`,
+  },
+  // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` below.
+  awsLoadBalancerController: {
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    repo: EKS_CHARTS,
+    source:
+      "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
+  },
+  // app 1.35.0; we override the image per Kubernetes minor (`clusterAutoscalerImageTags`).
+  clusterAutoscaler: {
+    chart: "cluster-autoscaler",
+    version: "9.59.0",
+    repo: "https://kubernetes.github.io/autoscaler",
+    source:
+      "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
+  },
+  // app 3.2.1. Chosen over fluent/fluent-bit 0.58.1: its CloudWatch Logs output is structured
+  // values (region, log group, auto-create) that the values test can check against the chart,
+  // where the Fluent chart takes the whole pipeline as one opaque config string.
+  awsForFluentBit: {
+    chart: "aws-for-fluent-bit",
+    version: "0.2.0",
+    repo: EKS_CHARTS,
+    source:
+      "https://github.com/aws/eks-charts/blob/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-for-fluent-bit/Chart.yaml",
+  },
+  // app v0.93.1 (prometheus-operator); bundles grafana 12.11.1, kube-state-metrics 8.4.0,
+  // prometheus-node-exporter 4.56.1 and the CRDs.
+  kubePrometheusStack: {
+    chart: "kube-prometheus-stack",
+    version: "88.5.3",
+    repo: "https://prometheus-community.github.io/helm-charts",
+    source:
+      "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/Chart.yaml",
+  },
+  // app 0.21.0
+  externalDns: {
+    chart: "external-dns",
+    version: "1.21.1",
+    repo: "https://kubernetes-sigs.github.io/external-dns/",
+    source:
+      "https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/Chart.yaml",
+  },
+  // app v1.4.17. Not 2.2.16: the stakater-charts index we could read lists versions up to 2.2.12
+  // only, and 2.2.16 is proven only in the OCI registry. 2.2.12 → 2.2.16 adds the values keys
+  // reloader.namespaces, hostUsers, runtimeClassName and schedulerName, none of which we set
+  // (test/addons-values.test.ts holds us to that).
+  reloader: {
+    chart: "reloader",
+    version: "2.2.12",
+    repo: "https://stakater.github.io/stakater-charts",
+    source:
+      "https://github.com/stakater/Reloader/blob/chart-v2.2.12/deployments/kubernetes/chart/reloader/Chart.yaml",
+  },
+} as const satisfies Record<string, ChartPin>;
+
+export type ChartKey = keyof typeof charts;
+
+/**
+ * cluster-autoscaler simulates the scheduler of one Kubernetes minor, so its image follows the
+ * cluster's minor, not the chart's default (v1.35.0). Newest patch of each minor per the
+ * kubernetes/autoscaler tags `cluster-autoscaler-1.3x.y` (2026-07-22).
+ */
+export const clusterAutoscalerImageTags: Record<KubernetesMinor, string> = {
+  "1.33": "v1.33.6",
+  "1.34": "v1.34.5",
+  "1.35": "v1.35.2",
+};
+
+/**
+ * The upstream IAM policy the ALB controller's chart version was checked against. Bump
+ * `charts.awsLoadBalancerController.version`, `chartVersion`, `upstream` and the JSON copy
+ * together: test/addons-catalog.test.ts fails when one moves without the others.
+ */
+export const albControllerIamPolicy = {
+  chartVersion: "3.5.0",
+  upstream:
+    "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/docs/install/iam_policy.json",
+  /** Our copy, beside this file (prettier may re-indent it, so it is compared as parsed JSON). */
+  file: "policies/aws-load-balancer-controller.json",
+  /** sha256 of the copy's sorted-key JSON (`stableJson`), so an edit to the copy fails a test. */
+  sha256: "bb9e48240ace4258c78d152ce98175ee6a118f0715faad4ff5a3e394c9d66171",
+} as const;
+
+/** What turns a pin into a Helm release: every add-on's release goes through here. */
+export function pinnedReleaseArgs(
+  pin: ChartPin,
+  release: {
+    /** Helm release name; fixed, so chart resource names never get a random suffix. */
+    name: string;
+    namespace: pulumi.Input<string>;
+    values: pulumi.Input<Record<string, unknown>>;
+    /** @default 600 */
+    timeoutSeconds?: number;
+  },
+): k8s.helm.v3.ReleaseArgs {
+  return {
+    name: release.name,
+    chart: pin.chart,
+    version: pin.version,
+    repositoryOpts: { repo: pin.repo },
+    namespace: release.namespace,
+    values: release.values,
+    // We create every namespace ourselves, with Pod Security Admission labels.
+    createNamespace: false,
+    // skipAwait stays false: on delete the provider then runs `helm uninstall --wait`, which
+    // holds a LoadBalancer Service until the ALB controller has deleted its NLB (teardown order).
+    timeout: release.timeoutSeconds ?? 600,
+    maxHistory: 10,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Day-2 platform (core EKS add-ons, metrics-server, EFS, Karpenter). Appended by the day-2
+// issue; components/core-addons.ts, components/addons/{metrics-server,efs-csi,container-insights}.ts
+// and components/karpenter/ read these.
+// ---------------------------------------------------------------------------------------------
+
+/** One Helm chart published only to an OCI registry: Helm takes the full reference as the chart. */
+export interface OciChartPin {
+  /** Full `oci://` reference, as `helm.v3.Release.chart` takes it (no `repositoryOpts`). */
+  chart: `oci://${string}`;
+  /** Exact chart version: never a range, never "latest". */
+  version: string;
+  /** The upstream Chart.yaml (or release) the pin was checked against. */
+  source: string;
+}
+
+const KARPENTER = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
+
+export const day2Charts = {
+  // app 0.8.1; the chart default is 1 replica without a PDB (we set 2 + PDB + zone spread).
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.1",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    source:
+      "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
+  },
+  // app v3.4.1
+  awsEfsCsiDriver: {
+    chart: "aws-efs-csi-driver",
+    version: "4.4.1",
+    repo: "https://kubernetes-sigs.github.io/aws-efs-csi-driver/",
+    source:
+      "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
+  },
+} as const satisfies Record<string, ChartPin>;
+
+export const ociCharts = {
+  // Released from c88abbba… on branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
+  karpenterCrd: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+    version: KARPENTER,
+    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter-crd/Chart.yaml`,
+  },
+  karpenter: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter",
+    version: KARPENTER,
+    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter/Chart.yaml`,
+  },
+} as const satisfies Record<string, OciChartPin>;
+
+/** `pinnedReleaseArgs` for an OCI chart: the reference is the chart, and there is no repo. */
+export function pinnedOciReleaseArgs(
+  pin: OciChartPin,
+  release: Parameters<typeof pinnedReleaseArgs>[1],
+): k8s.helm.v3.ReleaseArgs {
+  const args = pinnedReleaseArgs(
+    { chart: pin.chart, version: pin.version, repo: "https://unused.invalid", source: pin.source },
+    release,
+  );
+  // An oci:// chart carries its registry: Helm must get no classic repo URL beside it.
+  delete args.repositoryOpts;
+  return args;
+}
+
+/** The EKS managed add-ons we pin for every supported minor. */
+export interface EksAddonVersions {
+  vpcCni: string;
+  coredns: string;
+  kubeProxy: string;
+  podIdentityAgent: string;
+  /** aws-ebs-csi-driver, installed by components/addons/ebs-csi.ts for Prometheus's gp3 volumes. */
+  ebsCsiDriver: string;
+  /** amazon-cloudwatch-observability (Container Insights). */
+  cloudwatchObservability: string;
+}
+
+/** EKS add-on names, as `aws eks create-addon --addon-name` takes them. */
+export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
+  vpcCni: "vpc-cni",
+  coredns: "coredns",
+  kubeProxy: "kube-proxy",
+  podIdentityAgent: "eks-pod-identity-agent",
+  ebsCsiDriver: "aws-ebs-csi-driver",
+  cloudwatchObservability: "amazon-cloudwatch-observability",
+};
+
+/**
+ * EKS managed add-on versions per Kubernetes minor. UNCONFIRMED: the versions come only from
+ * the live API (`aws eks describe-addon-versions --kubernetes-version <minor> --addon-name
+ * <name>`), which the offline reference does not hold (../shared/reference README, section 4).
+ * These are realistic `vX.Y.Z-eksbuild.N` strings and must be confirmed against that command
+ * before the first `pulumi up`. vpc-cni and eks-pod-identity-agent move one minor at a time,
+ * so a bump here must not skip a minor of theirs.
+ */
+export const eksAddonVersions: Record<KubernetesMinor, EksAddonVersions> = {
+  "1.33": {
+    vpcCni: "v1.20.4-eksbuild.2",
+    coredns: "v1.12.1-eksbuild.2",
+    kubeProxy: "v1.33.3-eksbuild.10",
+    podIdentityAgent: "v1.3.8-eksbuild.2",
+    ebsCsiDriver: "v1.48.0-eksbuild.2",
+    cloudwatchObservability: "v4.4.0-eksbuild.1",
+  },
+  "1.34": {
+    vpcCni: "v1.20.4-eksbuild.2",
+    coredns: "v1.12.4-eksbuild.1",
+    kubeProxy: "v1.34.1-eksbuild.2",
+    podIdentityAgent: "v1.3.8-eksbuild.2",
+    ebsCsiDriver: "v1.48.0-eksbuild.2",
+    cloudwatchObservability: "v4.4.0-eksbuild.1",
+  },
+  "1.35": {
+    vpcCni: "v1.21.1-eksbuild.1",
+    coredns: "v1.13.1-eksbuild.1",
+    kubeProxy: "v1.35.0-eksbuild.2",
+    podIdentityAgent: "v1.3.9-eksbuild.1",
+    ebsCsiDriver: "v1.49.0-eksbuild.1",
+    cloudwatchObservability: "v4.5.0-eksbuild.1",
+  },
+};

@@ -1,0 +1,98 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IrsaRole } from "./irsa";
+import { StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
+import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
+import { PodSgEgressRule, PodSgIngressRule } from "./pod-security-group-rules";
+
+/** An IRSA role for an application's service account, declared in stack config. */
+export interface WorkloadRoleSpec {
+  /** Namespace of the workload's service account. */
+  namespace: string;
+  /** Name of the service account that may assume the role. */
+  serviceAccount: string;
+  /** @default [] */
+  managedPolicyArns?: string[];
+  /** @default [] */
+  statements?: StatementSpec[];
+}
+
+/** A rule in config form: a sibling pod security group is named by `group`, not by id. */
+type ByName<R> = R extends { securityGroupId: unknown }
+  ? Omit<R, "securityGroupId"> & { securityGroupId?: string; group?: string }
+  : R;
+
+/** A pod security group as stack config declares it. */
+export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingress" | "egress"> {
+  /** @default none */
+  ingress?: ByName<PodSgIngressRule>[];
+  /** @default DNS to the cluster security group only */
+  egress?: ByName<PodSgEgressRule>[];
+}
+
+export interface WorkloadAccessArgs {
+  clusterName: string;
+  oidcProviderArn: pulumi.Input<string>;
+  oidcIssuer: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  clusterSecurityGroupId: pulumi.Input<string>;
+  provider: k8s.Provider;
+  /** Workload IRSA roles by short name; the IAM role is `<clusterName>-<name>`. @default {} */
+  irsaRoles?: Record<string, WorkloadRoleSpec>;
+  /** Pod security groups by short name, in declaration order. @default {} */
+  podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
+  /** Pod security groups wait for these (the node groups with trunk ENIs). @default [] */
+  dependsOn?: pulumi.Input<pulumi.Resource>[];
+  /** @default none */
+  tags?: Record<string, string>;
+}
+
+/** What application teams get from stack config alone: IRSA roles and security groups for pods. */
+export class WorkloadAccess extends pulumi.ComponentResource {
+  readonly roles: Record<string, IrsaRole> = {};
+  readonly podSecurityGroups: Record<string, PodSecurityGroup> = {};
+
+  constructor(name: string, args: WorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-blueprint:index:WorkloadAccess", name, {}, opts);
+    for (const [role, spec] of Object.entries(args.irsaRoles ?? {})) {
+      const statements = spec.statements ?? [];
+      this.roles[role] = new IrsaRole(
+        `${name}-irsa-${role}`,
+        {
+          oidcProviderArn: args.oidcProviderArn,
+          oidcIssuer: args.oidcIssuer,
+          namespace: spec.namespace,
+          serviceAccount: spec.serviceAccount,
+          roleName: `${args.clusterName}-${role}`,
+          managedPolicyArns: spec.managedPolicyArns,
+          policy: statements.length > 0 ? stableJson(statementsPolicy(statements)) : undefined,
+          tags: args.tags,
+        },
+        { parent: this },
+      );
+    }
+    const resolve = (rule: object) => {
+      const group = (rule as { group?: string }).group;
+      return group
+        ? { ...rule, securityGroupId: this.podSecurityGroups[group].securityGroupId }
+        : rule;
+    };
+    for (const [group, spec] of Object.entries(args.podSecurityGroups ?? {})) {
+      this.podSecurityGroups[group] = new PodSecurityGroup(
+        group,
+        {
+          ...spec,
+          ingress: spec.ingress?.map(resolve) as PodSgIngressRule[] | undefined,
+          egress: spec.egress?.map(resolve) as PodSgEgressRule[] | undefined,
+          clusterName: args.clusterName,
+          vpcId: args.vpcId,
+          clusterSecurityGroupId: args.clusterSecurityGroupId,
+          provider: args.provider,
+          tags: args.tags,
+        },
+        { parent: this, dependsOn: args.dependsOn },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

@@ -1,0 +1,231 @@
+import { z } from "zod";
+import { configError, ConfigValidationError, zodProblems } from "./errors";
+
+/**
+ * The `migration` config namespace: what one stack contributes while two clusters share
+ * production. It is a namespace of its own (`migration:weight`, not `eks-blueprint:weight`) because
+ * it describes the move, not the cluster: when the move is over, the keys go and the blueprint
+ * config stays as it was.
+ */
+export const MIGRATION_NAMESPACE = "migration";
+
+/** Route 53 weights are integers from 0 to 255. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-weighted.html */
+export const MAX_WEIGHT = 255;
+
+/**
+ * ExternalDNS reads these Service annotations; set-identifier and aws-weight together make the
+ * record a Route 53 weighted record. https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md#routing-policies
+ */
+export const EXTERNAL_DNS_ANNOTATIONS = {
+  hostname: "external-dns.alpha.kubernetes.io/hostname",
+  setIdentifier: "external-dns.alpha.kubernetes.io/set-identifier",
+  awsWeight: "external-dns.alpha.kubernetes.io/aws-weight",
+} as const;
+
+/**
+ * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
+ * its pod security group), so the coexistence check can prove the other stack has none.
+ */
+export const SINGLETON_TAG = "eks-blueprint:singleton";
+
+const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
+
+const weight = z
+  .number({ error: `not a number; ${WEIGHT_HINT}` })
+  .int({ error: `not an integer; ${WEIGHT_HINT}` })
+  .min(0, { error: `weight out of range; ${WEIGHT_HINT}` })
+  .max(MAX_WEIGHT, { error: `weight out of range; ${WEIGHT_HINT}` });
+
+const hostname = z
+  .string({ error: "not a hostname; use a fully qualified name such as www.example.com" })
+  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: "not a hostname; use a lowercase fully qualified name such as www.example.com",
+  });
+
+const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+const singleton = z.strictObject({
+  namespace: z.string().regex(dnsLabel, {
+    error: "not a Kubernetes namespace; use lowercase letters, digits and hyphens (at most 63)",
+  }),
+  owned: z.boolean({
+    error:
+      "not a boolean; use true in the one stack that runs it and false in the other (pulumi config set --path stores true/false as booleans)",
+  }),
+});
+
+/** The keys of the namespace, each read from its JSON text as Pulumi passes it. */
+export const migrationSchema = z.strictObject({
+  weight: weight.optional(),
+  hostnames: z
+    .array(hostname, { error: "not a list; use a list of hostnames such as [www.example.com]" })
+    .refine((h) => new Set(h).size === h.length, {
+      error: "duplicate hostnames; list each once",
+    })
+    .default([]),
+  singletons: z
+    .record(
+      z.string().regex(dnsLabel, { error: "bad singleton name; use a Kubernetes name" }),
+      singleton,
+    )
+    .default({}),
+});
+
+export interface SingletonSettings {
+  /** Namespace the singleton runs in. */
+  namespace: string;
+  /** True in exactly one of the two stacks: the one that runs it. */
+  owned: boolean;
+}
+
+export interface MigrationSettings {
+  /**
+   * This cluster's Route 53 weight in each of `hostnames`, 0 to 255. Required when `hostnames` is
+   * set: it is this stack's share of production traffic, and a key deleted by mistake must not
+   * silently move traffic. 0 (unused) when `hostnames` is empty.
+   */
+  weight: number;
+  /** Public hostnames both clusters serve; their ingress gateway publishes one weighted record each. @default [] */
+  hostnames: string[];
+  /** Workloads that must never run twice, by name, with whether this stack runs them. @default {} */
+  singletons: Record<string, SingletonSettings>;
+}
+
+const key = (k: string) => `${MIGRATION_NAMESPACE}:${k}`;
+
+/**
+ * Reads the `migration:*` keys from a flat config (Pulumi's `namespace:key` → string, as
+ * `pulumi.runtime.allConfig()` returns it). Returns every problem in the project's error format
+ * instead of throwing, so the stack config reader can report them with its own in one error.
+ */
+export function readMigrationConfig(config: Record<string, string | undefined>): {
+  settings?: MigrationSettings;
+  problems: string[];
+} {
+  const raw: Record<string, unknown> = {};
+  const prefix = key("");
+  for (const [k, text] of Object.entries(config)) {
+    if (!k.startsWith(prefix) || text === undefined) continue;
+    // Pulumi stores top-level values as strings ("10"), structured ones as JSON; a value that is
+    // not JSON is a plain string and the schema says what it should have been.
+    try {
+      raw[k.slice(prefix.length)] = JSON.parse(text);
+    } catch {
+      raw[k.slice(prefix.length)] = text;
+    }
+  }
+  const parsed = migrationSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.flatMap((issue) => {
+      const [top, ...rest] = issue.path;
+      const root = top === undefined ? MIGRATION_NAMESPACE : key(String(top));
+      const input = top === undefined ? raw : raw[String(top)];
+      const sub = new z.ZodError([{ ...issue, path: rest }]);
+      // An unknown key sits at the top: report it as `migration:<key>`, as the user typed it.
+      if (issue.code === "unrecognized_keys" && top === undefined) {
+        return issue.keys.map((k) =>
+          configError(
+            key(k),
+            "unknown key",
+            k,
+            "use migration:weight, migration:hostnames or migration:singletons",
+          ),
+        );
+      }
+      return zodProblems(root, input, sub);
+    });
+    return { problems };
+  }
+  const { weight: w, hostnames, singletons } = parsed.data;
+  if (w === undefined && hostnames.length > 0) {
+    return {
+      problems: [
+        configError(
+          key("weight"),
+          "missing while migration:hostnames is set",
+          undefined,
+          `set this stack's share with \`pulumi config set migration:weight <0-${MAX_WEIGHT}>\``,
+        ),
+      ],
+    };
+  }
+  return { settings: { weight: w ?? 0, hostnames, singletons }, problems: [] };
+}
+
+/** As `readMigrationConfig`, but throws one ConfigValidationError listing every problem. */
+export function parseMigrationConfig(
+  config: Record<string, string | undefined>,
+): MigrationSettings {
+  const { settings, problems } = readMigrationConfig(config);
+  if (!settings) throw new ConfigValidationError(problems);
+  return settings;
+}
+
+/**
+ * The ExternalDNS annotations for the ingress gateway's Service: one Route 53 weighted record per
+ * hostname, told apart from the other cluster's by the set identifier (the cluster name, unique
+ * per stack). No hostnames, no annotations: the gateway then publishes nothing.
+ */
+export function weightedRecordAnnotations(
+  clusterName: string,
+  hostnames: readonly string[],
+  weight: number,
+): Record<string, string> {
+  if (!Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
+    throw new RangeError(`weight: out of range (got ${weight}); ${WEIGHT_HINT}`);
+  }
+  if (hostnames.length === 0) return {};
+  return {
+    // ExternalDNS takes several hostnames as one comma-separated value.
+    [EXTERNAL_DNS_ANNOTATIONS.hostname]: hostnames.join(","),
+    [EXTERNAL_DNS_ANNOTATIONS.setIdentifier]: clusterName,
+    // Annotation values are strings.
+    [EXTERNAL_DNS_ANNOTATIONS.awsWeight]: String(weight),
+  };
+}
+
+/** Whether this stack runs the singleton `name`; throws for a name `migration:singletons` lacks. */
+export function ownsSingleton(settings: MigrationSettings, name: string): boolean {
+  const s = settings.singletons[name];
+  if (!s) {
+    throw new Error(
+      configError(key(`singletons.${name}`), "not declared", name, singletonHint(settings)),
+    );
+  }
+  return s.owned;
+}
+
+const singletonHint = (settings: MigrationSettings) => {
+  const names = Object.keys(settings.singletons);
+  return names.length > 0
+    ? `use one of ${names.join(", ")} or declare it under migration:singletons`
+    : "declare it under migration:singletons with its namespace and whether this stack owns it";
+};
+
+/**
+ * Problems with config entries that name a singleton (`singleton: <name>` on an IRSA role or pod
+ * security group): the name must be declared in `migration:singletons`, and the entry must live in
+ * the singleton's namespace. `refs` maps each entry's config key to its singleton and namespace.
+ */
+export function singletonReferenceProblems(
+  settings: MigrationSettings,
+  refs: Record<string, { singleton: string; namespace: string }>,
+): string[] {
+  const problems: string[] = [];
+  for (const [ref, { singleton: name, namespace }] of Object.entries(refs)) {
+    const s = settings.singletons[name];
+    if (!s) {
+      problems.push(configError(`${ref}.singleton`, "not declared", name, singletonHint(settings)));
+    } else if (s.namespace !== namespace) {
+      problems.push(
+        configError(
+          `${ref}.namespace`,
+          `not the namespace of singleton ${name}`,
+          namespace,
+          `use ${s.namespace}, as migration:singletons.${name}.namespace says`,
+        ),
+      );
+    }
+  }
+  return problems;
+}

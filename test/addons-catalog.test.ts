@@ -1,0 +1,156 @@
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import {
+  albControllerIamPolicy,
+  ChartPin,
+  charts,
+  clusterAutoscalerImageTags,
+  pinnedReleaseArgs,
+} from "../components/addons/catalog";
+import { clusterAutoscalerImageTag } from "../components/addons/cluster-autoscaler";
+import { stableJson } from "../components/irsa-policy";
+import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
+
+const REFERENCE = path.resolve(__dirname, "../../shared/reference");
+const haveReference = fs.existsSync(path.join(REFERENCE, "charts"));
+if (!haveReference) console.warn(`SKIPPED: catalog-vs-reference checks need ${REFERENCE}`);
+const withReference = haveReference ? test : test.skip;
+
+const policyCopy = path.resolve(__dirname, "../components/addons", albControllerIamPolicy.file);
+
+describe("chart pins", () => {
+  test.each(Object.entries(charts))("%s is an exact version from an https repo", (_k, pin) => {
+    expect(pin.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(new URL(pin.repo).protocol).toBe("https:");
+    // The Chart.yaml the pin was checked against, at a tag or (eks-charts has none) a commit.
+    expect(pin.source).toMatch(/^https:\/\/github\.com\/.+\/Chart\.yaml$/);
+  });
+
+  test("the three Istio charts share one version", () => {
+    expect(
+      new Set([charts.istioBase, charts.istiod, charts.istioGateway].map((c) => c.version)),
+    ).toEqual(new Set(["1.30.3"]));
+  });
+
+  /** Chart.yaml in the reference, and why a pin may differ from it. */
+  const referenceCharts: [keyof typeof charts, string, string | undefined][] = [
+    ["awsLoadBalancerController", "aws-load-balancer-controller", undefined],
+    ["clusterAutoscaler", "cluster-autoscaler", undefined],
+    ["awsForFluentBit", "aws-for-fluent-bit", undefined],
+    ["kubePrometheusStack", "kube-prometheus-stack", undefined],
+    ["externalDns", "external-dns", undefined],
+    // The reference holds 2.2.16; only 2.2.12 is proven in the https repo (reference README).
+    ["reloader", "reloader", "2.2.12"],
+  ];
+
+  withReference.each(referenceCharts)(
+    "%s matches the name and version of reference charts/%s/Chart.yaml",
+    (key, dir, deliberate) => {
+      const meta = parse(
+        fs.readFileSync(path.join(REFERENCE, "charts", dir, "Chart.yaml"), "utf8"),
+      );
+      expect(charts[key].chart).toBe(meta.name);
+      expect(charts[key].version).toBe(deliberate ?? meta.version);
+    },
+  );
+
+  withReference(
+    "Istio charts carry the placeholder 1.0.0 in git, so we pin the release tag",
+    () => {
+      for (const dir of ["base", "istiod", "gateway"]) {
+        const file = path.join(REFERENCE, "charts/istio", dir, "Chart.yaml");
+        expect(parse(fs.readFileSync(file, "utf8")).version).toBe("1.0.0");
+      }
+    },
+  );
+
+  test("a pin becomes a Release with exactly its chart, version and repo", () => {
+    const args = pinnedReleaseArgs(charts.externalDns, {
+      name: "external-dns",
+      namespace: "external-dns",
+      values: { txtOwnerId: "c" },
+    });
+    expect(args).toMatchObject({
+      name: "external-dns",
+      chart: "external-dns",
+      version: "1.21.1",
+      repositoryOpts: { repo: "https://kubernetes-sigs.github.io/external-dns/" },
+      createNamespace: false,
+      timeout: 600,
+    });
+    expect(args.skipAwait).toBeUndefined();
+  });
+});
+
+describe("cluster-autoscaler image follows the cluster's Kubernetes minor", () => {
+  test.each(SUPPORTED_KUBERNETES_MINORS)("a %s cluster runs a v%s.x autoscaler", (minor) => {
+    expect(clusterAutoscalerImageTag(minor)).toMatch(
+      new RegExp(`^v${minor.replace(".", "\\.")}\\.\\d+$`),
+    );
+  });
+
+  test("every supported minor has a tag, and no other", () => {
+    expect(Object.keys(clusterAutoscalerImageTags).sort()).toEqual([
+      ...SUPPORTED_KUBERNETES_MINORS,
+    ]);
+  });
+
+  test("an unpinned minor fails with the config key and what is valid", () => {
+    expect(() => clusterAutoscalerImageTag("1.29")).toThrow(
+      'kubernetesVersion: no cluster-autoscaler image pinned for this minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to components/addons/catalog.ts',
+    );
+  });
+});
+
+/** What is out of step between the ALB chart pin, the IAM pin and our copy of the policy. */
+function iamPinDrift(chart: ChartPin, pin: typeof albControllerIamPolicy, copy: string): string[] {
+  const drift: string[] = [];
+  if (pin.chartVersion !== chart.version) {
+    drift.push(`policy checked at chart ${pin.chartVersion}, chart pinned at ${chart.version}`);
+  }
+  if (!pin.upstream.includes(`/v${chart.version}/`)) {
+    drift.push(`upstream ${pin.upstream} is not the policy of v${chart.version}`);
+  }
+  const sha = createHash("sha256")
+    .update(stableJson(JSON.parse(copy)))
+    .digest("hex");
+  if (sha !== pin.sha256) drift.push(`policy copy changed (sha256 ${sha})`);
+  return drift;
+}
+
+describe("the ALB controller's IAM policy moves with its chart version", () => {
+  const copy = fs.readFileSync(policyCopy, "utf8");
+
+  test("chart version, policy pin and our copy agree", () => {
+    expect(iamPinDrift(charts.awsLoadBalancerController, albControllerIamPolicy, copy)).toEqual([]);
+  });
+
+  test("bumping the chart alone fails", () => {
+    const bumped = { ...charts.awsLoadBalancerController, version: "3.6.0" };
+    expect(iamPinDrift(bumped, albControllerIamPolicy, copy)).toEqual([
+      "policy checked at chart 3.5.0, chart pinned at 3.6.0",
+      `upstream ${albControllerIamPolicy.upstream} is not the policy of v3.6.0`,
+    ]);
+  });
+
+  test("editing the policy copy alone fails", () => {
+    const edited = JSON.parse(copy);
+    edited.Statement[0].Action.push("iam:PassRole");
+    const drift = iamPinDrift(
+      charts.awsLoadBalancerController,
+      albControllerIamPolicy,
+      JSON.stringify(edited),
+    );
+    expect(drift).toEqual([expect.stringMatching(/^policy copy changed \(sha256 [0-9a-f]{64}\)$/)]);
+  });
+
+  withReference("our copy is the reference's upstream file (same JSON)", () => {
+    const upstream = fs.readFileSync(
+      path.join(REFERENCE, "iam/aws-load-balancer-controller.json"),
+      "utf8",
+    );
+    expect(JSON.parse(copy)).toEqual(JSON.parse(upstream));
+  });
+});

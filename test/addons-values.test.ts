@@ -1,0 +1,296 @@
+import Ajv from "ajv";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
+import { charts } from "../components/addons/catalog";
+import { clusterAutoscalerValues } from "../components/addons/cluster-autoscaler";
+import { externalDnsValues } from "../components/addons/external-dns";
+import { fluentBitValues } from "../components/addons/fluent-bit";
+import { istioBaseValues, istioGatewayValues, istiodValues } from "../components/addons/istio";
+import { prometheusValues } from "../components/addons/prometheus";
+import { reloaderValues } from "../components/addons/reloader";
+import { deepMerge, isPlainObject, mergeValues, Values } from "../components/addons/values";
+
+const REFERENCE = path.resolve(__dirname, "../../shared/reference");
+const haveReference = fs.existsSync(path.join(REFERENCE, "charts"));
+if (!haveReference) {
+  console.warn(`SKIPPED: chart values checks need ${REFERENCE}, which is absent`);
+}
+
+const roleArn = "arn:aws:iam::111122223333:role/test";
+const cluster = {
+  clusterName: "eks-blueprint-prod2",
+  region: "us-west-2",
+  kubernetesVersion: "1.35",
+};
+
+/** Everything each add-on sets (both layers), with every optional feature on. */
+const ours: Record<keyof typeof charts, Values> = {
+  istioBase: all(istioBaseValues()),
+  istiod: all(istiodValues(cluster)),
+  istioGateway: all(
+    istioGatewayValues({ scheme: "internet-facing", serviceAnnotations: { "x/y": "z" } }),
+  ),
+  awsLoadBalancerController: all(
+    albControllerValues({ ...cluster, vpcId: "vpc-1", roleArn, serviceMonitor: true }),
+  ),
+  clusterAutoscaler: all(clusterAutoscalerValues({ ...cluster, roleArn, serviceMonitor: true })),
+  awsForFluentBit: all(
+    fluentBitValues({ region: "us-west-2", logGroupName: "/aws/eks/c/x", roleArn }),
+  ),
+  kubePrometheusStack: all(
+    prometheusValues({
+      ...cluster,
+      retention: "15d",
+      storageSize: "50Gi",
+      storageClassName: "gp3",
+    }),
+  ),
+  externalDns: all(
+    externalDnsValues({
+      ...cluster,
+      domainFilters: ["example.com"],
+      hostedZoneIds: ["Z1"],
+      policy: "upsert-only",
+      roleArn,
+      serviceMonitor: true,
+    }),
+  ),
+  reloader: all(reloaderValues()),
+};
+
+function all(layers: { defaults: Values; owned: Values }): Values {
+  return deepMerge(layers.defaults, layers.owned);
+}
+
+/** Reference folder of each chart. */
+const CHART_DIRS: Record<keyof typeof charts, string> = {
+  istioBase: "istio/base",
+  istiod: "istio/istiod",
+  istioGateway: "istio/gateway",
+  awsLoadBalancerController: "aws-load-balancer-controller",
+  clusterAutoscaler: "cluster-autoscaler",
+  awsForFluentBit: "aws-for-fluent-bit",
+  kubePrometheusStack: "kube-prometheus-stack",
+  externalDns: "external-dns",
+  reloader: "reloader",
+};
+
+/** Maps whose keys are the user's (Kubernetes labels, annotations, selectors, CLI flags). */
+const FREE_FORM = new Set([
+  "annotations",
+  "labels",
+  "nodeSelector",
+  "extraArgs",
+  "podAnnotations",
+  "podLabels",
+  "commonLabels",
+  "externalLabels",
+]);
+
+/**
+ * Paths into a subchart whose values.yaml the reference does not hold (only the parent's is
+ * there). Each was checked by hand against the subchart version in the parent's Chart.yaml;
+ * a new one must be added here on purpose.
+ */
+const SUBCHART_PATHS: Record<string, string[]> = {
+  kubePrometheusStack: [
+    "grafana.resources", // grafana 12.11.1
+    "kube-state-metrics.resources", // kube-state-metrics 8.4.0
+    "prometheus-node-exporter.resources", // prometheus-node-exporter 4.56.1
+  ],
+};
+
+/** Keys reloader 2.2.16 (the reference) has and 2.2.12 (our pin) lacks. */
+const RELOADER_NEWER_THAN_PIN = [
+  "reloader.namespaces",
+  "reloader.deployment.hostUsers",
+  "reloader.deployment.runtimeClassName",
+  "reloader.deployment.schedulerName",
+];
+
+const parsed = new Map<string, Values>();
+
+/** The chart's values as Helm sees them: Istio keeps its defaults under one internal key. */
+function chartValues(dir: string): Values {
+  if (!parsed.has(dir)) {
+    const file = path.join(REFERENCE, "charts", dir, "values.yaml");
+    const raw = parse(fs.readFileSync(file, "utf8"));
+    const internal = raw._internal_defaults_do_not_set;
+    parsed.set(dir, isPlainObject(internal) ? deepMerge(raw, internal) : raw);
+  }
+  return parsed.get(dir)!;
+}
+
+/**
+ * Every path in `values` that the chart's values.yaml does not declare. A key is accepted when
+ * the chart has it, when its parent is a free-form map or an empty map (`resources: {}`: the
+ * chart passes it through whole), or when it is under an allowed subchart path. Lists are leaves.
+ */
+function unknownValuePaths(values: Values, chart: Values, allowed: string[] = []): string[] {
+  const unknown: string[] = [];
+  const walk = (ours: Values, theirs: unknown, prefix: string) => {
+    for (const [key, value] of Object.entries(ours)) {
+      const at = prefix ? `${prefix}.${key}` : key;
+      if (allowed.some((a) => at === a || at.startsWith(`${a}.`))) continue;
+      if (!isPlainObject(theirs) || !(key in theirs)) {
+        unknown.push(at);
+        continue;
+      }
+      const next = theirs[key];
+      const open = FREE_FORM.has(key) || (isPlainObject(next) && Object.keys(next).length === 0);
+      if (isPlainObject(value) && !open) walk(value, next, at);
+    }
+  };
+  walk(values, chart, "");
+  return unknown;
+}
+
+const schemaValidator = (dir: string) => {
+  const file = path.join(REFERENCE, "charts", dir, "values.schema.json");
+  if (!fs.existsSync(file)) return undefined;
+  const schema = JSON.parse(fs.readFileSync(file, "utf8"));
+  // "http://json-schema.org/schema#" (Istio, Reloader) names no draft ajv knows; the keywords
+  // used are draft-07's, ajv's default.
+  delete schema.$schema;
+  return new Ajv({ strict: false, allErrors: true }).compile(schema);
+};
+
+const suite = haveReference ? describe : describe.skip;
+const suiteName = haveReference
+  ? "values match the charts in ../shared/reference"
+  : "values match the charts (SKIPPED: ../shared/reference is absent)";
+
+suite(suiteName, () => {
+  test.each(Object.keys(charts) as (keyof typeof charts)[])(
+    "every values path %s sets exists in its chart's values.yaml",
+    (key) => {
+      const chart = chartValues(CHART_DIRS[key]);
+      expect(unknownValuePaths(ours[key], chart, SUBCHART_PATHS[key])).toEqual([]);
+    },
+  );
+
+  test.each(["istioGateway", "externalDns", "reloader"] as const)(
+    "%s values (over the chart's defaults) validate against its values.schema.json",
+    (key) => {
+      const validate = schemaValidator(CHART_DIRS[key])!;
+      const ok = validate(deepMerge(chartValues(CHART_DIRS[key]), ours[key]));
+      expect(validate.errors ?? []).toEqual([]);
+      expect(ok).toBe(true);
+    },
+  );
+
+  test("the charts with a values.schema.json are exactly the three validated above", () => {
+    const withSchema = (Object.keys(CHART_DIRS) as (keyof typeof charts)[]).filter((k) =>
+      fs.existsSync(path.join(REFERENCE, "charts", CHART_DIRS[k], "values.schema.json")),
+    );
+    expect(withSchema.sort()).toEqual(["externalDns", "istioGateway", "reloader"]);
+  });
+
+  test.each([
+    ["awsLoadBalancerController", { serviceAcount: { name: "x" } }, ["serviceAcount"]],
+    ["awsLoadBalancerController", { serviceAccount: { nmae: "x" } }, ["serviceAccount.nmae"]],
+    ["clusterAutoscaler", { autoDiscovery: { clustername: "x" } }, ["autoDiscovery.clustername"]],
+    ["kubePrometheusStack", { grafana: { adminn: {} } }, ["grafana.adminn"]],
+    ["istiod", { global: { meshId: "x" } }, ["global.meshId"]],
+  ] as const)("the path check fails on a misspelt key in %s values: %j", (key, typo, expected) => {
+    const chart = chartValues(CHART_DIRS[key]);
+    const values = deepMerge(ours[key], typo as Values);
+    expect(unknownValuePaths(values, chart, SUBCHART_PATHS[key])).toEqual(expected);
+  });
+
+  test("the schema check fails on a value outside the schema's enum (ExternalDNS policy)", () => {
+    const validate = schemaValidator(CHART_DIRS.externalDns)!;
+    const values = deepMerge(chartValues(CHART_DIRS.externalDns), ours.externalDns, {
+      policy: "delete-everything",
+    });
+    expect(validate(values)).toBe(false);
+    expect(validate.errors).toContainEqual(
+      expect.objectContaining({ instancePath: "/policy", keyword: "enum" }),
+    );
+  });
+
+  test("the schema check fails on a misspelt key where the schema is closed (Istio gateway)", () => {
+    const validate = schemaValidator(CHART_DIRS.istioGateway)!;
+    const values = deepMerge(chartValues(CHART_DIRS.istioGateway), ours.istioGateway, {
+      servce: { type: "LoadBalancer" },
+    });
+    expect(validate(values)).toBe(false);
+    expect(validate.errors).toContainEqual(
+      expect.objectContaining({
+        keyword: "additionalProperties",
+        params: { additionalProperty: "servce" },
+      }),
+    );
+  });
+});
+
+describe("what the values do, whatever the charts", () => {
+  test.each([
+    ["istiod", ["resources", "global.proxy.resources"]],
+    ["istioGateway", ["resources"]],
+    ["awsLoadBalancerController", ["resources"]],
+    ["clusterAutoscaler", ["resources"]],
+    ["awsForFluentBit", ["resources"]],
+    [
+      "kubePrometheusStack",
+      [
+        "prometheus.prometheusSpec.resources",
+        "alertmanager.alertmanagerSpec.resources",
+        "prometheusOperator.resources",
+        "grafana.resources",
+        "kube-state-metrics.resources",
+        "prometheus-node-exporter.resources",
+      ],
+    ],
+    ["externalDns", ["resources"]],
+    ["reloader", ["reloader.deployment.resources"]],
+  ] as const)("%s sets cpu and memory requests at %j", (key, paths) => {
+    for (const p of paths) {
+      const res = p.split(".").reduce<unknown>((o, k) => (o as Values)[k], ours[key]) as Values;
+      expect(res.requests).toEqual({ cpu: expect.any(String), memory: expect.any(String) });
+    }
+  });
+
+  test("no Istio values write _internal_defaults_do_not_set", () => {
+    for (const key of ["istioBase", "istiod", "istioGateway"] as const) {
+      expect(Object.keys(ours[key])).not.toContain("_internal_defaults_do_not_set");
+    }
+  });
+
+  test("we set none of the reloader keys that 2.2.12 (our pin) lacks", () => {
+    const set = (p: string) =>
+      p.split(".").reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), ours.reloader);
+    expect(RELOADER_NEWER_THAN_PIN.filter((p) => set(p) !== undefined)).toEqual([]);
+  });
+});
+
+describe("mergeValues: defaults, then the stack's overrides, then the keys we own", () => {
+  const layers = {
+    defaults: { replicaCount: 2, resources: { requests: { cpu: "100m", memory: "128Mi" } } },
+    owned: { clusterName: "prod2", serviceAccount: { name: "alb", annotations: { a: "ours" } } },
+  };
+
+  test("keys we own win over a stack's overrides", () => {
+    const merged = mergeValues(layers, {
+      clusterName: "someone-else",
+      serviceAccount: { name: "other", annotations: { a: "theirs", b: "extra" } },
+    });
+    expect(merged.clusterName).toBe("prod2");
+    expect(merged.serviceAccount).toEqual({ name: "alb", annotations: { a: "ours", b: "extra" } });
+  });
+
+  test("overrides win over our defaults, key by key", () => {
+    const merged = mergeValues(layers, { replicaCount: 3, resources: { requests: { cpu: "1" } } });
+    expect(merged.replicaCount).toBe(3);
+    expect(merged.resources).toEqual({ requests: { cpu: "1", memory: "128Mi" } });
+  });
+
+  test("lists are replaced whole and inputs are never mutated", () => {
+    const defaults = { sources: ["service", "ingress"] };
+    const merged = mergeValues({ defaults, owned: {} }, { sources: ["service"] });
+    expect(merged.sources).toEqual(["service"]);
+    expect(defaults.sources).toEqual(["service", "ingress"]);
+  });
+});

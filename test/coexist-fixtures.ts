@@ -1,0 +1,221 @@
+// Hand-built stacks for the coexistence rule tests: the records our components register, with
+// values and policies from the real builders, small enough to read. `overrides` breaks one thing.
+import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
+import {
+  clusterAutoscalerPolicy,
+  clusterAutoscalerValues,
+} from "../components/addons/cluster-autoscaler";
+import { externalDnsPolicy, externalDnsValues } from "../components/addons/external-dns";
+import {
+  fluentBitLogGroups,
+  fluentBitPolicy,
+  fluentBitValues,
+} from "../components/addons/fluent-bit";
+import { istiodValues, istioGatewayValues } from "../components/addons/istio";
+import { prometheusValues } from "../components/addons/prometheus";
+import { mergeValues, Values } from "../components/addons/values";
+import { PolicyDocument, stableJson } from "../components/irsa-policy";
+import { MigrationSettings, weightedRecordAnnotations } from "../stacks/migration-config";
+import type { CoexistStack } from "../tools/coexist-records";
+import { MOCK_ACCOUNT } from "../tools/mocks";
+import type { SynthRecord } from "../tools/synthesize";
+
+export const ZONE = "Z0PUBLICZONE0001";
+export const REGION = "us-west-2";
+const ctx = { region: REGION, partition: "aws", accountId: MOCK_ACCOUNT };
+const roleArn = (name: string) => `arn:aws:iam::${MOCK_ACCOUNT}:role/${name}`;
+
+export const rec = (type: string, name: string, inputs: Record<string, unknown>): SynthRecord => ({
+  type,
+  name,
+  parent: null,
+  inputs,
+});
+
+export const release = (name: string, chart: string, values: Values): SynthRecord =>
+  rec("kubernetes:helm.sh/v3:Release", name, { chart, values });
+
+/** An IRSA role and its inline policy, as IrsaRole registers them. */
+export const irsa = (name: string, roleName: string, policy: PolicyDocument): SynthRecord[] => [
+  rec("aws:iam/role:Role", name, { name: roleName }),
+  rec("aws:iam/rolePolicy:RolePolicy", `${name}-permissions`, {
+    name: `${roleName}-permissions`,
+    role: roleName,
+    policy: stableJson(policy),
+  }),
+];
+
+export interface StackOptions {
+  cidr?: string;
+  migration?: Partial<MigrationSettings>;
+  /** Chart values merged over ours, per chart name. */
+  values?: Partial<Record<"cluster-autoscaler" | "external-dns" | "aws-for-fluent-bit", Values>>;
+  /** Replaces the cluster-autoscaler role's policy. */
+  autoscalerPolicy?: PolicyDocument;
+  fluentBitPolicy?: PolicyDocument;
+  externalDnsPolicy?: PolicyDocument;
+  /** Records added as they are. */
+  extra?: SynthRecord[];
+}
+
+/** A stack with a cluster, a VPC, one node group and the add-ons the rules read. */
+export function fixtureStack(stack: string, cluster: string, o: StackOptions = {}): CoexistStack {
+  const migration: MigrationSettings = {
+    weight: 0,
+    hostnames: ["www.example.com"],
+    singletons: {},
+    ...o.migration,
+  };
+  const logGroup = fluentBitLogGroups(cluster).containers;
+  const ca = `${cluster}-cluster-autoscaler`;
+  const dns = `${cluster}-external-dns`;
+  const fb = `${cluster}-fluent-bit`;
+  const v = o.values ?? {};
+  const resources: SynthRecord[] = [
+    rec("eks:index:Cluster", stack, { name: cluster }),
+    rec("awsx:ec2:Vpc", `${stack}-network`, { cidrBlock: o.cidr ?? "10.10.0.0/16" }),
+    rec("eks:index:ManagedNodeGroup", `${stack}-nodes-general`, {
+      nodeGroupName: `${cluster}-general`,
+    }),
+    rec("aws:ec2/launchTemplate:LaunchTemplate", `${stack}-nodes-general`, {
+      name: `${cluster}-general`,
+    }),
+    rec("aws:cloudwatch/logGroup:LogGroup", `${stack}-cluster-control-plane`, {
+      name: `/aws/eks/${cluster}/cluster`,
+    }),
+    rec("aws:cloudwatch/logGroup:LogGroup", `${stack}-fluent-bit-containers`, { name: logGroup }),
+    ...irsa(
+      `${stack}-ca-irsa`,
+      ca,
+      o.autoscalerPolicy ?? clusterAutoscalerPolicy({ ...ctx, clusterName: cluster }),
+    ),
+    ...irsa(
+      `${stack}-dns-irsa`,
+      dns,
+      o.externalDnsPolicy ?? externalDnsPolicy({ partition: "aws", hostedZoneIds: [ZONE] }),
+    ),
+    ...irsa(
+      `${stack}-fb-irsa`,
+      fb,
+      o.fluentBitPolicy ?? fluentBitPolicy({ ...ctx, logGroupNames: [logGroup] }),
+    ),
+    release(
+      `${stack}-ca`,
+      "cluster-autoscaler",
+      mergeValues(
+        clusterAutoscalerValues({
+          clusterName: cluster,
+          region: REGION,
+          kubernetesVersion: "1.35",
+          roleArn: roleArn(ca),
+        }),
+        v["cluster-autoscaler"],
+      ),
+    ),
+    release(
+      `${stack}-dns`,
+      "external-dns",
+      mergeValues(
+        externalDnsValues({
+          clusterName: cluster,
+          region: REGION,
+          domainFilters: ["example.com"],
+          hostedZoneIds: [ZONE],
+          policy: "sync",
+          roleArn: roleArn(dns),
+        }),
+        v["external-dns"],
+      ),
+    ),
+    release(
+      `${stack}-fb`,
+      "aws-for-fluent-bit",
+      mergeValues(
+        fluentBitValues({ region: REGION, logGroupName: logGroup, roleArn: roleArn(fb) }),
+        v["aws-for-fluent-bit"],
+      ),
+    ),
+    release(
+      `${stack}-prometheus`,
+      "kube-prometheus-stack",
+      mergeValues(
+        prometheusValues({
+          clusterName: cluster,
+          retention: "15d",
+          storageSize: "50Gi",
+          storageClassName: "gp3",
+        }),
+      ),
+    ),
+    release(
+      `${stack}-alb`,
+      "aws-load-balancer-controller",
+      mergeValues(
+        albControllerValues({
+          clusterName: cluster,
+          region: REGION,
+          vpcId: "vpc-1",
+          roleArn: roleArn(`${cluster}-alb`),
+        }),
+      ),
+    ),
+    release(`${stack}-istiod`, "istiod", mergeValues(istiodValues({ clusterName: cluster }))),
+    release(
+      `${stack}-gateway`,
+      "gateway",
+      mergeValues(
+        istioGatewayValues({
+          scheme: "internet-facing",
+          serviceAnnotations: weightedRecordAnnotations(
+            cluster,
+            migration.hostnames,
+            migration.weight,
+          ),
+        }),
+      ),
+    ),
+    ...(o.extra ?? []),
+  ];
+  return { stack, synth: { stack, resources }, migration, region: REGION, accountId: MOCK_ACCOUNT };
+}
+
+/** The committed-like pair: prod in service (weight 100, owns the singleton), prod2 at 0. */
+export const goodPair = (a: StackOptions = {}, b: StackOptions = {}) => ({
+  a: fixtureStack("prod", "eks-blueprint-prod", {
+    ...a,
+    migration: {
+      weight: 100,
+      singletons: { "match-server": { namespace: "game", owned: true } },
+      ...a.migration,
+    },
+  }),
+  b: fixtureStack("prod2", "eks-blueprint-prod2", {
+    cidr: "10.20.0.0/16",
+    ...b,
+    migration: {
+      weight: 0,
+      singletons: { "match-server": { namespace: "game", owned: false } },
+      ...b.migration,
+    },
+  }),
+});
+
+/** A copy of `s` whose releases of `chart` have their values replaced by `patch(values)`. */
+export function patchValues(
+  s: CoexistStack,
+  chart: string,
+  patch: (values: Values) => Values,
+): CoexistStack {
+  const resources = s.synth.resources.map((r) =>
+    r.inputs.chart === chart
+      ? { ...r, inputs: { ...r.inputs, values: patch(r.inputs.values as Values) } }
+      : r,
+  );
+  return { ...s, synth: { ...s.synth, resources } };
+}
+
+/** A copy of `s` without the records `drop` matches. */
+export const without = (s: CoexistStack, drop: (r: SynthRecord) => boolean): CoexistStack => ({
+  ...s,
+  synth: { ...s.synth, resources: s.synth.resources.filter((r) => !drop(r)) },
+});

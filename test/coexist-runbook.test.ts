@@ -1,0 +1,194 @@
+// docs/migration.md stays runnable: every command in it names a script, stack, config key or
+// stack output that exists, and each `sh` block's config changes, applied to the committed config
+// of the stack they name, give a config that validates.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { parseStackConfig } from "../stacks/config";
+import { migrationSchema, parseMigrationConfig } from "../stacks/migration-config";
+import { flattenConfig, ROOT } from "../tools/stack-files";
+import { committedConfig, RawConfig } from "./stack-harness";
+
+const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
+const RUNBOOK = read("docs/migration.md");
+const SCRIPTS = Object.keys((JSON.parse(read("package.json")) as { scripts: object }).scripts);
+const DECLARED = Object.keys((parseYaml(read("Pulumi.yaml")) as { config: object }).config);
+const OUTPUTS = [
+  ...(
+    /interface StackOutputs \{([\s\S]*?)\n\}/.exec(read("stacks/outputs.ts"))?.[1] ?? ""
+  ).matchAll(/^\s+(\w+)\??:/gm),
+].map((m) => m[1]);
+const stackExists = (s: string) => {
+  try {
+    return read(`Pulumi.${s}.yaml`).length > 0;
+  } catch {
+    return false;
+  }
+};
+
+/** Words of a shell command: single quotes group, a trailing `> file` redirect is dropped. */
+const words = (cmd: string) =>
+  [...cmd.replace(/\s>\s*\S+$/, "").matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]);
+
+const shBlocks = [...RUNBOOK.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) =>
+  m[1]
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith("#")),
+);
+const inlineCommands = [...RUNBOOK.matchAll(/`((?:npm|pulumi) [^`]+)`/g)].flatMap((m) =>
+  m[1].split(" && "),
+);
+
+/** What is wrong with one command, or undefined; `wrote` collects files earlier synths wrote. */
+function problem(cmd: string, wrote: Set<string>): string | undefined {
+  const [tool, ...args] = words(cmd);
+  if (tool === "npm") {
+    if (args[0] === "ci" || args[0] === "test") return undefined;
+    const [run, script, dashes, ...rest] = args;
+    if (run !== "run" || !SCRIPTS.includes(script)) return `no npm script ${script}`;
+    if (script === "coexist" && !(dashes === "--" && rest.length === 2 && rest.every(stackExists)))
+      return "coexist takes two stacks";
+    if (script === "synth") {
+      if (!(dashes === "--" && stackExists(rest[0]))) return "synth takes a stack";
+      if (rest[1] === "--out") wrote.add(rest[2]);
+    }
+    if (
+      script === "diff" &&
+      !(dashes === "--" && rest.length === 2 && rest.every((f) => wrote.has(f)))
+    )
+      return "diff takes two synth files written above";
+    return undefined;
+  }
+  if (tool !== "pulumi") return `not an npm or pulumi command: ${tool}`;
+  const s = args.indexOf("-s");
+  const stack =
+    s >= 0 ? args[s + 1] : args[0] === "stack" && args[1] === "init" ? args[2] : undefined;
+  if (!stack || !stackExists(stack)) return `no stack ${stack}`;
+  const verb = args.filter((a, i) => (s < 0 || (i !== s && i !== s + 1)) && !a.startsWith("--"));
+  if (["up", "preview", "destroy"].includes(verb[0]) && verb.length === 1) return undefined;
+  if (verb[0] === "stack" && verb[1] === "init") return undefined;
+  if (verb[0] === "stack" && verb[1] === "output")
+    return OUTPUTS.includes(verb[2]) ? undefined : `no stack output ${verb[2]}`;
+  if (verb[0] === "config" && ["set", "rm"].includes(verb[1])) return undefined;
+  return `unknown pulumi command`;
+}
+
+/** Applies `pulumi config set|rm [--path]` to a stack's raw config as the CLI would. */
+function applyConfig(cmd: string, configs: Map<string, RawConfig>): void {
+  const args = words(cmd);
+  if (args[0] !== "pulumi" || args[1] !== "config") return;
+  const stack = args[args.indexOf("-s") + 1];
+  const config = configs.get(stack) ?? committedConfig(stack);
+  configs.set(stack, config);
+  const [key, value] = args.filter((a, i) => i > 2 && !a.startsWith("-") && args[i - 1] !== "-s");
+  if (!args.includes("--path")) {
+    // Top-level values are always strings (`pulumi config set --help`).
+    if (args[2] === "rm") delete config[key];
+    else config[key] = value;
+    return;
+  }
+  // With --path, "true"/"false" become booleans and integers numbers.
+  const typed =
+    value === "true"
+      ? true
+      : value === "false"
+        ? false
+        : /^-?\d+$/.test(value)
+          ? Number(value)
+          : value;
+  const [top, ...rest] = key.split(/\.|\[(\d+)\]/).filter(Boolean);
+  let node = (config[top] ??= /^\d+$/.test(rest[0]) ? [] : {}) as Record<string, unknown>;
+  rest
+    .slice(0, -1)
+    .forEach(
+      (p, i) =>
+        (node = (node[p] ??= /^\d+$/.test(rest[i + 1]) ? [] : {}) as Record<string, unknown>),
+    );
+  node[rest[rest.length - 1]] = typed;
+}
+
+test("the runbook has a command block for each of its eight steps", () => {
+  expect(RUNBOOK.match(/^## \d\. .+$/gm)).toEqual([
+    "## 1. Create prod2",
+    "## 2. Sync config",
+    "## 3. Deploy workloads",
+    "## 4. Canary: 1% to 100% by weights",
+    "## 5. Move singletons, one at a time",
+    "## 6. Move DNS",
+    "## 7. Set prod's ExternalDNS to upsert-only",
+    "## 8. Destroy prod",
+  ]);
+  expect(shBlocks.length).toBeGreaterThanOrEqual(14);
+});
+
+test("every command names a script, stack, stack output or config command that exists", () => {
+  const wrote = new Set<string>();
+  const wrong = [...shBlocks.flat(), ...inlineCommands]
+    .map((cmd) => [cmd, problem(cmd, wrote)])
+    .filter(([, p]) => p !== undefined);
+  expect(wrong).toEqual([]);
+});
+
+test.each(
+  shBlocks
+    .map((b, i) => [i + 1, b] as const)
+    .filter(([, b]) => b.some((c) => c.startsWith("pulumi config"))),
+)("block %i: its config changes give configs that validate, with declared keys", (_, block) => {
+  const configs = new Map<string, RawConfig>();
+  for (const cmd of block) applyConfig(cmd, configs);
+  for (const [stack, config] of configs) {
+    const flat = flattenConfig(config).config;
+    for (const key of Object.keys(config)) {
+      const [ns, name] = key.split(":");
+      const known =
+        ns === "aws" ||
+        (ns === "eks-blueprint" && DECLARED.includes(name)) ||
+        (ns === "migration" && name in migrationSchema.shape);
+      expect([stack, key, known]).toEqual([stack, key, true]);
+    }
+    expect(() => parseStackConfig(stack, (k) => flat[k])).not.toThrow();
+    expect(() => parseMigrationConfig(flat)).not.toThrow();
+  }
+});
+
+test("the committed configs are the runbook's starting point: prod serves and owns, prod2 waits", () => {
+  const start = (stack: string) => {
+    const flat = flattenConfig(committedConfig(stack)).config;
+    const m = parseMigrationConfig(flat);
+    const addons = JSON.parse(flat["eks-blueprint:addons"] ?? "{}") as {
+      externalDns?: { policy?: string };
+    };
+    return {
+      weight: m.weight,
+      hostnames: m.hostnames,
+      owned: [...new Set(Object.values(m.singletons).map((s) => s.owned))],
+      externalDnsPolicy: addons.externalDns?.policy,
+    };
+  };
+  const prod = start("prod");
+  expect(RUNBOOK).toContain(
+    "| `migration:weight`                        | `100`                | `0`                |",
+  );
+  expect(prod).toEqual({
+    weight: 100,
+    hostnames: prod.hostnames,
+    owned: [true],
+    externalDnsPolicy: "sync",
+  });
+  expect(start("prod2")).toEqual({
+    weight: 0,
+    hostnames: prod.hostnames,
+    owned: [false],
+    externalDnsPolicy: "sync",
+  });
+  expect(prod.hostnames.length).toBeGreaterThan(0);
+});
+
+test("the rollback of the canary raises prod before it lowers prod2", () => {
+  const rollback = shBlocks.find((b) => b[0] === "pulumi config set migration:weight 100 -s prod");
+  expect(rollback?.filter((c) => c.startsWith("pulumi up"))).toEqual([
+    "pulumi up -s prod",
+    "pulumi up -s prod2",
+  ]);
+});

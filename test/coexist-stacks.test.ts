@@ -1,0 +1,180 @@
+// The coexistence check end to end, on the real compositions: the committed prod and prod2 pass,
+// and each deliberately broken config pair fails naming its rule. The committed stacks are
+// synthesized once (beforeAll); each broken pair synthesizes only the stack it breaks.
+import { parseMigrationConfig } from "../stacks/migration-config";
+import { CoexistStack, Finding, gatewayAnnotationsOf, RuleId } from "../tools/coexist-records";
+import { checkCoexistence, coexistReport, loadCoexistStack, main } from "../tools/coexist";
+import { MOCK_ACCOUNT } from "../tools/mocks";
+import { flattenConfig } from "../tools/stack-files";
+import { committedConfig, RawConfig, synthStackWith } from "./stack-harness";
+
+/** One side from a stack's committed config changed by `mutate`, read as the CLI reads a file. */
+async function side(stack: string, mutate: (c: RawConfig) => void): Promise<CoexistStack> {
+  const config = committedConfig(stack);
+  mutate(config);
+  const flat = flattenConfig(config).config;
+  return {
+    stack,
+    synth: await synthStackWith(stack, mutate),
+    migration: parseMigrationConfig(flat),
+    region: flat["aws:region"] ?? "us-west-2",
+    accountId: MOCK_ACCOUNT,
+  };
+}
+
+const addons = (c: RawConfig) =>
+  (c["eks-blueprint:addons"] ??= {}) as Record<string, Record<string, unknown>>;
+const singletons = (c: RawConfig) =>
+  c["migration:singletons"] as Record<string, { owned: boolean }>;
+
+let prod: CoexistStack;
+let prod2: CoexistStack;
+beforeAll(async () => {
+  prod = await loadCoexistStack("prod");
+  prod2 = await loadCoexistStack("prod2");
+}, 60_000);
+
+/** The check fails on the pair, and the rule is in its findings and in the printed table. */
+async function brokenOn(a: CoexistStack, b: CoexistStack, rule: RuleId): Promise<Finding[]> {
+  const findings = await checkCoexistence(a, b);
+  expect(findings.map((f) => f.rule)).toContain(rule);
+  expect(coexistReport(a, b, findings)).toContain(`\n| ${rule} | `);
+  return findings.filter((f) => f.rule === rule);
+}
+
+test("the committed prod and prod2 pass: no collisions", async () => {
+  const findings = await checkCoexistence(prod, prod2);
+  expect(findings).toEqual([]);
+  expect(coexistReport(prod, prod2, findings).split("\n")).toEqual([
+    "## Coexistence of prod (cluster eks-blueprint-prod) and prod2 (cluster eks-blueprint-prod2)",
+    "",
+    "no collisions: prod and prod2 can run side by side (16 rules checked: cluster-name, physical-name, external-dns-owner, vpc-cidr, autoscaler-discovery, autoscaler-iam, fluent-bit-iam, external-dns-iam, log-group, metric-label, cluster-key, set-identifier, weighted-record, weights-zero, singleton-owner, singleton-resources)",
+  ]);
+});
+
+test("prod2's gateway publishes the weighted record: its hostnames, its own set identifier, its weight", () => {
+  expect(prod2.migration.hostnames.length).toBeGreaterThan(0);
+  expect(gatewayAnnotationsOf(prod2.synth)?.annotations).toMatchObject({
+    "external-dns.alpha.kubernetes.io/hostname": prod2.migration.hostnames.join(","),
+    "external-dns.alpha.kubernetes.io/set-identifier": "eks-blueprint-prod2",
+    "external-dns.alpha.kubernetes.io/aws-weight": String(prod2.migration.weight),
+  });
+});
+
+test("moving traffic is config: `migration:weight 10` on prod2 changes its record's weight and nothing else", async () => {
+  const moved = await side("prod2", (c) => (c["migration:weight"] = 10));
+  expect(
+    gatewayAnnotationsOf(moved.synth)?.annotations["external-dns.alpha.kubernetes.io/aws-weight"],
+  ).toBe("10");
+  expect(await checkCoexistence(prod, moved)).toEqual([]);
+});
+
+describe("broken config pairs", () => {
+  let sameName: Promise<CoexistStack> | undefined;
+  const prod2NamedProd = () =>
+    (sameName ??= side("prod2", (c) => (c["eks-blueprint:clusterName"] = "eks-blueprint-prod")));
+
+  test("same cluster name", async () => {
+    expect(await brokenOn(prod, await prod2NamedProd(), "cluster-name")).toEqual([
+      {
+        rule: "cluster-name",
+        a: "eks-blueprint-prod",
+        b: "eks-blueprint-prod",
+        detail:
+          'both stacks name their EKS cluster "eks-blueprint-prod", and every physical name derives from it',
+      },
+    ]);
+  });
+
+  test("same ExternalDNS owner id (it derives from the cluster name, so only that can make it collide)", async () => {
+    expect(await brokenOn(prod, await prod2NamedProd(), "external-dns-owner")).toEqual([
+      {
+        rule: "external-dns-owner",
+        a: 'txtOwnerId "eks-blueprint-prod"',
+        b: 'txtOwnerId "eks-blueprint-prod"',
+        detail: `both ExternalDNS instances own records as "eks-blueprint-prod": each would rewrite and delete the other's records`,
+      },
+    ]);
+  });
+
+  test("overlapping VPC CIDRs", async () => {
+    const b = await side("prod2", (c) => (c["eks-blueprint:vpcCidr"] = "10.10.128.0/17"));
+    expect(await brokenOn(prod, b, "vpc-cidr")).toEqual([
+      {
+        rule: "vpc-cidr",
+        a: "10.10.0.0/16",
+        b: "10.10.128.0/17",
+        detail: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
+      },
+    ]);
+  });
+
+  test("a singleton owned by both stacks", async () => {
+    const name = Object.keys(prod2.migration.singletons)[0];
+    const b = await side("prod2", (c) => (singletons(c)[name].owned = true));
+    const [finding] = await brokenOn(prod, b, "singleton-owner");
+    expect(finding.detail).toBe(`singleton ${name} is owned by both stacks: it would run twice`);
+  });
+
+  test("weights 0 and 0", async () => {
+    const a = await side("prod", (c) => (c["migration:weight"] = 0));
+    expect((await brokenOn(a, prod2, "weights-zero")).map((f) => [f.a, f.b])).toEqual([
+      ["migration:weight 0", "migration:weight 0"],
+    ]);
+  });
+
+  test("autoscaler discovery widened to every cluster's groups reaches the other cluster", async () => {
+    const b = await side("prod2", (c) => {
+      const ca = (addons(c).clusterAutoscaler ??= { enabled: true });
+      ca.values = { autoDiscovery: { tags: ["k8s.io/cluster-autoscaler/enabled"] } };
+    });
+    const found = await brokenOn(prod, b, "autoscaler-discovery");
+    expect(found.map((f) => f.a)).toEqual(["node group eks-blueprint-prod-general"]);
+    expect(found[0].detail).toBe(
+      "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group has every tag the filter asks for) and would resize it",
+    );
+  });
+
+  test("an autoscaler role whose policy is not scoped by the cluster tag reaches the other cluster", async () => {
+    const unscoped = JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Action: "autoscaling:SetDesiredCapacity", Resource: "*" }],
+    });
+    const resources = prod2.synth.resources.map((r) =>
+      r.type === "aws:iam/rolePolicy:RolePolicy" &&
+      r.inputs.role === "eks-blueprint-prod2-cluster-autoscaler"
+        ? { ...r, inputs: { ...r.inputs, policy: unscoped } }
+        : r,
+    );
+    const b = { ...prod2, synth: { ...prod2.synth, resources } };
+    const found = await brokenOn(prod, b, "autoscaler-iam");
+    expect(found.map((f) => [f.a, f.b])).toEqual([
+      ["node group eks-blueprint-prod-general", "role eks-blueprint-prod2-cluster-autoscaler"],
+    ]);
+  });
+});
+
+test("between the two halves of a singleton move the check reports exactly what the runbook says", async () => {
+  const name = Object.keys(prod.migration.singletons)[0];
+  const a = await side("prod", (c) => (singletons(c)[name].owned = false));
+  expect(await checkCoexistence(a, prod2)).toEqual([
+    {
+      rule: "singleton-owner",
+      a: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
+      b: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
+      detail: `singleton ${name} is owned by neither stack: it runs nowhere`,
+    },
+  ]);
+});
+
+test("the CLI needs exactly two different stacks", async () => {
+  const errors: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
+  expect(await main(["prod"])).toBe(2);
+  expect(await main(["prod", "prod"])).toBe(2);
+  spy.mockRestore();
+  expect(errors).toEqual([
+    "usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)",
+    "usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)",
+  ]);
+});

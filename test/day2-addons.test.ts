@@ -1,0 +1,182 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { day2Charts } from "../components/addons/catalog";
+import {
+  ContainerInsights,
+  containerInsightsConfiguration,
+} from "../components/addons/container-insights";
+import { EfsCsiDriver, efsCsiValues } from "../components/addons/efs-csi";
+import { MetricsServer, metricsServerValues } from "../components/addons/metrics-server";
+import { baselinePolicies } from "../components/addons/network-policies";
+import { isPlainObject, mergeValues, Values } from "../components/addons/values";
+import { corednsConfiguration } from "../components/core-addons";
+import { karpenterValues } from "../components/karpenter/karpenter";
+import { fakeContext, named, synthProgram } from "./day2-context";
+
+const CHARTS = path.join(__dirname, "../../shared/reference/charts");
+const chartValues = (chart: string) =>
+  parse(readFileSync(path.join(CHARTS, chart, "values.yaml"), "utf8")) as Values;
+
+/** Key paths we set that the chart's values.yaml does not have (below maps it leaves open). */
+function unknownKeys(ours: Values, theirs: Values, prefix = ""): string[] {
+  return Object.entries(ours).flatMap(([k, v]) => {
+    const at = `${prefix}${k}`;
+    if (!(k in theirs)) return [at];
+    const t = theirs[k];
+    // `resources` is a Kubernetes ResourceRequirements, passed through whole by every chart.
+    return k !== "resources" && isPlainObject(v) && isPlainObject(t) && Object.keys(t).length > 0
+      ? unknownKeys(v, t, `${at}.`)
+      : [];
+  });
+}
+
+const ROLE = "arn:aws:iam::111122223333:role/r";
+const merged = {
+  "metrics-server": mergeValues(metricsServerValues()),
+  "aws-efs-csi-driver": mergeValues(efsCsiValues(ROLE)),
+  karpenter: mergeValues(karpenterValues({ clusterName: "c", queueName: "c", roleArn: ROLE })),
+};
+
+test.each(Object.entries(merged))("every key we set exists in %s's values.yaml", (chart, v) => {
+  expect(unknownKeys(v, chartValues(chart))).toEqual([]);
+});
+
+/** replicas and PDB of each multi-replica add-on, wherever its chart keeps them. */
+const disruption: [string, number, unknown, unknown][] = [
+  [
+    "metrics-server",
+    merged["metrics-server"].replicas as number,
+    merged["metrics-server"].podDisruptionBudget,
+    merged["metrics-server"].topologySpreadConstraints,
+  ],
+  [
+    "efs-csi-controller",
+    (merged["aws-efs-csi-driver"].controller as Values).replicaCount as number,
+    (merged["aws-efs-csi-driver"].controller as Values).podDisruptionBudget,
+    (merged["aws-efs-csi-driver"].controller as Values).topologySpreadConstraints,
+  ],
+  [
+    "karpenter",
+    merged.karpenter.replicas as number,
+    merged.karpenter.podDisruptionBudget,
+    chartValues("karpenter").topologySpreadConstraints,
+  ],
+  [
+    "coredns",
+    corednsConfiguration().replicaCount as number,
+    corednsConfiguration().podDisruptionBudget,
+    corednsConfiguration().topologySpreadConstraints,
+  ],
+];
+
+test.each(disruption)(
+  "%s runs %i replicas with a PDB and a zone spread",
+  (_n, replicas, pdb, spread) => {
+    expect(replicas).toBeGreaterThanOrEqual(2);
+    // A drain may evict one pod at a time, never the last one.
+    const p = pdb as { enabled?: boolean; maxUnavailable?: number; minAvailable?: number };
+    expect(p.enabled).not.toBe(false);
+    expect(p.maxUnavailable === 1 || p.minAvailable === replicas - 1).toBe(true);
+    expect(spread).toEqual([
+      expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone" }),
+    ]);
+  },
+);
+
+test("metrics-server is the pinned chart with 2 replicas, a PDB and a zone spread", async () => {
+  const r = await synthProgram(
+    () => new MetricsServer("metrics-server", { context: fakeContext() }),
+  );
+  const release = named(r, "kubernetes:helm.sh/v3:Release", "metrics-server");
+  expect(release.inputs).toMatchObject({
+    chart: "metrics-server",
+    version: day2Charts.metricsServer.version,
+    repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
+    namespace: "kube-system",
+    values: {
+      replicas: 2,
+      podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
+      topologySpreadConstraints: [
+        {
+          maxSkew: 1,
+          topologyKey: "topology.kubernetes.io/zone",
+          whenUnsatisfiable: "DoNotSchedule",
+          labelSelector: {
+            matchLabels: {
+              "app.kubernetes.io/instance": "metrics-server",
+              "app.kubernetes.io/name": "metrics-server",
+            },
+          },
+        },
+      ],
+    },
+  });
+});
+
+test.each([
+  [true, { containerLogs: { enabled: false } }],
+  [false, { containerLogs: { enabled: true } }],
+])(
+  "Container Insights with our Fluent Bit %s ships container logs only when it is off",
+  async (fluentBitOn, config) => {
+    expect(containerInsightsConfiguration(fluentBitOn)).toEqual(config);
+    const r = await synthProgram(
+      () => new ContainerInsights("ci", { context: fakeContext(), fluentBitOn }),
+    );
+    const addon = named(r, "aws:eks/addon:Addon", "ci");
+    expect(addon.inputs).toMatchObject({
+      addonName: "amazon-cloudwatch-observability",
+      serviceAccountRoleArn: "arn:aws:iam::111122223333:role/day2-test-cloudwatch-agent",
+    });
+    expect(JSON.parse(addon.inputs.configurationValues as string)).toEqual(config);
+  },
+);
+
+test("EFS: encrypted file system, a mount target per subnet, the controller's role and the StorageClass", async () => {
+  const r = await synthProgram(
+    () =>
+      new EfsCsiDriver("efs", {
+        context: fakeContext(),
+        subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+        nodeSecurityGroupId: "sg-nodes",
+      }),
+  );
+  expect(named(r, "aws:efs/fileSystem:FileSystem", "efs").inputs.encrypted).toBe(true);
+  expect(r.resources.filter((x) => x.type === "aws:efs/mountTarget:MountTarget")).toHaveLength(3);
+  expect(
+    named(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "efs-irsa-managed-0").inputs
+      .policyArn,
+  ).toBe("arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy");
+  const sc = named(r, "kubernetes:storage.k8s.io/v1:StorageClass", "efs-sc");
+  expect(sc.inputs).toMatchObject({
+    provisioner: "efs.csi.aws.com",
+    parameters: { provisioningMode: "efs-ap", fileSystemId: expect.stringMatching(/^fs-/) },
+  });
+  const values = named(r, "kubernetes:helm.sh/v3:Release", "efs").inputs.values as Values;
+  expect((values.controller as Values).serviceAccount).toEqual({
+    create: true,
+    name: "efs-csi-controller-sa",
+    annotations: {
+      "eks.amazonaws.com/role-arn": "arn:aws:iam::111122223333:role/day2-test-efs-csi-driver",
+    },
+  });
+});
+
+test("a workload namespace gets default-deny ingress plus same-namespace, gateway and Prometheus allows", () => {
+  const policies = baselinePolicies("shop");
+  expect(policies.map((p) => p.metadata.name)).toEqual([
+    "default-deny-ingress",
+    "allow-same-namespace",
+    "allow-istio-ingress",
+    "allow-prometheus-scrape",
+  ]);
+  expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
+  expect(policies.slice(1).map((p) => JSON.stringify(p.spec.ingress))).toEqual(
+    ["shop", "istio-ingress", "monitoring"].map((ns) =>
+      JSON.stringify([
+        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } }] },
+      ]),
+    ),
+  );
+});

