@@ -23,13 +23,6 @@ const EXAMPLE = path.join(ROOT, "examples", "consumer");
 const PACK_DIR = path.join(EXAMPLE, ".pack");
 const LIB = "dist/components/";
 
-/** Every file under `dir`, relative to it, with `/` separators. */
-function walk(dir: string, prefix = ""): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(path.join(dir, e.name), `${prefix}${e.name}/`) : [prefix + e.name],
-  );
-}
-
 /** Specifiers a built file loads: `require("x")` in .js; `from "x"` and `import("x")` in .d.ts. */
 const imports = (file: string, text: string): string[] =>
   file.endsWith(".d.ts")
@@ -140,9 +133,9 @@ function pack(): string[] {
     run("npm", ["pack", "--json", "--pack-destination", PACK_DIR], ROOT),
   ) as { filename: string; files: { path: string }[] }[];
   renameSync(path.join(PACK_DIR, result.filename), path.join(PACK_DIR, "eks-blueprint.tgz"));
-  const sources = walk(path.join(ROOT, "components")).filter(
-    (f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".json"),
-  );
+  const sources = readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" })
+    .map((f) => f.split(path.sep).join("/"))
+    .filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".json"));
   const files = result.files.map((f) => f.path);
   const problems = tarballProblems(files, sources, (f) => readFileSync(path.join(ROOT, f), "utf8"));
   if (problems.length > 0) throw new Error(`the tarball is wrong:\n  ${problems.join("\n  ")}`);
@@ -209,12 +202,19 @@ function compile(): void {
   const usage = readme.split(/^## /m).find((s) => s.startsWith("Using the library"));
   const snippet = usage && /^```ts\n([\s\S]*?)^```$/m.exec(usage)?.[1];
   if (!snippet) throw new Error('README.md: no ```ts block under "## Using the library"');
-  writeFileSync(path.join(PACK_DIR, "readme-usage.ts"), snippet);
-  writeFileSync(
-    path.join(PACK_DIR, "tsconfig.json"),
-    JSON.stringify({ extends: "../tsconfig.json", files: ["../index.ts", "readme-usage.ts"] }),
-  );
-  run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", PACK_DIR], EXAMPLE);
+  const generated = {
+    snippet: path.join(PACK_DIR, "readme-usage.ts"),
+    tsconfig: PACK_DIR + "/tsconfig.json",
+  };
+  writeFileSync(generated.snippet, snippet);
+  const tsconfig = { extends: "../tsconfig.json", files: ["../index.ts", "readme-usage.ts"] };
+  writeFileSync(generated.tsconfig, JSON.stringify(tsconfig));
+  try {
+    run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", PACK_DIR], EXAMPLE);
+  } finally {
+    // Gone again, so lint and prettier never see generated files.
+    for (const file of Object.values(generated)) rmSync(file, { force: true });
+  }
 }
 
 const one = (resources: SynthRecord[], type: string, name?: string): SynthRecord => {
