@@ -2,19 +2,20 @@
  * eks-blueprint: production Amazon EKS clusters as Pulumi ComponentResources.
  *
  * The one public entry point (`import { EksBlueprint } from "eks-blueprint"`). Every component,
- * its Args, and every pure builder beside it are re-exported here; test/docs.test.ts fails when a
- * file under components/ exports something this index does not. Two files exporting the same
+ * its Args, and every pure builder beside it are re-exported here; test/public-api.test.ts fails when
+ * a file under components/ exports something this index does not. Two files exporting the same
  * name is a compile error (TS2308), so a clash cannot silently pick one of them.
  *
  * @packageDocumentation
  */
 
-// The composition: one typed args object, the whole cluster.
+// The composition: one typed args object, the whole cluster; the in-cluster platform and the
+// workloads' AWS access it builds.
 export * from "./blueprint";
 export * from "./platform";
 export * from "./workload-access";
 
-// Network, control plane, compute.
+// Network, control plane, core EKS add-ons, compute.
 export * from "./network";
 export * from "./cluster";
 export * from "./cluster-settings";

@@ -15,23 +15,38 @@ export interface PlatformOptions {
   /** Required when `autoscaler` is "karpenter". @default none */
   karpenter?: KarpenterSettings;
   /** metrics-server for the HPA and `kubectl top`. @default { enabled: true, replicas: 2 } */
-  metricsServer?: { enabled: boolean; replicas?: number };
+  metricsServer?: {
+    /** Install metrics-server. */
+    enabled: boolean;
+    /** Replicas, spread over zones. @default 2 */
+    replicas?: number;
+  };
   /** EFS CSI driver, a file system and an `efs` StorageClass. @default off */
-  efs?: { enabled: boolean };
+  efs?: {
+    /** Install the EFS CSI driver and file system. */
+    enabled: boolean;
+  };
   /** The amazon-cloudwatch-observability add-on. @default off */
-  containerInsights?: { enabled: boolean };
+  containerInsights?: {
+    /** Install Container Insights. */
+    enabled: boolean;
+  };
   /** Namespaces to create for workloads, each with the default-deny network policy baseline. @default [] */
   workloadNamespaces?: string[];
 }
 
 export interface PlatformArgs {
+  /** The cluster the add-ons go on. */
   context: AddonContext;
   /** The Helm add-ons. @default none */
   addons?: AddonSelection;
+  /** Day-2 add-ons and the autoscaler choice. @default cluster-autoscaler, metrics-server on */
   options?: PlatformOptions;
   /** Private subnets, one per AZ (EFS mount targets). */
   privateSubnetIds: pulumi.Output<string[]>;
+  /** Number of availability zones (one EFS mount target each). */
   availabilityZones: number;
+  /** Security group of the nodes, allowed to reach the EFS mount targets. */
   nodeSecurityGroupId: pulumi.Input<string>;
   /** Resources network policies wait for (the vpc-cni add-on enforces them). */
   networkPolicyEngine: pulumi.Resource;

@@ -5,6 +5,9 @@ import { StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
 import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
 import { PodSgEgressRule, PodSgIngressRule } from "./pod-security-group-rules";
 
+/** Tag on every resource made for a singleton workload, so the coexistence check can find it. */
+export const SINGLETON_TAG = "eks-blueprint:singleton";
+
 /** An IRSA role for an application's service account, declared in stack config. */
 export interface WorkloadRoleSpec {
   /** Namespace of the workload's service account. */
@@ -15,6 +18,8 @@ export interface WorkloadRoleSpec {
   managedPolicyArns?: string[];
   /** @default [] */
   statements?: StatementSpec[];
+  /** The singleton workload this role serves; tagged so the coexistence check sees it. @default none */
+  singleton?: string;
 }
 
 /** A rule in config form: a sibling pod security group is named by `group`, not by id. */
@@ -28,14 +33,25 @@ export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingr
   ingress?: ByName<PodSgIngressRule>[];
   /** @default DNS to the cluster security group only */
   egress?: ByName<PodSgEgressRule>[];
+  /** The singleton workload these pods are; tagged so the coexistence check sees it. @default none */
+  singleton?: string;
 }
 
+const singletonTags = (tags: Record<string, string> | undefined, singleton?: string) =>
+  singleton ? { ...tags, [SINGLETON_TAG]: singleton } : tags;
+
 export interface WorkloadAccessArgs {
+  /** EKS cluster name; role and security group names derive from it. */
   clusterName: string;
+  /** ARN of the cluster's IAM OIDC provider, which the IRSA roles trust. */
   oidcProviderArn: pulumi.Input<string>;
+  /** OIDC issuer host and path, without `https://`. */
   oidcIssuer: pulumi.Input<string>;
+  /** VPC of the cluster, where the pod security groups live. */
   vpcId: pulumi.Input<string>;
+  /** The EKS cluster security group (CoreDNS and the kubelet run with it). */
   clusterSecurityGroupId: pulumi.Input<string>;
+  /** The cluster's one Kubernetes provider, for the SecurityGroupPolicy resources. */
   provider: k8s.Provider;
   /** Workload IRSA roles by short name; the IAM role is `<clusterName>-<name>`. @default {} */
   irsaRoles?: Record<string, WorkloadRoleSpec>;
@@ -66,7 +82,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           roleName: `${args.clusterName}-${role}`,
           managedPolicyArns: spec.managedPolicyArns,
           policy: statements.length > 0 ? stableJson(statementsPolicy(statements)) : undefined,
-          tags: args.tags,
+          tags: singletonTags(args.tags, spec.singleton),
         },
         { parent: this },
       );
@@ -77,7 +93,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
         ? { ...rule, securityGroupId: this.podSecurityGroups[group].securityGroupId }
         : rule;
     };
-    for (const [group, spec] of Object.entries(args.podSecurityGroups ?? {})) {
+    for (const [group, { singleton, ...spec }] of Object.entries(args.podSecurityGroups ?? {})) {
       this.podSecurityGroups[group] = new PodSecurityGroup(
         group,
         {
@@ -88,7 +104,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           vpcId: args.vpcId,
           clusterSecurityGroupId: args.clusterSecurityGroupId,
           provider: args.provider,
-          tags: args.tags,
+          tags: singletonTags(args.tags, singleton),
         },
         { parent: this, dependsOn: args.dependsOn },
       );

@@ -9,6 +9,13 @@ import { irsaRolesSchema } from "./workload-config";
 import { addonsConfigSchema, AddonSecrets, toAddonSelection } from "./addons-config";
 import { parseDay2Config } from "./day2-config";
 import {
+  MigrationSettings,
+  ownsSingleton,
+  readMigrationConfig,
+  singletonReferenceProblems,
+  weightedRecordAnnotations,
+} from "./migration-config";
+import {
   enforcingModeSchema,
   podSecurityConfigProblems,
   podSecurityGroupsSchema,
@@ -82,6 +89,33 @@ const STRING_KEYS = [
   "podSecurityGroupEnforcingMode",
 ];
 
+const MIGRATION_KEYS = ["migration:weight", "migration:hostnames", "migration:singletons"];
+
+/** Entries that name a singleton, by config key, for the migration checks. */
+function singletonRefs(c: StackConfig) {
+  const refs: Record<string, { singleton: string; namespace: string }> = {};
+  for (const [key, entries] of [
+    ["irsaRoles", c.irsaRoles],
+    ["podSecurityGroups", c.podSecurityGroups],
+  ] as const) {
+    for (const [name, e] of Object.entries(entries)) {
+      if (e.singleton)
+        refs[`${PROJECT}:${key}.${name}`] = { singleton: e.singleton, namespace: e.namespace };
+    }
+  }
+  return refs;
+}
+
+/** A singleton runs in one cluster only: the stack that does not own it gets nothing for it. */
+function ownedOnly<T extends { singleton?: string }>(
+  m: MigrationSettings,
+  entries: Record<string, T>,
+) {
+  return Object.fromEntries(
+    Object.entries(entries).filter(([, e]) => !e.singleton || ownsSingleton(m, e.singleton)),
+  );
+}
+
 /** The config key a schema path starts at, as a user types it in `pulumi config set`. */
 const qualified = (key: string) => (key === "region" ? "aws:region" : `${PROJECT}:${key}`);
 
@@ -111,6 +145,7 @@ export function parseStackConfig(
   stack: string,
   get: (key: string) => string | undefined,
   secrets: AddonSecrets = {},
+  flat?: Record<string, string | undefined>,
 ): BlueprintArgs {
   const problems: string[] = [];
   const raw = readRaw(get, problems);
@@ -137,6 +172,13 @@ export function parseStackConfig(
         ),
     ),
   );
+  const migration = readMigrationConfig(
+    flat ?? Object.fromEntries(MIGRATION_KEYS.map((k) => [k, get(k)])),
+  );
+  problems.push(...migration.problems);
+  if (parsed.success && migration.settings) {
+    problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
+  }
   if (parsed.success) {
     const c = parsed.data;
     problems.push(
@@ -146,13 +188,23 @@ export function parseStackConfig(
       }),
     );
   }
-  if (problems.length > 0 || !parsed.success || !day2.config) {
+  if (problems.length > 0 || !parsed.success || !day2.config || !migration.settings) {
     throw new ConfigValidationError(problems);
   }
   const platform = day2.config;
+  const m = migration.settings;
   const c = parsed.data;
+  const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
+  const addons = toAddonSelection(c.addons, secrets);
+  if (addons.istio) {
+    // Ours last: the weighted record is what moves traffic, so config cannot override it.
+    addons.istio.gatewayServiceAnnotations = {
+      ...addons.istio.gatewayServiceAnnotations,
+      ...weightedRecordAnnotations(clusterName, m.hostnames, m.weight),
+    };
+  }
   return {
-    clusterName: c.clusterName ?? `${PROJECT}-${stack}`,
+    clusterName,
     kubernetesVersion: c.kubernetesVersion,
     region: c.region,
     network: {
@@ -165,10 +217,10 @@ export function parseStackConfig(
     logRetentionDays: c.logRetentionDays,
     nodeGroups: c.nodeGroups,
     fargateProfiles: c.fargateProfiles,
-    irsaRoles: c.irsaRoles,
-    podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
+    irsaRoles: ownedOnly(m, c.irsaRoles),
+    podSecurityGroups: ownedOnly(m, c.podSecurityGroups) as BlueprintArgs["podSecurityGroups"],
     podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
-    addons: toAddonSelection(c.addons, secrets),
+    addons,
     platform: {
       autoscaler: platform.autoscaler,
       karpenter: platform.karpenter,
@@ -188,5 +240,5 @@ export function loadStackConfig(stack: string = pulumi.getStack()): BlueprintArg
   const grafanaKey = `${PROJECT}:grafanaAdminPassword`;
   const grafanaAdminPassword =
     all[grafanaKey] === undefined ? undefined : pulumi.secret(all[grafanaKey]);
-  return parseStackConfig(stack, (key) => all[key], { grafanaAdminPassword });
+  return parseStackConfig(stack, (key) => all[key], { grafanaAdminPassword }, all);
 }

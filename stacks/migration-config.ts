@@ -26,7 +26,7 @@ export const EXTERNAL_DNS_ANNOTATIONS = {
  * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
  * its pod security group), so the coexistence check can prove the other stack has none.
  */
-export const SINGLETON_TAG = "eks-blueprint:singleton";
+export { SINGLETON_TAG } from "../components/workload-access";
 
 const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
 

@@ -11,7 +11,7 @@ import { shortName, shortNameHint } from "./validators";
  */
 export const podSecurityGroupsSchema = z.record(
   z.string().regex(shortName, { error: `bad pod security group name; ${shortNameHint}` }),
-  z.looseObject({ namespace: z.string() }),
+  z.looseObject({ namespace: z.string(), singleton: z.string().optional() }),
 );
 
 export const enforcingModeSchema = z
@@ -67,6 +67,11 @@ export function podSecurityConfigProblems(
       }
     }
   });
-  const specs = Object.fromEntries(names.map((n) => [n, withPlaceholderIds(groups[n])]));
+  const specs = Object.fromEntries(
+    names.map((n) => {
+      const { singleton: _singleton, ...spec } = groups[n];
+      return [n, withPlaceholderIds(spec)];
+    }),
+  );
   return [...problems, ...podSecurityProblems({ podSecurityGroups: specs, ...rest })];
 }

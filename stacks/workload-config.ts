@@ -32,6 +32,7 @@ export const irsaRolesSchema = z.record(
         )
         .default([]),
       statements: z.array(statement).default([]),
+      singleton: z.string().optional(),
     })
     .refine((r) => r.managedPolicyArns.length + r.statements.length > 0, {
       error: "no permissions; give managedPolicyArns or statements",

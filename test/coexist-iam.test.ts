@@ -177,12 +177,12 @@ describe("what cannot be evaluated fails the check", () => {
         a: "role eks-blueprint-prod-cluster-autoscaler",
         b: "",
         detail:
-          "arn:aws:iam::aws:policy/AutoScalingFullAccess is attached but not in the synth, so it cannot be evaluated",
+          "arn:aws:iam::aws:policy/AutoScalingFullAccess (attached, not in the synth) cannot be evaluated, so what the role may do is unknown",
       },
     ]);
   });
 
-  test("rolePolicies reads inline, inlinePolicies and attached policies the synth creates", () => {
+  test("rolePolicies reads inline, inlinePolicies and attached policies, and names what it cannot read", () => {
     const policy = JSON.stringify(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }));
     const synth = {
       stack: "x",
@@ -199,6 +199,7 @@ describe("what cannot be evaluated fails the check", () => {
           policyArn: "arn:aws:iam::aws:policy/ReadOnlyAccess",
         }),
         rec("aws:iam/rolePolicy:RolePolicy", "other", { role: "role2", policy }),
+        rec("aws:iam/rolePolicy:RolePolicy", "hidden", { role: "role1", policy: "[secret]" }),
       ],
     };
     const { policies, unevaluable } = rolePolicies(synth, "role1");
@@ -207,7 +208,10 @@ describe("what cannot be evaluated fails the check", () => {
       "aws:iam/rolePolicy:RolePolicy::rp",
       "aws:iam/policy:Policy::p",
     ]);
-    expect(unevaluable).toEqual(["arn:aws:iam::aws:policy/ReadOnlyAccess"]);
+    expect(unevaluable).toEqual([
+      "aws:iam/rolePolicy:RolePolicy::hidden (document not readable)",
+      "arn:aws:iam::aws:policy/ReadOnlyAccess (attached, not in the synth)",
+    ]);
   });
 
   test("a policy the simulator rejects is reported once, with the simulator's reason", async () => {

@@ -37,6 +37,17 @@ test("cluster-name: the same cluster name is reported once, then every name deri
     'both name the IAM role "eks-blueprint-prod-external-dns"',
     'both name the IAM role "eks-blueprint-prod-fluent-bit"',
   ]);
+  // One row per shared log group, listing every place each stack names it.
+  expect(findings.filter((f) => f.rule === "log-group").map((f) => [f.a, f.b])).toEqual([
+    [
+      "aws:cloudwatch/logGroup:LogGroup::prod-cluster-control-plane",
+      "aws:cloudwatch/logGroup:LogGroup::prod2-cluster-control-plane",
+    ],
+    [
+      "aws:cloudwatch/logGroup:LogGroup::prod-fluent-bit-containers, kubernetes:helm.sh/v3:Release::prod-fb values.cloudWatchLogs.logGroupName",
+      "aws:cloudwatch/logGroup:LogGroup::prod2-fluent-bit-containers, kubernetes:helm.sh/v3:Release::prod2-fb values.cloudWatchLogs.logGroupName",
+    ],
+  ]);
   expect(new Set(findings.map((f) => f.rule))).toEqual(
     new Set([
       "cluster-name",
@@ -141,7 +152,7 @@ describe("autoscaler-discovery", () => {
         a: "node group eks-blueprint-prod-general",
         b: "kubernetes:helm.sh/v3:Release::prod2-ca: --node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled",
         detail:
-          "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group has every tag the filter asks for) and would resize it",
+          "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group carries every tag of the filter) and would resize it",
       },
     ]);
   });
@@ -159,9 +170,15 @@ describe("autoscaler-discovery", () => {
         },
       },
     });
-    expect(ofRule(p, "autoscaler-discovery").map((f) => f.a)).toEqual([
-      "kubernetes:helm.sh/v3:Release::prod-ca: --node-group-auto-discovery=asg:tag=eks:cluster-name=eks-blueprint-prod2",
-      "kubernetes:helm.sh/v3:Release::prod-ca: autoscalingGroups eks-eks-blueprint-prod2-general-0a1b",
+    expect(ofRule(p, "autoscaler-discovery").map((f) => [f.a, f.detail])).toEqual([
+      [
+        "kubernetes:helm.sh/v3:Release::prod-ca: --node-group-auto-discovery=asg:tag=eks:cluster-name=eks-blueprint-prod2",
+        "prod's cluster-autoscaler discovers prod2's node group eks-blueprint-prod2-general (its Auto Scaling group carries every tag of the filter) and would resize it",
+      ],
+      [
+        "kubernetes:helm.sh/v3:Release::prod-ca: autoscalingGroups eks-eks-blueprint-prod2-general-0a1b",
+        "prod's cluster-autoscaler discovers prod2's node group eks-blueprint-prod2-general (its Auto Scaling group is listed by name) and would resize it",
+      ],
     ]);
   });
 });

@@ -167,9 +167,11 @@ test("the committed configs are the runbook's starting point: prod serves and ow
     };
   };
   const prod = start("prod");
-  expect(RUNBOOK).toContain(
-    "| `migration:weight`                        | `100`                | `0`                |",
-  );
+  const row = (key: string, a: string, b: string) =>
+    new RegExp(`^\\| \`${key}\`\\s+\\| \`${a}\`\\s+\\| \`${b}\`\\s+\\|$`, "m");
+  expect(RUNBOOK).toMatch(row("migration:weight", "100", "0"));
+  expect(RUNBOOK).toMatch(row("migration:singletons.<name>.owned", "true", "false"));
+  expect(RUNBOOK).toMatch(row("eks-blueprint:addons.externalDns.policy", "sync", "sync"));
   expect(prod).toEqual({
     weight: 100,
     hostnames: prod.hostnames,

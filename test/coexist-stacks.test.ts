@@ -66,6 +66,10 @@ test("moving traffic is config: `migration:weight 10` on prod2 changes its recor
   expect(
     gatewayAnnotationsOf(moved.synth)?.annotations["external-dns.alpha.kubernetes.io/aws-weight"],
   ).toBe("10");
+  const changed = moved.synth.resources
+    .filter((r, i) => JSON.stringify(r) !== JSON.stringify(prod2.synth.resources[i]))
+    .map((r) => `${r.type}::${r.name}`);
+  expect(changed).toEqual([gatewayAnnotationsOf(prod2.synth)?.resource]);
   expect(await checkCoexistence(prod, moved)).toEqual([]);
 });
 
@@ -131,7 +135,7 @@ describe("broken config pairs", () => {
     const found = await brokenOn(prod, b, "autoscaler-discovery");
     expect(found.map((f) => f.a)).toEqual(["node group eks-blueprint-prod-general"]);
     expect(found[0].detail).toBe(
-      "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group has every tag the filter asks for) and would resize it",
+      "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group carries every tag of the filter) and would resize it",
     );
   });
 

@@ -63,7 +63,7 @@ test("ExternalDNS owns only this cluster's records and Prometheus labels its met
     releases(prod2).find((r) => r.inputs.chart === chart)?.inputs.values as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   expect(values("external-dns")).toMatchObject({
     txtOwnerId: "eks-blueprint-prod2",
-    policy: "upsert-only",
+    policy: "sync",
   });
   expect(values("kube-prometheus-stack").prometheus.prometheusSpec.externalLabels).toEqual({
     cluster: "eks-blueprint-prod2",

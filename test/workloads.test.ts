@@ -36,33 +36,38 @@ describe("IRSA", () => {
   });
 
   test("a workload role from config gets exactly its statements, for its one service account", () => {
-    const role = one(prod2, "aws:iam/role:Role", "prod2-workloads-irsa-push-sender");
-    expect(role.inputs.name).toBe("eks-blueprint-prod2-push-sender");
+    const role = one(prod2, "aws:iam/role:Role", "prod2-workloads-irsa-api-server");
+    expect(role.inputs.name).toBe("eks-blueprint-prod2-api-server");
     const trust = JSON.parse(role.inputs.assumeRolePolicy as string);
     const sub = Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) =>
       k.endsWith(":sub"),
     );
-    expect(sub?.[1]).toBe("system:serviceaccount:push:push-sender");
-    expect(
-      JSON.parse(
-        one(prod2, "aws:iam/rolePolicy:RolePolicy", "prod2-workloads-irsa-push-sender-permissions")
-          .inputs.policy as string,
-      ),
-    ).toEqual({
+    expect(sub?.[1]).toBe("system:serviceaccount:api:api-server");
+    const permissions = one(
+      prod2,
+      "aws:iam/rolePolicy:RolePolicy",
+      "prod2-workloads-irsa-api-server-permissions",
+    );
+    expect(JSON.parse(permissions.inputs.policy as string)).toEqual({
       Version: "2012-10-17",
       Statement: [
-        {
-          Effect: "Allow",
-          Action: [
-            "sqs:ReceiveMessage",
-            "sqs:DeleteMessage",
-            "sqs:ChangeMessageVisibility",
-            "sqs:GetQueueAttributes",
-          ],
-          Resource: ["arn:aws:sqs:us-west-2:111122223333:push-notifications"],
-        },
+        { Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::example-assets/*"] },
       ],
     });
+  });
+
+  test("a singleton's role exists only in the stack that owns it, tagged for the coexistence check", () => {
+    const owned = one(prod, "aws:iam/role:Role", "prod-workloads-irsa-push-sender");
+    expect(owned.inputs.tags).toMatchObject({ "eks-blueprint:singleton": "push-sender" });
+    expect(
+      JSON.parse(
+        one(prod, "aws:iam/rolePolicy:RolePolicy", "prod-workloads-irsa-push-sender-permissions")
+          .inputs.policy as string,
+      ).Statement[0].Resource,
+    ).toEqual(["arn:aws:sqs:us-west-2:111122223333:push-notifications"]);
+    expect(byType(prod2, "aws:iam/role:Role").map((r) => r.name)).not.toContain(
+      "prod2-workloads-irsa-push-sender",
+    );
   });
 });
 

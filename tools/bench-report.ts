@@ -111,6 +111,12 @@ export function renderResults(r: BenchResults): string {
     `prod2 synth = ${x(r.ratios.prod2)} the floor by wall time, ${x(r.ratios.prod2Cpu)} by CPU ` +
       `time (before the startup measures: ${x(r.ratios.prod2Plain)}); prod = ${x(r.ratios.prod)}.`,
     "",
+    `Synth JSON byte-identical with and without the startup measures: ${Object.entries(
+      r.identicalOutput,
+    )
+      .map(([stack, same]) => `${stack} ${same ? "yes" : "NO"}`)
+      .join(", ")}.`,
+    "",
     "## Where the time goes",
     "",
     splitTable(r),

@@ -5,9 +5,10 @@
 // the number of clusters, and optionally `npm test`. Every measurement is a fresh Node process,
 // as a `pulumi preview` is; the cases are interleaved round by round so that other load on the
 // machine hits them alike. bench/README.md explains how to read the figures.
-import { writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { CASES, Case, Options, parseArgs, PLAIN, ROOT, SPLITS, TOOLS } from "./bench-cases";
 import { compareResults, renderResults } from "./bench-report";
 import {
   childReport,
@@ -21,98 +22,6 @@ import {
   summarize,
   usageSource,
 } from "./bench-run";
-
-const ROOT = path.resolve(
-  __dirname,
-  "..",
-  __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
-);
-const TOOLS = path.relative(ROOT, __dirname); // dist/tools
-const FLOOR_LIBS = [
-  "@pulumi/pulumi",
-  "@pulumi/aws",
-  "@pulumi/eks",
-  "@pulumi/awsx",
-  "@pulumi/kubernetes",
-];
-/** Turns off both startup measures in tools/synth.ts: the synth as it ran before them. */
-const PLAIN = { EKS_BLUEPRINT_COMPILE_CACHE: "0", EKS_BLUEPRINT_LAZY_LOAD: "0" };
-
-export interface Options {
-  runs: number;
-  withTests: boolean;
-  out: string;
-  compare?: string;
-  clusters: number[];
-}
-
-interface Case {
-  key: string;
-  label: string;
-  args: string[];
-  env?: Record<string, string>;
-}
-
-const CASES: Case[] = [
-  {
-    key: "floorPulumi",
-    label: "floor: require @pulumi/pulumi",
-    args: ["-e", `require("@pulumi/pulumi")`],
-  },
-  {
-    key: "floor",
-    label: "floor: require pulumi, aws, eks, awsx, kubernetes",
-    args: ["-e", FLOOR_LIBS.map((l) => `require(${JSON.stringify(l)})`).join(";")],
-  },
-  { key: "prod", label: "synth prod", args: [`${TOOLS}/synth.js`, "prod"] },
-  { key: "prod2", label: "synth prod2", args: [`${TOOLS}/synth.js`, "prod2"] },
-  {
-    key: "prod2NoCache",
-    label: "synth prod2, no compile cache",
-    args: [`${TOOLS}/synth.js`, "prod2"],
-    env: { EKS_BLUEPRINT_COMPILE_CACHE: "0" },
-  },
-  {
-    key: "prod2Plain",
-    label: "synth prod2, no compile cache, nothing deferred",
-    args: [`${TOOLS}/synth.js`, "prod2"],
-    env: PLAIN,
-  },
-];
-
-const SPLITS: Case[] = [
-  { key: "prod", label: "prod", args: [`${TOOLS}/bench-split.js`, "prod"] },
-  { key: "prod2", label: "prod2", args: [`${TOOLS}/bench-split.js`, "prod2"] },
-  {
-    key: "prod2Plain",
-    label: "prod2, plain",
-    args: [`${TOOLS}/bench-split.js`, "prod2"],
-    env: PLAIN,
-  },
-];
-
-export function parseArgs(argv: string[]): Options {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const runs = Number(value("--runs") ?? "7");
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs: not a positive integer (got ${value("--runs")})`);
-  const clusters = (value("--clusters") ?? "1,5,10,20").split(",").map(Number);
-  if (clusters.some((n) => !Number.isInteger(n) || n < 1) || clusters.length < 2) {
-    throw new Error(
-      `--clusters: use two or more cluster counts such as 1,5,10,20 (got ${value("--clusters")})`,
-    );
-  }
-  return {
-    runs,
-    withTests: argv.includes("--with-tests"),
-    out: path.resolve(value("--out") ?? path.join(ROOT, "bench-results.json")),
-    compare: value("--compare"),
-    clusters,
-  };
-}
 
 interface SplitReport {
   resources: number;
@@ -132,7 +41,10 @@ interface ClusterReport {
   maxRssMiB: number;
 }
 
-const progress = (text: string) => process.stderr.write(`\r${text.padEnd(70)}`);
+/** A one-line status on a terminal; nothing in CI logs. */
+const progress = (text: string) => {
+  if (process.stderr.isTTY) process.stderr.write(`\r${text.padEnd(70)}\r`);
+};
 
 /** Runs every job once per round, the first round a warm-up (and the compile cache's fill). */
 function rounds<T>(runs: number, jobs: { name: string; run: () => T }[]): Map<string, T[]> {
@@ -145,7 +57,6 @@ function rounds<T>(runs: number, jobs: { name: string; run: () => T }[]): Map<st
     }
   }
   progress("");
-  process.stderr.write("\r");
   return samples;
 }
 
@@ -248,9 +159,29 @@ function measureTests(options: Options) {
   };
 }
 
+/** The startup measures must not change what the synth writes: same bytes with and without. */
+function checkOutputs(): Record<string, boolean> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "eks-bench-out-"));
+  try {
+    const synth = (stack: string, env: Record<string, string>, file: string) => {
+      runNode([`${TOOLS}/synth.js`, stack, "--out", path.join(dir, file)], ROOT, env);
+      return readFileSync(path.join(dir, file), "utf8");
+    };
+    return Object.fromEntries(
+      ["prod", "prod2"].map((s) => [
+        s,
+        synth(s, {}, `${s}.json`) === synth(s, PLAIN, `${s}-plain.json`),
+      ]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export type BenchResults = ReturnType<typeof collect>;
 
 function collect(options: Options, loadBefore: number) {
+  const identicalOutput = checkOutputs();
   const { cases, split } = measureSynth(options);
   const scaling = measureScaling(options);
   const tests = measureTests(options);
@@ -281,6 +212,7 @@ function collect(options: Options, loadBefore: number) {
       usage: usageSource,
     },
     runs: options.runs,
+    identicalOutput,
     cases,
     ratios,
     split,

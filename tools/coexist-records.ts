@@ -3,9 +3,9 @@
  * defensive readers over synth records. A reader never throws on a shape it did not expect; it
  * returns undefined or nothing, and the rule that needed the value says so.
  */
+import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { charts } from "../components/addons/catalog";
 import { IRSA_ANNOTATION } from "../components/irsa-policy";
-import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { get, isObj, list, parseJson, str, strings } from "../policy/values";
 import type { MigrationSettings } from "../stacks/migration-config";
 import type { SynthRecord, SynthResult } from "./synthesize";
@@ -205,7 +205,10 @@ export const irsaRoleArnOf = (r: SynthRecord, annotationsPath: string[]): string
 /** A role's identity policies as the simulator takes them, and the ones it cannot see. */
 export interface RolePolicies {
   policies: SimulationIdentityPolicy[];
-  /** Attached policy ARNs whose document is not in the synth (AWS-managed, or made elsewhere). */
+  /**
+   * Policies whose document the check cannot read: attached ARNs not created in the synth
+   * (AWS-managed, or made elsewhere) and documents that are not JSON (a secret, say).
+   */
   unevaluable: string[];
 }
 
@@ -216,6 +219,7 @@ export function rolePolicies(s: SynthResult, roleName: string): RolePolicies {
   const add = (name: string, doc: unknown) => {
     const policy = parseJson(doc);
     if (isObj(policy)) policies.push({ name, policy });
+    else unevaluable.push(`${name} (document not readable)`);
   };
   const role = ofType(s, "aws:iam/role:Role").find((r) => r.inputs.name === roleName);
   list(role?.inputs.inlinePolicies).forEach((p, i) =>
@@ -236,7 +240,7 @@ export function rolePolicies(s: SynthResult, roleName: string): RolePolicies {
       return arn.endsWith(`:policy/${path}${str(p.inputs.name) ?? p.name}`);
     });
     if (made) add(recordKey(made), made.inputs.policy);
-    else unevaluable.push(arn);
+    else unevaluable.push(`${arn} (attached, not in the synth)`);
   }
   return { policies, unevaluable };
 }

@@ -136,21 +136,27 @@ export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
       ).flatMap((g) => strings(get(g, "name")));
       return nodeGroupNamesOf(to.synth).flatMap((ng) => {
         const tags = managedNodeGroupAsgTags(toCluster, ng);
-        const how = [
+        const how: [string, string][] = [
           ...autoscalerDiscoveryFilters(values)
             .filter((f) => filterMatches(f, tags))
-            .map((f) => `--node-group-auto-discovery=asg:tag=${f.join(",")}`),
+            .map((f): [string, string] => [
+              `--node-group-auto-discovery=asg:tag=${f.join(",")}`,
+              "its Auto Scaling group carries every tag of the filter",
+            ]),
           // EKS names a node group's ASG eks-<node group>-<uuid>.
           ...explicit
             .filter((n) => n.startsWith(`eks-${ng}-`))
-            .map((n) => `autoscalingGroups ${n}`),
+            .map((n): [string, string] => [
+              `autoscalingGroups ${n}`,
+              "its Auto Scaling group is listed by name",
+            ]),
         ];
-        return how.map((h) =>
+        return how.map(([cellText, why]) =>
           directed(pair, from, {
             rule: "autoscaler-discovery",
-            from: `${recordKey(r)}: ${h}`,
+            from: `${recordKey(r)}: ${cellText}`,
             to: `node group ${ng}`,
-            detail: `${from.stack}'s cluster-autoscaler discovers ${to.stack}'s node group ${ng} (its Auto Scaling group has every tag the filter asks for) and would resize it`,
+            detail: `${from.stack}'s cluster-autoscaler discovers ${to.stack}'s node group ${ng} (${why}) and would resize it`,
           }),
         );
       });

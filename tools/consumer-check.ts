@@ -3,25 +3,18 @@
 // separate Pulumi project that knows only the public API), type-checks and builds the example and
 // the README's usage snippet, and synthesizes the example under the shared mocks.
 import { spawnSync } from "node:child_process";
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { createMocks } from "./mocks";
 import { readStackConfig, ROOT } from "./stack-files";
 import { synthesize, SynthRecord } from "./synthesize";
 
 const EXAMPLE = path.join(ROOT, "examples", "consumer");
 const PACK_DIR = path.join(EXAMPLE, ".pack");
 const LIB = "dist/components/";
+const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
 
 /** Specifiers a built file loads: `require("x")` in .js; `from "x"` and `import("x")` in .d.ts. */
 const imports = (file: string, text: string): string[] =>
@@ -74,7 +67,7 @@ function importProblems(file: string, text: string, packed: Set<string>, pkg: Pa
  * components/) and a reader for packed files. Empty when a consumer gets exactly the library:
  * every module built and declared, nothing stale, no test or stack code, no import it cannot load.
  */
-export function tarballProblems(
+function tarballProblems(
   files: string[],
   sources: string[],
   read: (file: string) => string,
@@ -98,7 +91,8 @@ export function tarballProblems(
   const stems = new Set(sources.map((s) => s.replace(/\.ts$/, "")));
   for (const f of files.filter((f) => f.startsWith(LIB) && f.endsWith(".js"))) {
     const stem = f.slice(LIB.length).replace(/\.js$/, "");
-    if (!stems.has(stem)) problems.push(`ships ${f}, a stale build with no source file`);
+    if (!stems.has(stem))
+      problems.push(`ships ${f}, a stale build with no source file (delete dist/ and build again)`);
   }
   for (const f of files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
     problems.push(...importProblems(f, read(f), packed, pkg));
@@ -127,23 +121,26 @@ function run(command: string, args: string[], cwd: string): string {
 
 /** Packs into examples/consumer/.pack/eks-blueprint.tgz, the path the example depends on. */
 function pack(): string[] {
-  rmSync(PACK_DIR, { recursive: true, force: true });
-  mkdirSync(PACK_DIR, { recursive: true });
+  fs.rmSync(PACK_DIR, { recursive: true, force: true });
+  fs.mkdirSync(PACK_DIR, { recursive: true });
   const [result] = JSON.parse(
     run("npm", ["pack", "--json", "--pack-destination", PACK_DIR], ROOT),
   ) as { filename: string; files: { path: string }[] }[];
-  renameSync(path.join(PACK_DIR, result.filename), path.join(PACK_DIR, "eks-blueprint.tgz"));
-  const sources = readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" })
+  fs.renameSync(path.join(PACK_DIR, result.filename), path.join(PACK_DIR, "eks-blueprint.tgz"));
+  const sources = fs
+    .readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" })
     .map((f) => f.split(path.sep).join("/"))
     .filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".json"));
   const files = result.files.map((f) => f.path);
-  const problems = tarballProblems(files, sources, (f) => readFileSync(path.join(ROOT, f), "utf8"));
+  const problems = tarballProblems(files, sources, (f) =>
+    fs.readFileSync(path.join(ROOT, f), "utf8"),
+  );
   if (problems.length > 0) throw new Error(`the tarball is wrong:\n  ${problems.join("\n  ")}`);
   return files;
 }
 
 /** True when `version` is in a caret (`^1.2.3`) or exact range: the forms package.json uses. */
-export function inRange(version: string, range: string): boolean {
+function inRange(version: string, range: string): boolean {
   const want = /^(\^?)(\d+)\.(\d+)\.(\d+)$/.exec(range);
   const have = /^(\d+)\.(\d+)\.(\d+)$/.exec(version);
   if (!want || !have) return false;
@@ -157,8 +154,7 @@ export function inRange(version: string, range: string): boolean {
 function resolvedVersion(name: string, dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
     const file = path.join(d, "node_modules", name, "package.json");
-    if (existsSync(file))
-      return (JSON.parse(readFileSync(file, "utf8")) as { version: string }).version;
+    if (fs.existsSync(file)) return readJson<{ version: string }>(file).version;
     if (path.dirname(d) === d) return undefined;
   }
 }
@@ -169,10 +165,10 @@ function resolvedVersion(name: string, dir: string): string | undefined {
  * resolves must satisfy the peer ranges the package declares.
  */
 function install(): void {
-  rmSync(path.join(EXAMPLE, "node_modules"), { recursive: true, force: true });
+  fs.rmSync(path.join(EXAMPLE, "node_modules"), { recursive: true, force: true });
   run("npm", ["install", "--no-audit", "--no-fund"], EXAMPLE);
   const installed = path.join(EXAMPLE, "node_modules", "eks-blueprint");
-  if (lstatSync(installed).isSymbolicLink()) {
+  if (fs.lstatSync(installed).isSymbolicLink()) {
     throw new Error("eks-blueprint is a symlink into the source tree, not the packed tarball");
   }
   const theirs = require.resolve("@pulumi/pulumi", { paths: [installed] });
@@ -182,7 +178,7 @@ function install(): void {
       `the installed library loads its own @pulumi/pulumi (${theirs}), not the program's (${ours}); @pulumi/* must be peerDependencies`,
     );
   }
-  const pkg = JSON.parse(readFileSync(path.join(installed, "package.json"), "utf8")) as PackageJson;
+  const pkg = readJson<PackageJson>(path.join(installed, "package.json"));
   for (const [name, range] of Object.entries(pkg.peerDependencies ?? {})) {
     const version = resolvedVersion(name, installed);
     if (!version || !inRange(version, range)) {
@@ -197,31 +193,27 @@ function install(): void {
  * compile against the package too. The snippet and its tsconfig live in the git-ignored .pack/.
  */
 function compile(): void {
-  rmSync(path.join(EXAMPLE, "dist"), { recursive: true, force: true });
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+  fs.rmSync(path.join(EXAMPLE, "dist"), { recursive: true, force: true });
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
   const usage = readme.split(/^## /m).find((s) => s.startsWith("Using the library"));
   const snippet = usage && /^```ts\n([\s\S]*?)^```$/m.exec(usage)?.[1];
   if (!snippet) throw new Error('README.md: no ```ts block under "## Using the library"');
-  const generated = {
-    snippet: path.join(PACK_DIR, "readme-usage.ts"),
-    tsconfig: PACK_DIR + "/tsconfig.json",
-  };
-  writeFileSync(generated.snippet, snippet);
+  const generated = ["readme-usage.ts", "tsconfig.json"].map((f) => path.join(PACK_DIR, f));
+  fs.writeFileSync(generated[0], snippet);
   const tsconfig = { extends: "../tsconfig.json", files: ["../index.ts", "readme-usage.ts"] };
-  writeFileSync(generated.tsconfig, JSON.stringify(tsconfig));
+  fs.writeFileSync(generated[1], JSON.stringify(tsconfig));
   try {
     run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", PACK_DIR], EXAMPLE);
   } finally {
     // Gone again, so lint and prettier never see generated files.
-    for (const file of Object.values(generated)) rmSync(file, { force: true });
+    for (const file of generated) fs.rmSync(file, { force: true });
   }
 }
 
 const one = (resources: SynthRecord[], type: string, name?: string): SynthRecord => {
   const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
-  if (found.length !== 1)
-    throw new Error(`expected one ${type} ${name ?? ""}, got ${found.length}`);
-  return found[0];
+  if (found.length === 1) return found[0];
+  throw new Error(`expected one ${type} ${name ?? ""}, got ${found.length}`);
 };
 
 function expectEqual(what: string, got: unknown, want: unknown): void {
@@ -230,19 +222,22 @@ function expectEqual(what: string, got: unknown, want: unknown): void {
   }
 }
 
-/** Runs the built example under the shared mocks and checks what it registered. */
+/**
+ * Runs the built example under the shared mocks and checks what it registered: its cluster, the
+ * two add-ons' Helm releases, and its own IRSA role, trusted by exactly that cluster's OIDC
+ * provider for one service account (the blueprint's add-ons bring IRSA roles of their own).
+ */
 async function synth(): Promise<number> {
   const config = readStackConfig("dev", EXAMPLE);
   const entry = pathToFileURL(path.join(EXAMPLE, "dist", "index.js")).href;
   const { resources } = await synthesize(config, async () => (await import(entry)).default);
   const cluster = one(resources, "eks:index:Cluster");
   expectEqual("cluster name", cluster.inputs.name, "orders-dev");
-  const charts = resources
-    .filter((r) => r.type === "kubernetes:helm.sh/v3:Release")
-    .map((r) => r.inputs.chart)
-    .sort();
-  expectEqual("Helm charts", charts, ["metrics-server", "reloader"]);
-  // The example's own IRSA role is its only top-level one (the blueprint's add-ons bring theirs).
+  const releases = resources.filter((r) => r.type === "kubernetes:helm.sh/v3:Release");
+  expectEqual("Helm charts", releases.map((r) => r.inputs.chart).sort(), [
+    "metrics-server",
+    "reloader",
+  ]);
   const own = resources.filter((r) => r.type === "eks-blueprint:index:IrsaRole" && !r.parent);
   expectEqual(
     "the example's own IRSA roles",
@@ -251,23 +246,29 @@ async function synth(): Promise<number> {
   );
   const role = one(resources, "aws:iam/role:Role", "orders-api");
   expectEqual("IRSA role parent", role.parent, "eks-blueprint:index:IrsaRole::orders-api");
-  const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as {
-    Statement: { Action: string; Principal: { Federated: string }; Condition: unknown }[];
-  };
-  const [statement] = trust.Statement;
-  const issuer = /:oidc-provider\/(oidc\.eks\.us-west-2\.amazonaws\.com\/id\/[0-9A-F]{32})$/.exec(
-    statement.Principal.Federated,
-  )?.[1];
-  if (!issuer)
-    throw new Error(
-      `IRSA trust: not the cluster's OIDC provider (${statement.Principal.Federated})`,
-    );
-  expectEqual("IRSA trust action", statement.Action, "sts:AssumeRoleWithWebIdentity");
-  expectEqual("IRSA trust condition", statement.Condition, {
-    StringEquals: {
-      [`${issuer}:aud`]: "sts.amazonaws.com",
-      [`${issuer}:sub`]: "system:serviceaccount:orders:orders-api",
-    },
+  // The OIDC provider the mocks gave this cluster, exactly as the program received it.
+  const mocks = createMocks([], config.config["aws:region"]);
+  const { state } = await mocks.newResource({
+    type: cluster.type,
+    name: cluster.name,
+    inputs: cluster.inputs,
+  });
+  const issuer = String(state.oidcIssuer);
+  expectEqual("IRSA trust policy", JSON.parse(String(role.inputs.assumeRolePolicy)), {
+    Statement: [
+      {
+        Action: "sts:AssumeRoleWithWebIdentity",
+        Condition: {
+          StringEquals: {
+            [`${issuer}:aud`]: "sts.amazonaws.com",
+            [`${issuer}:sub`]: "system:serviceaccount:orders:orders-api",
+          },
+        },
+        Effect: "Allow",
+        Principal: { Federated: state.oidcProviderArn },
+      },
+    ],
+    Version: "2012-10-17",
   });
   return resources.length;
 }
@@ -290,9 +291,7 @@ async function main(): Promise<void> {
   );
 }
 
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(`consumer check failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  });
-}
+main().catch((err: unknown) => {
+  console.error(`consumer check failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

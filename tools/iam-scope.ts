@@ -162,11 +162,11 @@ async function reach(
       continue;
     }
     const { policies, unevaluable } = rolePolicies(from.synth, roleName);
-    for (const policyArn of unevaluable) {
+    for (const policy of unevaluable) {
       finding(
         `role ${roleName}`,
         "",
-        `${policyArn} is attached but not in the synth, so it cannot be evaluated`,
+        `${policy} cannot be evaluated, so what the role may do is unknown`,
       );
     }
     // One finding per target reached; a policy the simulator rejects is reported once per role.

@@ -193,6 +193,13 @@ export function deferUnusedModules(): void {
     const d =
       parent && suffixes.find((s) => s.request === request && parent.filename.endsWith(s.from));
     if (!d) return load.call(this, request, parent, isMain);
+    try {
+      loader._resolveFilename(request, parent, isMain);
+    } catch {
+      // Not installed: fail now, as the real require would, so a caller's fallback still runs
+      // (typescript-shim.js falls back to its vendored TypeScript).
+      return load.call(this, request, parent, isMain);
+    }
     return deferredModule(
       () => load.call(this, request, parent, isMain) as object,
       d.esModule === true,
@@ -205,7 +212,11 @@ export function deferUnusedModules(): void {
 export function enableFastLoad(env: NodeJS.ProcessEnv = process.env): void {
   if (env.EKS_BLUEPRINT_LAZY_LOAD !== "0") deferUnusedModules();
   const cache = env.EKS_BLUEPRINT_COMPILE_CACHE;
-  if (cache === "0") return;
+  // Node maps stack traces (--enable-source-maps) and breaks on the first line (--inspect-brk)
+  // only for modules it compiles itself.
+  const debugging =
+    process.sourceMapsEnabled || process.execArgv.some((a) => a.startsWith("--inspect"));
+  if (cache === "0" || debugging) return;
   const root = path.resolve(
     __dirname,
     "..",

@@ -92,7 +92,9 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
 }
 
 export interface AwsLoadBalancerControllerArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: AlbControllerSettings;
   /** Releases whose CRDs this one uses (the Prometheus operator's, for the ServiceMonitor). @default [] */
   dependsOn?: pulumi.Resource[];

@@ -11,19 +11,19 @@ import { Reloader, ReloaderSettings } from "./reloader";
 
 /** Which add-ons a stack installs (a key present means on; every one is off by default). */
 export interface AddonSelection {
-  /** Istio base, istiod and an ingress gateway behind an NLB. Needs `awsLoadBalancerController`. */
+  /** Istio base, istiod and an ingress gateway behind an NLB. Needs `awsLoadBalancerController`. @default off */
   istio?: IstioSettings;
-  /** AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses. */
+  /** AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses. @default off */
   awsLoadBalancerController?: AlbControllerSettings;
-  /** cluster-autoscaler for this cluster's managed node groups. */
+  /** cluster-autoscaler for this cluster's managed node groups. @default off */
   clusterAutoscaler?: ClusterAutoscalerSettings;
-  /** aws-for-fluent-bit: container logs to CloudWatch Logs. */
+  /** aws-for-fluent-bit: container logs to CloudWatch Logs. @default off */
   fluentBit?: FluentBitSettings;
-  /** kube-prometheus-stack; turns on `ebsCsiDriver` for its storage. */
+  /** kube-prometheus-stack; turns on `ebsCsiDriver` for its storage. @default off */
   prometheus?: PrometheusSettings;
-  /** ExternalDNS for Route 53. */
+  /** ExternalDNS for Route 53. @default off */
   externalDns?: ExternalDnsSettings;
-  /** Stakater Reloader. */
+  /** Stakater Reloader. @default off */
   reloader?: ReloaderSettings;
   /** The aws-ebs-csi-driver EKS add-on and gp3 StorageClass. @default on when `prometheus` is */
   ebsCsiDriver?: {

@@ -127,7 +127,9 @@ export function clusterAutoscalerPolicy(i: ClusterAutoscalerPolicyInput): Policy
 }
 
 export interface ClusterAutoscalerArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: ClusterAutoscalerSettings;
   /** Releases whose CRDs this one uses. @default [] */
   dependsOn?: pulumi.Resource[];

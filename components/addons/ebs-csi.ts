@@ -58,6 +58,7 @@ export function gp3StorageClass(kmsKeyId?: string): k8s.types.input.storage.v1.S
 }
 
 export interface EbsCsiDriverArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
   /** KMS key for volume encryption. @default the account's aws/ebs key */
   kmsKeyId?: string;

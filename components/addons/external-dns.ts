@@ -101,7 +101,9 @@ export function externalDnsPolicy(i: {
 }
 
 export interface ExternalDnsArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: ExternalDnsSettings;
   /** Releases whose CRDs this one uses. @default [] */
   dependsOn?: pulumi.Resource[];

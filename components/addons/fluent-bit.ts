@@ -89,7 +89,9 @@ export function fluentBitPolicy(i: FluentBitPolicyInput): PolicyDocument {
 }
 
 export interface FluentBitArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: FluentBitSettings;
 }
 

@@ -25,7 +25,14 @@ export interface IstioSettings {
    */
   gatewayServiceAnnotations?: Record<string, string>;
   /** Chart values merged over ours, per chart (keys we own still win). @default {} */
-  values?: { base?: Values; istiod?: Values; gateway?: Values };
+  values?: {
+    /** Values for the `base` chart (CRDs). @default {} */
+    base?: Values;
+    /** Values for `istiod`. @default {} */
+    istiod?: Values;
+    /** Values for the ingress `gateway`. @default {} */
+    gateway?: Values;
+  };
 }
 
 /**
@@ -93,7 +100,9 @@ export function istioGatewayValues(i: {
 }
 
 export interface IstioArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: IstioSettings;
   /** The ALB controller's release: the gateway's NLB exists only through it. */
   loadBalancerController: pulumi.Resource;

@@ -93,7 +93,9 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
 }
 
 export interface PrometheusArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: PrometheusSettings;
   /** The StorageClass the Prometheus volume uses. */
   storageClassName: pulumi.Input<string>;

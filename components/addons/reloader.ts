@@ -36,7 +36,9 @@ export function reloaderValues(): ValueLayers {
 }
 
 export interface ReloaderArgs {
+  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
   context: AddonContext;
+  /** The add-on's settings; `{}` takes every default. */
   settings: ReloaderSettings;
 }
 
