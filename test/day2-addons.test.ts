@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { day2Charts } from "../components/addons/catalog";
@@ -38,9 +38,14 @@ const merged = {
   karpenter: mergeValues(karpenterValues({ clusterName: "c", queueName: "c", roleArn: ROLE })),
 };
 
-test.each(Object.entries(merged))("every key we set exists in %s's values.yaml", (chart, v) => {
-  expect(unknownKeys(v, chartValues(chart))).toEqual([]);
-});
+const haveCharts = existsSync(CHARTS);
+if (!haveCharts) console.warn(`SKIPPED: chart values checks need ${CHARTS}, which is absent`);
+(haveCharts ? test : test.skip).each(Object.entries(merged))(
+  "every key we set exists in %s's values.yaml",
+  (chart, v) => {
+    expect(unknownKeys(v, chartValues(chart))).toEqual([]);
+  },
+);
 
 /** replicas and PDB of each multi-replica add-on, wherever its chart keeps them. */
 const disruption: [string, number, unknown, unknown][] = [

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
 import { ociCharts } from "../components/addons/catalog";
@@ -8,6 +8,11 @@ import { INTERRUPTION_EVENTS, karpenterControllerPolicy } from "../components/ka
 import { fakeContext, named, ofType, synthProgram } from "./day2-context";
 
 const REFERENCE = path.join(__dirname, "../../shared/reference/iam/karpenter-cloudformation.yaml");
+const haveReference = existsSync(REFERENCE);
+if (!haveReference)
+  console.warn(`SKIPPED: upstream comparisons need ${REFERENCE}, which is absent`);
+/** Comparisons against upstream run only where ../shared/reference is present, and say so otherwise. */
+const upstreamTest = haveReference ? test : test.skip;
 
 /** The reference template's resources; CFN tags (!Sub, !GetAtt) parse as plain scalars. */
 function referenceResources(): Record<
@@ -48,7 +53,7 @@ const input = {
   queueArn: "arn:aws:sqs:us-west-2:111122223333:day2-test",
 };
 
-test("the controller policy is upstream's, statement for statement", () => {
+upstreamTest("the controller policy is upstream's, statement for statement", () => {
   const ours = karpenterControllerPolicy({ ...input, zonalShift: true }).Statement;
   expect(Object.fromEntries(ours.map((st) => [st.Sid, st]))).toEqual(
     referenceStatements({
@@ -68,7 +73,7 @@ test("without zonal shift the policy drops only that statement", () => {
   expect(sids).not.toContain("AllowZonalShiftStatusReadOnly");
 });
 
-test("the interruption rules match upstream's five EventBridge rules", () => {
+upstreamTest("the interruption rules match upstream's five EventBridge rules", () => {
   const patterns = Object.values(referenceResources())
     .filter((r) => r.Type === "AWS::Events::Rule")
     .map((r) => r.Properties.EventPattern);
