@@ -14,7 +14,7 @@ import * as vm from "node:vm";
 /** The parts of Node's CommonJS loader (lib/internal/modules/cjs/loader.js) that @types/node omits. */
 interface CjsModule {
   exports: unknown;
-  filename: string;
+  filename: string | null;
   require(id: string): unknown;
   _compile(content: string, filename: string, format?: string): unknown;
 }
@@ -37,7 +37,8 @@ function requireFor(mod: CjsModule) {
   resolve.paths = (request: string) => loader._resolveLookupPaths(request, mod);
   return Object.assign(req, {
     resolve,
-    main: require.main,
+    // What Node sets: the entry module, even when this file was loaded first (node -r).
+    main: process.mainModule,
     extensions: loader._extensions,
     cache: loader._cache,
   });
@@ -87,9 +88,9 @@ function writeCache(file: string, entries: Map<string, CacheEntry>): void {
 
 /**
  * Compiles every CommonJS module through vm.Script with V8 code cache, kept in one file. The key
- * is the source's SHA-1, not its mtime: npm gives every installed file the same mtime, and V8's
- * own check looks only at the source length. V8 rejects data from another V8 version or flags,
- * and then the module is compiled from source and its entry rewritten.
+ * is the source's SHA-1: V8's own check compares only the source's length, so a same-length edit
+ * would otherwise run stale code. V8 rejects data from another V8 version or other flags; the
+ * module is then compiled from source and its entry rewritten.
  */
 export function enableCompileCache(file: string): void {
   const entries = readCache(file);
@@ -183,6 +184,7 @@ function deferredModule(load: () => object, esModule: boolean, callable: boolean
   });
 }
 
+/** Makes every DEFERRED require return a deferredModule, if the module is installed. */
 export function deferUnusedModules(): void {
   const load = loader._load;
   const suffixes = DEFERRED.map((d) => ({
@@ -191,7 +193,7 @@ export function deferUnusedModules(): void {
   }));
   loader._load = function (request, parent, isMain) {
     const d =
-      parent && suffixes.find((s) => s.request === request && parent.filename.endsWith(s.from));
+      parent && suffixes.find((s) => s.request === request && parent.filename?.endsWith(s.from));
     if (!d) return load.call(this, request, parent, isMain);
     try {
       loader._resolveFilename(request, parent, isMain);
@@ -212,11 +214,14 @@ export function deferUnusedModules(): void {
 export function enableFastLoad(env: NodeJS.ProcessEnv = process.env): void {
   if (env.EKS_BLUEPRINT_LAZY_LOAD !== "0") deferUnusedModules();
   const cache = env.EKS_BLUEPRINT_COMPILE_CACHE;
+  // Early Node 20 releases lack the constant that keeps import() working inside vm.Script.
+  const importable = (vm as { constants?: typeof vm.constants }).constants
+    ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
   // Node maps stack traces (--enable-source-maps) and breaks on the first line (--inspect-brk)
   // only for modules it compiles itself.
   const debugging =
     process.sourceMapsEnabled || process.execArgv.some((a) => a.startsWith("--inspect"));
-  if (cache === "0" || debugging) return;
+  if (cache === "0" || debugging || !importable) return;
   const root = path.resolve(
     __dirname,
     "..",
