@@ -52,7 +52,13 @@ export interface PodSecurityGroupSpec {
 }
 
 export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
-  /** EKS cluster name: the group is named `<clusterName>-<name>` and tagged as the cluster's. */
+  /**
+   * The group's name within its cluster: the EC2 group is `<clusterName>-<groupName>` and the
+   * SecurityGroupPolicy is `<groupName>`. Logical names stay `name`, so several clusters in one
+   * program never collide. @default name
+   */
+  groupName?: string;
+  /** EKS cluster name: the group is named `<clusterName>-<groupName>` and tagged as the cluster's. */
   clusterName: string;
   /** VPC of the cluster. */
   vpcId: pulumi.Input<string>;
@@ -148,12 +154,13 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
   constructor(name: string, args: PodSecurityGroupArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every problem at once, before any resource is registered.
     const problems = podSecurityGroupProblems(args);
-    if (!/^[a-z0-9]([-a-z0-9]{0,251}[a-z0-9])?$/.test(name)) {
+    const shortName = args.groupName ?? name;
+    if (!/^[a-z0-9]([-a-z0-9]{0,251}[a-z0-9])?$/.test(shortName)) {
       problems.push(
         problem(
           "name",
           "not a Kubernetes object name",
-          name,
+          shortName,
           "use lowercase letters, digits and '-'",
         ),
       );
@@ -162,7 +169,7 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
       throw new Error(`PodSecurityGroup ${name}:\n  - ${problems.join("\n  - ")}`);
     }
     super("eks-blueprint:index:PodSecurityGroup", name, {}, opts);
-    const groupName = `${args.clusterName}-${name}`;
+    const groupName = `${args.clusterName}-${shortName}`;
     // revokeRulesOnDelete: other groups reference this one (database rules, the cluster group's
     // DNS rule, the ALB controller's backend rules), and EC2 refuses to delete a referenced group.
     this.securityGroup = new aws.ec2.SecurityGroup(
@@ -218,7 +225,7 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
       {
         apiVersion: SECURITY_GROUP_POLICY_API_VERSION,
         kind: SECURITY_GROUP_POLICY_KIND,
-        metadata: { name, namespace: args.namespace },
+        metadata: { name: shortName, namespace: args.namespace },
         spec: securityGroupPolicySpec(args, [id]),
       },
       { parent: this, provider: args.provider },

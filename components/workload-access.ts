@@ -95,9 +95,10 @@ export class WorkloadAccess extends pulumi.ComponentResource {
     };
     for (const [group, { singleton, ...spec }] of Object.entries(args.podSecurityGroups ?? {})) {
       this.podSecurityGroups[group] = new PodSecurityGroup(
-        group,
+        `${name}-${group}`,
         {
           ...spec,
+          groupName: group,
           ingress: spec.ingress?.map(resolve) as PodSgIngressRule[] | undefined,
           egress: spec.egress?.map(resolve) as PodSgEgressRule[] | undefined,
           clusterName: args.clusterName,

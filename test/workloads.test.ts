@@ -73,13 +73,13 @@ describe("IRSA", () => {
 
 describe("security groups for pods", () => {
   test("prod2 gets the group, its SecurityGroupPolicy, the CNI switch and the VPC resource controller policy", () => {
-    const sg = one(prod2, "aws:ec2/securityGroup:SecurityGroup", "api-server");
+    const sg = one(prod2, "aws:ec2/securityGroup:SecurityGroup", "prod2-workloads-api-server");
     expect(sg.inputs.name).toBe("eks-blueprint-prod2-api-server");
     const policy = one(prod2, "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy");
     expect(policy.inputs).toMatchObject({
       apiVersion: "vpcresources.k8s.aws/v1beta1",
       kind: "SecurityGroupPolicy",
-      metadata: { namespace: "api" },
+      metadata: { name: "api-server", namespace: "api" },
       spec: { podSelector: { matchLabels: { app: "api-server" } } },
     });
     const database = byType(prod2, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule").find(
@@ -124,11 +124,11 @@ describe("security groups for pods", () => {
       };
     });
     const { createHash } = await import("node:crypto");
-    const apiServerId = `sg-${createHash("sha256").update("api-server").digest("hex").slice(0, 17)}`;
+    const apiServerId = `sg-${createHash("sha256").update("prod2-workloads-api-server").digest("hex").slice(0, 17)}`;
     const fromApi = byType(
       result,
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    ).find((r) => r.name === "worker-ingress-0");
+    ).find((r) => r.name === "prod2-workloads-worker-ingress-0");
     // The mocks give a security group the id sg-<sha256(logical name)>, so this is api-server's.
     expect(fromApi?.inputs.referencedSecurityGroupId).toBe(apiServerId);
     expect(fromApi?.inputs).toMatchObject({ fromPort: 8080, toPort: 8080, ipProtocol: "tcp" });

@@ -101,6 +101,7 @@ export function renderResults(r: BenchResults): string {
     `# eks-blueprint bench, ${r.date}`,
     "",
     `Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}; ${r.runs} runs per case after a ` +
+      (r.runs < 5 ? "(fewer than 5: a quick look, not a measurement) " : "") +
       `warm-up, interleaved; load average ${m.loadAverage.before.toFixed(1)} → ` +
       `${m.loadAverage.after.toFixed(1)}; CPU and RSS from ${m.usage}.`,
     "",
@@ -158,6 +159,9 @@ function keyFigures(r: BenchResults): [string, number, (v: number) => string][] 
 
 export function compareResults(current: BenchResults, file: string): string {
   const other = JSON.parse(readFileSync(file, "utf8")) as BenchResults;
+  if (other.schema !== current.schema) {
+    return `## Not compared: ${file} has schema ${other.schema}, this run ${current.schema}`;
+  }
   const theirs = new Map(keyFigures(other).map(([label, value]) => [label, value]));
   const rows = keyFigures(current).map(([label, value, fmt]) => {
     const before = theirs.get(label);
