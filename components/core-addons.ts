@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./addons/catalog";
 import type { AddonContext } from "./addons/context";
 import { deepMerge, Values } from "./addons/values";
+import { addonRole } from "./addons/addon-role";
 import { IrsaRole } from "./irsa";
 import { stableJson } from "./irsa-policy";
 import { SUPPORTED_KUBERNETES_MINORS } from "./kubernetes-versions";
@@ -98,17 +99,15 @@ export class CoreAddons extends pulumi.ComponentResource {
     super("eks-blueprint:index:CoreAddons", name, {}, opts);
     const ctx = args.context;
     // The CNI's ENI permissions go to aws-node only, never to every pod through the node role.
-    this.vpcCniRole = new IrsaRole(
+    this.vpcCniRole = addonRole(
       `${name}-vpc-cni-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...VPC_CNI,
-        roleName: `${ctx.clusterName}-vpc-cni`,
+        roleSuffix: "vpc-cni",
         managedPolicyArns: [`arn:${ctx.partition}:iam::aws:policy/AmazonEKS_CNI_Policy`],
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     const addon = (
       key: keyof CoreAddons["addons"],

@@ -34,6 +34,7 @@ export * from "./pod-security-group";
 export * from "./pod-security-group-rules";
 
 // Helm and EKS managed add-ons: the bundle, each add-on, their catalog and shared helpers.
+export * from "./addons/addon-role";
 export * from "./addons/bundle";
 export * from "./addons/context";
 export * from "./addons/catalog";

@@ -158,20 +158,10 @@ export function parseStackConfig(
     }
   }
   const day2 = parseDay2Config(get, {
-    kubernetesVersion: raw.kubernetesVersion,
     clusterAutoscalerAddon: parsed.data?.addons.clusterAutoscaler?.enabled === true,
     nodeGroups: parsed.data?.nodeGroups,
   });
-  // An unsupported version is already reported by the schema; say it once.
-  problems.push(
-    ...day2.problems.filter(
-      (p) =>
-        !(
-          p.startsWith(`${PROJECT}:kubernetesVersion:`) &&
-          problems.some((q) => q.startsWith(`${PROJECT}:kubernetesVersion:`))
-        ),
-    ),
-  );
+  problems.push(...day2.problems);
   const migration = readMigrationConfig(
     flat ?? Object.fromEntries(MIGRATION_KEYS.map((k) => [k, get(k)])),
   );

@@ -4,8 +4,6 @@
  * reported in the project's format (stacks/errors.ts) before any resource exists.
  */
 import { z } from "zod";
-import { eksAddonVersions } from "../components/addons/catalog";
-import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import { kubernetesLabelMap, shortName, shortNameHint } from "./validators";
 
@@ -105,8 +103,11 @@ type Day2Key = keyof typeof day2Schemas;
 export type Day2Config = { [K in Day2Key]: z.infer<(typeof day2Schemas)[K]> };
 
 /** What the cross-checks need from the rest of the stack config. */
+/**
+ * The Kubernetes version is not checked here: the stack schema accepts only the minors the
+ * catalog pins (its table is typed by them), and CoreAddons refuses any other for library users.
+ */
 export interface Day2Context {
-  kubernetesVersion: unknown;
   /** Whether `eks-blueprint:addons.clusterAutoscaler.enabled` is on. */
   clusterAutoscalerAddon: boolean;
   /** Node groups as declared (for the blue/green checks). */
@@ -188,17 +189,6 @@ export function parseDay2Config(
     const parsed = day2Schemas[key].safeParse(raw);
     if (parsed.success) out[key] = parsed.data;
     else problems.push(...zodProblems(DAY2_KEYS[key], raw, parsed.error));
-  }
-  const v = ctx.kubernetesVersion;
-  if (typeof v !== "string" || !(v in eksAddonVersions)) {
-    problems.push(
-      configError(
-        "eks-blueprint:kubernetesVersion",
-        "no EKS add-on versions pinned in the catalog for this version",
-        v,
-        `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")}`,
-      ),
-    );
   }
   const c = out as Day2Config;
   if (c.autoscaler === "karpenter") {

@@ -21,7 +21,7 @@ const getter = (raw: Record<string, unknown>) => (key: string) => {
   const v = raw[key];
   return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
 };
-const ok = { kubernetesVersion: "1.35", clusterAutoscalerAddon: false };
+const ok = { clusterAutoscalerAddon: false };
 
 test("defaults: cluster-autoscaler, metrics-server on with 2 replicas, EFS and Container Insights off", () => {
   expect(parseDay2Config(getter({}), ok)).toEqual({
@@ -82,12 +82,6 @@ test.each<[string, Record<string, unknown>, Partial<typeof ok>, string]>([
     },
     {},
     "eks-blueprint:karpenter.nodePools.general.limits: missing (got undefined); set it with `pulumi config set eks-blueprint:karpenter.nodePools.general.limits <value>`",
-  ],
-  [
-    "a Kubernetes version with no catalog entry",
-    {},
-    { kubernetesVersion: "1.32" },
-    'eks-blueprint:kubernetesVersion: no EKS add-on versions pinned in the catalog for this version (got "1.32"); use one of 1.33, 1.34, 1.35',
   ],
   [
     "a bad namespace",

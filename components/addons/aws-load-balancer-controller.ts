@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, PolicyDocument, PolicyStatement, stableJson } from "../irsa-policy";
 import { charts, pinnedReleaseArgs } from "./catalog";
@@ -118,21 +119,19 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
   ) {
     super("eks-blueprint:index:AwsLoadBalancerController", name, {}, opts);
     const ctx = args.context;
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...ALB_CONTROLLER,
-        roleName: `${ctx.clusterName}-aws-load-balancer-controller`,
+        roleSuffix: "aws-load-balancer-controller",
         policy: pulumi
           .all([ctx.accountId, ctx.vpcId])
           .apply(([accountId, vpcId]) =>
             stableJson(albControllerPolicy({ ...ctx, accountId, vpcId })),
           ),
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     const values = pulumi
       .all([ctx.vpcId, this.role.roleArn])

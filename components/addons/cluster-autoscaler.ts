@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
 import { SUPPORTED_KUBERNETES_MINORS } from "../kubernetes-versions";
@@ -147,19 +148,17 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
     const ctx = args.context;
     // Fail before any resource exists when the minor has no pinned image.
     clusterAutoscalerImageTag(ctx.kubernetesVersion);
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...CLUSTER_AUTOSCALER,
-        roleName: `${ctx.clusterName}-cluster-autoscaler`,
+        roleSuffix: "cluster-autoscaler",
         policy: pulumi
           .output(ctx.accountId)
           .apply((accountId) => stableJson(clusterAutoscalerPolicy({ ...ctx, accountId }))),
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     const values = this.role.roleArn.apply((roleArn) =>
       mergeValues(

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { stableJson } from "../irsa-policy";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
@@ -47,17 +48,15 @@ export class ContainerInsights extends pulumi.ComponentResource {
     const versions = (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[
       ctx.kubernetesVersion
     ];
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...CONTAINER_INSIGHTS,
-        roleName: `${ctx.clusterName}-cloudwatch-agent`,
+        roleSuffix: "cloudwatch-agent",
         managedPolicyArns: containerInsightsPolicyArns(ctx.partition),
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     this.addon = new aws.eks.Addon(
       name,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
 import type { AddonContext } from "./context";
@@ -73,17 +74,15 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
   constructor(name: string, args: EbsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-blueprint:index:EbsCsiDriver", name, {}, opts);
     const ctx = args.context;
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...EBS_CSI,
-        roleName: `${ctx.clusterName}-ebs-csi-driver`,
+        roleSuffix: "ebs-csi-driver",
         managedPolicyArns: [ebsCsiManagedPolicyArn(ctx.partition)],
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     // The add-on's controller and node manifests carry their own resource requests.
     this.addon = new aws.eks.Addon(

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { day2Charts, pinnedReleaseArgs } from "./catalog";
 import type { AddonContext } from "./context";
@@ -132,18 +133,16 @@ export class EfsCsiDriver extends pulumi.ComponentResource {
           child,
         ),
     );
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         namespace: EFS_CSI.namespace,
         serviceAccount: EFS_CSI.serviceAccount,
-        roleName: `${ctx.clusterName}-efs-csi-driver`,
+        roleSuffix: "efs-csi-driver",
         managedPolicyArns: [efsCsiManagedPolicyArn(ctx.partition)],
-        tags: ctx.tags,
       },
-      child,
+      this,
     );
     this.release = new k8s.helm.v3.Release(
       name,

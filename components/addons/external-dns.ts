@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
 import { charts, pinnedReleaseArgs } from "./catalog";
@@ -120,17 +121,15 @@ export class ExternalDns extends pulumi.ComponentResource {
     super("eks-blueprint:index:ExternalDns", name, {}, opts);
     const ctx = args.context;
     const s = args.settings;
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...EXTERNAL_DNS,
-        roleName: `${ctx.clusterName}-external-dns`,
+        roleSuffix: "external-dns",
         policy: stableJson(externalDnsPolicy({ ...ctx, hostedZoneIds: s.hostedZoneIds })),
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     // The chart's pod and container security contexts already meet `restricted`.
     const ns = addonNamespace(

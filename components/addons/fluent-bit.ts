@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
 import { charts, pinnedReleaseArgs } from "./catalog";
@@ -117,13 +118,12 @@ export class FluentBit extends pulumi.ComponentResource {
           { parent: this },
         ),
     );
-    this.role = new IrsaRole(
+    this.role = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...FLUENT_BIT,
-        roleName: `${ctx.clusterName}-fluent-bit`,
+        roleSuffix: "fluent-bit",
         policy: pulumi
           .output(ctx.accountId)
           .apply((accountId) =>
@@ -131,9 +131,8 @@ export class FluentBit extends pulumi.ComponentResource {
               fluentBitPolicy({ ...ctx, accountId, logGroupNames: Object.values(groups) }),
             ),
           ),
-        tags: ctx.tags,
       },
-      { parent: this },
+      this,
     );
     // The DaemonSet mounts /var/log from the host: hostPath volumes need `privileged`.
     const ns = addonNamespace(

@@ -5,6 +5,7 @@ import { ociCharts, pinnedOciReleaseArgs } from "../addons/catalog";
 import type { AddonContext } from "../addons/context";
 import { mergeValues, requests, ValueLayers, Values } from "../addons/values";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster-settings";
+import { addonRole } from "../addons/addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, stableJson } from "../irsa-policy";
 import { NODE_ROLE_POLICIES } from "../node-groups";
@@ -116,21 +117,19 @@ export class Karpenter extends pulumi.ComponentResource {
       },
       child,
     );
-    this.controllerRole = new IrsaRole(
+    this.controllerRole = addonRole(
       `${name}-irsa`,
+      ctx,
       {
-        oidcProviderArn: ctx.oidcProviderArn,
-        oidcIssuer: ctx.oidcIssuer,
         ...KARPENTER,
-        roleName: `${ctx.clusterName}-karpenter`,
+        roleSuffix: "karpenter",
         policy: pulumi
           .all([ctx.accountId, this.nodeRole.arn, this.interruption.queue.arn])
           .apply(([accountId, nodeRoleArn, queueArn]) =>
             stableJson(karpenterControllerPolicy({ ...ctx, accountId, nodeRoleArn, queueArn })),
           ),
-        tags: ctx.tags,
       },
-      child,
+      this,
     );
     const k8sOpts = { parent: this, provider: ctx.provider };
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
