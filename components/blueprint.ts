@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonSelection } from "./addons/bundle";
 import type { AddonContext } from "./addons/context";
@@ -6,13 +7,19 @@ import { Cluster } from "./cluster";
 import { CoreAddons } from "./core-addons";
 import { FargateProfiles, FargateSelector } from "./fargate";
 import { partitionOf } from "./irsa-policy";
+import { createNamespace, namespaceListProblems } from "./namespace";
 import { Network } from "./network";
 import { vpcResourceControllerPolicyArn } from "./nitro";
 import { NodeGroupSpec } from "./node-group-settings";
 import { NodeGroups } from "./node-groups";
 import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "./pod-security-group-rules";
 import { Platform, PlatformOptions } from "./platform";
-import { PodSecurityGroupConfig, WorkloadAccess, WorkloadRoleSpec } from "./workload-access";
+import {
+  PodSecurityGroupConfig,
+  podSecurityGroupNamespaceProblems,
+  WorkloadAccess,
+  WorkloadRoleSpec,
+} from "./workload-access";
 
 export type { PodSecurityGroupConfig, WorkloadRoleSpec } from "./workload-access";
 
@@ -62,6 +69,23 @@ export interface BlueprintArgs {
 }
 
 /**
+ * Every problem with the namespaces of a blueprint, in the library's key paths: workload
+ * namespaces that cannot be created, and pod security groups in a namespace nobody creates.
+ */
+export function blueprintNamespaceProblems(
+  args: Pick<BlueprintArgs, "platform" | "podSecurityGroups">,
+): string[] {
+  const declared = args.platform?.workloadNamespaces ?? [];
+  return [
+    ...namespaceListProblems(declared, "platform.workloadNamespaces"),
+    ...podSecurityGroupNamespaceProblems(args.podSecurityGroups ?? {}, declared, {
+      at: "podSecurityGroups",
+      declaredAt: "platform.workloadNamespaces",
+    }),
+  ];
+}
+
+/**
  * A production EKS cluster from one typed args object: network, cluster, core add-ons, compute,
  * workload access and the platform add-ons, wired in the order AWS and Kubernetes need.
  */
@@ -71,10 +95,17 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly coreAddons: CoreAddons;
   readonly nodeGroups: NodeGroups;
   readonly fargate?: FargateProfiles;
+  /** Workload namespaces (`platform.workloadNamespaces`), by name. */
+  readonly namespaces: Record<string, k8s.core.v1.Namespace> = {};
   readonly workloads: WorkloadAccess;
   readonly platform: Platform;
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): a bad namespace fails with nothing registered.
+    const problems = blueprintNamespaceProblems(args);
+    if (problems.length > 0) {
+      throw new Error(`EksBlueprint ${name}:\n  - ${problems.join("\n  - ")}`);
+    }
     super("eks-blueprint:index:EksBlueprint", name, {}, opts);
     const partition = partitionOf(args.region);
     const protect = args.protect ?? true;
@@ -114,6 +145,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const computeReady = new Promise<pulumi.Resource[]>((resolve) => (computeBuilt = resolve));
     const context = (compute: pulumi.Resource[]): AddonContext => ({
       clusterName: args.clusterName,
+      cluster: this.cluster.clusterNameOutput,
       kubernetesVersion: args.kubernetesVersion,
       region: args.region,
       accountId,
@@ -141,6 +173,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
       {
         cluster: this.cluster.eksCluster,
         clusterName: args.clusterName,
+        kubernetesVersion: args.kubernetesVersion,
         subnetIds: this.network.privateSubnetIds,
         groups: args.nodeGroups,
         dependsOn: [this.coreAddons.addons.vpcCni],
@@ -156,13 +189,26 @@ export class EksBlueprint extends pulumi.ComponentResource {
         `${name}-fargate`,
         {
           clusterName: args.clusterName,
-          cluster: this.cluster.eksCluster,
+          cluster: this.cluster.clusterNameOutput,
           subnetIds: this.network.privateSubnetIds,
           profiles: args.fargateProfiles ?? {},
           region: args.region,
           accountId,
           partition,
           tags,
+        },
+        { parent: this },
+      );
+    }
+    // Before workload access: the SecurityGroupPolicies go into these namespaces.
+    for (const namespace of args.platform?.workloadNamespaces ?? []) {
+      this.namespaces[namespace] = createNamespace(
+        `${name}-ns`,
+        {
+          name: namespace,
+          podSecurity: "restricted",
+          kubernetesVersion: args.kubernetesVersion,
+          provider: this.cluster.provider,
         },
         { parent: this },
       );
@@ -178,6 +224,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         provider: this.cluster.provider,
         irsaRoles: args.irsaRoles,
         podSecurityGroups: args.podSecurityGroups,
+        namespaces: this.namespaces,
         dependsOn: compute,
         tags,
       },
@@ -191,7 +238,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
         options: args.platform,
         privateSubnetIds: this.network.privateSubnetIds,
         availabilityZones: args.network.availabilityZones ?? 3,
-        nodeSecurityGroupId: this.cluster.nodeSecurityGroupId,
+        clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
+        workloadNamespaces: this.namespaces,
         networkPolicyEngine: this.coreAddons.addons.vpcCni,
       },
       { parent: this },

@@ -10,6 +10,7 @@ import {
   managedPolicyArn,
   serviceTrustPolicy,
 } from "./cluster-settings";
+import { DISCOVERY_TAG } from "./karpenter/node-pools";
 
 export interface ClusterArgs {
   /** EKS cluster name; every physical name of the cluster derives from it. */
@@ -33,7 +34,10 @@ export interface ClusterArgs {
    * when security groups for pods are used. @default []
    */
   extraClusterRolePolicyArns?: string[];
-  /** Tag the node security group `karpenter.sh/discovery=<clusterName>`. @default false */
+  /**
+   * Tag the EKS cluster security group (the one managed nodes carry) `karpenter.sh/discovery=
+   * <clusterName>`, so Karpenter's nodes get it too. @default false
+   */
   karpenterDiscovery?: boolean;
   /** AWS partition. @default "aws" */
   partition?: string;
@@ -56,8 +60,20 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuer: pulumi.Output<string>;
+  /**
+   * The cluster's name as an output of the EKS cluster resource. Every AWS resource that names the
+   * cluster (add-ons, access entries, Fargate profiles) takes its `clusterName` from here, so the
+   * engine creates it after the cluster and, on a minor bump, updates it after the control plane.
+   */
+  readonly clusterNameOutput: pulumi.Output<string>;
+  /**
+   * The security group EKS creates with the cluster (`vpcConfig.clusterSecurityGroupId`): on the
+   * control plane's ENIs, on every managed node whose launch template names no security group
+   * (ours name none), so on CoreDNS and every pod without a pod security group
+   * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html). The one group every
+   * rule about "the nodes" targets.
+   */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
-  readonly nodeSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-blueprint:index:Cluster", name, {}, opts);
@@ -134,14 +150,17 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         deletionProtection: protect,
+        // pulumi-eks's own cluster and node groups serve only its self-managed node groups (we run
+        // managed ones, which carry the EKS-created group) and would be a second "node group" for
+        // rules to target by mistake. With this set, pulumi-eks returns the EKS-created group as
+        // both clusterSecurityGroupId and nodeSecurityGroupId (pulumi-eks 4.3.0
+        // nodejs/eks/cluster/cluster.ts, createCluster; its d.ts says the same).
+        skipDefaultSecurityGroups: true,
         // vpc-cni, coredns and kube-proxy are CoreAddons' (pinned versions, vpc-cni's own IRSA
         // role), so this component must not manage a second copy of them.
         useDefaultVpcCni: true,
         corednsAddonOptions: { enabled: false },
         kubeProxyAddonOptions: { enabled: false },
-        ...(args.karpenterDiscovery
-          ? { nodeSecurityGroupTags: { "karpenter.sh/discovery": args.clusterName } }
-          : {}),
         tags: args.tags,
       },
       { parent: this, protect, dependsOn: [logGroup, ...attachments] },
@@ -150,8 +169,19 @@ export class Cluster extends pulumi.ComponentResource {
     this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);
     this.oidcProviderArn = this.eksCluster.oidcProviderArn;
     this.oidcIssuer = this.eksCluster.oidcIssuer;
+    this.clusterNameOutput = this.eksCluster.eksCluster.name;
     this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
-    this.nodeSecurityGroupId = this.eksCluster.nodeSecurityGroupId;
+    if (args.karpenterDiscovery) {
+      // EKS creates this group, so no resource of ours owns its tags: a Tag resource adds one
+      // without claiming the rest (terraform-aws-modules/terraform-aws-eks main.tf,
+      // aws_ec2_tag.cluster_primary_security_group, does the same). pulumi-eks's
+      // nodeSecurityGroupTags would tag only its own node group, which no node carries.
+      new aws.ec2.Tag(
+        `${name}-karpenter-discovery`,
+        { resourceId: this.clusterSecurityGroupId, key: DISCOVERY_TAG, value: args.clusterName },
+        { parent: this },
+      );
+    }
     this.provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: this.kubeconfig, enableServerSideApply: true },
@@ -162,6 +192,7 @@ export class Cluster extends pulumi.ComponentResource {
       kubeconfig: this.kubeconfig,
       oidcProviderArn: this.oidcProviderArn,
       oidcIssuer: this.oidcIssuer,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
     });
   }
 }

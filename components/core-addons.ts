@@ -117,7 +117,7 @@ export class CoreAddons extends pulumi.ComponentResource {
       new aws.eks.Addon(
         `${name}-${eksAddonNames[key]}`,
         {
-          clusterName: ctx.clusterName,
+          clusterName: ctx.cluster,
           addonName: eksAddonNames[key],
           addonVersion: versions[key],
           ...CONFLICT_RESOLUTION,

@@ -12,8 +12,11 @@ export interface FargateSelector {
 export interface FargateProfilesArgs {
   /** EKS cluster name; profile and pod execution role names derive from it. */
   clusterName: string;
-  /** The cluster resource; profiles wait for it. */
-  cluster: pulumi.Resource;
+  /**
+   * The cluster's name as an output of the cluster resource (`Cluster.clusterNameOutput`): each
+   * profile's `clusterName`, so every profile waits for the cluster through its inputs.
+   */
+  cluster: pulumi.Input<string>;
   /** Private subnets (Fargate pods never run in public subnets). */
   subnetIds: pulumi.Input<string[]>;
   /** Profiles by short name; the EKS profile name is `<clusterName>-<name>`. */
@@ -61,24 +64,24 @@ export class FargateProfiles extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    let previous: pulumi.Resource = args.cluster;
+    let previous: pulumi.Resource[] = [];
     for (const [profile, spec] of Object.entries(args.profiles).sort(([a], [b]) =>
       a.localeCompare(b),
     )) {
       const created: aws.eks.FargateProfile = new aws.eks.FargateProfile(
         `${name}-${profile}`,
         {
-          clusterName: args.clusterName,
+          clusterName: args.cluster,
           fargateProfileName: `${args.clusterName}-${profile}`,
           podExecutionRoleArn: this.role.arn,
           subnetIds: args.subnetIds,
           selectors: spec.selectors.map((s) => ({ namespace: s.namespace, labels: s.labels })),
           tags: args.tags,
         },
-        { parent: this, dependsOn: [previous, attachment] },
+        { parent: this, dependsOn: [...previous, attachment] },
       );
       this.profiles.push(created);
-      previous = created;
+      previous = [created];
     }
     this.registerOutputs({ roleArn: this.role.arn });
   }

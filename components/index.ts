@@ -14,6 +14,7 @@
 export * from "./blueprint";
 export * from "./platform";
 export * from "./workload-access";
+export * from "./namespace";
 
 // Network, control plane, core EKS add-ons, compute.
 export * from "./network";
@@ -21,6 +22,7 @@ export * from "./cluster";
 export * from "./cluster-settings";
 export * from "./core-addons";
 export * from "./node-groups";
+export * from "./node-group-identity";
 export * from "./node-group-settings";
 export * from "./fargate";
 export * from "./instance-types";
@@ -38,6 +40,7 @@ export * from "./addons/addon-role";
 export * from "./addons/bundle";
 export * from "./addons/context";
 export * from "./addons/catalog";
+export * from "./addons/chart-crds";
 export * from "./addons/values";
 export * from "./addons/namespace";
 export * from "./addons/aws-load-balancer-controller";

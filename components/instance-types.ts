@@ -1,9 +1,18 @@
+import { InstanceType } from "@pulumi/aws/types/enums/ec2";
+
 /** CPU architecture of an EC2 instance type, as EKS AMI types name it. */
 export type Architecture = "x86_64" | "arm64";
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+/**
+ * Every EC2 instance type, from @pulumi/aws's `ec2.InstanceType` enum (generated from the AWS
+ * provider's schema, node_modules/@pulumi/aws/types/enums/ec2/index.d.ts), not a hand-kept list.
+ * It moves with @pulumi/aws: a type launched after the installed version is refused until the
+ * package is bumped, which is a one-line change, rather than accepted unchecked.
+ */
+const EC2_INSTANCE_TYPES: ReadonlySet<string> = new Set(Object.values(InstanceType));
 
-export const isInstanceTypeName = (type: string): boolean => INSTANCE_TYPE.test(type);
+/** True when EC2 offers the instance type (`m7i.large`; not `m7i.hyperlarge`). */
+export const isInstanceTypeName = (type: string): boolean => EC2_INSTANCE_TYPES.has(type);
 
 /**
  * Graviton families carry a `g` in the suffix after the generation digit (m7g, c7gn, r8gd, t4g,

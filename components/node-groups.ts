@@ -4,6 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { stableJson } from "./irsa-policy";
 import { managedPolicyArn, serviceTrustPolicy } from "./cluster-settings";
 import {
+  launchTemplateName,
+  launchTemplateTagSpecifications,
+  nodeGroupNamePrefix,
+  nodeGroupNameProblems,
+} from "./node-group-identity";
+import {
   amiTypeFor,
   DRAINING_TAINT,
   launchTemplateBlockDevice,
@@ -17,14 +23,30 @@ export interface NodeGroupsArgs {
   cluster: eks.Cluster;
   /** EKS cluster name; node group, launch template and node role names derive from it. */
   clusterName: string;
+  /**
+   * Kubernetes minor of the nodes, for example "1.35": the cluster's own version. EKS accepts only
+   * the cluster's version when a group is created, and moves a group to it in place on a bump.
+   */
+  kubernetesVersion: string;
   /** Private subnets; nodes never get public addresses. */
   subnetIds: pulumi.Input<string[]>;
-  /** The groups, by short name; the EKS node group name is `<clusterName>-<name>`. */
+  /**
+   * The groups, by short name; the EKS node group name is `<clusterName>-<name>-` followed by a
+   * unique suffix, so a group that must be replaced can be created before the old one is deleted.
+   */
   groups: Record<string, NodeGroupSpec>;
   /** AWS partition. @default "aws" */
   partition?: string;
-  /** Tags for every AWS resource. @default none */
+  /**
+   * Tags for the node role, launch templates and node groups. Not copied to instances and volumes,
+   * so editing them never rolls nodes (see launchTemplateTagSpecifications). @default none
+   */
   tags?: Record<string, string>;
+  /**
+   * Extra tags on every instance and volume, through the launch templates. Changing them makes a
+   * new template version, which replaces every node of every group. @default none
+   */
+  instanceTags?: Record<string, string>;
   /** What every group waits for (the vpc-cni add-on, since the node role has no CNI policy). @default [] */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -43,10 +65,18 @@ export const NODE_ROLE_POLICIES = [
 export class NodeGroups extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly groups: Record<string, eks.ManagedNodeGroup> = {};
-  /** EKS node group names, by short name. */
-  readonly names: Record<string, string> = {};
+  /** EKS node group names, by short name: known once EKS has the group (prefix and unique suffix). */
+  readonly names: Record<string, pulumi.Output<string>> = {};
+  /** Node group name prefixes, by short name: known before deployment, for discovery and IAM scoping. */
+  readonly namePrefixes: Record<string, string> = {};
 
   constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    const problems = Object.keys(args.groups).flatMap((group) =>
+      nodeGroupNameProblems(args.clusterName, group, `groups.${group}`),
+    );
+    if (problems.length > 0) {
+      throw new Error(`NodeGroups ${name}:\n  - ${problems.join("\n  - ")}`);
+    }
     super("eks-blueprint:index:NodeGroups", name, {}, opts);
     const partition = args.partition ?? "aws";
     this.role = new aws.iam.Role(
@@ -67,12 +97,11 @@ export class NodeGroups extends pulumi.ComponentResource {
         ),
     );
     for (const [group, spec] of Object.entries(args.groups)) {
-      const nodeGroupName = `${args.clusterName}-${group}`;
       const amiFamily = spec.amiFamily ?? NODE_GROUP_DEFAULTS.amiFamily;
       const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-${group}`,
         {
-          name: nodeGroupName,
+          name: launchTemplateName(args.clusterName, group),
           metadataOptions: NODE_METADATA_OPTIONS,
           blockDeviceMappings: [
             launchTemplateBlockDevice(
@@ -81,19 +110,37 @@ export class NodeGroups extends pulumi.ComponentResource {
             ),
           ],
           updateDefaultVersion: true,
-          tagSpecifications: [
-            { resourceType: "instance", tags: { ...args.tags, Name: nodeGroupName } },
-            { resourceType: "volume", tags: { ...args.tags, Name: nodeGroupName } },
-          ],
+          // Stable per group, so a stack tag edit changes only `tags` below (no new version, no roll).
+          tagSpecifications: launchTemplateTagSpecifications(
+            args.clusterName,
+            group,
+            args.instanceTags,
+          ),
           tags: args.tags,
         },
         { parent: this },
       );
-      this.groups[group] = new eks.ManagedNodeGroup(
+      const prefix = nodeGroupNamePrefix(args.clusterName, group);
+      const managed = new eks.ManagedNodeGroup(
         `${name}-${group}`,
         {
+          // The engine creates or updates this group only after the cluster it references, so on a
+          // kubernetesVersion bump the control plane is upgraded first, then the nodes follow.
           cluster: args.cluster,
-          nodeGroupName,
+          // A prefix, not a fixed name: the provider appends a unique suffix, so a replacement
+          // (new instance types, capacity or AMI type, subnets, role: nodeGroupReplacementFields)
+          // is created before the old group is deleted without EKS rejecting a duplicate name.
+          // pulumi-aws autonames nodeGroupName only when no conflicting field is set
+          // (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go, buildConflictsWith).
+          nodeGroupNamePrefix: prefix,
+          // pulumi-eks 4.3.0 defaults `version` to the cluster's only without a launch template
+          // (nodejs/eks/nodes/nodegroup.ts, createManagedNodeGroup: `if (!args.version &&
+          // !args.launchTemplate)`), and every group here has one: without this, a bump would
+          // leave the nodes on the old minor. EKS accepts `version` with a launch template that
+          // does not set a custom AMI, as ours do not
+          // (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html,
+          // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupVersion.html).
+          version: args.kubernetesVersion,
           nodeRoleArn: this.role.arn,
           amiType: amiTypeFor(amiFamily, spec.architecture ?? NODE_GROUP_DEFAULTS.architecture),
           instanceTypes: spec.instanceTypes,
@@ -116,8 +163,15 @@ export class NodeGroups extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])] },
       );
-      this.names[group] = nodeGroupName;
+      this.groups[group] = managed;
+      this.namePrefixes[group] = prefix;
+      // pulumi-eks returns the aws.eks.NodeGroup it made; its name carries the provider's suffix.
+      this.names[group] = managed.nodeGroup.apply((g) => g.nodeGroupName);
     }
-    this.registerOutputs({ names: this.names, roleArn: this.role.arn });
+    this.registerOutputs({
+      names: this.names,
+      namePrefixes: this.namePrefixes,
+      roleArn: this.role.arn,
+    });
   }
 }

@@ -4,7 +4,6 @@ import { ContainerInsights } from "./addons/container-insights";
 import type { AddonContext } from "./addons/context";
 import { EfsCsiDriver } from "./addons/efs-csi";
 import { MetricsServer } from "./addons/metrics-server";
-import { addonNamespace } from "./addons/namespace";
 import { NetworkPolicyBaseline } from "./addons/network-policies";
 import { Karpenter, KarpenterSettings } from "./karpenter/karpenter";
 
@@ -31,7 +30,11 @@ export interface PlatformOptions {
     /** Install Container Insights. */
     enabled: boolean;
   };
-  /** Namespaces to create for workloads, each with the default-deny network policy baseline. @default [] */
+  /**
+   * Namespaces to create for workloads, each with the default-deny network policy baseline.
+   * EksBlueprint creates them (`createNamespace`, before the pod security groups that go into
+   * them) and hands them to Platform as `PlatformArgs.workloadNamespaces`. @default []
+   */
   workloadNamespaces?: string[];
 }
 
@@ -46,8 +49,13 @@ export interface PlatformArgs {
   privateSubnetIds: pulumi.Output<string[]>;
   /** Number of availability zones (one EFS mount target each). */
   availabilityZones: number;
-  /** Security group of the nodes, allowed to reach the EFS mount targets. */
-  nodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`), which
+   * managed nodes carry: allowed to reach the EFS mount targets.
+   */
+  clusterSecurityGroupId: pulumi.Input<string>;
+  /** Workload namespaces already created, by name; each gets the network policy baseline. @default {} */
+  workloadNamespaces?: Record<string, pulumi.Resource>;
   /** Resources network policies wait for (the vpc-cni add-on enforces them). */
   networkPolicyEngine: pulumi.Resource;
 }
@@ -80,7 +88,7 @@ export class Platform extends pulumi.ComponentResource {
         `${name}-efs`,
         {
           context,
-          nodeSecurityGroupId: args.nodeSecurityGroupId,
+          clusterSecurityGroupId: args.clusterSecurityGroupId,
           subnetIds: [...Array(args.availabilityZones).keys()].map((i) =>
             args.privateSubnetIds.apply((ids) => ids[i]),
           ),
@@ -95,25 +103,14 @@ export class Platform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const namespaces = (options.workloadNamespaces ?? []).map((namespace) =>
-      addonNamespace(
-        `${name}-ns-${namespace}`,
-        {
-          namespace,
-          podSecurity: "restricted",
-          kubernetesVersion: context.kubernetesVersion,
-          provider: context.provider,
-        },
-        { parent: this },
-      ),
-    );
-    if (namespaces.length > 0) {
+    const namespaces = args.workloadNamespaces ?? {};
+    if (Object.keys(namespaces).length > 0) {
       new NetworkPolicyBaseline(
         `${name}-netpol`,
         {
           provider: context.provider,
-          namespaces: options.workloadNamespaces ?? [],
-          dependsOn: [...namespaces, args.networkPolicyEngine],
+          namespaces: Object.keys(namespaces),
+          dependsOn: [...Object.values(namespaces), args.networkPolicyEngine],
         },
         { parent: this },
       );

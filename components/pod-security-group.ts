@@ -63,12 +63,20 @@ export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
   /** VPC of the cluster. */
   vpcId: pulumi.Input<string>;
   /**
-   * The group CoreDNS and the kubelet run with: the EKS cluster security group, which managed node
-   * groups attach. The component adds to it inbound DNS from this group.
+   * The group CoreDNS and the kubelet run with: the security group EKS creates with the cluster
+   * (`Cluster.clusterSecurityGroupId`), which managed nodes carry
+   * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html); not pulumi-eks's own
+   * groups, which no managed node carries. The component adds to it inbound DNS from this group.
    */
   clusterSecurityGroupId: pulumi.Input<string>;
   /** The one shared Kubernetes provider of the cluster. */
   provider: k8s.Provider;
+  /**
+   * The Namespace object of `namespace`, when this program creates it (`createNamespace`): the
+   * SecurityGroupPolicy waits for it, since Kubernetes refuses an object in a namespace that does
+   * not exist yet. @default none (the namespace exists already, as kube-system does)
+   */
+  namespaceResource?: pulumi.Resource;
   /** Tags for the group and its rules. @default none */
   tags?: Record<string, string>;
 }
@@ -228,7 +236,11 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
         metadata: { name: shortName, namespace: args.namespace },
         spec: securityGroupPolicySpec(args, [id]),
       },
-      { parent: this, provider: args.provider },
+      {
+        parent: this,
+        provider: args.provider,
+        dependsOn: args.namespaceResource ? [args.namespaceResource] : [],
+      },
     );
     this.securityGroupId = id;
     this.registerOutputs({ securityGroupId: this.securityGroupId });

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IrsaRole } from "./irsa";
+import { undeclaredNamespaceProblems } from "./namespace";
 import { StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
 import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
 import { PodSgEgressRule, PodSgIngressRule } from "./pod-security-group-rules";
@@ -49,7 +50,10 @@ export interface WorkloadAccessArgs {
   oidcIssuer: pulumi.Input<string>;
   /** VPC of the cluster, where the pod security groups live. */
   vpcId: pulumi.Input<string>;
-  /** The EKS cluster security group (CoreDNS and the kubelet run with it). */
+  /**
+   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`): managed
+   * nodes, CoreDNS and the kubelet run with it.
+   */
   clusterSecurityGroupId: pulumi.Input<string>;
   /** The cluster's one Kubernetes provider, for the SecurityGroupPolicy resources. */
   provider: k8s.Provider;
@@ -57,10 +61,34 @@ export interface WorkloadAccessArgs {
   irsaRoles?: Record<string, WorkloadRoleSpec>;
   /** Pod security groups by short name, in declaration order. @default {} */
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
+  /**
+   * Namespaces this program creates, by name (`createNamespace`). Each SecurityGroupPolicy waits
+   * for its own; a pod security group in any other namespace but EKS's own is an error, checked
+   * by `podSecurityGroupNamespaceProblems`. @default {}
+   */
+  namespaces?: Record<string, pulumi.Resource>;
   /** Pod security groups wait for these (the node groups with trunk ENIs). @default [] */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** @default none */
   tags?: Record<string, string>;
+}
+
+/**
+ * Every pod security group whose namespace is neither `declared` nor one EKS has, keyed
+ * `<at>.<group>.namespace`; `declaredAt` names where namespaces are declared, in the caller's
+ * words (`platform.workloadNamespaces` for EksBlueprint, `eks-blueprint:workloadNamespaces` for
+ * stack config).
+ */
+export function podSecurityGroupNamespaceProblems(
+  groups: Record<string, { namespace: string }>,
+  declared: readonly string[],
+  paths: { at: string; declaredAt: string },
+): string[] {
+  return undeclaredNamespaceProblems(
+    Object.entries(groups).map(([group, g]) => [`${paths.at}.${group}.namespace`, g.namespace]),
+    declared,
+    paths.declaredAt,
+  );
 }
 
 /** What application teams get from stack config alone: IRSA roles and security groups for pods. */
@@ -69,6 +97,15 @@ export class WorkloadAccess extends pulumi.ComponentResource {
   readonly podSecurityGroups: Record<string, PodSecurityGroup> = {};
 
   constructor(name: string, args: WorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Before super(): a policy in a namespace nobody creates fails with nothing registered.
+    const problems = podSecurityGroupNamespaceProblems(
+      args.podSecurityGroups ?? {},
+      Object.keys(args.namespaces ?? {}),
+      { at: "podSecurityGroups", declaredAt: "namespaces" },
+    );
+    if (problems.length > 0) {
+      throw new Error(`WorkloadAccess ${name}:\n  - ${problems.join("\n  - ")}`);
+    }
     super("eks-blueprint:index:WorkloadAccess", name, {}, opts);
     for (const [role, spec] of Object.entries(args.irsaRoles ?? {})) {
       const statements = spec.statements ?? [];
@@ -105,6 +142,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           vpcId: args.vpcId,
           clusterSecurityGroupId: args.clusterSecurityGroupId,
           provider: args.provider,
+          namespaceResource: args.namespaces?.[spec.namespace],
           tags: singletonTags(args.tags, singleton),
         },
         { parent: this, dependsOn: args.dependsOn },

@@ -1,85 +1,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BlueprintArgs } from "../components/blueprint";
-import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
-import { ConfigValidationError, zodProblems } from "./errors";
-import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
-import { logRetentionDays, publicAccessCidr, roleArn, vpcCidr } from "./validators";
-import { irsaRolesSchema } from "./workload-config";
-import { addonsConfigSchema, AddonSecrets, toAddonSelection } from "./addons-config";
+import { AddonSecrets, toAddonSelection } from "./addons-config";
+import { knownConfigKeys, unknownKeyProblems } from "./config-keys";
+import { configSchema, JSON_KEYS, PROJECT, StackConfig } from "./config-schema";
 import { parseDay2Config } from "./day2-config";
+import { ConfigValidationError, zodProblems } from "./errors";
 import {
+  MIGRATION_NAMESPACE,
   MigrationSettings,
   ownsSingleton,
   readMigrationConfig,
   singletonReferenceProblems,
   weightedRecordAnnotations,
 } from "./migration-config";
-import {
-  enforcingModeSchema,
-  podSecurityConfigProblems,
-  podSecurityGroupsSchema,
-} from "./pod-security-config";
+import { namespaceReferenceProblems, namespaceRefs } from "./namespace-refs";
+import { podSecurityConfigProblems } from "./pod-security-config";
 
-export const PROJECT = "eks-blueprint";
-
-/**
- * Cluster names end up in IAM role names (`<cluster>-aws-load-balancer-controller`), which AWS
- * caps at 64 characters; 32 leaves room for every suffix we add.
- */
-const clusterName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, {
-  error:
-    "not a usable cluster name; use 1-32 characters: lowercase letters, digits and hyphens, starting with a letter",
-});
-
-/** The project's config keys, each with how its raw string is read. */
-export const configSchema = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
-    error: "not an AWS region; set aws:region, for example us-west-2",
-  }),
-  clusterName: clusterName.optional(),
-  kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_MINORS, {
-    error: `unsupported Kubernetes version; use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")}`,
-  }),
-  vpcCidr,
-  availabilityZones: z
-    .number()
-    .int()
-    .min(2, { error: "too few availability zones; EKS needs 2 to 6" })
-    .max(6, { error: "too many availability zones; use 2 to 6" })
-    .default(3),
-  natGateways: z
-    .enum(["OnePerAz", "Single"], { error: "unknown NAT strategy; use OnePerAz or Single" })
-    .default("OnePerAz"),
-  endpointPublicAccessCidrs: z.array(publicAccessCidr).default([]),
-  adminRoleArns: z.array(roleArn).default([]),
-  protect: z.boolean({ error: "not a boolean; use true or false" }).default(true),
-  logRetentionDays: logRetentionDays.default(30),
-  nodeGroups: nodeGroupsSchema,
-  fargateProfiles: fargateProfilesSchema.default({}),
-  irsaRoles: irsaRolesSchema.default({}),
-  podSecurityGroups: podSecurityGroupsSchema.default({}),
-  podSecurityGroupEnforcingMode: enforcingModeSchema,
-  addons: addonsConfigSchema.default({}),
-  tags: z.record(z.string(), z.string()).default({}),
-});
-
-export type StackConfig = z.infer<typeof configSchema>;
-
-/** Keys whose value is JSON (objects, lists, numbers, booleans); the rest are plain strings. */
-const JSON_KEYS = new Set([
-  "availabilityZones",
-  "endpointPublicAccessCidrs",
-  "adminRoleArns",
-  "protect",
-  "logRetentionDays",
-  "nodeGroups",
-  "fargateProfiles",
-  "irsaRoles",
-  "podSecurityGroups",
-  "addons",
-  "tags",
-]);
+export { configSchema, PROJECT } from "./config-schema";
+export type { StackConfig } from "./config-schema";
 
 const STRING_KEYS = [
   "clusterName",
@@ -87,9 +26,8 @@ const STRING_KEYS = [
   "vpcCidr",
   "natGateways",
   "podSecurityGroupEnforcingMode",
+  "grafanaAdminPassword",
 ];
-
-const MIGRATION_KEYS = ["migration:weight", "migration:hostnames", "migration:singletons"];
 
 /** Entries that name a singleton, by config key, for the migration checks. */
 function singletonRefs(c: StackConfig) {
@@ -130,24 +68,25 @@ function readRaw(get: (key: string) => string | undefined, problems: string[]) {
       raw[key] = JSON.parse(text);
     } catch {
       problems.push(
-        `${qualified(key)}: not valid JSON/YAML (got ${JSON.stringify(text)}); see Pulumi.yaml`,
+        `${qualified(key)}: not valid JSON/YAML (got ${JSON.stringify(text)}); see the stack config table in README.md`,
       );
     }
   }
   return raw;
 }
 
-/**
- * Validates a stack's config and returns the blueprint's typed args, or throws one
- * ConfigValidationError listing every problem, before any resource exists.
- */
-export function parseStackConfig(
-  stack: string,
-  get: (key: string) => string | undefined,
-  secrets: AddonSecrets = {},
-  flat?: Record<string, string | undefined>,
-): BlueprintArgs {
-  const problems: string[] = [];
+/** Only the `migration:*` keys the project reads: unknown ones are reported by unknownKeyProblems. */
+const migrationKeys = (config: Record<string, string | undefined>) =>
+  Object.fromEntries(
+    knownConfigKeys()
+      .filter((k) => k.startsWith(`${MIGRATION_NAMESPACE}:`))
+      .map((k) => [k, config[k]]),
+  );
+
+/** Every problem with the config, or the parsed pieces when there is none. */
+function checkStackConfig(config: Record<string, string | undefined>) {
+  const get = (key: string) => config[key];
+  const problems = unknownKeyProblems(config);
   const raw = readRaw(get, problems);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
@@ -162,9 +101,7 @@ export function parseStackConfig(
     nodeGroups: parsed.data?.nodeGroups,
   });
   problems.push(...day2.problems);
-  const migration = readMigrationConfig(
-    flat ?? Object.fromEntries(MIGRATION_KEYS.map((k) => [k, get(k)])),
-  );
+  const migration = readMigrationConfig(migrationKeys(config));
   problems.push(...migration.problems);
   if (parsed.success && migration.settings) {
     problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
@@ -178,12 +115,28 @@ export function parseStackConfig(
       }),
     );
   }
+  if (parsed.success && migration.settings && day2.config) {
+    const refs = namespaceRefs({ ...parsed.data, singletons: migration.settings.singletons });
+    problems.push(...namespaceReferenceProblems(day2.config.workloadNamespaces, refs));
+  }
   if (problems.length > 0 || !parsed.success || !day2.config || !migration.settings) {
     throw new ConfigValidationError(problems);
   }
-  const platform = day2.config;
-  const m = migration.settings;
-  const c = parsed.data;
+  return { c: parsed.data, platform: day2.config, m: migration.settings };
+}
+
+/**
+ * Validates a stack's config and returns the blueprint's typed args, or throws one
+ * ConfigValidationError listing every problem, before any resource exists. `config` is the full
+ * flat config (`namespace:key` → string, objects as JSON), as `pulumi.runtime.allConfig()` gives
+ * it: every key of our namespaces is looked at, so a misspelt one is an error, not ignored.
+ */
+export function parseStackConfig(
+  stack: string,
+  config: Record<string, string | undefined>,
+  secrets: AddonSecrets = {},
+): BlueprintArgs {
+  const { c, platform, m } = checkStackConfig(config);
   const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
   const addons = toAddonSelection(c.addons, secrets);
   if (addons.istio) {
@@ -230,5 +183,5 @@ export function loadStackConfig(stack: string = pulumi.getStack()): BlueprintArg
   const grafanaKey = `${PROJECT}:grafanaAdminPassword`;
   const grafanaAdminPassword =
     all[grafanaKey] === undefined ? undefined : pulumi.secret(all[grafanaKey]);
-  return parseStackConfig(stack, (key) => all[key], { grafanaAdminPassword }, all);
+  return parseStackConfig(stack, all, { grafanaAdminPassword });
 }

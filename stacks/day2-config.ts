@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
-import { kubernetesLabelMap, shortName, shortNameHint } from "./validators";
+import { kubernetesLabelMap, namespaceName, shortName, shortNameHint } from "./validators";
 
 export const DAY2_KEYS = {
   autoscaler: "eks-blueprint:autoscaler",
@@ -91,11 +91,10 @@ export const day2Schemas = {
     })
     .default({ enabled: true, replicas: 2 }),
   workloadNamespaces: z
-    .array(
-      z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
-        error: "not a namespace name; use lowercase letters, digits and hyphens",
-      }),
-    )
+    .array(namespaceName)
+    .refine((n) => new Set(n).size === n.length, {
+      error: "duplicate namespaces; list each once",
+    })
     .default([]),
 } as const;
 
@@ -182,7 +181,14 @@ export function parseDay2Config(
       try {
         raw = JSON.parse(text);
       } catch {
-        problems.push(configError(DAY2_KEYS[key], "not valid JSON/YAML", text, "see Pulumi.yaml"));
+        problems.push(
+          configError(
+            DAY2_KEYS[key],
+            "not valid JSON/YAML",
+            text,
+            "see the stack config table in README.md",
+          ),
+        );
         continue;
       }
     }

@@ -37,7 +37,7 @@ export function zodProblems(root: string, input: unknown, error: z.ZodError): st
         keyPath(root, issue.path),
         `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`,
         issue.keys,
-        "remove it or check its spelling against Pulumi.yaml",
+        "remove it or check its spelling against the stack config table in README.md",
       );
     }
     const got = valueAt(input, issue.path);
@@ -47,7 +47,7 @@ export function zodProblems(root: string, input: unknown, error: z.ZodError): st
     }
     const [problem, valid] = issue.message.includes(";")
       ? issue.message.split(/;\s*(.*)/s, 2)
-      : [issue.message, "see the key's description in Pulumi.yaml"];
+      : [issue.message, "see the key in the stack config table in README.md"];
     return configError(keyPath(root, issue.path), problem, got, valid);
   });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
+import { DNS_LABEL, namespaceName } from "./validators";
 
 /**
  * The `migration` config namespace: what one stack contributes while two clusters share
@@ -42,12 +43,8 @@ const hostname = z
     error: "not a hostname; use a lowercase fully qualified name such as www.example.com",
   });
 
-const dnsLabel = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
 const singleton = z.strictObject({
-  namespace: z.string().regex(dnsLabel, {
-    error: "not a Kubernetes namespace; use lowercase letters, digits and hyphens (at most 63)",
-  }),
+  namespace: namespaceName,
   owned: z.boolean({
     error:
       "not a boolean; use true in the one stack that runs it and false in the other (pulumi config set --path stores true/false as booleans)",
@@ -65,7 +62,7 @@ export const migrationSchema = z.strictObject({
     .default([]),
   singletons: z
     .record(
-      z.string().regex(dnsLabel, { error: "bad singleton name; use a Kubernetes name" }),
+      z.string().regex(DNS_LABEL, { error: "bad singleton name; use a Kubernetes name" }),
       singleton,
     )
     .default({}),

@@ -1,9 +1,17 @@
 import { z } from "zod";
 import { architectureOf, isInstanceTypeName } from "../components/instance-types";
-import { kubernetesLabelMap, shortName, shortNameHint } from "./validators";
+import {
+  DNS_LABEL,
+  DNS_LABEL_HINT,
+  EKS_NAMESPACES,
+  kubernetesLabelMap,
+  shortName,
+  shortNameHint,
+} from "./validators";
 
 const instanceType = z.string().refine(isInstanceTypeName, {
-  error: "not an EC2 instance type; use a name such as m7i.large or m7g.large",
+  error:
+    "not an EC2 instance type; use one EC2 offers, such as m7i.large or m7g.large (the list: @pulumi/aws ec2.InstanceType)",
 });
 
 const taint = z.strictObject({
@@ -93,8 +101,33 @@ export const nodeGroupsSchema = z
       "no node groups; declare at least one (DaemonSets such as Fluent Bit cannot run on Fargate)",
   });
 
+/**
+ * A Fargate selector's namespace: a namespace name, or a pattern with `*` (any run of characters)
+ * and `?` (one character), which EKS accepts "in addition to characters allowed by Kubernetes"
+ * (https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html#fargate-profile-wildcards).
+ * We take patterns, but not one that also matches a namespace EKS creates (`*`, `kube-*`,
+ * `*-system`): it would move CoreDNS and every add-on in kube-system onto Fargate without anyone
+ * having asked for it. Selecting kube-system by its name stays possible, as EKS documents for
+ * Fargate-only clusters.
+ */
+export const fargateNamespace = z
+  .string({ error: `not a namespace name or pattern; ${DNS_LABEL_HINT}, with * or ? as wildcards` })
+  .refine((ns) => DNS_LABEL.test(ns.replace(/[*?]/g, "a")), {
+    error: `not a namespace name or pattern; ${DNS_LABEL_HINT}, with * or ? as wildcards`,
+    abort: true,
+  })
+  .refine((ns) => !/[*?]/.test(ns) || EKS_NAMESPACES.every((eks) => !matchesPattern(ns, eks)), {
+    error: `pattern also selects namespaces EKS creates (${EKS_NAMESPACES.join(", ")}), putting CoreDNS and the add-ons on Fargate; name the namespaces, or use a narrower pattern such as batch-*`,
+  });
+
+/** Whether a namespace matches a Fargate selector pattern (`*` any run, `?` one character). */
+export function matchesPattern(pattern: string, namespace: string): boolean {
+  const regex = pattern.replace(/[*?]/g, (w) => (w === "*" ? "[-a-z0-9]*" : "[-a-z0-9]"));
+  return new RegExp(`^${regex}$`).test(namespace);
+}
+
 const fargateSelector = z.strictObject({
-  namespace: z.string().min(1, { error: "empty namespace; name the namespace to select" }),
+  namespace: fargateNamespace,
   labels: kubernetesLabelMap.optional(),
 });
 

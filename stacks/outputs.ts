@@ -10,7 +10,7 @@ export interface StackOutputs {
   kubeconfig: pulumi.Output<string>;
   vpcId: pulumi.Output<string>;
   vpcCidr: string;
-  nodeGroupNames: Record<string, string>;
+  nodeGroupNames: Record<string, pulumi.Output<string>>;
 }
 
 export function blueprintOutputs(args: BlueprintArgs, blueprint: EksBlueprint): StackOutputs {

@@ -36,14 +36,77 @@ export const vpcCidr = cidr.refine(
   { error: "VPC prefix length out of range; use a /16 to /20 (pods take VPC addresses)" },
 );
 
-export const publicAccessCidr = cidr.refine((v) => parseCidr(v)?.prefix !== 0, {
-  error:
-    "the API endpoint must never be open to the whole internet; list the CIDRs of your VPN or CI runners",
-});
+/** `a.b.c.d/n` from a 32-bit network address and a prefix length. */
+export function formatCidr(network: number, prefix: number): string {
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
+  return `${octets.join(".")}/${prefix}`;
+}
+
+/** True when the address part of `a.b.c.d/n` has bits set beyond the prefix (`198.51.100.7/24`). */
+export function hasHostBits(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return parsed !== undefined && formatCidr(parsed.network, parsed.prefix) !== cidr;
+}
+
+/**
+ * The widest block the public API endpoint may admit. A /8 is the largest block one organisation
+ * holds (the legacy class A allocations, such as 17.0.0.0/8; IANA's registry:
+ * https://www.iana.org/assignments/ipv4-address-space/ipv4-address-space.xhtml); anything wider
+ * spans many unrelated networks, so it cannot be "our VPN or our CI runners".
+ */
+export const WIDEST_PUBLIC_ACCESS_PREFIX = 8;
+
+/**
+ * A CIDR allowed to reach the public API endpoint: never the whole internet, never wider than a
+ * /8, and written as its network address. EKS stores the block as given, so a typo such as
+ * 198.51.100.7/24 would sit in the config meaning something other than it says.
+ */
+export const publicAccessCidr = cidr
+  .refine((v) => parseCidr(v)?.prefix !== 0, {
+    error:
+      "the API endpoint must never be open to the whole internet; list the CIDRs of your VPN or CI runners",
+    abort: true,
+  })
+  .refine((v) => (parseCidr(v)?.prefix ?? 0) >= WIDEST_PUBLIC_ACCESS_PREFIX, {
+    error: `block wider than /${WIDEST_PUBLIC_ACCESS_PREFIX}, a large share of the internet; list the CIDRs of your VPN or CI runners, each /${WIDEST_PUBLIC_ACCESS_PREFIX} or narrower`,
+    abort: true,
+  })
+  .superRefine((v, ctx) => {
+    const parsed = parseCidr(v);
+    if (parsed && hasHostBits(v)) {
+      const network = formatCidr(parsed.network, parsed.prefix);
+      ctx.addIssue({
+        code: "custom",
+        message: `host bits set; use the network address ${network}`,
+      });
+    }
+  });
 
 export const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, {
   error: "not an IAM role ARN; use arn:aws:iam::<12-digit account>:role/<name>",
 });
+
+/**
+ * A DNS-1123 label: the form of every namespace name (and of most object names). At most 63
+ * lowercase letters, digits and '-', starting and ending with a letter or digit.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// The same words as PodSecurityGroup's own check (components/pod-security-group.ts), so a library
+// user and a stack user read the same answer.
+export const DNS_LABEL_HINT = "use at most 63 lowercase letters, digits and '-'";
+
+/** A namespace name, as every config key that names a namespace takes it. */
+export const namespaceName = z
+  .string({ error: `not a namespace name; ${DNS_LABEL_HINT}` })
+  .regex(DNS_LABEL, { error: `not a namespace name; ${DNS_LABEL_HINT}` });
+
+/**
+ * Namespaces every EKS cluster has before anything of ours runs: Kubernetes creates default,
+ * kube-system, kube-public and kube-node-lease itself.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces
+ */
+export const EKS_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
 
 /** Short names of node groups, profiles, roles: they become part of physical names. */
 export const shortName = /^[a-z][a-z0-9-]{0,19}$/;

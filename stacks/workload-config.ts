@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { shortName, shortNameHint } from "./validators";
+import { DNS_LABEL, namespaceName, shortName, shortNameHint } from "./validators";
 
-const k8sName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, {
+const k8sName = z.string().regex(DNS_LABEL, {
   error: "not a Kubernetes name; use lowercase letters, digits and hyphens (at most 63)",
 });
 
@@ -22,7 +22,7 @@ export const irsaRolesSchema = z.record(
   z.string().regex(shortName, { error: `bad role name; ${shortNameHint}` }),
   z
     .strictObject({
-      namespace: k8sName,
+      namespace: namespaceName,
       serviceAccount: k8sName,
       managedPolicyArns: z
         .array(

@@ -116,7 +116,7 @@ describe("IRSA", () => {
     expect(
       find("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod2-ebs-csi-irsa-managed-0")
         .inputs.policyArn,
-    ).toBe("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2");
+    ).toBe("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2");
   });
 
   test("no add-on's inline policy has a wildcard action", () => {

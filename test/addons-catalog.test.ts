@@ -7,6 +7,8 @@ import {
   ChartPin,
   charts,
   clusterAutoscalerImageTags,
+  eksAddonVersionSources,
+  eksAddonVersions,
   pinnedReleaseArgs,
 } from "../components/addons/catalog";
 import { clusterAutoscalerImageTag } from "../components/addons/cluster-autoscaler";
@@ -101,6 +103,36 @@ describe("cluster-autoscaler image follows the cluster's Kubernetes minor", () =
     expect(() => clusterAutoscalerImageTag("1.29")).toThrow(
       'kubernetesVersion: no cluster-autoscaler image pinned for this minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to components/addons/catalog.ts',
     );
+  });
+});
+
+describe("EKS add-on versions are traced to public AWS sources", () => {
+  test("every add-on pinned for a minor names the page its versions were read from", () => {
+    expect(eksAddonVersionSources).toEqual({
+      vpcCni: "https://docs.amazonaws.cn/eks/latest/userguide/managing-vpc-cni.md",
+      coredns: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
+      kubeProxy: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
+      podIdentityAgent:
+        "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/eks-pod-identity-agent/index.ts",
+      ebsCsiDriver:
+        "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/ebs-csi-driver/index.ts",
+      cloudwatchObservability:
+        "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/cloud-watch-insights/index.ts",
+    });
+    for (const pinned of Object.values(eksAddonVersions)) {
+      expect(Object.keys(pinned).sort()).toEqual(Object.keys(eksAddonVersionSources).sort());
+    }
+  });
+
+  test("1.35 pins the versions the user guide tables and the AWS Labs version maps give", () => {
+    expect(eksAddonVersions["1.35"]).toEqual({
+      vpcCni: "v1.21.1-eksbuild.7",
+      coredns: "v1.14.3-eksbuild.3",
+      kubeProxy: "v1.35.3-eksbuild.13",
+      podIdentityAgent: "v1.3.10-eksbuild.2",
+      ebsCsiDriver: "v1.57.1-eksbuild.1",
+      cloudwatchObservability: "v5.3.1-eksbuild.1",
+    });
   });
 });
 

@@ -82,7 +82,7 @@ describe("eks-blueprint:addons", () => {
     const selection = toAddonSelection(ok({ prometheus: {} }), { grafanaAdminPassword: secret });
     expect(selection.prometheus?.grafanaAdminPassword).toBe(secret);
     expect(parseAddonsConfig({ prometheus: { grafanaAdminPassword: "x" } }).problems).toEqual([
-      'eks-blueprint:addons.prometheus: unknown key grafanaAdminPassword (got ["grafanaAdminPassword"]); remove it or check its spelling against Pulumi.yaml',
+      'eks-blueprint:addons.prometheus: unknown key grafanaAdminPassword (got ["grafanaAdminPassword"]); remove it or check its spelling against the stack config table in README.md',
     ]);
   });
 
@@ -90,7 +90,7 @@ describe("eks-blueprint:addons", () => {
     [
       "a misspelt add-on",
       { relaoder: {} },
-      'eks-blueprint:addons: unknown key relaoder (got ["relaoder"]); remove it or check its spelling against Pulumi.yaml',
+      'eks-blueprint:addons: unknown key relaoder (got ["relaoder"]); remove it or check its spelling against the stack config table in README.md',
     ],
     [
       "Istio without the ALB controller",

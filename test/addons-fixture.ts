@@ -55,6 +55,7 @@ function context(clusterName: string, kubernetesVersion: string): AddonContext {
   });
   return {
     clusterName,
+    cluster: pulumi.output(clusterName),
     kubernetesVersion,
     region: "us-west-2",
     accountId: MOCK_ACCOUNT,

@@ -191,7 +191,7 @@ describe("EBS CSI driver", () => {
 
   test("uses the tag-scoped V2 managed policy in the cluster's partition", () => {
     expect(ebsCsiManagedPolicyArn("aws-cn")).toBe(
-      "arn:aws-cn:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2",
+      "arn:aws-cn:iam::aws:policy/AmazonEBSCSIDriverPolicyV2",
     );
   });
 

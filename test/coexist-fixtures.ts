@@ -29,6 +29,7 @@ export const rec = (type: string, name: string, inputs: Record<string, unknown>)
   type,
   name,
   parent: null,
+  dependsOn: [],
   inputs,
 });
 

@@ -64,7 +64,7 @@ describe("migration config", () => {
     ],
     [
       { "migration:singletons": '{"match-server":{"namespace":"game","owned":true,"replicas":1}}' },
-      'migration:singletons.match-server: unknown key replicas (got ["replicas"]); remove it or check its spelling against Pulumi.yaml',
+      'migration:singletons.match-server: unknown key replicas (got ["replicas"]); remove it or check its spelling against the stack config table in README.md',
     ],
     [
       { "migration:wieght": "10" },

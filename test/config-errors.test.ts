@@ -4,6 +4,15 @@ type Case = [string, (c: RawConfig) => void, string];
 
 const groups = (c: RawConfig) =>
   c["eks-blueprint:nodeGroups"] as Record<string, Record<string, unknown>>;
+const entry = (c: RawConfig, key: string, name: string) =>
+  (c[key] as Record<string, Record<string, unknown>>)[name];
+const fargateNamespace = (namespace: string) => (c: RawConfig) =>
+  (c["eks-blueprint:fargateProfiles"] = { batch: { selectors: [{ namespace }] } });
+
+const PROJECT_KEYS =
+  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:autoscaler, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:containerInsights, eks-blueprint:efs, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:karpenter, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:metricsServer, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
+const NOT_CREATED =
+  "add it to eks-blueprint:workloadNamespaces, or use one Kubernetes creates (default, kube-node-lease, kube-public, kube-system)";
 
 /** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
 const cases: Case[] = [
@@ -55,7 +64,7 @@ const cases: Case[] = [
   [
     "misspelt node group key",
     (c) => (groups(c).general.instanceType = "m7i.large"),
-    'eks-blueprint:nodeGroups.general: unknown key instanceType (got ["instanceType"]); remove it or check its spelling against Pulumi.yaml',
+    'eks-blueprint:nodeGroups.general: unknown key instanceType (got ["instanceType"]); remove it or check its spelling against the stack config table in README.md',
   ],
   [
     "admin role that is not a role ARN",
@@ -84,6 +93,76 @@ const cases: Case[] = [
     "no node groups",
     (c) => (c["eks-blueprint:nodeGroups"] = {}),
     "eks-blueprint:nodeGroups: no node groups (got {}); declare at least one (DaemonSets such as Fluent Bit cannot run on Fargate)",
+  ],
+  [
+    "misspelt top-level key endpointPublicAcessCidrs",
+    (c) => (c["eks-blueprint:endpointPublicAcessCidrs"] = ["198.51.100.0/24"]),
+    `eks-blueprint:endpointPublicAcessCidrs: unknown key (got ["198.51.100.0/24"]); did you mean eks-blueprint:endpointPublicAccessCidrs? Valid keys: ${PROJECT_KEYS}`,
+  ],
+  [
+    "top-level key protected for protect",
+    (c) => (c["eks-blueprint:protected"] = false),
+    `eks-blueprint:protected: unknown key (got false); did you mean eks-blueprint:protect? Valid keys: ${PROJECT_KEYS}`,
+  ],
+  [
+    "misspelt migration key",
+    (c) => (c["migration:wieght"] = 0),
+    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:hostnames, migration:singletons, migration:weight",
+  ],
+  [
+    "Fargate selector namespace Bad_NS!",
+    fargateNamespace("Bad_NS!"),
+    `eks-blueprint:fargateProfiles.batch.selectors[0].namespace: not a namespace name or pattern (got "Bad_NS!"); use at most 63 lowercase letters, digits and '-', with * or ? as wildcards`,
+  ],
+  [
+    "Fargate selector namespace *",
+    fargateNamespace("*"),
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern also selects namespaces EKS creates (default, kube-node-lease, kube-public, kube-system), putting CoreDNS and the add-ons on Fargate (got "*"); name the namespaces, or use a narrower pattern such as batch-*',
+  ],
+  [
+    "Fargate selector namespace kube-*",
+    fargateNamespace("kube-*"),
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern also selects namespaces EKS creates (default, kube-node-lease, kube-public, kube-system), putting CoreDNS and the add-ons on Fargate (got "kube-*"); name the namespaces, or use a narrower pattern such as batch-*',
+  ],
+  [
+    "Fargate pattern that matches no declared namespace",
+    fargateNamespace("etl-*"),
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern matches no namespace the stack creates (got "etl-*"); add the namespaces it should select to eks-blueprint:workloadNamespaces',
+  ],
+  [
+    "Fargate selector in an undeclared namespace",
+    fargateNamespace("etl"),
+    `eks-blueprint:fargateProfiles.batch.selectors[0].namespace: namespace not created by this stack (got "etl"); ${NOT_CREATED}`,
+  ],
+  [
+    "instance type EC2 does not offer, m7i.hyperlarge",
+    (c) => (groups(c).general.instanceTypes = ["m7i.hyperlarge", "m6i.large"]),
+    'eks-blueprint:nodeGroups.general.instanceTypes[0]: not an EC2 instance type (got "m7i.hyperlarge"); use one EC2 offers, such as m7i.large or m7g.large (the list: @pulumi/aws ec2.InstanceType)',
+  ],
+  [
+    "endpoint CIDR as wide as /1",
+    (c) => (c["eks-blueprint:endpointPublicAccessCidrs"] = ["198.51.100.0/1"]),
+    'eks-blueprint:endpointPublicAccessCidrs[0]: block wider than /8, a large share of the internet (got "198.51.100.0/1"); list the CIDRs of your VPN or CI runners, each /8 or narrower',
+  ],
+  [
+    "endpoint CIDR with host bits set",
+    (c) => (c["eks-blueprint:endpointPublicAccessCidrs"] = ["198.51.100.7/24"]),
+    'eks-blueprint:endpointPublicAccessCidrs[0]: host bits set (got "198.51.100.7/24"); use the network address 198.51.100.0/24',
+  ],
+  [
+    "pod security group in an undeclared namespace",
+    (c) => (entry(c, "eks-blueprint:podSecurityGroups", "api-server").namespace = "payments"),
+    `eks-blueprint:podSecurityGroups.api-server.namespace: namespace not created by this stack (got "payments"); ${NOT_CREATED}`,
+  ],
+  [
+    "IRSA role in an undeclared namespace",
+    (c) => (entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = "payments"),
+    `eks-blueprint:irsaRoles.api-server.namespace: namespace not created by this stack (got "payments"); ${NOT_CREATED}`,
+  ],
+  [
+    "singleton in an undeclared namespace",
+    (c) => (entry(c, "migration:singletons", "match-server").namespace = "arcade"),
+    `migration:singletons.match-server.namespace: namespace not created by this stack (got "arcade"); ${NOT_CREATED}`,
   ],
   [
     "missing region",

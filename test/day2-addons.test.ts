@@ -144,7 +144,7 @@ test("EFS: encrypted file system, a mount target per subnet, the controller's ro
       new EfsCsiDriver("efs", {
         context: fakeContext(),
         subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
-        nodeSecurityGroupId: "sg-nodes",
+        clusterSecurityGroupId: "sg-nodes",
       }),
   );
   expect(named(r, "aws:efs/fileSystem:FileSystem", "efs").inputs.encrypted).toBe(true);

@@ -87,7 +87,13 @@ test.each<[string, Record<string, unknown>, Partial<typeof ok>, string]>([
     "a bad namespace",
     { [DAY2_KEYS.workloadNamespaces]: ["Shop"] },
     {},
-    'eks-blueprint:workloadNamespaces[0]: not a namespace name (got "Shop"); use lowercase letters, digits and hyphens',
+    "eks-blueprint:workloadNamespaces[0]: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
+  ],
+  [
+    "a namespace listed twice",
+    { [DAY2_KEYS.workloadNamespaces]: ["orders", "orders"] },
+    {},
+    'eks-blueprint:workloadNamespaces: duplicate namespaces (got ["orders","orders"]); list each once',
   ],
 ])("%s is a config error naming the key", (_case, raw, ctx, message) => {
   expect(parseDay2Config(getter(raw), { ...ok, ...ctx }).problems).toEqual([message]);

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import type { AddonContext } from "../components/addons/context";
 import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
 
@@ -8,6 +9,7 @@ export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
 export function fakeContext(overrides: Partial<AddonContext> = {}): AddonContext {
   return {
     clusterName: "day2-test",
+    cluster: pulumi.output("day2-test"),
     kubernetesVersion: "1.35",
     region: "us-west-2",
     accountId: "111122223333",

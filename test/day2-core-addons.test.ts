@@ -127,3 +127,26 @@ test("vpc-cni can come before the node groups while coredns waits for them", asy
     eksAddonVersions["1.35"].coredns,
   );
 });
+
+test("each core add-on names the cluster through the context's cluster output, so it waits for the cluster", async () => {
+  const r = await synthProgram(() => {
+    const cluster = new aws.eks.Cluster("control-plane", {
+      name: "day2-test",
+      roleArn: "arn:aws:iam::111122223333:role/day2-test-cluster",
+      vpcConfig: { subnetIds: ["subnet-a", "subnet-b"] },
+    });
+    return new CoreAddons("core", { context: fakeContext({ cluster: cluster.name }) });
+  });
+  expect(
+    ofType(r, "aws:eks/addon:Addon").map((a) => [
+      a.name,
+      a.inputs.clusterName,
+      a.dependsOn.includes("aws:eks/cluster:Cluster::control-plane"),
+    ]),
+  ).toEqual([
+    ["core-coredns", "day2-test", true],
+    ["core-eks-pod-identity-agent", "day2-test", true],
+    ["core-kube-proxy", "day2-test", true],
+    ["core-vpc-cni", "day2-test", true],
+  ]);
+});

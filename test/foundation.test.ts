@@ -165,6 +165,7 @@ describe("fargate", () => {
         batch: { selectors: [{ namespace: "batch-jobs" }] },
         analytics: { selectors: [{ namespace: "analytics", labels: { tier: "serverless" } }] },
       };
+      (c["eks-blueprint:workloadNamespaces"] as string[]).push("analytics");
     });
     const profiles = byType(result, "aws:eks/fargateProfile:FargateProfile");
     expect(profiles.map((p) => [p.inputs.fargateProfileName, p.inputs.selectors])).toEqual([
@@ -180,7 +181,8 @@ describe("fargate", () => {
         "arn:aws:iam::111122223333:role/eks-blueprint-prod2-fargate",
       );
     }
-    expect(profiles[0].dependsOn).toContain("eks:index:Cluster::prod2-cluster");
+    // Both name the cluster through its output, so both wait for it; and one at a time.
+    for (const p of profiles) expect(p.dependsOn).toContain("eks:index:Cluster::prod2-cluster");
     expect(profiles[1].dependsOn).toContain(
       "aws:eks/fargateProfile:FargateProfile::prod2-fargate-analytics",
     );
@@ -236,5 +238,63 @@ describe("wiring", () => {
 
   test("the kubeconfig reaches the shared Kubernetes provider as a secret", () => {
     expect(one(prod2, "pulumi:providers:kubernetes").inputs.kubeconfig).toBe("[secret]");
+  });
+});
+
+describe("everything naming the cluster waits for it", () => {
+  /** prod2 with every optional resource that names the cluster switched on. */
+  const everything = () =>
+    synthStackWith("prod2", (c) => {
+      c["eks-blueprint:autoscaler"] = "karpenter";
+      (c["eks-blueprint:addons"] as Record<string, unknown>).clusterAutoscaler = { enabled: false };
+      c["eks-blueprint:karpenter"] = {
+        nodePools: { general: { limits: { cpu: "100", memory: "400Gi" } } },
+      };
+      c["eks-blueprint:containerInsights"] = { enabled: true };
+      c["eks-blueprint:fargateProfiles"] = {
+        batch: { selectors: [{ namespace: "batch-jobs" }] },
+      };
+    });
+  const NAMES_THE_CLUSTER = [
+    "aws:eks/addon:Addon",
+    "aws:eks/accessEntry:AccessEntry",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    "aws:eks/fargateProfile:FargateProfile",
+  ];
+
+  test.each([
+    ["prod2", () => Promise.resolve(prod2)],
+    ["prod2 with Karpenter, Container Insights and Fargate", everything],
+  ])(
+    "in %s, every EKS add-on, access entry and Fargate profile depends on the cluster",
+    async (_, synth) => {
+      const result = await synth();
+      const naming = result.resources.filter((r) => NAMES_THE_CLUSTER.includes(r.type));
+      expect(naming.length).toBeGreaterThanOrEqual(5);
+      const waiting = naming.filter((r) =>
+        r.dependsOn.includes("eks:index:Cluster::prod2-cluster"),
+      );
+      expect(waiting.map((r) => r.name)).toEqual(naming.map((r) => r.name));
+      for (const r of naming) expect(r.inputs.clusterName).toBe("eks-blueprint-prod2");
+    },
+  );
+
+  test("the Karpenter variant has the add-ons, access entry and profile the claim is about", async () => {
+    const result = await everything();
+    expect(
+      result.resources
+        .filter((r) => NAMES_THE_CLUSTER.includes(r.type))
+        .map((r) => `${r.type.split(":")[1]} ${r.name}`)
+        .sort(),
+    ).toEqual([
+      "eks/accessEntry prod2-platform-karpenter-node",
+      "eks/addon prod2-core-coredns",
+      "eks/addon prod2-core-eks-pod-identity-agent",
+      "eks/addon prod2-core-kube-proxy",
+      "eks/addon prod2-core-vpc-cni",
+      "eks/addon prod2-platform-addons-ebs-csi",
+      "eks/addon prod2-platform-container-insights",
+      "eks/fargateProfile prod2-fargate-batch",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import { charts, day2Charts, eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
+import { mockSecurityGroupIds } from "../tools/mocks";
 import type { SynthResult } from "../tools/synthesize";
 import { byType, one, synthStackWith } from "./stack-harness";
 
@@ -105,8 +106,13 @@ test("a karpenter stack gets the controller, NodePool, EC2NodeClass, queue, rule
     }[]
   ).find((s) => s.type === "Private");
   expect(subnets?.tags["karpenter.sh/discovery"]).toBe("eks-blueprint-prod2");
-  expect(one(result, "eks:index:Cluster").inputs.nodeSecurityGroupTags).toEqual({
-    "karpenter.sh/discovery": "eks-blueprint-prod2",
+  // The discovery tag goes on the group EKS creates (the one managed nodes carry), not on
+  // pulumi-eks's node group, which the cluster no longer has.
+  expect(one(result, "eks:index:Cluster").inputs.nodeSecurityGroupTags).toBeUndefined();
+  expect(one(result, "aws:ec2/tag:Tag", "prod2-cluster-karpenter-discovery").inputs).toEqual({
+    resourceId: mockSecurityGroupIds("eks-blueprint-prod2").eksCluster,
+    key: "karpenter.sh/discovery",
+    value: "eks-blueprint-prod2",
   });
 });
 

@@ -295,3 +295,28 @@ describe("PodSecurityGroup under the mocks", () => {
     });
   });
 });
+
+test("the SecurityGroupPolicy waits for the Namespace it goes into, when it is given one", async () => {
+  const { resources } = await synthesize(
+    { project: "eks-blueprint", stack: "test", config: {} },
+    () => {
+      const provider = new k8s.Provider("k8s", { kubeconfig: "{}" });
+      const shop = new k8s.core.v1.Namespace(
+        "ns-shop",
+        { metadata: { name: "shop" } },
+        { provider },
+      );
+      new PodSecurityGroup("api", {
+        clusterName: "blue",
+        vpcId: "vpc-0abc",
+        clusterSecurityGroupId: CLUSTER_SG,
+        provider,
+        namespace: "shop",
+        podSelector: { app: "api" },
+        namespaceResource: shop,
+      });
+    },
+  );
+  const policy = resources.find((r) => r.type.endsWith(":SecurityGroupPolicy"));
+  expect(policy?.dependsOn).toContain("kubernetes:core/v1:Namespace::ns-shop");
+});

@@ -8,8 +8,29 @@ test("same config, same synth JSON, byte for byte", async () => {
   expect(second).toBe(first);
   const parsed = JSON.parse(first) as { stack: string; resources: Record<string, unknown>[] };
   expect(parsed.stack).toBe("prod2");
-  for (const r of parsed.resources)
-    expect(Object.keys(r)).toEqual(["type", "name", "parent", "inputs"]);
+  for (const r of parsed.resources) {
+    const options = Object.keys(r).filter((k) =>
+      ["protect", "deleteBeforeReplace", "retainOnDelete"].includes(k),
+    );
+    expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", ...options, "inputs"]);
+  }
+});
+
+test("every record lists what the engine waits for, by type::name of a synthesized resource", async () => {
+  const { resources } = await synthStackWith("prod2");
+  const keys = new Set(resources.map((r) => `${r.type}::${r.name}`));
+  for (const r of resources) for (const d of r.dependsOn) expect(keys).toContain(d);
+  const addon = resources.find((r) => r.name === "prod2-core-kube-proxy");
+  // The cluster through its name output, the Kubernetes provider never (an AWS resource).
+  expect(addon?.dependsOn).toEqual(["eks:index:Cluster::prod2-cluster"]);
+  const policy = resources.find((r) => r.type.endsWith(":SecurityGroupPolicy"));
+  expect(policy?.dependsOn).toEqual(
+    expect.arrayContaining([
+      "kubernetes:core/v1:Namespace::prod2-ns-api",
+      "pulumi:providers:kubernetes::prod2-cluster-k8s",
+    ]),
+  );
+  expect(resources.find((r) => r.type === "eks:index:Cluster")?.protect).toBe(true);
 });
 
 test("the tree nests resources under their components and counts them", async () => {

@@ -1,13 +1,24 @@
 import { join } from "node:path";
 import { parse } from "yaml";
 import {
+  clusterJobsOffDeployRunner,
   formatFinding,
   lintWorkflows,
+  nodeVersionNotFromFile,
+  smokeCheckIds,
   unpinnedActions,
   workflowFiles,
 } from "../tools/lint-workflows";
 
 const files = workflowFiles(join(__dirname, ".."));
+interface Step {
+  id?: string;
+  name?: string;
+  if?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
 const workflow = (name: string) => {
   const f = files.find((x) => x.path.endsWith(`/${name}`));
   if (!f) throw new Error(`no workflow ${name}`);
@@ -16,9 +27,11 @@ const workflow = (name: string) => {
 
 test("the workflows lint clean", async () => {
   expect(files.map((f) => f.path)).toEqual([
+    ".github/workflows/addon-versions.yml",
     ".github/workflows/deploy.yml",
     ".github/workflows/pull-request.yml",
     ".github/workflows/pulumi-up.yml",
+    ".github/workflows/smoke.yml",
   ]);
   expect((await lintWorkflows(files)).map(formatFinding)).toEqual([]);
 });
@@ -88,4 +101,133 @@ test("deploy updates prod2 before prod, each gated by its environment", () => {
   expect(
     up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@")).with.command,
   ).toBe("up");
+});
+
+// pulumi-up.yml's job at fb96b52, the shape of issue 13's blocker 9: `pulumi up` from a
+// GitHub-hosted runner, whose address no endpointPublicAccessCidrs can list.
+const upOnHostedRunner = [
+  "on: workflow_call",
+  "jobs:",
+  "  up:",
+  "    runs-on: ubuntu-latest",
+  "    steps:",
+  "      - uses: aws-actions/configure-aws-credentials@v6",
+  "      - uses: pulumi/actions@v7",
+  "        with:",
+  "          command: up",
+].join("\n");
+
+test("blocker 9: pulumi up on ubuntu-latest is reported at its runs-on line", () => {
+  expect(clusterJobsOffDeployRunner("pulumi-up.yml", upOnHostedRunner)).toEqual([
+    {
+      file: "pulumi-up.yml",
+      line: 4,
+      column: 14,
+      kind: "deploy-runner",
+      message:
+        'jobs.up.runs-on: a job that runs Pulumi reaches the cluster\'s API and must run on the deploy runner (got "ubuntu-latest"); use "${{ vars.DEPLOY_RUNNER }}", whose egress range the stacks\' endpointPublicAccessCidrs list',
+    },
+  ]);
+});
+
+test.each([
+  [
+    "the pulumi action on the deploy runner",
+    "${{ vars.DEPLOY_RUNNER }}",
+    "uses: pulumi/actions@v7",
+    0,
+  ],
+  ["the pulumi CLI on ubuntu-latest", "ubuntu-latest", "run: pulumi destroy --yes", 1],
+  ["the pulumi CLI on the deploy runner", "${{ vars.DEPLOY_RUNNER }}", "run: pulumi up --yes", 0],
+  [
+    "only AWS APIs on ubuntu-latest",
+    "ubuntu-latest",
+    "uses: aws-actions/configure-aws-credentials@v6",
+    0,
+  ],
+  ["npm test on ubuntu-latest", "ubuntu-latest", "run: npm test", 0],
+])("a job running %s gives %i deploy-runner finding(s)", (_, runsOn, step, count) => {
+  const content = `on: push\njobs:\n  j:\n    runs-on: ${runsOn}\n    steps:\n      - ${step}\n`;
+  expect(clusterJobsOffDeployRunner("w.yml", content)).toHaveLength(count);
+});
+
+test("every job that runs Pulumi here is on the deploy runner, and the npm test jobs are not", () => {
+  const runsOn = (name: string, job: string) => workflow(name).jobs[job]["runs-on"];
+  expect([
+    runsOn("pulumi-up.yml", "up"),
+    runsOn("pull-request.yml", "preview"),
+    runsOn("smoke.yml", "smoke"),
+  ]).toEqual([
+    "${{ vars.DEPLOY_RUNNER }}",
+    "${{ vars.DEPLOY_RUNNER }}",
+    "${{ vars.DEPLOY_RUNNER }}",
+  ]);
+  expect([runsOn("deploy.yml", "test"), runsOn("pull-request.yml", "test")]).toEqual([
+    "ubuntu-latest",
+    "ubuntu-latest",
+  ]);
+});
+
+test("the runner's egress is checked against the stack's CIDRs before every pulumi up and preview", () => {
+  const checkBefore = (name: string, job: string, pulumiStep: (s: Step) => boolean) => {
+    const steps = workflow(name).jobs[job].steps as Step[];
+    const check = steps.findIndex((s) => s.run?.startsWith("node dist/tools/endpoint-reach.js"));
+    return check >= 0 && check < steps.findIndex(pulumiStep);
+  };
+  const action = (s: Step) =>
+    s.uses?.startsWith("pulumi/actions@") === true && s.with !== undefined;
+  expect(checkBefore("pulumi-up.yml", "up", action)).toBe(true);
+  expect(checkBefore("pull-request.yml", "preview", action)).toBe(true);
+  expect(checkBefore("smoke.yml", "smoke", (s) => s.id === "pulumi-up-succeeds")).toBe(true);
+});
+
+test.each([
+  ["node-version-file: .nvmrc", 0],
+  ["node-version-file: head/.nvmrc", 0],
+  ['node-version: "24"', 1],
+  ["node-version-file: .node-version", 1],
+])("setup-node with %s gives %i node-version finding(s)", (input, count) => {
+  const content = `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/setup-node@v7\n        with:\n          ${input}\n`;
+  expect(nodeVersionNotFromFile("w.yml", content)).toHaveLength(count);
+});
+
+test("the smoke workflow's step ids are exactly the smoke checks rehearsal rules may name", () => {
+  expect(smokeCheckIds()).toEqual([
+    "pulumi-up-succeeds",
+    "nodes-ready",
+    "dns-from-pod-security-group-pod",
+    "gateway-answers",
+    "pvc-binds",
+    "addons-ready",
+    "pulumi-destroy-succeeds",
+  ]);
+});
+
+test("the smoke workflow is dispatched by hand, copies a config to a per-run stack, and always destroys it", () => {
+  const smoke = workflow("smoke.yml");
+  expect(Object.keys(smoke.on)).toEqual(["workflow_dispatch"]);
+  expect(smoke.on.workflow_dispatch.inputs.config.default).toBe("Pulumi.prod2.yaml");
+  const job = smoke.jobs.smoke;
+  expect(job.env.STACK).toBe("${{ vars.PULUMI_ORG }}/ci-smoke-${{ github.run_id }}");
+  expect(job.env.CLUSTER_NAME).toBe("eks-smoke-${{ github.run_id }}");
+  const steps = job.steps as Step[];
+  const unprotect = steps.findIndex((s) => s.run?.includes("eks-blueprint:protect false"));
+  const destroy = steps.findIndex((s) => s.id === "pulumi-destroy-succeeds");
+  expect([steps[unprotect]?.if, steps[destroy]?.if]).toEqual(["always()", "always()"]);
+  expect(unprotect).toBeLessThan(destroy);
+  expect(steps[destroy]?.run).toContain('pulumi destroy --stack "$STACK" --yes');
+});
+
+test("the synth-diff job rehearses base → head into the comment and fails only after posting it", () => {
+  const steps = workflow("pull-request.yml").jobs["synth-diff"].steps as Step[];
+  const rehearse = steps.findIndex((s) => s.id === "rehearse");
+  const comment = steps.findIndex((s) =>
+    s.uses?.startsWith("marocchino/sticky-pull-request-comment@"),
+  );
+  const fail = steps.findIndex((s) => s.name === "Fail on rehearsal blockers");
+  expect(steps[rehearse]?.run).toContain(
+    'npm run --silent rehearse -- "$stack" --base "../synth/base-$stack.json"',
+  );
+  expect([rehearse < comment, comment < fail]).toEqual([true, true]);
+  expect(steps[fail]?.if).toBe("steps.rehearse.outputs.blocked != ''");
 });

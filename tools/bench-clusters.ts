@@ -28,7 +28,7 @@ const cpuAtLoad = process.cpuUsage();
 const file = readStackConfig("prod2");
 report(
   synthesize(file, () => {
-    const base = parseStackConfig("prod2", (key) => file.config[key]);
+    const base = parseStackConfig("prod2", file.config);
     for (let i = 0; i < clusters; i++) {
       // 10.64.0.0/16 onwards: apart from prod (10.10) and prod2 (10.20), and from each other.
       new EksBlueprint(`prod2-c${i}`, {

@@ -132,8 +132,17 @@ export const vpcCidrsOf = (s: SynthResult): { resource: string; cidr: string }[]
     return cidr ? [{ resource: recordKey(r), cidr }] : [];
   });
 
+/**
+ * Node group names. A group named by prefix (components/node-group-identity.ts) gets a unique
+ * suffix at create time, so it stands here as its prefix without the final "-": every generation's
+ * name, and its Auto Scaling group's `eks-<name>-<uuid>`, starts with that stem and a "-".
+ */
 export const nodeGroupNamesOf = (s: SynthResult): string[] =>
-  ofType(s, "eks:index:ManagedNodeGroup").flatMap((r) => strings(r.inputs.nodeGroupName));
+  ofType(s, "eks:index:ManagedNodeGroup").flatMap((r) =>
+    typeof r.inputs.nodeGroupNamePrefix === "string"
+      ? [r.inputs.nodeGroupNamePrefix.replace(/-$/, "")]
+      : strings(r.inputs.nodeGroupName),
+  );
 
 /**
  * The tags EKS puts on the Auto Scaling group behind a managed node group: the two

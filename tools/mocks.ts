@@ -23,6 +23,31 @@ const hex = (s: string, n: number) => sha256(s).slice(0, n);
 const subnetIds = (vpc: string, tier: string) =>
   [0, 1, 2].map((az) => `subnet-${hex(`${vpc}/${tier}/${az}`, 17)}`);
 
+/** The three security groups around a mocked cluster, by who creates them. */
+export interface MockSecurityGroupIds {
+  /** pulumi-eks's own cluster group (`<name>-eksClusterSecurityGroup`), unless skipped. */
+  pulumiEksCluster: string;
+  /** pulumi-eks's own node group (`<name>-nodeSecurityGroup`), unless skipped. */
+  pulumiEksNode: string;
+  /** The group EKS creates with every cluster and puts on managed nodes and CoreDNS. */
+  eksCluster: string;
+}
+
+/**
+ * Distinct, recognisable ids for the groups of the cluster named `clusterName`, so a test can say
+ * which one a rule targets: `sg-0e45c1…` is EKS's own, `sg-0b1c1…`/`sg-0b1e0…` are pulumi-eks's
+ * (hex, as real ids are: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
+ */
+export function mockSecurityGroupIds(clusterName: string): MockSecurityGroupIds {
+  const id = (marker: string, what: string) =>
+    `sg-${marker}${hex(`${clusterName}/${what}`, 17 - marker.length)}`;
+  return {
+    pulumiEksCluster: id("0b1c1", "pulumi-eks-cluster"),
+    pulumiEksNode: id("0b1e0", "pulumi-eks-node"),
+    eksCluster: id("0e45c1", "eks-cluster"),
+  };
+}
+
 type Inputs = Record<string, unknown>;
 type OutputsFor = (name: string, inputs: Inputs, region: string) => Inputs;
 
@@ -71,14 +96,27 @@ const outputsByType: Record<string, OutputsFor> = {
     const endpoint = `https://${id}.gr7.${region}.eks.amazonaws.com`;
     const issuer = `oidc.eks.${region}.amazonaws.com/id/${id}`;
     const kubeconfig = kubeconfigFor(clusterName, endpoint, region);
+    const groups = mockSecurityGroupIds(clusterName);
+    // pulumi-eks 4.3.0 nodejs/eks/cluster/cluster.ts (createCore, createCluster): without
+    // skipDefaultSecurityGroups it makes its own cluster and node groups and returns their ids;
+    // with it, both outputs are the group EKS itself creates (eksCluster.vpcConfig).
+    const skip = inputs.skipDefaultSecurityGroups === true;
     return {
       kubeconfig,
       kubeconfigJson: JSON.stringify(kubeconfig),
       oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
       oidcProviderUrl: `https://${issuer}`,
       oidcIssuer: issuer,
-      clusterSecurityGroupId: `sg-${hex(`${clusterName}/cluster`, 17)}`,
-      nodeSecurityGroupId: `sg-${hex(`${clusterName}/node`, 17)}`,
+      clusterSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksCluster,
+      nodeSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksNode,
+      // The aws.eks.Cluster below the component. Really a resource reference; here its plain
+      // outputs, which is all our program reads of it (`eksCluster.eksCluster.name`).
+      eksCluster: {
+        name: clusterName,
+        arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}`,
+        version: inputs.version,
+        vpcConfig: { clusterSecurityGroupId: groups.eksCluster, vpcId: inputs.vpcId },
+      },
       core: {
         endpoint,
         vpcId: inputs.vpcId,
@@ -90,8 +128,15 @@ const outputsByType: Record<string, OutputsFor> = {
       },
     };
   },
+  // pulumi-eks's ManagedNodeGroup outputs the aws.eks.NodeGroup it made (managedNodeGroup.d.ts,
+  // `nodeGroup`). With a name prefix the provider appends a 26-character unique suffix
+  // (terraform-plugin-sdk helper/id); a fixed-looking one here keeps the synth stable.
   "eks:index:ManagedNodeGroup": (name, inputs) => ({
-    nodeGroupName: inputs.nodeGroupName ?? name,
+    nodeGroup: {
+      nodeGroupName:
+        inputs.nodeGroupName ??
+        `${inputs.nodeGroupNamePrefix ?? `${name}-`}20260101000000000${hex(name, 9)}`,
+    },
   }),
   "aws:iam/role:Role": (name, inputs) => {
     const roleName = (inputs.name as string | undefined) ?? name;

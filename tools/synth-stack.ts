@@ -13,12 +13,27 @@ export const synthJson = (result: SynthResult): string =>
   `${JSON.stringify(
     {
       stack: result.stack,
-      resources: result.resources.map(({ type, name, parent, inputs }) => ({
-        type,
-        name,
-        parent,
-        inputs,
-      })),
+      resources: result.resources.map(
+        ({
+          type,
+          name,
+          parent,
+          inputs,
+          dependsOn,
+          protect,
+          deleteBeforeReplace,
+          retainOnDelete,
+        }) => ({
+          type,
+          name,
+          parent,
+          dependsOn,
+          ...(protect ? { protect } : {}),
+          ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}),
+          ...(retainOnDelete ? { retainOnDelete } : {}),
+          inputs,
+        }),
+      ),
     },
     null,
     2,

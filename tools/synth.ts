@@ -2,138 +2,45 @@
 //
 // Most of a synth's wall time is Node loading @pulumi/* (bench/README.md has the figures), so
 // before anything else is required this entry point makes loading cheaper without changing what
-// runs: a V8 code cache (Node 20 has no module.enableCompileCache) and deferred loading of
-// modules @pulumi/* require eagerly but the synth never uses. `pulumi up` runs dist/index.js and is
-// untouched by either. EKS_BLUEPRINT_COMPILE_CACHE=0 and EKS_BLUEPRINT_LAZY_LOAD=0 turn them off.
-import * as crypto from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+// runs: Node's own on-disk V8 code cache (module.enableCompileCache, Node >= 22.8) and deferred
+// loading of modules @pulumi/* require eagerly but the synth never uses. `pulumi up` runs the
+// program itself and is untouched by either. EKS_BLUEPRINT_COMPILE_CACHE=0 and
+// EKS_BLUEPRINT_LAZY_LOAD=0 turn them off; EKS_BLUEPRINT_COMPILE_CACHE=<dir> moves the cache.
+import { mkdirSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import * as path from "node:path";
-import * as vm from "node:vm";
 
 /** The parts of Node's CommonJS loader (lib/internal/modules/cjs/loader.js) that @types/node omits. */
 interface CjsModule {
-  exports: unknown;
   filename: string | null;
-  require(id: string): unknown;
-  _compile(content: string, filename: string, format?: string): unknown;
 }
 interface CjsLoader {
-  prototype: CjsModule;
-  wrap(content: string): string;
   _load(request: string, parent: CjsModule | undefined, isMain: boolean): unknown;
   _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: object): string;
-  _resolveLookupPaths(request: string, parent: CjsModule): string[] | null;
-  _extensions: object;
-  _cache: object;
 }
 const loader = Module as unknown as CjsLoader;
 
-/** Node's makeRequireFunction, for modules we compile ourselves. */
-function requireFor(mod: CjsModule) {
-  const req = (id: string) => mod.require(id);
-  const resolve = (request: string, options?: object) =>
-    loader._resolveFilename(request, mod, false, options);
-  resolve.paths = (request: string) => loader._resolveLookupPaths(request, mod);
-  return Object.assign(req, {
-    resolve,
-    // What Node sets: the entry module, even when this file was loaded first (node -r).
-    main: process.mainModule,
-    extensions: loader._extensions,
-    cache: loader._cache,
-  });
+/** `module.enableCompileCache`'s result (nodejs/node doc/api/module.md, "Module compile cache"). */
+interface CompileCacheResult {
+  status: number;
+  message?: string;
+  directory?: string;
 }
-
-type CacheEntry = { hash: string; data: Buffer };
-
-/** One file: a 4-byte header length, a JSON index `{file: [hash, offset, length]}`, the blobs. */
-function readCache(file: string): Map<string, CacheEntry> {
-  const entries = new Map<string, CacheEntry>();
-  try {
-    const buf = readFileSync(file);
-    const headerEnd = 4 + buf.readUInt32LE(0);
-    const index = JSON.parse(buf.toString("utf8", 4, headerEnd)) as Record<
-      string,
-      [string, number, number]
-    >;
-    for (const [name, [hash, offset, length]] of Object.entries(index)) {
-      const start = headerEnd + offset;
-      entries.set(name, { hash, data: buf.subarray(start, start + length) });
-    }
-  } catch {
-    // No cache yet, or an unreadable one: compile from source and write a new one.
-  }
-  return entries;
-}
-
-function writeCache(file: string, entries: Map<string, CacheEntry>): void {
-  const index: Record<string, [string, number, number]> = {};
-  const blobs: Buffer[] = [];
-  let offset = 0;
-  for (const [name, { hash, data }] of entries) {
-    if (!existsSync(name)) continue; // a file deleted since: drop its entry
-    index[name] = [hash, offset, data.length];
-    blobs.push(data);
-    offset += data.length;
-  }
-  const header = Buffer.from(JSON.stringify(index));
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(header.length);
-  mkdirSync(path.dirname(file), { recursive: true });
-  // Write then rename: two synths running at once never read a half-written cache.
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, Buffer.concat([length, header, ...blobs]));
-  renameSync(tmp, file);
-}
+type EnableCompileCache = (directory?: string) => CompileCacheResult;
 
 /**
- * Compiles every CommonJS module through vm.Script with V8 code cache, kept in one file. The key
- * is the source's SHA-1: V8's own check compares only the source's length, so a same-length edit
- * would otherwise run stale code. V8 rejects data from another V8 version or other flags; the
- * module is then compiled from source and its entry rewritten.
+ * Turns on Node's module compile cache in `directory` and returns the directory it uses, or
+ * undefined where this Node has none (before 22.8: modules then load plainly, without a cache).
+ * Node keeps the cache per Node version and architecture, checks each entry against the module's
+ * source, and never throws: a directory it cannot write just leaves the cache off
+ * (https://nodejs.org/api/module.html#moduleenablecompilecachedirectory). @types/node 20 does
+ * not declare the function, hence the lookup.
  */
-export function enableCompileCache(file: string): void {
-  const entries = readCache(file);
-  const fresh: { name: string; hash: string; script: vm.Script }[] = [];
-  const compile = loader.prototype._compile;
-  loader.prototype._compile = function (content, filename, format) {
-    if (format !== undefined && format !== "commonjs") {
-      return compile.call(this, content, filename, format);
-    }
-    // A hashbang is only valid at the very start of a script, which wrapping moves it from.
-    const source = content.startsWith("#!") ? `//${content}` : content;
-    const hash = crypto.hash
-      ? crypto.hash("sha1", source, "base64")
-      : crypto.createHash("sha1").update(source).digest("base64");
-    const entry = entries.get(filename);
-    const cachedData = entry?.hash === hash ? entry.data : undefined;
-    const script = new vm.Script(loader.wrap(source), {
-      filename,
-      cachedData,
-      importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-    });
-    if (cachedData === undefined || script.cachedDataRejected) {
-      fresh.push({ name: filename, hash, script });
-    }
-    const wrapper = script.runInThisContext({ displayErrors: true }) as (
-      this: unknown,
-      ...args: unknown[]
-    ) => unknown;
-    const req = requireFor(this);
-    return wrapper.call(this.exports, this.exports, req, this, filename, path.dirname(filename));
-  };
-  process.once("exit", () => {
-    if (fresh.length === 0) return;
-    // Created at exit, so the data also holds every function compiled while the program ran.
-    for (const { name, hash, script } of fresh) {
-      entries.set(name, { hash, data: script.createCachedData() });
-    }
-    try {
-      writeCache(file, entries);
-    } catch {
-      // A read-only checkout still synthesizes, just without the cache.
-    }
-  });
+export function enableCompileCache(
+  directory: string,
+  runtime: { enableCompileCache?: EnableCompileCache } = Module as never,
+): string | undefined {
+  return runtime.enableCompileCache?.(directory).directory;
 }
 
 /**
@@ -214,21 +121,15 @@ export function deferUnusedModules(): void {
 export function enableFastLoad(env: NodeJS.ProcessEnv = process.env): void {
   if (env.EKS_BLUEPRINT_LAZY_LOAD !== "0") deferUnusedModules();
   const cache = env.EKS_BLUEPRINT_COMPILE_CACHE;
-  // Early Node 20 releases lack the constant that keeps import() working inside vm.Script.
-  const importable = (vm as { constants?: typeof vm.constants }).constants
-    ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  // Node maps stack traces (--enable-source-maps) and breaks on the first line (--inspect-brk)
-  // only for modules it compiles itself.
-  const debugging =
-    process.sourceMapsEnabled || process.execArgv.some((a) => a.startsWith("--inspect"));
-  if (cache === "0" || debugging || !importable) return;
+  if (cache === "0") return;
   const root = path.resolve(
     __dirname,
     "..",
     __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
   );
-  const dir = cache || path.join(root, "node_modules", ".cache", "eks-blueprint");
-  enableCompileCache(path.join(dir, `synth-${process.version}-${process.arch}.bin`));
+  enableCompileCache(
+    cache || path.join(root, "node_modules", ".cache", "eks-blueprint", "compile"),
+  );
 }
 
 async function main(argv: string[]): Promise<number> {

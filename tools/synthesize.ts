@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
 
 /** One resource as our program registers it: the unit of the synth JSON, the policy rules and the diff. */
@@ -8,10 +9,20 @@ export interface SynthRecord {
   /** `type::name` of the parent, or null for a top-level resource. */
   parent: string | null;
   inputs: Record<string, unknown>;
-  /** Set when the resource is protected from deletion; in memory only, not part of the synth JSON. */
+  /**
+   * `type::name` of every resource the engine waits for before creating this one, as the program
+   * sends them in the RegisterResource request: explicit `dependsOn`, the resources behind its
+   * input values, and its provider. A dependency on a component arrives expanded to the custom
+   * resources below it (pulumi/pulumi sdk/nodejs/runtime/dependsOn.ts,
+   * `getAllTransitivelyReferencedResourceURNs`), exactly as the engine orders it.
+   */
+  dependsOn: string[];
+  /** Protected from deletion (`protect: true`): a destroy fails until it is lifted. */
   protect?: true;
-  /** `type::name` of explicit dependencies (`dependsOn`); in memory only, like `protect`. */
-  dependsOn?: string[];
+  /** Replaced delete-first (`deleteBeforeReplace: true`), so a fixed physical name can be reused. */
+  deleteBeforeReplace?: true;
+  /** Left in the cloud when deleted from the stack (`retainOnDelete: true`). */
+  retainOnDelete?: true;
 }
 
 export interface SynthResult {
@@ -73,8 +84,82 @@ export function normalizeValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * The resources passed as input values (`cluster: c`). A remote component (pulumi-eks, awsx)
+ * gets them as references that the SDK leaves out of the request's dependencies
+ * (runtime/resource.js: `excludeResourceReferencesFromDependencies: remote`); its provider makes
+ * the children that use them wait for them instead, so for ordering they are dependencies too.
+ */
+function resourceReferences(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => resourceReferences(v, into));
+  else if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return into;
+    const ref = normalizeValue(obj);
+    if (
+      (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string") ||
+      pulumi.Resource.isInstance(obj)
+    ) {
+      into.add(ref as string);
+    } else Object.values(obj).forEach((v) => resourceReferences(v, into));
+  }
+  return into;
+}
+
 const compareRecords = (a: SynthRecord, b: SynthRecord) =>
   a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** The resource options of one RegisterResource request that the rehearsal reads. */
+interface RequestOptions {
+  parent: string | null;
+  dependsOn: string[];
+  protect: boolean;
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+}
+
+/** Where the mock monitor's wrapper puts each request's options during one `synthesize` call. */
+let requestSink: Map<string, RequestOptions> | undefined;
+
+/** Only the getters we read of the protobuf RegisterResourceRequest (proto/resource_pb.d.ts). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getProtect(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
+}
+
+/**
+ * The mock monitor receives the same RegisterResource request the engine would, dependencies
+ * resolved to URNs; `newResource` sees only type, name and inputs. Wrapping the monitor once
+ * records, per resource, what the engine would order it by.
+ */
+function captureRequests(): void {
+  const proto = MockMonitor.prototype as unknown as {
+    registerResource: (req: RegisterRequest, callback: unknown) => Promise<void>;
+    capturing?: true;
+  };
+  if (proto.capturing) return;
+  const original = proto.registerResource;
+  proto.registerResource = function (this: unknown, req: RegisterRequest, callback: unknown) {
+    const provider = req.getProvider();
+    // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
+    const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
+    requestSink?.set(`${req.getType()}::${req.getName()}`, {
+      parent: req.getParent() || null,
+      dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
+      protect: req.getProtect() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      retainOnDelete: req.getRetainondelete() === true,
+    });
+    return original.call(this, req, callback);
+  };
+  proto.capturing = true;
+}
 
 /**
  * Runs `program` under the shared mocks with the given config and returns every resource it
@@ -86,11 +171,11 @@ export async function synthesize<T>(
   program: () => T | Promise<T>,
 ): Promise<SynthResult> {
   const registrations: Registration[] = [];
-  const parents = new Map<string, string | null>();
-  const protectedKeys = new Set<string>();
-  const dependencies = new Map<string, string[]>();
+  const requests = new Map<string, RequestOptions>();
   const region = options.config["aws:region"] ?? DEFAULT_REGION;
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  captureRequests();
+  requestSink = requests;
   await pulumi.runtime.setMocks(
     createMocks(registrations, region),
     options.project,
@@ -99,27 +184,6 @@ export async function synthesize<T>(
   );
   let failure: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
-    pulumi.runtime.registerStackTransformation((t) => {
-      // A resource passed into a remote component is rehydrated from its URN on the mocks' side;
-      // that copy is not a registration and has no parent.
-      if (t.opts.urn) return undefined;
-      const parent = t.opts.parent as
-        (pulumi.Resource & { __pulumiType?: string; __name?: string }) | undefined;
-      const parentKey =
-        parent && parent.__pulumiType !== "pulumi:pulumi:Stack"
-          ? `${parent.__pulumiType}::${parent.__name}`
-          : null;
-      parents.set(`${t.type}::${t.name}`, parentKey);
-      if (t.opts.protect) protectedKeys.add(`${t.type}::${t.name}`);
-      const deps = [t.opts.dependsOn ?? []].flat().filter((d) => pulumi.Resource.isInstance(d));
-      if (deps.length > 0) {
-        dependencies.set(
-          `${t.type}::${t.name}`,
-          deps.map((d) => normalizeValue(d) as string).sort(),
-        );
-      }
-      return undefined;
-    });
     try {
       return await program();
     } catch (e) {
@@ -128,18 +192,33 @@ export async function synthesize<T>(
     }
   });
   await pulumi.runtime.disconnect();
+  requestSink = undefined;
+  const stackType = "pulumi:pulumi:Stack";
+  const keyOfUrn = (urn: string) => urnTypeName(urn);
   const resources = registrations
-    .filter((r) => r.type !== "pulumi:pulumi:Stack")
-    .map((r) => ({
-      type: r.type,
-      name: r.name,
-      parent: parents.get(`${r.type}::${r.name}`) ?? null,
-      inputs: normalizeValue(r.inputs) as Record<string, unknown>,
-      ...(protectedKeys.has(`${r.type}::${r.name}`) ? { protect: true as const } : {}),
-      ...(dependencies.has(`${r.type}::${r.name}`)
-        ? { dependsOn: dependencies.get(`${r.type}::${r.name}`) }
-        : {}),
-    }))
+    .filter((r) => r.type !== stackType)
+    .map((r): SynthRecord => {
+      const key = `${r.type}::${r.name}`;
+      const request = requests.get(key);
+      const parent = request?.parent ? keyOfUrn(request.parent) : null;
+      return {
+        type: r.type,
+        name: r.name,
+        parent: parent && !parent.startsWith(`${stackType}::`) ? parent : null,
+        inputs: normalizeValue(r.inputs) as Record<string, unknown>,
+        dependsOn: [
+          ...new Set([
+            ...(request?.dependsOn ?? []).map(keyOfUrn),
+            ...resourceReferences(r.inputs),
+          ]),
+        ]
+          .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
+          .sort(),
+        ...(request?.protect ? { protect: true as const } : {}),
+        ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+        ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
+      };
+    })
     .sort(compareRecords);
   if (failure) throw new SynthError(failure, resources);
   return { stack: options.stack, resources };

@@ -4,6 +4,8 @@ import { addonRole } from "./addon-role";
 import { IrsaRole } from "../irsa";
 import { irsaAnnotation, PolicyDocument, PolicyStatement, stableJson } from "../irsa-policy";
 import { charts, pinnedReleaseArgs } from "./catalog";
+import { chartCrds, CrdManifest, vendoredCrdPatches } from "./chart-crds";
+import vendoredCrds from "./crds/aws-load-balancer-controller-3.5.0.json";
 import type { AddonContext } from "./context";
 import upstreamPolicy from "./policies/aws-load-balancer-controller.json";
 import { mergeValues, requests, ValueLayers, Values } from "./values";
@@ -111,6 +113,8 @@ export interface AwsLoadBalancerControllerArgs {
 export class AwsLoadBalancerController extends pulumi.ComponentResource {
   readonly role: IrsaRole;
   readonly release: k8s.helm.v3.Release;
+  /** The chart's CRDs at its version (Helm installs `crds/` once and never upgrades it). */
+  readonly crds: k8s.apiextensions.v1.CustomResourceDefinitionPatch[];
 
   constructor(
     name: string,
@@ -141,17 +145,36 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           args.settings.values,
         ),
       );
+    // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
+    // so we apply the pinned version's copy (components/addons/chart-crds.ts, `chartCrds`) before
+    // the controller, as upstream's README asks before each `helm upgrade`; the release skips them.
+    // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
+    // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
+    this.crds = vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
+      chart: charts.awsLoadBalancerController.chart,
+      version: chartCrds.awsLoadBalancerController.checkedAt,
+    }).map(
+      (crd) =>
+        new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
+          `${name}-${crd.name}`,
+          { metadata: crd.metadata, spec: crd.spec },
+          { parent: this, provider: ctx.provider },
+        ),
+    );
     this.release = new k8s.helm.v3.Release(
       name,
-      pinnedReleaseArgs(charts.awsLoadBalancerController, {
-        name: "aws-load-balancer-controller",
-        namespace: ALB_CONTROLLER.namespace,
-        values,
-      }),
+      {
+        ...pinnedReleaseArgs(charts.awsLoadBalancerController, {
+          name: "aws-load-balancer-controller",
+          namespace: ALB_CONTROLLER.namespace,
+          values,
+        }),
+        skipCrds: true,
+      },
       {
         parent: this,
         provider: ctx.provider,
-        dependsOn: [this.role, ...ctx.computeReady, ...(args.dependsOn ?? [])],
+        dependsOn: [this.role, ...this.crds, ...ctx.computeReady, ...(args.dependsOn ?? [])],
       },
     );
     this.registerOutputs({ roleArn: this.role.roleArn, release: this.release.status });

@@ -244,36 +244,61 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
 };
 
 /**
- * EKS managed add-on versions per Kubernetes minor. UNCONFIRMED: the versions come only from
- * the live API (`aws eks describe-addon-versions --kubernetes-version <minor> --addon-name
- * <name>`), which the offline reference does not hold (../shared/reference README, section 4).
- * These are realistic `vX.Y.Z-eksbuild.N` strings and must be confirmed against that command
- * before the first `pulumi up`. vpc-cni and eks-pod-identity-agent move one minor at a time,
- * so a bump here must not skip a minor of theirs.
+ * Where each add-on's pins were read. The EKS user guide publishes a "latest version of the
+ * Amazon EKS add-on type for each Kubernetes version" table for vpc-cni, coredns and kube-proxy
+ * only; for the other three it publishes no version at all (their pages send readers to
+ * `aws eks describe-addon-versions`), so their pins come from AWS Labs' own per-minor version
+ * maps in awslabs/cdk-eks-blueprints, the closest public AWS source. A pin is valid only while
+ * EKS still offers it: .github/workflows/addon-versions.yml asks the live API every week, and
+ * tools/rehearse/rules/eks-addons.ts refuses an add-on whose version is not listed here.
+ */
+export const eksAddonVersionSources: Record<keyof EksAddonVersions, string> = {
+  // EKS user guide, "Amazon VPC CNI versions" table (the AWS China edition of the same guide,
+  // the only copy we could read that lists 1.35).
+  vpcCni: "https://docs.amazonaws.cn/eks/latest/userguide/managing-vpc-cni.md",
+  // EKS user guide, "CoreDNS versions" table (the edition that lists 1.33 to 1.36).
+  coredns: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
+  // EKS user guide, "kube-proxy versions" table (same edition).
+  kubeProxy: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
+  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
+  podIdentityAgent:
+    "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/eks-pod-identity-agent/index.ts",
+  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
+  ebsCsiDriver:
+    "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/ebs-csi-driver/index.ts",
+  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
+  cloudwatchObservability:
+    "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/cloud-watch-insights/index.ts",
+};
+
+/**
+ * EKS managed add-on versions per Kubernetes minor, each the version its source (in
+ * `eksAddonVersionSources`) gives for that minor. vpc-cni and eks-pod-identity-agent move one
+ * minor at a time, so a bump here must not skip a minor of theirs.
  */
 export const eksAddonVersions: Record<KubernetesMinor, EksAddonVersions> = {
   "1.33": {
-    vpcCni: "v1.20.4-eksbuild.2",
-    coredns: "v1.12.1-eksbuild.2",
-    kubeProxy: "v1.33.3-eksbuild.10",
-    podIdentityAgent: "v1.3.8-eksbuild.2",
-    ebsCsiDriver: "v1.48.0-eksbuild.2",
-    cloudwatchObservability: "v4.4.0-eksbuild.1",
+    vpcCni: "v1.21.1-eksbuild.7", // user guide table, row 1.33
+    coredns: "v1.12.4-eksbuild.18", // user guide table, row 1.33
+    kubeProxy: "v1.33.10-eksbuild.13", // user guide table, row 1.33
+    podIdentityAgent: "v1.3.10-eksbuild.2", // cdk-eks-blueprints versionMap, V1_33
+    ebsCsiDriver: "v1.56.0-eksbuild.1", // cdk-eks-blueprints versionMap, V1_33
+    cloudwatchObservability: "v4.10.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_33
   },
   "1.34": {
-    vpcCni: "v1.20.4-eksbuild.2",
-    coredns: "v1.12.4-eksbuild.1",
-    kubeProxy: "v1.34.1-eksbuild.2",
-    podIdentityAgent: "v1.3.8-eksbuild.2",
-    ebsCsiDriver: "v1.48.0-eksbuild.2",
-    cloudwatchObservability: "v4.4.0-eksbuild.1",
+    vpcCni: "v1.21.1-eksbuild.7", // user guide table, row 1.34
+    coredns: "v1.13.2-eksbuild.11", // user guide table, row 1.34
+    kubeProxy: "v1.34.6-eksbuild.13", // user guide table, row 1.34
+    podIdentityAgent: "v1.3.10-eksbuild.2", // cdk-eks-blueprints versionMap, V1_34
+    ebsCsiDriver: "v1.56.0-eksbuild.1", // cdk-eks-blueprints versionMap, V1_34
+    cloudwatchObservability: "v4.10.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_34
   },
   "1.35": {
-    vpcCni: "v1.21.1-eksbuild.1",
-    coredns: "v1.13.1-eksbuild.1",
-    kubeProxy: "v1.35.0-eksbuild.2",
-    podIdentityAgent: "v1.3.9-eksbuild.1",
-    ebsCsiDriver: "v1.49.0-eksbuild.1",
-    cloudwatchObservability: "v4.5.0-eksbuild.1",
+    vpcCni: "v1.21.1-eksbuild.7", // user guide table, row 1.35
+    coredns: "v1.14.3-eksbuild.3", // user guide table, row 1.35
+    kubeProxy: "v1.35.3-eksbuild.13", // user guide table, row 1.35
+    podIdentityAgent: "v1.3.10-eksbuild.2", // cdk-eks-blueprints versionMap, V1_35
+    ebsCsiDriver: "v1.57.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_35
+    cloudwatchObservability: "v5.3.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_35
   },
 };

@@ -61,7 +61,7 @@ export class ContainerInsights extends pulumi.ComponentResource {
     this.addon = new aws.eks.Addon(
       name,
       {
-        clusterName: ctx.clusterName,
+        clusterName: ctx.cluster,
         addonName: eksAddonNames.cloudwatchObservability,
         addonVersion: versions?.cloudwatchObservability,
         serviceAccountRoleArn: this.role.roleArn,

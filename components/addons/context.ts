@@ -6,8 +6,19 @@ import * as pulumi from "@pulumi/pulumi";
  * blueprint from the Cluster and Network components; add-ons never read Pulumi config.
  */
 export interface AddonContext {
-  /** EKS cluster name. Physical names, owner ids, log groups and metric labels derive from it. */
+  /**
+   * EKS cluster name, known before anything registers. Physical names, owner ids, log groups and
+   * metric labels derive from it. Not for the `clusterName` input of an AWS resource: use `cluster`.
+   */
   clusterName: string;
+  /**
+   * The same name as an output of the cluster resource (`Cluster.clusterNameOutput`). Every AWS
+   * resource that names the cluster (EKS add-ons, access entries, pod identity associations,
+   * Fargate profiles) takes its `clusterName` from here: the dependency is then in its inputs,
+   * so CreateAddon never runs before the cluster exists, nor UpdateAddon before a control-plane
+   * upgrade has finished.
+   */
+  cluster: pulumi.Output<string>;
   /** Kubernetes minor version of the cluster, for example "1.35". */
   kubernetesVersion: string;
   /** AWS region of the cluster, for example "us-west-2". */

@@ -29,9 +29,13 @@ export function ebsCsiAddonVersion(kubernetesVersion: string): string {
 /**
  * AWS's current recommendation for the driver (upstream docs/install.md since April 2026): V2
  * limits it to volumes and snapshots tagged `ebs.csi.aws.com/cluster: true`, which it tags itself.
+ * No `service-role/` path, unlike V1's `service-role/AmazonEBSCSIDriverPolicy`: the AWS managed
+ * policy reference gives `arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2`
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicyV2.html),
+ * and a wrong path is NoSuchEntity (rehearsal rule iam-managed-policy-exists).
  */
 export function ebsCsiManagedPolicyArn(partition: string): string {
-  return `arn:${partition}:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicyV2`;
+  return `arn:${partition}:iam::aws:policy/AmazonEBSCSIDriverPolicyV2`;
 }
 
 /**
@@ -88,7 +92,7 @@ export class EbsCsiDriver extends pulumi.ComponentResource {
     this.addon = new aws.eks.Addon(
       name,
       {
-        clusterName: ctx.clusterName,
+        clusterName: ctx.cluster,
         addonName: eksAddonNames.ebsCsiDriver,
         addonVersion: ebsCsiAddonVersion(ctx.kubernetesVersion),
         serviceAccountRoleArn: this.role.roleArn,

@@ -83,8 +83,12 @@ export interface EfsCsiDriverArgs {
   settings?: EfsCsiSettings;
   /** Private subnets, one per zone; each gets a mount target. */
   subnetIds: pulumi.Input<string>[];
-  /** Security group of the nodes; only it may reach NFS (2049) on the mount targets. */
-  nodeSecurityGroupId: pulumi.Input<string>;
+  /**
+   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`): managed
+   * nodes carry it, so the CSI node plugin mounts from it; only it may reach NFS (2049) on the
+   * mount targets (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
+   */
+  clusterSecurityGroupId: pulumi.Input<string>;
 }
 
 /** An encrypted EFS file system with mount targets, the EFS CSI driver and an `efs` StorageClass. */
@@ -118,7 +122,7 @@ export class EfsCsiDriver extends pulumi.ComponentResource {
             protocol: "tcp",
             fromPort: 2049,
             toPort: 2049,
-            securityGroups: [args.nodeSecurityGroupId],
+            securityGroups: [args.clusterSecurityGroupId],
           },
         ],
         tags: ctx.tags,

@@ -151,11 +151,16 @@ export class ExternalDns extends pulumi.ComponentResource {
     );
     this.release = new k8s.helm.v3.Release(
       name,
-      pinnedReleaseArgs(charts.externalDns, {
-        name: "external-dns",
-        namespace: ns.metadata.name,
-        values,
-      }),
+      {
+        ...pinnedReleaseArgs(charts.externalDns, {
+          name: "external-dns",
+          namespace: ns.metadata.name,
+          values,
+        }),
+        // crds/ holds only DNSEndpoint, read by the `crd` source alone, which we do not enable;
+        // Helm would install it once and never upgrade it (components/addons/chart-crds.ts).
+        skipCrds: true,
+      },
       {
         parent: this,
         provider: ctx.provider,

@@ -42,7 +42,12 @@ export interface IstioSettings {
 export function istioBaseValues(): ValueLayers {
   return {
     defaults: { defaultRevision: "default" },
-    owned: { global: { istioNamespace: ISTIO.namespace } },
+    owned: {
+      global: { istioNamespace: ISTIO.namespace },
+      // CRDs as templates, so `helm upgrade` moves them with the chart (base/values.yaml:
+      // "Helm (as of V3) does not support upgrading CRDs"); never let an override turn it off.
+      base: { enableCRDTemplates: true },
+    },
   };
 }
 

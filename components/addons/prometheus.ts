@@ -80,6 +80,18 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
           probeSelectorNilUsesHelmValues: false,
         },
       },
+      crds: {
+        // Helm applies the crds subchart's crds/ on install only; this pre-install/pre-upgrade
+        // hook job applies the chart's CRDs server-side on every upgrade (values.yaml `crds.upgradeJob`,
+        // charts/crds/templates/upgrade/job.yaml at kube-prometheus-stack-88.5.3). Its pod and
+        // container security contexts (non-root, RuntimeDefault seccomp, no privilege escalation,
+        // all capabilities dropped) meet `restricted`, so `monitoring` admits it at any level.
+        upgradeJob: {
+          enabled: true,
+          // The chart default is busybox:latest; a pinned tag keeps upgrades repeatable.
+          image: { busybox: { tag: "1.37.0" } },
+        },
+      },
       grafana: {
         // The password never enters Helm values (or the release's stored manifest).
         admin: {

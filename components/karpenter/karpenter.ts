@@ -110,7 +110,7 @@ export class Karpenter extends pulumi.ComponentResource {
     this.accessEntry = new aws.eks.AccessEntry(
       `${name}-node`,
       {
-        clusterName: ctx.clusterName,
+        clusterName: ctx.cluster,
         principalArn: this.nodeRole.arn,
         type: "EC2_LINUX",
         tags: ctx.tags,

@@ -1,0 +1,98 @@
+/**
+ * The config keys this project reads, and the check that every key a stack sets in our
+ * namespaces is one of them. The Pulumi CLI has no such check: it hands the program every key of
+ * `Pulumi.<stack>.yaml`, so a typo such as `eks-blueprint:protected` would otherwise be ignored
+ * and the stack deployed with the default it was meant to change.
+ */
+import { PROJECT, configSchema } from "./config-schema";
+import { day2Schemas } from "./day2-config";
+import { configError } from "./errors";
+import { MIGRATION_NAMESPACE, migrationSchema } from "./migration-config";
+
+/** Config namespaces that belong to this project; `aws:` and other providers' keys are theirs. */
+export const OUR_NAMESPACES = [PROJECT, MIGRATION_NAMESPACE] as const;
+
+/** Keys that hold secrets: set with `pulumi config set --secret`. */
+export const SECRET_CONFIG_KEYS: readonly string[] = [`${PROJECT}:grafanaAdminPassword`];
+
+/**
+ * Every key of our namespaces the stack config reader takes, qualified and sorted
+ * (`eks-blueprint:protect`, `migration:weight`). `aws:region` is read too, but the `aws`
+ * namespace is the provider's.
+ */
+export function knownConfigKeys(): string[] {
+  const fields = [
+    ...Object.keys(configSchema.shape).filter((k) => k !== "region"),
+    ...Object.keys(day2Schemas),
+  ];
+  return [
+    ...fields.map((k) => `${PROJECT}:${k}`),
+    ...Object.keys(migrationSchema.shape).map((k) => `${MIGRATION_NAMESPACE}:${k}`),
+  ].sort();
+}
+
+/** Edit distance: the fewest single-character insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The known key closest to `key` by edit distance (ties: the first in sorted order), compared
+ * case-insensitively; undefined when `key` is not in one of our namespaces.
+ */
+export function closestKey(key: string): string | undefined {
+  const namespace = key.slice(0, key.indexOf(":"));
+  if (!(OUR_NAMESPACES as readonly string[]).includes(namespace)) return undefined;
+  let best: { key: string; distance: number } | undefined;
+  for (const known of knownConfigKeys()) {
+    const distance = editDistance(key.toLowerCase(), known.toLowerCase());
+    if (!best || distance < best.distance) best = { key: known, distance };
+  }
+  return best?.key;
+}
+
+/** Whether a qualified key lies in one of our namespaces (`eks-blueprint:…`, `migration:…`). */
+export const isOurKey = (key: string): boolean =>
+  OUR_NAMESPACES.some((ns) => key.startsWith(`${ns}:`));
+
+/** The config value as a user wrote it: JSON text parsed back, plain strings as they are. */
+function asWritten(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * One problem per key of our namespaces that the project does not read, naming the closest
+ * valid key and listing the valid keys of that namespace:
+ * `eks-blueprint:protected: unknown key (got true); did you mean eks-blueprint:protect? Valid keys: …`.
+ * `config` is the full flat config (`namespace:key` → string), as `pulumi.runtime.allConfig()` gives it.
+ */
+export function unknownKeyProblems(config: Record<string, string | undefined>): string[] {
+  const known = knownConfigKeys();
+  return Object.keys(config)
+    .filter((key) => isOurKey(key) && !known.includes(key))
+    .sort()
+    .map((key) => {
+      const namespace = key.slice(0, key.indexOf(":") + 1);
+      const valid = known.filter((k) => k.startsWith(namespace)).join(", ");
+      return configError(
+        key,
+        "unknown key",
+        asWritten(config[key]),
+        `did you mean ${closestKey(key)}? Valid keys: ${valid}`,
+      );
+    });
+}

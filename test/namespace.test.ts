@@ -1,0 +1,128 @@
+import * as k8s from "@pulumi/kubernetes";
+import { blueprintNamespaceProblems } from "../components/blueprint";
+import {
+  namespaceListProblems,
+  podSecurityLabels,
+  undeclaredNamespaceProblems,
+} from "../components/namespace";
+import { WorkloadAccess } from "../components/workload-access";
+import { SynthError, type SynthResult } from "../tools/synthesize";
+import { synthProgram } from "./day2-context";
+import { byType, one, synthStackWith } from "./stack-harness";
+
+let prod2: SynthResult;
+beforeAll(async () => {
+  prod2 = await synthStackWith("prod2");
+});
+
+test("PSA labels enforce the namespace's level and warn and audit at restricted, pinned to the minor", () => {
+  expect(podSecurityLabels("baseline", "1.35")).toEqual({
+    "pod-security.kubernetes.io/enforce": "baseline",
+    "pod-security.kubernetes.io/enforce-version": "v1.35",
+    "pod-security.kubernetes.io/warn": "restricted",
+    "pod-security.kubernetes.io/warn-version": "v1.35",
+    "pod-security.kubernetes.io/audit": "restricted",
+    "pod-security.kubernetes.io/audit-version": "v1.35",
+  });
+});
+
+test.each([
+  [
+    ["Shop"],
+    `ns[0]: not a namespace name (got "Shop"); use at most 63 lowercase letters, digits and '-'`,
+  ],
+  [
+    ["api", "kube-system"],
+    `ns[1]: a namespace Kubernetes creates itself (got "kube-system"); leave default, kube-node-lease, kube-public, kube-system out; objects may go into them as they are`,
+  ],
+  [["api", "game", "api"], `ns[2]: listed twice (got "api"); list each namespace once`],
+])("the namespace list %j is refused", (names, message) => {
+  expect(namespaceListProblems(names, "ns")).toEqual([message]);
+});
+
+test("a valid namespace list has no problems", () => {
+  expect(namespaceListProblems(["api", "batch-jobs"], "ns")).toEqual([]);
+});
+
+test("an object in a namespace nobody creates is a problem; declared and EKS's own are not", () => {
+  expect(
+    undeclaredNamespaceProblems(
+      [
+        ["a.namespace", "api"],
+        ["b.namespace", "kube-system"],
+        ["c.namespace", "shop"],
+      ],
+      ["api"],
+      "workloadNamespaces",
+    ),
+  ).toEqual([
+    `c.namespace: a namespace this program does not create (got "shop"); declare it in workloadNamespaces (now ["api"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+  ]);
+});
+
+test("EksBlueprint words a pod security group in an undeclared namespace with library paths", () => {
+  expect(
+    blueprintNamespaceProblems({
+      platform: { workloadNamespaces: ["game"] },
+      podSecurityGroups: {
+        "api-server": { namespace: "api", podSelector: { app: "api-server" } },
+        agent: { namespace: "kube-system", podSelector: { app: "agent" } },
+      },
+    }),
+  ).toEqual([
+    `podSecurityGroups.api-server.namespace: a namespace this program does not create (got "api"); declare it in platform.workloadNamespaces (now ["game"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+  ]);
+});
+
+test("WorkloadAccess refuses a pod security group in a namespace it was not given, registering nothing", async () => {
+  const attempt = synthProgram(
+    () =>
+      new WorkloadAccess("wa", {
+        clusterName: "blue",
+        oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.test/id/A",
+        oidcIssuer: "oidc.test/id/A",
+        vpcId: "vpc-0abc",
+        clusterSecurityGroupId: "sg-0e45c100000000000",
+        provider: undefined as unknown as k8s.Provider,
+        podSecurityGroups: { api: { namespace: "api", podSelector: { app: "api" } } },
+      }),
+  );
+  await expect(attempt).rejects.toThrow(
+    `WorkloadAccess wa:\n  - podSecurityGroups.api.namespace: a namespace this program does not create (got "api"); declare it in namespaces (now []) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+  );
+  const registered = await attempt.catch((e: SynthError) => e.resources);
+  expect(registered).toEqual([]);
+});
+
+describe("prod2's namespaces", () => {
+  test("each workload namespace is one Namespace named after it, restricted, created by the blueprint", () => {
+    const workload = byType(prod2, "kubernetes:core/v1:Namespace").filter((r) =>
+      r.name.startsWith("prod2-ns-"),
+    );
+    expect(workload.map((r) => [r.name, r.inputs.metadata, r.parent])).toEqual(
+      ["api", "batch-jobs", "game", "notifications"].map((ns) => [
+        `prod2-ns-${ns}`,
+        { name: ns, labels: podSecurityLabels("restricted", "1.35") },
+        "eks-blueprint:index:EksBlueprint::prod2",
+      ]),
+    );
+  });
+
+  test("the api-server SecurityGroupPolicy waits for namespace api", () => {
+    const policy = one(
+      prod2,
+      "kubernetes:vpcresources.k8s.aws/v1beta1:SecurityGroupPolicy",
+      "prod2-workloads-api-server",
+    );
+    expect(policy.inputs.metadata).toEqual({ name: "api-server", namespace: "api" });
+    expect(policy.dependsOn).toContain("kubernetes:core/v1:Namespace::prod2-ns-api");
+  });
+
+  test("every Namespace's logical name ends with the namespace it creates", () => {
+    const mismatched = byType(prod2, "kubernetes:core/v1:Namespace").filter(
+      (r) => !r.name.endsWith(`-${(r.inputs.metadata as { name: string }).name}`),
+    );
+    expect(mismatched).toEqual([]);
+    expect(byType(prod2, "kubernetes:core/v1:Namespace")).toHaveLength(10);
+  });
+});

@@ -1,0 +1,67 @@
+// The deploy rehearsal: `npm run rehearse -- <stack> [--base <synth.json>] [--destroy]`.
+// Synthesizes the stack offline and applies what Pulumi, AWS and Kubernetes enforce (rules/),
+// printing the create (or delete) order and every blocker; exits 1 on any blocker.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { enableFastLoad } from "../synth";
+
+const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
+
+/** The arguments, or a usage error. */
+export function parseArgs(argv: string[]): {
+  stack: string;
+  base?: string;
+  destroy: boolean;
+  order: boolean;
+} {
+  const rest = [...argv];
+  const flag = (name: string) => {
+    const i = rest.indexOf(name);
+    if (i < 0) return false;
+    rest.splice(i, 1);
+    return true;
+  };
+  const destroy = flag("--destroy");
+  const order = !flag("--no-order");
+  const b = rest.indexOf("--base");
+  const base = b >= 0 ? rest.splice(b, 2)[1] : undefined;
+  if ((b >= 0 && !base) || rest.length !== 1 || rest[0].startsWith("--")) throw new Error(USAGE);
+  return { stack: rest[0], base, destroy, order };
+}
+
+async function main(argv: string[]): Promise<number> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth.ts */
+  const { rehearseStack } = require("./stack") as typeof import("./stack");
+  const { formatReport } = require("./rehearse") as typeof import("./rehearse");
+  const { volumeFates } = require("./rules/destroy") as typeof import("./rules/destroy");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    console.error((e as Error).message);
+    return 2;
+  }
+  const base = args.base
+    ? (JSON.parse(readFileSync(path.resolve(args.base), "utf8")) as { resources: unknown[] })
+    : undefined;
+  const report = await rehearseStack(args.stack, { base: base?.resources, destroy: args.destroy });
+  console.log(formatReport(report, { order: args.order }));
+  if (args.destroy) {
+    console.log(
+      ["", "volumes:", ...volumeFates(report.input.head).map((l) => `  ${l}`)].join("\n"),
+    );
+  }
+  return report.findings.length > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  enableFastLoad();
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? err.message : String(err));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { composeStack } from "../../stacks";
+import { readStackConfig, ROOT } from "../stack-files";
+import { SynthError, synthesize, SynthRecord } from "../synthesize";
+import { rehearse, RehearsalReport } from "./rehearse";
+import { allRules } from "./rules";
+import type { ProjectFile, RehearsalInput, Rule } from "./types";
+
+/** `Pulumi.yaml` and the `config:` map of `Pulumi.<stack>.yaml`, as the CLI reads them. */
+export function readRehearsalFiles(stack: string, dir: string = ROOT) {
+  const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  const file = parse(readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as {
+    config?: Record<string, unknown>;
+  } | null;
+  return { project, stackConfig: file?.config ?? {} };
+}
+
+/** Records from a synth JSON file; files written before dependencies were recorded have none. */
+export const asRecords = (resources: readonly unknown[]): SynthRecord[] =>
+  resources.map((r) => {
+    const record = r as SynthRecord;
+    return { ...record, dependsOn: record.dependsOn ?? [] };
+  });
+
+/**
+ * Rehearses a committed stack: its files, its synth under the shared mocks and every rule. A
+ * program that refuses its config registers nothing; the config rules then say why.
+ */
+export async function rehearseStack(
+  stack: string,
+  opts: { base?: readonly unknown[]; destroy?: boolean; dir?: string; rules?: Rule[] } = {},
+): Promise<RehearsalReport & { input: RehearsalInput }> {
+  const { project, stackConfig } = readRehearsalFiles(stack, opts.dir);
+  let head: SynthRecord[];
+  try {
+    head = (await synthesize(readStackConfig(stack, opts.dir), () => composeStack(stack)))
+      .resources;
+  } catch (e) {
+    if (!(e instanceof SynthError)) throw e;
+    head = e.resources;
+  }
+  const input: RehearsalInput = {
+    stack,
+    project,
+    stackConfig,
+    head,
+    ...(opts.base ? { base: asRecords(opts.base) } : {}),
+    destroy: opts.destroy ?? false,
+  };
+  return { ...rehearse(input, opts.rules ?? allRules), input };
+}
