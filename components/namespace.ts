@@ -16,8 +16,12 @@ export const EKS_SYSTEM_NAMESPACES = [
   "kube-system",
 ] as const;
 
-/** RFC 1123 label: what Kubernetes accepts as a namespace name. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/**
+ * A DNS-1123 label: the form of every namespace name (and of most object names). At most 63
+ * lowercase letters, digits and '-', starting and ending with a letter or digit.
+ * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
+ */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 const problem = (key: string, what: string, got: unknown, valid: string) =>
   `${key}: ${what} (got ${JSON.stringify(got)}); ${valid}`;

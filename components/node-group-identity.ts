@@ -7,43 +7,6 @@ import { problem } from "./pod-security-group-rules";
  */
 
 /**
- * ManagedNodeGroup inputs whose change replaces the node group. pulumi-eks 4.3.0 passes its args
- * to `aws.eks.NodeGroup` (nodejs/eks/nodes/nodegroup.ts, createManagedNodeGroup: `...nodeGroupArgs`),
- * which pulumi-aws bridges from the Terraform provider; these are the attributes marked
- * `ForceNew: true` in hashicorp/terraform-provider-aws internal/service/eks/node_group.go
- * (ami_type, capacity_type, cluster_name, disk_size, instance_types, launch_template.0.id,
- * launch_template.0.name, node_group_name, node_group_name_prefix, node_role_arn, remote_access,
- * subnet_ids), plus the two component inputs pulumi-eks turns into them (`cluster` becomes
- * clusterName, `nodeRole` becomes nodeRoleArn). Everything else (scaling, labels, taints, tags,
- * version, releaseVersion, launchTemplate.version) is an in-place update.
- */
-export const nodeGroupReplacementFields = [
-  "amiType",
-  "capacityType",
-  "cluster",
-  "clusterName",
-  "diskSize",
-  "instanceTypes",
-  "launchTemplate.id",
-  "launchTemplate.name",
-  "nodeGroupName",
-  "nodeGroupNamePrefix",
-  "nodeRole",
-  "nodeRoleArn",
-  "remoteAccess",
-  "subnetIds",
-] as const;
-
-/**
- * LaunchTemplate inputs whose change replaces the template: only its name
- * (hashicorp/terraform-provider-aws internal/service/ec2/ec2_launch_template.go, `name` and
- * `name_prefix` are the only `ForceNew` attributes). Every other field, `tagSpecifications`
- * included, makes a new template version (resourceLaunchTemplateUpdate: CreateLaunchTemplateVersion),
- * and a new version rolls every node of the group using it.
- */
-export const launchTemplateReplacementFields = ["name", "namePrefix"] as const;
-
-/**
  * Length of the unique suffix the provider appends to a name prefix
  * (terraform-plugin-sdk helper/id, `UniqueIDSuffixLength`), and EKS's limit on a node group name;
  * node_group.go validates `node_group_name_prefix` as at most 63 - 26 characters.
@@ -52,8 +15,9 @@ export const NODE_GROUP_NAME_SUFFIX_LENGTH = 26;
 export const NODE_GROUP_NAME_MAX_LENGTH = 63;
 
 /**
- * The node group's name prefix, `<cluster>-<group>-`. Every field in nodeGroupReplacementFields
- * forces a replacement, and Pulumi replaces create-first: a fixed name would make EKS reject the
+ * The node group's name prefix, `<cluster>-<group>-`. A change of instance types, capacity or AMI
+ * type, subnets or role forces a replacement (the provider's ForceNew attributes, listed in
+ * tools/diff-replacements.ts), and Pulumi replaces create-first: a fixed name would make EKS reject the
  * new group as a duplicate of the old one still running. With a prefix the provider gives each
  * generation a new unique name, so the new group is up before the old one is drained and deleted.
  */

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { nodeGroupNameProblems } from "../components/node-group-identity";
 import type { BlueprintArgs } from "../components/blueprint";
 import { AddonSecrets, toAddonSelection } from "./addons-config";
 import { knownConfigKeys, unknownKeyProblems } from "./config-keys";
@@ -84,7 +85,7 @@ const migrationKeys = (config: Record<string, string | undefined>) =>
   );
 
 /** Every problem with the config, or the parsed pieces when there is none. */
-function checkStackConfig(config: Record<string, string | undefined>) {
+function checkStackConfig(stack: string, config: Record<string, string | undefined>) {
   const get = (key: string) => config[key];
   const problems = unknownKeyProblems(config);
   const raw = readRaw(get, problems);
@@ -108,6 +109,11 @@ function checkStackConfig(config: Record<string, string | undefined>) {
   }
   if (parsed.success) {
     const c = parsed.data;
+    // The same check NodeGroups makes, worded for the config key, before anything registers.
+    const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
+    for (const group of Object.keys(c.nodeGroups)) {
+      problems.push(...nodeGroupNameProblems(clusterName, group, `${PROJECT}:nodeGroups.${group}`));
+    }
     problems.push(
       ...podSecurityConfigProblems(c.podSecurityGroups, {
         nodeGroups: c.nodeGroups,
@@ -136,7 +142,7 @@ export function parseStackConfig(
   config: Record<string, string | undefined>,
   secrets: AddonSecrets = {},
 ): BlueprintArgs {
-  const { c, platform, m } = checkStackConfig(config);
+  const { c, platform, m } = checkStackConfig(stack, config);
   const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
   const addons = toAddonSelection(c.addons, secrets);
   if (addons.istio) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DNS_LABEL, EKS_SYSTEM_NAMESPACES } from "../components/namespace";
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -86,12 +87,9 @@ export const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=
   error: "not an IAM role ARN; use arn:aws:iam::<12-digit account>:role/<name>",
 });
 
-/**
- * A DNS-1123 label: the form of every namespace name (and of most object names). At most 63
- * lowercase letters, digits and '-', starting and ending with a letter or digit.
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
- */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+// The one DNS-label rule and the namespaces every cluster has live beside the namespace component.
+export { DNS_LABEL };
+export const EKS_NAMESPACES = EKS_SYSTEM_NAMESPACES;
 // The same words as PodSecurityGroup's own check (components/pod-security-group.ts), so a library
 // user and a stack user read the same answer.
 export const DNS_LABEL_HINT = "use at most 63 lowercase letters, digits and '-'";
@@ -100,13 +98,6 @@ export const DNS_LABEL_HINT = "use at most 63 lowercase letters, digits and '-'"
 export const namespaceName = z
   .string({ error: `not a namespace name; ${DNS_LABEL_HINT}` })
   .regex(DNS_LABEL, { error: `not a namespace name; ${DNS_LABEL_HINT}` });
-
-/**
- * Namespaces every EKS cluster has before anything of ours runs: Kubernetes creates default,
- * kube-system, kube-public and kube-node-lease itself.
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces
- */
-export const EKS_NAMESPACES = ["default", "kube-node-lease", "kube-public", "kube-system"] as const;
 
 /** Short names of node groups, profiles, roles: they become part of physical names. */
 export const shortName = /^[a-z][a-z0-9-]{0,19}$/;

@@ -42,7 +42,7 @@ describe("order and teardown", () => {
       reloader: [],
       istioBase: [],
       istiod: ["istioBase"],
-      istioGateway: ["istiod", "awsLoadBalancerController"],
+      istioGateway: ["istiod", "externalDns", "awsLoadBalancerController"],
     });
   });
 

@@ -17,6 +17,11 @@ const NOT_CREATED =
 /** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
 const cases: Case[] = [
   [
+    "a group name that leaves no room for the provider's unique suffix",
+    (c) => (c["eks-blueprint:clusterName"] = "eks-blueprint-prod2-green"),
+    'eks-blueprint:nodeGroups.bottlerocket: node group name prefix longer than 37 characters (got "eks-blueprint-prod2-green-bottlerocket-"); shorten the group or cluster name so "<clusterName>-<group>-" fits in 37 (EKS allows 63, the provider appends 26)',
+  ],
+  [
     "Graviton type with an x86 AMI",
     (c) => (groups(c).general.instanceTypes = ["m7g.large"]),
     'eks-blueprint:nodeGroups.general.instanceTypes: not all x86_64 for an x86_64 AMI (got ["m7g.large"]); use x86 types such as m7i.large, or set architecture: arm64 for Graviton',

@@ -4,7 +4,6 @@ import {
   launchTemplateTagSpecifications,
   nodeGroupNamePrefix,
   nodeGroupNameProblems,
-  nodeGroupReplacementFields,
 } from "../components/node-group-identity";
 import type { NodeGroupSpec } from "../components/node-group-settings";
 import { NodeGroups, NodeGroupsArgs } from "../components/node-groups";
@@ -76,25 +75,6 @@ describe("node group identity (pure)", () => {
     ],
   ])("cluster %s, group %s: name problems %j", (cluster, group, expected) => {
     expect(nodeGroupNameProblems(cluster, group, "groups.x")).toEqual(expected);
-  });
-
-  test("the fields that replace a managed node group are the provider's ForceNew attributes", () => {
-    expect([...nodeGroupReplacementFields]).toEqual([
-      "amiType",
-      "capacityType",
-      "cluster",
-      "clusterName",
-      "diskSize",
-      "instanceTypes",
-      "launchTemplate.id",
-      "launchTemplate.name",
-      "nodeGroupName",
-      "nodeGroupNamePrefix",
-      "nodeRole",
-      "nodeRoleArn",
-      "remoteAccess",
-      "subnetIds",
-    ]);
   });
 
   test("instance tags carry only the group's Name and the cluster tag unless instanceTags are given", () => {

@@ -308,6 +308,31 @@ describe("Pulumi CLI config rules", () => {
   });
 });
 
+describe("config-is-valid", () => {
+  const r = rule(pulumiConfigRules, "config-is-valid");
+  const valid = {
+    "aws:region": "us-west-2",
+    "eks-blueprint:kubernetesVersion": "1.35",
+    "eks-blueprint:vpcCidr": "10.30.0.0/16",
+    "eks-blueprint:nodeGroups": {
+      general: { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 },
+    },
+  };
+  test("a config the program accepts passes", () => {
+    expect(r.check(input([], { stackConfig: valid }))).toEqual([]);
+  });
+  test("the program's own error is the finding; unknown keys are left to config-keys-are-known", () => {
+    const stackConfig = {
+      ...valid,
+      "eks-blueprint:vpcCidr": "10.30.0.0/8",
+      "eks-blueprint:tagz": {},
+    };
+    expect(r.check(input([], { stackConfig })).map((f) => `${f.rule}: ${f.message}`)).toEqual([
+      expect.stringMatching(/^config-is-valid: eks-blueprint:vpcCidr: /),
+    ]);
+  });
+});
+
 describe("the report", () => {
   const failing: Rule = {
     id: "always-fails",

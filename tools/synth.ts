@@ -167,9 +167,13 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) {
+/**
+ * Runs a command-line entry point the way the synth does: fast loading first, its exit code, and
+ * an error as one line (a config error's message is the whole report).
+ */
+export function runCli(entry: (argv: string[]) => Promise<number>): void {
   enableFastLoad();
-  main(process.argv.slice(2)).then(
+  entry(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err: unknown) => {
       console.error(err instanceof Error ? err.message : String(err));
@@ -177,3 +181,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) runCli(main);

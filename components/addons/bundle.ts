@@ -70,6 +70,11 @@ const EDGES: [AddonName, AddonName, string][] = [
   ["istioGateway", "istiod", "the gateway's proxy is injected and configured by istiod"],
   [
     "istioGateway",
+    "externalDns",
+    "ExternalDNS publishes the gateway's records, and must delete them on destroy",
+  ],
+  [
+    "istioGateway",
     "awsLoadBalancerController",
     "its LoadBalancer Service is an NLB the controller makes, and must delete on destroy",
   ],
@@ -184,6 +189,7 @@ export class AddonBundle extends pulumi.ComponentResource {
         { context, settings: s.externalDns, dependsOn: after("externalDns"), serviceMonitor },
         child,
       );
+      releases.externalDns = this.externalDns.release;
     }
     if (s.fluentBit) {
       this.fluentBit = new FluentBit(
@@ -198,7 +204,14 @@ export class AddonBundle extends pulumi.ComponentResource {
     if (s.istio && this.albController) {
       this.istio = new Istio(
         `${name}-istio`,
-        { context, settings: s.istio, loadBalancerController: this.albController.release },
+        {
+          context,
+          settings: s.istio,
+          // istiod and base are Istio's own; the rest are controllers acting on the gateway.
+          gatewayControllers: (order.istioGateway ?? []).flatMap((d) =>
+            releases[d] ? [releases[d]] : [],
+          ),
+        },
         child,
       );
       this.gatewayService = { namespace: ISTIO.gatewayNamespace, name: ISTIO.gatewayName };

@@ -109,8 +109,12 @@ export interface IstioArgs {
   context: AddonContext;
   /** The add-on's settings; `{}` takes every default. */
   settings: IstioSettings;
-  /** The ALB controller's release: the gateway's NLB exists only through it. */
-  loadBalancerController: pulumi.Resource;
+  /**
+   * Controllers that make AWS resources for the gateway's Service: the ALB controller (its NLB)
+   * and ExternalDNS (its records). The gateway waits for them, so a destroy deletes it while
+   * they still run to delete what they made.
+   */
+  gatewayControllers: pulumi.Resource[];
 }
 
 /** Istio: base (CRDs), then istiod, then an ingress gateway in its own namespace. */
@@ -166,7 +170,7 @@ export class Istio extends pulumi.ComponentResource {
         namespace: gatewayNs.metadata.name,
         values: mergeValues(gatewayValues, overrides.gateway),
       }),
-      { ...k8sOpts, dependsOn: [this.istiod, args.loadBalancerController, gatewayNs] },
+      { ...k8sOpts, dependsOn: [this.istiod, ...args.gatewayControllers, gatewayNs] },
     );
     this.registerOutputs({ gateway: this.gateway.status });
   }

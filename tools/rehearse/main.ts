@@ -3,7 +3,7 @@
 // printing the create (or delete) order and every blocker; exits 1 on any blocker.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { enableFastLoad } from "../synth";
+import { runCli } from "../synth";
 
 const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
 
@@ -55,13 +55,4 @@ async function main(argv: string[]): Promise<number> {
   return report.findings.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) {
-  enableFastLoad();
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(main);

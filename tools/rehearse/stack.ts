@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { composeStack } from "../../stacks";
+import { workflowFiles } from "../lint-workflows";
 import { readStackConfig, ROOT } from "../stack-files";
 import { SynthError, synthesize, SynthRecord } from "../synthesize";
 import { rehearse, RehearsalReport } from "./rehearse";
@@ -14,7 +15,7 @@ export function readRehearsalFiles(stack: string, dir: string = ROOT) {
   const file = parse(readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as {
     config?: Record<string, unknown>;
   } | null;
-  return { project, stackConfig: file?.config ?? {} };
+  return { project, stackConfig: file?.config ?? {}, workflows: workflowFiles(dir) };
 }
 
 /** Records from a synth JSON file; files written before dependencies were recorded have none. */
@@ -32,7 +33,7 @@ export async function rehearseStack(
   stack: string,
   opts: { base?: readonly unknown[]; destroy?: boolean; dir?: string; rules?: Rule[] } = {},
 ): Promise<RehearsalReport & { input: RehearsalInput }> {
-  const { project, stackConfig } = readRehearsalFiles(stack, opts.dir);
+  const { project, stackConfig, workflows } = readRehearsalFiles(stack, opts.dir);
   let head: SynthRecord[];
   try {
     head = (await synthesize(readStackConfig(stack, opts.dir), () => composeStack(stack)))
@@ -45,6 +46,7 @@ export async function rehearseStack(
     stack,
     project,
     stackConfig,
+    workflows,
     head,
     ...(opts.base ? { base: asRecords(opts.base) } : {}),
     destroy: opts.destroy ?? false,

@@ -26,6 +26,8 @@ export interface RehearsalInput {
   head: SynthRecord[];
   /** The synth before the change (`--base`): the update rehearsal compares head with it. @default none */
   base?: SynthRecord[];
+  /** The repository's workflow files (`.github/workflows/*.yml`), path and text. @default none */
+  workflows?: { path: string; content: string }[];
   /** Rehearse decommissioning (`--destroy`): the order the engine deletes in. @default false */
   destroy?: boolean;
 }

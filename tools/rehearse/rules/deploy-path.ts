@@ -5,6 +5,7 @@
  * `pulumi up` (tools/endpoint-reach.ts) and by tools/lint-workflows.ts; offline, the stack must at
  * least open the public endpoint to some range.
  */
+import { clusterJobsOffDeployRunner } from "../../lint-workflows";
 import type { Finding, RehearsalInput, Rule } from "../types";
 
 const KEY = "eks-blueprint:endpointPublicAccessCidrs";
@@ -30,4 +31,23 @@ export const publicEndpointForDeployRunner: Rule = {
   },
 };
 
-export const deployPathRules: Rule[] = [publicEndpointForDeployRunner];
+export const deployJobsOnDeployRunner: Rule = {
+  id: "deploy-jobs-on-deploy-runner",
+  phase: "config",
+  title:
+    "a job that runs Pulumi reaches the cluster's API only from a runner whose egress range the endpoint allows",
+  source:
+    "https://docs.github.com/en/actions/using-github-hosted-runners/using-github-hosted-runners/about-github-hosted-runners (standard runners take addresses from shared, changing ranges); https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html",
+  smokeCheck: "pulumi-up-succeeds",
+  check({ workflows = [] }: RehearsalInput): Finding[] {
+    return workflows
+      .flatMap(({ path, content }) => clusterJobsOffDeployRunner(path, content))
+      .map((f) => ({
+        rule: "deploy-jobs-on-deploy-runner",
+        subject: `${f.file}:${f.line}`,
+        message: f.message,
+      }));
+  },
+};
+
+export const deployPathRules: Rule[] = [publicEndpointForDeployRunner, deployJobsOnDeployRunner];

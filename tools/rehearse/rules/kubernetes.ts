@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
 import { REDACTED, type SynthRecord } from "../../synthesize";
 import { keyOf, ResourceGraph } from "../graph";
+import { EKS_SYSTEM_NAMESPACES } from "../../../components/namespace";
 import type { Finding, Rule } from "../types";
 
 /** A record's Kubernetes identity, parsed from its type token `kubernetes:<group>/<version>:<Kind>`. */
@@ -113,16 +114,8 @@ export function isClusterScoped(k: KubeKind): boolean {
   return customScopes.get(`${k.group}/${kind}`) === "Cluster";
 }
 
-/**
- * The four namespaces every cluster starts with (https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/#initial-namespaces);
- * EKS creates no cluster without them.
- */
-export const INITIAL_NAMESPACES = new Set([
-  "default",
-  "kube-node-lease",
-  "kube-public",
-  "kube-system",
-]);
+/** The four namespaces every cluster starts with (components/namespace.ts). */
+export const INITIAL_NAMESPACES: ReadonlySet<string> = new Set(EKS_SYSTEM_NAMESPACES);
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const meta = (r: SynthRecord) => (r.inputs.metadata ?? {}) as Record<string, unknown>;

@@ -1,5 +1,10 @@
 import { parseStackConfig } from "../../../stacks/config";
-import { closestKey, OUR_NAMESPACES, knownConfigKeys } from "../../../stacks/config-keys";
+import {
+  closestKey,
+  knownConfigKeys,
+  OUR_NAMESPACES,
+  SECRET_CONFIG_KEYS,
+} from "../../../stacks/config-keys";
 import { ConfigValidationError } from "../../../stacks/errors";
 import { flattenConfig } from "../../stack-files";
 import type { Finding, RehearsalInput, Rule } from "../types";
@@ -30,16 +35,21 @@ export const declaredKeysAreSet: Rule = {
   },
 };
 
+/**
+ * The CLI refuses a plain value for a key Pulumi.yaml declares `secret: true`; our secret keys
+ * are optional, so not declared (a declared key is required), and we hold them to the same rule.
+ */
 export const secretKeysAreEncrypted: Rule = {
   id: "secret-keys-are-encrypted",
   phase: "config",
-  title: "a key declared `secret: true` must be set with `pulumi config set --secret`",
-  source: `${PULUMI_CONFIG_SOURCE}: "Stack '<stack>' with configuration key '<key>' must be encrypted as it's secret"`,
+  title: "a secret key must be set with `pulumi config set --secret`, never in plain text",
+  source: `${PULUMI_CONFIG_SOURCE}: "Stack '<stack>' with configuration key '<key>' must be encrypted as it's secret"; stacks/config-keys.ts SECRET_CONFIG_KEYS`,
   smokeCheck: "pulumi-up-succeeds",
   check({ project, stackConfig }) {
-    return Object.entries(project.config ?? {})
+    const declared = Object.entries(project.config ?? {})
       .filter(([, decl]) => decl.secret === true)
-      .map(([key]) => qualified(project.name, key))
+      .map(([key]) => qualified(project.name, key));
+    return [...new Set([...declared, ...SECRET_CONFIG_KEYS])]
       .filter((key) => key in stackConfig && !isSecure(stackConfig[key]))
       .map((key) => ({
         rule: "secret-keys-are-encrypted",
