@@ -200,7 +200,11 @@ export class EksBlueprint extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    // Before workload access: the SecurityGroupPolicies go into these namespaces.
+    // Before workload access: the SecurityGroupPolicies go into these namespaces. They used to be
+    // the Platform's children (`<name>-platform-ns-<namespace>`); the alias keeps each one in
+    // place, where a rename would create it anew and then delete it, and everything in it
+    // (pulumi/pulumi-kubernetes#2948).
+    const platformUrn = pulumi.createUrn(`${name}-platform`, "eks-blueprint:index:Platform", this);
     for (const namespace of args.platform?.workloadNamespaces ?? []) {
       this.namespaces[namespace] = createNamespace(
         `${name}-ns`,
@@ -210,7 +214,10 @@ export class EksBlueprint extends pulumi.ComponentResource {
           kubernetesVersion: args.kubernetesVersion,
           provider: this.cluster.provider,
         },
-        { parent: this },
+        {
+          parent: this,
+          aliases: [{ name: `${name}-platform-ns-${namespace}`, parent: platformUrn }],
+        },
       );
     }
     this.workloads = new WorkloadAccess(

@@ -130,7 +130,7 @@ export const namespaceLogicalName = (prefix: string, namespace: string): string 
 export function createNamespace(
   prefix: string,
   args: NamespaceArgs,
-  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[] },
+  opts: Pick<pulumi.CustomResourceOptions, "dependsOn" | "aliases"> & { parent: pulumi.Resource },
 ): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
     namespaceLogicalName(prefix, args.name),

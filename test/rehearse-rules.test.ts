@@ -146,6 +146,23 @@ describe("update rules", () => {
       "fixed-name-create-before-delete aws:iam/role:Role::new",
     ]);
   });
+  test("a renamed resource with an alias to the old one is a rename in place and passes", () => {
+    const ns = (n: string, aliases?: string[]) =>
+      rec(
+        `kubernetes:core/v1:Namespace::${n}`,
+        { metadata: { name: "monitoring" } },
+        [],
+        aliases ? { aliases } : {},
+      );
+    const base = [ns("p-prometheus-ns")];
+    expect(subjects(fixed, input([ns("p-prometheus-ns-monitoring")], { base }))).toEqual([
+      "fixed-name-create-before-delete kubernetes:core/v1:Namespace::p-prometheus-ns-monitoring",
+    ]);
+    const aliased = ns("p-prometheus-ns-monitoring", [
+      "kubernetes:core/v1:Namespace::p-prometheus-ns",
+    ]);
+    expect(fixed.check(input([aliased], { base }))).toEqual([]);
+  });
   test("physical names: autonamed resources have none; Kubernetes objects are namespace/name", () => {
     expect(physicalName(rec("aws:iam/role:Role::r", {}))).toBeUndefined();
     expect(

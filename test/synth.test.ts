@@ -10,7 +10,7 @@ test("same config, same synth JSON, byte for byte", async () => {
   expect(parsed.stack).toBe("prod2");
   for (const r of parsed.resources) {
     const options = Object.keys(r).filter((k) =>
-      ["protect", "deleteBeforeReplace", "retainOnDelete"].includes(k),
+      ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases"].includes(k),
     );
     expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", ...options, "inputs"]);
   }

@@ -13,27 +13,11 @@ export const synthJson = (result: SynthResult): string =>
   `${JSON.stringify(
     {
       stack: result.stack,
-      resources: result.resources.map(
-        ({
-          type,
-          name,
-          parent,
-          inputs,
-          dependsOn,
-          protect,
-          deleteBeforeReplace,
-          retainOnDelete,
-        }) => ({
-          type,
-          name,
-          parent,
-          dependsOn,
-          ...(protect ? { protect } : {}),
-          ...(deleteBeforeReplace ? { deleteBeforeReplace } : {}),
-          ...(retainOnDelete ? { retainOnDelete } : {}),
-          inputs,
-        }),
-      ),
+      // Inputs last: the options (dependsOn, protect, aliases, …) read first in a diff.
+      resources: result.resources.map(({ inputs, ...identityAndOptions }) => ({
+        ...identityAndOptions,
+        inputs,
+      })),
     },
     null,
     2,

@@ -23,6 +23,8 @@ export interface SynthRecord {
   deleteBeforeReplace?: true;
   /** Left in the cloud when deleted from the stack (`retainOnDelete: true`). */
   retainOnDelete?: true;
+  /** `type::name` of the identities this resource was registered under before (`aliases`). */
+  aliases?: string[];
 }
 
 export interface SynthResult {
@@ -116,6 +118,7 @@ interface RequestOptions {
   protect: boolean;
   deleteBeforeReplace: boolean;
   retainOnDelete: boolean;
+  aliases: string[];
 }
 
 /** Where the mock monitor's wrapper puts each request's options during one `synthesize` call. */
@@ -131,6 +134,10 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getDeletebeforereplace(): boolean;
   getRetainondelete(): boolean | undefined;
+  getAliasesList(): {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string } | undefined;
+  }[];
 }
 
 /**
@@ -155,6 +162,12 @@ function captureRequests(): void {
       protect: req.getProtect() === true,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       retainOnDelete: req.getRetainondelete() === true,
+      // An alias spec leaves out what stays the same; a URN alias names the old identity whole.
+      aliases: req.getAliasesList().map((a) => {
+        const spec = a.getSpec();
+        if (!spec) return urnTypeName(a.getUrn());
+        return `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+      }),
     });
     return original.call(this, req, callback);
   };
@@ -217,6 +230,7 @@ export async function synthesize<T>(
         ...(request?.protect ? { protect: true as const } : {}),
         ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
         ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
+        ...(request?.aliases.length ? { aliases: [...request.aliases].sort() } : {}),
       };
     })
     .sort(compareRecords);

@@ -85,7 +85,8 @@ export const fixedNameCreateBeforeDelete: Rule = {
     for (const added of diff.added.map((r) => head.get(r.key) as SynthRecord)) {
       const name = physicalName(added);
       const twin = removed.find((r) => r.type === added.type && name && physicalName(r) === name);
-      if (!twin || added.deleteBeforeReplace) continue;
+      // An alias to the old identity makes it a rename in place: nothing is created or deleted.
+      if (!twin || added.deleteBeforeReplace || added.aliases?.includes(keyOf(twin))) continue;
       findings.push({
         rule: this.id,
         subject: keyOf(added),
