@@ -1,5 +1,5 @@
 import { ResourceGraph } from "../tools/rehearse/graph";
-import { formatReport, rehearse } from "../tools/rehearse/rehearse";
+import { formatReport, rehearse, updateSummary } from "../tools/rehearse/rehearse";
 import { volumeFates, destroyRules } from "../tools/rehearse/rules/destroy";
 import { eksOrderRules } from "../tools/rehearse/rules/eks-order";
 import { pulumiConfigRules } from "../tools/rehearse/rules/pulumi-config";
@@ -347,6 +347,27 @@ describe("config-is-valid", () => {
     expect(r.check(input([], { stackConfig })).map((f) => `${f.rule}: ${f.message}`)).toEqual([
       expect.stringMatching(/^config-is-valid: eks-blueprint:vpcCidr: /),
     ]);
+  });
+});
+
+describe("updateSummary", () => {
+  const role = (name: string, path = "/", aliases?: string[]) =>
+    rec(`aws:iam/role:Role::${name}`, { path }, [], aliases ? { aliases } : {});
+  test("sorts each resource by what an update does to it; an alias makes a rename an update", () => {
+    const base = [role("kept"), role("moved"), role("renamed"), role("gone"), role("repathed")];
+    const head = [
+      role("kept"),
+      role("moved-here", "/", ["aws:iam/role:Role::moved"]),
+      role("renamed-without-alias"),
+      role("new"),
+      role("repathed", "/team/"),
+    ];
+    expect(updateSummary("s", base, head)).toEqual({
+      created: ["aws:iam/role:Role::new", "aws:iam/role:Role::renamed-without-alias"],
+      updated: [],
+      replaced: ["aws:iam/role:Role::repathed"],
+      deleted: ["aws:iam/role:Role::gone", "aws:iam/role:Role::renamed"],
+    });
   });
 });
 

@@ -1,3 +1,4 @@
+import { diffSynth } from "../diff-core";
 import { ResourceGraph } from "./graph";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";
 
@@ -11,6 +12,44 @@ export interface RehearsalReport {
   /** The rules that ran, so the report can cite each one's source. */
   rules: Rule[];
   findings: Finding[];
+  /** With a base: what `pulumi up` would do to each resource, as the synth diff sees it. */
+  update?: UpdateSummary;
+}
+
+/** The resources an update touches, by what happens to them. */
+export interface UpdateSummary {
+  created: string[];
+  updated: string[];
+  /** Deleted and created again: a replacement-forcing field or a new parent without an alias. */
+  replaced: string[];
+  deleted: string[];
+}
+
+/**
+ * What an update from `base` to `head` does. A resource that moved to a new logical name with an
+ * alias to its old one is the same resource, updated in place; without the alias it is a delete
+ * and a create.
+ */
+export function updateSummary(
+  stack: string,
+  base: RehearsalInput["head"],
+  head: RehearsalInput["head"],
+): UpdateSummary {
+  const aliased = new Map(
+    head.flatMap((r) => (r.aliases ?? []).map((a) => [a, `${r.type}::${r.name}`] as const)),
+  );
+  // Read the base under the head's names where an alias says they are the same resource.
+  const renamed = base.map((r) => {
+    const to = aliased.get(`${r.type}::${r.name}`);
+    return to ? { ...r, type: to.split("::")[0], name: to.slice(to.indexOf("::") + 2) } : r;
+  });
+  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: head });
+  return {
+    created: diff.added.map((r) => r.key),
+    updated: diff.changed.filter((c) => !c.replacement).map((c) => c.key),
+    replaced: diff.changed.filter((c) => c.replacement).map((c) => c.key),
+    deleted: diff.removed.map((r) => r.key),
+  };
 }
 
 /** The phases a rehearsal input calls for. */
@@ -45,6 +84,7 @@ export function rehearse(input: RehearsalInput, rules: readonly Rule[]): Rehears
     order: input.destroy ? graph.deleteOrder() : graph.createOrder(),
     rules: active,
     findings,
+    ...(input.base ? { update: updateSummary(input.stack, input.base, input.head) } : {}),
   };
 }
 
@@ -56,6 +96,15 @@ export function formatReport(report: RehearsalReport, opts: { order?: boolean } 
   if (opts.order !== false) {
     lines.push("", `${verb} order (${report.order.length} resources):`);
     report.order.forEach((key, i) => lines.push(`${String(i + 1).padStart(4)}. ${key}`));
+  }
+  if (report.update) {
+    const u = report.update;
+    lines.push(
+      "",
+      `update: ${u.created.length} created, ${u.updated.length} updated in place, ${u.replaced.length} replaced, ${u.deleted.length} deleted`,
+      ...u.replaced.map((k) => `  replaced: ${k}`),
+      ...u.deleted.map((k) => `  deleted: ${k}`),
+    );
   }
   const byRule = new Map<string, Finding[]>();
   for (const f of report.findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
