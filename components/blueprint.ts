@@ -3,23 +3,20 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AddonSelection } from "./addons/bundle";
 import type { AddonContext } from "./addons/context";
-import { Cluster } from "./cluster";
+import { Cluster, CLUSTER_DEFAULTS } from "./cluster";
 import { CoreAddons } from "./core-addons";
 import { FargateProfiles, FargateSelector } from "./fargate";
 import { partitionOf } from "./irsa-policy";
-import { createNamespace, namespaceListProblems } from "./namespace";
-import { Network } from "./network";
+import { blueprintProblems } from "./blueprint-problems";
+import { createNamespace } from "./namespace";
+import { Network, NETWORK_DEFAULTS } from "./network";
 import { vpcResourceControllerPolicyArn } from "./nitro";
 import { NodeGroupSpec } from "./node-group-settings";
 import { NodeGroups } from "./node-groups";
+import { throwProblems } from "./problems";
 import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "./pod-security-group-rules";
-import { Platform, PlatformOptions } from "./platform";
-import {
-  PodSecurityGroupConfig,
-  podSecurityGroupNamespaceProblems,
-  WorkloadAccess,
-  WorkloadRoleSpec,
-} from "./workload-access";
+import { blueprintAddonProblems, Platform, PlatformOptions } from "./platform";
+import { PodSecurityGroupConfig, WorkloadAccess, WorkloadRoleSpec } from "./workload-access";
 
 export type { PodSecurityGroupConfig, WorkloadRoleSpec } from "./workload-access";
 
@@ -58,9 +55,9 @@ export interface BlueprintArgs {
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
   /** POD_SECURITY_GROUP_ENFORCING_MODE of the VPC CNI. @default "standard" */
   podSecurityGroupEnforcingMode?: PodSgEnforcingMode;
-  /** Helm add-ons (Istio, ALB controller, cluster-autoscaler, Fluent Bit, Prometheus, ExternalDNS, Reloader). @default none */
+  /** Add-ons by registry key (components/addons/registry.ts). @default metrics-server and cluster-autoscaler */
   addons?: AddonSelection;
-  /** Day-2 add-ons and the autoscaler choice. @default cluster-autoscaler, metrics-server on */
+  /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
   platform?: PlatformOptions;
   /** Protect the cluster, its KMS key and the VPC from deletion. @default true */
   protect?: boolean;
@@ -68,22 +65,7 @@ export interface BlueprintArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * Every problem with the namespaces of a blueprint, in the library's key paths: workload
- * namespaces that cannot be created, and pod security groups in a namespace nobody creates.
- */
-export function blueprintNamespaceProblems(
-  args: Pick<BlueprintArgs, "platform" | "podSecurityGroups">,
-): string[] {
-  const declared = args.platform?.workloadNamespaces ?? [];
-  return [
-    ...namespaceListProblems(declared, "platform.workloadNamespaces"),
-    ...podSecurityGroupNamespaceProblems(args.podSecurityGroups ?? {}, declared, {
-      at: "podSecurityGroups",
-      declaredAt: "platform.workloadNamespaces",
-    }),
-  ];
-}
+export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
 
 /**
  * A production EKS cluster from one typed args object: network, cluster, core add-ons, compute,
@@ -101,14 +83,14 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly platform: Platform;
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Before super(): a bad namespace fails with nothing registered.
-    const problems = blueprintNamespaceProblems(args);
-    if (problems.length > 0) {
-      throw new Error(`EksBlueprint ${name}:\n  - ${problems.join("\n  - ")}`);
-    }
+    // Every problem with the args at once, before anything is registered.
+    throwProblems("EksBlueprint", name, [
+      ...blueprintProblems(args),
+      ...blueprintAddonProblems(args),
+    ]);
     super("eks-blueprint:index:EksBlueprint", name, {}, opts);
     const partition = partitionOf(args.region);
-    const protect = args.protect ?? true;
+    const protect = args.protect ?? CLUSTER_DEFAULTS.protect;
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
@@ -162,7 +144,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
       {
         context: context([]),
         vpcCniPodEni: usesPodSecurityGroups
-          ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode ?? "standard")
+          ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode)
           : undefined,
         corednsAfter: computeReady,
       },
@@ -244,7 +226,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         addons: args.addons,
         options: args.platform,
         privateSubnetIds: this.network.privateSubnetIds,
-        availabilityZones: args.network.availabilityZones ?? 3,
+        availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
         workloadNamespaces: this.namespaces,
         networkPolicyEngine: this.coreAddons.addons.vpcCni,

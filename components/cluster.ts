@@ -4,18 +4,25 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stableJson } from "./irsa-policy";
 import {
+  accessEntryAliases,
   adminAccessEntries,
+  adminRoleArnProblems,
+  clusterNameProblems,
   CONTROL_PLANE_LOG_TYPES,
   controlPlaneLogGroupName,
+  endpointCidrProblems,
+  logRetentionProblems,
   managedPolicyArn,
   serviceTrustPolicy,
 } from "./cluster-settings";
+import { kubernetesVersionProblems } from "./kubernetes-versions";
+import { PathOf, throwProblems, under } from "./problems";
 import { DISCOVERY_TAG } from "./karpenter/node-pools";
 
 export interface ClusterArgs {
   /** EKS cluster name; every physical name of the cluster derives from it. */
   clusterName: string;
-  /** Kubernetes minor version, for example "1.35". */
+  /** Kubernetes minor version, one of SUPPORTED_KUBERNETES_MINORS, for example "1.35". */
   kubernetesVersion: string;
   /** VPC of the cluster (the Network component's `vpcId`). */
   vpcId: pulumi.Input<string>;
@@ -23,11 +30,17 @@ export interface ClusterArgs {
   privateSubnetIds: pulumi.Input<string[]>;
   /** Subnets for internet-facing load balancers. */
   publicSubnetIds: pulumi.Input<string[]>;
-  /** CIDRs allowed to reach the public API endpoint. @default [] (public endpoint off; private only) */
+  /**
+   * CIDRs allowed to reach the public API endpoint: network addresses, none wider than /8, never
+   * 0.0.0.0/0. @default [] (public endpoint off; private only)
+   */
   endpointPublicAccessCidrs?: string[];
-  /** IAM role ARNs granted cluster-admin through access entries. @default [] */
+  /**
+   * IAM role ARNs granted cluster-admin through access entries, each keyed by its role name (so
+   * two roles may not share a name). @default []
+   */
   adminRoleArns?: string[];
-  /** Retention of the control-plane log group, in days. @default 30 */
+  /** Retention of the control-plane log group, in days (one CloudWatch Logs offers). @default 30 */
   logRetentionDays?: number;
   /**
    * Extra managed policies for the cluster IAM role, for example AmazonEKSVPCResourceController
@@ -48,6 +61,32 @@ export interface ClusterArgs {
 }
 
 export const CLUSTER_DEFAULTS = { logRetentionDays: 30, partition: "aws", protect: true } as const;
+
+/** Every problem with a cluster's args, keyed by `path` (the fields as the caller typed them). */
+export function clusterProblems(
+  args: Pick<
+    ClusterArgs,
+    | "clusterName"
+    | "kubernetesVersion"
+    | "endpointPublicAccessCidrs"
+    | "adminRoleArns"
+    | "logRetentionDays"
+  >,
+  path: PathOf = under(""),
+): string[] {
+  return [
+    ...clusterNameProblems(args.clusterName, path("clusterName")),
+    ...kubernetesVersionProblems(args.kubernetesVersion, path("kubernetesVersion")),
+    ...endpointCidrProblems(
+      args.endpointPublicAccessCidrs ?? [],
+      path("endpointPublicAccessCidrs"),
+    ),
+    ...adminRoleArnProblems(args.adminRoleArns ?? [], path("adminRoleArns")),
+    ...(args.logRetentionDays === undefined
+      ? []
+      : logRetentionProblems(args.logRetentionDays, path("logRetentionDays"))),
+  ];
+}
 
 /** The EKS control plane: KMS envelope encryption, all control-plane logs, API access entries, OIDC provider. */
 export class Cluster extends pulumi.ComponentResource {
@@ -76,6 +115,7 @@ export class Cluster extends pulumi.ComponentResource {
   readonly clusterSecurityGroupId: pulumi.Output<string>;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    throwProblems("Cluster", name, clusterProblems(args));
     super("eks-blueprint:index:Cluster", name, {}, opts);
     const partition = args.partition ?? CLUSTER_DEFAULTS.partition;
     const protect = args.protect ?? CLUSTER_DEFAULTS.protect;
@@ -163,7 +203,12 @@ export class Cluster extends pulumi.ComponentResource {
         kubeProxyAddonOptions: { enabled: false },
         tags: args.tags,
       },
-      { parent: this, protect, dependsOn: [logGroup, ...attachments] },
+      {
+        parent: this,
+        protect,
+        dependsOn: [logGroup, ...attachments],
+        transforms: [accessEntryAliases(name, args.adminRoleArns ?? [])],
+      },
     );
 
     this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);

@@ -107,7 +107,7 @@ export class CoreAddons extends pulumi.ComponentResource {
         roleSuffix: "vpc-cni",
         managedPolicyArns: [`arn:${ctx.partition}:iam::aws:policy/AmazonEKS_CNI_Policy`],
       },
-      this,
+      { parent: this },
     );
     const addon = (
       key: keyof CoreAddons["addons"],

@@ -15,6 +15,12 @@ export * from "./blueprint";
 export * from "./platform";
 export * from "./workload-access";
 export * from "./namespace";
+// Validation: the problem format and the shared rules every component's check uses.
+export * from "./problems";
+export * from "./cidr";
+export * from "./kubernetes-names";
+export * from "./node-group-problems";
+export * from "./blueprint-problems";
 
 // Network, control plane, core EKS add-ons, compute.
 export * from "./network";
@@ -36,8 +42,13 @@ export * from "./pod-security-group";
 export * from "./pod-security-group-rules";
 
 // Helm and EKS managed add-ons: the bundle, each add-on, their catalog and shared helpers.
+export * from "./addons/addon";
 export * from "./addons/addon-role";
 export * from "./addons/bundle";
+export * from "./addons/registry";
+export * from "./addons/selection";
+export * from "./addons/settings";
+export * from "./addons/spec";
 export * from "./addons/context";
 export * from "./addons/catalog";
 export * from "./addons/chart-crds";

@@ -1,15 +1,23 @@
 /** The IAM policy document shape we build and test. Keys sorted on output (see `policyJson`). */
 export interface PolicyStatement {
+  /** Statement id, unique in the policy. @default none */
   Sid?: string;
+  /** Whether the statement allows or denies. */
   Effect: "Allow" | "Deny";
+  /** The API actions, such as `route53:ChangeResourceRecordSets`. */
   Action: string | string[];
+  /** The ARNs it applies to (identity policies). @default none */
   Resource?: string | string[];
+  /** Who may act (trust and resource policies). @default none */
   Principal?: Record<string, string | string[]>;
+  /** Conditions on request or resource keys. @default none */
   Condition?: Record<string, Record<string, string | string[] | boolean>>;
 }
 
 export interface PolicyDocument {
+  /** The policy language version; IAM's current one. */
   Version: "2012-10-17";
+  /** The statements, each allowing or denying actions on resources. */
   Statement: PolicyStatement[];
 }
 
@@ -71,9 +79,12 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** What a statement does when it does not say. */
+export const DEFAULT_STATEMENT_EFFECT = "Allow";
+
 export interface StatementSpec {
-  /** Whether the statement allows or denies the actions. */
-  effect: "Allow" | "Deny";
+  /** Whether the statement allows or denies the actions. @default "Allow" */
+  effect?: "Allow" | "Deny";
   /** IAM actions, `service:Action`, for example `sqs:ReceiveMessage`. */
   actions: string[];
   /** ARNs of the resources the actions apply to. */
@@ -85,7 +96,7 @@ export function statementsPolicy(statements: StatementSpec[]): PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: statements.map((s) => ({
-      Effect: s.effect,
+      Effect: s.effect ?? DEFAULT_STATEMENT_EFFECT,
       Action: s.actions,
       Resource: s.resources,
     })),

@@ -1,5 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DNS_LABEL, DNS_LABEL_HINT } from "./kubernetes-names";
+import { problem } from "./problems";
+
+// The one DNS-label rule lives with Kubernetes' other name rules; re-exported for existing callers.
+export { DNS_LABEL } from "./kubernetes-names";
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -15,16 +20,6 @@ export const EKS_SYSTEM_NAMESPACES = [
   "kube-public",
   "kube-system",
 ] as const;
-
-/**
- * A DNS-1123 label: the form of every namespace name (and of most object names). At most 63
- * lowercase letters, digits and '-', starting and ending with a letter or digit.
- * https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#dns-label-names
- */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-
-const problem = (key: string, what: string, got: unknown, valid: string) =>
-  `${key}: ${what} (got ${JSON.stringify(got)}); ${valid}`;
 
 /**
  * Pod Security Admission labels. `enforce` is the level the namespace's pods need; `warn` and
@@ -57,14 +52,7 @@ export function namespaceListProblems(names: readonly string[], at: string): str
   const out: string[] = [];
   names.forEach((n, i) => {
     if (!DNS_LABEL.test(n)) {
-      out.push(
-        problem(
-          `${at}[${i}]`,
-          "not a namespace name",
-          n,
-          "use at most 63 lowercase letters, digits and '-'",
-        ),
-      );
+      out.push(problem(`${at}[${i}]`, "not a namespace name", n, DNS_LABEL_HINT));
     } else if ((EKS_SYSTEM_NAMESPACES as readonly string[]).includes(n)) {
       out.push(
         problem(

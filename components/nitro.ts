@@ -1,3 +1,5 @@
+import { problem } from "./problems";
+
 /**
  * Which EC2 instance types can run pods that have their own security group.
  *
@@ -106,4 +108,34 @@ export function vpcResourceControllerPolicyArn(partition: string): string {
     );
   }
   return `arn:${partition}:iam::aws:policy/AmazonEKSVPCResourceController`;
+}
+
+const list = (items: string[]) =>
+  items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+
+/**
+ * A problem when a node group has a type that cannot host pods with their own security group:
+ * Xen-based, or Nitro without trunking (every t type). Such pods would stay Pending there
+ * (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-for-pods.html).
+ */
+export function podSecurityGroupNodeProblems(instanceTypes: string[], at: string): string[] {
+  const xen = instanceTypes.filter((t) => !isNitroInstanceType(t));
+  const noTrunk = instanceTypes.filter(
+    (t) => isNitroInstanceType(t) && !supportsPodSecurityGroups(t),
+  );
+  if (xen.length + noTrunk.length === 0) return [];
+  const reasons = [
+    ...(xen.length ? [`${list(xen)} ${xen.length > 1 ? "are" : "is"} not Nitro-based`] : []),
+    ...(noTrunk.length
+      ? [`${list(noTrunk)} ${noTrunk.length > 1 ? "have" : "has"} no trunk network interface`]
+      : []),
+  ];
+  return [
+    problem(
+      at,
+      `${reasons.join(" and ")}, which security groups for pods need`,
+      instanceTypes,
+      "use Nitro types with trunking such as m6i.large, m7g.large or c7i.large (no t-family type has it)",
+    ),
+  ];
 }

@@ -7,8 +7,9 @@ import {
   launchTemplateName,
   launchTemplateTagSpecifications,
   nodeGroupNamePrefix,
-  nodeGroupNameProblems,
 } from "./node-group-identity";
+import { nodeGroupsProblems } from "./node-group-problems";
+import { throwProblems } from "./problems";
 import {
   amiTypeFor,
   DRAINING_TAINT,
@@ -71,12 +72,7 @@ export class NodeGroups extends pulumi.ComponentResource {
   readonly namePrefixes: Record<string, string> = {};
 
   constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
-    const problems = Object.keys(args.groups).flatMap((group) =>
-      nodeGroupNameProblems(args.clusterName, group, `groups.${group}`),
-    );
-    if (problems.length > 0) {
-      throw new Error(`NodeGroups ${name}:\n  - ${problems.join("\n  - ")}`);
-    }
+    throwProblems("NodeGroups", name, nodeGroupsProblems(args.clusterName, args.groups, "groups"));
     super("eks-blueprint:index:NodeGroups", name, {}, opts);
     const partition = args.partition ?? "aws";
     this.role = new aws.iam.Role(

@@ -1,35 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { AddonBundle, AddonSelection } from "./addons/bundle";
-import { ContainerInsights } from "./addons/container-insights";
+import { AddonBundle } from "./addons/bundle";
 import type { AddonContext } from "./addons/context";
-import { EfsCsiDriver } from "./addons/efs-csi";
-import { MetricsServer } from "./addons/metrics-server";
 import { NetworkPolicyBaseline } from "./addons/network-policies";
-import { Karpenter, KarpenterSettings } from "./karpenter/karpenter";
+import { AddonSelection, Autoscaler } from "./addons/registry";
+import { addonSelectionProblems } from "./addons/selection";
+import type { PathOf } from "./problems";
 
-/** The day-2 platform on top of the Helm bundle. Every field has a default. */
+/** The platform choices besides the add-ons. Every field has a default. */
 export interface PlatformOptions {
-  /** Which autoscaler manages capacity. @default "cluster-autoscaler" */
-  autoscaler?: "cluster-autoscaler" | "karpenter";
-  /** Required when `autoscaler` is "karpenter". @default none */
-  karpenter?: KarpenterSettings;
-  /** metrics-server for the HPA and `kubectl top`. @default { enabled: true, replicas: 2 } */
-  metricsServer?: {
-    /** Install metrics-server. */
-    enabled: boolean;
-    /** Replicas, spread over zones. @default 2 */
-    replicas?: number;
-  };
-  /** EFS CSI driver, a file system and an `efs` StorageClass. @default off */
-  efs?: {
-    /** Install the EFS CSI driver and file system. */
-    enabled: boolean;
-  };
-  /** The amazon-cloudwatch-observability add-on. @default off */
-  containerInsights?: {
-    /** Install Container Insights. */
-    enabled: boolean;
-  };
+  /**
+   * Which autoscaler manages capacity; its add-on (`addons.clusterAutoscaler` or
+   * `addons.karpenter`) is installed, the other never. @default "cluster-autoscaler"
+   */
+  autoscaler?: Autoscaler;
   /**
    * Namespaces to create for workloads, each with the default-deny network policy baseline.
    * EksBlueprint creates them (`createNamespace`, before the pod security groups that go into
@@ -38,12 +21,24 @@ export interface PlatformOptions {
   workloadNamespaces?: string[];
 }
 
+/** Paths as an EksBlueprint's caller typed them: `addons.<key>…` and `platform.autoscaler`. */
+export const blueprintAddonPaths: PathOf = (field) =>
+  field === "autoscaler" ? "platform.autoscaler" : field ? `addons.${field}` : "addons";
+
+/** Every problem with a blueprint's add-ons, in its args' paths (EksBlueprint checks them first). */
+export function blueprintAddonProblems(args: {
+  addons?: AddonSelection;
+  platform?: PlatformOptions;
+}): string[] {
+  return addonSelectionProblems(args.addons ?? {}, args.platform?.autoscaler, blueprintAddonPaths);
+}
+
 export interface PlatformArgs {
   /** The cluster the add-ons go on. */
   context: AddonContext;
-  /** The Helm add-ons. @default none */
+  /** The add-ons (registry.ts); see `AddonSelection` for what is on by default. @default {} */
   addons?: AddonSelection;
-  /** Day-2 add-ons and the autoscaler choice. @default cluster-autoscaler, metrics-server on */
+  /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
   options?: PlatformOptions;
   /** Private subnets, one per AZ (EFS mount targets). */
   privateSubnetIds: pulumi.Output<string[]>;
@@ -60,49 +55,31 @@ export interface PlatformArgs {
   networkPolicyEngine: pulumi.Resource;
 }
 
-/** Everything that runs in the cluster: the Helm bundle and the day-2 add-ons. */
+/** Everything that runs in the cluster: the add-on bundle and the workload network policies. */
 export class Platform extends pulumi.ComponentResource {
   readonly bundle: AddonBundle;
-  readonly karpenter?: Karpenter;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("eks-blueprint:index:Platform", name, {}, opts);
     const { context } = args;
-    const options = args.options ?? {};
-    const addons = args.addons ?? {};
     this.bundle = new AddonBundle(
       `${name}-addons`,
-      { context, selection: addons },
-      { parent: this },
-    );
-    const metrics = options.metricsServer ?? { enabled: true, replicas: 2 };
-    if (metrics.enabled) {
-      new MetricsServer(
-        `${name}-metrics-server`,
-        { context, settings: { replicas: metrics.replicas } },
-        { parent: this },
-      );
-    }
-    if (options.efs?.enabled) {
-      new EfsCsiDriver(
-        `${name}-efs`,
-        {
-          context,
-          clusterSecurityGroupId: args.clusterSecurityGroupId,
-          subnetIds: [...Array(args.availabilityZones).keys()].map((i) =>
+      {
+        context: {
+          ...context,
+          // One subnet per zone, by the zone's index (EFS mount targets are named by it).
+          privateSubnetIds: [...Array(args.availabilityZones).keys()].map((i) =>
             args.privateSubnetIds.apply((ids) => ids[i]),
           ),
+          clusterSecurityGroupId: args.clusterSecurityGroupId,
         },
-        { parent: this },
-      );
-    }
-    if (options.containerInsights?.enabled) {
-      new ContainerInsights(
-        `${name}-container-insights`,
-        { context, fluentBitOn: addons.fluentBit !== undefined },
-        { parent: this },
-      );
-    }
+        addons: args.addons,
+        autoscaler: args.options?.autoscaler,
+        // metrics-server, EFS, Container Insights and Karpenter were this component's children.
+        formerParent: { name, resource: this },
+      },
+      { parent: this },
+    );
     const namespaces = args.workloadNamespaces ?? {};
     if (Object.keys(namespaces).length > 0) {
       new NetworkPolicyBaseline(
@@ -112,13 +89,6 @@ export class Platform extends pulumi.ComponentResource {
           namespaces: Object.keys(namespaces),
           dependsOn: [...Object.values(namespaces), args.networkPolicyEngine],
         },
-        { parent: this },
-      );
-    }
-    if (options.autoscaler === "karpenter" && options.karpenter) {
-      this.karpenter = new Karpenter(
-        `${name}-karpenter`,
-        { context, settings: options.karpenter },
         { parent: this },
       );
     }

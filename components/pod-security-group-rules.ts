@@ -1,5 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { isNetworkCidr } from "./cidr";
+import { problem } from "./problems";
 
 /** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
 export type PortSpec =
@@ -81,25 +83,11 @@ export const egressRuleArgs = (
   rule: PodSgEgressRule,
 ): aws.vpc.SecurityGroupEgressRuleArgs => ruleArgs(securityGroupId, rule);
 
-// Same text as stacks/errors.ts `configError`; components/ ships alone, so it cannot import stacks/.
-export const problem = (key: string, what: string, got: unknown, valid: string) =>
-  `${key}: ${what} (got ${JSON.stringify(got)}); ${valid}`;
+// The one problem format (components/problems.ts), re-exported for existing callers.
+export { problem } from "./problems";
 
 // EC2's allowed characters for security group and rule descriptions.
 const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
-
-function isCidr(cidr: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (v4) {
-    const octets = v4.slice(1, 5).map(Number);
-    const bits = Number(v4[5]);
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    // EC2 rules take the network address only: 10.0.0.0/16, not 10.0.0.1/16.
-    return octets.every((o) => o <= 255) && bits <= 32 && address % 2 ** (32 - bits) === 0;
-  }
-  const v6 = /^[0-9a-f:]+\/(\d{1,3})$/.exec(cidr);
-  return !!v6 && cidr.includes(":") && Number(v6[1]) <= 128;
-}
 
 export const isPort = (p: unknown): p is number =>
   Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 65535;
@@ -117,7 +105,7 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
   const checks: [boolean, string, string, unknown, string][] = [
     [!PEER_KINDS.includes(kind), "", "unknown peer", kind, `use one of ${PEER_KINDS.join(", ")}`],
     [
-      kind === "cidr" && !(typeof r.cidr === "string" && isCidr(r.cidr)),
+      kind === "cidr" && !(typeof r.cidr === "string" && isNetworkCidr(r.cidr)),
       "cidr",
       "not a network CIDR",
       r.cidr,
@@ -169,6 +157,62 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
     .map(([, field, what, got, valid]) =>
       problem(field ? `${key}.${field}` : key, what, got, valid),
     );
+}
+
+/**
+ * A rule's name within its group, from what it allows, never its position: `tcp-3306-sg-0a1b…`,
+ * `udp-53-self`, `all-cidr-10.0.0.0-16`. Removing the first rule then leaves the others' names
+ * (and resources) alone. A description edit keeps the name (EC2 updates it in place); a content
+ * edit is a new name, created before the old rule is deleted, and EC2 accepts that because the
+ * two rules differ. A peer known only at deploy time (a security group id that is an Output) is
+ * named by the sibling `group` it came from, else by the rule's description, else by its kind
+ * (`tcp-8443-podsecuritygroup`); `ruleKeyProblems` asks for descriptions where that is ambiguous.
+ */
+export function ruleKey(rule: PodSgRule): string {
+  const peer = rule as PeerFields & { group?: string };
+  const kind = peerKind(rule);
+  const id = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const target = (() => {
+    switch (kind) {
+      case "cidr":
+        return id(peer.cidr) && `cidr-${peer.cidr}`;
+      case "self":
+        return "self";
+      case "prefixList":
+        return id(peer.prefixListId) ?? `${kind}-${rule.description ?? ""}`;
+      default:
+        return peer.group ?? id(peer.securityGroupId) ?? `${kind}-${rule.description ?? ""}`;
+    }
+  })();
+  const ports =
+    rule.protocol === "all"
+      ? "all"
+      : `${rule.protocol}-${rule.port}${rule.toPort !== undefined && rule.toPort !== rule.port ? `-${rule.toPort}` : ""}`;
+  return `${ports}-${target}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/-+$/, "");
+}
+
+/**
+ * Problems with the names of a group's rules, keyed `<at>[<index>]`: two rules named alike, which
+ * is the same rule twice, or two rules to peers known only at deploy time on the same ports
+ * without descriptions to tell them apart.
+ */
+export function ruleKeyProblems(rules: readonly PodSgRule[], at: string): string[] {
+  const keys = rules.map(ruleKey);
+  return keys.flatMap((key, i) =>
+    keys.indexOf(key) !== i
+      ? [
+          problem(
+            `${at}[${i}]`,
+            "named like an earlier rule (a rule is named by what it allows)",
+            key,
+            "list each rule once; rules whose peer is known only at deploy time are told apart by their description",
+          ),
+        ]
+      : [],
+  );
 }
 
 export interface BaselineRule {

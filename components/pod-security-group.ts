@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DNS_LABEL } from "./namespace";
+import { dnsLabelProblems, isDnsSubdomain, labelProblems } from "./kubernetes-names";
 import {
   baselineRules,
   egressRuleArgs,
@@ -9,7 +9,10 @@ import {
   isPort,
   PodSgEgressRule,
   PodSgIngressRule,
+  PodSgRule,
   problem,
+  ruleKey,
+  ruleKeyProblems,
   ruleProblems,
   SECURITY_GROUP_POLICY_API_VERSION,
   SECURITY_GROUP_POLICY_KIND,
@@ -29,12 +32,13 @@ export interface PodSecurityGroupSpec {
   /** Labels (`matchLabels`) of the pods' service accounts. @default none */
   serviceAccountSelector?: Record<string, string>;
   /**
-   * Inbound rules, one `aws.vpc.SecurityGroupIngressRule` each, named `<name>-ingress-<index>`.
+   * Inbound rules, one `aws.vpc.SecurityGroupIngressRule` each, named `<name>-ingress-<ruleKey>`
+   * (what the rule allows, so removing one leaves the others in place).
    * @default none: only the baseline rules (DNS, kubelet probe ports)
    */
   ingress?: PodSgIngressRule[];
   /**
-   * Outbound rules, one `aws.vpc.SecurityGroupEgressRule` each, named `<name>-egress-<index>`.
+   * Outbound rules, one `aws.vpc.SecurityGroupEgressRule` each, named `<name>-egress-<ruleKey>`.
    * The group starts with no egress (the provider revokes EC2's default allow-all), so the
    * default is DNS to CoreDNS only: least privilege, and the one rule every pod needs. List the
    * rest, such as `{ to: "securityGroup", securityGroupId: <database SG>, protocol: "tcp", port:
@@ -82,15 +86,6 @@ export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
   tags?: Record<string, string>;
 }
 
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-function isLabelKey(key: string): boolean {
-  const slash = key.lastIndexOf("/");
-  const prefix = key.slice(0, Math.max(slash, 0));
-  return LABEL_NAME.test(key.slice(slash + 1)) && (slash < 0 || LABEL_PREFIX.test(prefix));
-}
-
 /**
  * Every problem with a pod security group's spec, in the project's error format, with keys under
  * `keyPrefix` (for example `eks-blueprint:podSecurityGroups.api`). Empty when it is valid.
@@ -98,16 +93,7 @@ function isLabelKey(key: string): boolean {
 export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix = ""): string[] {
   const key = (path: string) => (keyPrefix ? `${keyPrefix}.${path}` : path);
   const out: string[] = [];
-  if (!DNS_LABEL.test(spec.namespace)) {
-    out.push(
-      problem(
-        key("namespace"),
-        "not a namespace name",
-        spec.namespace,
-        "use at most 63 lowercase letters, digits and '-'",
-      ),
-    );
-  }
+  out.push(...dnsLabelProblems(spec.namespace, key("namespace")));
   if (!spec.podSelector && !spec.serviceAccountSelector) {
     out.push(
       problem(
@@ -119,21 +105,15 @@ export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix =
     );
   }
   for (const field of ["podSelector", "serviceAccountSelector"] as const) {
-    for (const [k, v] of Object.entries(spec[field] ?? {})) {
-      if (!isLabelKey(k) || !(v === "" || LABEL_NAME.test(v))) {
-        out.push(
-          problem(
-            key(`${field}.${k}`),
-            "not a Kubernetes label",
-            { [k]: v },
-            "use a label key and value of at most 63 letters, digits, '-', '_' and '.'",
-          ),
-        );
-      }
-    }
+    out.push(...labelProblems(spec[field], key(field)));
   }
-  (spec.ingress ?? []).forEach((r, i) => out.push(...ruleProblems(key(`ingress[${i}]`), r)));
-  (spec.egress ?? []).forEach((r, i) => out.push(...ruleProblems(key(`egress[${i}]`), r)));
+  for (const direction of ["ingress", "egress"] as const) {
+    const rules: PodSgRule[] = spec[direction] ?? [];
+    const ruleErrors = rules.flatMap((r, i) => ruleProblems(key(`${direction}[${i}]`), r));
+    out.push(...ruleErrors);
+    // Names come from what a rule allows; only well-formed rules have a meaning to name.
+    if (ruleErrors.length === 0) out.push(...ruleKeyProblems(rules, key(direction)));
+  }
   const probes = spec.kubeletProbePorts ?? [];
   if (!probes.every((p) => isPort(p) && p > 0) || new Set(probes).size !== probes.length) {
     out.push(
@@ -163,7 +143,7 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
     // Every problem at once, before any resource is registered.
     const problems = podSecurityGroupProblems(args);
     const shortName = args.groupName ?? name;
-    if (!/^[a-z0-9]([-a-z0-9]{0,251}[a-z0-9])?$/.test(shortName)) {
+    if (!isDnsSubdomain(shortName)) {
       problems.push(
         problem(
           "name",
@@ -202,18 +182,13 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
       ruleName: string,
       direction: "ingress" | "egress",
       ruleArgs: aws.vpc.SecurityGroupIngressRuleArgs,
-    ) =>
-      direction === "ingress"
-        ? new aws.vpc.SecurityGroupIngressRule(
-            ruleName,
-            { ...ruleArgs, tags: args.tags },
-            { parent: this },
-          )
-        : new aws.vpc.SecurityGroupEgressRule(
-            ruleName,
-            { ...ruleArgs, tags: args.tags },
-            { parent: this },
-          );
+      formerName?: string,
+    ) => {
+      const ruleOpts = { parent: this, aliases: formerName ? [{ name: formerName }] : [] };
+      return direction === "ingress"
+        ? new aws.vpc.SecurityGroupIngressRule(ruleName, { ...ruleArgs, tags: args.tags }, ruleOpts)
+        : new aws.vpc.SecurityGroupEgressRule(ruleName, { ...ruleArgs, tags: args.tags }, ruleOpts);
+    };
     for (const b of baselineRules({
       groupName,
       podSecurityGroupId: id,
@@ -222,11 +197,18 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
     })) {
       rule(`${name}-${b.suffix}`, b.direction, b.args);
     }
+    // Named by content; the alias is the position-based name these rules had before, so a
+    // deployed rule keeps its identity (same place in the list until this version is applied).
     (args.ingress ?? []).forEach((r, i) =>
-      rule(`${name}-ingress-${i}`, "ingress", ingressRuleArgs(id, r)),
+      rule(
+        `${name}-ingress-${ruleKey(r)}`,
+        "ingress",
+        ingressRuleArgs(id, r),
+        `${name}-ingress-${i}`,
+      ),
     );
     (args.egress ?? []).forEach((r, i) =>
-      rule(`${name}-egress-${i}`, "egress", egressRuleArgs(id, r)),
+      rule(`${name}-egress-${ruleKey(r)}`, "egress", egressRuleArgs(id, r), `${name}-egress-${i}`),
     );
     this.policy = new k8s.apiextensions.CustomResource(
       name,

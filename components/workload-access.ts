@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole } from "./irsa";
+import { IrsaRole, irsaRoleProblems } from "./irsa";
+import { problem, throwProblems, under } from "./problems";
 import { undeclaredNamespaceProblems } from "./namespace";
 import { StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
 import { PodSecurityGroup, PodSecurityGroupSpec } from "./pod-security-group";
@@ -21,6 +22,59 @@ export interface WorkloadRoleSpec {
   statements?: StatementSpec[];
   /** The singleton workload this role serves; tagged so the coexistence check sees it. @default none */
   singleton?: string;
+}
+
+const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
+const RESOURCE_ARN = /^arn:aws[a-z-]*:.+$/;
+
+/**
+ * Every problem with one workload role, keyed `<at>.<field>`: the IrsaRole's own checks, and
+ * statements that grant something (actions `service:Action`, resources as ARNs, never `*`).
+ */
+export function workloadRoleProblems(spec: WorkloadRoleSpec, at: string): string[] {
+  const path = under(at);
+  const out = irsaRoleProblems(spec, path);
+  const statements = spec.statements ?? [];
+  if ((spec.managedPolicyArns ?? []).length + statements.length === 0) {
+    out.push(problem(at, "no permissions", spec, "give managedPolicyArns, statements or both"));
+  }
+  statements.forEach((st, i) => {
+    const s = `${path("statements")}[${i}]`;
+    if (st.effect !== undefined && st.effect !== "Allow" && st.effect !== "Deny") {
+      out.push(problem(`${s}.effect`, "not an IAM effect", st.effect, "use Allow or Deny"));
+    }
+    if (st.actions.length === 0) {
+      out.push(problem(`${s}.actions`, "no actions", st.actions, "list at least one"));
+    }
+    st.actions.forEach((a, j) => {
+      if (!IAM_ACTION.test(a)) {
+        out.push(
+          problem(
+            `${s}.actions[${j}]`,
+            "not an IAM action",
+            a,
+            "use service:Action such as sqs:ReceiveMessage",
+          ),
+        );
+      }
+    });
+    if (st.resources.length === 0) {
+      out.push(
+        problem(
+          `${s}.resources`,
+          "no resources",
+          st.resources,
+          "list the ARNs this statement applies to (never *)",
+        ),
+      );
+    }
+    st.resources.forEach((r, j) => {
+      if (!RESOURCE_ARN.test(r)) {
+        out.push(problem(`${s}.resources[${j}]`, "not an ARN", r, "list resource ARNs"));
+      }
+    });
+  });
+  return out;
 }
 
 /** A rule in config form: a sibling pod security group is named by `group`, not by id. */
@@ -91,6 +145,34 @@ export function podSecurityGroupNamespaceProblems(
   );
 }
 
+/**
+ * Rules that name a sibling pod security group (`group`) must name one declared before them:
+ * groups are created in declaration order, and a rule takes its peer's id. Keyed
+ * `<at>.<group>.<direction>[<index>].group`.
+ */
+export function podSecurityGroupReferenceProblems(
+  groups: Record<string, PodSecurityGroupConfig>,
+  at: string,
+): string[] {
+  const names = Object.keys(groups);
+  return names.flatMap((name, index) =>
+    (["ingress", "egress"] as const).flatMap((direction) =>
+      ((groups[name][direction] ?? []) as { group?: string }[]).flatMap((rule, i) =>
+        rule.group === undefined || names.slice(0, index).includes(rule.group)
+          ? []
+          : [
+              problem(
+                `${at}.${name}.${direction}[${i}].group`,
+                "not a pod security group declared before this one",
+                rule.group,
+                `name one of the groups declared above it (${names.slice(0, index).join(", ") || "none"})`,
+              ),
+            ],
+      ),
+    ),
+  );
+}
+
 /** What application teams get from stack config alone: IRSA roles and security groups for pods. */
 export class WorkloadAccess extends pulumi.ComponentResource {
   readonly roles: Record<string, IrsaRole> = {};
@@ -98,14 +180,17 @@ export class WorkloadAccess extends pulumi.ComponentResource {
 
   constructor(name: string, args: WorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     // Before super(): a policy in a namespace nobody creates fails with nothing registered.
-    const problems = podSecurityGroupNamespaceProblems(
-      args.podSecurityGroups ?? {},
-      Object.keys(args.namespaces ?? {}),
-      { at: "podSecurityGroups", declaredAt: "namespaces" },
-    );
-    if (problems.length > 0) {
-      throw new Error(`WorkloadAccess ${name}:\n  - ${problems.join("\n  - ")}`);
-    }
+    throwProblems("WorkloadAccess", name, [
+      ...Object.entries(args.irsaRoles ?? {}).flatMap(([role, spec]) =>
+        workloadRoleProblems(spec, `irsaRoles.${role}`),
+      ),
+      ...podSecurityGroupReferenceProblems(args.podSecurityGroups ?? {}, "podSecurityGroups"),
+      ...podSecurityGroupNamespaceProblems(
+        args.podSecurityGroups ?? {},
+        Object.keys(args.namespaces ?? {}),
+        { at: "podSecurityGroups", declaredAt: "namespaces" },
+      ),
+    ]);
     super("eks-blueprint:index:WorkloadAccess", name, {}, opts);
     for (const [role, spec] of Object.entries(args.irsaRoles ?? {})) {
       const statements = spec.statements ?? [];

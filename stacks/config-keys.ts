@@ -96,3 +96,15 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
       );
     });
 }
+
+/**
+ * The config key a stack user types for a BlueprintArgs path, so a component's problem reads in
+ * stack words: `nodeGroups.general.minSize` → `eks-blueprint:nodeGroups.general.minSize`,
+ * `network.cidrBlock` → `eks-blueprint:vpcCidr`, `platform.workloadNamespaces` →
+ * `eks-blueprint:workloadNamespaces`, `region` → `aws:region`.
+ */
+export function configKeyOf(path: string): string {
+  if (path === "region") return "aws:region";
+  if (path === "network.cidrBlock") return `${PROJECT}:vpcCidr`;
+  return `${PROJECT}:${path.replace(/^(network|platform)\./, "")}`;
+}

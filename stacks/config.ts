@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { nodeGroupNameProblems } from "../components/node-group-identity";
 import type { BlueprintArgs } from "../components/blueprint";
+import { blueprintProblems } from "../components/blueprint-problems";
 import { AddonSecrets, toAddonSelection } from "./addons-config";
-import { knownConfigKeys, unknownKeyProblems } from "./config-keys";
+import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, JSON_KEYS, PROJECT, StackConfig } from "./config-schema";
-import { parseDay2Config } from "./day2-config";
+import { Day2Config, parseDay2Config } from "./day2-config";
 import { ConfigValidationError, zodProblems } from "./errors";
 import {
   MIGRATION_NAMESPACE,
@@ -15,8 +15,7 @@ import {
   singletonReferenceProblems,
   weightedRecordAnnotations,
 } from "./migration-config";
-import { namespaceReferenceProblems, namespaceRefs } from "./namespace-refs";
-import { podSecurityConfigProblems } from "./pod-security-config";
+import { singletonNamespaceProblems } from "./namespace-refs";
 
 export { configSchema, PROJECT } from "./config-schema";
 export type { StackConfig } from "./config-schema";
@@ -98,7 +97,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
     }
   }
   const day2 = parseDay2Config(get, {
-    clusterAutoscalerAddon: parsed.data?.addons.clusterAutoscaler?.enabled === true,
+    addons: raw.addons,
     nodeGroups: parsed.data?.nodeGroups,
   });
   problems.push(...day2.problems);
@@ -107,28 +106,54 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   if (parsed.success && migration.settings) {
     problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
   }
-  if (parsed.success) {
-    const c = parsed.data;
-    // The same check NodeGroups makes, worded for the config key, before anything registers.
-    const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
-    for (const group of Object.keys(c.nodeGroups)) {
-      problems.push(...nodeGroupNameProblems(clusterName, group, `${PROJECT}:nodeGroups.${group}`));
+  if (parsed.success && day2.config) {
+    // The checks EksBlueprint makes for library users, worded with the config keys: every entry,
+    // owned singleton or not, is checked.
+    const args = blueprintArgs(stack, parsed.data, day2.config);
+    problems.push(...blueprintProblems(args, configKeyOf));
+    if (migration.settings) {
+      problems.push(
+        ...singletonNamespaceProblems(
+          migration.settings.singletons,
+          day2.config.workloadNamespaces,
+          configKeyOf("platform.workloadNamespaces"),
+        ),
+      );
     }
-    problems.push(
-      ...podSecurityConfigProblems(c.podSecurityGroups, {
-        nodeGroups: c.nodeGroups,
-        fargateProfiles: c.fargateProfiles,
-      }),
-    );
-  }
-  if (parsed.success && migration.settings && day2.config) {
-    const refs = namespaceRefs({ ...parsed.data, singletons: migration.settings.singletons });
-    problems.push(...namespaceReferenceProblems(day2.config.workloadNamespaces, refs));
   }
   if (problems.length > 0 || !parsed.success || !day2.config || !migration.settings) {
     throw new ConfigValidationError(problems);
   }
   return { c: parsed.data, platform: day2.config, m: migration.settings };
+}
+
+/**
+ * The blueprint's args from parsed config, before the singleton filter and the add-ons. Values
+ * whose shape the schema read but whose content it leaves to the components (`natGateways`, a
+ * taint's effect) are typed here as the components take them; `blueprintProblems` checks them.
+ */
+function blueprintArgs(stack: string, c: StackConfig, platform: Day2Config): BlueprintArgs {
+  return {
+    clusterName: c.clusterName ?? `${PROJECT}-${stack}`,
+    kubernetesVersion: c.kubernetesVersion,
+    region: c.region,
+    network: {
+      cidrBlock: c.vpcCidr,
+      availabilityZones: c.availabilityZones,
+      natGateways: c.natGateways as BlueprintArgs["network"]["natGateways"],
+    },
+    endpointPublicAccessCidrs: c.endpointPublicAccessCidrs,
+    adminRoleArns: c.adminRoleArns,
+    logRetentionDays: c.logRetentionDays,
+    nodeGroups: c.nodeGroups as BlueprintArgs["nodeGroups"],
+    fargateProfiles: c.fargateProfiles,
+    irsaRoles: c.irsaRoles,
+    podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
+    podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
+    platform: { autoscaler: platform.autoscaler, workloadNamespaces: platform.workloadNamespaces },
+    protect: c.protect,
+    tags: { ...c.tags, "eks-blueprint:stack": stack },
+  };
 }
 
 /**
@@ -144,7 +169,7 @@ export function parseStackConfig(
 ): BlueprintArgs {
   const { c, platform, m } = checkStackConfig(stack, config);
   const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
-  const addons = toAddonSelection(c.addons, secrets);
+  const addons = toAddonSelection(c.addons, platform, secrets);
   if (addons.istio) {
     // Ours last: the weighted record is what moves traffic, so config cannot override it.
     addons.istio.gatewayServiceAnnotations = {
@@ -153,33 +178,10 @@ export function parseStackConfig(
     };
   }
   return {
-    clusterName,
-    kubernetesVersion: c.kubernetesVersion,
-    region: c.region,
-    network: {
-      cidrBlock: c.vpcCidr,
-      availabilityZones: c.availabilityZones,
-      natGateways: c.natGateways,
-    },
-    endpointPublicAccessCidrs: c.endpointPublicAccessCidrs,
-    adminRoleArns: c.adminRoleArns,
-    logRetentionDays: c.logRetentionDays,
-    nodeGroups: c.nodeGroups,
-    fargateProfiles: c.fargateProfiles,
+    ...blueprintArgs(stack, c, platform),
     irsaRoles: ownedOnly(m, c.irsaRoles),
     podSecurityGroups: ownedOnly(m, c.podSecurityGroups) as BlueprintArgs["podSecurityGroups"],
-    podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
     addons,
-    platform: {
-      autoscaler: platform.autoscaler,
-      karpenter: platform.karpenter,
-      metricsServer: platform.metricsServer,
-      efs: platform.efs,
-      containerInsights: platform.containerInsights,
-      workloadNamespaces: platform.workloadNamespaces,
-    },
-    protect: c.protect,
-    tags: { ...c.tags, "eks-blueprint:stack": stack },
   };
 }
 

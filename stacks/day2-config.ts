@@ -1,11 +1,18 @@
 /**
- * Day-2 stack config: autoscaler choice, Karpenter node pools, EFS, Container Insights,
- * metrics-server, workload namespaces, and the node-group blue/green checks. Every problem is
+ * Day-2 stack config: autoscaler choice, the four add-ons with their own key (Karpenter, EFS,
+ * Container Insights, metrics-server), workload namespaces, and the node-group blue/green checks. Every problem is
  * reported in the project's format (stacks/errors.ts) before any resource exists.
  */
 import { z } from "zod";
+import { AUTOSCALERS, type Autoscaler, DEFAULT_AUTOSCALER } from "../components/addons/registry";
+import { addonsConfigProblems, TopLevelAddon, TOP_LEVEL_ADDONS } from "./addons-config";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
-import { kubernetesLabelMap, namespaceName, shortName, shortNameHint } from "./validators";
+import { namespaceName } from "./validators";
+
+/** A top-level add-on key: a map of settings (the registry checks what is in it). */
+const addonKey = z.record(z.string(), z.unknown(), {
+  error: "not a map of settings; give the add-on's settings as a map",
+});
 
 export const DAY2_KEYS = {
   autoscaler: "eks-blueprint:autoscaler",
@@ -16,80 +23,20 @@ export const DAY2_KEYS = {
   workloadNamespaces: "eks-blueprint:workloadNamespaces",
 } as const;
 
-const enabled = z.boolean({ error: "not a boolean; use true or false" });
-const quantity = z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/, {
-  error: "not a Kubernetes quantity; use a value such as 100 (CPUs) or 400Gi",
-});
-
-const nodePool = z.strictObject({
-  amiFamily: z
-    .enum(["AL2023", "Bottlerocket"], { error: "unknown AMI family; use AL2023 or Bottlerocket" })
-    .default("AL2023"),
-  amiVersion: z.string().min(1).default("latest"),
-  architectures: z
-    .array(z.enum(["amd64", "arm64"], { error: "unknown architecture; use amd64 or arm64" }))
-    .min(1, { error: "no architectures; list amd64, arm64 or both" })
-    .default(["amd64"]),
-  capacityTypes: z
-    .array(z.enum(["spot", "on-demand"], { error: "unknown capacity type; use spot or on-demand" }))
-    .min(1, { error: "no capacity types; list spot, on-demand or both" })
-    .default(["on-demand"]),
-  instanceCategories: z
-    .array(z.string().regex(/^[a-z]+$/))
-    .min(1)
-    .default(["c", "m", "r"]),
-  minGeneration: z.number().int().min(1).default(5),
-  limits: z.strictObject(
-    { cpu: quantity, memory: quantity },
-    {
-      error: "no limits; set limits.cpu and limits.memory so the pool cannot grow without bound",
-    },
-  ),
-  diskSizeGiB: z.number().int().min(20).max(16384).default(50),
-  labels: kubernetesLabelMap.default({}),
-  taints: z
-    .array(
-      z.strictObject({
-        key: z.string().min(1),
-        value: z.string().optional(),
-        effect: z.enum(["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"], {
-          error: "not a taint effect; use NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE",
-        }),
-      }),
-    )
-    .default([]),
-  weight: z.number().int().min(1).max(100).optional(),
-});
-
 export const day2Schemas = {
   autoscaler: z
-    .enum(["cluster-autoscaler", "karpenter"], {
+    .enum(Object.keys(AUTOSCALERS) as [Autoscaler, ...Autoscaler[]], {
       error: "unknown autoscaler; use cluster-autoscaler or karpenter",
     })
-    .default("cluster-autoscaler"),
-  karpenter: z
-    .strictObject({
-      nodePools: z
-        .record(
-          z.string().regex(shortName, { error: `bad NodePool name; ${shortNameHint}` }),
-          nodePool,
-        )
-        .refine((p) => Object.keys(p).length > 0, {
-          error: "no NodePools; declare at least one, or Karpenter launches nothing",
-        }),
-      controllerNodeSelector: kubernetesLabelMap.optional(),
-    })
-    .optional(),
-  efs: z.strictObject({ enabled: enabled.default(false) }).default({ enabled: false }),
-  containerInsights: z
-    .strictObject({ enabled: enabled.default(false) })
-    .default({ enabled: false }),
-  metricsServer: z
-    .strictObject({
-      enabled: enabled.default(true),
-      replicas: z.number().int().min(1).max(10).default(2),
-    })
-    .default({ enabled: true, replicas: 2 }),
+    .default(DEFAULT_AUTOSCALER),
+  // The four add-ons with their own key: zod checks only that each is a map; the registry
+  // (addonsConfigProblems) checks the settings, so library and stack users get the same errors.
+  karpenter: addonKey.optional(),
+  efs: addonKey.optional(),
+  containerInsights: addonKey.optional(),
+  metricsServer: addonKey
+    .optional()
+    .describe("Defaults to on with 2 replicas (metricsServer is on by default in the registry)."),
   workloadNamespaces: z
     .array(namespaceName)
     .refine((n) => new Set(n).size === n.length, {
@@ -107,8 +54,8 @@ export type Day2Config = { [K in Day2Key]: z.infer<(typeof day2Schemas)[K]> };
  * catalog pins (its table is typed by them), and CoreAddons refuses any other for library users.
  */
 export interface Day2Context {
-  /** Whether `eks-blueprint:addons.clusterAutoscaler.enabled` is on. */
-  clusterAutoscalerAddon: boolean;
+  /** The raw `eks-blueprint:addons` value, checked with the top-level add-on keys. @default {} */
+  addons?: unknown;
   /** Node groups as declared (for the blue/green checks). */
   nodeGroups?: Record<string, BlueGreenGroup>;
 }
@@ -197,36 +144,11 @@ export function parseDay2Config(
     else problems.push(...zodProblems(DAY2_KEYS[key], raw, parsed.error));
   }
   const c = out as Day2Config;
-  if (c.autoscaler === "karpenter") {
-    if (ctx.clusterAutoscalerAddon) {
-      problems.push(
-        configError(
-          "eks-blueprint:addons.clusterAutoscaler.enabled",
-          "cluster-autoscaler is on while eks-blueprint:autoscaler is karpenter",
-          true,
-          "both would manage the same nodes; turn clusterAutoscaler off or set autoscaler to cluster-autoscaler",
-        ),
-      );
-    }
-    if (out.karpenter === undefined && problems.length === 0) {
-      problems.push(
-        configError(
-          DAY2_KEYS.karpenter,
-          "missing while eks-blueprint:autoscaler is karpenter",
-          undefined,
-          "declare karpenter.nodePools with at least one NodePool",
-        ),
-      );
-    }
-  } else if (c.karpenter !== undefined) {
-    problems.push(
-      configError(
-        DAY2_KEYS.karpenter,
-        `set while eks-blueprint:autoscaler is ${c.autoscaler ?? "cluster-autoscaler"}`,
-        Object.keys(c.karpenter.nodePools),
-        "set eks-blueprint:autoscaler to karpenter, or remove the karpenter block",
-      ),
-    );
+  if (c.autoscaler !== undefined) {
+    const top = Object.fromEntries(TOP_LEVEL_ADDONS.map((k) => [k, out[k]])) as Partial<
+      Record<TopLevelAddon, unknown>
+    >;
+    problems.push(...addonsConfigProblems(ctx.addons, top, c.autoscaler));
   }
   problems.push(...blueGreenProblems(ctx.nodeGroups ?? {}));
   return problems.length > 0 ? { problems } : { config: c, problems: [] };

@@ -1,8 +1,8 @@
 import type { z } from "zod";
+import { problem } from "../components/problems";
 
-/** `<config key>: <what is wrong> (got <value>); <what is valid>` — the one format of every config error. */
-export const configError = (key: string, problem: string, got: unknown, valid: string): string =>
-  `${key}: ${problem} (got ${JSON.stringify(got)}); ${valid}`;
+/** `<config key>: <what is wrong> (got <value>); <what is valid>`: the components' one format. */
+export const configError = problem;
 
 /** Thrown once, with every problem found, before any resource is registered. */
 export class ConfigValidationError extends Error {

@@ -16,28 +16,36 @@ const values = (name: string) => release(name).inputs.values as Record<string, a
 const releasesOf = (bundle: string) => s.releasesOf(bundle);
 
 describe("releases", () => {
-  test("prod2 holds one release per catalog chart: exact version, https repo", () => {
+  test("prod2 holds one release per catalog chart it selects: exact version, https repo", () => {
     const got = releasesOf("prod2").map((r) => ({
       chart: r.inputs.chart,
       version: r.inputs.version,
       repo: (r.inputs.repositoryOpts as { repo: string }).repo,
     }));
-    const want = Object.values(charts).map(({ chart, version, repo }) => ({
-      chart,
-      version,
-      repo,
-    }));
-    expect(got).toHaveLength(9);
+    const selected = [
+      charts.istioBase,
+      charts.istiod,
+      charts.istioGateway,
+      charts.awsLoadBalancerController,
+      charts.clusterAutoscaler,
+      charts.awsForFluentBit,
+      charts.kubePrometheusStack,
+      charts.externalDns,
+      charts.reloader,
+      charts.metricsServer,
+    ];
+    const want = selected.map(({ chart, version, repo }) => ({ chart, version, repo }));
+    expect(got).toHaveLength(10);
     expect(got).toEqual(expect.arrayContaining(want));
     expect(got.every((r) => r.repo.startsWith("https://"))).toBe(true);
   });
 
-  test("lab installs only what it selected (plus the EBS CSI driver for Prometheus)", () => {
+  test("lab installs what it selected, the EBS CSI driver for Prometheus, and metrics-server (on by default)", () => {
     expect(
       releasesOf("lab")
         .map((r) => r.inputs.chart)
         .sort(),
-    ).toEqual(["cluster-autoscaler", "kube-prometheus-stack", "reloader"]);
+    ).toEqual(["cluster-autoscaler", "kube-prometheus-stack", "metrics-server", "reloader"]);
     expect(
       s.result.resources
         .filter((r) => r.type === "aws:eks/addon:Addon")
@@ -114,8 +122,10 @@ describe("IRSA", () => {
       eksAddonVersions["1.33"].ebsCsiDriver,
     );
     expect(
-      find("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "prod2-ebs-csi-irsa-managed-0")
-        .inputs.policyArn,
+      find(
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+        "prod2-ebs-csi-irsa-AmazonEBSCSIDriverPolicyV2",
+      ).inputs.policyArn,
     ).toBe("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2");
   });
 

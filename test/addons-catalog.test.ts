@@ -23,12 +23,17 @@ const withReference = haveReference ? test : test.skip;
 const policyCopy = path.resolve(__dirname, "../components/addons", albControllerIamPolicy.file);
 
 describe("chart pins", () => {
-  test.each(Object.entries(charts))("%s is an exact version from an https repo", (_k, pin) => {
-    expect(pin.version).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(new URL(pin.repo).protocol).toBe("https:");
-    // The Chart.yaml the pin was checked against, at a tag or (eks-charts has none) a commit.
-    expect(pin.source).toMatch(/^https:\/\/github\.com\/.+\/Chart\.yaml$/);
-  });
+  test.each(Object.entries(charts))(
+    "%s is an exact version from an https or OCI registry",
+    (_k, pin) => {
+      expect(pin.version).toMatch(/^\d+\.\d+\.\d+$/);
+      expect(new URL("repo" in pin ? pin.repo : pin.chart).protocol).toBe(
+        "repo" in pin ? "https:" : "oci:",
+      );
+      // The Chart.yaml the pin was checked against, at a tag or (eks-charts has none) a commit.
+      expect(pin.source).toMatch(/^https:\/\/github\.com\/.+\/Chart\.yaml$/);
+    },
+  );
 
   test("the three Istio charts share one version", () => {
     expect(
@@ -99,9 +104,9 @@ describe("cluster-autoscaler image follows the cluster's Kubernetes minor", () =
     ]);
   });
 
-  test("an unpinned minor fails with the config key and what is valid", () => {
+  test("an unpinned minor fails with the context key and what is valid", () => {
     expect(() => clusterAutoscalerImageTag("1.29")).toThrow(
-      'kubernetesVersion: no cluster-autoscaler image pinned for this minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to components/addons/catalog.ts',
+      'context.kubernetesVersion: no cluster-autoscaler image pinned for the cluster\'s Kubernetes minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to clusterAutoscalerImageTags in components/addons/catalog.ts',
     );
   });
 });

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { installedAddons } from "../components/addons/bundle";
-import { parseAddonsConfig, toAddonSelection } from "../stacks/addons-config";
+import { AddonKey, specOf } from "../components/addons/registry";
+import { installedAddons } from "../components/addons/selection";
+import { resolveSettings } from "../components/addons/settings";
+import { addonsConfigProblems, toAddonSelection } from "../stacks/addons-config";
 
 /** The block proposed for Pulumi.prod2.yaml (everything on). */
 const PROD2 = `
@@ -28,10 +30,13 @@ reloader:
   enabled: true
 `;
 
+/** The add-on problems of a stack whose only add-on config is `eks-blueprint:addons`. */
+const problems = (raw: unknown) => addonsConfigProblems(raw, {}, "cluster-autoscaler");
+
 const ok = (raw: unknown) => {
-  const parsed = parseAddonsConfig(raw);
-  if (!parsed.config) throw new Error(parsed.problems.join("\n"));
-  return parsed.config;
+  const found = problems(raw);
+  if (found.length > 0) throw new Error(found.join("\n"));
+  return raw;
 };
 
 describe("eks-blueprint:addons", () => {
@@ -44,45 +49,64 @@ describe("eks-blueprint:addons", () => {
       "clusterAutoscaler",
       "externalDns",
       "fluentBit",
+      "istio",
+      "metricsServer",
       "reloader",
-      "istioBase",
-      "istiod",
-      "istioGateway",
     ]);
     expect(selection.externalDns).toEqual({
+      enabled: true,
       domainFilters: ["example.com"],
       hostedZoneIds: ["Z0123456789EXAMPLE"],
       policy: "upsert-only",
-      values: {},
     });
     expect(selection.prometheus).toMatchObject({ retention: "15d", storageSize: "100Gi" });
   });
 
-  test("defaults: enabled when the block is present, 30-day logs, 15d/50Gi Prometheus, upsert-only", () => {
-    const selection = toAddonSelection(
-      ok({
-        fluentBit: {},
-        prometheus: {},
-        externalDns: { domainFilters: ["example.com"], hostedZoneIds: ["Z1"] },
-      }),
-    );
-    expect(selection.fluentBit?.retentionDays).toBe(30);
-    expect(selection.prometheus).toMatchObject({ retention: "15d", storageSize: "50Gi" });
-    expect(selection.externalDns?.policy).toBe("upsert-only");
-    expect(selection.istio).toBeUndefined();
+  test("defaults live in the registry: 30-day logs, 15d/50Gi Prometheus, upsert-only", () => {
+    const s = (key: AddonKey, given: object) => resolveSettings(specOf(key), given);
+    expect(s("fluentBit", {})).toEqual({ retentionDays: 30 });
+    expect(s("prometheus", {})).toEqual({ retention: "15d", storageSize: "50Gi" });
+    expect(s("externalDns", { domainFilters: ["example.com"], hostedZoneIds: ["Z1"] })).toEqual({
+      domainFilters: ["example.com"],
+      hostedZoneIds: ["Z1"],
+      policy: "upsert-only",
+    });
   });
 
-  test("absent config installs nothing; enabled: false leaves an add-on out", () => {
-    expect(toAddonSelection(ok(undefined))).toEqual({});
-    expect(toAddonSelection(ok({ reloader: { enabled: false } }))).toEqual({});
+  test("absent config installs only what is on by default; enabled: false leaves an add-on out", () => {
+    expect(installedAddons(toAddonSelection(ok(undefined)))).toEqual([
+      "clusterAutoscaler",
+      "metricsServer",
+    ]);
+    expect(installedAddons(toAddonSelection(ok({ reloader: { enabled: false } })))).toEqual([
+      "clusterAutoscaler",
+      "metricsServer",
+    ]);
   });
 
   test("the Grafana password secret is handed through, never read from the config object", () => {
     const secret = pulumi.secret("s3cret");
-    const selection = toAddonSelection(ok({ prometheus: {} }), { grafanaAdminPassword: secret });
+    const selection = toAddonSelection(
+      ok({ prometheus: {} }),
+      {},
+      { grafanaAdminPassword: secret },
+    );
     expect(selection.prometheus?.grafanaAdminPassword).toBe(secret);
-    expect(parseAddonsConfig({ prometheus: { grafanaAdminPassword: "x" } }).problems).toEqual([
-      'eks-blueprint:addons.prometheus: unknown key grafanaAdminPassword (got ["grafanaAdminPassword"]); remove it or check its spelling against the stack config table in README.md',
+    expect(problems({ prometheus: { grafanaAdminPassword: "x" } })).toEqual([
+      'eks-blueprint:addons.prometheus.grafanaAdminPassword: a secret in plain config (got "[secret]"); set it with `pulumi config set --secret eks-blueprint:grafanaAdminPassword`',
+    ]);
+  });
+
+  test("a top-level add-on key reads as if it were under addons, and names its own key", () => {
+    expect(
+      addonsConfigProblems({}, { metricsServer: { replicas: 0 } }, "cluster-autoscaler"),
+    ).toEqual([
+      "eks-blueprint:metricsServer.replicas: not a replica count (got 0); use a whole number from 1 to 10",
+    ]);
+    expect(
+      addonsConfigProblems({ metricsServer: {} }, { metricsServer: {} }, "cluster-autoscaler"),
+    ).toEqual([
+      "eks-blueprint:addons.metricsServer: set twice, here and as eks-blueprint:metricsServer (got {}); keep one of them",
     ]);
   });
 
@@ -90,17 +114,17 @@ describe("eks-blueprint:addons", () => {
     [
       "a misspelt add-on",
       { relaoder: {} },
-      'eks-blueprint:addons: unknown key relaoder (got ["relaoder"]); remove it or check its spelling against the stack config table in README.md',
+      'eks-blueprint:addons.relaoder: unknown add-on (got "relaoder"); use one of awsLoadBalancerController, clusterAutoscaler, containerInsights, ebsCsiDriver, efs, externalDns, fluentBit, istio, karpenter, metricsServer, prometheus, reloader',
     ],
     [
       "Istio without the ALB controller",
       { istio: {} },
-      "eks-blueprint:addons.awsLoadBalancerController: off, but Istio's ingress gateway needs it for its NLB (got undefined); set awsLoadBalancerController: {enabled: true} or turn Istio off",
+      "eks-blueprint:addons.awsLoadBalancerController: off, but istio needs it: the ingress gateway's NLB is made by the controller (got undefined); turn awsLoadBalancerController on or istio off",
     ],
     [
       "Istio with the ALB controller turned off",
       { istio: {}, awsLoadBalancerController: { enabled: false } },
-      'eks-blueprint:addons.awsLoadBalancerController: off, but Istio\'s ingress gateway needs it for its NLB (got {"enabled":false}); set awsLoadBalancerController: {enabled: true} or turn Istio off',
+      'eks-blueprint:addons.awsLoadBalancerController: off, but istio needs it: the ingress gateway\'s NLB is made by the controller (got {"enabled":false}); turn awsLoadBalancerController on or istio off',
     ],
     [
       "a retention CloudWatch does not offer",
@@ -135,7 +159,7 @@ describe("eks-blueprint:addons", () => {
     [
       "ExternalDNS with no zones",
       { externalDns: { domainFilters: ["example.com"] } },
-      "eks-blueprint:addons.externalDns.hostedZoneIds: no hosted zones (got undefined); list the Route 53 zone ids ExternalDNS may change",
+      "eks-blueprint:addons.externalDns.hostedZoneIds: no Route 53 hosted zone ids (got undefined); list the Route 53 zone ids ExternalDNS may change",
     ],
     [
       "an unknown ExternalDNS policy",
@@ -145,25 +169,23 @@ describe("eks-blueprint:addons", () => {
     [
       "an upper-case domain filter",
       { externalDns: { domainFilters: ["Example.COM"], hostedZoneIds: ["Z1"] } },
-      'eks-blueprint:addons.externalDns.domainFilters[0]: not a domain name (got "Example.COM"); use a lowercase suffix such as example.com',
+      'eks-blueprint:addons.externalDns.domainFilters[0]: not a domain filter (got "Example.COM"); use a lowercase suffix such as example.com',
     ],
     [
       "a gateway annotation that is not a string",
       { awsLoadBalancerController: {}, istio: { gatewayServiceAnnotations: { "a/b": 5 } } },
-      "eks-blueprint:addons.istio.gatewayServiceAnnotations.a/b: annotation values are strings (got 5); quote numbers and booleans",
+      "eks-blueprint:addons.istio.gatewayServiceAnnotations.a/b: not a string (got 5); quote numbers and booleans",
     ],
     [
       "chart values that are not a map",
       { reloader: { values: ["watchGlobally"] } },
-      'eks-blueprint:addons.reloader.values: not a map of chart values (got ["watchGlobally"]); give the chart\'s keys as a YAML map',
+      'eks-blueprint:addons.reloader.values: not a map of chart values (got ["watchGlobally"]); give the chart\'s keys as a map',
     ],
   ])("rejects %s with a precise error", (_what, raw, error) => {
-    expect(parseAddonsConfig(raw).problems).toEqual([error]);
+    expect(problems(raw)).toEqual([error]);
   });
 
   test("every problem is reported at once", () => {
-    expect(parseAddonsConfig({ istio: {}, fluentBit: { retentionDays: 2 } }).problems).toHaveLength(
-      2,
-    );
+    expect(problems({ relaoder: {}, fluentBit: { retentionDays: 2 } })).toHaveLength(2);
   });
 });

@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonBundle, AddonName, AddonSelection } from "../components/addons/bundle";
+import { AddonBundle, AddonSelection } from "../components/addons/bundle";
+import { AddonKey, specOf } from "../components/addons/registry";
 import type { AddonContext } from "../components/addons/context";
 import { MOCK_ACCOUNT } from "../tools/mocks";
 import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
@@ -87,11 +88,11 @@ export async function synthAddons(): Promise<AddonSynth> {
     });
     new AddonBundle("prod2", {
       context: context("eks-blueprint-prod2", "1.35"),
-      selection: prod2Selection(),
+      addons: prod2Selection(),
     });
     new AddonBundle("lab", {
       context: context("eks-blueprint-lab", "1.33"),
-      selection: labSelection,
+      addons: labSelection,
     });
   });
   const find = (type: string, name: string): SynthRecord => {
@@ -104,17 +105,13 @@ export async function synthAddons(): Promise<AddonSynth> {
   return { result, edges, find, releasesOf };
 }
 
-/** Resource that stands for each unit in the order graph. */
-export const unitKey = (bundle: string, a: AddonName): string =>
+/**
+ * Resource that stands for each add-on in the order graph: its release (`<bundle>-<suffix>`), or,
+ * for the add-ons without one, what later add-ons wait for (Istio: the gateway, which waits).
+ */
+export const unitKey = (bundle: string, a: AddonKey): string =>
   ({
     ebsCsiDriver: `kubernetes:storage.k8s.io/v1:StorageClass::${bundle}-ebs-csi-gp3`,
-    prometheus: `${RELEASE}::${bundle}-prometheus`,
-    awsLoadBalancerController: `${RELEASE}::${bundle}-alb-controller`,
-    clusterAutoscaler: `${RELEASE}::${bundle}-cluster-autoscaler`,
-    externalDns: `${RELEASE}::${bundle}-external-dns`,
-    fluentBit: `${RELEASE}::${bundle}-fluent-bit`,
-    reloader: `${RELEASE}::${bundle}-reloader`,
-    istioBase: `${RELEASE}::${bundle}-istio-base`,
-    istiod: `${RELEASE}::${bundle}-istio-istiod`,
-    istioGateway: `${RELEASE}::${bundle}-istio-gateway`,
-  })[a];
+    istio: `${RELEASE}::${bundle}-istio-gateway`,
+    containerInsights: `aws:eks/addon:Addon::${bundle}-container-insights`,
+  })[a as string] ?? `${RELEASE}::${bundle}-${specOf(a).suffix}`;

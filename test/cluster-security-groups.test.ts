@@ -88,7 +88,8 @@ describe("rules target the group EKS creates, which the nodes carry", () => {
 
   test("only the EKS-created group may reach NFS on the EFS mount targets", () => {
     expect(
-      one(prod2, "aws:ec2/securityGroup:SecurityGroup", "prod2-platform-efs-nfs").inputs.ingress,
+      one(prod2, "aws:ec2/securityGroup:SecurityGroup", "prod2-platform-addons-efs-nfs").inputs
+        .ingress,
     ).toEqual([
       { protocol: "tcp", fromPort: 2049, toPort: 2049, securityGroups: [groups.eksCluster] },
     ]);

@@ -12,7 +12,7 @@ const fargateNamespace = (namespace: string) => (c: RawConfig) =>
 const PROJECT_KEYS =
   "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:autoscaler, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:containerInsights, eks-blueprint:efs, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:karpenter, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:metricsServer, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
 const NOT_CREATED =
-  "add it to eks-blueprint:workloadNamespaces, or use one Kubernetes creates (default, kube-node-lease, kube-public, kube-system)";
+  'declare it in eks-blueprint:workloadNamespaces (now ["api","notifications","game","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system';
 
 /** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
 const cases: Case[] = [
@@ -59,7 +59,7 @@ const cases: Case[] = [
   [
     "minSize above maxSize",
     (c) => (groups(c).general.minSize = 10),
-    "eks-blueprint:nodeGroups.general.minSize: minSize above maxSize (got 10); use minSize ≤ maxSize",
+    "eks-blueprint:nodeGroups.general.minSize: above maxSize (got 10); use at most maxSize (9)",
   ],
   [
     "unknown capacity type",
@@ -85,9 +85,9 @@ const cases: Case[] = [
     "Fargate profile with too many selectors",
     (c) =>
       (c["eks-blueprint:fargateProfiles"] = {
-        batch: { selectors: ["a", "b", "c", "d", "e", "f"].map((namespace) => ({ namespace })) },
+        batch: { selectors: Array(6).fill({ namespace: "batch-jobs" }) },
       }),
-    'eks-blueprint:fargateProfiles.batch.selectors: more than 5 selectors (got [{"namespace":"a"},{"namespace":"b"},{"namespace":"c"},{"namespace":"d"},{"namespace":"e"},{"namespace":"f"}]); EKS allows at most 5 per profile',
+    `eks-blueprint:fargateProfiles.batch.selectors: more than 5 selectors (got ${JSON.stringify(Array(6).fill({ namespace: "batch-jobs" }))}); list 1 to 5 namespace selectors (EKS allows at most 5 per profile)`,
   ],
   [
     "cluster name too long for IAM role names",
@@ -120,9 +120,9 @@ const cases: Case[] = [
     `eks-blueprint:fargateProfiles.batch.selectors[0].namespace: not a namespace name or pattern (got "Bad_NS!"); use at most 63 lowercase letters, digits and '-', with * or ? as wildcards`,
   ],
   [
-    "Fargate selector namespace *",
-    fargateNamespace("*"),
-    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern also selects namespaces EKS creates (default, kube-node-lease, kube-public, kube-system), putting CoreDNS and the add-ons on Fargate (got "*"); name the namespaces, or use a narrower pattern such as batch-*',
+    "Fargate selector namespace *-system",
+    fargateNamespace("*-system"),
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern also selects namespaces EKS creates (default, kube-node-lease, kube-public, kube-system), putting CoreDNS and the add-ons on Fargate (got "*-system"); name the namespaces, or use a narrower pattern such as batch-*',
   ],
   [
     "Fargate selector namespace kube-*",
@@ -132,12 +132,12 @@ const cases: Case[] = [
   [
     "Fargate pattern that matches no declared namespace",
     fargateNamespace("etl-*"),
-    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: pattern matches no namespace the stack creates (got "etl-*"); add the namespaces it should select to eks-blueprint:workloadNamespaces',
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: a pattern that matches no namespace this program creates (got "etl-*"); declare the namespaces it should select in eks-blueprint:workloadNamespaces',
   ],
   [
     "Fargate selector in an undeclared namespace",
     fargateNamespace("etl"),
-    `eks-blueprint:fargateProfiles.batch.selectors[0].namespace: namespace not created by this stack (got "etl"); ${NOT_CREATED}`,
+    `eks-blueprint:fargateProfiles.batch.selectors[0].namespace: a namespace this program does not create (got "etl"); ${NOT_CREATED}`,
   ],
   [
     "instance type EC2 does not offer, m7i.hyperlarge",
@@ -157,17 +157,17 @@ const cases: Case[] = [
   [
     "pod security group in an undeclared namespace",
     (c) => (entry(c, "eks-blueprint:podSecurityGroups", "api-server").namespace = "payments"),
-    `eks-blueprint:podSecurityGroups.api-server.namespace: namespace not created by this stack (got "payments"); ${NOT_CREATED}`,
+    `eks-blueprint:podSecurityGroups.api-server.namespace: a namespace this program does not create (got "payments"); ${NOT_CREATED}`,
   ],
   [
     "IRSA role in an undeclared namespace",
     (c) => (entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = "payments"),
-    `eks-blueprint:irsaRoles.api-server.namespace: namespace not created by this stack (got "payments"); ${NOT_CREATED}`,
+    `eks-blueprint:irsaRoles.api-server.namespace: a namespace this program does not create (got "payments"); ${NOT_CREATED}`,
   ],
   [
     "singleton in an undeclared namespace",
     (c) => (entry(c, "migration:singletons", "match-server").namespace = "arcade"),
-    `migration:singletons.match-server.namespace: namespace not created by this stack (got "arcade"); ${NOT_CREATED}`,
+    `migration:singletons.match-server.namespace: a namespace this program does not create (got "arcade"); ${NOT_CREATED}`,
   ],
   [
     "missing region",

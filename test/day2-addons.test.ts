@@ -1,18 +1,15 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { day2Charts } from "../components/addons/catalog";
-import {
-  ContainerInsights,
-  containerInsightsConfiguration,
-} from "../components/addons/container-insights";
-import { EfsCsiDriver, efsCsiValues } from "../components/addons/efs-csi";
-import { MetricsServer, metricsServerValues } from "../components/addons/metrics-server";
+import { charts } from "../components/addons/catalog";
+import { containerInsightsConfiguration } from "../components/addons/container-insights";
+import { efsCsiValues } from "../components/addons/efs-csi";
+import { metricsServerValues } from "../components/addons/metrics-server";
 import { baselinePolicies } from "../components/addons/network-policies";
 import { isPlainObject, mergeValues, Values } from "../components/addons/values";
 import { corednsConfiguration } from "../components/core-addons";
 import { karpenterValues } from "../components/karpenter/karpenter";
-import { fakeContext, named, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, named, synthProgram } from "./day2-context";
 
 const CHARTS = path.join(__dirname, "../../shared/reference/charts");
 const chartValues = (chart: string) =>
@@ -33,7 +30,7 @@ function unknownKeys(ours: Values, theirs: Values, prefix = ""): string[] {
 
 const ROLE = "arn:aws:iam::111122223333:role/r";
 const merged = {
-  "metrics-server": mergeValues(metricsServerValues()),
+  "metrics-server": mergeValues(metricsServerValues({ replicas: 2 })),
   "aws-efs-csi-driver": mergeValues(efsCsiValues(ROLE)),
   karpenter: mergeValues(karpenterValues({ clusterName: "c", queueName: "c", roleArn: ROLE })),
 };
@@ -90,13 +87,11 @@ test.each(disruption)(
 );
 
 test("metrics-server is the pinned chart with 2 replicas, a PDB and a zone spread", async () => {
-  const r = await synthProgram(
-    () => new MetricsServer("metrics-server", { context: fakeContext() }),
-  );
+  const r = await synthProgram(() => addonOf("metrics-server", "metricsServer", {}));
   const release = named(r, "kubernetes:helm.sh/v3:Release", "metrics-server");
   expect(release.inputs).toMatchObject({
     chart: "metrics-server",
-    version: day2Charts.metricsServer.version,
+    version: charts.metricsServer.version,
     repositoryOpts: { repo: "https://kubernetes-sigs.github.io/metrics-server/" },
     namespace: "kube-system",
     values: {
@@ -126,8 +121,8 @@ test.each([
   "Container Insights with our Fluent Bit %s ships container logs only when it is off",
   async (fluentBitOn, config) => {
     expect(containerInsightsConfiguration(fluentBitOn)).toEqual(config);
-    const r = await synthProgram(
-      () => new ContainerInsights("ci", { context: fakeContext(), fluentBitOn }),
+    const r = await synthProgram(() =>
+      addonOf("ci", "containerInsights", {}, fakeContext(), fluentBitOn ? ["fluentBit"] : []),
     );
     const addon = named(r, "aws:eks/addon:Addon", "ci");
     expect(addon.inputs).toMatchObject({
@@ -139,19 +134,25 @@ test.each([
 );
 
 test("EFS: encrypted file system, a mount target per subnet, the controller's role and the StorageClass", async () => {
-  const r = await synthProgram(
-    () =>
-      new EfsCsiDriver("efs", {
-        context: fakeContext(),
-        subnetIds: ["subnet-a", "subnet-b", "subnet-c"],
+  const r = await synthProgram(() =>
+    addonOf(
+      "efs",
+      "efs",
+      {},
+      fakeContext({
+        privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"],
         clusterSecurityGroupId: "sg-nodes",
       }),
+    ),
   );
   expect(named(r, "aws:efs/fileSystem:FileSystem", "efs").inputs.encrypted).toBe(true);
   expect(r.resources.filter((x) => x.type === "aws:efs/mountTarget:MountTarget")).toHaveLength(3);
   expect(
-    named(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "efs-irsa-managed-0").inputs
-      .policyArn,
+    named(
+      r,
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "efs-irsa-AmazonEFSCSIDriverPolicy",
+    ).inputs.policyArn,
   ).toBe("arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy");
   const sc = named(r, "kubernetes:storage.k8s.io/v1:StorageClass", "efs-sc");
   expect(sc.inputs).toMatchObject({

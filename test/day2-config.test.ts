@@ -1,12 +1,12 @@
 import { CoreAddons } from "../components/core-addons";
-import { Karpenter } from "../components/karpenter/karpenter";
+import type { KarpenterSettings } from "../components/karpenter/karpenter";
 import {
   blueGreenProblems,
   DAY2_KEYS,
   loadDay2Config,
   parseDay2Config,
 } from "../stacks/day2-config";
-import { fakeContext, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, synthProgram } from "./day2-context";
 
 const karpenterBlock = {
   nodePools: {
@@ -21,40 +21,37 @@ const getter = (raw: Record<string, unknown>) => (key: string) => {
   const v = raw[key];
   return v === undefined ? undefined : typeof v === "string" ? v : JSON.stringify(v);
 };
-const ok = { clusterAutoscalerAddon: false };
+const ok: { addons?: unknown } = {};
 
-test("defaults: cluster-autoscaler, metrics-server on with 2 replicas, EFS and Container Insights off", () => {
+test("defaults: cluster-autoscaler; the add-on keys stay unset (the registry decides what is on)", () => {
   expect(parseDay2Config(getter({}), ok)).toEqual({
     config: {
       autoscaler: "cluster-autoscaler",
       karpenter: undefined,
-      efs: { enabled: false },
-      containerInsights: { enabled: false },
-      metricsServer: { enabled: true, replicas: 2 },
+      efs: undefined,
+      containerInsights: undefined,
+      metricsServer: undefined,
       workloadNamespaces: [],
     },
     problems: [],
   });
 });
 
-test("karpenter with its node pools parses, with defaults filled in", () => {
+test("karpenter with its node pools parses as given (NODE_POOL_DEFAULTS fill in the rest)", () => {
   const r = parseDay2Config(
     getter({ [DAY2_KEYS.autoscaler]: "karpenter", [DAY2_KEYS.karpenter]: karpenterBlock }),
     ok,
   );
-  expect(r.config?.karpenter?.nodePools.general).toMatchObject({
-    amiFamily: "AL2023",
-    architectures: ["amd64", "arm64"],
-    limits: { cpu: "200", memory: "800Gi" },
-  });
+  expect(r.problems).toEqual([]);
+  expect(r.config?.karpenter).toEqual(karpenterBlock);
 });
 
-test.each<[string, Record<string, unknown>, Partial<typeof ok>, string]>([
+test.each<[string, Record<string, unknown>, typeof ok, string]>([
   [
     "both autoscalers",
     { [DAY2_KEYS.autoscaler]: "karpenter", [DAY2_KEYS.karpenter]: karpenterBlock },
-    { clusterAutoscalerAddon: true },
-    "eks-blueprint:addons.clusterAutoscaler.enabled: cluster-autoscaler is on while eks-blueprint:autoscaler is karpenter (got true); both would manage the same nodes; turn clusterAutoscaler off or set autoscaler to cluster-autoscaler",
+    { addons: { clusterAutoscaler: { enabled: true } } },
+    'eks-blueprint:addons.clusterAutoscaler: on while eks-blueprint:autoscaler is karpenter (got {"enabled":true}); both would manage the same nodes; remove it or set the autoscaler to cluster-autoscaler',
   ],
   [
     "karpenter without node pools",
@@ -81,7 +78,7 @@ test.each<[string, Record<string, unknown>, Partial<typeof ok>, string]>([
       [DAY2_KEYS.karpenter]: { nodePools: { general: {} } },
     },
     {},
-    "eks-blueprint:karpenter.nodePools.general.limits: missing (got undefined); set it with `pulumi config set eks-blueprint:karpenter.nodePools.general.limits <value>`",
+    'eks-blueprint:karpenter.nodePools.general.limits: missing or not Kubernetes quantities (got undefined); set limits.cpu and limits.memory (such as "100" and 400Gi) so the pool cannot grow without bound',
   ],
   [
     "a bad namespace",
@@ -128,14 +125,14 @@ test("a rejected day-2 config registers nothing", async () => {
   const program = () => {
     const config = loadDay2Config(
       getter({ [DAY2_KEYS.autoscaler]: "karpenter", [DAY2_KEYS.karpenter]: karpenterBlock }),
-      { ...ok, clusterAutoscalerAddon: true },
+      { addons: { clusterAutoscaler: {} } },
     );
     const context = fakeContext();
     new CoreAddons("core", { context });
-    new Karpenter("karpenter", { context, settings: config.karpenter! });
+    addonOf("karpenter", "karpenter", config.karpenter as unknown as KarpenterSettings, context);
   };
   await expect(synthProgram(program)).rejects.toMatchObject({
-    message: expect.stringContaining("eks-blueprint:addons.clusterAutoscaler.enabled"),
+    message: expect.stringContaining("eks-blueprint:addons.clusterAutoscaler: on while"),
     resources: [],
   });
 });

@@ -1,6 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Addon } from "../components/addons/addon";
 import type { AddonContext } from "../components/addons/context";
+import { AddonKey, SettingsOf, specOf } from "../components/addons/registry";
+import { resolveSettings } from "../components/addons/settings";
+import type { CommonSettings } from "../components/addons/spec";
 import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
 
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
@@ -36,3 +40,20 @@ export const named = (r: SynthResult, type: string, name: string): SynthRecord =
   if (!found) throw new Error(`no ${type} named ${name}`);
   return found;
 };
+
+/** One add-on from its registry entry, as the bundle builds it (defaults filled in). */
+export function addonOf<K extends AddonKey>(
+  name: string,
+  key: K,
+  settings: SettingsOf<K>,
+  context: AddonContext = fakeContext(),
+  installed: AddonKey[] = [],
+): Addon<CommonSettings> {
+  const spec = specOf(key);
+  return new Addon(name, {
+    spec,
+    settings: resolveSettings(spec, settings as CommonSettings),
+    context,
+    installed: new Set(installed),
+  });
+}

@@ -1,11 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseDocument } from "yaml";
-import { ociCharts } from "../components/addons/catalog";
-import { Karpenter } from "../components/karpenter/karpenter";
+import { charts } from "../components/addons/catalog";
 import { ec2NodeClassSpec, nodePoolSpec } from "../components/karpenter/node-pools";
 import { INTERRUPTION_EVENTS, karpenterControllerPolicy } from "../components/karpenter/policy";
-import { fakeContext, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, named, ofType, synthProgram } from "./day2-context";
 
 const REFERENCE = path.join(__dirname, "../../shared/reference/iam/karpenter-cloudformation.yaml");
 const haveReference = existsSync(REFERENCE);
@@ -120,14 +119,12 @@ test("a Bottlerocket EC2NodeClass uses its alias, the discovery tags and the dat
 describe("Karpenter on a test stack", () => {
   let r: Awaited<ReturnType<typeof synthProgram>>;
   beforeAll(async () => {
-    r = await synthProgram(
-      () => new Karpenter("karpenter", { context: fakeContext(), settings: { nodePools: pools } }),
-    );
+    r = await synthProgram(() => addonOf("karpenter", "karpenter", { nodePools: pools }));
   });
 
   test("the CRD chart and the controller chart are pinned, the controller wired to the queue", () => {
     const crd = named(r, "kubernetes:helm.sh/v3:Release", "karpenter-crd");
-    expect(crd.inputs).toMatchObject({ chart: ociCharts.karpenterCrd.chart, version: "1.14.1" });
+    expect(crd.inputs).toMatchObject({ chart: charts.karpenterCrd.chart, version: "1.14.1" });
     const controller = named(r, "kubernetes:helm.sh/v3:Release", "karpenter");
     expect(controller.inputs).toMatchObject({
       chart: "oci://public.ecr.aws/karpenter/karpenter",

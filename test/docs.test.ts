@@ -1,8 +1,7 @@
-// The README stays true: its architecture diagram is valid Mermaid that names real components,
-// and its stack config table lists exactly the config keys, each with the schema's type and
-// default and an example the schema accepts. (The public API's own checks: public-api.test.ts.)
-import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+// The README stays true: its stack config table lists exactly the config keys, each with the
+// schema's type and default and an example the schema accepts. (The public API's own checks:
+// public-api.test.ts; the architecture pictures': diagrams.test.ts.)
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -14,101 +13,6 @@ import { readStackConfig, ROOT } from "../tools/stack-files";
 
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 const section = (title: string) => README.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
-
-// ---- The architecture diagram -----------------------------------------------------------------
-
-interface ArchitectureAst {
-  groups: { id: string; title?: string; in?: string }[];
-  services: { id: string; title?: string; in?: string }[];
-  junctions: { id: string; in?: string }[];
-  edges: { lhsId: string; rhsId: string; title?: string }[];
-}
-
-/**
- * @mermaid-js/parser is ESM-only and parses a fixed set of diagram types (flowchart is not one),
- * so the diagram is `architecture-beta`, parsed in a child Node process. What the renderer also
- * needs (every id it references declared) is checked on the AST it returns.
- */
-function parseArchitecture(text: string): ArchitectureAst {
-  const script = `import { parse } from "@mermaid-js/parser";
-    import { readFileSync } from "node:fs";
-    const ast = await parse("architecture", readFileSync(0, "utf8"));
-    const pick = (xs, keys) => xs.map((x) => Object.fromEntries(keys.map((k) => [k, x[k]])));
-    console.log(JSON.stringify({
-      groups: pick(ast.groups, ["id", "title", "in"]),
-      services: pick(ast.services, ["id", "title", "in"]),
-      junctions: pick(ast.junctions, ["id", "in"]),
-      edges: pick(ast.edges, ["lhsId", "rhsId", "title"]),
-    }));`;
-  try {
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: ROOT,
-      input: text,
-      encoding: "utf8",
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    return JSON.parse(out) as ArchitectureAst;
-  } catch (e) {
-    const stderr = (e as { stderr?: string }).stderr ?? String(e);
-    const reason = /Parsing failed:[\s\S]*?(?=\n\s+at )/.exec(stderr)?.[0] ?? stderr;
-    throw new Error(`README Mermaid block does not parse: ${reason}`);
-  }
-}
-
-/** Class names exported anywhere under components/. */
-function componentClasses(dir = path.join(ROOT, "components")): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const file = path.join(dir, e.name);
-    if (e.isDirectory()) return componentClasses(file);
-    const text = e.name.endsWith(".ts") ? readFileSync(file, "utf8") : "";
-    return [...text.matchAll(/^export class (\w+)/gm)].map((m) => m[1]);
-  });
-}
-
-describe("README architecture diagram", () => {
-  const blocks = [...README.matchAll(/^```mermaid\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
-  const ast = () => parseArchitecture(blocks[0]);
-
-  test("there is one Mermaid block, an architecture-beta diagram, and bad syntax would be caught", () => {
-    expect(blocks).toHaveLength(1);
-    expect(blocks[0].trimStart().split("\n")[0].trim()).toBe("architecture-beta");
-    const broken = "architecture-beta\n  service a(server)[A]\n  a:Q --> L:a\n";
-    expect(() => parseArchitecture(broken)).toThrow(/line 3, column \d+: Expecting token/);
-  });
-
-  test("it parses, and every group, service and edge end it references is declared once", () => {
-    const { groups, services, junctions, edges } = ast();
-    const ids = [...groups, ...services, ...junctions].map((n) => n.id);
-    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    const groupIds = new Set(groups.map((g) => g.id));
-    const placed = [...groups, ...services, ...junctions].filter((n) => n.in);
-    expect(placed.filter((n) => !groupIds.has(n.in!)).map((n) => n.id)).toEqual([]);
-    const nodes = new Set([...services, ...junctions].map((n) => n.id));
-    expect(edges.flatMap((e) => [e.lhsId, e.rhsId]).filter((id) => !nodes.has(id))).toEqual([]);
-  });
-
-  test("it shows prod and prod2 side by side, each with the components, and labels every edge with what flows", () => {
-    const { groups, services, edges } = ast();
-    expect(edges.filter((e) => !e.title).map((e) => `${e.lhsId} -> ${e.rhsId}`)).toEqual([]);
-    const shown = [
-      "Network",
-      "Cluster",
-      "CoreAddons",
-      "NodeGroups",
-      "IrsaRole",
-      "PodSecurityGroup",
-      "AddonBundle",
-    ];
-    const classes = componentClasses();
-    expect(shown.filter((c) => !classes.includes(c))).toEqual([]);
-    for (const stack of ["prod", "prod2"]) {
-      const group = groups.find((g) => g.title?.startsWith(`${stack}:`));
-      const titles = services.filter((s) => s.in === group?.id).map((s) => s.title ?? "");
-      expect(titles).toContain(`Pulumi.${stack}.yaml`);
-      expect(shown.filter((c) => !titles.some((t) => t.startsWith(c)))).toEqual([]);
-    }
-  });
-});
 
 // ---- The stack config table -------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ describe("cluster", () => {
       serviceRole: "aws:iam/role:Role::prod2-cluster-cluster",
     });
     expect(inputs.accessEntries).toEqual({
-      "admin-0": {
+      "admin-platform-admin": {
         principalArn: "arn:aws:iam::111122223333:role/platform-admin",
         accessPolicies: {
           clusterAdmin: {
@@ -287,13 +287,13 @@ describe("everything naming the cluster waits for it", () => {
         .map((r) => `${r.type.split(":")[1]} ${r.name}`)
         .sort(),
     ).toEqual([
-      "eks/accessEntry prod2-platform-karpenter-node",
+      "eks/accessEntry prod2-platform-addons-karpenter-node",
       "eks/addon prod2-core-coredns",
       "eks/addon prod2-core-eks-pod-identity-agent",
       "eks/addon prod2-core-kube-proxy",
       "eks/addon prod2-core-vpc-cni",
+      "eks/addon prod2-platform-addons-container-insights",
       "eks/addon prod2-platform-addons-ebs-csi",
-      "eks/addon prod2-platform-container-insights",
       "eks/fargateProfile prod2-fargate-batch",
     ]);
   });

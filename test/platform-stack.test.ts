@@ -1,4 +1,4 @@
-import { charts, day2Charts, eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
+import { charts, eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
 import { mockSecurityGroupIds } from "../tools/mocks";
 import type { SynthResult } from "../tools/synthesize";
 import { byType, one, synthStackWith } from "./stack-harness";
@@ -10,8 +10,11 @@ beforeAll(async () => {
 
 const releases = (r: SynthResult) => byType(r, "kubernetes:helm.sh/v3:Release");
 
-test("prod2 installs every pinned chart at exactly its catalog version from an https repo", () => {
-  const pins = [...Object.values(charts), day2Charts.metricsServer];
+test("prod2 installs every chart it selects at exactly its catalog version from an https repo", () => {
+  // Everything but EFS and Karpenter, which prod2 leaves off.
+  const pins = Object.entries(charts)
+    .filter(([k]) => !["awsEfsCsiDriver", "karpenterCrd", "karpenter"].includes(k))
+    .map(([, pin]) => pin as { chart: string; version: string; repo: string });
   const installed = releases(prod2).map((r) => ({
     chart: r.inputs.chart,
     version: r.inputs.version,

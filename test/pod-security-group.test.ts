@@ -16,7 +16,8 @@ import {
   securityGroupPolicySpec,
   vpcCniPodEniConfiguration,
 } from "../components/pod-security-group-rules";
-import { podSecurityProblems } from "../stacks/pod-security-checks";
+import { podSecurityGroupPlacementProblems } from "../components/blueprint-problems";
+import { configKeyOf } from "../stacks/config-keys";
 import { SynthRecord, synthesize } from "../tools/synthesize";
 
 const POD_SG = "sg-0000000000000a0a0";
@@ -187,20 +188,23 @@ test("the component throws every problem before registering anything", () => {
   );
 });
 
-describe("config checks", () => {
+describe("placement checks, worded with config keys as the stack words them", () => {
   const api = { namespace: "shop", podSelector: { app: "api" } };
   const base = { podSecurityGroups: { api }, nodeGroups: {}, fargateProfiles: {} };
+  const nodes = (types: string[]) => ({ instanceTypes: types, minSize: 0, maxSize: 1 });
+  const podSecurityProblems = (input: Parameters<typeof podSecurityGroupPlacementProblems>[0]) =>
+    podSecurityGroupPlacementProblems(input, configKeyOf);
 
   test("nothing is reported without a pod security group", () => {
-    const nodeGroups = { legacy: { instanceTypes: ["t2.large"] } };
+    const nodeGroups = { legacy: nodes(["t2.large"]) };
     expect(podSecurityProblems({ ...base, podSecurityGroups: {}, nodeGroups })).toEqual([]);
   });
 
   test("Xen types and Nitro types without trunking are config errors", () => {
     const nodeGroups = {
-      legacy: { instanceTypes: ["t2.large"] },
-      mixed: { instanceTypes: ["m6i.large", "m4.xlarge", "c4.large", "t3.large"] },
-      general: { instanceTypes: ["m7g.large", "c7i.large"] },
+      legacy: nodes(["t2.large"]),
+      mixed: nodes(["m6i.large", "m4.xlarge", "c4.large", "t3.large"]),
+      general: nodes(["m7g.large", "c7i.large"]),
     };
     expect(podSecurityProblems({ ...base, nodeGroups })).toEqual([
       'eks-blueprint:nodeGroups.legacy.instanceTypes: t2.large is not Nitro-based, which security groups for pods need (got ["t2.large"]); use Nitro types with trunking such as m6i.large, m7g.large or c7i.large (no t-family type has it)',
@@ -262,8 +266,8 @@ describe("PodSecurityGroup under the mocks", () => {
   test("each rule is its own resource with the exact ports and referenced groups", () => {
     const [own, api] = [ids.payments, ids.api];
     expect([
-      inputs("SecurityGroupIngressRule", "payments-ingress-0"),
-      inputs("SecurityGroupEgressRule", "payments-egress-0"),
+      inputs("SecurityGroupIngressRule", "payments-ingress-tcp-8443-podsecuritygroup"),
+      inputs("SecurityGroupEgressRule", "payments-egress-tcp-5432-sg-0db0db0db0db0db00"),
       inputs("SecurityGroupIngressRule", "payments-kubelet-8080"),
       inputs("SecurityGroupIngressRule", "payments-dns-udp-cluster-ingress"),
       inputs("SecurityGroupEgressRule", "payments-dns-tcp-egress"),
@@ -278,7 +282,9 @@ describe("PodSecurityGroup under the mocks", () => {
     const rules = "dns-tcp-cluster-ingress dns-tcp-egress dns-udp-cluster-ingress dns-udp-egress";
     expect(children.map((r) => r.name).sort()).toEqual([
       ...["payments", "payments"], // the security group and the SecurityGroupPolicy
-      ...`${rules} egress-0 ingress-0 kubelet-8080`.split(" ").map((s) => `payments-${s}`),
+      ...`${rules} egress-tcp-5432-sg-0db0db0db0db0db00 ingress-tcp-8443-podsecuritygroup kubelet-8080`
+        .split(" ")
+        .map((s) => `payments-${s}`),
     ]);
   });
 

@@ -6,9 +6,11 @@ import {
   knownConfigKeys,
   unknownKeyProblems,
 } from "../stacks/config-keys";
-import { namespaceReferenceProblems } from "../stacks/namespace-refs";
-import { matchesPattern } from "../stacks/node-groups-config";
-import { formatCidr, hasHostBits, parseCidr, publicAccessCidr } from "../stacks/validators";
+import { blueprintNamespaceProblems } from "../components/blueprint-problems";
+import { formatCidr, hasHostBits, parseCidr } from "../components/cidr";
+import { endpointCidrProblems } from "../components/cluster-settings";
+import { fargatePatternMatches as matchesPattern } from "../components/fargate";
+import { configKeyOf } from "../stacks/config-keys";
 import { flattenConfig } from "../tools/stack-files";
 import { committedConfig, RawConfig } from "./stack-harness";
 
@@ -79,16 +81,19 @@ describe("Fargate namespace patterns", () => {
     expect(matchesPattern(pattern, namespace)).toBe(want);
   });
 
-  test("a declared, an EKS and a pattern namespace pass; an undeclared one is named", () => {
+  test("a declared, an EKS and a pattern namespace pass; an undeclared one is named by its config key", () => {
+    const role = (namespace: string) => ({ namespace, serviceAccount: "sa" });
     expect(
-      namespaceReferenceProblems(["batch-jobs"], {
-        "eks-blueprint:irsaRoles.a.namespace": "batch-jobs",
-        "eks-blueprint:irsaRoles.b.namespace": "kube-system",
-        "eks-blueprint:fargateProfiles.c.selectors[0].namespace": "batch-*",
-        "eks-blueprint:irsaRoles.d.namespace": "orders",
-      }),
+      blueprintNamespaceProblems(
+        {
+          platform: { workloadNamespaces: ["batch-jobs"] },
+          irsaRoles: { a: role("batch-jobs"), b: role("kube-system"), d: role("orders") },
+          fargateProfiles: { c: { selectors: [{ namespace: "batch-*" }] } },
+        },
+        configKeyOf,
+      ),
     ).toEqual([
-      'eks-blueprint:irsaRoles.d.namespace: namespace not created by this stack (got "orders"); add it to eks-blueprint:workloadNamespaces, or use one Kubernetes creates (default, kube-node-lease, kube-public, kube-system)',
+      'eks-blueprint:irsaRoles.d.namespace: a namespace this program does not create (got "orders"); declare it in eks-blueprint:workloadNamespaces (now ["batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
     ]);
   });
 });
@@ -112,7 +117,7 @@ describe("endpoint CIDRs", () => {
   test.each(["10.0.0.0/8", "198.51.100.0/24", "203.0.113.9/32"])(
     "%s is accepted for the public endpoint",
     (cidr) => {
-      expect(publicAccessCidr.safeParse(cidr).success).toBe(true);
+      expect(endpointCidrProblems([cidr], "endpointPublicAccessCidrs")).toEqual([]);
     },
   );
 });

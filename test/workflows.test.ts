@@ -226,7 +226,7 @@ test("the synth-diff job rehearses base → head into the comment and fails only
   );
   const fail = steps.findIndex((s) => s.name === "Fail on rehearsal blockers");
   expect(steps[rehearse]?.run).toContain(
-    'npm run --silent rehearse -- "$stack" --base "../synth/base-$stack.json"',
+    'npm run --silent rehearse -- "$stack" --no-order --base "../synth/base-$stack.json"',
   );
   expect([rehearse < comment, comment < fail]).toEqual([true, true]);
   expect(steps[fail]?.if).toBe("steps.rehearse.outputs.blocked != ''");

@@ -128,7 +128,7 @@ describe("security groups for pods", () => {
     const fromApi = byType(
       result,
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-    ).find((r) => r.name === "prod2-workloads-worker-ingress-0");
+    ).find((r) => r.name === "prod2-workloads-worker-ingress-tcp-8080-api-server");
     // The mocks give a security group the id sg-<sha256(logical name)>, so this is api-server's.
     expect(fromApi?.inputs.referencedSecurityGroupId).toBe(apiServerId);
     expect(fromApi?.inputs).toMatchObject({ fromPort: 8080, toPort: 8080, ipProtocol: "tcp" });
@@ -162,7 +162,7 @@ describe("security groups for pods", () => {
           { from: "podSecurityGroup", group: "nope", protocol: "tcp", port: 80 },
         ];
       },
-      'eks-blueprint:podSecurityGroups.api-server: a rule names a pod security group that is not declared before this one (got "nope")',
+      'eks-blueprint:podSecurityGroups.api-server.ingress[0].group: not a pod security group declared before this one (got "nope"); name one of the groups declared above it (none)',
     ],
   ])("%s is a config error naming the key, with nothing registered", async (_name, mutate, key) => {
     const { message, registered } = await rejectedConfig("prod2", mutate);

@@ -23,7 +23,7 @@ export function addonRole(
   name: string,
   ctx: AddonContext,
   spec: AddonRoleSpec,
-  parent: pulumi.Resource,
+  opts: pulumi.ComponentResourceOptions,
 ): IrsaRole {
   return new IrsaRole(
     name,
@@ -37,6 +37,6 @@ export function addonRole(
       managedPolicyArns: spec.managedPolicyArns,
       tags: ctx.tags,
     },
-    { parent },
+    opts,
   );
 }

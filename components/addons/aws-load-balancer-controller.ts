@@ -1,14 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
-import { irsaAnnotation, PolicyDocument, PolicyStatement, stableJson } from "../irsa-policy";
-import { charts, pinnedReleaseArgs } from "./catalog";
+import { irsaAnnotation, PolicyDocument, PolicyStatement } from "../irsa-policy";
+import { charts } from "./catalog";
 import { chartCrds, CrdManifest, vendoredCrdPatches } from "./chart-crds";
 import vendoredCrds from "./crds/aws-load-balancer-controller-3.5.0.json";
-import type { AddonContext } from "./context";
 import upstreamPolicy from "./policies/aws-load-balancer-controller.json";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 /** Where the controller runs: upstream's IRSA example uses exactly these. */
 export const ALB_CONTROLLER = {
@@ -16,10 +13,8 @@ export const ALB_CONTROLLER = {
   serviceAccount: "aws-load-balancer-controller",
 } as const;
 
-export interface AlbControllerSettings {
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
-}
+/** The controller takes no settings of its own. */
+export type AlbControllerSettings = CommonSettings;
 
 export interface AlbControllerValuesInput {
   clusterName: string;
@@ -94,63 +89,26 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
   };
 }
 
-export interface AwsLoadBalancerControllerArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: AlbControllerSettings;
-  /** Releases whose CRDs this one uses (the Prometheus operator's, for the ServiceMonitor). @default [] */
-  dependsOn?: pulumi.Resource[];
-  /** Create a ServiceMonitor. @default false */
-  serviceMonitor?: boolean;
-}
-
 /**
  * The controller that turns Services and Ingresses into NLBs and ALBs. Every LoadBalancer Service
- * and Ingress must depend on `release`, so `pulumi destroy` removes them, and the controller
- * deletes their load balancers and ENIs, before the controller, its role and the nodes go.
+ * and Ingress must depend on its release (`AddonBundle.loadBalancerReady`), so `pulumi destroy`
+ * removes them, and the controller deletes their load balancers and ENIs, before the controller,
+ * its role and the nodes go.
  */
-export class AwsLoadBalancerController extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly release: k8s.helm.v3.Release;
-  /** The chart's CRDs at its version (Helm installs `crds/` once and never upgrades it). */
-  readonly crds: k8s.apiextensions.v1.CustomResourceDefinitionPatch[];
-
-  constructor(
-    name: string,
-    args: AwsLoadBalancerControllerArgs,
-    opts?: pulumi.ComponentResourceOptions,
-  ) {
-    super("eks-blueprint:index:AwsLoadBalancerController", name, {}, opts);
-    const ctx = args.context;
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...ALB_CONTROLLER,
-        roleSuffix: "aws-load-balancer-controller",
-        policy: pulumi
-          .all([ctx.accountId, ctx.vpcId])
-          .apply(([accountId, vpcId]) =>
-            stableJson(albControllerPolicy({ ...ctx, accountId, vpcId })),
-          ),
-      },
-      this,
-    );
-    const values = pulumi
-      .all([ctx.vpcId, this.role.roleArn])
-      .apply(([vpcId, roleArn]) =>
-        mergeValues(
-          albControllerValues({ ...ctx, vpcId, roleArn, serviceMonitor: args.serviceMonitor }),
-          args.settings.values,
-        ),
-      );
-    // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
-    // so we apply the pinned version's copy (components/addons/chart-crds.ts, `chartCrds`) before
-    // the controller, as upstream's README asks before each `helm upgrade`; the release skips them.
-    // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
-    // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
-    this.crds = vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
+export const awsLoadBalancerController: AddonSpec<AlbControllerSettings> = {
+  component: "AwsLoadBalancerController",
+  suffix: "alb-controller",
+  summary: "AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses.",
+  namespace: { name: ALB_CONTROLLER.namespace },
+  defaults: {},
+  installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
+  // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
+  // so we apply the pinned version's copy (components/addons/chart-crds.ts, `chartCrds`) before
+  // the controller, as upstream's README asks before each `helm upgrade`; the release skips them.
+  // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
+  // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
+  prepare: ({ name, k8s: k8sOpts }) => ({
+    dependsOn: vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
       chart: charts.awsLoadBalancerController.chart,
       version: chartCrds.awsLoadBalancerController.checkedAt,
     }).map(
@@ -158,25 +116,26 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
           `${name}-${crd.name}`,
           { metadata: crd.metadata, spec: crd.spec },
-          { parent: this, provider: ctx.provider },
+          k8sOpts(`${name}-${crd.name}`),
         ),
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      {
-        ...pinnedReleaseArgs(charts.awsLoadBalancerController, {
-          name: "aws-load-balancer-controller",
-          namespace: ALB_CONTROLLER.namespace,
-          values,
-        }),
-        skipCrds: true,
-      },
-      {
-        parent: this,
-        provider: ctx.provider,
-        dependsOn: [this.role, ...this.crds, ...ctx.computeReady, ...(args.dependsOn ?? [])],
-      },
-    );
-    this.registerOutputs({ roleArn: this.role.roleArn, release: this.release.status });
-  }
-}
+    ),
+  }),
+  role: {
+    serviceAccount: ALB_CONTROLLER.serviceAccount,
+    roleSuffix: "aws-load-balancer-controller",
+    policy: (ctx, r) => albControllerPolicy({ ...ctx, accountId: r.accountId, vpcId: r.vpcId }),
+  },
+  chart: {
+    pin: charts.awsLoadBalancerController,
+    release: "aws-load-balancer-controller",
+    values: ({ context, resolved, serviceMonitor }) =>
+      albControllerValues({
+        ...context,
+        vpcId: resolved.vpcId,
+        roleArn: resolved.roleArn,
+        serviceMonitor,
+      }),
+    skipCrds: true,
+  },
+  finish: (_scope, { release }) => ({ loadBalancerReady: [release!] }),
+};

@@ -1,8 +1,9 @@
 /**
  * The one catalog of everything the add-ons pin: Helm charts (name, repo, exact version, image
  * tags we override), the upstream IAM policy the ALB controller's version was checked against,
- * and EKS managed add-on versions per Kubernetes minor. A bump is a one-line change here; the
- * tests in test/addons-catalog.test.ts hold each pin against ../shared/reference.
+ * and EKS managed add-on versions per Kubernetes minor. A bump is a one-line change here. Every
+ * chart, classic or OCI, is in the one `charts` map, each pin one object literal of the same shape
+ * (Renovate's custom managers read them).
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -20,6 +21,17 @@ export interface ChartPin {
   source: string;
 }
 
+/** One Helm chart published only to an OCI registry: Helm takes the full reference as the chart. */
+export interface OciChartPin {
+  /** Full `oci://` reference, as `helm.v3.Release.chart` takes it (no `repositoryOpts`). */
+  chart: `oci://${string}`;
+  /** Exact chart version: never a range, never "latest". */
+  version: string;
+  /** The upstream Chart.yaml (or release) the pin was checked against. */
+  source: string;
+}
+
+const KARPENTER = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
 const ISTIO = "1.30.3"; // base, istiod and gateway must match
 const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 const EKS_CHARTS = "https://aws.github.io/eks-charts";
@@ -98,7 +110,34 @@ export const charts = {
     source:
       "https://github.com/stakater/Reloader/blob/chart-v2.2.12/deployments/kubernetes/chart/reloader/Chart.yaml",
   },
-} as const satisfies Record<string, ChartPin>;
+  // app 0.8.1; the chart default is 1 replica without a PDB (we set 2 + PDB + zone spread).
+  metricsServer: {
+    chart: "metrics-server",
+    version: "3.13.1",
+    repo: "https://kubernetes-sigs.github.io/metrics-server/",
+    source:
+      "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
+  },
+  // app v3.4.1
+  awsEfsCsiDriver: {
+    chart: "aws-efs-csi-driver",
+    version: "4.4.1",
+    repo: "https://kubernetes-sigs.github.io/aws-efs-csi-driver/",
+    source:
+      "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
+  },
+  // Released from c88abbba… on branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
+  karpenterCrd: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+    version: KARPENTER,
+    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter-crd/Chart.yaml`,
+  },
+  karpenter: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter",
+    version: KARPENTER,
+    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter/Chart.yaml`,
+  },
+} as const satisfies Record<string, ChartPin | OciChartPin>;
 
 export type ChartKey = keyof typeof charts;
 
@@ -156,57 +195,6 @@ export function pinnedReleaseArgs(
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Day-2 platform (core EKS add-ons, metrics-server, EFS, Karpenter). Appended by the day-2
-// issue; components/core-addons.ts, components/addons/{metrics-server,efs-csi,container-insights}.ts
-// and components/karpenter/ read these.
-// ---------------------------------------------------------------------------------------------
-
-/** One Helm chart published only to an OCI registry: Helm takes the full reference as the chart. */
-export interface OciChartPin {
-  /** Full `oci://` reference, as `helm.v3.Release.chart` takes it (no `repositoryOpts`). */
-  chart: `oci://${string}`;
-  /** Exact chart version: never a range, never "latest". */
-  version: string;
-  /** The upstream Chart.yaml (or release) the pin was checked against. */
-  source: string;
-}
-
-const KARPENTER = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
-
-export const day2Charts = {
-  // app 0.8.1; the chart default is 1 replica without a PDB (we set 2 + PDB + zone spread).
-  metricsServer: {
-    chart: "metrics-server",
-    version: "3.13.1",
-    repo: "https://kubernetes-sigs.github.io/metrics-server/",
-    source:
-      "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
-  },
-  // app v3.4.1
-  awsEfsCsiDriver: {
-    chart: "aws-efs-csi-driver",
-    version: "4.4.1",
-    repo: "https://kubernetes-sigs.github.io/aws-efs-csi-driver/",
-    source:
-      "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
-  },
-} as const satisfies Record<string, ChartPin>;
-
-export const ociCharts = {
-  // Released from c88abbba… on branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
-  karpenterCrd: {
-    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
-    version: KARPENTER,
-    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter-crd/Chart.yaml`,
-  },
-  karpenter: {
-    chart: "oci://public.ecr.aws/karpenter/karpenter",
-    version: KARPENTER,
-    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter/Chart.yaml`,
-  },
-} as const satisfies Record<string, OciChartPin>;
-
 /** `pinnedReleaseArgs` for an OCI chart: the reference is the chart, and there is no repo. */
 export function pinnedOciReleaseArgs(
   pin: OciChartPin,
@@ -219,6 +207,14 @@ export function pinnedOciReleaseArgs(
   // An oci:// chart carries its registry: Helm must get no classic repo URL beside it.
   delete args.repositoryOpts;
   return args;
+}
+
+/** The release args for either kind of pin. */
+export function pinnedChartReleaseArgs(
+  pin: ChartPin | OciChartPin,
+  release: Parameters<typeof pinnedReleaseArgs>[1],
+): k8s.helm.v3.ReleaseArgs {
+  return "repo" in pin ? pinnedReleaseArgs(pin, release) : pinnedOciReleaseArgs(pin, release);
 }
 
 /** The EKS managed add-ons we pin for every supported minor. */

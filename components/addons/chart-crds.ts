@@ -8,7 +8,7 @@
  * https://helm.sh/docs/chart_best_practices/custom_resource_definitions/). A chart bump then runs
  * a new controller on old CRDs unless each such chart has another upgrade path.
  */
-import { charts, ChartPin, day2Charts, OciChartPin, ociCharts } from "./catalog";
+import { charts, ChartPin, OciChartPin } from "./catalog";
 
 /** One CRD a chart (or EKS) installs: what `apiVersion`/`kind` objects of it carry, and its scope. */
 export interface CrdKind {
@@ -70,7 +70,7 @@ const none = (pin: ChartPin | OciChartPin): ChartCrdFacts => ({
 });
 
 const ALB_TAG = `v${charts.awsLoadBalancerController.version}`;
-const KARPENTER_TAG = `v${ociCharts.karpenter.version}`;
+const KARPENTER_TAG = `v${charts.karpenter.version}`;
 
 export const chartCrds = {
   // base/templates/crds.yaml renders files/crd-all.gen.yaml when `base.enableCRDTemplates`
@@ -166,11 +166,11 @@ export const chartCrds = {
     },
   },
   reloader: none(charts.reloader),
-  metricsServer: none(day2Charts.metricsServer),
-  awsEfsCsiDriver: none(day2Charts.awsEfsCsiDriver),
+  metricsServer: none(charts.metricsServer),
+  awsEfsCsiDriver: none(charts.awsEfsCsiDriver),
   // The CRDs as templates, so `helm upgrade` moves them (Karpenter upgrade guide).
   karpenterCrd: {
-    pin: ociCharts.karpenterCrd,
+    pin: charts.karpenterCrd,
     checkedAt: "1.14.1",
     delivery: "templates",
     kinds: [
@@ -182,7 +182,7 @@ export const chartCrds = {
   },
   // The same CRDs in crds/; the release skips them and karpenter-crd owns them.
   karpenter: {
-    pin: ociCharts.karpenter,
+    pin: charts.karpenter,
     checkedAt: "1.14.1",
     delivery: "crds-dir",
     kinds: [
@@ -191,7 +191,7 @@ export const chartCrds = {
       ...cluster("karpenter.sh", "NodeClaim", "NodeOverlay", "NodePool"),
     ],
     source: `https://github.com/aws/karpenter-provider-aws/tree/${KARPENTER_TAG}/charts/karpenter/crds`,
-    upgrade: { via: "crd-chart", chart: ociCharts.karpenterCrd.chart },
+    upgrade: { via: "crd-chart", chart: charts.karpenterCrd.chart },
   },
 } as const satisfies Record<string, ChartCrdFacts>;
 

@@ -1,31 +1,31 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
-import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
-import { SUPPORTED_KUBERNETES_MINORS } from "../kubernetes-versions";
-import { charts, clusterAutoscalerImageTags, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { charts, clusterAutoscalerImageTags } from "./catalog";
+import { unpinnedMinorProblems } from "./settings";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const CLUSTER_AUTOSCALER = {
   namespace: "kube-system",
   serviceAccount: "cluster-autoscaler",
 } as const;
 
-export interface ClusterAutoscalerSettings {
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
-}
+/** cluster-autoscaler takes no settings of its own. */
+export type ClusterAutoscalerSettings = CommonSettings;
+
+const imageTagOf = (kubernetesVersion: string) =>
+  (clusterAutoscalerImageTags as Record<string, string | undefined>)[kubernetesVersion];
+
+/** A problem when the cluster's minor has no pinned autoscaler image. */
+export const clusterAutoscalerClusterProblems = unpinnedMinorProblems(
+  imageTagOf,
+  "cluster-autoscaler image",
+  "clusterAutoscalerImageTags",
+);
 
 /** The autoscaler image for a cluster's Kubernetes minor; throws for a minor we do not pin. */
 export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
-  const tag = (clusterAutoscalerImageTags as Record<string, string | undefined>)[kubernetesVersion];
-  if (!tag) {
-    throw new Error(
-      `kubernetesVersion: no cluster-autoscaler image pinned for this minor (got ${JSON.stringify(kubernetesVersion)}); use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to components/addons/catalog.ts`,
-    );
-  }
+  const tag = imageTagOf(kubernetesVersion);
+  if (!tag) throw new Error(clusterAutoscalerClusterProblems({ kubernetesVersion }, "context")[0]);
   return tag;
 }
 
@@ -127,58 +127,24 @@ export function clusterAutoscalerPolicy(i: ClusterAutoscalerPolicyInput): Policy
   };
 }
 
-export interface ClusterAutoscalerArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: ClusterAutoscalerSettings;
-  /** Releases whose CRDs this one uses. @default [] */
-  dependsOn?: pulumi.Resource[];
-  /** Create a ServiceMonitor. @default false */
-  serviceMonitor?: boolean;
-}
-
-/** cluster-autoscaler with ASG auto-discovery limited to this cluster's node groups. */
-export class ClusterAutoscaler extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:ClusterAutoscaler", name, {}, opts);
-    const ctx = args.context;
-    // Fail before any resource exists when the minor has no pinned image.
-    clusterAutoscalerImageTag(ctx.kubernetesVersion);
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...CLUSTER_AUTOSCALER,
-        roleSuffix: "cluster-autoscaler",
-        policy: pulumi
-          .output(ctx.accountId)
-          .apply((accountId) => stableJson(clusterAutoscalerPolicy({ ...ctx, accountId }))),
-      },
-      this,
-    );
-    const values = this.role.roleArn.apply((roleArn) =>
-      mergeValues(
-        clusterAutoscalerValues({ ...ctx, roleArn, serviceMonitor: args.serviceMonitor }),
-        args.settings.values,
-      ),
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(charts.clusterAutoscaler, {
-        name: "cluster-autoscaler",
-        namespace: CLUSTER_AUTOSCALER.namespace,
-        values,
-      }),
-      {
-        parent: this,
-        provider: ctx.provider,
-        dependsOn: [this.role, ...ctx.computeReady, ...(args.dependsOn ?? [])],
-      },
-    );
-    this.registerOutputs({ roleArn: this.role.roleArn, release: this.release.status });
-  }
-}
+export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
+  component: "ClusterAutoscaler",
+  suffix: "cluster-autoscaler",
+  summary: "cluster-autoscaler for this cluster's managed node groups (the default autoscaler).",
+  namespace: { name: CLUSTER_AUTOSCALER.namespace },
+  defaults: {},
+  contextProblems: clusterAutoscalerClusterProblems,
+  onByDefault: "it is the default autoscaler (`autoscaler: cluster-autoscaler`)",
+  installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
+  role: {
+    serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,
+    roleSuffix: "cluster-autoscaler",
+    policy: (ctx, r) => clusterAutoscalerPolicy({ ...ctx, accountId: r.accountId }),
+  },
+  chart: {
+    pin: charts.clusterAutoscaler,
+    release: "cluster-autoscaler",
+    values: ({ context, resolved, serviceMonitor }) =>
+      clusterAutoscalerValues({ ...context, roleArn: resolved.roleArn, serviceMonitor }),
+  },
+};

@@ -1,10 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
 import { stableJson } from "../irsa-policy";
-import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
-import type { AddonContext } from "./context";
+import { eksAddonNames } from "./catalog";
+import { eksAddonClusterProblems, pinnedEksAddonVersions } from "./ebs-csi";
+import type { AddonSpec, CommonSettings } from "./spec";
 import type { Values } from "./values";
 
 export const CONTAINER_INSIGHTS = {
@@ -30,49 +28,39 @@ export const containerInsightsPolicyArns = (partition: string): string[] => [
   `arn:${partition}:iam::aws:policy/AWSXrayWriteOnlyAccess`,
 ];
 
-export interface ContainerInsightsArgs {
-  /** The cluster the add-on goes on. */
-  context: AddonContext;
-  /** Whether our Fluent Bit ships container logs (then the add-on does not). */
-  fluentBitOn: boolean;
-}
+/** Container Insights takes no settings of its own. */
+export type ContainerInsightsSettings = CommonSettings;
 
-/** The amazon-cloudwatch-observability EKS add-on (Container Insights) with its IRSA role. */
-export class ContainerInsights extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly addon: aws.eks.Addon;
-
-  constructor(name: string, args: ContainerInsightsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:ContainerInsights", name, {}, opts);
-    const ctx = args.context;
-    const versions = (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[
-      ctx.kubernetesVersion
-    ];
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...CONTAINER_INSIGHTS,
-        roleSuffix: "cloudwatch-agent",
-        managedPolicyArns: containerInsightsPolicyArns(ctx.partition),
-      },
-      this,
-    );
-    this.addon = new aws.eks.Addon(
+export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
+  component: "ContainerInsights",
+  suffix: "container-insights",
+  summary: "The amazon-cloudwatch-observability EKS add-on (CloudWatch Container Insights).",
+  // The add-on creates amazon-cloudwatch itself.
+  namespace: { name: CONTAINER_INSIGHTS.namespace },
+  defaults: {},
+  contextProblems: eksAddonClusterProblems,
+  movedFromPlatform: true,
+  role: {
+    serviceAccount: CONTAINER_INSIGHTS.serviceAccount,
+    roleSuffix: "cloudwatch-agent",
+    managedPolicyArns: containerInsightsPolicyArns,
+  },
+  finish: ({ name, context: ctx, installed, child }, { role }) => {
+    new aws.eks.Addon(
       name,
       {
         clusterName: ctx.cluster,
         addonName: eksAddonNames.cloudwatchObservability,
-        addonVersion: versions?.cloudwatchObservability,
-        serviceAccountRoleArn: this.role.roleArn,
-        configurationValues: stableJson(containerInsightsConfiguration(args.fluentBitOn)),
+        addonVersion: pinnedEksAddonVersions(ctx.kubernetesVersion)?.cloudwatchObservability,
+        serviceAccountRoleArn: role!.roleArn,
+        configurationValues: stableJson(containerInsightsConfiguration(installed.has("fluentBit"))),
         // Same stance as the core add-ons (components/core-addons.ts, CONFLICT_RESOLUTION).
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "PRESERVE",
         tags: ctx.tags,
       },
-      { parent: this, dependsOn: [this.role, ...ctx.computeReady] },
+      { ...child(name), dependsOn: [role!, ...ctx.computeReady] },
     );
-    this.registerOutputs({ roleArn: this.role.roleArn });
-  }
-}
+    return {};
+  },
+};

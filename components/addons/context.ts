@@ -39,4 +39,11 @@ export interface AddonContext {
   computeReady: pulumi.Input<pulumi.Resource>[];
   /** Tags for every AWS resource an add-on creates. */
   tags: Record<string, string>;
+  /** Private subnets, one per zone (EFS mount targets). @default none: EFS cannot be installed */
+  privateSubnetIds?: pulumi.Input<string>[];
+  /**
+   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`), which
+   * managed nodes carry (EFS mount targets admit it). @default none: EFS cannot be installed
+   */
+  clusterSecurityGroupId?: pulumi.Input<string>;
 }

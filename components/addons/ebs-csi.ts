@@ -1,10 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
+import { problem } from "../problems";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
-import type { AddonContext } from "./context";
+import { unpinnedMinorProblems } from "./settings";
+import type { AddonSpec, CommonSettings } from "./spec";
 
 export const EBS_CSI = {
   namespace: "kube-system",
@@ -13,16 +12,26 @@ export const EBS_CSI = {
   storageClassName: "gp3",
 } as const;
 
+export interface EbsCsiSettings extends CommonSettings {
+  /** KMS key for volume encryption. @default the account's aws/ebs key */
+  kmsKeyId?: string;
+}
+
+/** The catalog's EKS add-on versions for a minor, if it pins that minor. */
+export const pinnedEksAddonVersions = (kubernetesVersion: string): EksAddonVersions | undefined =>
+  (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[kubernetesVersion];
+
+/** A problem when the catalog pins no EKS add-on versions for the cluster's minor. */
+export const eksAddonClusterProblems = unpinnedMinorProblems(
+  pinnedEksAddonVersions,
+  "EKS add-on versions",
+  "eksAddonVersions",
+);
+
 /** The pinned add-on version for the cluster's minor; throws for a minor the catalog lacks. */
 export function ebsCsiAddonVersion(kubernetesVersion: string): string {
-  const pinned = (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[
-    kubernetesVersion
-  ];
-  if (!pinned) {
-    throw new Error(
-      `kubernetesVersion: no aws-ebs-csi-driver version pinned for this minor (got ${JSON.stringify(kubernetesVersion)}); add it to eksAddonVersions in components/addons/catalog.ts`,
-    );
-  }
+  const pinned = pinnedEksAddonVersions(kubernetesVersion);
+  if (!pinned) throw new Error(eksAddonClusterProblems({ kubernetesVersion }, "context")[0]);
   return pinned.ebsCsiDriver;
 }
 
@@ -62,53 +71,51 @@ export function gp3StorageClass(kmsKeyId?: string): k8s.types.input.storage.v1.S
   };
 }
 
-export interface EbsCsiDriverArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** KMS key for volume encryption. @default the account's aws/ebs key */
-  kmsKeyId?: string;
-}
-
-/** The aws-ebs-csi-driver EKS add-on with its IRSA role, and an encrypted gp3 default StorageClass. */
-export class EbsCsiDriver extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly addon: aws.eks.Addon;
-  readonly storageClass: k8s.storage.v1.StorageClass;
-
-  constructor(name: string, args: EbsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:EbsCsiDriver", name, {}, opts);
-    const ctx = args.context;
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...EBS_CSI,
-        roleSuffix: "ebs-csi-driver",
-        managedPolicyArns: [ebsCsiManagedPolicyArn(ctx.partition)],
-      },
-      this,
-    );
+export const ebsCsiDriver: AddonSpec<EbsCsiSettings> = {
+  component: "EbsCsiDriver",
+  suffix: "ebs-csi",
+  summary: "The aws-ebs-csi-driver EKS add-on and an encrypted gp3 default StorageClass.",
+  namespace: { name: EBS_CSI.namespace },
+  defaults: { kmsKeyId: undefined },
+  problems: (s, at) =>
+    s.kmsKeyId === undefined || (typeof s.kmsKeyId === "string" && s.kmsKeyId.length > 0)
+      ? []
+      : [
+          problem(
+            `${at}.kmsKeyId`,
+            "not a KMS key id",
+            s.kmsKeyId,
+            "give a key id, ARN or alias ARN",
+          ),
+        ],
+  contextProblems: eksAddonClusterProblems,
+  role: {
+    serviceAccount: EBS_CSI.serviceAccount,
+    roleSuffix: "ebs-csi-driver",
+    managedPolicyArns: (partition) => [ebsCsiManagedPolicyArn(partition)],
+  },
+  finish: ({ name, context: ctx, settings, child, k8s: k8sOpts }, { role }) => {
     // The add-on's controller and node manifests carry their own resource requests.
-    this.addon = new aws.eks.Addon(
+    const addon = new aws.eks.Addon(
       name,
       {
         clusterName: ctx.cluster,
         addonName: eksAddonNames.ebsCsiDriver,
         addonVersion: ebsCsiAddonVersion(ctx.kubernetesVersion),
-        serviceAccountRoleArn: this.role.roleArn,
+        serviceAccountRoleArn: role!.roleArn,
         // Configuration lives in code: on-cluster edits are overwritten, never merged.
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
         tags: ctx.tags,
       },
       // EKS reports the add-on ACTIVE only once its pods run, so it needs nodes.
-      { parent: this, dependsOn: [this.role, ...ctx.computeReady] },
+      { ...child(name), dependsOn: [role!, ...ctx.computeReady] },
     );
-    this.storageClass = new k8s.storage.v1.StorageClass(
+    const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-gp3`,
-      gp3StorageClass(args.kmsKeyId),
-      { parent: this, provider: ctx.provider, dependsOn: [this.addon] },
+      gp3StorageClass(settings.kmsKeyId),
+      { ...k8sOpts(`${name}-gp3`), dependsOn: [addon] },
     );
-    this.registerOutputs({ storageClass: this.storageClass.metadata.name });
-  }
-}
+    return { ready: [addon, storageClass] };
+  },
+};

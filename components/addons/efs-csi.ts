@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
-import { day2Charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
+import type * as pulumi from "@pulumi/pulumi";
+import { problem } from "../problems";
+import { charts } from "./catalog";
 import { zoneSpread } from "./metrics-server";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const EFS_CSI = {
   namespace: "kube-system",
@@ -18,10 +17,8 @@ export const EFS_CSI = {
 export const efsCsiManagedPolicyArn = (partition: string): string =>
   `arn:${partition}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`;
 
-export interface EfsCsiSettings {
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
-}
+/** The EFS CSI driver takes no settings of its own. */
+export type EfsCsiSettings = CommonSettings;
 
 /**
  * Chart values (4.4.1). The controller runs 2 replicas by default with its PDB off: we turn the
@@ -76,40 +73,48 @@ export function efsStorageClass(
   };
 }
 
-export interface EfsCsiDriverArgs {
-  /** The cluster the add-on goes on. */
-  context: AddonContext;
-  /** Chart value overrides. @default {} */
-  settings?: EfsCsiSettings;
-  /** Private subnets, one per zone; each gets a mount target. */
-  subnetIds: pulumi.Input<string>[];
-  /**
-   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`): managed
-   * nodes carry it, so the CSI node plugin mounts from it; only it may reach NFS (2049) on the
-   * mount targets (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
-   */
-  clusterSecurityGroupId: pulumi.Input<string>;
+/** EFS needs the network from the context: mount targets go into its subnets. */
+export function efsContextProblems(
+  ctx: { privateSubnetIds?: unknown; clusterSecurityGroupId?: unknown },
+  at: string,
+): string[] {
+  return (["privateSubnetIds", "clusterSecurityGroupId"] as const)
+    .filter((k) => ctx[k] === undefined)
+    .map((k) =>
+      problem(
+        `${at}.${k}`,
+        "missing, and EFS mount targets need it",
+        undefined,
+        "build the bundle through Platform or EksBlueprint, or set it in the context",
+      ),
+    );
 }
 
-/** An encrypted EFS file system with mount targets, the EFS CSI driver and an `efs` StorageClass. */
-export class EfsCsiDriver extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly fileSystem: aws.efs.FileSystem;
-  readonly release: k8s.helm.v3.Release;
-  readonly storageClass: k8s.storage.v1.StorageClass;
+/** What the release waits for, and the file system the StorageClass names. */
+type EfsPrepared = {
+  dependsOn: pulumi.Resource[];
+  fileSystem: aws.efs.FileSystem;
+  mounts: aws.efs.MountTarget[];
+};
 
-  constructor(name: string, args: EfsCsiDriverArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:EfsCsiDriver", name, {}, opts);
-    const ctx = args.context;
-    const child = { parent: this };
-    this.fileSystem = new aws.efs.FileSystem(
+export const efs: AddonSpec<EfsCsiSettings, EfsPrepared> = {
+  component: "EfsCsiDriver",
+  suffix: "efs",
+  summary:
+    "An encrypted EFS file system with mount targets, the EFS CSI driver and an `efs` StorageClass.",
+  namespace: { name: EFS_CSI.namespace },
+  defaults: {},
+  contextProblems: efsContextProblems,
+  movedFromPlatform: true,
+  prepare: ({ name, context: ctx, child }) => {
+    const fileSystem = new aws.efs.FileSystem(
       name,
       {
         encrypted: true,
         creationToken: `${ctx.clusterName}-efs`,
         tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
       },
-      child,
+      child(name),
     );
     const sg = new aws.ec2.SecurityGroup(
       `${name}-nfs`,
@@ -117,53 +122,47 @@ export class EfsCsiDriver extends pulumi.ComponentResource {
         name: `${ctx.clusterName}-efs`,
         description: "NFS from the cluster's nodes to its EFS mount targets",
         vpcId: ctx.vpcId,
+        // Only the security group EKS puts on managed nodes may reach NFS (2049): the CSI node
+        // plugin mounts from it (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
         ingress: [
           {
             protocol: "tcp",
             fromPort: 2049,
             toPort: 2049,
-            securityGroups: [args.clusterSecurityGroupId],
+            securityGroups: [ctx.clusterSecurityGroupId!],
           },
         ],
         tags: ctx.tags,
       },
-      child,
+      child(`${name}-nfs`),
     );
-    const mounts = args.subnetIds.map(
+    // One mount target per zone, named by the zone's index: zones never reorder.
+    const mounts = ctx.privateSubnetIds!.map(
       (subnetId, i) =>
         new aws.efs.MountTarget(
           `${name}-mount-${i}`,
-          { fileSystemId: this.fileSystem.id, subnetId, securityGroups: [sg.id] },
-          child,
+          { fileSystemId: fileSystem.id, subnetId, securityGroups: [sg.id] },
+          child(`${name}-mount-${i}`),
         ),
     );
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        namespace: EFS_CSI.namespace,
-        serviceAccount: EFS_CSI.serviceAccount,
-        roleSuffix: "efs-csi-driver",
-        managedPolicyArns: [efsCsiManagedPolicyArn(ctx.partition)],
-      },
-      this,
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(day2Charts.awsEfsCsiDriver, {
-        name: "aws-efs-csi-driver",
-        namespace: EFS_CSI.namespace,
-        values: this.role.roleArn.apply((arn) =>
-          mergeValues(efsCsiValues(arn), args.settings?.values),
-        ),
-      }),
-      { parent: this, provider: ctx.provider, dependsOn: [this.role, ...ctx.computeReady] },
-    );
-    this.storageClass = new k8s.storage.v1.StorageClass(
+    return { dependsOn: [], fileSystem, mounts };
+  },
+  role: {
+    serviceAccount: EFS_CSI.serviceAccount,
+    roleSuffix: "efs-csi-driver",
+    managedPolicyArns: (partition) => [efsCsiManagedPolicyArn(partition)],
+  },
+  chart: {
+    pin: charts.awsEfsCsiDriver,
+    release: "aws-efs-csi-driver",
+    values: ({ resolved }) => efsCsiValues(resolved.roleArn),
+  },
+  finish: ({ name, k8s: k8sOpts }, { prepared, release }) => {
+    const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-sc`,
-      efsStorageClass(this.fileSystem.id),
-      { parent: this, provider: ctx.provider, dependsOn: [this.release, ...mounts] },
+      efsStorageClass(prepared.fileSystem.id),
+      { ...k8sOpts(`${name}-sc`), dependsOn: [release!, ...prepared.mounts] },
     );
-    this.registerOutputs({ fileSystemId: this.fileSystem.id });
-  }
-}
+    return { ready: [storageClass] };
+  },
+};

@@ -1,12 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
-import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
-import { charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { addonNamespace } from "./namespace";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { problem } from "../problems";
+import { charts } from "./catalog";
+import { oneOfProblems, stringListProblems } from "./settings";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const EXTERNAL_DNS = {
   namespace: "external-dns",
@@ -14,9 +11,10 @@ export const EXTERNAL_DNS = {
 } as const;
 
 /** How records are synchronised (chart `policy`). */
-export type ExternalDnsPolicy = "sync" | "upsert-only" | "create-only";
+export const EXTERNAL_DNS_POLICIES = ["upsert-only", "sync", "create-only"] as const;
+export type ExternalDnsPolicy = (typeof EXTERNAL_DNS_POLICIES)[number];
 
-export interface ExternalDnsSettings {
+export interface ExternalDnsSettings extends CommonSettings {
   /** Domain suffixes ExternalDNS may manage (one --domain-filter each). */
   domainFilters: string[];
   /** Route 53 hosted zone ids it may change; the IAM policy allows these zones only. */
@@ -26,8 +24,6 @@ export interface ExternalDnsSettings {
    * migration; `sync` also deletes records this cluster owns. @default "upsert-only"
    */
   policy?: ExternalDnsPolicy;
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
 }
 
 export interface ExternalDnsValuesInput {
@@ -101,72 +97,74 @@ export function externalDnsPolicy(i: {
   };
 }
 
-export interface ExternalDnsArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: ExternalDnsSettings;
-  /** Releases whose CRDs this one uses. @default [] */
-  dependsOn?: pulumi.Resource[];
-  /** Create a ServiceMonitor. @default false */
-  serviceMonitor?: boolean;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+/**
+ * Both lists are required: without zones the role may change nothing, and without filters
+ * ExternalDNS would claim every domain its zones hold.
+ */
+export function externalDnsProblems(s: ExternalDnsSettings, at: string): string[] {
+  const list = (v: unknown, key: string, re: RegExp, what: string, hint: string, none: string) =>
+    v === undefined || (Array.isArray(v) && v.length === 0)
+      ? [problem(`${at}.${key}`, `no ${what}s`, v, none)]
+      : stringListProblems(v, re, `${at}.${key}`, what, hint);
+  return [
+    ...list(
+      s.domainFilters,
+      "domainFilters",
+      DOMAIN,
+      "domain filter",
+      "use a lowercase suffix such as example.com",
+      "list the domain suffixes ExternalDNS may manage",
+    ),
+    ...list(
+      s.hostedZoneIds,
+      "hostedZoneIds",
+      HOSTED_ZONE_ID,
+      "Route 53 hosted zone id",
+      "use the bare id such as Z0123456789ABCDEFGHIJ",
+      "list the Route 53 zone ids ExternalDNS may change",
+    ),
+    ...oneOfProblems(s.policy, EXTERNAL_DNS_POLICIES, `${at}.policy`, "ExternalDNS policy"),
+  ];
 }
 
-/** ExternalDNS for Route 53, owning only the records it wrote, in the configured zones. */
-export class ExternalDns extends pulumi.ComponentResource {
-  readonly role: IrsaRole;
-  readonly release: k8s.helm.v3.Release;
+const SERVICE_MONITOR_CRDS = "its ServiceMonitor needs the Prometheus operator's CRDs";
 
-  constructor(name: string, args: ExternalDnsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:ExternalDns", name, {}, opts);
-    const ctx = args.context;
-    const s = args.settings;
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...EXTERNAL_DNS,
-        roleSuffix: "external-dns",
-        policy: stableJson(externalDnsPolicy({ ...ctx, hostedZoneIds: s.hostedZoneIds })),
-      },
-      this,
-    );
-    // The chart's pod and container security contexts already meet `restricted`.
-    const ns = addonNamespace(
-      `${name}-ns`,
-      { ...ctx, namespace: EXTERNAL_DNS.namespace, podSecurity: "restricted" },
-      { parent: this },
-    );
-    const values = this.role.roleArn.apply((roleArn) =>
-      mergeValues(
-        externalDnsValues({
-          ...ctx,
-          ...s,
-          policy: s.policy ?? "upsert-only",
-          roleArn,
-          serviceMonitor: args.serviceMonitor,
-        }),
-        s.values,
-      ),
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      {
-        ...pinnedReleaseArgs(charts.externalDns, {
-          name: "external-dns",
-          namespace: ns.metadata.name,
-          values,
-        }),
-        // crds/ holds only DNSEndpoint, read by the `crd` source alone, which we do not enable;
-        // Helm would install it once and never upgrade it (components/addons/chart-crds.ts).
-        skipCrds: true,
-      },
-      {
-        parent: this,
-        provider: ctx.provider,
-        dependsOn: [this.role, ...ctx.computeReady, ...(args.dependsOn ?? [])],
-      },
-    );
-    this.registerOutputs({ roleArn: this.role.roleArn, release: this.release.status });
-  }
-}
+export const externalDns: AddonSpec<ExternalDnsSettings> = {
+  component: "ExternalDns",
+  suffix: "external-dns",
+  summary: "ExternalDNS for Route 53, owning only the records it wrote, in the configured zones.",
+  namespace: {
+    name: EXTERNAL_DNS.namespace,
+    podSecurity: "restricted",
+    why: "the chart's pod and container security contexts already meet it",
+  },
+  defaults: { domainFilters: undefined, hostedZoneIds: undefined, policy: "upsert-only" },
+  problems: externalDnsProblems,
+  installAfter: { prometheus: SERVICE_MONITOR_CRDS },
+  role: {
+    serviceAccount: EXTERNAL_DNS.serviceAccount,
+    roleSuffix: "external-dns",
+    policy: (ctx, _r, s) =>
+      externalDnsPolicy({ partition: ctx.partition, hostedZoneIds: s.hostedZoneIds }),
+  },
+  chart: {
+    pin: charts.externalDns,
+    release: "external-dns",
+    values: ({ context, settings: s, resolved, serviceMonitor }) =>
+      externalDnsValues({
+        clusterName: context.clusterName,
+        region: context.region,
+        domainFilters: s.domainFilters,
+        hostedZoneIds: s.hostedZoneIds,
+        policy: s.policy!,
+        roleArn: resolved.roleArn,
+        serviceMonitor,
+      }),
+    // crds/ holds only DNSEndpoint, read by the `crd` source alone, which we do not enable;
+    // Helm would install it once and never upgrade it (components/addons/chart-crds.ts).
+    skipCrds: true,
+  },
+};

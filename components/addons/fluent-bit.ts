@@ -1,13 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { addonRole } from "./addon-role";
-import { IrsaRole } from "../irsa";
-import { irsaAnnotation, PolicyDocument, stableJson } from "../irsa-policy";
-import { charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { addonNamespace } from "./namespace";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { logRetentionProblems } from "../cluster-settings";
+import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { charts } from "./catalog";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const FLUENT_BIT = {
   // Not amazon-cloudwatch: that one belongs to the Container Insights add-on.
@@ -15,11 +11,9 @@ export const FLUENT_BIT = {
   serviceAccount: "aws-for-fluent-bit",
 } as const;
 
-export interface FluentBitSettings {
+export interface FluentBitSettings extends CommonSettings {
   /** Retention of the container log groups, in days (a CloudWatch Logs period). @default 30 */
   retentionDays?: number;
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
 }
 
 /**
@@ -89,76 +83,47 @@ export function fluentBitPolicy(i: FluentBitPolicyInput): PolicyDocument {
   };
 }
 
-export interface FluentBitArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: FluentBitSettings;
-}
-
-/** aws-for-fluent-bit shipping container logs to CloudWatch Logs groups Pulumi owns. */
-export class FluentBit extends pulumi.ComponentResource {
-  readonly logGroups: aws.cloudwatch.LogGroup[];
-  readonly role: IrsaRole;
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: FluentBitArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:FluentBit", name, {}, opts);
-    const ctx = args.context;
-    const groups = fluentBitLogGroups(ctx.clusterName);
-    this.logGroups = Object.entries(groups).map(
+export const fluentBit: AddonSpec<FluentBitSettings> = {
+  component: "FluentBit",
+  suffix: "fluent-bit",
+  summary: "aws-for-fluent-bit: container logs to CloudWatch Logs groups Pulumi owns.",
+  namespace: {
+    name: FLUENT_BIT.namespace,
+    podSecurity: "privileged",
+    why: "the DaemonSet mounts /var/log from the host, and hostPath volumes need it",
+  },
+  defaults: { retentionDays: 30 },
+  problems: (s, at) => logRetentionProblems(s.retentionDays, `${at}.retentionDays`),
+  // Pulumi creates the groups first and owns their retention, so the role needs neither
+  // logs:CreateLogGroup nor logs:PutRetentionPolicy.
+  prepare: ({ name, context, settings, child }) => ({
+    dependsOn: Object.entries(fluentBitLogGroups(context.clusterName)).map(
       ([key, groupName]) =>
         new aws.cloudwatch.LogGroup(
           `${name}-${key}`,
-          {
-            name: groupName,
-            retentionInDays: args.settings.retentionDays ?? 30,
-            tags: ctx.tags,
-          },
-          { parent: this },
+          { name: groupName, retentionInDays: settings.retentionDays, tags: context.tags },
+          child(`${name}-${key}`),
         ),
-    );
-    this.role = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...FLUENT_BIT,
-        roleSuffix: "fluent-bit",
-        policy: pulumi
-          .output(ctx.accountId)
-          .apply((accountId) =>
-            stableJson(
-              fluentBitPolicy({ ...ctx, accountId, logGroupNames: Object.values(groups) }),
-            ),
-          ),
-      },
-      this,
-    );
-    // The DaemonSet mounts /var/log from the host: hostPath volumes need `privileged`.
-    const ns = addonNamespace(
-      `${name}-ns`,
-      { ...ctx, namespace: FLUENT_BIT.namespace, podSecurity: "privileged" },
-      { parent: this },
-    );
-    const values = this.role.roleArn.apply((roleArn) =>
-      mergeValues(
-        fluentBitValues({ region: ctx.region, logGroupName: groups.containers, roleArn }),
-        args.settings.values,
-      ),
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(charts.awsForFluentBit, {
-        name: "aws-for-fluent-bit",
-        namespace: ns.metadata.name,
-        values,
+    ),
+  }),
+  role: {
+    serviceAccount: FLUENT_BIT.serviceAccount,
+    roleSuffix: "fluent-bit",
+    policy: (ctx, r) =>
+      fluentBitPolicy({
+        ...ctx,
+        accountId: r.accountId,
+        logGroupNames: Object.values(fluentBitLogGroups(ctx.clusterName)),
       }),
-      {
-        parent: this,
-        provider: ctx.provider,
-        dependsOn: [this.role, ...this.logGroups, ...ctx.computeReady],
-      },
-    );
-    this.registerOutputs({ logGroups: this.logGroups.map((g) => g.name) });
-  }
-}
+  },
+  chart: {
+    pin: charts.awsForFluentBit,
+    release: "aws-for-fluent-bit",
+    values: ({ context, resolved }) =>
+      fluentBitValues({
+        region: context.region,
+        logGroupName: fluentBitLogGroups(context.clusterName).containers,
+        roleArn: resolved.roleArn,
+      }),
+  },
+};

@@ -1,8 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
 import { charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
 import { addonNamespace } from "./namespace";
+import { oneOfProblems, stringMapProblems } from "./settings";
+import type { AddonSpec } from "./spec";
 import { mergeValues, requests, ValueLayers, Values } from "./values";
 
 export const ISTIO = {
@@ -14,9 +14,12 @@ export const ISTIO = {
   gatewayName: "istio-ingressgateway",
 } as const;
 
-export type LoadBalancerScheme = "internet-facing" | "internal";
+export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
+export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
 
 export interface IstioSettings {
+  /** `false` keeps the settings without installing Istio. @default true */
+  enabled?: boolean;
   /** Scheme of the gateway's NLB. @default "internet-facing" */
   gatewayScheme?: LoadBalancerScheme;
   /**
@@ -26,6 +29,7 @@ export interface IstioSettings {
   gatewayServiceAnnotations?: Record<string, string>;
   /** Chart values merged over ours, per chart (keys we own still win). @default {} */
   values?: {
+    [chart: string]: Values | undefined;
     /** Values for the `base` chart (CRDs). @default {} */
     base?: Values;
     /** Values for `istiod`. @default {} */
@@ -104,74 +108,78 @@ export function istioGatewayValues(i: {
   };
 }
 
-export interface IstioArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: IstioSettings;
-  /**
-   * Controllers that make AWS resources for the gateway's Service: the ALB controller (its NLB)
-   * and ExternalDNS (its records). The gateway waits for them, so a destroy deletes it while
-   * they still run to delete what they made.
-   */
-  gatewayControllers: pulumi.Resource[];
+export function istioProblems(s: IstioSettings, at: string): string[] {
+  return [
+    ...oneOfProblems(s.gatewayScheme, LOAD_BALANCER_SCHEMES, `${at}.gatewayScheme`, "NLB scheme"),
+    ...stringMapProblems(
+      s.gatewayServiceAnnotations,
+      `${at}.gatewayServiceAnnotations`,
+      "annotations",
+    ),
+  ];
 }
 
-/** Istio: base (CRDs), then istiod, then an ingress gateway in its own namespace. */
-export class Istio extends pulumi.ComponentResource {
-  readonly base: k8s.helm.v3.Release;
-  readonly istiod: k8s.helm.v3.Release;
-  readonly gateway: k8s.helm.v3.Release;
-
-  constructor(name: string, args: IstioArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:Istio", name, {}, opts);
-    const ctx = args.context;
-    const overrides = args.settings.values ?? {};
-    const k8sOpts = { parent: this, provider: ctx.provider };
-    // istiod and the gateway run as non-root without host access, but neither sets a seccomp
-    // profile on every container, which `restricted` demands: baseline is the strictest fit.
-    const ns = addonNamespace(
-      `${name}-ns`,
-      { ...ctx, namespace: ISTIO.namespace, podSecurity: "baseline" },
-      { parent: this },
-    );
+export const istio: AddonSpec<IstioSettings> = {
+  component: "Istio",
+  suffix: "istio",
+  summary: "Istio base, istiod and an ingress gateway behind an NLB.",
+  namespace: {
+    name: ISTIO.namespace,
+    podSecurity: "baseline",
+    why: "istiod and the gateway run as non-root without host access, but not every container sets the seccomp profile `restricted` demands",
+  },
+  defaults: { gatewayScheme: "internet-facing", gatewayServiceAnnotations: {} },
+  problems: istioProblems,
+  requires: { awsLoadBalancerController: "the ingress gateway's NLB is made by the controller" },
+  // Only the gateway waits for these: they act on its Service (the NLB, the DNS records), and a
+  // destroy must delete it while they still run to delete what they made.
+  installAfter: {
+    awsLoadBalancerController:
+      "its LoadBalancer Service is an NLB the controller makes, and must delete on destroy",
+    externalDns: "ExternalDNS publishes the gateway's records, and must delete them on destroy",
+  },
+  finish: ({ name, context: ctx, settings: s, after, child, k8s: k8sOpts }, { namespace: ns }) => {
+    const overrides = s.values ?? {};
     const gatewayNs = addonNamespace(
       `${name}-gateway-ns`,
       { ...ctx, namespace: ISTIO.gatewayNamespace, podSecurity: "baseline" },
-      { parent: this },
+      child(`${name}-gateway-ns`),
     );
-    this.base = new k8s.helm.v3.Release(
+    const base = new k8s.helm.v3.Release(
       `${name}-base`,
       pinnedReleaseArgs(charts.istioBase, {
         name: "istio-base",
-        namespace: ns.metadata.name,
+        namespace: ns!.metadata.name,
         values: mergeValues(istioBaseValues(), overrides.base),
       }),
-      { ...k8sOpts, dependsOn: [ns] },
+      { ...k8sOpts(`${name}-base`), dependsOn: [ns!] },
     );
-    this.istiod = new k8s.helm.v3.Release(
+    const istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
       pinnedReleaseArgs(charts.istiod, {
         // Istio's docs install istiod under exactly this release name.
         name: "istiod",
-        namespace: ns.metadata.name,
+        namespace: ns!.metadata.name,
         values: mergeValues(istiodValues(ctx), overrides.istiod),
       }),
-      { ...k8sOpts, dependsOn: [this.base, ...ctx.computeReady] },
+      { ...k8sOpts(`${name}-istiod`), dependsOn: [base, ...ctx.computeReady] },
     );
     const gatewayValues = istioGatewayValues({
-      scheme: args.settings.gatewayScheme ?? "internet-facing",
-      serviceAnnotations: args.settings.gatewayServiceAnnotations,
+      scheme: s.gatewayScheme!,
+      serviceAnnotations: s.gatewayServiceAnnotations,
     });
-    this.gateway = new k8s.helm.v3.Release(
+    const gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
       pinnedReleaseArgs(charts.istioGateway, {
         name: ISTIO.gatewayName,
         namespace: gatewayNs.metadata.name,
         values: mergeValues(gatewayValues, overrides.gateway),
       }),
-      { ...k8sOpts, dependsOn: [this.istiod, ...args.gatewayControllers, gatewayNs] },
+      { ...k8sOpts(`${name}-gateway`), dependsOn: [istiod, ...after, gatewayNs] },
     );
-    this.registerOutputs({ gateway: this.gateway.status });
-  }
-}
+    return {
+      ready: [gateway],
+      gatewayService: { namespace: ISTIO.gatewayNamespace, name: ISTIO.gatewayName },
+    };
+  },
+};

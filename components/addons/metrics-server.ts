@@ -1,8 +1,7 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { day2Charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { isIntegerIn, problem } from "../problems";
+import { charts } from "./catalog";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers, Values } from "./values";
 
 export const METRICS_SERVER = {
   namespace: "kube-system",
@@ -28,11 +27,9 @@ export function zoneSpread(
   ];
 }
 
-export interface MetricsServerSettings {
-  /** Replicas; 2 or more keep the HPA and `kubectl top` working through a drain. @default 2 */
+export interface MetricsServerSettings extends CommonSettings {
+  /** Replicas, spread over zones; 2 or more keep the HPA and `kubectl top` working through a drain. @default 2 */
   replicas?: number;
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
 }
 
 /**
@@ -40,10 +37,10 @@ export interface MetricsServerSettings {
  * README, chart notes): we set all three so a node-group replacement never leaves the
  * metrics.k8s.io API without a backend (the HPA stops scaling while it is gone).
  */
-export function metricsServerValues(s: MetricsServerSettings = {}): ValueLayers {
+export function metricsServerValues(s: { replicas: number }): ValueLayers {
   return {
     defaults: {
-      replicas: s.replicas ?? 2,
+      replicas: s.replicas,
       resources: requests("100m", "200Mi", "400Mi"),
       podDisruptionBudget: { enabled: true, maxUnavailable: 1 },
       topologySpreadConstraints: zoneSpread({
@@ -62,29 +59,28 @@ export function metricsServerValues(s: MetricsServerSettings = {}): ValueLayers 
   };
 }
 
-export interface MetricsServerArgs {
-  /** The cluster the add-on goes on. */
-  context: AddonContext;
-  /** Replicas and chart value overrides. @default 2 replicas, no overrides */
-  settings?: MetricsServerSettings;
-}
-
-/** metrics-server: the metrics.k8s.io API the HPA and `kubectl top` read. No AWS access. */
-export class MetricsServer extends pulumi.ComponentResource {
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: MetricsServerArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:MetricsServer", name, {}, opts);
-    const ctx = args.context;
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(day2Charts.metricsServer, {
-        name: "metrics-server",
-        namespace: METRICS_SERVER.namespace,
-        values: mergeValues(metricsServerValues(args.settings), args.settings?.values),
-      }),
-      { parent: this, provider: ctx.provider, dependsOn: [...ctx.computeReady] },
-    );
-    this.registerOutputs({ release: this.release.status });
-  }
-}
+export const metricsServer: AddonSpec<MetricsServerSettings> = {
+  component: "MetricsServer",
+  suffix: "metrics-server",
+  summary: "metrics-server: the metrics.k8s.io API the HPA and `kubectl top` read.",
+  namespace: { name: METRICS_SERVER.namespace },
+  defaults: { replicas: 2 },
+  problems: (s, at) =>
+    isIntegerIn(s.replicas, 1, 10)
+      ? []
+      : [
+          problem(
+            `${at}.replicas`,
+            "not a replica count",
+            s.replicas,
+            "use a whole number from 1 to 10",
+          ),
+        ],
+  onByDefault: "the HPA and `kubectl top` need the metrics API on every cluster",
+  movedFromPlatform: true,
+  chart: {
+    pin: charts.metricsServer,
+    release: "metrics-server",
+    values: ({ settings }) => metricsServerValues({ replicas: settings.replicas! }),
+  },
+};

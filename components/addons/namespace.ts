@@ -23,7 +23,7 @@ export interface AddonNamespaceArgs {
 export function addonNamespace(
   prefix: string,
   args: AddonNamespaceArgs,
-  opts: { parent: pulumi.Resource; dependsOn?: pulumi.Input<pulumi.Resource>[] },
+  opts: pulumi.CustomResourceOptions & { parent: pulumi.Resource },
 ): k8s.core.v1.Namespace {
   return createNamespace(
     prefix,
@@ -37,6 +37,6 @@ export function addonNamespace(
     // alias Pulumi would create the new one and then delete the old, and a Kubernetes delete of
     // the same name removes the namespace just created, with everything in it
     // (pulumi/pulumi-kubernetes#2948).
-    { ...opts, aliases: [{ name: prefix }] },
+    { ...opts, aliases: [{ name: prefix }, ...(opts.aliases ?? [])] },
   );
 }

@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { addonNamespace } from "./namespace";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { problem } from "../problems";
+import { charts } from "./catalog";
+import { EBS_CSI } from "./ebs-csi";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const PROMETHEUS = {
   namespace: "monitoring",
@@ -12,7 +13,7 @@ export const PROMETHEUS = {
   grafanaAdminSecret: "grafana-admin",
 } as const;
 
-export interface PrometheusSettings {
+export interface PrometheusSettings extends CommonSettings {
   /** How long Prometheus keeps samples (Prometheus duration). @default "15d" */
   retention?: string;
   /** Size of Prometheus's gp3 volume. @default "50Gi" */
@@ -22,8 +23,6 @@ export interface PrometheusSettings {
    * (read it with `kubectl -n monitoring get secret grafana-admin`)
    */
   grafanaAdminPassword?: pulumi.Input<string>;
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
 }
 
 export interface PrometheusValuesInput {
@@ -104,73 +103,90 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
   };
 }
 
-export interface PrometheusArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: PrometheusSettings;
-  /** The StorageClass the Prometheus volume uses. */
-  storageClassName: pulumi.Input<string>;
-  /** What must exist before Prometheus can claim storage (the EBS CSI add-on and StorageClass). */
-  storage: pulumi.Resource[];
+/** EBS volume sizes gp3 accepts, in GiB. */
+const GP3_GIB = { min: 1, max: 16384 };
+
+export function prometheusProblems(s: PrometheusSettings, at: string): string[] {
+  const out: string[] = [];
+  if (typeof s.retention !== "string" || !/^[1-9]\d*(ms|s|m|h|d|w|y)$/.test(s.retention)) {
+    out.push(
+      problem(
+        `${at}.retention`,
+        "not a Prometheus retention",
+        s.retention,
+        "use a duration such as 15d or 720h",
+      ),
+    );
+  }
+  const size = typeof s.storageSize === "string" ? /^([1-9]\d*)Gi$/.exec(s.storageSize) : null;
+  if (!size) {
+    out.push(
+      problem(
+        `${at}.storageSize`,
+        "not a volume size",
+        s.storageSize,
+        "use whole gibibytes such as 50Gi",
+      ),
+    );
+  } else if (Number(size[1]) > GP3_GIB.max) {
+    out.push(
+      problem(
+        `${at}.storageSize`,
+        "volume too large",
+        s.storageSize,
+        `gp3 takes ${GP3_GIB.min}Gi to ${GP3_GIB.max}Gi`,
+      ),
+    );
+  }
+  return out;
 }
 
-/** kube-prometheus-stack: the operator and its CRDs, Prometheus on gp3, Alertmanager, Grafana. */
-export class Prometheus extends pulumi.ComponentResource {
-  /** Installs the monitoring.coreos.com CRDs: anything creating a ServiceMonitor depends on it. */
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: PrometheusArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:Prometheus", name, {}, opts);
-    const ctx = args.context;
-    const s = args.settings;
-    // node-exporter needs hostNetwork, hostPID and hostPath: only `privileged` admits it.
-    const ns = addonNamespace(
-      `${name}-ns`,
-      { ...ctx, namespace: PROMETHEUS.namespace, podSecurity: "privileged" },
-      { parent: this },
-    );
+export const prometheus: AddonSpec<PrometheusSettings> = {
+  component: "Prometheus",
+  suffix: "prometheus",
+  summary:
+    "kube-prometheus-stack: the operator and its CRDs, Prometheus on gp3, Alertmanager, Grafana.",
+  namespace: {
+    name: PROMETHEUS.namespace,
+    podSecurity: "privileged",
+    why: "node-exporter needs hostNetwork, hostPID and hostPath",
+  },
+  defaults: { retention: "15d", storageSize: "50Gi", grafanaAdminPassword: undefined },
+  problems: prometheusProblems,
+  implies: {
+    ebsCsiDriver: "Prometheus keeps its samples on a gp3 volume the EBS CSI driver provisions",
+  },
+  installAfter: { ebsCsiDriver: "its volume is a gp3 claim the CSI driver provisions" },
+  // The password never enters Helm values (or the release's stored manifest): a Secret holds it.
+  prepare: ({ name, settings: s, k8s: k8sOpts, child }, ns) => {
     const password =
       s.grafanaAdminPassword ??
       new random.RandomPassword(
         `${name}-grafana-admin`,
         { length: 32, special: false },
-        { parent: this },
+        child(`${name}-grafana-admin`),
       ).result;
-    const adminSecret = new k8s.core.v1.Secret(
+    const secret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
-        metadata: { name: PROMETHEUS.grafanaAdminSecret, namespace: ns.metadata.name },
+        metadata: { name: PROMETHEUS.grafanaAdminSecret, namespace: ns!.metadata.name },
         type: "Opaque",
         stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password) },
       },
-      { parent: this, provider: ctx.provider },
+      k8sOpts(`${name}-grafana-admin`),
     );
-    const values = pulumi.output(args.storageClassName).apply((storageClassName) =>
-      mergeValues(
-        prometheusValues({
-          clusterName: ctx.clusterName,
-          retention: s.retention ?? "15d",
-          storageSize: s.storageSize ?? "50Gi",
-          storageClassName,
-        }),
-        s.values,
-      ),
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(charts.kubePrometheusStack, {
-        name: "kube-prometheus-stack",
-        namespace: ns.metadata.name,
-        values,
-        timeoutSeconds: 900,
+    return { dependsOn: [secret] };
+  },
+  chart: {
+    pin: charts.kubePrometheusStack,
+    release: "kube-prometheus-stack",
+    timeoutSeconds: 900,
+    values: ({ context, settings: s }) =>
+      prometheusValues({
+        clusterName: context.clusterName,
+        retention: s.retention!,
+        storageSize: s.storageSize!,
+        storageClassName: EBS_CSI.storageClassName,
       }),
-      {
-        parent: this,
-        provider: ctx.provider,
-        dependsOn: [adminSecret, ...args.storage, ...ctx.computeReady],
-      },
-    );
-    this.registerOutputs({ release: this.release.status });
-  }
-}
+  },
+};

@@ -1,16 +1,11 @@
-import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { charts, pinnedReleaseArgs } from "./catalog";
-import type { AddonContext } from "./context";
-import { addonNamespace } from "./namespace";
-import { mergeValues, requests, ValueLayers, Values } from "./values";
+import { charts } from "./catalog";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
 
 export const RELOADER = { namespace: "reloader" } as const;
 
-export interface ReloaderSettings {
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
-}
+/** Stakater Reloader takes no settings of its own. */
+export type ReloaderSettings = CommonSettings;
 
 /** Stakater Reloader: rolls workloads whose ConfigMaps or Secrets change. No AWS access. */
 export function reloaderValues(): ValueLayers {
@@ -35,33 +30,15 @@ export function reloaderValues(): ValueLayers {
   };
 }
 
-export interface ReloaderArgs {
-  /** The cluster the add-on goes on (names, region, OIDC provider, Kubernetes provider). */
-  context: AddonContext;
-  /** The add-on's settings; `{}` takes every default. */
-  settings: ReloaderSettings;
-}
-
-export class Reloader extends pulumi.ComponentResource {
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: ReloaderArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:Reloader", name, {}, opts);
-    const ctx = args.context;
-    const ns = addonNamespace(
-      `${name}-ns`,
-      { ...ctx, namespace: RELOADER.namespace, podSecurity: "restricted" },
-      { parent: this },
-    );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      pinnedReleaseArgs(charts.reloader, {
-        name: "reloader",
-        namespace: ns.metadata.name,
-        values: mergeValues(reloaderValues(), args.settings.values),
-      }),
-      { parent: this, provider: ctx.provider, dependsOn: [...ctx.computeReady] },
-    );
-    this.registerOutputs({ release: this.release.status });
-  }
-}
+export const reloader: AddonSpec<ReloaderSettings> = {
+  component: "Reloader",
+  suffix: "reloader",
+  summary: "Stakater Reloader: rolls Deployments whose ConfigMaps or Secrets change.",
+  namespace: {
+    name: RELOADER.namespace,
+    podSecurity: "restricted",
+    why: "our values add the two container settings the chart leaves out",
+  },
+  defaults: {},
+  chart: { pin: charts.reloader, release: "reloader", values: reloaderValues },
+};

@@ -7,7 +7,9 @@ export type Values = Record<string, unknown>;
  * (service account name and IRSA annotation, cluster name, region, owner id), which always win.
  */
 export interface ValueLayers {
+  /** Tunables a stack may override. */
   defaults: Values;
+  /** Keys the wiring depends on; they win over every override. */
   owned: Values;
 }
 

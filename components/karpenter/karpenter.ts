@@ -1,21 +1,26 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import * as pulumi from "@pulumi/pulumi";
-import { ociCharts, pinnedOciReleaseArgs } from "../addons/catalog";
-import type { AddonContext } from "../addons/context";
-import { mergeValues, requests, ValueLayers, Values } from "../addons/values";
+import type * as pulumi from "@pulumi/pulumi";
+import { charts, pinnedOciReleaseArgs } from "../addons/catalog";
+import type { AddonSpec, CommonSettings } from "../addons/spec";
+import { requests, ValueLayers } from "../addons/values";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster-settings";
-import { addonRole } from "../addons/addon-role";
-import { IrsaRole } from "../irsa";
 import { irsaAnnotation, stableJson } from "../irsa-policy";
+import { labelProblems } from "../kubernetes-names";
 import { NODE_ROLE_POLICIES } from "../node-groups";
 import { InterruptionQueue } from "./interruption-queue";
-import { ec2NodeClassSpec, KarpenterNodePoolSpec, nodePoolSpec } from "./node-pools";
+import {
+  ec2NodeClassSpec,
+  KarpenterNodePoolSpec,
+  nodePoolSpec,
+  nodePoolsProblems,
+} from "./node-pools";
 import { karpenterControllerPolicy } from "./policy";
 
+/** Where the controller runs. */
 export const KARPENTER = { namespace: "kube-system", serviceAccount: "karpenter" } as const;
 
-export interface KarpenterSettings {
+export interface KarpenterSettings extends CommonSettings {
   /** NodePools (each with its EC2NodeClass), by name. */
   nodePools: Record<string, KarpenterNodePoolSpec>;
   /**
@@ -24,8 +29,6 @@ export interface KarpenterSettings {
    * The chart's own affinity already keeps it off the nodes it manages. @default none
    */
   controllerNodeSelector?: Record<string, string>;
-  /** Chart values merged over ours (keys we own still win). @default {} */
-  values?: Values;
 }
 
 /**
@@ -57,116 +60,110 @@ export function karpenterValues(i: {
   };
 }
 
-export interface KarpenterArgs {
-  /** The cluster the add-on goes on. */
-  context: AddonContext;
-  /** Node pools, controller placement and chart value overrides. */
-  settings: KarpenterSettings;
-}
+/** What the controller's release waits for, and what the NodePools need. */
+type KarpenterPrepared = {
+  dependsOn: pulumi.Resource[];
+  inputs: Record<string, pulumi.Input<string>>;
+  crds: k8s.helm.v3.Release;
+  nodeRoleName: string;
+};
 
 /**
- * Karpenter as the cluster's autoscaler: interruption queue and rules, node role with an
- * EC2_LINUX access entry, controller IRSA role, the CRD and controller charts, and the
- * NodePools with their EC2NodeClasses. No aws-node-termination-handler: Karpenter handles the
- * same interruption events from its queue (Karpenter FAQ, v1.14).
+ * Karpenter as the cluster's autoscaler (`autoscaler: karpenter`): interruption queue and rules,
+ * node role with an EC2_LINUX access entry, controller IRSA role, the CRD and controller charts,
+ * and the NodePools with their EC2NodeClasses. No aws-node-termination-handler: Karpenter handles
+ * the same interruption events from its queue (Karpenter FAQ, v1.14).
  */
-export class Karpenter extends pulumi.ComponentResource {
-  readonly interruption: InterruptionQueue;
-  readonly nodeRole: aws.iam.Role;
-  readonly accessEntry: aws.eks.AccessEntry;
-  readonly controllerRole: IrsaRole;
-  readonly crds: k8s.helm.v3.Release;
-  readonly release: k8s.helm.v3.Release;
-
-  constructor(name: string, args: KarpenterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:Karpenter", name, {}, opts);
-    const ctx = args.context;
-    const child = { parent: this };
-    this.interruption = new InterruptionQueue(
+export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
+  component: "Karpenter",
+  suffix: "karpenter",
+  summary:
+    "Karpenter with its interruption queue, node role and NodePools (`autoscaler: karpenter`).",
+  namespace: { name: KARPENTER.namespace },
+  defaults: { nodePools: undefined, controllerNodeSelector: undefined },
+  problems: (s, at) => [
+    ...nodePoolsProblems(s.nodePools, `${at}.nodePools`),
+    ...labelProblems(s.controllerNodeSelector, `${at}.controllerNodeSelector`),
+  ],
+  movedFromPlatform: true,
+  prepare: ({ name, context: ctx, child, k8s: k8sOpts }) => {
+    const interruption = new InterruptionQueue(
       `${name}-interruption`,
       { clusterName: ctx.clusterName, tags: ctx.tags },
-      child,
+      child(`${name}-interruption`),
     );
     const nodeRoleName = `${ctx.clusterName}-karpenter-node`;
-    this.nodeRole = new aws.iam.Role(
+    const nodeRole = new aws.iam.Role(
       `${name}-node`,
       {
         name: nodeRoleName,
         assumeRolePolicy: stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
         tags: ctx.tags,
       },
-      child,
+      child(`${name}-node`),
     );
     // Upstream also attaches AmazonEKS_CNI_Policy here; ours lives on the vpc-cni IRSA role.
     const attachments = NODE_ROLE_POLICIES.map(
       (policy) =>
         new aws.iam.RolePolicyAttachment(
           `${name}-node-${policy}`,
-          { role: this.nodeRole.name, policyArn: managedPolicyArn(ctx.partition, policy) },
-          child,
+          { role: nodeRole.name, policyArn: managedPolicyArn(ctx.partition, policy) },
+          child(`${name}-node-${policy}`),
         ),
     );
     // EC2_LINUX lets nodes with this role join as system:nodes (access entries, not aws-auth).
-    this.accessEntry = new aws.eks.AccessEntry(
+    const accessEntry = new aws.eks.AccessEntry(
       `${name}-node`,
-      {
-        clusterName: ctx.cluster,
-        principalArn: this.nodeRole.arn,
-        type: "EC2_LINUX",
-        tags: ctx.tags,
-      },
-      child,
+      { clusterName: ctx.cluster, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: ctx.tags },
+      child(`${name}-node`),
     );
-    this.controllerRole = addonRole(
-      `${name}-irsa`,
-      ctx,
-      {
-        ...KARPENTER,
-        roleSuffix: "karpenter",
-        policy: pulumi
-          .all([ctx.accountId, this.nodeRole.arn, this.interruption.queue.arn])
-          .apply(([accountId, nodeRoleArn, queueArn]) =>
-            stableJson(karpenterControllerPolicy({ ...ctx, accountId, nodeRoleArn, queueArn })),
-          ),
-      },
-      this,
-    );
-    const k8sOpts = { parent: this, provider: ctx.provider };
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
-    this.crds = new k8s.helm.v3.Release(
+    const crds = new k8s.helm.v3.Release(
       `${name}-crd`,
-      pinnedOciReleaseArgs(ociCharts.karpenterCrd, {
+      pinnedOciReleaseArgs(charts.karpenterCrd, {
         name: "karpenter-crd",
         namespace: KARPENTER.namespace,
         values: {},
       }),
-      { ...k8sOpts, dependsOn: [...ctx.computeReady] },
+      { ...k8sOpts(`${name}-crd`), dependsOn: [...ctx.computeReady] },
     );
-    const values = pulumi
-      .all([this.controllerRole.roleArn, this.interruption.queue.name])
-      .apply(([roleArn, queueName]) =>
-        mergeValues(
-          karpenterValues({ ...ctx, ...args.settings, roleArn, queueName }),
-          args.settings.values,
-        ),
-      );
-    this.release = new k8s.helm.v3.Release(
-      name,
-      {
-        ...pinnedOciReleaseArgs(ociCharts.karpenter, {
-          name: "karpenter",
-          namespace: KARPENTER.namespace,
-          values,
-        }),
-        // karpenter-crd owns the CRDs; the controller chart's copy in crds/ must not compete.
-        skipCrds: true,
+    return {
+      dependsOn: [crds, accessEntry, ...attachments],
+      inputs: {
+        nodeRoleArn: nodeRole.arn,
+        queueArn: interruption.queue.arn,
+        queueName: interruption.queue.name,
       },
-      {
-        ...k8sOpts,
-        dependsOn: [this.crds, this.controllerRole, this.accessEntry, ...attachments],
-      },
-    );
-    for (const [pool, spec] of Object.entries(args.settings.nodePools)) {
+      crds,
+      nodeRoleName,
+    };
+  },
+  role: {
+    serviceAccount: KARPENTER.serviceAccount,
+    roleSuffix: "karpenter",
+    policy: (ctx, r) =>
+      karpenterControllerPolicy({
+        ...ctx,
+        accountId: r.accountId,
+        nodeRoleArn: r.nodeRoleArn,
+        queueArn: r.queueArn,
+      }),
+  },
+  chart: {
+    pin: charts.karpenter,
+    release: "karpenter",
+    values: ({ context, settings, resolved }) =>
+      karpenterValues({
+        clusterName: context.clusterName,
+        controllerNodeSelector: settings.controllerNodeSelector,
+        roleArn: resolved.roleArn,
+        queueName: resolved.queueName,
+      }),
+    // karpenter-crd owns the CRDs; the controller chart's copy in crds/ must not compete.
+    skipCrds: true,
+  },
+  finish: ({ name, context: ctx, settings, k8s: k8sOpts }, { prepared, release }) => {
+    for (const [pool, spec] of Object.entries(settings.nodePools)) {
       const nodeClass = new k8s.apiextensions.CustomResource(
         `${name}-${pool}-nodeclass`,
         {
@@ -175,12 +172,12 @@ export class Karpenter extends pulumi.ComponentResource {
           metadata: { name: pool },
           spec: ec2NodeClassSpec(spec, {
             clusterName: ctx.clusterName,
-            nodeRoleName,
+            nodeRoleName: prepared.nodeRoleName,
             tags: ctx.tags,
           }),
         },
         // After the controller too, so on destroy the controller outlives its nodes and drains them.
-        { ...k8sOpts, dependsOn: [this.crds, this.release] },
+        { ...k8sOpts(`${name}-${pool}-nodeclass`), dependsOn: [prepared.crds, release!] },
       );
       new k8s.apiextensions.CustomResource(
         `${name}-${pool}-nodepool`,
@@ -190,12 +187,9 @@ export class Karpenter extends pulumi.ComponentResource {
           metadata: { name: pool },
           spec: nodePoolSpec(pool, spec),
         },
-        { ...k8sOpts, dependsOn: [this.crds, this.release, nodeClass] },
+        { ...k8sOpts(`${name}-${pool}-nodepool`), dependsOn: [prepared.crds, release!, nodeClass] },
       );
     }
-    this.registerOutputs({
-      nodeRoleArn: this.nodeRole.arn,
-      queueName: this.interruption.queue.name,
-    });
-  }
-}
+    return {};
+  },
+};

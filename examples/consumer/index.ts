@@ -23,9 +23,9 @@ const platform = new EksBlueprint("orders", {
       maxSize: 6,
     },
   },
-  // The two add-ons: Reloader from the Helm bundle, metrics-server from the day-2 platform.
-  addons: { reloader: {} },
-  platform: { metricsServer: { enabled: true, replicas: 2 } },
+  // Two add-ons: Reloader, and metrics-server (on by default; here with its replica count).
+  // cluster-autoscaler, the default autoscaler, is switched off: this example scales by hand.
+  addons: { reloader: {}, metricsServer: { replicas: 2 }, clusterAutoscaler: { enabled: false } },
   tags,
 });
 

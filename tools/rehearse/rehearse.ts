@@ -38,10 +38,19 @@ export function updateSummary(
   const aliased = new Map(
     head.flatMap((r) => (r.aliases ?? []).map((a) => [a, `${r.type}::${r.name}`] as const)),
   );
-  // Read the base under the head's names where an alias says they are the same resource.
+  // Read the base under the head's names where an alias says they are the same resource. An alias
+  // may name an old parent too (Pulumi's alias spec carries it; the synth records type::name), so
+  // an aliased resource keeps its identity across a move, and its old parent reads as the new one.
+  const headParent = new Map(head.map((r) => [`${r.type}::${r.name}`, r.parent]));
   const renamed = base.map((r) => {
     const to = aliased.get(`${r.type}::${r.name}`);
-    return to ? { ...r, type: to.split("::")[0], name: to.slice(to.indexOf("::") + 2) } : r;
+    if (!to) return r;
+    return {
+      ...r,
+      type: to.split("::")[0],
+      name: to.slice(to.indexOf("::") + 2),
+      parent: headParent.get(to) ?? r.parent,
+    };
   });
   const diff = diffSynth({ stack, resources: renamed }, { stack, resources: head });
   return {

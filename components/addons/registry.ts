@@ -1,0 +1,93 @@
+/**
+ * The one list of add-ons. Adding one is a new file beside this one (its `AddonSpec`) and one line
+ * here; the selection type, the stack config schema, the install order, the docs and the README
+ * rows all derive from this map (test/addons-registry.test.ts holds the literal ones in step).
+ */
+import { karpenter } from "../karpenter/karpenter";
+import { awsLoadBalancerController } from "./aws-load-balancer-controller";
+import { clusterAutoscaler } from "./cluster-autoscaler";
+import { containerInsights } from "./container-insights";
+import { ebsCsiDriver } from "./ebs-csi";
+import { efs } from "./efs-csi";
+import { externalDns } from "./external-dns";
+import { fluentBit } from "./fluent-bit";
+import { istio } from "./istio";
+import { metricsServer } from "./metrics-server";
+import { prometheus } from "./prometheus";
+import { reloader } from "./reloader";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+
+export const addonRegistry = {
+  awsLoadBalancerController,
+  clusterAutoscaler,
+  containerInsights,
+  ebsCsiDriver,
+  efs,
+  externalDns,
+  fluentBit,
+  istio,
+  karpenter,
+  metricsServer,
+  prometheus,
+  reloader,
+} as const;
+
+export type AddonKey = keyof typeof addonRegistry;
+
+/** The settings type of one add-on, read off its registry entry. */
+export type SettingsOf<K extends AddonKey> =
+  (typeof addonRegistry)[K] extends AddonSpec<infer S, infer _P> ? S : never;
+
+/**
+ * Which add-ons a cluster runs. A key present installs that add-on with its settings (`{}` takes
+ * every default); `enabled: false` keeps the settings but installs nothing. Two exceptions, each
+ * its entry's `onByDefault`: metrics-server, and the autoscaler that `autoscaler` names
+ * (cluster-autoscaler by default), are installed when their key is absent.
+ */
+export type AddonSelection = { [K in AddonKey]?: SettingsOf<K> };
+
+/** Every registry key, in the registry's (alphabetical) order. */
+export const ADDON_KEYS = Object.keys(addonRegistry) as AddonKey[];
+
+/** A registry entry with its settings type erased, for code that walks every add-on. */
+export const specOf = (key: AddonKey): AddonSpec<CommonSettings, Prepared> =>
+  addonRegistry[key] as unknown as AddonSpec<CommonSettings, Prepared>;
+
+/** The autoscalers, each the add-on that implements it. */
+export const AUTOSCALERS = {
+  "cluster-autoscaler": "clusterAutoscaler",
+  karpenter: "karpenter",
+} as const satisfies Record<string, AddonKey>;
+export type Autoscaler = keyof typeof AUTOSCALERS;
+/** The one place the default autoscaler is written. */
+export const DEFAULT_AUTOSCALER: Autoscaler = "cluster-autoscaler";
+
+/**
+ * Install order: every add-on after the ones its `installAfter` names, ties in registry order.
+ * Throws on a cycle (a registry mistake, caught by the registry test).
+ */
+export function installOrder(keys: readonly AddonKey[] = ADDON_KEYS): AddonKey[] {
+  const out: AddonKey[] = [];
+  const visiting = new Set<AddonKey>();
+  const visit = (k: AddonKey) => {
+    if (out.includes(k)) return;
+    if (visiting.has(k)) throw new Error(`addon registry: install-after cycle through ${k}`);
+    visiting.add(k);
+    for (const dep of Object.keys(specOf(k).installAfter ?? {}) as AddonKey[]) {
+      if (keys.includes(dep)) visit(dep);
+    }
+    visiting.delete(k);
+    out.push(k);
+  };
+  for (const k of keys) visit(k);
+  return out;
+}
+
+/** The install-after edges between installed add-ons: `[from, to, reason]`. */
+export function installEdges(installed: readonly AddonKey[]): [AddonKey, AddonKey, string][] {
+  return installed.flatMap((from) =>
+    Object.entries(specOf(from).installAfter ?? {})
+      .filter(([to]) => installed.includes(to as AddonKey))
+      .map(([to, why]): [AddonKey, AddonKey, string] => [from, to as AddonKey, why]),
+  );
+}

@@ -1,0 +1,113 @@
+import { SUPPORTED_KUBERNETES_MINORS } from "../kubernetes-versions";
+import { problem } from "../problems";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import { isPlainObject } from "./values";
+
+/** The settings of one add-on with its registry defaults filled in; `enabled` is not a setting. */
+export function resolveSettings<S extends CommonSettings>(
+  spec: Pick<AddonSpec<S, Prepared>, "defaults">,
+  given: S | undefined,
+): S {
+  const out: Record<string, unknown> = { ...spec.defaults };
+  for (const [k, v] of Object.entries(given ?? {})) if (v !== undefined) out[k] = v;
+  delete out.enabled;
+  return out as S;
+}
+
+/**
+ * Every problem with one add-on's raw settings, keyed `<at>.<field>`: not a map, an unknown key,
+ * `enabled` or `values` of the wrong kind, then the add-on's own `problems` (defaults filled in).
+ */
+export function settingsProblems(
+  spec: AddonSpec<CommonSettings, Prepared>,
+  raw: unknown,
+  at: string,
+): string[] {
+  if (!isPlainObject(raw)) {
+    return [
+      problem(
+        at,
+        "not a map of settings",
+        raw,
+        "give the add-on's settings as a map, {} for every default",
+      ),
+    ];
+  }
+  const known = ["enabled", "values", ...Object.keys(spec.defaults)];
+  const out = Object.keys(raw)
+    .filter((k) => !known.includes(k))
+    .map((k) => problem(`${at}.${k}`, "unknown setting", k, `use ${known.join(", ")}`));
+  if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
+    out.push(problem(`${at}.enabled`, "not a boolean", raw.enabled, "use true or false"));
+  }
+  if (raw.values !== undefined && !isPlainObject(raw.values)) {
+    out.push(
+      problem(
+        `${at}.values`,
+        "not a map of chart values",
+        raw.values,
+        "give the chart's keys as a map",
+      ),
+    );
+  }
+  if (out.length > 0) return out;
+  return spec.problems?.(resolveSettings(spec, raw), at) ?? [];
+}
+
+/** A problem unless `value` is one of `options`. */
+export function oneOfProblems(
+  value: unknown,
+  options: readonly unknown[],
+  at: string,
+  what: string,
+): string[] {
+  const listed =
+    options.length > 1
+      ? `${options.slice(0, -1).join(", ")} or ${String(options[options.length - 1])}`
+      : String(options[0]);
+  return options.includes(value) ? [] : [problem(at, `unknown ${what}`, value, `use ${listed}`)];
+}
+
+/** A problem for each entry of `list` that does not match `pattern`, or one if it is no list. */
+export function stringListProblems(
+  list: unknown,
+  pattern: RegExp,
+  at: string,
+  what: string,
+  valid: string,
+): string[] {
+  if (!Array.isArray(list)) return [problem(at, `not a list of ${what}s`, list, valid)];
+  return list.flatMap((v, i) =>
+    typeof v === "string" && pattern.test(v)
+      ? []
+      : [problem(`${at}[${i}]`, `not a ${what}`, v, valid)],
+  );
+}
+
+/** A problem unless `value` is a map of string to string. */
+export function stringMapProblems(value: unknown, at: string, what: string): string[] {
+  if (!isPlainObject(value))
+    return [problem(at, `not a map of ${what}`, value, "give a map of strings")];
+  return Object.entries(value)
+    .filter(([, v]) => typeof v !== "string")
+    .map(([k, v]) => problem(`${at}.${k}`, "not a string", v, "quote numbers and booleans"));
+}
+
+/** A problem when the catalog pins nothing (`what`) for the cluster's Kubernetes minor. */
+export function unpinnedMinorProblems(
+  pinned: (minor: string) => unknown,
+  what: string,
+  table: string,
+): (cluster: { kubernetesVersion: string }, at: string) => string[] {
+  return (cluster, at) =>
+    pinned(cluster.kubernetesVersion) !== undefined
+      ? []
+      : [
+          problem(
+            `${at}.kubernetesVersion`,
+            `no ${what} pinned for the cluster's Kubernetes minor`,
+            cluster.kubernetesVersion,
+            `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to ${table} in components/addons/catalog.ts`,
+          ),
+        ];
+}

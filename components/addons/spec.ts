@@ -1,0 +1,164 @@
+import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
+import type { PolicyDocument } from "../irsa-policy";
+import type { PodSecurityLevel } from "../namespace";
+import type { IrsaRole } from "../irsa";
+import type { ChartPin, OciChartPin } from "./catalog";
+import type { AddonContext } from "./context";
+import type { ValueLayers, Values } from "./values";
+
+/** Settings every add-on takes, whatever else it has. */
+export interface CommonSettings {
+  /**
+   * `false` keeps the settings in place without installing the add-on, so a stack can switch an
+   * add-on off and on again without retyping its zones, pools or overrides. @default true
+   */
+  enabled?: boolean;
+  /** Chart values merged over ours (keys we own still win). @default {} */
+  values?: Values;
+}
+
+/** Account and VPC ids and whatever the add-on's `prepare` resolves, as plain strings. */
+export type Resolved = Record<string, string>;
+
+/** What a values builder gets: the cluster, the settings with defaults filled in, resolved ids. */
+export interface ValuesInput<S> {
+  /** The cluster. */
+  context: AddonContext;
+  /** The add-on's settings, defaults filled in. */
+  settings: S;
+  /** `accountId`, `vpcId`, `roleArn` (when the add-on has a role) and `prepare`'s inputs. */
+  resolved: Resolved;
+  /** Whether kube-prometheus-stack is installed too, so a ServiceMonitor has its CRD. */
+  serviceMonitor: boolean;
+}
+
+/** Options of a child of the add-on's component. */
+export type ChildOptions = pulumi.CustomResourceOptions & { parent: pulumi.Resource };
+
+/** Where an add-on's hooks create resources, and what they may read. */
+export interface AddonScope<S> {
+  /** The component's logical name; children are `<name>-<suffix>`. */
+  name: string;
+  /** The cluster. */
+  context: AddonContext;
+  /** The add-on's settings, defaults filled in. */
+  settings: S;
+  /** Releases of the add-ons this one installs after (`installAfter`), that are installed. */
+  after: pulumi.Resource[];
+  /** Keys of every add-on the bundle installs. */
+  installed: ReadonlySet<string>;
+  /** Options for a child named `childName`: the parent, and its old identity if the add-on moved. */
+  child(childName: string): ChildOptions;
+  /** The same with the cluster's Kubernetes provider. */
+  k8s(childName: string): ChildOptions;
+}
+
+/** The IRSA role of an add-on that calls AWS. */
+export interface AddonIrsaSpec<S> {
+  /** The service account the chart or EKS add-on runs as (in the add-on's namespace). */
+  serviceAccount: string;
+  /** The IAM role is named `<clusterName>-<roleSuffix>`. */
+  roleSuffix: string;
+  /** Inline permissions, from the resolved ids. @default none */
+  policy?: (context: AddonContext, resolved: Resolved, settings: S) => PolicyDocument;
+  /** AWS managed policy ARNs. @default none */
+  managedPolicyArns?: (partition: string) => string[];
+}
+
+/** The Helm release an add-on installs. */
+export interface AddonChartSpec<S> {
+  /** The pin in `charts` (components/addons/catalog.ts). */
+  pin: ChartPin | OciChartPin;
+  /** Helm release name; fixed, so chart resource names never get a random suffix. */
+  release: string;
+  /** Our values; merged as defaults → `settings.values` → owned (values.ts `mergeValues`). */
+  values: (i: ValuesInput<S>) => ValueLayers;
+  /** Skip the chart's crds/ folder (when we apply the CRDs ourselves, or do not need them). @default false */
+  skipCrds?: boolean;
+  /** @default 600 */
+  timeoutSeconds?: number;
+}
+
+/** What `prepare` makes before the role and the release. */
+export interface Prepared {
+  /** What the release waits for. @default [] */
+  dependsOn?: pulumi.Resource[];
+  /** Outputs the role's policy and the values need, resolved into `Resolved` by name. @default {} */
+  inputs?: Record<string, pulumi.Input<string>>;
+}
+
+/** What the plumbing hands `finish`. */
+export interface Plumbed<P> {
+  /** What `prepare` returned. */
+  prepared: P;
+  /** The namespace we created. @default none: the namespace exists */
+  namespace?: k8s.core.v1.Namespace;
+  /** The IRSA role. @default none: the add-on calls no AWS API */
+  role?: IrsaRole;
+  /** The Helm release. @default none: the add-on has no chart */
+  release?: k8s.helm.v3.Release;
+}
+
+/** What `finish` may add: resources later add-ons wait for (instead of the release), and outputs. */
+export interface Finished {
+  /** What an add-on installed after this one waits for. @default [release] */
+  ready?: pulumi.Resource[];
+  /** Put in `dependsOn` of every LoadBalancer Service and Ingress (the ALB controller's release). @default [] */
+  loadBalancerReady?: pulumi.Resource[];
+  /** Namespace and name of the ingress gateway Service (Istio). @default none */
+  gatewayService?: {
+    /** Its namespace. */
+    namespace: string;
+    /** Its name. */
+    name: string;
+  };
+}
+
+/**
+ * One add-on as data: what differs from the next one. The `Addon` component (addon.ts) does the
+ * plumbing every add-on shares, in this order: namespace, `prepare`, IRSA role, Helm release,
+ * `finish`. Registered in registry.ts; everything else (selection type, stack schema, install
+ * order, docs) derives from there.
+ */
+export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepared> {
+  /** The component's type token is `eks-blueprint:index:<component>`. */
+  component: string;
+  /** Its logical name under the bundle is `<bundle>-<suffix>`. */
+  suffix: string;
+  /** One line for the README, the docs and the selection's doc comment. */
+  summary: string;
+  /** The namespace the add-on runs in. `podSecurity` set: we create it with that PSA level. */
+  namespace: {
+    /** Its Kubernetes name. */
+    name: string;
+    /** The Pod Security level its pods need. @default none: we do not create it (kube-system) */
+    podSecurity?: PodSecurityLevel;
+    /** Why this level, for the docs. @default none */
+    why?: string;
+  };
+  /** Every settings key besides `enabled` and `values`, each with its default. */
+  defaults: { [K in Exclude<keyof S, keyof CommonSettings>]-?: S[K] | undefined };
+  /** Every problem with the settings (defaults filled in), each keyed `<at>.<field>`. @default none */
+  problems?: (settings: S, at: string) => string[];
+  /** Problems with the context for this add-on (a minor without a pinned image), keyed `<at>.<field>`. @default none */
+  contextProblems?: (context: AddonContext, at: string) => string[];
+  /** Add-ons this one installs after when both are installed, each with the reason. @default none */
+  installAfter?: Record<string, string>;
+  /** Add-ons that must be installed with this one, each with the reason (a problem if not). @default none */
+  requires?: Record<string, string>;
+  /** Add-ons this one turns on, each with the reason. @default none */
+  implies?: Record<string, string>;
+  /** Why this add-on is installed when its key is absent. @default none: off unless selected */
+  onByDefault?: string;
+  /** Until issue 16 the Platform component built it as `<platform>-<suffix>`. @default false */
+  movedFromPlatform?: true;
+  /** Its IRSA role. @default none: it calls no AWS API */
+  role?: AddonIrsaSpec<S>;
+  /** Its Helm chart. @default none: `finish` installs it (an EKS add-on) */
+  chart?: AddonChartSpec<S>;
+  /** Resources the role or the release need first (log groups, CRDs, a Secret, a queue). @default none */
+  prepare?: (scope: AddonScope<S>, namespace?: k8s.core.v1.Namespace) => P;
+  /** Resources after the release, or instead of one (an EKS add-on, StorageClasses, NodePools). @default none */
+  finish?: (scope: AddonScope<S>, plumbed: Plumbed<P>) => Finished;
+}

@@ -1,0 +1,46 @@
+/** IPv4 CIDR arithmetic: the one parser behind every CIDR rule (VPC, API endpoint, pod SG rules). */
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** Parses `a.b.c.d/n` into a 32-bit network address and prefix length, or undefined. */
+export function parseCidr(cidr: string): { network: number; prefix: number } | undefined {
+  const m = IPV4_CIDR.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const size = 2 ** (32 - prefix);
+  return { network: address - (address % size), prefix };
+}
+
+/** `a.b.c.d/n` from a 32-bit network address and a prefix length. */
+export function formatCidr(network: number, prefix: number): string {
+  const octets = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
+  return `${octets.join(".")}/${prefix}`;
+}
+
+/** True when the address part of `a.b.c.d/n` has bits set beyond the prefix (`198.51.100.7/24`). */
+export function hasHostBits(cidr: string): boolean {
+  const parsed = parseCidr(cidr);
+  return parsed !== undefined && formatCidr(parsed.network, parsed.prefix) !== cidr;
+}
+
+/** True when two IPv4 CIDRs share any address. */
+export function cidrsOverlap(a: string, b: string): boolean {
+  const x = parseCidr(a);
+  const y = parseCidr(b);
+  if (!x || !y) return false;
+  const end = (c: { network: number; prefix: number }) => c.network + 2 ** (32 - c.prefix) - 1;
+  return x.network <= end(y) && y.network <= end(x);
+}
+
+/**
+ * True for a network CIDR as EC2 rules take it: IPv4 written as its network address
+ * (10.0.0.0/16, not 10.0.0.1/16), or an IPv6 block.
+ */
+export function isNetworkCidr(cidr: string): boolean {
+  if (!cidr.includes(":")) return parseCidr(cidr) !== undefined && !hasHostBits(cidr);
+  const v6 = /^[0-9a-f:]+\/(\d{1,3})$/.exec(cidr);
+  return !!v6 && Number(v6[1]) <= 128;
+}

@@ -1,0 +1,49 @@
+/**
+ * The one format of every validation problem, and how a component reports them. Each component
+ * checks its own args with pure `…Problems()` functions beside it; the stack schema calls the same
+ * functions, so a library user and a stack user get the same answer, worded for the path each of
+ * them typed (`nodeGroups.general.minSize` or `eks-blueprint:nodeGroups.general.minSize`).
+ */
+
+/** `<path>: <what is wrong> (got <value>); <what is valid>`. */
+export const problem = (key: string, what: string, got: unknown, valid: string): string =>
+  `${key}: ${what} (got ${JSON.stringify(got)}); ${valid}`;
+
+/**
+ * Turns a field of an args object into the path its caller typed. Args that nest (`network` in
+ * BlueprintArgs) or that stack config spells differently (`network.cidrBlock` is
+ * `eks-blueprint:vpcCidr`) get their own mapping; a plain prefix is `under`.
+ */
+export type PathOf = (field: string) => string;
+
+/** Fields under `prefix` (`under("network")("cidrBlock")` is `network.cidrBlock`); `""` is the root. */
+export const under =
+  (prefix: string): PathOf =>
+  (field) =>
+    prefix ? `${prefix}.${field}` : field;
+
+/**
+ * Throws one error listing every problem, or nothing when there is none. Components call it
+ * before `super()`, so a mistake fails with no resource registered.
+ */
+export function throwProblems(component: string, name: string, problems: readonly string[]): void {
+  if (problems.length > 0) {
+    throw new Error(`${component} ${name}:\n  - ${problems.join("\n  - ")}`);
+  }
+}
+
+/** True for an integer from `min` to `max`. */
+export const isIntegerIn = (v: unknown, min: number, max: number): v is number =>
+  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+
+/**
+ * Short names of node groups, Fargate profiles, workload roles and pod security groups: they
+ * become part of physical names (`<clusterName>-<short name>`), which AWS caps at 63 or 64.
+ */
+export const SHORT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+export const SHORT_NAME_HINT =
+  "use 1-20 characters: lowercase letters, digits and hyphens, starting with a letter";
+
+/** A problem when `name` is not a short name; `what` says what it names (`node group name`). */
+export const shortNameProblems = (name: string, at: string, what: string): string[] =>
+  SHORT_NAME.test(name) ? [] : [problem(at, `bad ${what}`, name, SHORT_NAME_HINT)];

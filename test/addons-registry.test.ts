@@ -1,0 +1,250 @@
+// The registry is the one list of add-ons: everything else derives from it, and what must stay
+// literal (the README's add-on table) is checked here against it.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { AddonBundle } from "../components/addons/bundle";
+import {
+  ADDON_KEYS,
+  AddonKey,
+  addonRegistry,
+  installEdges,
+  installOrder,
+  specOf,
+} from "../components/addons/registry";
+import { addonSelectionProblems, installedAddons } from "../components/addons/selection";
+import { EksBlueprint } from "../components/blueprint";
+import { fakeContext, synthProgram } from "./day2-context";
+
+/** The README's add-on table, as the registry says it should read. */
+function addonTable(): string {
+  const rows = ADDON_KEYS.map((k) => {
+    const s = specOf(k);
+    const ns = s.namespace.podSecurity
+      ? `${s.namespace.name} (${s.namespace.podSecurity})`
+      : s.namespace.name;
+    const iam = s.role ? `IRSA \`${s.role.serviceAccount}\`` : "none";
+    const by = ADDON_KEYS.filter((o) => k in (specOf(o).implies ?? {}));
+    const on = s.onByDefault
+      ? "by default"
+      : k === "karpenter"
+        ? "with `autoscaler: karpenter`"
+        : ["when selected", ...by.map((o) => `with ${o}`)].join(", or ");
+    return `| \`${k}\` | ${s.summary} | ${ns} | ${iam} | ${on} |`;
+  });
+  return [
+    "| Key | What | Namespace (Pod Security) | IAM | Installed |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+  ].join("\n");
+}
+
+const README = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
+/** Table rows with their padding collapsed, so prettier's column alignment does not matter. */
+const normalize = (t: string) =>
+  t
+    .split("\n")
+    .filter((l) => l.startsWith("|"))
+    .map((l) => l.replace(/\s*\|\s*/g, "|").replace(/\|-+(?=\|)/g, "|---"))
+    .join("\n");
+
+test("the README's add-on table is the registry's (print addonTable() to refresh it)", () => {
+  const section = README.split(/^### Add-ons\n/m)[1]?.split(/^## /m)[0] ?? "";
+  expect(normalize(section)).toBe(normalize(addonTable()));
+});
+
+test("the registry lists twelve add-ons, each file's entry under its key", () => {
+  expect(ADDON_KEYS).toEqual([
+    "awsLoadBalancerController",
+    "clusterAutoscaler",
+    "containerInsights",
+    "ebsCsiDriver",
+    "efs",
+    "externalDns",
+    "fluentBit",
+    "istio",
+    "karpenter",
+    "metricsServer",
+    "prometheus",
+    "reloader",
+  ]);
+  expect(addonRegistry.reloader.component).toBe("Reloader");
+});
+
+test.each(ADDON_KEYS)("%s: every edge, requirement and implication names a registry key", (k) => {
+  const s = specOf(k);
+  const named = [
+    ...Object.keys(s.installAfter ?? {}),
+    ...Object.keys(s.requires ?? {}),
+    ...Object.keys(s.implies ?? {}),
+  ];
+  expect(named.filter((n) => !(ADDON_KEYS as string[]).includes(n))).toEqual([]);
+});
+
+test("the install order puts every add-on after what it installs after", () => {
+  const order = installOrder();
+  for (const [from, to] of installEdges(ADDON_KEYS)) {
+    expect(order.indexOf(from)).toBeGreaterThan(order.indexOf(to));
+  }
+  expect(order.slice(0, 2)).toEqual(["ebsCsiDriver", "prometheus"]);
+});
+
+describe("one meaning of on", () => {
+  test.each<[string, object, string | undefined, AddonKey[]]>([
+    ["nothing selected", {}, undefined, ["clusterAutoscaler", "metricsServer"]],
+    [
+      "a key present",
+      { reloader: {} },
+      undefined,
+      ["clusterAutoscaler", "metricsServer", "reloader"],
+    ],
+    [
+      "enabled: false",
+      { reloader: { enabled: false }, metricsServer: { enabled: false } },
+      undefined,
+      ["clusterAutoscaler"],
+    ],
+    ["the autoscaler off", { clusterAutoscaler: { enabled: false } }, undefined, ["metricsServer"]],
+    [
+      "karpenter chosen",
+      { karpenter: { nodePools: {} } },
+      "karpenter",
+      ["karpenter", "metricsServer"],
+    ],
+    [
+      "Prometheus brings its storage",
+      { prometheus: {} },
+      undefined,
+      ["ebsCsiDriver", "prometheus", "clusterAutoscaler", "metricsServer"],
+    ],
+  ])("%s", (_what, selection, autoscaler, installed) => {
+    expect(installedAddons(selection, autoscaler as "karpenter" | undefined)).toEqual(installed);
+  });
+});
+
+describe("a library user's mistakes, each named by its arg path", () => {
+  test.each<[string, object, unknown, string[]]>([
+    [
+      "karpenter chosen without its block",
+      {},
+      "karpenter",
+      [
+        "addons.karpenter: missing while autoscaler is karpenter (got undefined); declare karpenter.nodePools with at least one NodePool",
+      ],
+    ],
+    [
+      "cluster-autoscaler on beside karpenter",
+      {
+        clusterAutoscaler: {},
+        karpenter: { nodePools: { general: { limits: { cpu: "10", memory: "40Gi" } } } },
+      },
+      "karpenter",
+      [
+        "addons.clusterAutoscaler: on while autoscaler is karpenter (got {}); both would manage the same nodes; remove it or set the autoscaler to cluster-autoscaler",
+      ],
+    ],
+    [
+      "a retention in words",
+      { prometheus: { retention: "15 days" } },
+      undefined,
+      [
+        'addons.prometheus.retention: not a Prometheus retention (got "15 days"); use a duration such as 15d or 720h',
+      ],
+    ],
+    [
+      "an unknown add-on",
+      { kedaa: {} },
+      undefined,
+      [
+        'addons.kedaa: unknown add-on (got "kedaa"); use one of awsLoadBalancerController, clusterAutoscaler, containerInsights, ebsCsiDriver, efs, externalDns, fluentBit, istio, karpenter, metricsServer, prometheus, reloader',
+      ],
+    ],
+    [
+      "an unknown setting",
+      { reloader: { replicas: 2 } },
+      undefined,
+      ['addons.reloader.replicas: unknown setting (got "replicas"); use enabled, values'],
+    ],
+    [
+      "an unknown autoscaler",
+      {},
+      "keda",
+      ['autoscaler: unknown autoscaler (got "keda"); use cluster-autoscaler or karpenter'],
+    ],
+  ])("%s", (_what, selection, autoscaler, problems) => {
+    expect(addonSelectionProblems(selection, autoscaler)).toEqual(problems);
+  });
+
+  test("AddonBundle refuses a bad selection before registering anything", async () => {
+    await expect(
+      synthProgram(
+        () =>
+          new AddonBundle("b", {
+            context: fakeContext(),
+            addons: { prometheus: { retention: "15 days" } },
+          }),
+      ),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining(
+        'addons.prometheus.retention: not a Prometheus retention (got "15 days")',
+      ),
+      resources: [expect.objectContaining({ type: "pulumi:providers:kubernetes" })],
+    });
+  });
+
+  test("AddonBundle refuses a minor it pins nothing for, naming the context", async () => {
+    await expect(
+      synthProgram(
+        () => new AddonBundle("b", { context: fakeContext({ kubernetesVersion: "1.29" }) }),
+      ),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining(
+        "context.kubernetesVersion: no cluster-autoscaler image pinned",
+      ),
+      resources: [expect.objectContaining({ type: "pulumi:providers:kubernetes" })],
+    });
+  });
+
+  test("EksBlueprint names platform.autoscaler and registers nothing", async () => {
+    await expect(
+      synthProgram(
+        () =>
+          new EksBlueprint("bp", {
+            clusterName: "bp",
+            kubernetesVersion: "1.35",
+            region: "us-west-2",
+            network: { cidrBlock: "10.50.0.0/16" },
+            nodeGroups: { general: { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 } },
+            addons: { clusterAutoscaler: {} },
+            platform: { autoscaler: "karpenter" },
+          }),
+      ),
+    ).rejects.toMatchObject({
+      message: expect.stringContaining(
+        "addons.karpenter: missing while platform.autoscaler is karpenter",
+      ),
+      resources: [],
+    });
+  });
+});
+
+test("a moved add-on carries an alias to its old name under its old parent", async () => {
+  const r = await synthProgram(() => {
+    const platform = new pulumi.ComponentResource("eks-blueprint:index:Platform", "p");
+    new AddonBundle(
+      "p-addons",
+      { context: fakeContext(), formerParent: { name: "p", resource: platform } },
+      { parent: platform },
+    );
+  });
+  const aliasesOf = (type: string, name: string) =>
+    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
+  expect(aliasesOf("eks-blueprint:index:MetricsServer", "p-addons-metrics-server")).toEqual([
+    "eks-blueprint:index:MetricsServer::p-metrics-server",
+  ]);
+  expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-metrics-server")).toEqual([
+    "kubernetes:helm.sh/v3:Release::p-metrics-server",
+  ]);
+  // cluster-autoscaler was always the bundle's: no alias.
+  expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-cluster-autoscaler")).toBeUndefined();
+});

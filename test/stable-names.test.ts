@@ -1,0 +1,135 @@
+import * as aws from "@pulumi/aws";
+import { accessEntryAliases, adminAccessEntries } from "../components/cluster-settings";
+import { IrsaRole } from "../components/irsa";
+import { updateSummary } from "../tools/rehearse/rehearse";
+import { synthesize } from "../tools/synthesize";
+import { synthProgram } from "./day2-context";
+import { RawConfig, synthStackWith } from "./stack-harness";
+
+const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
+const BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass";
+const DB_RULE = {
+  to: "securityGroup",
+  securityGroupId: "sg-0a1b2c3d4e5f60718",
+  protocol: "tcp",
+  port: 3306,
+  description: "central MySQL",
+};
+const CACHE_RULE = { to: "cidr", cidr: "10.20.64.0/20", protocol: "tcp", port: 6379 };
+
+/** prod2 with two admins, two egress rules and a role with two managed policies, first entries given. */
+function lists(first: boolean) {
+  return (c: RawConfig) => {
+    c["eks-blueprint:adminRoleArns"] = [...(first ? [BREAK_GLASS] : []), ADMIN];
+    const sg = (c["eks-blueprint:podSecurityGroups"] as Record<string, Record<string, unknown>>)[
+      "api-server"
+    ];
+    sg.egress = [...(first ? [CACHE_RULE] : []), DB_RULE];
+    const role = (c["eks-blueprint:irsaRoles"] as Record<string, Record<string, unknown>>)[
+      "api-server"
+    ];
+    role.managedPolicyArns = [
+      ...(first ? ["arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess"] : []),
+      "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+    ];
+  };
+}
+
+test("removing the first entry of each list deletes that entry alone and replaces nothing", async () => {
+  // One after the other: the mocks harness records one program at a time.
+  const before = await synthStackWith("prod2", lists(true));
+  const after = await synthStackWith("prod2", lists(false));
+  expect(updateSummary("prod2", before.resources, after.resources)).toEqual({
+    created: [],
+    // The admins are the cluster component's accessEntries input: one key fewer.
+    updated: ["eks:index:Cluster::prod2-cluster"],
+    replaced: [],
+    deleted: [
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment::prod2-workloads-irsa-api-server-AmazonSQSReadOnlyAccess",
+      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::prod2-workloads-api-server-egress-tcp-6379-cidr-10.20.64.0-20",
+    ],
+  });
+});
+
+test("the access entry keys are the role names, so the second admin keeps its key", () => {
+  expect(Object.keys(adminAccessEntries("aws", [BREAK_GLASS, ADMIN]))).toEqual([
+    "admin-break-glass",
+    "admin-platform-admin",
+  ]);
+  expect(Object.keys(adminAccessEntries("aws", [ADMIN]))).toEqual(["admin-platform-admin"]);
+});
+
+test("pulumi-eks's access entry children get an alias to their position-based names", () => {
+  const transform = accessEntryAliases("prod-cluster", [ADMIN]);
+  const at = (type: string, name: string) =>
+    transform({ type, name, props: {}, opts: {}, custom: true });
+  expect(at("aws:eks/accessEntry:AccessEntry", "prod-cluster-admin-platform-admin")).toEqual({
+    props: {},
+    opts: { aliases: [{ name: "prod-cluster-admin-0" }] },
+  });
+  expect(
+    at(
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+      "prod-cluster-admin-platform-admin-clusterAdmin",
+    ),
+  ).toEqual({ props: {}, opts: { aliases: [{ name: "prod-cluster-admin-0-clusterAdmin" }] } });
+  expect(at("aws:eks/cluster:Cluster", "prod-cluster")).toBeUndefined();
+});
+
+describe("IrsaRole", () => {
+  const trust = {
+    oidcProviderArn: "arn:aws:iam::111122223333:oidc-provider/oidc.test/id/A",
+    oidcIssuer: "oidc.test/id/A",
+    namespace: "orders",
+    serviceAccount: "orders-api",
+  };
+
+  test("without roleName the IAM role is autonamed, so two stacks never collide", async () => {
+    const { resources } = await synthProgram(() => new IrsaRole("orders-api", trust));
+    const role = resources.find((r) => r.type === "aws:iam/role:Role");
+    expect(role?.inputs.name).toBeUndefined();
+  });
+
+  test("each managed policy attachment is named after the policy, with its former name as alias", async () => {
+    const { resources } = await synthProgram(
+      () =>
+        new IrsaRole("orders-api", {
+          ...trust,
+          managedPolicyArns: [
+            "arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess",
+            "arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy",
+          ],
+        }),
+    );
+    expect(
+      resources
+        .filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .map((r) => [r.name, r.aliases]),
+    ).toEqual([
+      [
+        "orders-api-AmazonEBSCSIDriverPolicy",
+        ["aws:iam/rolePolicyAttachment:RolePolicyAttachment::orders-api-managed-1"],
+      ],
+      [
+        "orders-api-AmazonSQSReadOnlyAccess",
+        ["aws:iam/rolePolicyAttachment:RolePolicyAttachment::orders-api-managed-0"],
+      ],
+    ]);
+  });
+
+  test("two policies of the same name are refused before anything registers", async () => {
+    const attempt = synthesize({ project: "eks-blueprint", stack: "t", config: {} }, () => {
+      new IrsaRole("orders-api", {
+        ...trust,
+        managedPolicyArns: [
+          "arn:aws:iam::111122223333:policy/team-a/Read",
+          "arn:aws:iam::111122223333:policy/team-b/Read",
+        ],
+      });
+      return new aws.s3.Bucket("never");
+    });
+    await expect(attempt).rejects.toThrow(
+      'IrsaRole orders-api:\n  - managedPolicyArns[1]: a second policy with the same name; attachments are named after the policy (got "arn:aws:iam::111122223333:policy/team-b/Read"); attach each policy once, and give policies of the same name distinct names',
+    );
+  });
+});
