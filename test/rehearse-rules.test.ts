@@ -371,6 +371,60 @@ describe("updateSummary", () => {
   });
 });
 
+describe("identity across a move (aliases, inherited by children)", () => {
+  const comp = (key: string, parent: string | null, aliases?: string[]) => ({
+    ...rec(key, {}, [], aliases ? { aliases } : {}),
+    parent,
+  });
+  const base = [
+    comp("eks-blueprint:index:Platform::p", null),
+    comp("eks-blueprint:index:MetricsServer::p-ms", "eks-blueprint:index:Platform::p"),
+    comp("kubernetes:helm.sh/v3:Release::p-ms", "eks-blueprint:index:MetricsServer::p-ms"),
+    comp("kubernetes:helm.sh/v3:Release::p-ms-extra", "eks-blueprint:index:MetricsServer::p-ms"),
+  ];
+  const moved = (releaseAlias?: string[]) => [
+    comp("eks-blueprint:index:Platform::p", null),
+    comp("eks-blueprint:index:AddonBundle::p-addons", "eks-blueprint:index:Platform::p"),
+    comp(
+      "eks-blueprint:index:MetricsServer::p-addons-ms",
+      "eks-blueprint:index:AddonBundle::p-addons",
+      ["eks-blueprint:index:MetricsServer::p-ms@eks-blueprint:index:Platform::p"],
+    ),
+    comp(
+      "kubernetes:helm.sh/v3:Release::p-addons-ms",
+      "eks-blueprint:index:MetricsServer::p-addons-ms",
+      releaseAlias,
+    ),
+    // No alias of its own: it answers to its parent's old identity, as the engine's inherited aliases do.
+    comp(
+      "kubernetes:helm.sh/v3:Release::p-ms-extra",
+      "eks-blueprint:index:MetricsServer::p-addons-ms",
+    ),
+  ];
+  test("a component moved under a new parent with an alias naming the old one is the same resource", () => {
+    const head = moved([
+      "kubernetes:helm.sh/v3:Release::p-ms@eks-blueprint:index:MetricsServer::p-ms",
+    ]);
+    expect(updateSummary("s", base, head)).toEqual({
+      created: ["eks-blueprint:index:AddonBundle::p-addons"],
+      updated: [],
+      replaced: [],
+      deleted: [],
+    });
+  });
+  test("a renamed child without an alias is deleted and created, even under an aliased parent", () => {
+    expect(updateSummary("s", base, moved())).toEqual({
+      created: [
+        "eks-blueprint:index:AddonBundle::p-addons",
+        "kubernetes:helm.sh/v3:Release::p-addons-ms",
+      ],
+      updated: [],
+      replaced: [],
+      deleted: ["kubernetes:helm.sh/v3:Release::p-ms"],
+    });
+  });
+});
+
 describe("the report", () => {
   const failing: Rule = {
     id: "always-fails",

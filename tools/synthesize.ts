@@ -136,7 +136,9 @@ interface RegisterRequest {
   getRetainondelete(): boolean | undefined;
   getAliasesList(): {
     getUrn(): string;
-    getSpec(): { getName(): string; getType(): string } | undefined;
+    getSpec():
+      | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
+      | undefined;
   }[];
 }
 
@@ -162,11 +164,18 @@ function captureRequests(): void {
       protect: req.getProtect() === true,
       deleteBeforeReplace: req.getDeletebeforereplace(),
       retainOnDelete: req.getRetainondelete() === true,
-      // An alias spec leaves out what stays the same; a URN alias names the old identity whole.
+      // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
+      // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
+      // URN names its ancestors' types, not which resource).
       aliases: req.getAliasesList().map((a) => {
         const spec = a.getSpec();
         if (!spec) return urnTypeName(a.getUrn());
-        return `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+        const own = `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+        if (spec.getNoparent()) return `${own}@`;
+        const parent = spec.getParenturn();
+        if (!parent || parent === req.getParent()) return own;
+        const parentKey = urnTypeName(parent);
+        return parentKey.startsWith("pulumi:pulumi:Stack::") ? `${own}@` : `${own}@${parentKey}`;
       }),
     });
     return original.call(this, req, callback);

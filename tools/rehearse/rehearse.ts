@@ -1,5 +1,6 @@
 import { diffSynth } from "../diff-core";
 import { ResourceGraph } from "./graph";
+import { matchToHead } from "./identity";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";
 
 /** What one rehearsal found: the order the engine would work in, and every blocker. */
@@ -35,23 +36,7 @@ export function updateSummary(
   base: RehearsalInput["head"],
   head: RehearsalInput["head"],
 ): UpdateSummary {
-  const aliased = new Map(
-    head.flatMap((r) => (r.aliases ?? []).map((a) => [a, `${r.type}::${r.name}`] as const)),
-  );
-  // Read the base under the head's names where an alias says they are the same resource. An alias
-  // may name an old parent too (Pulumi's alias spec carries it; the synth records type::name), so
-  // an aliased resource keeps its identity across a move, and its old parent reads as the new one.
-  const headParent = new Map(head.map((r) => [`${r.type}::${r.name}`, r.parent]));
-  const renamed = base.map((r) => {
-    const to = aliased.get(`${r.type}::${r.name}`);
-    if (!to) return r;
-    return {
-      ...r,
-      type: to.split("::")[0],
-      name: to.slice(to.indexOf("::") + 2),
-      parent: headParent.get(to) ?? r.parent,
-    };
-  });
+  const renamed = matchToHead(base, head);
   const diff = diffSynth({ stack, resources: renamed }, { stack, resources: head });
   return {
     created: diff.added.map((r) => r.key),

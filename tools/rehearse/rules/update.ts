@@ -1,6 +1,7 @@
 import { diffSynth, FieldChange, PARENT_FIELD } from "../../diff-core";
 import type { SynthRecord } from "../../synthesize";
 import { keyOf } from "../graph";
+import { matchToHead } from "../identity";
 import type { Finding, Rule } from "../types";
 
 /**
@@ -57,12 +58,11 @@ export const fixedNameCreateBeforeDelete: Rule = {
   smokeCheck: "pulumi-up-succeeds",
   check(input) {
     if (!input.base) return [];
-    const base = new Map(input.base.map((r) => [keyOf(r), r]));
+    // Resources the head's aliases claim are the same resources: a move, not a delete and create.
+    const matched = matchToHead(input.base, input.head);
+    const base = new Map(matched.map((r) => [keyOf(r), r]));
     const head = new Map(input.head.map((r) => [keyOf(r), r]));
-    const diff = diffSynth(
-      asDiffInput(input.stack, input.base),
-      asDiffInput(input.stack, input.head),
-    );
+    const diff = diffSynth(asDiffInput(input.stack, matched), asDiffInput(input.stack, input.head));
     const findings: Finding[] = [];
     for (const change of diff.changed.filter((c) => c.replacement)) {
       const [before, after] = [base.get(change.key), head.get(change.key)] as SynthRecord[];
@@ -85,8 +85,7 @@ export const fixedNameCreateBeforeDelete: Rule = {
     for (const added of diff.added.map((r) => head.get(r.key) as SynthRecord)) {
       const name = physicalName(added);
       const twin = removed.find((r) => r.type === added.type && name && physicalName(r) === name);
-      // An alias to the old identity makes it a rename in place: nothing is created or deleted.
-      if (!twin || added.deleteBeforeReplace || added.aliases?.includes(keyOf(twin))) continue;
+      if (!twin || added.deleteBeforeReplace) continue;
       findings.push({
         rule: this.id,
         subject: keyOf(added),
