@@ -240,10 +240,10 @@ test("a moved add-on carries an alias to its old name under its old parent", asy
   const aliasesOf = (type: string, name: string) =>
     r.resources.find((x) => x.type === type && x.name === name)?.aliases;
   expect(aliasesOf("eks-blueprint:index:MetricsServer", "p-addons-metrics-server")).toEqual([
-    "eks-blueprint:index:MetricsServer::p-metrics-server",
+    "eks-blueprint:index:MetricsServer::p-metrics-server@eks-blueprint:index:Platform::p",
   ]);
   expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-metrics-server")).toEqual([
-    "kubernetes:helm.sh/v3:Release::p-metrics-server",
+    "kubernetes:helm.sh/v3:Release::p-metrics-server@eks-blueprint:index:MetricsServer::p-metrics-server",
   ]);
   // cluster-autoscaler was always the bundle's: no alias.
   expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-cluster-autoscaler")).toBeUndefined();

@@ -131,7 +131,9 @@ test("namespaces keep the identity they had before the namespace component, so n
   const result = await synthStackWith("prod2");
   const aliases = (name: string) => one(result, "kubernetes:core/v1:Namespace", name).aliases ?? [];
   // A workload namespace was the Platform's child; an add-on's was named by its prefix alone.
-  expect(aliases("prod2-ns-api")).toEqual(["kubernetes:core/v1:Namespace::prod2-platform-ns-api"]);
+  expect(aliases("prod2-ns-api")).toEqual([
+    "kubernetes:core/v1:Namespace::prod2-platform-ns-api@eks-blueprint:index:Platform::prod2-platform",
+  ]);
   expect(aliases("prod2-platform-addons-prometheus-ns-monitoring")).toEqual([
     "kubernetes:core/v1:Namespace::prod2-platform-addons-prometheus-ns",
   ]);
