@@ -17,7 +17,7 @@ export const NODE_GROUP_NAME_MAX_LENGTH = 63;
 /**
  * The node group's name prefix, `<cluster>-<group>-`. A change of instance types, capacity or AMI
  * type, subnets or role forces a replacement (the provider's ForceNew attributes, listed in
- * tools/diff-replacements.ts), and Pulumi replaces create-first: a fixed name would make EKS reject the
+ * tools/diff/replacements.ts), and Pulumi replaces create-first: a fixed name would make EKS reject the
  * new group as a duplicate of the old one still running. With a prefix the provider gives each
  * generation a new unique name, so the new group is up before the old one is drained and deleted.
  */

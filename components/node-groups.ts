@@ -124,7 +124,7 @@ export class NodeGroups extends pulumi.ComponentResource {
           // kubernetesVersion bump the control plane is upgraded first, then the nodes follow.
           cluster: args.cluster,
           // A prefix, not a fixed name: the provider appends a unique suffix, so a replacement
-          // (new instance types, capacity or AMI type, subnets, role: tools/diff-replacements.ts)
+          // (new instance types, capacity or AMI type, subnets, role: tools/diff/replacements.ts)
           // is created before the old group is deleted without EKS rejecting a duplicate name.
           // pulumi-aws autonames nodeGroupName only when no conflicting field is set
           // (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go, buildConflictsWith).

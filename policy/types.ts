@@ -2,7 +2,7 @@
 export type Enforcement = "mandatory" | "advisory";
 
 /**
- * One resource as a rule sees it: the synth record (tools/synthesize.ts) or, in CrossGuard, the
+ * One resource as a rule sees it: the synth record (tools/synth/synthesize.ts) or, in CrossGuard, the
  * resource's type, name, inputs (`args.props`) and `args.opts.protect`.
  */
 export interface PolicyResource {

@@ -1,6 +1,6 @@
 import { charts, eksAddonVersions } from "../components/addons/catalog";
 import { IRSA_ANNOTATION } from "../components/irsa-policy";
-import { MOCK_ACCOUNT } from "../tools/mocks";
+import { MOCK_ACCOUNT } from "../tools/synth/mocks";
 import { AddonSynth, PASSWORD, RELEASE, synthAddons } from "./addons-fixture";
 
 let s: AddonSynth;

@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { AddonBundle, AddonSelection } from "../components/addons/bundle";
 import { AddonKey, specOf } from "../components/addons/registry";
 import type { AddonContext } from "../components/addons/context";
-import { MOCK_ACCOUNT } from "../tools/mocks";
-import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
+import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import { synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
 
 /**
  * The add-on bundle tests' shared program: two bundles on two clusters, synthesized under the

@@ -16,9 +16,9 @@ import { prometheusValues } from "../components/addons/prometheus";
 import { mergeValues, Values } from "../components/addons/values";
 import { PolicyDocument, stableJson } from "../components/irsa-policy";
 import { MigrationSettings, weightedRecordAnnotations } from "../stacks/migration-config";
-import type { CoexistStack } from "../tools/coexist-records";
-import { MOCK_ACCOUNT } from "../tools/mocks";
-import type { SynthRecord } from "../tools/synthesize";
+import type { CoexistStack } from "../policy/coexist/records";
+import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import type { SynthRecord } from "../tools/synth/synthesize";
 
 export const ZONE = "Z0PUBLICZONE0001";
 export const REGION = "us-west-2";

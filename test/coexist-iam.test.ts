@@ -3,14 +3,14 @@
 // node groups, log groups, or on hosted zones outside their configuration.
 import type { PolicyDocument } from "../components/irsa-policy";
 import { clusterAutoscalerPolicy } from "../components/addons/cluster-autoscaler";
-import { rolePolicies } from "../tools/coexist-records";
+import { rolePolicies } from "../policy/coexist/records";
 import {
   iamScopeFindings,
   nodeGroupAsgProbes,
   simulate,
   UNCONFIGURED_ZONE,
-} from "../tools/iam-scope";
-import { MOCK_ACCOUNT } from "../tools/mocks";
+} from "../policy/coexist/iam-scope";
+import { MOCK_ACCOUNT } from "../tools/synth/mocks";
 import { goodPair, rec, REGION, ZONE } from "./coexist-fixtures";
 
 const doc = (...Statement: PolicyDocument["Statement"]): PolicyDocument => ({

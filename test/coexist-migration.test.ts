@@ -8,7 +8,7 @@ import {
   singletonReferenceProblems,
   weightedRecordAnnotations,
 } from "../stacks/migration-config";
-import { structuralFindings } from "../tools/coexist-rules";
+import { structuralFindings } from "../policy/coexist/rules";
 import { goodPair, patchValues, rec, without } from "./coexist-fixtures";
 
 const committedLike = {

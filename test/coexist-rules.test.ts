@@ -1,11 +1,11 @@
 // Each structural coexistence rule on small hand-built stacks (test/coexist-fixtures.ts): the
 // good pair passes, and one deliberate break gives exactly the expected finding.
-import { findingsTable, managedNodeGroupAsgTags } from "../tools/coexist-records";
+import { findingsTable, managedNodeGroupAsgTags } from "../policy/coexist/records";
 import {
   autoscalerDiscoveryFilters,
   filterMatches,
   structuralFindings,
-} from "../tools/coexist-rules";
+} from "../policy/coexist/rules";
 import { fixtureStack, goodPair, patchValues, rec, without } from "./coexist-fixtures";
 
 const check = (p: ReturnType<typeof goodPair>) => structuralFindings(p.a, p.b);

@@ -2,10 +2,10 @@
 // and each deliberately broken config pair fails naming its rule. The committed stacks are
 // synthesized once (beforeAll); each broken pair synthesizes only the stack it breaks.
 import { parseMigrationConfig } from "../stacks/migration-config";
-import { CoexistStack, Finding, gatewayAnnotationsOf, RuleId } from "../tools/coexist-records";
-import { checkCoexistence, coexistReport, loadCoexistStack, main } from "../tools/coexist";
-import { MOCK_ACCOUNT } from "../tools/mocks";
-import { flattenConfig } from "../tools/stack-files";
+import { CoexistStack, Finding, gatewayAnnotationsOf, RuleId } from "../policy/coexist/records";
+import { checkCoexistence, coexistReport, loadCoexistStack, main } from "../tools/coexist/main";
+import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import { flattenConfig } from "../tools/synth/stack-files";
 import { committedConfig, RawConfig, synthStackWith } from "./stack-harness";
 
 /** One side from a stack's committed config changed by `mutate`, read as the CLI reads a file. */

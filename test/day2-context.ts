@@ -5,7 +5,7 @@ import type { AddonContext } from "../components/addons/context";
 import { AddonKey, SettingsOf, specOf } from "../components/addons/registry";
 import { resolveSettings } from "../components/addons/settings";
 import type { CommonSettings } from "../components/addons/spec";
-import { synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
+import { synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
 
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
 

@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DiffInput, DiffRecord, diffSynth, flattenInputs, renameToken } from "../tools/diff-core";
-import { renderMarkdown, summaryLine } from "../tools/diff-markdown";
-import { forcesReplacement, replacementFields } from "../tools/diff-replacements";
-import { main } from "../tools/diff";
+import { DiffInput, DiffRecord, diffSynth, flattenInputs, renameToken } from "../tools/diff/core";
+import { renderMarkdown, summaryLine } from "../tools/diff/markdown";
+import { forcesReplacement, replacementFields } from "../tools/diff/replacements";
+import { main } from "../tools/diff/main";
 
 const BLUEPRINT = "eks-blueprint:index:EksBlueprint::blueprint";
 const rec = (

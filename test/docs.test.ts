@@ -9,7 +9,7 @@ import { ADDONS_KEY, addonsConfigSchema } from "../stacks/addons-config";
 import { configSchema, parseStackConfig, PROJECT } from "../stacks/config";
 import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
 import { MIGRATION_NAMESPACE, migrationSchema } from "../stacks/migration-config";
-import { readStackConfig, ROOT } from "../tools/stack-files";
+import { readStackConfig, ROOT } from "../tools/synth/stack-files";
 
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 const section = (title: string) => README.split(/^## /m).find((s) => s.startsWith(`${title}\n`));

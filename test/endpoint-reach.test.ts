@@ -1,4 +1,4 @@
-import { configuredCidrs, endpointReachProblems } from "../tools/endpoint-reach";
+import { configuredCidrs, endpointReachProblems } from "../tools/workflows/endpoint-reach";
 
 test.each([
   ["inside the /24", ["198.51.100.0/24"], "198.51.100.7"],

@@ -1,5 +1,5 @@
 import { byType, one, synthStackWith } from "./stack-harness";
-import type { SynthResult } from "../tools/synthesize";
+import type { SynthResult } from "../tools/synth/synthesize";
 import { subnetTags } from "../components/network";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster-settings";
 

@@ -6,7 +6,7 @@ import {
   undeclaredNamespaceProblems,
 } from "../components/namespace";
 import { WorkloadAccess } from "../components/workload-access";
-import { SynthError, type SynthResult } from "../tools/synthesize";
+import { SynthError, type SynthResult } from "../tools/synth/synthesize";
 import { synthProgram } from "./day2-context";
 import { byType, one, synthStackWith } from "./stack-harness";
 

@@ -7,7 +7,7 @@ import {
 } from "../components/node-group-identity";
 import type { NodeGroupSpec } from "../components/node-group-settings";
 import { NodeGroups, NodeGroupsArgs } from "../components/node-groups";
-import { SynthError, synthesize, SynthResult } from "../tools/synthesize";
+import { SynthError, synthesize, SynthResult } from "../tools/synth/synthesize";
 import { byType, one, synthStackWith } from "./stack-harness";
 
 const general: NodeGroupSpec = { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { workflowFiles } from "../tools/lint-workflows";
+import { workflowFiles } from "../tools/workflows/lint";
 
 // One Node story (issue 15): library users get the range our dependencies require; contributors,
 // CI and the workflows run the Node 24 LTS release that .nvmrc names.

@@ -1,6 +1,6 @@
 import { charts, eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
-import { mockSecurityGroupIds } from "../tools/mocks";
-import type { SynthResult } from "../tools/synthesize";
+import { mockSecurityGroupIds } from "../tools/synth/mocks";
+import type { SynthResult } from "../tools/synth/synthesize";
 import { byType, one, synthStackWith } from "./stack-harness";
 
 let prod2: SynthResult;

@@ -18,7 +18,7 @@ import {
 } from "../components/pod-security-group-rules";
 import { podSecurityGroupPlacementProblems } from "../components/blueprint-problems";
 import { configKeyOf } from "../stacks/config-keys";
-import { SynthRecord, synthesize } from "../tools/synthesize";
+import { SynthRecord, synthesize } from "../tools/synth/synthesize";
 
 const POD_SG = "sg-0000000000000a0a0";
 const CLUSTER_SG = "sg-0c1c1c1c1c1c1c1c1";

@@ -1,5 +1,5 @@
-import { publicEndpointForDeployRunner } from "../tools/rehearse/rules/deploy-path";
-import type { RehearsalInput } from "../tools/rehearse/types";
+import { publicEndpointForDeployRunner } from "../policy/rehearse/rules/deploy-path";
+import type { RehearsalInput } from "../policy/rehearse/types";
 
 const input = (stackConfig: Record<string, unknown>): RehearsalInput => ({
   stack: "prod2",

@@ -3,15 +3,15 @@ import {
   describeArgs,
   offeredVersions,
   pinProblem,
-} from "../tools/check-addon-versions";
+} from "../tools/workflows/check-addon-versions";
 import {
   addonVersionDocumentedRule,
   eksAddonCatalog,
   eksAddonRules,
   type EksAddonCatalog,
-} from "../tools/rehearse/rules/eks-addons";
-import type { RehearsalInput } from "../tools/rehearse/types";
-import type { SynthRecord } from "../tools/synthesize";
+} from "../policy/rehearse/rules/eks-addons";
+import type { RehearsalInput } from "../policy/rehearse/types";
+import type { SynthRecord } from "../tools/synth/synthesize";
 
 const cluster = (name: string, version: string | undefined): SynthRecord => ({
   type: "eks:index:Cluster",
@@ -185,7 +185,7 @@ describe("eks-addon-version-documented", () => {
   });
 });
 
-describe("the weekly check against describe-addon-versions (tools/check-addon-versions.ts)", () => {
+describe("the weekly check against describe-addon-versions (tools/workflows/check-addon-versions.ts)", () => {
   const answer = {
     addons: [
       {

@@ -4,10 +4,10 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { rehearse } from "../tools/rehearse/rehearse";
-import { allRules } from "../tools/rehearse/rules";
+import { rehearse } from "../policy/rehearse/rehearse";
+import { allRules } from "../policy/rehearse/rules";
 import { asRecords } from "../tools/rehearse/stack";
-import type { Finding, RehearsalInput } from "../tools/rehearse/types";
+import type { Finding, RehearsalInput } from "../policy/rehearse/types";
 
 const DIR = path.join(__dirname, "fixtures", "fb96b52");
 const read = (file: string) => readFileSync(path.join(DIR, file), "utf8");

@@ -3,9 +3,9 @@ import {
   iamRules,
   managedPolicyExistsRule,
   managedPolicyReferences,
-} from "../tools/rehearse/rules/iam";
-import type { RehearsalInput } from "../tools/rehearse/types";
-import type { SynthRecord } from "../tools/synthesize";
+} from "../policy/rehearse/rules/iam";
+import type { RehearsalInput } from "../policy/rehearse/types";
+import type { SynthRecord } from "../tools/synth/synthesize";
 
 const attachment = (name: string, policyArn: string): SynthRecord => ({
   type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

@@ -1,6 +1,6 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { crdInstalled, crdRules, helmCrdsUpgraded } from "../tools/rehearse/rules/crds";
+import { crdInstalled, crdRules, helmCrdsUpgraded } from "../policy/rehearse/rules/crds";
 import {
   BUILT_IN_GROUPS,
   kubeKindOf,
@@ -9,9 +9,9 @@ import {
   namespaceExists,
   objectSchema,
   placeholderPaths,
-} from "../tools/rehearse/rules/kubernetes";
-import type { RehearsalInput } from "../tools/rehearse/types";
-import type { SynthRecord } from "../tools/synthesize";
+} from "../policy/rehearse/rules/kubernetes";
+import type { RehearsalInput } from "../policy/rehearse/types";
+import type { SynthRecord } from "../tools/synth/synthesize";
 
 const PROVIDER = "pulumi:providers:kubernetes::c-k8s";
 const rec = (

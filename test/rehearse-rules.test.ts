@@ -1,13 +1,13 @@
-import { ResourceGraph } from "../tools/rehearse/graph";
-import { formatReport, rehearse, updateSummary } from "../tools/rehearse/rehearse";
-import { volumeFates, destroyRules } from "../tools/rehearse/rules/destroy";
-import { eksOrderRules } from "../tools/rehearse/rules/eks-order";
-import { pulumiConfigRules } from "../tools/rehearse/rules/pulumi-config";
-import { securityGroupRules } from "../tools/rehearse/rules/security-groups";
-import { physicalName, updateRules } from "../tools/rehearse/rules/update";
-import type { RehearsalInput, Rule } from "../tools/rehearse/types";
-import { mockSecurityGroupIds } from "../tools/mocks";
-import type { SynthRecord } from "../tools/synthesize";
+import { ResourceGraph } from "../policy/rehearse/graph";
+import { formatReport, rehearse, updateSummary } from "../policy/rehearse/rehearse";
+import { volumeFates, destroyRules } from "../policy/rehearse/rules/destroy";
+import { eksOrderRules } from "../policy/rehearse/rules/eks-order";
+import { pulumiConfigRules } from "../policy/rehearse/rules/pulumi-config";
+import { securityGroupRules } from "../policy/rehearse/rules/security-groups";
+import { physicalName, updateRules } from "../policy/rehearse/rules/update";
+import type { RehearsalInput, Rule } from "../policy/rehearse/types";
+import { mockSecurityGroupIds } from "../tools/synth/mocks";
+import type { SynthRecord } from "../tools/synth/synthesize";
 
 const rec = (
   key: string,

@@ -2,10 +2,10 @@
 // that used to be a blocker (blockers 5, 6, 7 of issue 13) now passes.
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { smokeCheckIds } from "../tools/lint-workflows";
+import { smokeCheckIds } from "../tools/workflows/lint";
 import { parseArgs } from "../tools/rehearse/main";
-import { rehearse } from "../tools/rehearse/rehearse";
-import { allRules } from "../tools/rehearse/rules";
+import { rehearse } from "../policy/rehearse/rehearse";
+import { allRules } from "../policy/rehearse/rules";
 import { rehearseStack } from "../tools/rehearse/stack";
 import type { RawConfig } from "./stack-harness";
 import { synthStackWith } from "./stack-harness";

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import { accessEntryAliases, adminAccessEntries } from "../components/cluster-settings";
 import { IrsaRole } from "../components/irsa";
-import { updateSummary } from "../tools/rehearse/rehearse";
-import { synthesize } from "../tools/synthesize";
+import { updateSummary } from "../policy/rehearse/rehearse";
+import { synthesize } from "../tools/synth/synthesize";
 import { synthProgram } from "./day2-context";
 import { RawConfig, synthStackWith } from "./stack-harness";
 

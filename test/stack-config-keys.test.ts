@@ -11,7 +11,7 @@ import { formatCidr, hasHostBits, parseCidr } from "../components/cidr";
 import { endpointCidrProblems } from "../components/cluster-settings";
 import { fargatePatternMatches as matchesPattern } from "../components/fargate";
 import { configKeyOf } from "../stacks/config-keys";
-import { flattenConfig } from "../tools/stack-files";
+import { flattenConfig } from "../tools/synth/stack-files";
 import { committedConfig, RawConfig } from "./stack-harness";
 
 describe("known keys and the closest one", () => {

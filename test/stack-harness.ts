@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { composeStack } from "../stacks";
-import { flattenConfig, ROOT } from "../tools/stack-files";
-import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synthesize";
+import { flattenConfig, ROOT } from "../tools/synth/stack-files";
+import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
 
 export type RawConfig = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
-import { synthJson } from "../tools/synth-stack";
-import { renderTree } from "../tools/tree";
+import { synthJson } from "../tools/synth/synth-stack";
+import { renderTree } from "../tools/synth/tree";
 import { synthStackWith } from "./stack-harness";
 
 test("same config, same synth JSON, byte for byte", async () => {

@@ -8,7 +8,7 @@ import {
   smokeCheckIds,
   unpinnedActions,
   workflowFiles,
-} from "../tools/lint-workflows";
+} from "../tools/workflows/lint";
 
 const files = workflowFiles(join(__dirname, ".."));
 interface Step {
@@ -171,7 +171,9 @@ test("every job that runs Pulumi here is on the deploy runner, and the npm test 
 test("the runner's egress is checked against the stack's CIDRs before every pulumi up and preview", () => {
   const checkBefore = (name: string, job: string, pulumiStep: (s: Step) => boolean) => {
     const steps = workflow(name).jobs[job].steps as Step[];
-    const check = steps.findIndex((s) => s.run?.startsWith("node dist/tools/endpoint-reach.js"));
+    const check = steps.findIndex((s) =>
+      s.run?.startsWith("node dist/tools/workflows/endpoint-reach.js"),
+    );
     return check >= 0 && check < steps.findIndex(pulumiStep);
   };
   const action = (s: Step) =>

@@ -1,5 +1,5 @@
 import { byType, one, rejectedConfig, synthStackWith } from "./stack-harness";
-import type { SynthResult } from "../tools/synthesize";
+import type { SynthResult } from "../tools/synth/synthesize";
 
 let prod2: SynthResult;
 let prod: SynthResult;

@@ -246,7 +246,7 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
  * `aws eks describe-addon-versions`), so their pins come from AWS Labs' own per-minor version
  * maps in awslabs/cdk-eks-blueprints, the closest public AWS source. A pin is valid only while
  * EKS still offers it: .github/workflows/addon-versions.yml asks the live API every week, and
- * tools/rehearse/rules/eks-addons.ts refuses an add-on whose version is not listed here.
+ * policy/rehearse/rules/eks-addons.ts refuses an add-on whose version is not listed here.
  */
 export const eksAddonVersionSources: Record<keyof EksAddonVersions, string> = {
   // EKS user guide, "Amazon VPC CNI versions" table (the AWS China edition of the same guide,

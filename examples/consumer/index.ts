@@ -1,6 +1,6 @@
 // The orders team's own Pulumi program, built on eks-blueprint through its public API only: one
 // cluster from EksBlueprint with two add-ons (metrics-server and Reloader) and one IRSA role of the
-// team's own. tools/consumer-check.ts installs the library from its packed tarball into this
+// team's own. tools/pack/consumer-check.ts installs the library from its packed tarball into this
 // project, type-checks and builds this file and synthesizes it under the repository's mocks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

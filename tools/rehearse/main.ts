@@ -3,7 +3,7 @@
 // printing the create (or delete) order and every blocker; exits 1 on any blocker.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { runCli } from "../synth";
+import { runCli } from "../synth/main";
 
 const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
 
@@ -32,8 +32,10 @@ export function parseArgs(argv: string[]): {
 async function main(argv: string[]): Promise<number> {
   /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth.ts */
   const { rehearseStack } = require("./stack") as typeof import("./stack");
-  const { formatReport } = require("./rehearse") as typeof import("./rehearse");
-  const { volumeFates } = require("./rules/destroy") as typeof import("./rules/destroy");
+  const { formatReport } =
+    require("../../policy/rehearse/rehearse") as typeof import("../../policy/rehearse/rehearse");
+  const { volumeFates } =
+    require("../../policy/rehearse/rules/destroy") as typeof import("../../policy/rehearse/rules/destroy");
   /* eslint-enable @typescript-eslint/no-require-imports */
   let args: ReturnType<typeof parseArgs>;
   try {

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { composeStack } from "../../stacks";
-import { workflowFiles } from "../lint-workflows";
-import { readStackConfig, ROOT } from "../stack-files";
-import { SynthError, synthesize, SynthRecord } from "../synthesize";
-import { rehearse, RehearsalReport } from "./rehearse";
-import { allRules } from "./rules";
-import type { ProjectFile, RehearsalInput, Rule } from "./types";
+import { workflowFiles } from "../workflows/lint";
+import { readStackConfig, ROOT } from "../synth/stack-files";
+import { SynthError, synthesize, SynthRecord } from "../synth/synthesize";
+import { rehearse, RehearsalReport } from "../../policy/rehearse/rehearse";
+import { allRules } from "../../policy/rehearse/rules";
+import type { ProjectFile, RehearsalInput, Rule } from "../../policy/rehearse/types";
 
 /** `Pulumi.yaml` and the `config:` map of `Pulumi.<stack>.yaml`, as the CLI reads them. */
 export function readRehearsalFiles(stack: string, dir: string = ROOT) {

@@ -1,0 +1,284 @@
+/**
+ * The structural coexistence rules: pure functions of two stacks' synth records and migration
+ * settings. The IAM rules, which need the policy simulator, are in iam-scope.ts.
+ */
+import { get, str, strings } from "../values";
+import { EXTERNAL_DNS_ANNOTATIONS as DNS } from "../../stacks/migration-config";
+import { cidrsOverlap } from "../../stacks/validators";
+import {
+  CHART,
+  clusterNameOf,
+  CoexistStack,
+  directed,
+  Finding,
+  gatewayAnnotationsOf,
+  logGroupsOf,
+  Pair,
+  PHYSICAL_NAMES,
+  managedNodeGroupAsgTags,
+  nodeGroupNamesOf,
+  ofType,
+  recordKey,
+  releases,
+  valuesOf,
+  vpcCidrsOf,
+} from "./records";
+import {
+  singletonOwnerRule,
+  singletonResourcesRule,
+  weightedRecordRule,
+  weightsZeroRule,
+} from "./migration-rules";
+
+export function clusterNameRule({ a, b }: Pair): Finding[] {
+  const [na, nb] = [clusterNameOf(a.synth), clusterNameOf(b.synth)];
+  if (na && nb && na !== nb) return [];
+  const detail =
+    na && nb
+      ? `both stacks name their EKS cluster "${na}", and every physical name derives from it`
+      : "a stack has no eks:index:Cluster name, so nothing derived from it can be judged";
+  return [{ rule: "cluster-name", a: na ?? "", b: nb ?? "", detail }];
+}
+
+export function physicalNameRule({ a, b }: Pair): Finding[] {
+  const findings: Finding[] = [];
+  for (const p of PHYSICAL_NAMES) {
+    const norm = (n: string) => ("iam" in p ? n.toLowerCase() : n);
+    const inB = new Map(
+      ofType(b.synth, p.type).flatMap((r) => strings(r.inputs[p.field]).map((n) => [norm(n), r])),
+    );
+    for (const ra of ofType(a.synth, p.type)) {
+      for (const name of strings(ra.inputs[p.field])) {
+        const rb = inB.get(norm(name));
+        if (rb) {
+          const detail = `both name the ${p.kind} "${name}"`;
+          findings.push({ rule: "physical-name", a: recordKey(ra), b: recordKey(rb), detail });
+        }
+      }
+    }
+  }
+  return findings;
+}
+
+/** ExternalDNS's own default owner id when `--txt-owner-id` is not given. */
+const DEFAULT_TXT_OWNER = "default";
+
+export function externalDnsOwnerRule({ a, b }: Pair): Finding[] {
+  const owners = (s: CoexistStack) =>
+    releases(s.synth, CHART.externalDns).map(
+      (r) => str(valuesOf(r).txtOwnerId) || DEFAULT_TXT_OWNER,
+    );
+  const shared = owners(a).filter((o) => owners(b).includes(o));
+  return shared.map((o) => ({
+    rule: "external-dns-owner",
+    a: `txtOwnerId "${o}"`,
+    b: `txtOwnerId "${o}"`,
+    detail: `both ExternalDNS instances own records as "${o}": each would rewrite and delete the other's records`,
+  }));
+}
+
+export function vpcCidrRule({ a, b }: Pair): Finding[] {
+  return vpcCidrsOf(a.synth).flatMap((x) =>
+    vpcCidrsOf(b.synth)
+      .filter((y) => cidrsOverlap(x.cidr, y.cidr))
+      .map((y) => ({
+        rule: "vpc-cidr" as const,
+        a: x.cidr,
+        b: y.cidr,
+        detail: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
+      })),
+  );
+}
+
+/**
+ * The tag filters a cluster-autoscaler release discovers Auto Scaling groups with, each a list of
+ * `key` or `key=value`, as the chart renders `--node-group-auto-discovery=asg:tag=...` (from
+ * `autoDiscovery.tags`, whose default names the cluster) plus any in `extraArgs`.
+ * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#auto-discovery-setup
+ */
+export function autoscalerDiscoveryFilters(values: Record<string, unknown>): string[][] {
+  const clusterName = str(get(values, "autoDiscovery", "clusterName"));
+  const filters: string[][] = [];
+  if (clusterName) {
+    const tags = get(values, "autoDiscovery", "tags");
+    const list = Array.isArray(tags)
+      ? strings(tags)
+      : [
+          "k8s.io/cluster-autoscaler/enabled",
+          "k8s.io/cluster-autoscaler/{{ .Values.autoDiscovery.clusterName }}",
+        ];
+    filters.push(
+      list.map((t) =>
+        t.replace(/\{\{\s*\.Values\.autoDiscovery\.clusterName\s*\}\}/g, clusterName),
+      ),
+    );
+  }
+  for (const arg of strings(get(values, "extraArgs", "node-group-auto-discovery"))) {
+    if (arg.startsWith("asg:tag=")) filters.push(arg.slice("asg:tag=".length).split(","));
+  }
+  return filters;
+}
+
+/** True when an ASG carrying `tags` has every tag of the filter (and its value, when given). */
+export const filterMatches = (filter: string[], tags: Record<string, string>): boolean =>
+  filter.every((t) => {
+    const [k, v] = t.split(/=(.*)/s, 2);
+    return k in tags && (v === undefined || tags[k] === v);
+  });
+
+export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
+  const reach = (from: CoexistStack, to: CoexistStack): Finding[] => {
+    const toCluster = clusterNameOf(to.synth) ?? "";
+    return releases(from.synth, CHART.clusterAutoscaler).flatMap((r) => {
+      const values = valuesOf(r);
+      const explicit = (
+        Array.isArray(values.autoscalingGroups) ? values.autoscalingGroups : []
+      ).flatMap((g) => strings(get(g, "name")));
+      return nodeGroupNamesOf(to.synth).flatMap((ng) => {
+        const tags = managedNodeGroupAsgTags(toCluster, ng);
+        const how: [string, string][] = [
+          ...autoscalerDiscoveryFilters(values)
+            .filter((f) => filterMatches(f, tags))
+            .map((f): [string, string] => [
+              `--node-group-auto-discovery=asg:tag=${f.join(",")}`,
+              "its Auto Scaling group carries every tag of the filter",
+            ]),
+          // EKS names a node group's ASG eks-<node group>-<uuid>.
+          ...explicit
+            .filter((n) => n.startsWith(`eks-${ng}-`))
+            .map((n): [string, string] => [
+              `autoscalingGroups ${n}`,
+              "its Auto Scaling group is listed by name",
+            ]),
+        ];
+        return how.map(([cellText, why]) =>
+          directed(pair, from, {
+            rule: "autoscaler-discovery",
+            from: `${recordKey(r)}: ${cellText}`,
+            to: `node group ${ng}`,
+            detail: `${from.stack}'s cluster-autoscaler discovers ${to.stack}'s node group ${ng} (${why}) and would resize it`,
+          }),
+        );
+      });
+    });
+  };
+  return [...reach(pair.a, pair.b), ...reach(pair.b, pair.a)];
+}
+
+/** One finding per group both stacks use, listing where each stack names it. */
+export function logGroupRule({ a, b }: Pair): Finding[] {
+  const byName = (s: CoexistStack) => {
+    const m = new Map<string, string[]>();
+    for (const g of logGroupsOf(s.synth)) m.set(g.name, [...(m.get(g.name) ?? []), g.resource]);
+    return m;
+  };
+  const [inA, inB] = [byName(a), byName(b)];
+  return [...inA].flatMap(([name, resources]) => {
+    const theirs = inB.get(name);
+    if (!theirs) return [];
+    return [
+      {
+        rule: "log-group" as const,
+        a: resources.join(", "),
+        b: theirs.join(", "),
+        detail: `both stacks use the log group "${name}": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs`,
+      },
+    ];
+  });
+}
+
+/** A value of a chart's release in a stack: missing release → no entry; unset value → "(unset)". */
+const valueIn = (s: CoexistStack, chart: string, path: string[]) =>
+  releases(s.synth, chart).map((r) => ({
+    resource: recordKey(r),
+    value: str(get(valuesOf(r), ...path)),
+  }));
+
+function sameValue(
+  pair: Pair,
+  rule: "metric-label" | "cluster-key",
+  chart: string,
+  path: string[],
+  what: string,
+) {
+  const inB = valueIn(pair.b, chart, path);
+  return valueIn(pair.a, chart, path).flatMap((x) =>
+    inB
+      .filter((y) => (x.value ?? "") === (y.value ?? ""))
+      .map((y) => ({
+        rule,
+        a: `${x.resource} ${path.join(".")}=${x.value ?? "(unset)"}`,
+        b: `${y.resource} ${path.join(".")}=${y.value ?? "(unset)"}`,
+        detail: `${what} ${x.value ? `is "${x.value}" in both stacks` : "is unset in both stacks"}`,
+      })),
+  );
+}
+
+export function metricLabelRule(pair: Pair): Finding[] {
+  const path = ["prometheus", "prometheusSpec", "externalLabels", "cluster"];
+  return sameValue(pair, "metric-label", CHART.prometheus, path, "the metric label cluster");
+}
+
+export function clusterKeyRule(pair: Pair): Finding[] {
+  return [
+    ...sameValue(
+      pair,
+      "cluster-key",
+      CHART.albController,
+      ["clusterName"],
+      "the ALB controller's clusterName",
+    ),
+    ...sameValue(pair, "cluster-key", CHART.istiod, ["global", "meshID"], "Istio's mesh id"),
+    ...sameValue(
+      pair,
+      "cluster-key",
+      CHART.istiod,
+      ["global", "multiCluster", "clusterName"],
+      "Istio's cluster id",
+    ),
+  ];
+}
+
+const publishedHostnames = (annotations: Record<string, string>) =>
+  (annotations[DNS.hostname] ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
+
+export function setIdentifierRule({ a, b }: Pair): Finding[] {
+  const [ga, gb] = [gatewayAnnotationsOf(a.synth), gatewayAnnotationsOf(b.synth)];
+  const id = ga?.annotations[DNS.setIdentifier];
+  if (!ga || !gb || !id || id !== gb.annotations[DNS.setIdentifier]) return [];
+  const shared = publishedHostnames(ga.annotations).filter((h) =>
+    publishedHostnames(gb.annotations).includes(h),
+  );
+  if (shared.length === 0) return [];
+  return [
+    {
+      rule: "set-identifier",
+      a: `${ga.resource} set-identifier=${id}`,
+      b: `${gb.resource} set-identifier=${id}`,
+      detail: `both clusters publish ${shared.join(", ")} with set identifier "${id}": they would overwrite one record instead of sharing the weighted set`,
+    },
+  ];
+}
+
+/** Every structural rule, in the order of RULES. */
+export function structuralFindings(a: CoexistStack, b: CoexistStack): Finding[] {
+  const pair = { a, b };
+  return [
+    clusterNameRule,
+    physicalNameRule,
+    externalDnsOwnerRule,
+    vpcCidrRule,
+    autoscalerDiscoveryRule,
+    logGroupRule,
+    metricLabelRule,
+    clusterKeyRule,
+    setIdentifierRule,
+    weightedRecordRule,
+    weightsZeroRule,
+    singletonOwnerRule,
+    singletonResourcesRule,
+  ].flatMap((rule) => rule(pair));
+}

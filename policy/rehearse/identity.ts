@@ -1,0 +1,72 @@
+import type { SynthRecord } from "../../tools/synth/synthesize";
+import { keyOf } from "./graph";
+
+/**
+ * Resource identity as the Pulumi engine keys state (`previous`: the records before a change, for
+ * aliases that name a parent gone since): the URN's qualified type (the types of every
+ * ancestor but the stack, joined by `$`, then the resource's own) and its name
+ * (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN). A record's aliases add the identities it
+ * had before; a child also answers to each identity its parent had (the engine's inherited
+ * aliases, pkg/resource/deploy/step_generator.go generateAliases).
+ */
+export function identitiesOf(
+  records: readonly SynthRecord[],
+  previous: readonly SynthRecord[] = [],
+): Map<string, Set<string>> {
+  const byKey = new Map(records.map((r) => [keyOf(r), r]));
+  const before = previous.length > 0 ? identitiesOf(previous) : new Map<string, Set<string>>();
+  const memo = new Map<string, Set<string>>();
+  // Qualified types of a resource, current and aliased, without the name.
+  const qualifiedTypes = (key: string | null, seen: Set<string>): Set<string> => {
+    if (key === null) return new Set([""]);
+    return new Set([...ids(key, seen)].map((id) => id.slice(0, id.lastIndexOf("::"))));
+  };
+  const join = (parent: string, type: string) => (parent ? `${parent}$${type}` : type);
+  const ids = (key: string, seen: Set<string>): Set<string> => {
+    const known = memo.get(key);
+    if (known) return known;
+    const r = byKey.get(key);
+    // An alias may name an old parent that exists only before the change: its identity then.
+    if (!r) return before.get(key) ?? new Set([key]);
+    if (seen.has(key)) return new Set([key]);
+    seen.add(key);
+    const parents = qualifiedTypes(r.parent, seen);
+    const out = new Set([...parents].map((p) => `${join(p, r.type)}::${r.name}`));
+    for (const alias of r.aliases ?? []) {
+      // `type::name` keeps the current parent; `type::name@parent` names the old one; `@` alone, none.
+      const [own, parent] = alias.includes("@") ? alias.split("@") : [alias, undefined];
+      const [type, name] = [own.slice(0, own.indexOf("::")), own.slice(own.indexOf("::") + 2)];
+      const aliasParents =
+        parent === undefined
+          ? parents
+          : parent === ""
+            ? new Set([""])
+            : qualifiedTypes(parent, seen);
+      for (const p of aliasParents) out.add(`${join(p, type)}::${name}`);
+    }
+    memo.set(key, out);
+    return out;
+  };
+  return new Map(records.map((r) => [keyOf(r), ids(keyOf(r), new Set())]));
+}
+
+/**
+ * The base's records under the head's keys and parents wherever the engine would see the same
+ * resource (same identity, or one the head's aliases claim), so a diff shows a move as an update.
+ */
+export function matchToHead(
+  base: readonly SynthRecord[],
+  head: readonly SynthRecord[],
+): SynthRecord[] {
+  const baseIds = identitiesOf(base.map((r) => ({ ...r, aliases: undefined })));
+  const owner = new Map<string, SynthRecord>();
+  for (const [key, set] of identitiesOf(head, base)) {
+    const record = head.find((r) => keyOf(r) === key) as SynthRecord;
+    for (const id of set) owner.set(id, record);
+  }
+  return base.map((r) => {
+    const [id] = baseIds.get(keyOf(r)) as Set<string>;
+    const to = owner.get(id);
+    return to ? { ...r, type: to.type, name: to.name, parent: to.parent } : r;
+  });
+}

@@ -1,0 +1,117 @@
+import { diffSynth } from "../../tools/diff/core";
+import { ResourceGraph } from "./graph";
+import { matchToHead } from "./identity";
+import type { Finding, Phase, RehearsalInput, Rule } from "./types";
+
+/** What one rehearsal found: the order the engine would work in, and every blocker. */
+export interface RehearsalReport {
+  stack: string;
+  /** The phases rehearsed: config and create always, update with a base, destroy on request. */
+  phases: Phase[];
+  /** Cloud resources in the order the engine may create them (or delete them, for a destroy). */
+  order: string[];
+  /** The rules that ran, so the report can cite each one's source. */
+  rules: Rule[];
+  findings: Finding[];
+  /** With a base: what `pulumi up` would do to each resource, as the synth diff sees it. */
+  update?: UpdateSummary;
+}
+
+/** The resources an update touches, by what happens to them. */
+export interface UpdateSummary {
+  created: string[];
+  updated: string[];
+  /** Deleted and created again: a replacement-forcing field or a new parent without an alias. */
+  replaced: string[];
+  deleted: string[];
+}
+
+/**
+ * What an update from `base` to `head` does. A resource that moved to a new logical name with an
+ * alias to its old one is the same resource, updated in place; without the alias it is a delete
+ * and a create.
+ */
+export function updateSummary(
+  stack: string,
+  base: RehearsalInput["head"],
+  head: RehearsalInput["head"],
+): UpdateSummary {
+  const renamed = matchToHead(base, head);
+  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: head });
+  return {
+    created: diff.added.map((r) => r.key),
+    updated: diff.changed.filter((c) => !c.replacement).map((c) => c.key),
+    replaced: diff.changed.filter((c) => c.replacement).map((c) => c.key),
+    deleted: diff.removed.map((r) => r.key),
+  };
+}
+
+/** The phases a rehearsal input calls for. */
+export function phasesOf(input: Pick<RehearsalInput, "base" | "destroy">): Phase[] {
+  return [
+    "config",
+    "create",
+    ...(input.base ? (["update"] as const) : []),
+    ...(input.destroy ? (["destroy"] as const) : []),
+  ];
+}
+
+/** Runs every rule of the rehearsed phases; a rule that throws is itself a blocker, never a pass. */
+export function rehearse(input: RehearsalInput, rules: readonly Rule[]): RehearsalReport {
+  const phases = phasesOf(input);
+  const active = rules.filter((r) => phases.includes(r.phase));
+  const findings: Finding[] = [];
+  for (const rule of active) {
+    try {
+      findings.push(...rule.check(input));
+    } catch (e) {
+      findings.push({
+        rule: rule.id,
+        message: `the rule could not run: ${e instanceof Error ? e.message : String(e)}`,
+      });
+    }
+  }
+  const graph = new ResourceGraph(input.head);
+  return {
+    stack: input.stack,
+    phases,
+    order: input.destroy ? graph.deleteOrder() : graph.createOrder(),
+    rules: active,
+    findings,
+    ...(input.base ? { update: updateSummary(input.stack, input.base, input.head) } : {}),
+  };
+}
+
+/** The report as a person reads it in a terminal or a PR comment (Markdown that reads as text). */
+export function formatReport(report: RehearsalReport, opts: { order?: boolean } = {}): string {
+  const lines: string[] = [];
+  const verb = report.phases.includes("destroy") ? "delete" : "create";
+  lines.push(`rehearsal of ${report.stack}: ${report.phases.join(", ")}`);
+  if (opts.order !== false) {
+    lines.push("", `${verb} order (${report.order.length} resources):`);
+    report.order.forEach((key, i) => lines.push(`${String(i + 1).padStart(4)}. ${key}`));
+  }
+  if (report.update) {
+    const u = report.update;
+    lines.push(
+      "",
+      `update: ${u.created.length} created, ${u.updated.length} updated in place, ${u.replaced.length} replaced, ${u.deleted.length} deleted`,
+      ...u.replaced.map((k) => `  replaced: ${k}`),
+      ...u.deleted.map((k) => `  deleted: ${k}`),
+    );
+  }
+  const byRule = new Map<string, Finding[]>();
+  for (const f of report.findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  for (const [id, found] of byRule) {
+    const rule = report.rules.find((r) => r.id === id);
+    lines.push("", `✗ ${id}: ${rule?.title ?? ""}`);
+    if (rule) lines.push(`  source: ${rule.source}`, `  smoke check: ${rule.smokeCheck}`);
+    for (const f of found) lines.push(`  - ${f.subject ? `${f.subject}: ` : ""}${f.message}`);
+  }
+  const n = report.findings.length;
+  lines.push(
+    "",
+    `${n} blocker${n === 1 ? "" : "s"} (${report.rules.length} rules: ${report.rules.length - byRule.size} passed)`,
+  );
+  return lines.join("\n");
+}

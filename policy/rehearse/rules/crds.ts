@@ -1,0 +1,178 @@
+/**
+ * CustomResourceDefinitions: a custom resource needs its CRD before it can be created, and a
+ * chart's CRDs must move when the chart does. Which chart installs which CRD, and how, is in
+ * components/addons/chart-crds.ts, read in each chart's source.
+ */
+import {
+  chartCrdFactsFor,
+  CRD_SOURCE_ANNOTATION,
+  eksCrds,
+  type ChartCrdFacts,
+  type CrdKind,
+} from "../../../components/addons/chart-crds";
+import type { SynthRecord } from "../../../tools/synth/synthesize";
+import { keyOf, ResourceGraph } from "../graph";
+import type { Finding, Rule } from "../types";
+import { BUILT_IN_GROUPS, HELM_RELEASE, kubeKindOf } from "./kubernetes";
+
+const CRD_TYPES = new Set([
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
+  "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinitionPatch",
+]);
+
+const factsOf = (r: SynthRecord): ChartCrdFacts | undefined =>
+  r.type === HELM_RELEASE && typeof r.inputs.chart === "string"
+    ? chartCrdFactsFor(
+        r.inputs.chart,
+        (r.inputs.repositoryOpts as { repo?: string } | undefined)?.repo,
+      )
+    : undefined;
+
+const kindName = (k: Pick<CrdKind, "group" | "kind">) => `${k.kind}.${k.group}`;
+
+const crdSpec = (r: SynthRecord) =>
+  (r.inputs.spec ?? {}) as { group?: string; names?: { kind?: string } };
+
+/** Releases (and CRD resources) in `head` that install the CRD of `group`/`kind`. */
+function installersOf(head: SynthRecord[], group: string, kind: string): string[] {
+  return head
+    .filter((r) => {
+      if (CRD_TYPES.has(r.type))
+        return crdSpec(r).group === group && crdSpec(r).names?.kind === kind;
+      const f = factsOf(r);
+      if (!f || !f.kinds.some((k) => k.group === group && k.kind === kind)) return false;
+      // Helm installs crds/ on install unless the release skips it.
+      return (
+        f.delivery === "templates" || (f.delivery === "crds-dir" && r.inputs.skipCrds !== true)
+      );
+    })
+    .map(keyOf);
+}
+
+export const crdInstalled: Rule = {
+  id: "k8s-crd-installed",
+  phase: "create",
+  title: "a custom resource can only be created once its CustomResourceDefinition is installed",
+  source:
+    "https://kubernetes.io/docs/tasks/extend-kubernetes/custom-resources/custom-resource-definitions/",
+  smokeCheck: "pulumi-up-succeeds",
+  check({ head }) {
+    const graph = new ResourceGraph(head);
+    const vpcCni = head
+      .filter((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni")
+      .map(keyOf);
+    const findings: Finding[] = [];
+    for (const r of head) {
+      const k = kubeKindOf(r.type);
+      if (!k || BUILT_IN_GROUPS.has(k.group)) continue;
+      const subject = keyOf(r);
+      const eks = eksCrds.find((c) => c.group === k.group && c.kind === k.kind);
+      // The control plane's CRDs exist as soon as the cluster does.
+      if (eks?.installedBy === "control-plane") continue;
+      const installers = eks ? vpcCni : installersOf(head, k.group, k.kind);
+      if (eks && installers.length === 0) continue; // the default vpc-cni EKS installs itself
+      if (installers.some((i) => graph.waitsFor(subject, i))) continue;
+      findings.push({
+        rule: this.id,
+        subject,
+        message:
+          installers.length === 0
+            ? `${k.apiVersion} ${k.kind}: no release of ours installs its CRD, nor does EKS (got ${JSON.stringify(kindName(k))}); the API server answers no matches for kind "${k.kind}": install the chart that ships it and depend on its release`
+            : `${k.apiVersion} ${k.kind}: its CRD is installed by ${installers.join(", ")}, which this object does not wait for; add it to dependsOn`,
+      });
+    }
+    return findings;
+  },
+};
+
+const valueAt = (values: unknown, dotted: string) =>
+  dotted
+    .split(".")
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], values);
+
+/** Why a release's crds/ would stay at its old version in `head`, or undefined when they move. */
+function missingUpgrade(
+  r: SynthRecord,
+  f: ChartCrdFacts,
+  head: SynthRecord[],
+  graph: ResourceGraph,
+): string | undefined {
+  const version = String(r.inputs.version);
+  const up = f.upgrade;
+  if (!up) return "chart-crds.ts records no upgrade path for it";
+  if (up.via === "values")
+    return valueAt(r.inputs.values, up.key) === true ? undefined : `set the value ${up.key}: true`;
+  if (r.inputs.skipCrds !== true) return `set skipCrds: true and ${fixFor(f)}`;
+  if (up.via === "skipped") return undefined;
+  if (up.via === "crd-chart") {
+    const crdChart = head.find(
+      (c) => c.type === HELM_RELEASE && c.inputs.chart === up.chart && c.inputs.version === version,
+    );
+    return crdChart && graph.waitsFor(keyOf(r), keyOf(crdChart))
+      ? undefined
+      : `install ${up.chart} at ${version} and make this release depend on it`;
+  }
+  const stale = f.kinds.filter(
+    (k) =>
+      !head.some(
+        (c) =>
+          CRD_TYPES.has(c.type) &&
+          crdSpec(c).group === k.group &&
+          crdSpec(c).names?.kind === k.kind &&
+          ((c.inputs.metadata as { annotations?: Record<string, string> } | undefined)
+            ?.annotations?.[CRD_SOURCE_ANNOTATION] ?? "") === `${f.pin.chart}@${version}` &&
+          graph.waitsFor(keyOf(r), keyOf(c)),
+      ),
+  );
+  return stale.length === 0
+    ? undefined
+    : `vendor the chart's crds/ at ${version} into components/addons/${up.file.replace(/[\d.]+\.json$/, `${version}.json`)} (its copies of ${stale.map(kindName).join(", ")} are not at ${version}, or the release does not wait for them)`;
+}
+
+function fixFor(f: ChartCrdFacts): string {
+  const up = f.upgrade;
+  if (!up) return "record an upgrade path in chart-crds.ts";
+  if (up.via === "values") return `set ${up.key}: true`;
+  if (up.via === "vendored") return `apply the vendored CRDs (${up.file})`;
+  if (up.via === "crd-chart") return `install ${up.chart} at the same version`;
+  return up.why;
+}
+
+export const helmCrdsUpgraded: Rule = {
+  id: "helm-crds-upgraded",
+  phase: "update",
+  title: "Helm installs a chart's crds/ directory once and never upgrades it",
+  source: "https://helm.sh/docs/chart_best_practices/custom_resource_definitions/",
+  smokeCheck: "addons-ready",
+  check({ base, head }) {
+    if (!base) return [];
+    const graph = new ResourceGraph(head);
+    const before = new Map(base.filter((r) => r.type === HELM_RELEASE).map((r) => [keyOf(r), r]));
+    const findings: Finding[] = [];
+    for (const r of head.filter((h) => h.type === HELM_RELEASE)) {
+      const old = before.get(keyOf(r));
+      if (!old || old.inputs.version === r.inputs.version) continue;
+      const bump = `${JSON.stringify(old.inputs.version)} → ${JSON.stringify(r.inputs.version)}`;
+      const f = factsOf(r);
+      if (!f) {
+        findings.push({
+          rule: this.id,
+          subject: keyOf(r),
+          message: `chart ${String(r.inputs.chart)}: version changed (got ${bump}) but components/addons/chart-crds.ts does not say how its CRDs arrive; read its crds/ and templates/ and add an entry`,
+        });
+        continue;
+      }
+      if (f.delivery !== "crds-dir") continue;
+      const why = missingUpgrade(r, f, head, graph);
+      if (why)
+        findings.push({
+          rule: this.id,
+          subject: keyOf(r),
+          message: `chart ${f.pin.chart}: version changed (got ${bump}) and its crds/ (${f.kinds.map(kindName).join(", ")}) would stay at the old version, since Helm never upgrades crds/; ${why}`,
+        });
+    }
+    return findings;
+  },
+};
+
+export const crdRules: Rule[] = [crdInstalled, helmCrdsUpgraded];

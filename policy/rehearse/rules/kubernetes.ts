@@ -1,0 +1,296 @@
+/**
+ * What the Kubernetes API server refuses in the objects we create directly: an object in a
+ * namespace that does not exist yet, and an object that does not match its kind's schema.
+ * (Custom resources without their CRD: ./crds.ts.)
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
+import { REDACTED, type SynthRecord } from "../../../tools/synth/synthesize";
+import { keyOf, ResourceGraph } from "../graph";
+import { EKS_SYSTEM_NAMESPACES } from "../../../components/namespace";
+import type { Finding, Rule } from "../types";
+
+/** A record's Kubernetes identity, parsed from its type token `kubernetes:<group>/<version>:<Kind>`. */
+export interface KubeKind {
+  /** API group; "" for the core group (Pulumi's `core`). */
+  group: string;
+  version: string;
+  kind: string;
+  /** `apiVersion` as the object carries it: `v1`, `apps/v1`, `karpenter.sh/v1`. */
+  apiVersion: string;
+}
+
+/** Pulumi-side kubernetes types that are not API objects (Helm, YAML and kustomize wrappers). */
+const NOT_API_GROUPS = new Set(["helm.sh", "yaml", "kustomize"]);
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+
+export function kubeKindOf(type: string): KubeKind | undefined {
+  const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(type);
+  if (!m || NOT_API_GROUPS.has(m[1])) return undefined;
+  const group = m[1] === "core" ? "" : m[1];
+  return { group, version: m[2], kind: m[3], apiVersion: group ? `${group}/${m[2]}` : m[2] };
+}
+
+/**
+ * The API groups a Kubernetes cluster serves without any CRD (https://kubernetes.io/docs/reference/kubernetes-api/;
+ * test/rehearse-kubernetes.test.ts holds this list to kubernetes-models' group directories).
+ */
+export const BUILT_IN_GROUPS = new Set([
+  "",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "apiregistration.k8s.io",
+  "apps",
+  "authentication.k8s.io",
+  "authorization.k8s.io",
+  "autoscaling",
+  "batch",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "events.k8s.io",
+  "extensions",
+  "flowcontrol.apiserver.k8s.io",
+  "networking.k8s.io",
+  "node.k8s.io",
+  "policy",
+  "rbac.authorization.k8s.io",
+  "resource.k8s.io",
+  "scheduling.k8s.io",
+  "storage.k8s.io",
+]);
+
+/**
+ * Built-in kinds that are cluster-scoped (`kubectl api-resources --namespaced=false`; each kind's
+ * page in https://kubernetes.io/docs/reference/kubernetes-api/). Every other built-in kind is
+ * namespaced. Custom kinds take their scope from their CRD (components/addons/chart-crds.ts).
+ */
+export const CLUSTER_SCOPED_BUILT_IN = new Set([
+  "Namespace",
+  "Node",
+  "PersistentVolume",
+  "ComponentStatus",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "StorageClass",
+  "CSIDriver",
+  "CSINode",
+  "VolumeAttachment",
+  "VolumeAttributesClass",
+  "CustomResourceDefinition",
+  "MutatingWebhookConfiguration",
+  "ValidatingWebhookConfiguration",
+  "ValidatingAdmissionPolicy",
+  "ValidatingAdmissionPolicyBinding",
+  "MutatingAdmissionPolicy",
+  "MutatingAdmissionPolicyBinding",
+  "APIService",
+  "PriorityClass",
+  "RuntimeClass",
+  "IngressClass",
+  "IPAddress",
+  "ServiceCIDR",
+  "FlowSchema",
+  "PriorityLevelConfiguration",
+  "CertificateSigningRequest",
+  "ClusterTrustBundle",
+  "DeviceClass",
+  "ResourceSlice",
+]);
+
+const customScopes = new Map<string, "Namespaced" | "Cluster">(
+  [...Object.values(chartCrds).flatMap((f) => f.kinds), ...eksCrds].map((k) => [
+    `${k.group}/${k.kind}`,
+    k.scope,
+  ]),
+);
+
+/** True for kinds that never live in a namespace. A Patch resource has its kind's scope. */
+export function isClusterScoped(k: KubeKind): boolean {
+  const kind = k.kind.replace(/Patch$/, "");
+  if (BUILT_IN_GROUPS.has(k.group)) return CLUSTER_SCOPED_BUILT_IN.has(kind);
+  return customScopes.get(`${k.group}/${kind}`) === "Cluster";
+}
+
+/** The four namespaces every cluster starts with (components/namespace.ts). */
+export const INITIAL_NAMESPACES: ReadonlySet<string> = new Set(EKS_SYSTEM_NAMESPACES);
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const meta = (r: SynthRecord) => (r.inputs.metadata ?? {}) as Record<string, unknown>;
+
+/** The namespace an object goes into, or undefined for a cluster-scoped object. */
+export function namespaceOf(r: SynthRecord, graph: ResourceGraph): string | undefined {
+  if (r.type === HELM_RELEASE) return str(r.inputs.namespace) ?? "default";
+  const k = kubeKindOf(r.type);
+  if (!k || isClusterScoped(k)) return undefined;
+  // Without metadata.namespace the provider's `namespace` applies (default: "default").
+  const provider = r.dependsOn
+    .map((d) => graph.get(d))
+    .find((d) => d?.type === "pulumi:providers:kubernetes");
+  return str(meta(r).namespace) ?? str(provider?.inputs.namespace) ?? "default";
+}
+
+export const namespaceExists: Rule = {
+  id: "k8s-namespace-exists",
+  phase: "create",
+  title: "a namespaced object can only be created in a namespace that exists",
+  source: "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/",
+  smokeCheck: "pulumi-up-succeeds",
+  check({ head }) {
+    const graph = new ResourceGraph(head);
+    const namespaces = head.filter((r) => r.type === "kubernetes:core/v1:Namespace");
+    const findings: Finding[] = [];
+    for (const r of head) {
+      const ns = namespaceOf(r, graph);
+      if (ns === undefined || ns === REDACTED || INITIAL_NAMESPACES.has(ns)) continue;
+      if (r.type === HELM_RELEASE && r.inputs.createNamespace === true) continue;
+      const creators = namespaces.filter((n) => meta(n).name === ns).map(keyOf);
+      if (creators.some((c) => graph.waitsFor(keyOf(r), c))) continue;
+      findings.push({
+        rule: this.id,
+        subject: keyOf(r),
+        message:
+          creators.length === 0
+            ? `namespace: no Namespace in the stack creates it (got ${JSON.stringify(ns)}); the API server answers namespaces "${ns}" not found: declare it (workloadNamespaces) or use one that exists`
+            : `namespace: created by ${creators.join(", ")}, which this object does not wait for (got ${JSON.stringify(ns)}); depend on the Namespace resource (use its metadata.name)`,
+      });
+    }
+    return findings;
+  },
+};
+
+// ---- k8s-object-schema ---------------------------------------------------------------------
+
+/** Model packages, first match wins: built-in kinds, then Karpenter's and Istio's CRDs. */
+const MODEL_PACKAGES = [
+  "kubernetes-models",
+  "@kubernetes-models/karpenter",
+  "@kubernetes-models/istio",
+];
+
+const nodeModules = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "node_modules", "kubernetes-models", "package.json"))) {
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  return path.join(dir, "node_modules");
+})();
+
+/** The kubernetes-models module for a kind, or undefined when no installed package models it. */
+export function modelFileFor(k: KubeKind): string | undefined {
+  if (!nodeModules || k.kind.endsWith("Patch")) return undefined;
+  return MODEL_PACKAGES.map((p) => path.join(nodeModules, p, k.apiVersion, `${k.kind}.js`)).find(
+    (f) => fs.existsSync(f),
+  );
+}
+
+/**
+ * Validates in a child Node process: kubernetes-models is ESM-only ("exports" has only an
+ * `import` condition), which neither a CommonJS `require` nor Jest's module loader (without
+ * --experimental-vm-modules) can load, and a rule is synchronous.
+ */
+const VALIDATE_SCRIPT = `
+import { pathToFileURL } from "node:url";
+let input = "";
+for await (const chunk of process.stdin) input += chunk;
+const out = {};
+for (const { key, file, kind, apiVersion, object } of JSON.parse(input)) {
+  const mod = await import(pathToFileURL(file).href);
+  const Model = Object.values(mod).find((c) => c && c.kind === kind && c.apiVersion === apiVersion);
+  if (!Model) continue;
+  try { new Model(object).validate(); out[key] = []; }
+  catch (e) { out[key] = (e.errors ?? [{ instancePath: "", message: String(e.message) }]).map(
+    ({ instancePath, keyword, message, params }) => ({ instancePath, keyword, message, params })); }
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+interface SchemaError {
+  instancePath: string;
+  keyword?: string;
+  message: string;
+  params?: { allowedValues?: unknown[]; missingProperty?: string; type?: string };
+}
+
+/** `type::name`, as the synth renders a resource passed as an input. */
+const RESOURCE_REF = /^[a-z][\w-]*:[\w./-]*:[\w.-]+::\S+$/i;
+
+/**
+ * JSON pointers of values the synth stands in for: secrets ("[secret]") and resource references
+ * (`type::name`). The real value has the schema's type, so errors at or under these are dropped.
+ */
+export function placeholderPaths(value: unknown, at = ""): string[] {
+  if (typeof value === "string") return value === REDACTED || RESOURCE_REF.test(value) ? [at] : [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, `${at}/${i}`));
+  if (value && typeof value === "object")
+    return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, `${at}/${k}`));
+  return [];
+}
+
+const at = (obj: unknown, pointer: string) =>
+  pointer
+    .split("/")
+    .slice(1)
+    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+
+const dotted = (pointer: string) =>
+  pointer
+    .split("/")
+    .slice(1)
+    .map((p, i) => (/^\d+$/.test(p) ? `[${p}]` : i === 0 ? p : `.${p}`))
+    .join("") || "(object)";
+
+function schemaMessage(e: SchemaError, object: unknown, schemaOf: string): string {
+  const p = e.params ?? {};
+  const valid = p.allowedValues
+    ? `one of ${p.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+    : p.missingProperty
+      ? `set ${p.missingProperty}`
+      : p.type
+        ? `a value of type ${p.type}`
+        : `see the ${schemaOf} schema`;
+  return `${dotted(e.instancePath)}: ${e.message} (got ${JSON.stringify(at(object, e.instancePath)) ?? "nothing"}); ${valid}`;
+}
+
+export const objectSchema: Rule = {
+  id: "k8s-object-schema",
+  phase: "create",
+  title: "the API server rejects an object that does not match its kind's OpenAPI schema",
+  source:
+    "https://github.com/tommy351/kubernetes-models-ts (kubernetes-models 5.1.0, @kubernetes-models/karpenter 2.0.0, @kubernetes-models/istio 3.0.1)",
+  smokeCheck: "pulumi-up-succeeds",
+  check({ head }) {
+    const jobs = head.flatMap((r) => {
+      const k = kubeKindOf(r.type);
+      const file = k && modelFileFor(k);
+      if (!k || !file) return [];
+      const { apiVersion, kind } = k;
+      return [{ key: keyOf(r), file, kind, apiVersion, object: { ...r.inputs, apiVersion, kind } }];
+    });
+    if (jobs.length === 0) return [];
+    const results = JSON.parse(
+      execFileSync(process.execPath, ["--input-type=module", "-e", VALIDATE_SCRIPT], {
+        input: JSON.stringify(jobs),
+        encoding: "utf8",
+      }),
+    ) as Record<string, SchemaError[]>;
+    return jobs.flatMap((j) => {
+      const stand = placeholderPaths(j.object);
+      return (results[j.key] ?? [])
+        .filter(
+          (e) => !stand.some((s) => e.instancePath === s || e.instancePath.startsWith(`${s}/`)),
+        )
+        .map((e) => ({
+          rule: this.id,
+          subject: j.key,
+          message: schemaMessage(e, j.object, `${j.apiVersion} ${j.kind}`),
+        }));
+    });
+  },
+};
+
+export const kubernetesRules: Rule[] = [namespaceExists, objectSchema];

@@ -1,0 +1,66 @@
+/**
+ * `npm run diff -- <base.json> <head.json> [--max-chars N]`: prints the Markdown diff of two synth
+ * files (from `npm run synth -- <stack> --out <file>`). Compare a branch with main, or prod with prod2.
+ */
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { diffSynth, DiffInput } from "./core";
+import { renderMarkdown } from "./markdown";
+
+const synthFile = z.object({
+  stack: z.string(),
+  resources: z.array(
+    z.object({
+      type: z.string(),
+      name: z.string(),
+      parent: z.string().nullable(),
+      inputs: z.record(z.string(), z.unknown()),
+      protect: z.boolean().optional(),
+    }),
+  ),
+});
+
+export function readSynthFile(path: string): DiffInput {
+  const parsed = synthFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(
+      `${path}: not a synth file (${issue?.path.join(".") || "root"}: ${issue?.message})`,
+    );
+  }
+  return parsed.data;
+}
+
+const USAGE = "usage: npm run diff -- <base.json> <head.json> [--max-chars N]";
+
+export function main(argv: string[]): number {
+  const files: string[] = [];
+  let maxChars: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "--max-chars") {
+      maxChars = Number(argv[++i]);
+      if (!Number.isInteger(maxChars) || maxChars < 1000) {
+        process.stderr.write(
+          `--max-chars: must be an integer of at least 1000 (got ${JSON.stringify(argv[i])})\n`,
+        );
+        return 2;
+      }
+    } else {
+      files.push(argv[i] as string);
+    }
+  }
+  if (files.length !== 2) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const [base, head] = files.map(readSynthFile) as [DiffInput, DiffInput];
+    process.stdout.write(renderMarkdown(diffSynth(base, head), { maxChars }));
+    return 0;
+  } catch (e) {
+    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));

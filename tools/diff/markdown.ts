@@ -1,0 +1,124 @@
+import { FieldChange, ResourceChange, ResourceRef, STACK_ROOT, SynthDiff } from "./core";
+
+export interface RenderOptions {
+  /** Cut the Markdown to this many characters (GitHub comments hold 65,536). @default no limit */
+  maxChars?: number;
+  /** Longest value printed before it is shortened with "…". @default 160 */
+  maxValueChars?: number;
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** A code span that survives backticks inside the value. */
+const code = (s: string) => (s.includes("`") ? `\`\` ${s} \`\`` : `\`${s}\``);
+
+function value(v: unknown, secret: boolean, max: number): string {
+  if (v === undefined) return "_(none)_";
+  if (secret) return code("[secret]");
+  const s = JSON.stringify(v) ?? String(v);
+  return code(s.length > max ? `${s.slice(0, max)}…` : s);
+}
+
+/** The one-line summary that opens the comment. */
+export function summaryLine(diff: SynthDiff): string {
+  const replacements = diff.changed.filter((c) => c.replacement).length;
+  return `**${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed (${plural(replacements, "replacement")})**`;
+}
+
+function fieldLine(f: FieldChange, max: number): string {
+  const line = `${code(f.path)}: ${value(f.before, f.secret, max)} → ${value(f.after, f.secret, max)}`;
+  return f.replaces ? `  - **${line} — forces replacement**` : `  - ${line}`;
+}
+
+function changedLines(c: ResourceChange, max: number): string[] {
+  const head = c.replacement ? `- **replaced ${code(c.key)}**` : `- changed ${code(c.key)}`;
+  return [head, ...c.fields.map((f) => fieldLine(f, max))];
+}
+
+interface Group {
+  changed: ResourceChange[];
+  added: ResourceRef[];
+  removed: ResourceRef[];
+}
+
+function groups(diff: SynthDiff): [string, Group][] {
+  const map = new Map<string, Group>();
+  const group = (component: string) => {
+    let g = map.get(component);
+    if (!g) map.set(component, (g = { changed: [], added: [], removed: [] }));
+    return g;
+  };
+  diff.changed.forEach((c) => group(c.component).changed.push(c));
+  diff.added.forEach((r) => group(r.component).added.push(r));
+  diff.removed.forEach((r) => group(r.component).removed.push(r));
+  // Components in key order; resources owned by no component last.
+  return [...map.entries()].sort(
+    ([a], [b]) => Number(a === STACK_ROOT) - Number(b === STACK_ROOT) || a.localeCompare(b),
+  );
+}
+
+function groupCounts(g: Group): string {
+  const parts = [
+    g.changed.some((c) => c.replacement)
+      ? plural(g.changed.filter((c) => c.replacement).length, "replacement")
+      : "",
+    g.added.length ? `${g.added.length} added` : "",
+    g.removed.length ? `${g.removed.length} removed` : "",
+    g.changed.length ? `${g.changed.length} changed` : "",
+  ];
+  return parts.filter(Boolean).join(", ");
+}
+
+function truncate(markdown: string, maxChars: number | undefined): string {
+  if (maxChars === undefined || markdown.length <= maxChars) return markdown;
+  const notice = `\n\n_… truncated: the full diff has ${markdown.length} characters; see the workflow's synth-diff artifact._\n`;
+  const cut = markdown.lastIndexOf("\n", Math.max(0, maxChars - notice.length));
+  return `${markdown.slice(0, Math.max(cut, 0))}${notice}`;
+}
+
+/**
+ * Markdown for a PR comment: the summary line, the replacements a reviewer must not miss, then
+ * every change grouped by component (replaced, changed, added, removed). Deterministic.
+ */
+export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): string {
+  const max = options.maxValueChars ?? 160;
+  const lines = [summaryLine(diff), ""];
+  const stacks =
+    diff.base === diff.head
+      ? `Stack ${code(diff.head)}: base → head.`
+      : `Stack ${code(diff.base)} (base) → ${code(diff.head)} (head).`;
+  const renamed = diff.renamed
+    ? ` Resource names containing ${code(diff.renamed.from)} were matched as ${code(diff.renamed.to)}.`
+    : "";
+  lines.push(`${stacks}${renamed} Secrets show as ${code("[secret]")}.`, "");
+  const replaced = diff.changed.filter((c) => c.replacement);
+  if (replaced.length) {
+    lines.push(
+      "> [!WARNING]",
+      "> **Replacements**: these resources differ in fields that make AWS delete and recreate them.",
+    );
+    for (const c of replaced) {
+      lines.push(
+        `> - **${code(c.key)}** because of ${c.fields
+          .filter((f) => f.replaces)
+          .map((f) => code(f.path))
+          .join(", ")}`,
+      );
+    }
+    lines.push("");
+  }
+  if (!diff.added.length && !diff.removed.length && !diff.changed.length)
+    lines.push("No differences.", "");
+  for (const [component, g] of groups(diff)) {
+    const title = component === STACK_ROOT ? "Stack-level resources" : code(component);
+    lines.push(`### ${title} (${groupCounts(g)})`, "");
+    const ordered = [...g.changed].sort(
+      (a, b) => Number(b.replacement) - Number(a.replacement) || a.key.localeCompare(b.key),
+    );
+    for (const c of ordered) lines.push(...changedLines(c, max));
+    for (const r of g.added) lines.push(`- added ${code(r.key)}`);
+    for (const r of g.removed) lines.push(`- removed ${code(r.key)}`);
+    lines.push("");
+  }
+  return truncate(`${lines.join("\n").trimEnd()}\n`, options.maxChars);
+}

@@ -1,0 +1,67 @@
+/**
+ * `node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>`: exits non-zero, saying
+ * why, when the cluster's public API endpoint would refuse this runner. The deploy, preview and
+ * smoke jobs run it before `pulumi`, so a runner outside `endpointPublicAccessCidrs` fails in
+ * seconds instead of timing out on the first Kubernetes resource (docs/ci.md, "Reaching the
+ * cluster").
+ */
+import { readFileSync } from "node:fs";
+import { BlockList, isIP } from "node:net";
+import { parse } from "yaml";
+
+export const CIDRS_KEY = "eks-blueprint:endpointPublicAccessCidrs";
+
+/**
+ * Why an address cannot reach the public endpoint, or nothing when it can. EKS admits to the
+ * public endpoint only sources in `publicAccessCidrs`, and with the public endpoint off the API is
+ * reachable only from the cluster's VPC or networks connected to it
+ * (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html).
+ */
+export function endpointReachProblems(cidrs: readonly string[], address: string): string[] {
+  if (isIP(address) !== 4) {
+    return [
+      `egress address: not an IPv4 address (got ${JSON.stringify(address)}); pass the runner's public address`,
+    ];
+  }
+  if (cidrs.length === 0) {
+    return [
+      `${CIDRS_KEY}: empty, so the public endpoint is off and only the cluster's own VPC reaches the API (got []); list the deploy runner's egress range`,
+    ];
+  }
+  const allowed = new BlockList();
+  for (const cidr of cidrs) {
+    const [network, bits] = cidr.split("/");
+    allowed.addSubnet(network, Number(bits), "ipv4");
+  }
+  if (allowed.check(address, "ipv4")) return [];
+  return [
+    `${CIDRS_KEY}: does not include this runner's egress address ${address} (got ${JSON.stringify(cidrs)}); run the job on the deploy runner (repository variable DEPLOY_RUNNER) or list its egress range`,
+  ];
+}
+
+/** The endpoint CIDRs a stack config file lists; `[]` where it sets none (the component's default). */
+export function configuredCidrs(stackConfigYaml: string): string[] {
+  const config = (parse(stackConfigYaml) as { config?: Record<string, unknown> } | null)?.config;
+  const cidrs = config?.[CIDRS_KEY];
+  return Array.isArray(cidrs) ? cidrs.map(String) : [];
+}
+
+export function main(argv: string[]): number {
+  const [configFile, address] = argv;
+  if (!configFile || address === undefined) {
+    console.error(
+      "usage: node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>",
+    );
+    return 2;
+  }
+  const problems = endpointReachProblems(
+    configuredCidrs(readFileSync(configFile, "utf8")),
+    address.trim(),
+  );
+  for (const p of problems) console.error(`::error::${configFile}: ${p}`);
+  if (problems.length === 0)
+    console.log(`${configFile}: ${address.trim()} reaches the API endpoint`);
+  return problems.length ? 1 : 0;
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
