@@ -1,4 +1,5 @@
-import { charts, eksAddonVersions } from "../components/addons/catalog";
+import { ChartPin, eksAddonVersions } from "../components/addons/catalog";
+import { charts } from "../components/addons/registry";
 import { IRSA_ANNOTATION } from "../components/irsa-policy";
 import { MOCK_ACCOUNT } from "../tools/synth/mocks";
 import { AddonSynth, PASSWORD, RELEASE, synthAddons } from "./addons-fixture";
@@ -28,13 +29,17 @@ describe("releases", () => {
       charts.istioGateway,
       charts.awsLoadBalancerController,
       charts.clusterAutoscaler,
-      charts.awsForFluentBit,
-      charts.kubePrometheusStack,
+      charts.fluentBit,
+      charts.prometheus,
       charts.externalDns,
       charts.reloader,
       charts.metricsServer,
     ];
-    const want = selected.map(({ chart, version, repo }) => ({ chart, version, repo }));
+    const want = selected.map((p) => ({
+      chart: p.chart,
+      version: p.version,
+      repo: (p as ChartPin).repo,
+    }));
     expect(got).toHaveLength(10);
     expect(got).toEqual(expect.arrayContaining(want));
     expect(got.every((r) => r.repo.startsWith("https://"))).toBe(true);

@@ -1,24 +1,19 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse } from "yaml";
 import {
   albControllerIamPolicy,
   ChartPin,
-  charts,
   clusterAutoscalerImageTags,
   eksAddonVersionSources,
   eksAddonVersions,
   pinnedReleaseArgs,
 } from "../components/addons/catalog";
 import { clusterAutoscalerImageTag } from "../components/addons/cluster-autoscaler";
+import { charts } from "../components/addons/registry";
 import { stableJson } from "../components/irsa-policy";
 import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
-
-const REFERENCE = path.resolve(__dirname, "../../shared/reference");
-const haveReference = fs.existsSync(path.join(REFERENCE, "charts"));
-if (!haveReference) console.warn(`SKIPPED: catalog-vs-reference checks need ${REFERENCE}`);
-const withReference = haveReference ? test : test.skip;
+import { chartFixture, upstreamJson, upstreamYaml } from "./upstream";
 
 const policyCopy = path.resolve(__dirname, "../components/addons", albControllerIamPolicy.file);
 
@@ -41,40 +36,30 @@ describe("chart pins", () => {
     ).toEqual(new Set(["1.30.3"]));
   });
 
-  /** Chart.yaml in the reference, and why a pin may differ from it. */
-  const referenceCharts: [keyof typeof charts, string, string | undefined][] = [
-    ["awsLoadBalancerController", "aws-load-balancer-controller", undefined],
-    ["clusterAutoscaler", "cluster-autoscaler", undefined],
-    ["awsForFluentBit", "aws-for-fluent-bit", undefined],
-    ["kubePrometheusStack", "kube-prometheus-stack", undefined],
-    ["externalDns", "external-dns", undefined],
-    // The reference holds 2.2.16; only 2.2.12 is proven in the https repo (reference README).
-    ["reloader", "reloader", "2.2.12"],
-  ];
+  /** Istio publishes its releases from Chart.yaml files that say 1.0.0 (tested below). */
+  const isIstio = (pin: { chart: string }) =>
+    chartFixture(pin, "Chart.yaml").startsWith("charts/istio/");
 
-  withReference.each(referenceCharts)(
-    "%s matches the name and version of reference charts/%s/Chart.yaml",
-    (key, dir, deliberate) => {
-      const meta = parse(
-        fs.readFileSync(path.join(REFERENCE, "charts", dir, "Chart.yaml"), "utf8"),
-      );
-      expect(charts[key].chart).toBe(meta.name);
-      expect(charts[key].version).toBe(deliberate ?? meta.version);
+  test.each(Object.entries(charts).filter(([, pin]) => !isIstio(pin)))(
+    "%s is the chart and version of the Chart.yaml vendored at its source",
+    (_key, pin) => {
+      const meta = upstreamYaml<{ name: string; version: string }>(chartFixture(pin, "Chart.yaml"));
+      expect(pin.chart.split("/").pop()).toBe(meta.name);
+      expect(pin.version).toBe(meta.version);
     },
   );
 
-  withReference(
-    "Istio charts carry the placeholder 1.0.0 in git, so we pin the release tag",
-    () => {
-      for (const dir of ["base", "istiod", "gateway"]) {
-        const file = path.join(REFERENCE, "charts/istio", dir, "Chart.yaml");
-        expect(parse(fs.readFileSync(file, "utf8")).version).toBe("1.0.0");
-      }
-    },
-  );
+  test("Istio charts carry the placeholder 1.0.0 in git, so we pin the release tag", () => {
+    const istio = Object.values(charts).filter(isIstio);
+    expect(istio.map((pin) => upstreamYaml(chartFixture(pin, "Chart.yaml")).version)).toEqual([
+      "1.0.0",
+      "1.0.0",
+      "1.0.0",
+    ]);
+  });
 
   test("a pin becomes a Release with exactly its chart, version and repo", () => {
-    const args = pinnedReleaseArgs(charts.externalDns, {
+    const args = pinnedReleaseArgs(charts.externalDns as ChartPin, {
       name: "external-dns",
       namespace: "external-dns",
       values: { txtOwnerId: "c" },
@@ -138,7 +123,11 @@ describe("EKS add-on versions are traced to public AWS sources", () => {
 });
 
 /** What is out of step between the ALB chart pin, the IAM pin and our copy of the policy. */
-function iamPinDrift(chart: ChartPin, pin: typeof albControllerIamPolicy, copy: string): string[] {
+function iamPinDrift(
+  chart: Pick<ChartPin, "version">,
+  pin: typeof albControllerIamPolicy,
+  copy: string,
+): string[] {
   const drift: string[] = [];
   if (pin.chartVersion !== chart.version) {
     drift.push(`policy checked at chart ${pin.chartVersion}, chart pinned at ${chart.version}`);
@@ -179,11 +168,7 @@ describe("the ALB controller's IAM policy moves with its chart version", () => {
     expect(drift).toEqual([expect.stringMatching(/^policy copy changed \(sha256 [0-9a-f]{64}\)$/)]);
   });
 
-  withReference("our copy is the reference's upstream file (same JSON)", () => {
-    const upstream = fs.readFileSync(
-      path.join(REFERENCE, "iam/aws-load-balancer-controller.json"),
-      "utf8",
-    );
-    expect(JSON.parse(copy)).toEqual(JSON.parse(upstream));
+  test("our copy is the vendored upstream file (same JSON)", () => {
+    expect(JSON.parse(copy)).toEqual(upstreamJson("iam/aws-load-balancer-controller.json"));
   });
 });

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { AddonKey, specOf } from "../components/addons/registry";
+import { ADDON_KEYS, AddonKey, specOf } from "../components/addons/registry";
 import { installedAddons } from "../components/addons/selection";
 import { resolveSettings } from "../components/addons/settings";
 import { addonsConfigProblems, toAddonSelection } from "../stacks/addons-config";
@@ -114,7 +114,7 @@ describe("eks-blueprint:addons", () => {
     [
       "a misspelt add-on",
       { relaoder: {} },
-      'eks-blueprint:addons.relaoder: unknown add-on (got "relaoder"); use one of awsLoadBalancerController, clusterAutoscaler, containerInsights, ebsCsiDriver, efs, externalDns, fluentBit, istio, karpenter, metricsServer, prometheus, reloader',
+      `eks-blueprint:addons.relaoder: unknown add-on (got "relaoder"); use one of ${ADDON_KEYS.join(", ")}`,
     ],
     [
       "Istio without the ALB controller",

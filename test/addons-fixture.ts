@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonBundle, AddonSelection } from "../components/addons/bundle";
-import { AddonKey, specOf } from "../components/addons/registry";
+import { AddonKey, specOf, suffixOf } from "../components/addons/registry";
 import type { AddonContext } from "../components/addons/context";
 import { MOCK_ACCOUNT } from "../tools/synth/mocks";
 import { synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
@@ -114,4 +114,4 @@ export const unitKey = (bundle: string, a: AddonKey): string =>
     ebsCsiDriver: `kubernetes:storage.k8s.io/v1:StorageClass::${bundle}-ebs-csi-gp3`,
     istio: `${RELEASE}::${bundle}-istio-gateway`,
     containerInsights: `aws:eks/addon:Addon::${bundle}-container-insights`,
-  })[a as string] ?? `${RELEASE}::${bundle}-${specOf(a).suffix}`;
+  })[a as string] ?? `${RELEASE}::${bundle}-${suffixOf(specOf(a))}`;

@@ -1,5 +1,3 @@
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { albControllerPolicy } from "../components/addons/aws-load-balancer-controller";
 import { clusterAutoscalerPolicy } from "../components/addons/cluster-autoscaler";
 import {
@@ -10,17 +8,10 @@ import {
 import { externalDnsPolicy } from "../components/addons/external-dns";
 import { fluentBitLogGroups, fluentBitPolicy } from "../components/addons/fluent-bit";
 import type { PolicyDocument, PolicyStatement } from "../components/irsa-policy";
+import { upstreamJson } from "./upstream";
 
-const REFERENCE = path.resolve(__dirname, "../../shared/reference/iam");
-/** Upstream's ALB policy: the reference when present, else our pinned copy of it. */
-const upstreamAlb: PolicyDocument = JSON.parse(
-  fs.readFileSync(
-    fs.existsSync(REFERENCE)
-      ? path.join(REFERENCE, "aws-load-balancer-controller.json")
-      : path.resolve(__dirname, "../components/addons/policies/aws-load-balancer-controller.json"),
-    "utf8",
-  ),
-);
+/** Upstream's ALB policy, vendored at the controller's tag (never our copy of it). */
+const upstreamAlb = upstreamJson<PolicyDocument>("iam/aws-load-balancer-controller.json");
 
 const account = { partition: "aws", region: "us-west-2", accountId: "111122223333" };
 const clusterName = "eks-blueprint-prod2";

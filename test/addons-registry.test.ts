@@ -7,68 +7,74 @@ import { AddonBundle } from "../components/addons/bundle";
 import {
   ADDON_KEYS,
   AddonKey,
-  addonRegistry,
+  addonCharts,
+  charts,
   installEdges,
   installOrder,
   specOf,
+  suffixOf,
 } from "../components/addons/registry";
 import { addonSelectionProblems, installedAddons } from "../components/addons/selection";
 import { EksBlueprint } from "../components/blueprint";
+import {
+  addonTable,
+  normalizeTable,
+  readmeAddonTable,
+  withAddonTable,
+} from "../tools/docs/addon-table";
 import { fakeContext, synthProgram } from "./day2-context";
 
-/** The README's add-on table, as the registry says it should read. */
-function addonTable(): string {
-  const rows = ADDON_KEYS.map((k) => {
-    const s = specOf(k);
-    const ns = s.namespace.podSecurity
-      ? `${s.namespace.name} (${s.namespace.podSecurity})`
-      : s.namespace.name;
-    const iam = s.role ? `IRSA \`${s.role.serviceAccount}\`` : "none";
-    const by = ADDON_KEYS.filter((o) => k in (specOf(o).implies ?? {}));
-    const on = s.onByDefault
-      ? "by default"
-      : k === "karpenter"
-        ? "with `autoscaler: karpenter`"
-        : ["when selected", ...by.map((o) => `with ${o}`)].join(", or ");
-    return `| \`${k}\` | ${s.summary} | ${ns} | ${iam} | ${on} |`;
-  });
-  return [
-    "| Key | What | Namespace (Pod Security) | IAM | Installed |",
-    "| --- | --- | --- | --- | --- |",
-    ...rows,
-  ].join("\n");
-}
-
 const README = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
-/** Table rows with their padding collapsed, so prettier's column alignment does not matter. */
-const normalize = (t: string) =>
-  t
-    .split("\n")
-    .filter((l) => l.startsWith("|"))
-    .map((l) => l.replace(/\s*\|\s*/g, "|").replace(/\|-+(?=\|)/g, "|---"))
-    .join("\n");
+const REGISTRY = path.join(__dirname, "../components/addons/registry.ts");
 
-test("the README's add-on table is the registry's (print addonTable() to refresh it)", () => {
-  const section = README.split(/^### Add-ons\n/m)[1]?.split(/^## /m)[0] ?? "";
-  expect(normalize(section)).toBe(normalize(addonTable()));
+test("the README's add-on table is the registry's (npm run docs:addons rewrites it)", () => {
+  expect(readmeAddonTable(README)).toBe(normalizeTable(addonTable()));
 });
 
-test("the registry lists twelve add-ons, each file's entry under its key", () => {
-  expect(ADDON_KEYS).toEqual([
-    "awsLoadBalancerController",
-    "clusterAutoscaler",
-    "containerInsights",
-    "ebsCsiDriver",
-    "efs",
-    "externalDns",
-    "fluentBit",
-    "istio",
-    "karpenter",
-    "metricsServer",
-    "prometheus",
-    "reloader",
-  ]);
-  expect(addonRegistry.reloader.component).toBe("Reloader");
+test("the table writer replaces exactly the table under the heading", () => {
+  const readme = "# x\n\n### Add-ons\n\nintro\n\n| a |\n| - |\n| old |\n\n## Next\n| keep |\n";
+  expect(withAddonTable(readme, "| a |\n| - |\n| new |")).toBe(
+    "# x\n\n### Add-ons\n\nintro\n\n| a |\n| - |\n| new |\n\n## Next\n| keep |\n",
+  );
+});
+
+/** Each registry key with the file registry.ts imports its entry from. */
+const entries = [
+  ...readFileSync(REGISTRY, "utf8").matchAll(/^import \{ (\w+) \} from "(\.\.?\/[\w/-]+)";$/gm),
+].map(([, key, from]) => [key, path.resolve(path.dirname(REGISTRY), `${from}.ts`)] as const);
+
+test("registry.ts imports one entry per key, and every entry it imports is registered", () => {
+  expect(entries.map(([key]) => key).sort()).toEqual([...ADDON_KEYS].sort());
+});
+
+const pascal = (key: string) => key[0].toUpperCase() + key.slice(1);
+
+test.each(entries)("%s: one name from config key to component and settings type", (key, file) => {
+  const component = pascal(key);
+  expect(specOf(key as AddonKey).component).toBe(component);
+  expect(readFileSync(file, "utf8")).toMatch(
+    new RegExp(`^export const ${key}: AddonSpec<${component}Settings[,>]`, "m"),
+  );
+});
+
+test("logical names: the component in kebab-case, or the name it had before the registry", () => {
+  expect(suffixOf({ component: "MetricsServer" })).toBe("metrics-server");
+  expect(
+    Object.fromEntries(
+      ADDON_KEYS.filter((k) => specOf(k).suffix !== undefined).map((k) => [k, specOf(k).suffix]),
+    ),
+  ).toEqual({ awsLoadBalancerController: "alb-controller", ebsCsiDriver: "ebs-csi" });
+});
+
+test("every chart is under a key that starts with its add-on's, and is in the one chart map", () => {
+  for (const k of ADDON_KEYS) {
+    for (const [chartKey] of addonCharts([k])) expect(chartKey.startsWith(k)).toBe(true);
+  }
+  expect(Object.keys(charts).sort()).toEqual(
+    addonCharts()
+      .map(([key]) => key)
+      .sort(),
+  );
 });
 
 test.each(ADDON_KEYS)("%s: every edge, requirement and implication names a registry key", (k) => {
@@ -155,9 +161,7 @@ describe("a library user's mistakes, each named by its arg path", () => {
       "an unknown add-on",
       { kedaa: {} },
       undefined,
-      [
-        'addons.kedaa: unknown add-on (got "kedaa"); use one of awsLoadBalancerController, clusterAutoscaler, containerInsights, ebsCsiDriver, efs, externalDns, fluentBit, istio, karpenter, metricsServer, prometheus, reloader',
-      ],
+      [`addons.kedaa: unknown add-on (got "kedaa"); use one of ${ADDON_KEYS.join(", ")}`],
     ],
     [
       "an unknown setting",
@@ -247,4 +251,27 @@ test("a moved add-on carries an alias to its old name under its old parent", asy
   ]);
   // cluster-autoscaler was always the bundle's: no alias.
   expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-cluster-autoscaler")).toBeUndefined();
+});
+
+test("a renamed component (EfsCsiDriver → Efs) carries an alias to its old type, and so do its children", async () => {
+  const r = await synthProgram(() => {
+    const platform = new pulumi.ComponentResource("eks-blueprint:index:Platform", "p");
+    new AddonBundle(
+      "p-addons",
+      {
+        context: fakeContext({ privateSubnetIds: ["subnet-a"], clusterSecurityGroupId: "sg-1" }),
+        addons: { efs: {} },
+        formerParent: { name: "p", resource: platform },
+      },
+      { parent: platform },
+    );
+  });
+  const aliasesOf = (type: string, name: string) =>
+    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
+  expect(aliasesOf("eks-blueprint:index:Efs", "p-addons-efs")).toEqual([
+    "eks-blueprint:index:EfsCsiDriver::p-efs@eks-blueprint:index:Platform::p",
+  ]);
+  expect(aliasesOf("aws:efs/fileSystem:FileSystem", "p-addons-efs")).toEqual([
+    "aws:efs/fileSystem:FileSystem::p-efs@eks-blueprint:index:EfsCsiDriver::p-efs",
+  ]);
 });

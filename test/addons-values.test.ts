@@ -1,7 +1,4 @@
 import Ajv from "ajv";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
 import { clusterAutoscalerValues } from "../components/addons/cluster-autoscaler";
 import { externalDnsValues } from "../components/addons/external-dns";
@@ -10,12 +7,7 @@ import { istioBaseValues, istioGatewayValues, istiodValues } from "../components
 import { prometheusValues } from "../components/addons/prometheus";
 import { reloaderValues } from "../components/addons/reloader";
 import { deepMerge, isPlainObject, mergeValues, Values } from "../components/addons/values";
-
-const REFERENCE = path.resolve(__dirname, "../../shared/reference");
-const haveReference = fs.existsSync(path.join(REFERENCE, "charts"));
-if (!haveReference) {
-  console.warn(`SKIPPED: chart values checks need ${REFERENCE}, which is absent`);
-}
+import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 
 const roleArn = "arn:aws:iam::111122223333:role/test";
 const cluster = {
@@ -31,8 +23,8 @@ type Checked =
   | "istioGateway"
   | "awsLoadBalancerController"
   | "clusterAutoscaler"
-  | "awsForFluentBit"
-  | "kubePrometheusStack"
+  | "fluentBit"
+  | "prometheus"
   | "externalDns"
   | "reloader";
 
@@ -47,10 +39,8 @@ const ours: Record<Checked, Values> = {
     albControllerValues({ ...cluster, vpcId: "vpc-1", roleArn, serviceMonitor: true }),
   ),
   clusterAutoscaler: all(clusterAutoscalerValues({ ...cluster, roleArn, serviceMonitor: true })),
-  awsForFluentBit: all(
-    fluentBitValues({ region: "us-west-2", logGroupName: "/aws/eks/c/x", roleArn }),
-  ),
-  kubePrometheusStack: all(
+  fluentBit: all(fluentBitValues({ region: "us-west-2", logGroupName: "/aws/eks/c/x", roleArn })),
+  prometheus: all(
     prometheusValues({
       ...cluster,
       retention: "15d",
@@ -75,15 +65,15 @@ function all(layers: { defaults: Values; owned: Values }): Values {
   return deepMerge(layers.defaults, layers.owned);
 }
 
-/** Reference folder of each chart. */
+/** Folder of each chart under test/fixtures/upstream/charts/. */
 const CHART_DIRS: Record<Checked, string> = {
   istioBase: "istio/base",
   istiod: "istio/istiod",
   istioGateway: "istio/gateway",
   awsLoadBalancerController: "aws-load-balancer-controller",
   clusterAutoscaler: "cluster-autoscaler",
-  awsForFluentBit: "aws-for-fluent-bit",
-  kubePrometheusStack: "kube-prometheus-stack",
+  fluentBit: "aws-for-fluent-bit",
+  prometheus: "kube-prometheus-stack",
   externalDns: "external-dns",
   reloader: "reloader",
 };
@@ -101,19 +91,19 @@ const FREE_FORM = new Set([
 ]);
 
 /**
- * Paths into a subchart whose values.yaml the reference does not hold (only the parent's is
+ * Paths into a subchart whose values.yaml the fixtures do not hold (only the parent's is
  * there). Each was checked by hand against the subchart version in the parent's Chart.yaml;
  * a new one must be added here on purpose.
  */
 const SUBCHART_PATHS: Record<string, string[]> = {
-  kubePrometheusStack: [
+  prometheus: [
     "grafana.resources", // grafana 12.11.1
     "kube-state-metrics.resources", // kube-state-metrics 8.4.0
     "prometheus-node-exporter.resources", // prometheus-node-exporter 4.56.1
   ],
 };
 
-/** Keys reloader 2.2.16 (the reference) has and 2.2.12 (our pin) lacks. */
+/** Keys reloader 2.2.16 has and 2.2.12 (our pin, the vendored values.yaml) lacks. */
 const RELOADER_NEWER_THAN_PIN = [
   "reloader.namespaces",
   "reloader.deployment.hostUsers",
@@ -126,8 +116,7 @@ const parsed = new Map<string, Values>();
 /** The chart's values as Helm sees them: Istio keeps its defaults under one internal key. */
 function chartValues(dir: string): Values {
   if (!parsed.has(dir)) {
-    const file = path.join(REFERENCE, "charts", dir, "values.yaml");
-    const raw = parse(fs.readFileSync(file, "utf8"));
+    const raw = upstreamYaml<Values>(`charts/${dir}/values.yaml`);
     const internal = raw._internal_defaults_do_not_set;
     parsed.set(dir, isPlainObject(internal) ? deepMerge(raw, internal) : raw);
   }
@@ -159,21 +148,16 @@ function unknownValuePaths(values: Values, chart: Values, allowed: string[] = []
 }
 
 const schemaValidator = (dir: string) => {
-  const file = path.join(REFERENCE, "charts", dir, "values.schema.json");
-  if (!fs.existsSync(file)) return undefined;
-  const schema = JSON.parse(fs.readFileSync(file, "utf8"));
+  const file = `charts/${dir}/values.schema.json`;
+  if (!hasUpstream(file)) return undefined;
+  const schema = upstreamJson<Record<string, unknown>>(file);
   // "http://json-schema.org/schema#" (Istio, Reloader) names no draft ajv knows; the keywords
   // used are draft-07's, ajv's default.
   delete schema.$schema;
   return new Ajv({ strict: false, allErrors: true }).compile(schema);
 };
 
-const suite = haveReference ? describe : describe.skip;
-const suiteName = haveReference
-  ? "values match the charts in ../shared/reference"
-  : "values match the charts (SKIPPED: ../shared/reference is absent)";
-
-suite(suiteName, () => {
+describe("values match the charts vendored at their pins (test/fixtures/upstream)", () => {
   test.each(Object.keys(CHART_DIRS) as Checked[])(
     "every values path %s sets exists in its chart's values.yaml",
     (key) => {
@@ -194,7 +178,7 @@ suite(suiteName, () => {
 
   test("the charts with a values.schema.json are exactly the three validated above", () => {
     const withSchema = (Object.keys(CHART_DIRS) as Checked[]).filter((k) =>
-      fs.existsSync(path.join(REFERENCE, "charts", CHART_DIRS[k], "values.schema.json")),
+      hasUpstream(`charts/${CHART_DIRS[k]}/values.schema.json`),
     );
     expect(withSchema.sort()).toEqual(["externalDns", "istioGateway", "reloader"]);
   });
@@ -203,7 +187,7 @@ suite(suiteName, () => {
     ["awsLoadBalancerController", { serviceAcount: { name: "x" } }, ["serviceAcount"]],
     ["awsLoadBalancerController", { serviceAccount: { nmae: "x" } }, ["serviceAccount.nmae"]],
     ["clusterAutoscaler", { autoDiscovery: { clustername: "x" } }, ["autoDiscovery.clustername"]],
-    ["kubePrometheusStack", { grafana: { adminn: {} } }, ["grafana.adminn"]],
+    ["prometheus", { grafana: { adminn: {} } }, ["grafana.adminn"]],
     ["istiod", { global: { meshId: "x" } }, ["global.meshId"]],
   ] as const)("the path check fails on a misspelt key in %s values: %j", (key, typo, expected) => {
     const chart = chartValues(CHART_DIRS[key]);
@@ -243,9 +227,9 @@ describe("what the values do, whatever the charts", () => {
     ["istioGateway", ["resources"]],
     ["awsLoadBalancerController", ["resources"]],
     ["clusterAutoscaler", ["resources"]],
-    ["awsForFluentBit", ["resources"]],
+    ["fluentBit", ["resources"]],
     [
-      "kubePrometheusStack",
+      "prometheus",
       [
         "prometheus.prometheusSpec.resources",
         "alertmanager.alertmanagerSpec.resources",

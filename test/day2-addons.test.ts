@@ -1,7 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
-import { charts } from "../components/addons/catalog";
+import { charts } from "../components/addons/registry";
 import { containerInsightsConfiguration } from "../components/addons/container-insights";
 import { efsCsiValues } from "../components/addons/efs-csi";
 import { metricsServerValues } from "../components/addons/metrics-server";
@@ -10,10 +7,10 @@ import { isPlainObject, mergeValues, Values } from "../components/addons/values"
 import { corednsConfiguration } from "../components/core-addons";
 import { karpenterValues } from "../components/karpenter/karpenter";
 import { addonOf, fakeContext, named, synthProgram } from "./day2-context";
+import { upstreamYaml } from "./upstream";
 
-const CHARTS = path.join(__dirname, "../../shared/reference/charts");
-const chartValues = (chart: string) =>
-  parse(readFileSync(path.join(CHARTS, chart, "values.yaml"), "utf8")) as Values;
+/** A chart's values.yaml, vendored at its pin (test/fixtures/upstream/charts/<chart>/). */
+const chartValues = (chart: string) => upstreamYaml<Values>(`charts/${chart}/values.yaml`);
 
 /** Key paths we set that the chart's values.yaml does not have (below maps it leaves open). */
 function unknownKeys(ours: Values, theirs: Values, prefix = ""): string[] {
@@ -35,14 +32,9 @@ const merged = {
   karpenter: mergeValues(karpenterValues({ clusterName: "c", queueName: "c", roleArn: ROLE })),
 };
 
-const haveCharts = existsSync(CHARTS);
-if (!haveCharts) console.warn(`SKIPPED: chart values checks need ${CHARTS}, which is absent`);
-(haveCharts ? test : test.skip).each(Object.entries(merged))(
-  "every key we set exists in %s's values.yaml",
-  (chart, v) => {
-    expect(unknownKeys(v, chartValues(chart))).toEqual([]);
-  },
-);
+test.each(Object.entries(merged))("every key we set exists in %s's values.yaml", (chart, v) => {
+  expect(unknownKeys(v, chartValues(chart))).toEqual([]);
+});
 
 /** replicas and PDB of each multi-replica add-on, wherever its chart keeps them. */
 const disruption: [string, number, unknown, unknown][] = [

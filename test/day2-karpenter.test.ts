@@ -1,30 +1,17 @@
-import { existsSync, readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parseDocument } from "yaml";
-import { charts } from "../components/addons/catalog";
+import { charts } from "../components/addons/registry";
 import { ec2NodeClassSpec, nodePoolSpec } from "../components/karpenter/node-pools";
 import { INTERRUPTION_EVENTS, karpenterControllerPolicy } from "../components/karpenter/policy";
 import { addonOf, named, ofType, synthProgram } from "./day2-context";
+import { upstreamCloudFormation } from "./upstream";
 
-const REFERENCE = path.join(__dirname, "../../shared/reference/iam/karpenter-cloudformation.yaml");
-const haveReference = existsSync(REFERENCE);
-if (!haveReference)
-  console.warn(`SKIPPED: upstream comparisons need ${REFERENCE}, which is absent`);
-/** Comparisons against upstream run only where ../shared/reference is present, and say so otherwise. */
-const upstreamTest = haveReference ? test : test.skip;
-
-/** The reference template's resources; CFN tags (!Sub, !GetAtt) parse as plain scalars. */
+/** Upstream's template (vendored at the chart's tag); CFN tags (!Sub, !GetAtt) are plain strings. */
 function referenceResources(): Record<
   string,
   { Type: string; Properties: Record<string, unknown> }
 > {
-  const doc = parseDocument(readFileSync(REFERENCE, "utf8"), {
-    customTags: ["!Sub", "!GetAtt", "!Ref"].map((tag) => ({
-      tag,
-      resolve: (s: string) => s,
-    })),
-  });
-  return (doc.toJS() as { Resources: ReturnType<typeof referenceResources> }).Resources;
+  return upstreamCloudFormation<{ Resources: ReturnType<typeof referenceResources> }>(
+    "iam/karpenter-cloudformation.yaml",
+  ).Resources;
 }
 
 /** Upstream's controller statements by Sid, with the template's !Sub variables filled in. */
@@ -52,7 +39,7 @@ const input = {
   queueArn: "arn:aws:sqs:us-west-2:111122223333:day2-test",
 };
 
-upstreamTest("the controller policy is upstream's, statement for statement", () => {
+test("the controller policy is upstream's, statement for statement", () => {
   const ours = karpenterControllerPolicy({ ...input, zonalShift: true }).Statement;
   expect(Object.fromEntries(ours.map((st) => [st.Sid, st]))).toEqual(
     referenceStatements({
@@ -72,7 +59,7 @@ test("without zonal shift the policy drops only that statement", () => {
   expect(sids).not.toContain("AllowZonalShiftStatusReadOnly");
 });
 
-upstreamTest("the interruption rules match upstream's five EventBridge rules", () => {
+test("the interruption rules match upstream's five EventBridge rules", () => {
   const patterns = Object.values(referenceResources())
     .filter((r) => r.Type === "AWS::Events::Rule")
     .map((r) => r.Properties.EventPattern);

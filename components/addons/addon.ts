@@ -76,21 +76,33 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
 
   constructor(name: string, args: AddonArgs<S, P>, opts?: pulumi.ComponentResourceOptions) {
     const { spec, context: ctx, settings } = args;
-    const formerly = args.formerly;
+    // A renamed type token is a move too: to the same name under the same parent, old type.
+    const formerType = spec.formerComponent ?? spec.component;
+    const formerly =
+      args.formerly ??
+      (spec.formerComponent && opts?.parent ? { name, parent: opts.parent } : undefined);
     super(
       `eks-blueprint:index:${spec.component}`,
       name,
       {},
       {
         ...opts,
-        ...(formerly ? { aliases: [{ name: formerly.name, parent: formerly.parent }] } : {}),
+        ...(formerly
+          ? {
+              aliases: [
+                {
+                  name: formerly.name,
+                  type: `eks-blueprint:index:${formerType}`,
+                  parent: formerly.parent,
+                },
+              ],
+            }
+          : {}),
       },
     );
     const child = (childName: string): ChildOptions => ({
       parent: this,
-      ...(formerly
-        ? { aliases: [formerChildAlias(name, childName, spec.component, formerly)] }
-        : {}),
+      ...(formerly ? { aliases: [formerChildAlias(name, childName, formerType, formerly)] } : {}),
     });
     const scope: AddonScope<S> = {
       name,

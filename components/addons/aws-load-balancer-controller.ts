@@ -1,7 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { irsaAnnotation, PolicyDocument, PolicyStatement } from "../irsa-policy";
-import { charts } from "./catalog";
-import { chartCrds, CrdManifest, vendoredCrdPatches } from "./chart-crds";
+import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "./crds";
 import vendoredCrds from "./crds/aws-load-balancer-controller-3.5.0.json";
 import upstreamPolicy from "./policies/aws-load-balancer-controller.json";
 import type { AddonSpec, CommonSettings } from "./spec";
@@ -14,7 +13,7 @@ export const ALB_CONTROLLER = {
 } as const;
 
 /** The controller takes no settings of its own. */
-export type AlbControllerSettings = CommonSettings;
+export type AwsLoadBalancerControllerSettings = CommonSettings;
 
 export interface AlbControllerValuesInput {
   clusterName: string;
@@ -95,22 +94,23 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
  * removes them, and the controller deletes their load balancers and ENIs, before the controller,
  * its role and the nodes go.
  */
-export const awsLoadBalancerController: AddonSpec<AlbControllerSettings> = {
+export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSettings> = {
   component: "AwsLoadBalancerController",
+  // Its logical name from before the registry: kept, so the deployed controller is not renamed.
   suffix: "alb-controller",
   summary: "AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses.",
   namespace: { name: ALB_CONTROLLER.namespace },
   defaults: {},
   installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
   // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
-  // so we apply the pinned version's copy (components/addons/chart-crds.ts, `chartCrds`) before
-  // the controller, as upstream's README asks before each `helm upgrade`; the release skips them.
+  // so we apply the pinned version's copy (`chart.crds` below) before the controller, as
+  // upstream's README asks before each `helm upgrade`; the release skips them.
   // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
   // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
   prepare: ({ name, k8s: k8sOpts }) => ({
     dependsOn: vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
-      chart: charts.awsLoadBalancerController.chart,
-      version: chartCrds.awsLoadBalancerController.checkedAt,
+      chart: awsLoadBalancerController.chart!.pin.chart,
+      version: awsLoadBalancerController.chart!.crds!.checkedAt,
     }).map(
       (crd) =>
         new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
@@ -126,7 +126,34 @@ export const awsLoadBalancerController: AddonSpec<AlbControllerSettings> = {
     policy: (ctx, r) => albControllerPolicy({ ...ctx, accountId: r.accountId, vpcId: r.vpcId }),
   },
   chart: {
-    pin: charts.awsLoadBalancerController,
+    // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` (catalog.ts).
+    pin: {
+      chart: "aws-load-balancer-controller",
+      version: "3.5.0",
+      repo: "https://aws.github.io/eks-charts",
+      source:
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
+    },
+    // crds/crds.yaml and crds/gateway-crds.yaml; upstream's own upgrade note is
+    // `kubectl apply -k .../crds` before `helm upgrade` (chart README, "Upgrade").
+    crds: {
+      checkedAt: "3.5.0",
+      delivery: "crds-dir",
+      kinds: [
+        ...namespacedKinds("aga.k8s.aws", "GlobalAccelerator"),
+        ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig", "TargetGroupBinding"),
+        ...clusterKinds("elbv2.k8s.aws", "IngressClassParams"),
+        ...namespacedKinds(
+          "gateway.k8s.aws",
+          "ListenerRuleConfiguration",
+          "LoadBalancerConfiguration",
+          "TargetGroupConfiguration",
+        ),
+      ],
+      source:
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/helm/aws-load-balancer-controller/crds",
+      upgrade: { via: "vendored", file: "crds/aws-load-balancer-controller-3.5.0.json" },
+    },
     release: "aws-load-balancer-controller",
     values: ({ context, resolved, serviceMonitor }) =>
       albControllerValues({

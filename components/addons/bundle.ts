@@ -9,6 +9,7 @@ import {
   DEFAULT_AUTOSCALER,
   installEdges,
   specOf,
+  suffixOf,
 } from "./registry";
 import { addonSelectionProblems, bundlePaths, installedAddons } from "./selection";
 import { resolveSettings } from "./settings";
@@ -83,10 +84,13 @@ export class AddonBundle extends pulumi.ComponentResource {
       const given = (selection as Record<string, object | undefined>)[key];
       const formerly =
         spec.movedFromPlatform && args.formerParent
-          ? { name: `${args.formerParent.name}-${spec.suffix}`, parent: args.formerParent.resource }
+          ? {
+              name: `${args.formerParent.name}-${suffixOf(spec)}`,
+              parent: args.formerParent.resource,
+            }
           : undefined;
       this.addons[key] = new Addon(
-        `${name}-${spec.suffix}`,
+        `${name}-${suffixOf(spec)}`,
         {
           spec,
           settings: resolveSettings(spec, given),

@@ -1,9 +1,9 @@
 /**
- * The one catalog of everything the add-ons pin: Helm charts (name, repo, exact version, image
- * tags we override), the upstream IAM policy the ALB controller's version was checked against,
- * and EKS managed add-on versions per Kubernetes minor. A bump is a one-line change here. Every
- * chart, classic or OCI, is in the one `charts` map, each pin one object literal of the same shape
- * (Renovate's custom managers read them).
+ * The pins that are not charts (image tags we override, the upstream IAM policy the ALB
+ * controller's version was checked against, EKS managed add-on versions per Kubernetes minor),
+ * and what a chart pin is and how it becomes a Helm release. Each chart pin is written in its
+ * add-on's file, beside what it installs, as one object literal of the shape below (Renovate's
+ * custom managers read them); `charts` (registry.ts) gathers them into the one chart map.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
@@ -31,116 +31,6 @@ export interface OciChartPin {
   source: string;
 }
 
-const KARPENTER = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
-const ISTIO = "1.30.3"; // base, istiod and gateway must match
-const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
-const EKS_CHARTS = "https://aws.github.io/eks-charts";
-
-export const charts = {
-  // Istio publishes 1.30.3 from placeholder Chart.yaml files (version 1.0.0 in git).
-  istioBase: {
-    chart: "base",
-    version: ISTIO,
-    repo: ISTIO_REPO,
-    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/base/Chart.yaml`,
-  },
-  istiod: {
-    chart: "istiod",
-    version: ISTIO,
-    repo: ISTIO_REPO,
-    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/istio-control/istio-discovery/Chart.yaml`,
-  },
-  istioGateway: {
-    chart: "gateway",
-    version: ISTIO,
-    repo: ISTIO_REPO,
-    source: `https://github.com/istio/istio/blob/${ISTIO}/manifests/charts/gateway/Chart.yaml`,
-  },
-  // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` below.
-  awsLoadBalancerController: {
-    chart: "aws-load-balancer-controller",
-    version: "3.5.0",
-    repo: EKS_CHARTS,
-    source:
-      "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
-  },
-  // app 1.35.0; we override the image per Kubernetes minor (`clusterAutoscalerImageTags`).
-  clusterAutoscaler: {
-    chart: "cluster-autoscaler",
-    version: "9.59.0",
-    repo: "https://kubernetes.github.io/autoscaler",
-    source:
-      "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
-  },
-  // app 3.2.1. Chosen over fluent/fluent-bit 0.58.1: its CloudWatch Logs output is structured
-  // values (region, log group, auto-create) that the values test can check against the chart,
-  // where the Fluent chart takes the whole pipeline as one opaque config string.
-  awsForFluentBit: {
-    chart: "aws-for-fluent-bit",
-    version: "0.2.0",
-    repo: EKS_CHARTS,
-    source:
-      "https://github.com/aws/eks-charts/blob/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-for-fluent-bit/Chart.yaml",
-  },
-  // app v0.93.1 (prometheus-operator); bundles grafana 12.11.1, kube-state-metrics 8.4.0,
-  // prometheus-node-exporter 4.56.1 and the CRDs.
-  kubePrometheusStack: {
-    chart: "kube-prometheus-stack",
-    version: "88.5.3",
-    repo: "https://prometheus-community.github.io/helm-charts",
-    source:
-      "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/Chart.yaml",
-  },
-  // app 0.21.0
-  externalDns: {
-    chart: "external-dns",
-    version: "1.21.1",
-    repo: "https://kubernetes-sigs.github.io/external-dns/",
-    source:
-      "https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/Chart.yaml",
-  },
-  // app v1.4.17. Not 2.2.16: the stakater-charts index we could read lists versions up to 2.2.12
-  // only, and 2.2.16 is proven only in the OCI registry. 2.2.12 → 2.2.16 adds the values keys
-  // reloader.namespaces, hostUsers, runtimeClassName and schedulerName, none of which we set
-  // (test/addons-values.test.ts holds us to that).
-  reloader: {
-    chart: "reloader",
-    version: "2.2.12",
-    repo: "https://stakater.github.io/stakater-charts",
-    source:
-      "https://github.com/stakater/Reloader/blob/chart-v2.2.12/deployments/kubernetes/chart/reloader/Chart.yaml",
-  },
-  // app 0.8.1; the chart default is 1 replica without a PDB (we set 2 + PDB + zone spread).
-  metricsServer: {
-    chart: "metrics-server",
-    version: "3.13.1",
-    repo: "https://kubernetes-sigs.github.io/metrics-server/",
-    source:
-      "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
-  },
-  // app v3.4.1
-  awsEfsCsiDriver: {
-    chart: "aws-efs-csi-driver",
-    version: "4.4.1",
-    repo: "https://kubernetes-sigs.github.io/aws-efs-csi-driver/",
-    source:
-      "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
-  },
-  // Released from c88abbba… on branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
-  karpenterCrd: {
-    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
-    version: KARPENTER,
-    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter-crd/Chart.yaml`,
-  },
-  karpenter: {
-    chart: "oci://public.ecr.aws/karpenter/karpenter",
-    version: KARPENTER,
-    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER}/charts/karpenter/Chart.yaml`,
-  },
-} as const satisfies Record<string, ChartPin | OciChartPin>;
-
-export type ChartKey = keyof typeof charts;
-
 /**
  * cluster-autoscaler simulates the scheduler of one Kubernetes minor, so its image follows the
  * cluster's minor, not the chart's default (v1.35.0). Newest patch of each minor per the
@@ -154,7 +44,7 @@ export const clusterAutoscalerImageTags: Record<KubernetesMinor, string> = {
 
 /**
  * The upstream IAM policy the ALB controller's chart version was checked against. Bump
- * `charts.awsLoadBalancerController.version`, `chartVersion`, `upstream` and the JSON copy
+ * the chart pin in aws-load-balancer-controller.ts, `chartVersion`, `upstream` and the JSON copy
  * together: test/addons-catalog.test.ts fails when one moves without the others.
  */
 export const albControllerIamPolicy = {

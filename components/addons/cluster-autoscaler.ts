@@ -1,6 +1,6 @@
 import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
-import { charts, clusterAutoscalerImageTags } from "./catalog";
-import { unpinnedMinorProblems } from "./settings";
+import { clusterAutoscalerImageTags } from "./catalog";
+import { minorPins } from "./settings";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
 
@@ -12,22 +12,17 @@ export const CLUSTER_AUTOSCALER = {
 /** cluster-autoscaler takes no settings of its own. */
 export type ClusterAutoscalerSettings = CommonSettings;
 
-const imageTagOf = (kubernetesVersion: string) =>
-  (clusterAutoscalerImageTags as Record<string, string | undefined>)[kubernetesVersion];
-
-/** A problem when the cluster's minor has no pinned autoscaler image. */
-export const clusterAutoscalerClusterProblems = unpinnedMinorProblems(
-  imageTagOf,
+const imageTags = minorPins(
+  clusterAutoscalerImageTags,
   "cluster-autoscaler image",
   "clusterAutoscalerImageTags",
 );
 
+/** A problem when the cluster's minor has no pinned autoscaler image. */
+export const clusterAutoscalerClusterProblems = imageTags.problems;
+
 /** The autoscaler image for a cluster's Kubernetes minor; throws for a minor we do not pin. */
-export function clusterAutoscalerImageTag(kubernetesVersion: string): string {
-  const tag = imageTagOf(kubernetesVersion);
-  if (!tag) throw new Error(clusterAutoscalerClusterProblems({ kubernetesVersion }, "context")[0]);
-  return tag;
-}
+export const clusterAutoscalerImageTag = imageTags.require;
 
 export interface ClusterAutoscalerValuesInput {
   clusterName: string;
@@ -129,7 +124,6 @@ export function clusterAutoscalerPolicy(i: ClusterAutoscalerPolicyInput): Policy
 
 export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
   component: "ClusterAutoscaler",
-  suffix: "cluster-autoscaler",
   summary: "cluster-autoscaler for this cluster's managed node groups (the default autoscaler).",
   namespace: { name: CLUSTER_AUTOSCALER.namespace },
   defaults: {},
@@ -142,7 +136,14 @@ export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
     policy: (ctx, r) => clusterAutoscalerPolicy({ ...ctx, accountId: r.accountId }),
   },
   chart: {
-    pin: charts.clusterAutoscaler,
+    // app 1.35.0; we override the image per Kubernetes minor (`clusterAutoscalerImageTags`).
+    pin: {
+      chart: "cluster-autoscaler",
+      version: "9.59.0",
+      repo: "https://kubernetes.github.io/autoscaler",
+      source:
+        "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
+    },
     release: "cluster-autoscaler",
     values: ({ context, resolved, serviceMonitor }) =>
       clusterAutoscalerValues({ ...context, roleArn: resolved.roleArn, serviceMonitor }),

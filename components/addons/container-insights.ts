@@ -33,13 +33,12 @@ export type ContainerInsightsSettings = CommonSettings;
 
 export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
   component: "ContainerInsights",
-  suffix: "container-insights",
+  movedFromPlatform: true,
   summary: "The amazon-cloudwatch-observability EKS add-on (CloudWatch Container Insights).",
   // The add-on creates amazon-cloudwatch itself.
   namespace: { name: CONTAINER_INSIGHTS.namespace },
   defaults: {},
   contextProblems: eksAddonClusterProblems,
-  movedFromPlatform: true,
   role: {
     serviceAccount: CONTAINER_INSIGHTS.serviceAccount,
     roleSuffix: "cloudwatch-agent",

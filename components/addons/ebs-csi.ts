@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { problem } from "../problems";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
-import { unpinnedMinorProblems } from "./settings";
+import { minorPins } from "./settings";
 import type { AddonSpec, CommonSettings } from "./spec";
 
 export const EBS_CSI = {
@@ -12,28 +12,26 @@ export const EBS_CSI = {
   storageClassName: "gp3",
 } as const;
 
-export interface EbsCsiSettings extends CommonSettings {
+export interface EbsCsiDriverSettings extends CommonSettings {
   /** KMS key for volume encryption. @default the account's aws/ebs key */
   kmsKeyId?: string;
 }
 
-/** The catalog's EKS add-on versions for a minor, if it pins that minor. */
-export const pinnedEksAddonVersions = (kubernetesVersion: string): EksAddonVersions | undefined =>
-  (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[kubernetesVersion];
-
-/** A problem when the catalog pins no EKS add-on versions for the cluster's minor. */
-export const eksAddonClusterProblems = unpinnedMinorProblems(
-  pinnedEksAddonVersions,
+const addonVersions = minorPins<EksAddonVersions>(
+  eksAddonVersions,
   "EKS add-on versions",
   "eksAddonVersions",
 );
 
+/** The catalog's EKS add-on versions for a minor, if it pins that minor. */
+export const pinnedEksAddonVersions = addonVersions.pinned;
+
+/** A problem when the catalog pins no EKS add-on versions for the cluster's minor. */
+export const eksAddonClusterProblems = addonVersions.problems;
+
 /** The pinned add-on version for the cluster's minor; throws for a minor the catalog lacks. */
-export function ebsCsiAddonVersion(kubernetesVersion: string): string {
-  const pinned = pinnedEksAddonVersions(kubernetesVersion);
-  if (!pinned) throw new Error(eksAddonClusterProblems({ kubernetesVersion }, "context")[0]);
-  return pinned.ebsCsiDriver;
-}
+export const ebsCsiAddonVersion = (kubernetesVersion: string): string =>
+  addonVersions.require(kubernetesVersion).ebsCsiDriver;
 
 /**
  * AWS's current recommendation for the driver (upstream docs/install.md since April 2026): V2
@@ -71,8 +69,9 @@ export function gp3StorageClass(kmsKeyId?: string): k8s.types.input.storage.v1.S
   };
 }
 
-export const ebsCsiDriver: AddonSpec<EbsCsiSettings> = {
+export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
   component: "EbsCsiDriver",
+  // Its logical name from before the registry: kept, so the deployed driver is not renamed.
   suffix: "ebs-csi",
   summary: "The aws-ebs-csi-driver EKS add-on and an encrypted gp3 default StorageClass.",
   namespace: { name: EBS_CSI.namespace },

@@ -2,7 +2,6 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { problem } from "../problems";
-import { charts } from "./catalog";
 import { zoneSpread } from "./metrics-server";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
@@ -18,7 +17,7 @@ export const efsCsiManagedPolicyArn = (partition: string): string =>
   `arn:${partition}:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy`;
 
 /** The EFS CSI driver takes no settings of its own. */
-export type EfsCsiSettings = CommonSettings;
+export type EfsSettings = CommonSettings;
 
 /**
  * Chart values (4.4.1). The controller runs 2 replicas by default with its PDB off: we turn the
@@ -97,15 +96,15 @@ type EfsPrepared = {
   mounts: aws.efs.MountTarget[];
 };
 
-export const efs: AddonSpec<EfsCsiSettings, EfsPrepared> = {
-  component: "EfsCsiDriver",
-  suffix: "efs",
+export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
+  component: "Efs",
+  formerComponent: "EfsCsiDriver",
+  movedFromPlatform: true,
   summary:
     "An encrypted EFS file system with mount targets, the EFS CSI driver and an `efs` StorageClass.",
   namespace: { name: EFS_CSI.namespace },
   defaults: {},
   contextProblems: efsContextProblems,
-  movedFromPlatform: true,
   prepare: ({ name, context: ctx, child }) => {
     const fileSystem = new aws.efs.FileSystem(
       name,
@@ -153,7 +152,14 @@ export const efs: AddonSpec<EfsCsiSettings, EfsPrepared> = {
     managedPolicyArns: (partition) => [efsCsiManagedPolicyArn(partition)],
   },
   chart: {
-    pin: charts.awsEfsCsiDriver,
+    // app v3.4.1
+    pin: {
+      chart: "aws-efs-csi-driver",
+      version: "4.4.1",
+      repo: "https://kubernetes-sigs.github.io/aws-efs-csi-driver/",
+      source:
+        "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
+    },
     release: "aws-efs-csi-driver",
     values: ({ resolved }) => efsCsiValues(resolved.roleArn),
   },

@@ -1,6 +1,6 @@
 import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
 import { problem } from "../problems";
-import { charts } from "./catalog";
+import { namespacedKinds } from "./crds";
 import { oneOfProblems, stringListProblems } from "./settings";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
@@ -134,7 +134,6 @@ const SERVICE_MONITOR_CRDS = "its ServiceMonitor needs the Prometheus operator's
 
 export const externalDns: AddonSpec<ExternalDnsSettings> = {
   component: "ExternalDns",
-  suffix: "external-dns",
   summary: "ExternalDNS for Route 53, owning only the records it wrote, in the configured zones.",
   namespace: {
     name: EXTERNAL_DNS.namespace,
@@ -151,7 +150,26 @@ export const externalDns: AddonSpec<ExternalDnsSettings> = {
       externalDnsPolicy({ partition: ctx.partition, hostedZoneIds: s.hostedZoneIds }),
   },
   chart: {
-    pin: charts.externalDns,
+    // app 0.21.0
+    pin: {
+      chart: "external-dns",
+      version: "1.21.1",
+      repo: "https://kubernetes-sigs.github.io/external-dns/",
+      source:
+        "https://github.com/kubernetes-sigs/external-dns/blob/external-dns-helm-chart-1.21.1/charts/external-dns/Chart.yaml",
+    },
+    // crds/dnsendpoints.externaldns.k8s.io.yaml: read only by the `crd` source, which we do not use.
+    crds: {
+      checkedAt: "1.21.1",
+      delivery: "crds-dir",
+      kinds: namespacedKinds("externaldns.k8s.io", "DNSEndpoint"),
+      source:
+        "https://github.com/kubernetes-sigs/external-dns/tree/external-dns-helm-chart-1.21.1/charts/external-dns/crds",
+      upgrade: {
+        via: "skipped",
+        why: "DNSEndpoint is read only by the `crd` source; our sources are service and ingress",
+      },
+    },
     release: "external-dns",
     values: ({ context, settings: s, resolved, serviceMonitor }) =>
       externalDnsValues({
@@ -164,7 +182,7 @@ export const externalDns: AddonSpec<ExternalDnsSettings> = {
         serviceMonitor,
       }),
     // crds/ holds only DNSEndpoint, read by the `crd` source alone, which we do not enable;
-    // Helm would install it once and never upgrade it (components/addons/chart-crds.ts).
+    // Helm would install it once and never upgrade it (components/addons/crds.ts).
     skipCrds: true,
   },
 };

@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import { logRetentionProblems } from "../cluster-settings";
 import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
-import { charts } from "./catalog";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
 
@@ -85,7 +84,6 @@ export function fluentBitPolicy(i: FluentBitPolicyInput): PolicyDocument {
 
 export const fluentBit: AddonSpec<FluentBitSettings> = {
   component: "FluentBit",
-  suffix: "fluent-bit",
   summary: "aws-for-fluent-bit: container logs to CloudWatch Logs groups Pulumi owns.",
   namespace: {
     name: FLUENT_BIT.namespace,
@@ -117,7 +115,16 @@ export const fluentBit: AddonSpec<FluentBitSettings> = {
       }),
   },
   chart: {
-    pin: charts.awsForFluentBit,
+    // app 3.2.1. Chosen over fluent/fluent-bit 0.58.1: its CloudWatch Logs output is structured
+    // values (region, log group, auto-create) that the values test can check against the chart,
+    // where the Fluent chart takes the whole pipeline as one opaque config string.
+    pin: {
+      chart: "aws-for-fluent-bit",
+      version: "0.2.0",
+      repo: "https://aws.github.io/eks-charts",
+      source:
+        "https://github.com/aws/eks-charts/blob/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-for-fluent-bit/Chart.yaml",
+    },
     release: "aws-for-fluent-bit",
     values: ({ context, resolved }) =>
       fluentBitValues({

@@ -1,8 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
-import { charts, pinnedReleaseArgs } from "./catalog";
+import { pinnedReleaseArgs, type ChartPin } from "./catalog";
+import { namespacedKinds } from "./crds";
 import { addonNamespace } from "./namespace";
 import { oneOfProblems, stringMapProblems } from "./settings";
-import type { AddonSpec } from "./spec";
+import type { AddonChart, AddonSpec } from "./spec";
 import { mergeValues, requests, ValueLayers, Values } from "./values";
 
 export const ISTIO = {
@@ -13,6 +14,70 @@ export const ISTIO = {
   /** Helm release (and Deployment/Service) name of the ingress gateway. */
   gatewayName: "istio-ingressgateway",
 } as const;
+
+const ISTIO_VERSION = "1.30.3"; // base, istiod and gateway must match
+const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
+
+/**
+ * The three charts, released together. Istio publishes 1.30.3 from placeholder Chart.yaml files
+ * (version 1.0.0 in git), so each source is the tag's.
+ */
+const istioCharts = {
+  istioBase: {
+    pin: {
+      chart: "base",
+      version: ISTIO_VERSION,
+      repo: ISTIO_REPO,
+      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/base/Chart.yaml`,
+    },
+    // base/templates/crds.yaml renders files/crd-all.gen.yaml when `base.enableCRDTemplates`
+    // (default true, and owned by istioBaseValues): the CRDs move with every upgrade.
+    crds: {
+      checkedAt: "1.30.3",
+      delivery: "templates",
+      kinds: [
+        ...namespacedKinds("extensions.istio.io", "TrafficExtension", "WasmPlugin"),
+        ...namespacedKinds(
+          "networking.istio.io",
+          "DestinationRule",
+          "EnvoyFilter",
+          "Gateway",
+          "ProxyConfig",
+          "ServiceEntry",
+          "Sidecar",
+          "VirtualService",
+          "WorkloadEntry",
+          "WorkloadGroup",
+        ),
+        ...namespacedKinds(
+          "security.istio.io",
+          "AuthorizationPolicy",
+          "PeerAuthentication",
+          "RequestAuthentication",
+        ),
+        ...namespacedKinds("telemetry.istio.io", "Telemetry"),
+      ],
+      source:
+        "https://github.com/istio/istio/blob/1.30.3/manifests/charts/base/templates/crds.yaml",
+    },
+  },
+  istiod: {
+    pin: {
+      chart: "istiod",
+      version: ISTIO_VERSION,
+      repo: ISTIO_REPO,
+      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/istio-control/istio-discovery/Chart.yaml`,
+    },
+  },
+  istioGateway: {
+    pin: {
+      chart: "gateway",
+      version: ISTIO_VERSION,
+      repo: ISTIO_REPO,
+      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/gateway/Chart.yaml`,
+    },
+  },
+} satisfies Record<string, AddonChart & { pin: ChartPin }>;
 
 export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
 export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
@@ -121,7 +186,6 @@ export function istioProblems(s: IstioSettings, at: string): string[] {
 
 export const istio: AddonSpec<IstioSettings> = {
   component: "Istio",
-  suffix: "istio",
   summary: "Istio base, istiod and an ingress gateway behind an NLB.",
   namespace: {
     name: ISTIO.namespace,
@@ -138,6 +202,7 @@ export const istio: AddonSpec<IstioSettings> = {
       "its LoadBalancer Service is an NLB the controller makes, and must delete on destroy",
     externalDns: "ExternalDNS publishes the gateway's records, and must delete them on destroy",
   },
+  hookCharts: istioCharts,
   finish: ({ name, context: ctx, settings: s, after, child, k8s: k8sOpts }, { namespace: ns }) => {
     const overrides = s.values ?? {};
     const gatewayNs = addonNamespace(
@@ -147,7 +212,7 @@ export const istio: AddonSpec<IstioSettings> = {
     );
     const base = new k8s.helm.v3.Release(
       `${name}-base`,
-      pinnedReleaseArgs(charts.istioBase, {
+      pinnedReleaseArgs(istioCharts.istioBase.pin, {
         name: "istio-base",
         namespace: ns!.metadata.name,
         values: mergeValues(istioBaseValues(), overrides.base),
@@ -156,7 +221,7 @@ export const istio: AddonSpec<IstioSettings> = {
     );
     const istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
-      pinnedReleaseArgs(charts.istiod, {
+      pinnedReleaseArgs(istioCharts.istiod.pin, {
         // Istio's docs install istiod under exactly this release name.
         name: "istiod",
         namespace: ns!.metadata.name,
@@ -170,7 +235,7 @@ export const istio: AddonSpec<IstioSettings> = {
     });
     const gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
-      pinnedReleaseArgs(charts.istioGateway, {
+      pinnedReleaseArgs(istioCharts.istioGateway.pin, {
         name: ISTIO.gatewayName,
         namespace: gatewayNs.metadata.name,
         values: mergeValues(gatewayValues, overrides.gateway),

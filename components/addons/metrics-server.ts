@@ -1,5 +1,4 @@
-import { isIntegerIn, problem } from "../problems";
-import { charts } from "./catalog";
+import { wholeNumberProblems } from "./settings";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers, Values } from "./values";
 
@@ -61,25 +60,21 @@ export function metricsServerValues(s: { replicas: number }): ValueLayers {
 
 export const metricsServer: AddonSpec<MetricsServerSettings> = {
   component: "MetricsServer",
-  suffix: "metrics-server",
+  movedFromPlatform: true,
   summary: "metrics-server: the metrics.k8s.io API the HPA and `kubectl top` read.",
   namespace: { name: METRICS_SERVER.namespace },
   defaults: { replicas: 2 },
-  problems: (s, at) =>
-    isIntegerIn(s.replicas, 1, 10)
-      ? []
-      : [
-          problem(
-            `${at}.replicas`,
-            "not a replica count",
-            s.replicas,
-            "use a whole number from 1 to 10",
-          ),
-        ],
+  problems: (s, at) => wholeNumberProblems(s.replicas, 1, 10, `${at}.replicas`, "a replica count"),
   onByDefault: "the HPA and `kubectl top` need the metrics API on every cluster",
-  movedFromPlatform: true,
   chart: {
-    pin: charts.metricsServer,
+    // app 0.8.1; the chart default is 1 replica without a PDB (we set 2 + PDB + zone spread).
+    pin: {
+      chart: "metrics-server",
+      version: "3.13.1",
+      repo: "https://kubernetes-sigs.github.io/metrics-server/",
+      source:
+        "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
+    },
     release: "metrics-server",
     values: ({ settings }) => metricsServerValues({ replicas: settings.replicas! }),
   },

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { problem } from "../problems";
-import { charts } from "./catalog";
+import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
@@ -143,7 +143,6 @@ export function prometheusProblems(s: PrometheusSettings, at: string): string[] 
 
 export const prometheus: AddonSpec<PrometheusSettings> = {
   component: "Prometheus",
-  suffix: "prometheus",
   summary:
     "kube-prometheus-stack: the operator and its CRDs, Prometheus on gp3, Alertmanager, Grafana.",
   namespace: {
@@ -178,7 +177,37 @@ export const prometheus: AddonSpec<PrometheusSettings> = {
     return { dependsOn: [secret] };
   },
   chart: {
-    pin: charts.kubePrometheusStack,
+    // app v0.93.1 (prometheus-operator); bundles grafana 12.11.1, kube-state-metrics 8.4.0,
+    // prometheus-node-exporter 4.56.1 and the CRDs.
+    pin: {
+      chart: "kube-prometheus-stack",
+      version: "88.5.3",
+      repo: "https://prometheus-community.github.io/helm-charts",
+      source:
+        "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/Chart.yaml",
+    },
+    // The `crds` subchart's crds/ directory; its templates/upgrade/job.yaml is a
+    // pre-install/pre-upgrade hook running `kubectl apply --server-side --force-conflicts`.
+    crds: {
+      checkedAt: "88.5.3",
+      delivery: "crds-dir",
+      kinds: namespacedKinds(
+        "monitoring.coreos.com",
+        "Alertmanager",
+        "AlertmanagerConfig",
+        "PodMonitor",
+        "Probe",
+        "Prometheus",
+        "PrometheusAgent",
+        "PrometheusRule",
+        "ScrapeConfig",
+        "ServiceMonitor",
+        "ThanosRuler",
+      ),
+      source:
+        "https://github.com/prometheus-community/helm-charts/tree/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/charts/crds",
+      upgrade: { via: "values", key: "crds.upgradeJob.enabled" },
+    },
     release: "kube-prometheus-stack",
     timeoutSeconds: 900,
     values: ({ context, settings: s }) =>

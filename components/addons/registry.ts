@@ -15,7 +15,8 @@ import { istio } from "./istio";
 import { metricsServer } from "./metrics-server";
 import { prometheus } from "./prometheus";
 import { reloader } from "./reloader";
-import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import type { ChartPin, OciChartPin } from "./catalog";
+import type { AddonChart, AddonSpec, CommonSettings, Prepared } from "./spec";
 
 export const addonRegistry = {
   awsLoadBalancerController,
@@ -46,12 +47,38 @@ export type SettingsOf<K extends AddonKey> =
  */
 export type AddonSelection = { [K in AddonKey]?: SettingsOf<K> };
 
+/** An add-on's logical name under the bundle is `<bundle>-<suffixOf(spec)>`. */
+export const suffixOf = (spec: Pick<AddonSpec<CommonSettings>, "component" | "suffix">): string =>
+  spec.suffix ?? spec.component.replace(/(?<!^)([A-Z])/g, "-$1").toLowerCase();
+
 /** Every registry key, in the registry's (alphabetical) order. */
 export const ADDON_KEYS = Object.keys(addonRegistry) as AddonKey[];
 
 /** A registry entry with its settings type erased, for code that walks every add-on. */
 export const specOf = (key: AddonKey): AddonSpec<CommonSettings, Prepared> =>
   addonRegistry[key] as unknown as AddonSpec<CommonSettings, Prepared>;
+
+/**
+ * Every chart each add-on installs, by its key in `charts`: the add-on's own release under the
+ * add-on's key, then its `hookCharts`.
+ */
+export function addonCharts(keys: readonly AddonKey[] = ADDON_KEYS): [string, AddonChart][] {
+  return keys.flatMap((k) => {
+    const spec = specOf(k);
+    return [
+      ...(spec.chart ? [[k, spec.chart] as [string, AddonChart]] : []),
+      ...Object.entries(spec.hookCharts ?? {}),
+    ];
+  });
+}
+
+/**
+ * The one chart map, gathered from the registry: each pin is written once, in its add-on's file.
+ * Keyed as `addonCharts` keys them (`charts.reloader`, `charts.istiod`).
+ */
+export const charts: Readonly<Record<string, ChartPin | OciChartPin>> = Object.fromEntries(
+  addonCharts().map(([key, c]) => [key, c.pin]),
+);
 
 /** The autoscalers, each the add-on that implements it. */
 export const AUTOSCALERS = {

@@ -1,4 +1,3 @@
-import { charts } from "./catalog";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
 
@@ -32,7 +31,6 @@ export function reloaderValues(): ValueLayers {
 
 export const reloader: AddonSpec<ReloaderSettings> = {
   component: "Reloader",
-  suffix: "reloader",
   summary: "Stakater Reloader: rolls Deployments whose ConfigMaps or Secrets change.",
   namespace: {
     name: RELOADER.namespace,
@@ -40,5 +38,19 @@ export const reloader: AddonSpec<ReloaderSettings> = {
     why: "our values add the two container settings the chart leaves out",
   },
   defaults: {},
-  chart: { pin: charts.reloader, release: "reloader", values: reloaderValues },
+  chart: {
+    // app v1.4.17. Not 2.2.16: the stakater-charts index we could read lists versions up to 2.2.12
+    // only, and 2.2.16 is proven only in the OCI registry. 2.2.12 → 2.2.16 adds the values keys
+    // reloader.namespaces, hostUsers, runtimeClassName and schedulerName, none of which we set
+    // (test/addons-values.test.ts holds us to that).
+    pin: {
+      chart: "reloader",
+      version: "2.2.12",
+      repo: "https://stakater.github.io/stakater-charts",
+      source:
+        "https://github.com/stakater/Reloader/blob/chart-v2.2.12/deployments/kubernetes/chart/reloader/Chart.yaml",
+    },
+    release: "reloader",
+    values: reloaderValues,
+  },
 };

@@ -1,5 +1,5 @@
 import { SUPPORTED_KUBERNETES_MINORS } from "../kubernetes-versions";
-import { problem } from "../problems";
+import { isIntegerIn, problem } from "../problems";
 import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { isPlainObject } from "./values";
 
@@ -54,6 +54,19 @@ export function settingsProblems(
   return spec.problems?.(resolveSettings(spec, raw), at) ?? [];
 }
 
+/** A problem unless `value` is a whole number from `min` to `max`; `what` says what it counts. */
+export function wholeNumberProblems(
+  value: unknown,
+  min: number,
+  max: number,
+  at: string,
+  what: string,
+): string[] {
+  return isIntegerIn(value, min, max)
+    ? []
+    : [problem(at, `not ${what}`, value, `use a whole number from ${min} to ${max}`)];
+}
+
 /** A problem unless `value` is one of `options`. */
 export function oneOfProblems(
   value: unknown,
@@ -93,13 +106,24 @@ export function stringMapProblems(value: unknown, at: string, what: string): str
     .map(([k, v]) => problem(`${at}.${k}`, "not a string", v, "quote numbers and booleans"));
 }
 
-/** A problem when the catalog pins nothing (`what`) for the cluster's Kubernetes minor. */
-export function unpinnedMinorProblems(
-  pinned: (minor: string) => unknown,
+/** A catalog table with one pin per Kubernetes minor, read three ways. */
+export interface MinorPins<T> {
+  /** The pin for a minor, if the table has one. */
+  pinned: (minor: string) => T | undefined;
+  /** A problem when the table pins nothing for the cluster's minor, keyed `<at>.kubernetesVersion`. */
+  problems: (cluster: { kubernetesVersion: string }, at: string) => string[];
+  /** The pin for a minor; throws that problem (keyed `context`) for a minor the table lacks. */
+  require: (minor: string) => T;
+}
+
+/** `table` (named `tableName` in components/addons/catalog.ts) pins `what` per minor. */
+export function minorPins<T>(
+  table: Readonly<Record<string, T>>,
   what: string,
-  table: string,
-): (cluster: { kubernetesVersion: string }, at: string) => string[] {
-  return (cluster, at) =>
+  tableName: string,
+): MinorPins<T> {
+  const pinned = (minor: string) => (table as Record<string, T | undefined>)[minor];
+  const problems = (cluster: { kubernetesVersion: string }, at: string) =>
     pinned(cluster.kubernetesVersion) !== undefined
       ? []
       : [
@@ -107,7 +131,13 @@ export function unpinnedMinorProblems(
             `${at}.kubernetesVersion`,
             `no ${what} pinned for the cluster's Kubernetes minor`,
             cluster.kubernetesVersion,
-            `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to ${table} in components/addons/catalog.ts`,
+            `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to ${tableName} in components/addons/catalog.ts`,
           ),
         ];
+  const require = (minor: string) => {
+    const pin = pinned(minor);
+    if (pin === undefined) throw new Error(problems({ kubernetesVersion: minor }, "context")[0]);
+    return pin;
+  };
+  return { pinned, problems, require };
 }

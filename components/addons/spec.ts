@@ -5,6 +5,7 @@ import type { PodSecurityLevel } from "../namespace";
 import type { IrsaRole } from "../irsa";
 import type { ChartPin, OciChartPin } from "./catalog";
 import type { AddonContext } from "./context";
+import type { ChartCrds } from "./crds";
 import type { ValueLayers, Values } from "./values";
 
 /** Settings every add-on takes, whatever else it has. */
@@ -66,10 +67,23 @@ export interface AddonIrsaSpec<S> {
   managedPolicyArns?: (partition: string) => string[];
 }
 
-/** The Helm release an add-on installs. */
-export interface AddonChartSpec<S> {
-  /** The pin in `charts` (components/addons/catalog.ts). */
+/** A chart an add-on installs: its pin, written here once, and what the chart does with CRDs. */
+export interface AddonChart {
+  /**
+   * The pin, one object literal in this shape (Renovate's custom managers read it in
+   * components/addons/**): `{ chart, version, repo, source }`, or `{ chart: "oci://…", version,
+   * source }`. `charts` (catalog.ts) gathers every pin from the registry.
+   */
   pin: ChartPin | OciChartPin;
+  /**
+   * Which CRDs the chart installs and how they reach the cluster on upgrade, read in the chart at
+   * the pinned version (`chartCrds`, chart-crds.ts). @default none: the chart installs no CRDs
+   */
+  crds?: ChartCrds;
+}
+
+/** The Helm release an add-on installs; its pin is `charts.<add-on key>`. */
+export interface AddonChartSpec<S> extends AddonChart {
   /** Helm release name; fixed, so chart resource names never get a random suffix. */
   release: string;
   /** Our values; merged as defaults → `settings.values` → owned (values.ts `mergeValues`). */
@@ -122,10 +136,21 @@ export interface Finished {
  * order, docs) derives from there.
  */
 export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepared> {
-  /** The component's type token is `eks-blueprint:index:<component>`. */
+  /**
+   * The component's type token is `eks-blueprint:index:<component>`: the registry key in
+   * PascalCase, like the settings type `<Component>Settings` (test/addons-registry.test.ts).
+   */
   component: string;
-  /** Its logical name under the bundle is `<bundle>-<suffix>`. */
-  suffix: string;
+  /**
+   * Its logical name under the bundle is `<bundle>-<suffix>` (`suffixOf`). Given only where an
+   * older name must stay, so the deployed add-on keeps its identity. @default the component in kebab-case
+   */
+  suffix?: string;
+  /**
+   * The type token it had before it was renamed to match its key: the component and its children
+   * carry an alias to it, so an update renames them in place. @default none
+   */
+  formerComponent?: string;
   /** One line for the README, the docs and the selection's doc comment. */
   summary: string;
   /** The namespace the add-on runs in. `podSecurity` set: we create it with that PSA level. */
@@ -155,8 +180,13 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
   movedFromPlatform?: true;
   /** Its IRSA role. @default none: it calls no AWS API */
   role?: AddonIrsaSpec<S>;
-  /** Its Helm chart. @default none: `finish` installs it (an EKS add-on) */
+  /** Its Helm chart, under its registry key in `charts`. @default none: `finish` installs it (an EKS add-on) */
   chart?: AddonChartSpec<S>;
+  /**
+   * Charts its hooks install themselves (Istio's three, Karpenter's CRD chart), each under its key
+   * in `charts`, a key that starts with the add-on's. @default none
+   */
+  hookCharts?: Record<string, AddonChart>;
   /** Resources the role or the release need first (log groups, CRDs, a Secret, a queue). @default none */
   prepare?: (scope: AddonScope<S>, namespace?: k8s.core.v1.Namespace) => P;
   /** Resources after the release, or instead of one (an EKS add-on, StorageClasses, NodePools). @default none */

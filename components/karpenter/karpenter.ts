@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { charts, pinnedOciReleaseArgs } from "../addons/catalog";
-import type { AddonSpec, CommonSettings } from "../addons/spec";
+import { pinnedOciReleaseArgs, type OciChartPin } from "../addons/catalog";
+import { clusterKinds, namespacedKinds } from "../addons/crds";
+import type { AddonChart, AddonSpec, CommonSettings } from "../addons/spec";
 import { requests, ValueLayers } from "../addons/values";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster-settings";
 import { irsaAnnotation, stableJson } from "../irsa-policy";
@@ -16,6 +17,34 @@ import {
   nodePoolsProblems,
 } from "./node-pools";
 import { karpenterControllerPolicy } from "./policy";
+
+const KARPENTER_VERSION = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
+
+/** The CRDs both charts carry; karpenter-crd ships them as templates, the controller's in crds/. */
+const KARPENTER_CRDS = [
+  ...namespacedKinds("autoscaling.x-k8s.io", "CapacityBuffer"),
+  ...clusterKinds("karpenter.k8s.aws", "EC2NodeClass"),
+  ...clusterKinds("karpenter.sh", "NodeClaim", "NodeOverlay", "NodePool"),
+];
+
+/**
+ * The CRD chart, released with the controller from the same branch. Released from c88abbba… on
+ * branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
+ */
+const karpenterCrdChart = {
+  pin: {
+    chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
+    version: KARPENTER_VERSION,
+    source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER_VERSION}/charts/karpenter-crd/Chart.yaml`,
+  },
+  // The CRDs as templates, so `helm upgrade` moves them (Karpenter upgrade guide).
+  crds: {
+    checkedAt: "1.14.1",
+    delivery: "templates",
+    kinds: KARPENTER_CRDS,
+    source: `https://github.com/aws/karpenter-provider-aws/tree/v${KARPENTER_VERSION}/charts/karpenter-crd/templates`,
+  },
+} satisfies AddonChart & { pin: OciChartPin };
 
 /** Where the controller runs. */
 export const KARPENTER = { namespace: "kube-system", serviceAccount: "karpenter" } as const;
@@ -76,7 +105,7 @@ type KarpenterPrepared = {
  */
 export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
   component: "Karpenter",
-  suffix: "karpenter",
+  movedFromPlatform: true,
   summary:
     "Karpenter with its interruption queue, node role and NodePools (`autoscaler: karpenter`).",
   namespace: { name: KARPENTER.namespace },
@@ -85,7 +114,6 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     ...nodePoolsProblems(s.nodePools, `${at}.nodePools`),
     ...labelProblems(s.controllerNodeSelector, `${at}.controllerNodeSelector`),
   ],
-  movedFromPlatform: true,
   prepare: ({ name, context: ctx, child, k8s: k8sOpts }) => {
     const interruption = new InterruptionQueue(
       `${name}-interruption`,
@@ -120,7 +148,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
     const crds = new k8s.helm.v3.Release(
       `${name}-crd`,
-      pinnedOciReleaseArgs(charts.karpenterCrd, {
+      pinnedOciReleaseArgs(karpenterCrdChart.pin, {
         name: "karpenter-crd",
         namespace: KARPENTER.namespace,
         values: {},
@@ -150,7 +178,19 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       }),
   },
   chart: {
-    pin: charts.karpenter,
+    pin: {
+      chart: "oci://public.ecr.aws/karpenter/karpenter",
+      version: KARPENTER_VERSION,
+      source: `https://github.com/aws/karpenter-provider-aws/blob/release-v${KARPENTER_VERSION}/charts/karpenter/Chart.yaml`,
+    },
+    // The same CRDs in crds/; the release skips them and karpenter-crd owns them.
+    crds: {
+      checkedAt: "1.14.1",
+      delivery: "crds-dir",
+      kinds: KARPENTER_CRDS,
+      source: `https://github.com/aws/karpenter-provider-aws/tree/v${KARPENTER_VERSION}/charts/karpenter/crds`,
+      upgrade: { via: "crd-chart", chart: karpenterCrdChart.pin.chart },
+    },
     release: "karpenter",
     values: ({ context, settings, resolved }) =>
       karpenterValues({
@@ -162,6 +202,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     // karpenter-crd owns the CRDs; the controller chart's copy in crds/ must not compete.
     skipCrds: true,
   },
+  hookCharts: { karpenterCrd: karpenterCrdChart },
   finish: ({ name, context: ctx, settings, k8s: k8sOpts }, { prepared, release }) => {
     for (const [pool, spec] of Object.entries(settings.nodePools)) {
       const nodeClass = new k8s.apiextensions.CustomResource(

@@ -4,11 +4,26 @@
 // project, type-checks and builds this file and synthesizes it under the repository's mocks.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { EksBlueprint, IrsaRole, partitionOf, stableJson, statementsPolicy } from "eks-blueprint";
+import {
+  addons,
+  EksBlueprint,
+  IrsaRole,
+  partitionOf,
+  stableJson,
+  statementsPolicy,
+} from "eks-blueprint";
 
 const region = new pulumi.Config("aws").require("region");
 const clusterName = `orders-${pulumi.getStack()}`;
 const tags = { team: "orders" };
+
+// Two add-ons: Reloader, and metrics-server (on by default; here with its replica count).
+// cluster-autoscaler, the default autoscaler, is switched off: this example scales by hand.
+const selection: addons.AddonSelection = {
+  reloader: {},
+  metricsServer: { replicas: 2 },
+  clusterAutoscaler: { enabled: false },
+};
 
 const platform = new EksBlueprint("orders", {
   clusterName,
@@ -23,9 +38,7 @@ const platform = new EksBlueprint("orders", {
       maxSize: 6,
     },
   },
-  // Two add-ons: Reloader, and metrics-server (on by default; here with its replica count).
-  // cluster-autoscaler, the default autoscaler, is switched off: this example scales by hand.
-  addons: { reloader: {}, metricsServer: { replicas: 2 }, clusterAutoscaler: { enabled: false } },
+  addons: selection,
   tags,
 });
 

@@ -4,7 +4,7 @@
  * returns undefined or nothing, and the rule that needed the value says so.
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
-import { charts } from "../../components/addons/catalog";
+import { charts } from "../../components/addons/registry";
 import { IRSA_ANNOTATION } from "../../components/irsa-policy";
 import { get, isObj, list, parseJson, str, strings } from "../values";
 import type { MigrationSettings } from "../../stacks/migration-config";
@@ -84,8 +84,8 @@ export const HELM_RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:
 export const CHART = {
   clusterAutoscaler: charts.clusterAutoscaler.chart,
   externalDns: charts.externalDns.chart,
-  fluentBit: charts.awsForFluentBit.chart,
-  prometheus: charts.kubePrometheusStack.chart,
+  fluentBit: charts.fluentBit.chart,
+  prometheus: charts.prometheus.chart,
   albController: charts.awsLoadBalancerController.chart,
   istiod: charts.istiod.chart,
   istioGateway: charts.istioGateway.chart,

@@ -1,0 +1,41 @@
+/**
+ * The add-ons, as the package exports them under one namespace (`import { addons } from
+ * "eks-blueprint"`): the registry and what derives from it, and the types a consumer needs to
+ * write an add-on of its own and install it with `Addon`. Names follow the registry key: key
+ * `reloader`, entry `addonRegistry.reloader`, component `eks-blueprint:index:Reloader`, settings
+ * `ReloaderSettings` (`SettingsOf<"reloader">`).
+ */
+
+// The registry, the one chart map it carries, and the one answer to "what gets installed". Each
+// add-on is reached through its key (`addonRegistry.reloader`, `SettingsOf<"reloader">`), so a new
+// add-on needs no line here.
+export {
+  ADDON_KEYS,
+  addonRegistry,
+  charts,
+  type AddonKey,
+  type AddonSelection,
+  type Autoscaler,
+  type SettingsOf,
+} from "./registry";
+export { addonSelectionProblems, installedAddons } from "./selection";
+export type { KarpenterNodePoolSpec } from "../karpenter/node-pools";
+
+// What an add-on of one's own is written with.
+export type { AddonContext } from "./context";
+export type { ChartPin, OciChartPin } from "./catalog";
+export type { ChartCrds, CrdKind } from "./crds";
+export type {
+  AddonChart,
+  AddonChartSpec,
+  AddonIrsaSpec,
+  AddonScope,
+  AddonSpec,
+  CommonSettings,
+  Finished,
+  Plumbed,
+  Prepared,
+  Resolved,
+  ValuesInput,
+} from "./spec";
+export type { ValueLayers, Values } from "./values";

@@ -1,0 +1,151 @@
+/**
+ * Which upstream files the tests check our add-ons against, and where each comes from. The pins
+ * decide: a chart's files are read at the ref of its `source` (the Chart.yaml it was checked
+ * against), the ALB controller's IAM policy at `albControllerIamPolicy.upstream`, Karpenter's
+ * CloudFormation template at the Karpenter chart's release tag. Pure: no network, no disk, so the
+ * URL construction is tested offline (test/upstream-files.test.ts); refresh.ts does the fetching.
+ */
+import { createHash } from "node:crypto";
+import type { ChartPin, OciChartPin } from "../../components/addons/catalog";
+
+/** One vendored file: where it lives under test/fixtures/upstream/ and where it came from. */
+export interface UpstreamFile {
+  /** Path under test/fixtures/upstream/, e.g. `charts/reloader/values.yaml`. */
+  file: string;
+  /** GitHub `owner/name`. */
+  repo: string;
+  /** Tag, branch or commit the pin names. */
+  ref: string;
+  /** Path inside the repository. */
+  path: string;
+  /** False where upstream may not have the file (values.schema.json): a 404 then means "none". */
+  required: boolean;
+}
+
+/** One entry of test/fixtures/upstream/sources.json: an UpstreamFile as it was downloaded. */
+export interface VendoredFile extends Omit<UpstreamFile, "required"> {
+  /** The commit `ref` resolved to when the file was downloaded. */
+  commit: string;
+  /** `git hash-object` of the file: vendored files stay byte-for-byte, and the loader checks. */
+  gitBlob: string;
+}
+
+/** Files kept for every chart; values.schema.json only where upstream has one. */
+export const CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] as const;
+
+/**
+ * Fixture folder of a chart, by its name (the last segment for an OCI reference). Istio's three
+ * charts have generic names (`base`, `gateway`), so they sit together under `istio/`.
+ */
+const CHART_DIR_OVERRIDES: Record<string, string> = {
+  base: "istio/base",
+  istiod: "istio/istiod",
+  gateway: "istio/gateway",
+};
+
+/** The fixture folder (under `charts/`) of a pinned chart. */
+export function chartDir(pin: Pick<ChartPin | OciChartPin, "chart">): string {
+  const name = pin.chart.split("/").pop()!;
+  return CHART_DIR_OVERRIDES[name] ?? name;
+}
+
+/** `https://github.com/<owner>/<name>/blob/<ref>/<path>` split into its parts. */
+export function parseBlobUrl(url: string): { repo: string; ref: string; path: string } {
+  const m = /^https:\/\/github\.com\/([\w.-]+\/[\w.-]+)\/blob\/([^/]+)\/(.+)$/.exec(url);
+  if (!m) {
+    throw new Error(
+      `source: not a GitHub file URL (got ${JSON.stringify(url)}); use https://github.com/<owner>/<name>/blob/<tag or commit>/<path>`,
+    );
+  }
+  return { repo: m[1], ref: m[2], path: m[3] };
+}
+
+/** The chart's files at the ref its pin was checked against (the folder of `source`'s Chart.yaml). */
+export function chartFiles(pin: ChartPin | OciChartPin): UpstreamFile[] {
+  const { repo, ref, path } = parseBlobUrl(pin.source);
+  if (!path.endsWith("/Chart.yaml")) {
+    throw new Error(
+      `${pin.chart}: source is not a Chart.yaml (got ${JSON.stringify(pin.source)}); point it at the chart's Chart.yaml at the pinned tag or commit`,
+    );
+  }
+  const folder = path.slice(0, -"/Chart.yaml".length);
+  return CHART_FILES.map((name) => ({
+    file: `charts/${chartDir(pin)}/${name}`,
+    repo,
+    ref,
+    path: `${folder}/${name}`,
+    required: name !== "values.schema.json",
+  }));
+}
+
+/** What the upstream files follow: the chart pins and the ALB controller's IAM policy pin. */
+export interface UpstreamPins {
+  /** The one chart map (`charts`, registry.ts). */
+  charts: Readonly<Record<string, ChartPin | OciChartPin>>;
+  /** `albControllerIamPolicy.upstream`: the policy file at the controller's tag. */
+  albPolicyUrl: string;
+}
+
+const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
+
+/** Karpenter's getting-started template, which components/karpenter/policy.ts follows. */
+const KARPENTER_CFN =
+  "website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml";
+
+/** Every file the tests read, sorted by fixture path. */
+export function upstreamFiles(pins: UpstreamPins): UpstreamFile[] {
+  const alb = parseBlobUrl(pins.albPolicyUrl);
+  const karpenter = Object.values(pins.charts).find((p) => p.chart === KARPENTER_CHART);
+  if (!karpenter) {
+    throw new Error(
+      `charts: no pin of ${KARPENTER_CHART}; components/karpenter/policy.ts follows its CloudFormation template, read at the chart's tag`,
+    );
+  }
+  return [
+    ...Object.values(pins.charts).flatMap(chartFiles),
+    { file: "iam/aws-load-balancer-controller.json", ...alb, required: true },
+    {
+      file: "iam/karpenter-cloudformation.yaml",
+      repo: "aws/karpenter-provider-aws",
+      ref: `v${karpenter.version}`,
+      path: KARPENTER_CFN,
+      required: true,
+    },
+  ].sort((a, b) => a.file.localeCompare(b.file));
+}
+
+/** Raw download URL of a file at a ref or commit. */
+export const rawUrl = (f: Pick<UpstreamFile, "repo" | "path">, at: string): string =>
+  `https://raw.githubusercontent.com/${f.repo}/${at}/${f.path}`;
+
+/** Browsable URL of a file at a commit: what SOURCES.md cites. */
+export const blobUrl = (f: Pick<UpstreamFile, "repo" | "path">, at: string): string =>
+  `https://github.com/${f.repo}/blob/${at}/${f.path}`;
+
+/** `git hash-object` of some bytes: the id git gives the file's content. */
+export function gitBlobId(content: Buffer): string {
+  return createHash("sha1")
+    .update(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]))
+    .digest("hex");
+}
+
+/** SOURCES.md: one row per vendored file, rendered from sources.json. */
+export function sourcesMarkdown(files: VendoredFile[]): string {
+  const rows = files.map(
+    (f) =>
+      `| \`${f.file}\` | [${f.repo}@${f.ref}](${blobUrl(f, f.commit)}) | \`${f.commit}\` | \`${f.gitBlob}\` |`,
+  );
+  return [
+    "# Upstream files the tests check against",
+    "",
+    "Byte-for-byte copies of upstream data files (no chart templates, no code), each at the tag or",
+    "commit our pin names. test/upstream.ts reads them and fails on a missing or edited file.",
+    "Generated by `node dist/tools/upstream/refresh.js` from the pins in components/addons/;",
+    "do not edit by hand.",
+    "",
+    "| File | Upstream (repository@ref) | Commit | git blob |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
+}
