@@ -24,4 +24,18 @@ export default tseslint.config(
       "no-new": "off",
     },
   },
+  {
+    // Plain CommonJS that Node loads before any TypeScript can (tools/run/register.cjs).
+    files: ["**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
 );

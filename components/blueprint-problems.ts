@@ -19,6 +19,8 @@ import { nodeGroupsProblems } from "./node-group-problems";
 import { podSecurityGroupProblems, PodSecurityGroupSpec } from "./pod-security-group";
 import { PathOf, problem, shortNameProblems, under } from "./problems";
 import { podSecurityGroupReferenceProblems, workloadRoleProblems } from "./workload-access";
+import { blueprintTeamsProblems, namespacesDeclaredAt } from "./team-problems";
+import { teamNamespaces } from "./team-settings";
 
 /**
  * Every problem with a blueprint's args, each keyed by `key(<BlueprintArgs path>)`: the library's
@@ -55,6 +57,7 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
     ]),
     ...podSecurityGroupReferenceProblems(groups, key("podSecurityGroups")),
     ...podSecurityGroupPlacementProblems(args, key),
+    ...blueprintTeamsProblems(args, key),
     ...blueprintNamespaceProblems(args, key),
   ];
 }
@@ -103,11 +106,16 @@ export function podSecurityGroupPlacementProblems(
  * program or Kubernetes creates. A Fargate pattern must match at least one of them.
  */
 export function blueprintNamespaceProblems(
-  args: Pick<BlueprintArgs, "platform" | "podSecurityGroups" | "irsaRoles" | "fargateProfiles">,
+  args: Pick<
+    BlueprintArgs,
+    "platform" | "podSecurityGroups" | "irsaRoles" | "fargateProfiles" | "teams"
+  >,
   key: PathOf = under(""),
 ): string[] {
-  const declared = args.platform?.workloadNamespaces ?? [];
-  const declaredAt = key("platform.workloadNamespaces");
+  const workload = args.platform?.workloadNamespaces ?? [];
+  // Team namespaces count as declared; their own names are checked with the teams.
+  const declared = [...workload, ...teamNamespaces(args.teams)];
+  const declaredAt = namespacesDeclaredAt(args, key);
   const refs: [string, string][] = [
     ...Object.entries(args.irsaRoles ?? {}).map(([n, r]): [string, string] => [
       key(`irsaRoles.${n}.namespace`),
@@ -129,7 +137,7 @@ export function blueprintNamespaceProblems(
   // A name that is no namespace name at all is its own key's problem, reported there once.
   const named = refs.filter(([, namespace]) => DNS_LABEL.test(namespace));
   return [
-    ...namespaceListProblems(declared, declaredAt),
+    ...namespaceListProblems(workload, key("platform.workloadNamespaces")),
     ...undeclaredNamespaceProblems(named, declared, declaredAt),
     ...patterns
       .filter(([, pattern]) => !existing.some((ns) => fargatePatternMatches(pattern, ns)))

@@ -1,14 +1,17 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withGitOpsFacts } from "./addons/argocd";
 import type { AddonSelection } from "./addons/bundle";
 import type { AddonContext } from "./addons/context";
 import { Cluster, CLUSTER_DEFAULTS } from "./cluster";
 import { CoreAddons } from "./core-addons";
 import { FargateProfiles, FargateSelector } from "./fargate";
+import { FargateLogging } from "./fargate-logging";
 import { partitionOf } from "./irsa-policy";
 import { blueprintProblems } from "./blueprint-problems";
 import { createNamespace } from "./namespace";
+import { Teams, TeamSpec } from "./teams";
 import { Network, NETWORK_DEFAULTS } from "./network";
 import { vpcResourceControllerPolicyArn } from "./nitro";
 import { NodeGroupSpec } from "./node-group-settings";
@@ -16,7 +19,20 @@ import { NodeGroups } from "./node-groups";
 import { throwProblems } from "./problems";
 import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "./pod-security-group-rules";
 import { blueprintAddonProblems, Platform, PlatformOptions } from "./platform";
-import { PodSecurityGroupConfig, WorkloadAccess, WorkloadRoleSpec } from "./workload-access";
+import {
+  podIdentityFargateProblems,
+  PodSecurityGroupConfig,
+  usesPodIdentity,
+  WorkloadAccess,
+  WorkloadRoleSpec,
+} from "./workload-access";
+import {
+  AliasTarget,
+  blueprintTrafficProblems,
+  gatewayLoadBalancer,
+  TrafficArgs,
+  TrafficRecords,
+} from "./traffic-records";
 
 export type { PodSecurityGroupConfig, WorkloadRoleSpec } from "./workload-access";
 
@@ -59,10 +75,20 @@ export interface BlueprintArgs {
   addons?: AddonSelection;
   /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
   platform?: PlatformOptions;
+  /**
+   * Teams by short name: their namespaces (Pod Security, default-deny network policies, quota,
+   * limit range) and their IAM roles' namespace-scoped access (components/teams.ts). @default {}
+   */
+  teams?: Record<string, TeamSpec>;
   /** Protect the cluster, its KMS key and the VPC from deletion. @default true */
   protect?: boolean;
   /** Tags for every AWS resource. @default {} */
   tags?: Record<string, string>;
+  /**
+   * Route 53 weighted records for hostnames shared with another cluster, aliased to the Istio
+   * gateway's load balancer (needs `addons.istio`). @default none
+   */
+  traffic?: TrafficArgs;
 }
 
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
@@ -77,16 +103,26 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly coreAddons: CoreAddons;
   readonly nodeGroups: NodeGroups;
   readonly fargate?: FargateProfiles;
-  /** Workload namespaces (`platform.workloadNamespaces`), by name. */
+  /** Workload namespaces (`platform.workloadNamespaces` and the teams'), by name. */
   readonly namespaces: Record<string, k8s.core.v1.Namespace> = {};
+  /** The teams' namespaces and access, when any team is declared. */
+  readonly teams?: Teams;
   readonly workloads: WorkloadAccess;
   readonly platform: Platform;
+  readonly traffic?: TrafficRecords;
+  /** The Istio gateway's NLB as an alias target, when Istio is installed. */
+  readonly gatewayLoadBalancer?: pulumi.Output<AliasTarget>;
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every problem with the args at once, before anything is registered.
     throwProblems("EksBlueprint", name, [
       ...blueprintProblems(args),
       ...blueprintAddonProblems(args),
+      ...blueprintTrafficProblems(args.traffic, args.addons?.istio),
+      ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
+        at: "irsaRoles",
+        profilesAt: "fargateProfiles",
+      }),
     ]);
     super("eks-blueprint:index:EksBlueprint", name, {}, opts);
     const partition = partitionOf(args.region);
@@ -147,6 +183,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
           ? vpcCniPodEniConfiguration(args.podSecurityGroupEnforcingMode)
           : undefined,
         corednsAfter: computeReady,
+        // The agent only where a PodIdentityAssociation is: OR in any other user of it here.
+        podIdentityAgent: usesPodIdentity(args.irsaRoles),
       },
       { parent: this },
     );
@@ -181,6 +219,22 @@ export class EksBlueprint extends pulumi.ComponentResource {
         },
         { parent: this },
       );
+      // Fargate pods log only through the router this configures (fargate-logging.ts).
+      new FargateLogging(
+        `${name}-fargate-logs`,
+        {
+          clusterName: args.clusterName,
+          kubernetesVersion: args.kubernetesVersion,
+          region: args.region,
+          accountId,
+          partition,
+          podExecutionRole: this.fargate.role.name,
+          provider: this.cluster.provider,
+          retentionDays: args.logRetentionDays ?? CLUSTER_DEFAULTS.logRetentionDays,
+          tags,
+        },
+        { parent: this },
+      );
     }
     // Before workload access: the SecurityGroupPolicies go into these namespaces. They used to be
     // the Platform's children (`<name>-platform-ns-<namespace>`); the alias keeps each one in
@@ -202,10 +256,33 @@ export class EksBlueprint extends pulumi.ComponentResource {
         },
       );
     }
+    if (Object.keys(args.teams ?? {}).length > 0) {
+      // A namespace moved from workloadNamespaces into a team keeps its object (the alias).
+      this.teams = new Teams(
+        `${name}-teams`,
+        {
+          teams: args.teams ?? {},
+          cluster: this.cluster.clusterNameOutput,
+          kubernetesVersion: args.kubernetesVersion,
+          partition,
+          provider: this.cluster.provider,
+          networkPolicyEngine: this.coreAddons.addons.vpcCni,
+          formerNamespaces: [
+            { prefix: `${name}-ns`, parent: this },
+            { prefix: `${name}-platform-ns`, parent: platformUrn },
+          ],
+          tags,
+        },
+        { parent: this },
+      );
+      // Team namespaces get the Platform's ingress baseline too, and hold SecurityGroupPolicies.
+      Object.assign(this.namespaces, this.teams.namespaces);
+    }
     this.workloads = new WorkloadAccess(
       `${name}-workloads`,
       {
         clusterName: args.clusterName,
+        cluster: this.cluster.clusterNameOutput,
         oidcProviderArn: this.cluster.oidcProviderArn,
         oidcIssuer: this.cluster.oidcIssuer,
         vpcId: this.network.vpcId,
@@ -223,7 +300,15 @@ export class EksBlueprint extends pulumi.ComponentResource {
       `${name}-platform`,
       {
         context: context(compute),
-        addons: args.addons,
+        // Argo CD's applications read the workload roles' ARNs from its cluster Secret.
+        addons: withGitOpsFacts(args.addons, {
+          roleArns: Object.fromEntries(
+            [
+              ...Object.entries(this.workloads.roles),
+              ...Object.entries(this.workloads.podIdentityRoles),
+            ].map(([role, r]) => [role, r.roleArn]),
+          ),
+        }),
         options: args.platform,
         privateSubnetIds: this.network.privateSubnetIds,
         availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
@@ -233,6 +318,20 @@ export class EksBlueprint extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const gatewayHostname = this.platform.bundle.gatewayService?.hostname;
+    if (gatewayHostname) {
+      this.gatewayLoadBalancer = gatewayLoadBalancer(gatewayHostname, args.region, {
+        parent: this,
+      });
+    }
+    // blueprintTrafficProblems made sure Istio, and so the gateway, is installed.
+    if (args.traffic && this.gatewayLoadBalancer) {
+      this.traffic = new TrafficRecords(
+        `${name}-traffic`,
+        { ...args.traffic, target: this.gatewayLoadBalancer },
+        { parent: this },
+      );
+    }
     this.registerOutputs({
       clusterName: args.clusterName,
       kubeconfig: this.cluster.kubeconfig,

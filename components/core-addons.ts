@@ -80,6 +80,12 @@ export interface CoreAddonsArgs {
   /** CoreDNS replicas. @default 2 */
   corednsReplicas?: number;
   /**
+   * Install eks-pod-identity-agent. EksBlueprint passes whether anything it builds has a Pod
+   * Identity association: without one the agent's DaemonSet would run on every node for nothing.
+   * @default true
+   */
+  podIdentityAgent?: boolean;
+  /**
    * What coredns waits for when the node groups are built after this component. They must be:
    * the node role has no AmazonEKS_CNI_Policy, so nodes only become Ready once vpc-cni runs
    * with its IRSA role (terraform-aws-eks calls this `before_compute`). The blueprint passes a
@@ -91,7 +97,10 @@ export interface CoreAddonsArgs {
 /** vpc-cni (own IRSA role, network policy on), coredns, kube-proxy and eks-pod-identity-agent. */
 export class CoreAddons extends pulumi.ComponentResource {
   readonly vpcCniRole: IrsaRole;
-  readonly addons: Record<"vpcCni" | "coredns" | "kubeProxy" | "podIdentityAgent", aws.eks.Addon>;
+  readonly addons: Record<"vpcCni" | "coredns" | "kubeProxy", aws.eks.Addon> & {
+    /** Only when `podIdentityAgent` is on. */
+    podIdentityAgent?: aws.eks.Addon;
+  };
 
   constructor(name: string, args: CoreAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before super(): an unpinned minor fails with nothing registered.
@@ -110,7 +119,7 @@ export class CoreAddons extends pulumi.ComponentResource {
       { parent: this },
     );
     const addon = (
-      key: keyof CoreAddons["addons"],
+      key: "vpcCni" | "coredns" | "kubeProxy" | "podIdentityAgent",
       extra: Partial<aws.eks.AddonArgs>,
       dependsOn: pulumi.ResourceOptions["dependsOn"] = [],
     ) =>
@@ -144,7 +153,9 @@ export class CoreAddons extends pulumi.ComponentResource {
       kubeProxy: addon("kubeProxy", {}),
       // The pod identity agent uses the node role (eks-auth:AssumeRoleForPodIdentity is in
       // AmazonEKSWorkerNodePolicy); it needs no role of its own.
-      podIdentityAgent: addon("podIdentityAgent", {}),
+      ...(args.podIdentityAgent === false
+        ? {}
+        : { podIdentityAgent: addon("podIdentityAgent", {}) }),
       // EKS reports coredns ACTIVE only once its pods run, so it waits for nodes.
       coredns: addon(
         "coredns",

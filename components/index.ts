@@ -32,13 +32,16 @@ export type {
   TaintEffect,
 } from "./node-group-settings";
 export { FargateProfiles, type FargateProfilesArgs, type FargateSelector } from "./fargate";
+export { FargateLogging, type FargateLoggingArgs } from "./fargate-logging";
 export { SUPPORTED_KUBERNETES_MINORS, type KubernetesMinor } from "./kubernetes-versions";
 
 // Workload identity and network policy for pods, and the IAM documents a consumer composes.
 export { IrsaRole, type IrsaRoleArgs } from "./irsa";
+export { PodIdentityRole, type PodIdentityRoleArgs } from "./pod-identity-role";
 export {
   irsaAnnotation,
   irsaTrustPolicy,
+  podIdentityTrustPolicy,
   partitionOf,
   stableJson,
   statementsPolicy,
@@ -55,11 +58,32 @@ export {
 } from "./pod-security-group";
 export { WorkloadAccess, type WorkloadAccessArgs } from "./workload-access";
 
+// Route 53 weighted records for hostnames two clusters share during a migration.
+export {
+  TrafficRecords,
+  type AliasTarget,
+  type ExternalPeer,
+  type TrafficArgs,
+  type TrafficRecordsArgs,
+} from "./traffic-records";
+
 // The in-cluster platform: add-ons (one at a time, or the selected ones in order) and the
 // namespaces' network-policy baseline.
 export { Platform, type PlatformArgs, type PlatformOptions } from "./platform";
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
 export { Addon, type AddonArgs, type FormerIdentity } from "./addons/addon";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
+// Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
+export {
+  Teams,
+  type TeamsArgs,
+  type FormerNamespaces,
+  type TeamEgressRule,
+  type TeamLimits,
+  type TeamNamespaceSpec,
+  type TeamPodSecurityException,
+  type TeamQuota,
+  type TeamSpec,
+} from "./teams";
 export { InterruptionQueue, type InterruptionQueueArgs } from "./karpenter/interruption-queue";
 export * as addons from "./addons/index";

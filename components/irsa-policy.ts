@@ -55,6 +55,55 @@ export function irsaTrustPolicy(t: ServiceAccountRef): PolicyDocument {
   };
 }
 
+/** The service principal EKS Pod Identity assumes roles as (the eks-auth API). */
+export const POD_IDENTITY_PRINCIPAL = "pods.eks.amazonaws.com";
+
+/** Who may use a Pod Identity role: one service account, and the clusters it runs in. */
+export interface PodIdentitySubject {
+  /** Namespace of the service account. */
+  namespace: string;
+  /** Service account name. */
+  serviceAccount: string;
+  /**
+   * EKS cluster names whose associations may use the role. @default none: any cluster of the
+   * account with an association for this namespace and service account
+   */
+  clusterNames?: string[];
+}
+
+/**
+ * Trust for EKS Pod Identity: `pods.eks.amazonaws.com` with `sts:AssumeRole` and
+ * `sts:TagSession`, conditioned on the session tags EKS sets on every assumption
+ * (`kubernetes-namespace`, `kubernetes-service-account`, `eks-cluster-name`: "Create IAM role
+ * with trust policy required by EKS Pod Identity",
+ * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html, and the tag list in
+ * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html#pod-id-abac-tags). It names
+ * no OIDC issuer, so the same role serves a service in either cluster with no trust edit; a
+ * singleton's role names only the cluster that runs it.
+ */
+export function podIdentityTrustPolicy(t: PodIdentitySubject): PolicyDocument {
+  const equals: Record<string, string | string[]> = {
+    "aws:RequestTag/kubernetes-namespace": t.namespace,
+    "aws:RequestTag/kubernetes-service-account": t.serviceAccount,
+  };
+  if (t.clusterNames && t.clusterNames.length > 0) {
+    equals["aws:RequestTag/eks-cluster-name"] =
+      t.clusterNames.length === 1 ? t.clusterNames[0] : [...t.clusterNames].sort();
+  }
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
+        Effect: "Allow",
+        Action: ["sts:AssumeRole", "sts:TagSession"],
+        Principal: { Service: POD_IDENTITY_PRINCIPAL },
+        Condition: { StringEquals: equals },
+      },
+    ],
+  };
+}
+
 /** The annotation the EKS pod identity webhook reads to inject web-identity credentials. */
 export const IRSA_ANNOTATION = "eks.amazonaws.com/role-arn";
 

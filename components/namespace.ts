@@ -101,6 +101,31 @@ export interface NamespaceArgs {
   kubernetesVersion: string;
   /** The cluster's Kubernetes provider. */
   provider: k8s.Provider;
+  /**
+   * More labels (a team namespace's mesh label). The Pod Security labels are applied after them,
+   * so no label here can loosen the level. @default {}
+   */
+  labels?: Record<string, string>;
+  /** Annotations (why a namespace has a Pod Security exception). @default {} */
+  annotations?: Record<string, string>;
+}
+
+/** Annotation holding why a namespace runs below `restricted`, for audit and review. */
+export const POD_SECURITY_REASON_ANNOTATION = "eks-blueprint/pod-security-reason";
+
+/**
+ * The one Pod Security rule for namespaces a team declares: `restricted` unless an exception
+ * names a level and a reason; the reason is kept on the namespace.
+ */
+export function podSecurityException(
+  exception: { level: PodSecurityLevel; reason: string } | undefined,
+): { podSecurity: PodSecurityLevel; annotations: Record<string, string> } {
+  return exception
+    ? {
+        podSecurity: exception.level,
+        annotations: { [POD_SECURITY_REASON_ANNOTATION]: exception.reason },
+      }
+    : { podSecurity: "restricted", annotations: {} };
 }
 
 /** Logical name of a namespace: its owner's prefix and its own name, never a list position. */
@@ -125,7 +150,14 @@ export function createNamespace(
     {
       metadata: {
         name: args.name,
-        labels: podSecurityLabels(args.podSecurity, args.kubernetesVersion),
+        labels: {
+          ...args.labels,
+          ...podSecurityLabels(args.podSecurity, args.kubernetesVersion),
+        },
+        // Left out when empty, so namespaces made before annotations existed stay unchanged.
+        ...(Object.keys(args.annotations ?? {}).length > 0
+          ? { annotations: args.annotations }
+          : {}),
       },
     },
     { ...opts, provider: args.provider },

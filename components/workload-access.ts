@@ -1,6 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole, irsaRoleProblems } from "./irsa";
+import { fargatePatternMatches, FargateSelector } from "./fargate";
+import { IrsaRole } from "./irsa";
+import { PodIdentityRole, podIdentityRoleProblems } from "./pod-identity-role";
 import { problem, throwProblems, under } from "./problems";
 import { undeclaredNamespaceProblems } from "./namespace";
 import { StatementSpec, stableJson, statementsPolicy } from "./irsa-policy";
@@ -10,7 +12,20 @@ import { PodSgEgressRule, PodSgIngressRule } from "./pod-security-group-rules";
 /** Tag on every resource made for a singleton workload, so the coexistence check can find it. */
 export const SINGLETON_TAG = "eks-blueprint:singleton";
 
-/** An IRSA role for an application's service account, declared in stack config. */
+/** How a workload's pods get the role: IRSA (web identity) or EKS Pod Identity. */
+export const WORKLOAD_IDENTITIES = ["irsa", "podIdentity"] as const;
+export type WorkloadIdentity = (typeof WORKLOAD_IDENTITIES)[number];
+
+/**
+ * IRSA by default: every role deployed before Pod Identity existed keeps its identity and trust
+ * (a Pod Identity default would replace each of them, and their services would lose the
+ * annotation they run with), Fargate pods can only use IRSA, and IRSA needs no agent on the
+ * nodes. A service that moves between clusters is better off with `podIdentity`: its trust names
+ * no OIDC issuer and its service account no role (docs/gitops.md).
+ */
+export const DEFAULT_WORKLOAD_IDENTITY: WorkloadIdentity = "irsa";
+
+/** A role for an application's service account, declared in stack config. */
 export interface WorkloadRoleSpec {
   /** Namespace of the workload's service account. */
   namespace: string;
@@ -22,6 +37,55 @@ export interface WorkloadRoleSpec {
   statements?: StatementSpec[];
   /** The singleton workload this role serves; tagged so the coexistence check sees it. @default none */
   singleton?: string;
+  /**
+   * `podIdentity`: an EKS Pod Identity association (and a role trusted by
+   * `pods.eks.amazonaws.com`, admitting this cluster only); `irsa`: a role trusted by this
+   * cluster's OIDC provider. @default "irsa" (DEFAULT_WORKLOAD_IDENTITY)
+   */
+  identity?: WorkloadIdentity;
+  /**
+   * An existing role, owned outside both stacks, to associate (`podIdentity` only): no role is
+   * created, and its trust is its owner's. @default none: the role `<clusterName>-<name>` is created
+   */
+  roleArn?: string;
+}
+
+/** Whether any role uses EKS Pod Identity, and so needs the pod identity agent on the nodes. */
+export const usesPodIdentity = (roles: Record<string, WorkloadRoleSpec> = {}): boolean =>
+  Object.values(roles).some((r) => r.identity === "podIdentity");
+
+/**
+ * Pod Identity roles whose pods all run on Fargate (a profile selects their namespace without
+ * labels), keyed `<at>.<role>.identity`: Fargate does not support Pod Identity
+ * (https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations).
+ */
+export function podIdentityFargateProblems(
+  roles: Record<string, WorkloadRoleSpec>,
+  profiles: Record<string, { selectors: FargateSelector[] }>,
+  paths: { at: string; profilesAt: string },
+): string[] {
+  return Object.entries(roles).flatMap(([role, r]) => {
+    if (r.identity !== "podIdentity") return [];
+    const on = Object.entries(profiles)
+      .filter(([, p]) =>
+        p.selectors.some(
+          (s) =>
+            Object.keys(s.labels ?? {}).length === 0 &&
+            fargatePatternMatches(s.namespace, r.namespace),
+        ),
+      )
+      .map(([n]) => `${paths.profilesAt}.${n}`);
+    return on.length === 0
+      ? []
+      : [
+          problem(
+            `${paths.at}.${role}.identity`,
+            `podIdentity, but every pod of namespace ${r.namespace} runs on Fargate (${on.join(", ")}), which Pod Identity does not support`,
+            r.identity,
+            "use irsa for Fargate pods",
+          ),
+        ];
+  });
 }
 
 const IAM_ACTION = /^[a-z0-9-]+:[A-Za-z0-9*]+$/;
@@ -33,8 +97,41 @@ const RESOURCE_ARN = /^arn:aws[a-z-]*:.+$/;
  */
 export function workloadRoleProblems(spec: WorkloadRoleSpec, at: string): string[] {
   const path = under(at);
-  const out = irsaRoleProblems(spec, path);
   const statements = spec.statements ?? [];
+  // An existing role's permissions are its owner's: say which of ours would not apply, once.
+  const out = podIdentityRoleProblems(
+    { ...spec, managedPolicyArns: spec.roleArn === undefined ? spec.managedPolicyArns : undefined },
+    path,
+  );
+  const ignored = (["managedPolicyArns", "statements"] as const).filter(
+    (k) => spec[k] !== undefined,
+  );
+  if (spec.roleArn !== undefined && ignored.length > 0) {
+    out.push(
+      problem(
+        path("roleArn"),
+        `an existing role, so ${ignored.join(", ")} would not apply`,
+        spec.roleArn,
+        "leave the role's permissions to its owner, or drop roleArn to create the role here",
+      ),
+    );
+  }
+  const identity = spec.identity ?? DEFAULT_WORKLOAD_IDENTITY;
+  if (!(WORKLOAD_IDENTITIES as readonly string[]).includes(identity)) {
+    out.push(
+      problem(path("identity"), "not a workload identity", identity, "use irsa or podIdentity"),
+    );
+  } else if (spec.roleArn !== undefined && identity !== "podIdentity") {
+    out.push(
+      problem(
+        path("roleArn"),
+        "set for an IRSA role, whose trust names this cluster's OIDC provider",
+        spec.roleArn,
+        "set identity: podIdentity to associate an existing role, or drop roleArn",
+      ),
+    );
+  }
+  if (spec.roleArn !== undefined) return out;
   if ((spec.managedPolicyArns ?? []).length + statements.length === 0) {
     out.push(problem(at, "no permissions", spec, "give managedPolicyArns, statements or both"));
   }
@@ -111,7 +208,15 @@ export interface WorkloadAccessArgs {
   clusterSecurityGroupId: pulumi.Input<string>;
   /** The cluster's one Kubernetes provider, for the SecurityGroupPolicy resources. */
   provider: k8s.Provider;
-  /** Workload IRSA roles by short name; the IAM role is `<clusterName>-<name>`. @default {} */
+  /**
+   * The cluster as an output (`Cluster.clusterNameOutput`), for Pod Identity associations, so
+   * they wait for the cluster through their inputs. @default clusterName
+   */
+  cluster?: pulumi.Input<string>;
+  /**
+   * Workload roles by short name, IRSA or Pod Identity (`identity`); a created IAM role is
+   * `<clusterName>-<name>`. @default {}
+   */
   irsaRoles?: Record<string, WorkloadRoleSpec>;
   /** Pod security groups by short name, in declaration order. @default {} */
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
@@ -173,9 +278,15 @@ export function podSecurityGroupReferenceProblems(
   );
 }
 
-/** What application teams get from stack config alone: IRSA roles and security groups for pods. */
+/**
+ * What application teams get from stack config alone: IAM roles (IRSA or EKS Pod Identity) and
+ * security groups for pods.
+ */
 export class WorkloadAccess extends pulumi.ComponentResource {
+  /** The IRSA roles, by short name. */
   readonly roles: Record<string, IrsaRole> = {};
+  /** The Pod Identity roles and associations, by short name. */
+  readonly podIdentityRoles: Record<string, PodIdentityRole> = {};
   readonly podSecurityGroups: Record<string, PodSecurityGroup> = {};
 
   constructor(name: string, args: WorkloadAccessArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -194,6 +305,30 @@ export class WorkloadAccess extends pulumi.ComponentResource {
     super("eks-blueprint:index:WorkloadAccess", name, {}, opts);
     for (const [role, spec] of Object.entries(args.irsaRoles ?? {})) {
       const statements = spec.statements ?? [];
+      const policy = statements.length > 0 ? stableJson(statementsPolicy(statements)) : undefined;
+      if (spec.identity === "podIdentity") {
+        this.podIdentityRoles[role] = new PodIdentityRole(
+          `${name}-pod-identity-${role}`,
+          {
+            cluster: args.cluster ?? args.clusterName,
+            namespace: spec.namespace,
+            serviceAccount: spec.serviceAccount,
+            ...(spec.roleArn !== undefined
+              ? { roleArn: spec.roleArn }
+              : {
+                  // Only this cluster's associations: a singleton's role never serves the other
+                  // cluster, and a shared service's role is created in each stack.
+                  trustedClusters: [args.clusterName],
+                  roleName: `${args.clusterName}-${role}`,
+                  managedPolicyArns: spec.managedPolicyArns,
+                  policy,
+                }),
+            tags: singletonTags(args.tags, spec.singleton),
+          },
+          { parent: this },
+        );
+        continue;
+      }
       this.roles[role] = new IrsaRole(
         `${name}-irsa-${role}`,
         {
@@ -203,7 +338,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           serviceAccount: spec.serviceAccount,
           roleName: `${args.clusterName}-${role}`,
           managedPolicyArns: spec.managedPolicyArns,
-          policy: statements.length > 0 ? stableJson(statementsPolicy(statements)) : undefined,
+          policy,
           tags: singletonTags(args.tags, spec.singleton),
         },
         { parent: this },

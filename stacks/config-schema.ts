@@ -4,6 +4,7 @@ import { NETWORK_DEFAULTS } from "../components/network";
 import { addonsConfigSchema } from "./addons-config";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";
+import { teamsSchema } from "./teams-config";
 import { irsaRolesSchema } from "./workload-config";
 
 export const PROJECT = "eks-blueprint";
@@ -37,6 +38,7 @@ export const configSchema = z.strictObject({
   irsaRoles: irsaRolesSchema.default({}),
   podSecurityGroups: podSecurityGroupsSchema.default({}),
   podSecurityGroupEnforcingMode: enforcingModeSchema,
+  teams: teamsSchema.default({}),
   addons: addonsConfigSchema.default({}),
   tags: z.record(z.string(), z.string()).default({}),
   // Read here only to be checked: the value reaches Grafana through loadStackConfig as a secret.
@@ -62,6 +64,7 @@ export const JSON_KEYS: ReadonlySet<string> = new Set([
   "fargateProfiles",
   "irsaRoles",
   "podSecurityGroups",
+  "teams",
   "addons",
   "tags",
 ]);

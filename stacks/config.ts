@@ -2,20 +2,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BlueprintArgs } from "../components/blueprint";
 import { blueprintProblems } from "../components/blueprint-problems";
+import { podIdentityFargateProblems } from "../components/workload-access";
+import { withGitOpsFacts } from "../components/addons/argocd";
+import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, toAddonSelection } from "./addons-config";
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, JSON_KEYS, PROJECT, StackConfig } from "./config-schema";
 import { Day2Config, parseDay2Config } from "./day2-config";
-import { ConfigValidationError, zodProblems } from "./errors";
+import { configError, ConfigValidationError, zodProblems } from "./errors";
 import {
   MIGRATION_NAMESPACE,
   MigrationSettings,
   ownsSingleton,
   readMigrationConfig,
   singletonReferenceProblems,
-  weightedRecordAnnotations,
+  trafficArgs,
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
+import { toTeams } from "./teams-config";
 
 export { configSchema, PROJECT } from "./config-schema";
 export type { StackConfig } from "./config-schema";
@@ -106,19 +110,35 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   if (parsed.success && migration.settings) {
     problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
   }
+  const istio = (raw.addons as { istio?: { enabled?: boolean } } | undefined)?.istio;
+  if (migration.settings?.hostnames.length && (!istio || istio.enabled === false)) {
+    // The weighted records alias the Istio gateway's load balancer (components/traffic-records.ts).
+    problems.push(
+      configError(
+        `${MIGRATION_NAMESPACE}:hostnames`,
+        `set, but ${PROJECT}:addons.istio is off: the weighted records alias its gateway's load balancer`,
+        migration.settings.hostnames,
+        `turn ${PROJECT}:addons.istio on, or remove the hostnames`,
+      ),
+    );
+  }
   if (parsed.success && day2.config) {
     // The checks EksBlueprint makes for library users, worded with the config keys: every entry,
     // owned singleton or not, is checked.
-    const args = blueprintArgs(stack, parsed.data, day2.config);
-    problems.push(...blueprintProblems(args, configKeyOf));
+    // With the add-ons, so the teams' mesh checks see whether Istio is installed.
+    const args = {
+      ...blueprintArgs(stack, parsed.data, day2.config),
+      addons: toAddonSelection(parsed.data.addons, day2.config),
+    };
+    problems.push(
+      ...blueprintProblems(args, configKeyOf),
+      ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
+        at: configKeyOf("irsaRoles"),
+        profilesAt: configKeyOf("fargateProfiles"),
+      }),
+    );
     if (migration.settings) {
-      problems.push(
-        ...singletonNamespaceProblems(
-          migration.settings.singletons,
-          day2.config.workloadNamespaces,
-          configKeyOf("platform.workloadNamespaces"),
-        ),
-      );
+      problems.push(...singletonNamespaceProblems(migration.settings.singletons, args));
     }
   }
   if (problems.length > 0 || !parsed.success || !day2.config || !migration.settings) {
@@ -151,6 +171,7 @@ function blueprintArgs(stack: string, c: StackConfig, platform: Day2Config): Blu
     podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
     podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
     platform: { autoscaler: platform.autoscaler, workloadNamespaces: platform.workloadNamespaces },
+    teams: toTeams(c.teams),
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
   };
@@ -169,19 +190,18 @@ export function parseStackConfig(
 ): BlueprintArgs {
   const { c, platform, m } = checkStackConfig(stack, config);
   const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
-  const addons = toAddonSelection(c.addons, platform, secrets);
-  if (addons.istio) {
-    // Ours last: the weighted record is what moves traffic, so config cannot override it.
-    addons.istio.gatewayServiceAnnotations = {
-      ...addons.istio.gatewayServiceAnnotations,
-      ...weightedRecordAnnotations(clusterName, m.hostnames, m.weight),
-    };
-  }
+  const addons = withGitOpsFacts(
+    toAddonSelection(c.addons, platform, secrets),
+    migrationGitOpsFacts(m),
+  );
+  // EksBlueprint refuses traffic without Istio (blueprintTrafficProblems), in its own paths.
+  const traffic = trafficArgs(clusterName, m);
   return {
     ...blueprintArgs(stack, c, platform),
     irsaRoles: ownedOnly(m, c.irsaRoles),
     podSecurityGroups: ownedOnly(m, c.podSecurityGroups) as BlueprintArgs["podSecurityGroups"],
     addons,
+    ...(traffic ? { traffic } : {}),
   };
 }
 

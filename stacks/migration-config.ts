@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { type ExternalPeer, MAX_WEIGHT, type TrafficArgs } from "../components/weighted-records";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import { DNS_LABEL, namespaceName } from "./validators";
 
@@ -10,18 +11,7 @@ import { DNS_LABEL, namespaceName } from "./validators";
  */
 export const MIGRATION_NAMESPACE = "migration";
 
-/** Route 53 weights are integers from 0 to 255. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-weighted.html */
-export const MAX_WEIGHT = 255;
-
-/**
- * ExternalDNS reads these Service annotations; set-identifier and aws-weight together make the
- * record a Route 53 weighted record. https://github.com/kubernetes-sigs/external-dns/blob/master/docs/tutorials/aws.md#routing-policies
- */
-export const EXTERNAL_DNS_ANNOTATIONS = {
-  hostname: "external-dns.alpha.kubernetes.io/hostname",
-  setIdentifier: "external-dns.alpha.kubernetes.io/set-identifier",
-  awsWeight: "external-dns.alpha.kubernetes.io/aws-weight",
-} as const;
+export { MAX_WEIGHT } from "../components/weighted-records";
 
 /**
  * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
@@ -43,6 +33,48 @@ const hostname = z
     error: "not a hostname; use a lowercase fully qualified name such as www.example.com",
   });
 
+const hostedZoneId = z
+  .string({ error: "not a hosted zone id; use the bare id such as Z0123456789ABCDEFGHIJ" })
+  .regex(/^Z[A-Z0-9]{1,31}$/, {
+    error: "not a hosted zone id; use the bare id such as Z0123456789ABCDEFGHIJ",
+  });
+
+/**
+ * A member of the weighted sets no blueprint stack owns (the cluster a first move starts from).
+ * Only an alias: a weighted set has one record type, and ours are alias A records to the gateway
+ * NLB; an old CNAME to a load balancer becomes an alias to the same load balancer.
+ */
+const externalPeer = z
+  .strictObject({
+    weight,
+    alias: z
+      .strictObject({
+        name: hostname,
+        zoneId: hostedZoneId,
+        evaluateTargetHealth: z.boolean().optional(),
+      })
+      .optional(),
+    cname: z.string().optional(),
+  })
+  .superRefine((p, ctx) => {
+    if (p.cname !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["cname"],
+        message:
+          "a weighted set has one record type, and ours are alias A records; declare the load balancer it points to as alias: {name, zoneId}",
+      });
+    } else if (p.alias === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["alias"],
+        message:
+          "missing; give the old side's load balancer as alias: {name, zoneId} (its DNS name and canonical hosted zone id)",
+      });
+    }
+  })
+  .transform((p) => ({ weight: p.weight, alias: p.alias! }));
+
 const singleton = z.strictObject({
   namespace: namespaceName,
   owned: z.boolean({
@@ -54,6 +86,15 @@ const singleton = z.strictObject({
 /** The keys of the namespace, each read from its JSON text as Pulumi passes it. */
 export const migrationSchema = z.strictObject({
   weight: weight.optional(),
+  hostedZoneId: hostedZoneId.optional(),
+  externalPeers: z
+    .record(
+      z.string().regex(/^[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?$/, {
+        error: "bad peer name; use a lowercase set identifier such as legacy",
+      }),
+      externalPeer,
+    )
+    .default({}),
   hostnames: z
     .array(hostname, { error: "not a list; use a list of hostnames such as [www.example.com]" })
     .refine((h) => new Set(h).size === h.length, {
@@ -82,8 +123,15 @@ export interface MigrationSettings {
    * silently move traffic. 0 (unused) when `hostnames` is empty.
    */
   weight: number;
-  /** Public hostnames both clusters serve; their ingress gateway publishes one weighted record each. @default [] */
+  /** Public hostnames both clusters serve; the stack owns one weighted record for each. @default [] */
   hostnames: string[];
+  /** The Route 53 zone of `hostnames`. Required when `hostnames` is set. */
+  hostedZoneId?: string;
+  /**
+   * Members of the weighted sets no blueprint stack owns, by set identifier: the cluster a first
+   * move starts from, whose records this stack then owns too (docs/migration.md, "Adopting"). @default {}
+   */
+  externalPeers?: Record<string, ExternalPeer>;
   /** Workloads that must never run twice, by name, with whether this stack runs them. @default {} */
   singletons: Record<string, SingletonSettings>;
 }
@@ -125,7 +173,7 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
             key(k),
             "unknown key",
             k,
-            "use migration:weight, migration:hostnames or migration:singletons",
+            "use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers or migration:singletons",
           ),
         );
       }
@@ -133,20 +181,49 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
     });
     return { problems };
   }
-  const { weight: w, hostnames, singletons } = parsed.data;
+  const { weight: w, hostnames, hostedZoneId: zone, externalPeers, singletons } = parsed.data;
+  const missing: string[] = [];
   if (w === undefined && hostnames.length > 0) {
-    return {
-      problems: [
-        configError(
-          key("weight"),
-          "missing while migration:hostnames is set",
-          undefined,
-          `set this stack's share with \`pulumi config set migration:weight <0-${MAX_WEIGHT}>\``,
-        ),
-      ],
-    };
+    missing.push(
+      configError(
+        key("weight"),
+        "missing while migration:hostnames is set",
+        undefined,
+        `set this stack's share with \`pulumi config set migration:weight <0-${MAX_WEIGHT}>\``,
+      ),
+    );
   }
-  return { settings: { weight: w ?? 0, hostnames, singletons }, problems: [] };
+  if (zone === undefined && hostnames.length > 0) {
+    missing.push(
+      configError(
+        key("hostedZoneId"),
+        "missing while migration:hostnames is set",
+        undefined,
+        "set the Route 53 zone of the hostnames with `pulumi config set migration:hostedZoneId <id>`",
+      ),
+    );
+  }
+  if (Object.keys(externalPeers).length > 0 && hostnames.length === 0) {
+    missing.push(
+      configError(
+        key("externalPeers"),
+        "set without migration:hostnames",
+        Object.keys(externalPeers),
+        "list the shared hostnames whose weighted records the peers join",
+      ),
+    );
+  }
+  if (missing.length > 0) return { problems: missing };
+  return {
+    settings: {
+      weight: w ?? 0,
+      hostnames,
+      ...(zone === undefined ? {} : { hostedZoneId: zone }),
+      externalPeers,
+      singletons,
+    },
+    problems: [],
+  };
 }
 
 /** As `readMigrationConfig`, but throws one ConfigValidationError listing every problem. */
@@ -159,25 +236,17 @@ export function parseMigrationConfig(
 }
 
 /**
- * The ExternalDNS annotations for the ingress gateway's Service: one Route 53 weighted record per
- * hostname, told apart from the other cluster's by the set identifier (the cluster name, unique
- * per stack). No hostnames, no annotations: the gateway then publishes nothing.
+ * The weighted records this stack owns (components/traffic-records.ts), or none without shared
+ * hostnames. The set identifier is the cluster name, unique per stack.
  */
-export function weightedRecordAnnotations(
-  clusterName: string,
-  hostnames: readonly string[],
-  weight: number,
-): Record<string, string> {
-  if (!Number.isInteger(weight) || weight < 0 || weight > MAX_WEIGHT) {
-    throw new RangeError(`weight: out of range (got ${weight}); ${WEIGHT_HINT}`);
-  }
-  if (hostnames.length === 0) return {};
+export function trafficArgs(clusterName: string, m: MigrationSettings): TrafficArgs | undefined {
+  if (m.hostnames.length === 0 || m.hostedZoneId === undefined) return undefined;
   return {
-    // ExternalDNS takes several hostnames as one comma-separated value.
-    [EXTERNAL_DNS_ANNOTATIONS.hostname]: hostnames.join(","),
-    [EXTERNAL_DNS_ANNOTATIONS.setIdentifier]: clusterName,
-    // Annotation values are strings.
-    [EXTERNAL_DNS_ANNOTATIONS.awsWeight]: String(weight),
+    zoneId: m.hostedZoneId,
+    hostnames: m.hostnames,
+    setIdentifier: clusterName,
+    weight: m.weight,
+    externalPeers: m.externalPeers,
   };
 }
 

@@ -11,6 +11,11 @@ export interface StackOutputs {
   vpcId: pulumi.Output<string>;
   vpcCidr: string;
   nodeGroupNames: Record<string, pulumi.Output<string>>;
+  /**
+   * The Istio gateway's NLB as an alias target (`{name, zoneId}`), when Istio is installed: what
+   * this stack's weighted records point at, and what `npm run adopt` puts in the first batch.
+   */
+  gatewayLoadBalancer?: pulumi.Output<{ name: string; zoneId: string }>;
 }
 
 export function blueprintOutputs(args: BlueprintArgs, blueprint: EksBlueprint): StackOutputs {
@@ -23,5 +28,8 @@ export function blueprintOutputs(args: BlueprintArgs, blueprint: EksBlueprint): 
     vpcId: blueprint.network.vpcId,
     vpcCidr: args.network.cidrBlock,
     nodeGroupNames: blueprint.nodeGroups.names,
+    ...(blueprint.gatewayLoadBalancer
+      ? { gatewayLoadBalancer: blueprint.gatewayLoadBalancer }
+      : {}),
   };
 }

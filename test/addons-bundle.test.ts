@@ -129,9 +129,9 @@ describe("IRSA", () => {
     expect(
       find(
         "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-        "prod2-ebs-csi-irsa-AmazonEBSCSIDriverPolicyV2",
+        "prod2-ebs-csi-irsa-AmazonEBSCSIDriverEKSClusterScopedPolicy",
       ).inputs.policyArn,
-    ).toBe("arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2");
+    ).toBe("arn:aws:iam::aws:policy/AmazonEBSCSIDriverEKSClusterScopedPolicy");
   });
 
   test("no add-on's inline policy has a wildcard action", () => {
@@ -182,8 +182,9 @@ describe("add-on settings reach the cluster", () => {
       provider: { name: "aws" },
       txtOwnerId: "eks-blueprint-prod2",
       policy: "sync",
-      domainFilters: ["example.com"],
-      extraArgs: ["--zone-id-filter=Z0123456789ABC"],
+      // Only the cluster's own names (components/addons/external-dns.ts, clusterDomains).
+      domainFilters: ["eks-blueprint-prod2.example.com"],
+      extraArgs: ["--zone-id-filter=Z0123456789ABC", "--aws-zone-match-parent"],
     });
   });
 
@@ -223,14 +224,18 @@ describe("add-on settings reach the cluster", () => {
   });
 
   test("the gateway is an internet-facing NLB with ip targets; the annotation hook cannot change that", () => {
-    expect(values("prod2-istio-gateway").service).toEqual({
-      type: "LoadBalancer",
-      annotations: {
-        "external-dns.alpha.kubernetes.io/set-identifier": "prod2",
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-      },
+    // The chart's Service is off; the gateway Service is a Pulumi resource (the records need it).
+    expect(values("prod2-istio-gateway").service).toEqual({ type: "None" });
+    const service = find("kubernetes:core/v1:Service", "prod2-istio-gateway-service").inputs;
+    expect((service.spec as { type: string }).type).toBe("LoadBalancer");
+    expect((service.metadata as { annotations: unknown }).annotations).toEqual({
+      "external-dns.alpha.kubernetes.io/set-identifier": "prod2",
+      "service.beta.kubernetes.io/aws-load-balancer-type": "external",
+      "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+      "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
     });
     expect(values("prod2-istio-istiod").global).toMatchObject({
       meshID: "eks-blueprint-prod2",

@@ -32,7 +32,11 @@ describe("chart pins", () => {
 
   test("the three Istio charts share one version", () => {
     expect(
-      new Set([charts.istioBase, charts.istiod, charts.istioGateway].map((c) => c.version)),
+      new Set(
+        [charts.istioBase, charts.istiod, charts.istioGateway, charts.istioCni].map(
+          (c) => c.version,
+        ),
+      ),
     ).toEqual(new Set(["1.30.3"]));
   });
 
@@ -52,6 +56,7 @@ describe("chart pins", () => {
   test("Istio charts carry the placeholder 1.0.0 in git, so we pin the release tag", () => {
     const istio = Object.values(charts).filter(isIstio);
     expect(istio.map((pin) => upstreamYaml(chartFixture(pin, "Chart.yaml")).version)).toEqual([
+      "1.0.0",
       "1.0.0",
       "1.0.0",
       "1.0.0",

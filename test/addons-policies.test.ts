@@ -18,7 +18,7 @@ const clusterName = "eks-blueprint-prod2";
 const list = (v: string | string[] | undefined) => (v === undefined ? [] : [v].flat());
 const actions = (d: PolicyDocument) => d.Statement.flatMap((s) => list(s.Action));
 
-const alb = albControllerPolicy({ ...account, vpcId: "vpc-0abc" });
+const alb = albControllerPolicy({ ...account, clusterName, vpcId: "vpc-0abc" });
 
 describe("AWS Load Balancer Controller policy", () => {
   test("holds every action of the upstream policy, and no other", () => {
@@ -31,7 +31,10 @@ describe("AWS Load Balancer Controller policy", () => {
       const ours = alb.Statement[i];
       expect(ours.Action).toEqual(upstream.Action);
       expect(ours.Resource).toEqual(upstream.Resource);
-      expect(ours.Condition ?? {}).toEqual(expect.objectContaining(upstream.Condition ?? {}));
+      // Every upstream condition key is kept with its value; scoping may add keys beside them.
+      for (const [operator, keys] of Object.entries(upstream.Condition ?? {})) {
+        expect(ours.Condition?.[operator]).toEqual(expect.objectContaining(keys));
+      }
     },
   );
 
@@ -48,7 +51,12 @@ describe("AWS Load Balancer Controller policy", () => {
   });
 
   test("ARNs move to the cluster's partition", () => {
-    const gov = albControllerPolicy({ ...account, partition: "aws-us-gov", vpcId: "vpc-1" });
+    const gov = albControllerPolicy({
+      ...account,
+      clusterName,
+      partition: "aws-us-gov",
+      vpcId: "vpc-1",
+    });
     const arns = gov.Statement.flatMap((s) => list(s.Resource)).filter((r) => r !== "*");
     expect(arns.length).toBeGreaterThan(0);
     expect(arns.every((r) => r.startsWith("arn:aws-us-gov:"))).toBe(true);
@@ -133,18 +141,41 @@ describe("Fluent Bit policy", () => {
 });
 
 describe("ExternalDNS policy", () => {
-  const dns = externalDnsPolicy({ partition: "aws", hostedZoneIds: ["Z111", "Z222"] });
+  const dns = externalDnsPolicy({
+    partition: "aws",
+    hostedZoneIds: ["Z111", "Z222"],
+    domains: ["eks-blueprint-prod2.example.com"],
+    policy: "sync",
+  });
 
-  test("changes records only in the configured hosted zones", () => {
+  // What the conditions allow is the simulator's to say: test/traffic-external-dns.test.ts.
+  test("changes records only in the configured hosted zones, under the cluster's domain", () => {
     const change = dns.Statement.filter((s) =>
       list(s.Action).includes("route53:ChangeResourceRecordSets"),
     );
     expect(change).toEqual([
       {
-        Sid: "ChangeConfiguredZones",
+        Sid: "ChangeOwnNamesInConfiguredZones",
         Effect: "Allow",
         Action: ["route53:ChangeResourceRecordSets"],
         Resource: ["arn:aws:route53:::hostedzone/Z111", "arn:aws:route53:::hostedzone/Z222"],
+        Condition: {
+          "ForAllValues:StringLike": {
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
+              "eks-blueprint-prod2.example.com",
+              "*.eks-blueprint-prod2.example.com",
+            ],
+          },
+          "ForAllValues:StringEquals": {
+            "route53:ChangeResourceRecordSetsRecordTypes": ["A", "AAAA", "CNAME", "TXT"],
+            "route53:ChangeResourceRecordSetsActions": ["CREATE", "DELETE", "UPSERT"],
+          },
+          Null: {
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false",
+            "route53:ChangeResourceRecordSetsRecordTypes": "false",
+            "route53:ChangeResourceRecordSetsActions": "false",
+          },
+        },
       },
     ]);
   });
@@ -166,7 +197,15 @@ describe("no add-on policy grants a wildcard action", () => {
     ["aws-load-balancer-controller", alb],
     ["cluster-autoscaler", clusterAutoscalerPolicy({ ...account, clusterName })],
     ["fluent-bit", fluentBitPolicy({ ...account, logGroupNames: ["/aws/eks/c/containers"] })],
-    ["external-dns", externalDnsPolicy({ partition: "aws", hostedZoneIds: ["Z1"] })],
+    [
+      "external-dns",
+      externalDnsPolicy({
+        partition: "aws",
+        hostedZoneIds: ["Z1"],
+        domains: ["c.example.com"],
+        policy: "sync",
+      }),
+    ],
   ])("%s", (_name, doc) => {
     expect(actions(doc).filter((a) => a === "*" || a.endsWith(":*"))).toEqual([]);
     expect(doc.Statement.every((s) => s.Effect === "Allow")).toBe(true);
@@ -180,9 +219,9 @@ describe("EBS CSI driver", () => {
     );
   });
 
-  test("uses the tag-scoped V2 managed policy in the cluster's partition", () => {
+  test("uses the cluster-scoped managed policy in the cluster's partition", () => {
     expect(ebsCsiManagedPolicyArn("aws-cn")).toBe(
-      "arn:aws-cn:iam::aws:policy/AmazonEBSCSIDriverPolicyV2",
+      "arn:aws-cn:iam::aws:policy/AmazonEBSCSIDriverEKSClusterScopedPolicy",
     );
   });
 

@@ -2,10 +2,15 @@ import Ajv from "ajv";
 import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
 import { clusterAutoscalerValues } from "../components/addons/cluster-autoscaler";
 import { externalDnsValues } from "../components/addons/external-dns";
+import { externalSecretsValues } from "../components/addons/external-secrets";
 import { fluentBitValues } from "../components/addons/fluent-bit";
 import { istioBaseValues, istioGatewayValues, istiodValues } from "../components/addons/istio";
+import { openCostValues } from "../components/addons/opencost";
+import { openTelemetryValues } from "../components/addons/opentelemetry";
 import { prometheusValues } from "../components/addons/prometheus";
 import { reloaderValues } from "../components/addons/reloader";
+import { snapshotControllerValues } from "../components/addons/snapshot-controller";
+import { veleroValues } from "../components/addons/velero";
 import { deepMerge, isPlainObject, mergeValues, Values } from "../components/addons/values";
 import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 
@@ -26,15 +31,18 @@ type Checked =
   | "fluentBit"
   | "prometheus"
   | "externalDns"
-  | "reloader";
+  | "reloader"
+  | "externalSecrets"
+  | "snapshotController"
+  | "velero"
+  | "openTelemetry"
+  | "openCost";
 
 /** Everything each add-on sets (both layers), with every optional feature on. */
 const ours: Record<Checked, Values> = {
   istioBase: all(istioBaseValues()),
-  istiod: all(istiodValues(cluster)),
-  istioGateway: all(
-    istioGatewayValues({ scheme: "internet-facing", serviceAnnotations: { "x/y": "z" } }),
-  ),
+  istiod: all(istiodValues({ ...cluster, tracing: true })),
+  istioGateway: all(istioGatewayValues()),
   awsLoadBalancerController: all(
     albControllerValues({ ...cluster, vpcId: "vpc-1", roleArn, serviceMonitor: true }),
   ),
@@ -59,6 +67,32 @@ const ours: Record<Checked, Values> = {
     }),
   ),
   reloader: all(reloaderValues()),
+  externalSecrets: all(externalSecretsValues({ roleArn, serviceMonitor: true })),
+  snapshotController: all(snapshotControllerValues()),
+  velero: all(
+    veleroValues({
+      ...cluster,
+      roleArn,
+      bucket: "eks-blueprint-prod2-velero-111122223333",
+      schedule: "0 3 * * *",
+      retentionDays: 30,
+      restoreFrom: {
+        cluster: "eks-blueprint-prod",
+        bucket: "eks-blueprint-prod-velero-111122223333",
+      },
+      serviceMonitor: true,
+    }),
+  ),
+  openTelemetry: all(
+    openTelemetryValues({
+      ...cluster,
+      exporter: "xray",
+      replicas: 2,
+      roleArn,
+      serviceMonitor: true,
+    }),
+  ),
+  openCost: all(openCostValues(cluster)),
 };
 
 function all(layers: { defaults: Values; owned: Values }): Values {
@@ -76,6 +110,11 @@ const CHART_DIRS: Record<Checked, string> = {
   prometheus: "kube-prometheus-stack",
   externalDns: "external-dns",
   reloader: "reloader",
+  externalSecrets: "external-secrets",
+  snapshotController: "snapshot-controller",
+  velero: "velero",
+  openTelemetry: "opentelemetry-collector",
+  openCost: "opencost",
 };
 
 /** Maps whose keys are the user's (Kubernetes labels, annotations, selectors, CLI flags). */
@@ -87,6 +126,9 @@ const FREE_FORM = new Set([
   "podAnnotations",
   "podLabels",
   "commonLabels",
+  // istiod passes meshConfig through whole: its keys are Istio's MeshConfig API
+  // (https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/), not chart values.
+  "meshConfig",
   "externalLabels",
 ]);
 
@@ -166,7 +208,14 @@ describe("values match the charts vendored at their pins (test/fixtures/upstream
     },
   );
 
-  test.each(["istioGateway", "externalDns", "reloader"] as const)(
+  test.each([
+    "istioGateway",
+    "externalDns",
+    "reloader",
+    "externalSecrets",
+    "velero",
+    "openTelemetry",
+  ] as const)(
     "%s values (over the chart's defaults) validate against its values.schema.json",
     (key) => {
       const validate = schemaValidator(CHART_DIRS[key])!;
@@ -180,7 +229,14 @@ describe("values match the charts vendored at their pins (test/fixtures/upstream
     const withSchema = (Object.keys(CHART_DIRS) as Checked[]).filter((k) =>
       hasUpstream(`charts/${CHART_DIRS[k]}/values.schema.json`),
     );
-    expect(withSchema.sort()).toEqual(["externalDns", "istioGateway", "reloader"]);
+    expect(withSchema.sort()).toEqual([
+      "externalDns",
+      "externalSecrets",
+      "istioGateway",
+      "openTelemetry",
+      "reloader",
+      "velero",
+    ]);
   });
 
   test.each([
@@ -241,6 +297,11 @@ describe("what the values do, whatever the charts", () => {
     ],
     ["externalDns", ["resources"]],
     ["reloader", ["reloader.deployment.resources"]],
+    ["openTelemetry", ["resources"]],
+    ["openCost", ["opencost.exporter.resources", "opencost.ui.resources"]],
+    ["externalSecrets", ["resources", "webhook.resources", "certController.resources"]],
+    ["snapshotController", ["controller.resources"]],
+    ["velero", ["resources", "upgradeJobResources"]],
   ] as const)("%s sets cpu and memory requests at %j", (key, paths) => {
     for (const p of paths) {
       const res = p.split(".").reduce<unknown>((o, k) => (o as Values)[k], ours[key]) as Values;

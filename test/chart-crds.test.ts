@@ -47,6 +47,10 @@ test("how each chart that installs CRDs delivers them (every other chart records
     externalDns: ["crds-dir", "skipped"],
     karpenterCrd: ["templates", null],
     karpenter: ["crds-dir", "crd-chart"],
+    externalSecrets: ["templates", null],
+    snapshotController: ["templates", null],
+    velero: ["crds-dir", "values"],
+    argocd: ["templates", null],
   });
 });
 

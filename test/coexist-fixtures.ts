@@ -15,7 +15,9 @@ import { istiodValues, istioGatewayValues } from "../components/addons/istio";
 import { prometheusValues } from "../components/addons/prometheus";
 import { mergeValues, Values } from "../components/addons/values";
 import { PolicyDocument, stableJson } from "../components/irsa-policy";
-import { MigrationSettings, weightedRecordAnnotations } from "../stacks/migration-config";
+import { clusterDomains } from "../components/addons/external-dns";
+import { weightedRecordName, weightedRecordSpec } from "../components/weighted-records";
+import { MigrationSettings, trafficArgs } from "../stacks/migration-config";
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../tools/synth/mocks";
 import type { SynthRecord } from "../tools/synth/synthesize";
@@ -64,6 +66,7 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
   const migration: MigrationSettings = {
     weight: 0,
     hostnames: ["www.example.com"],
+    hostedZoneId: ZONE,
     singletons: {},
     ...o.migration,
   };
@@ -93,7 +96,13 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
     ...irsa(
       `${stack}-dns-irsa`,
       dns,
-      o.externalDnsPolicy ?? externalDnsPolicy({ partition: "aws", hostedZoneIds: [ZONE] }),
+      o.externalDnsPolicy ??
+        externalDnsPolicy({
+          partition: "aws",
+          hostedZoneIds: [ZONE],
+          domains: clusterDomains(cluster, ["example.com"]),
+          policy: "sync",
+        }),
     ),
     ...irsa(
       `${stack}-fb-irsa`,
@@ -161,23 +170,37 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       ),
     ),
     release(`${stack}-istiod`, "istiod", mergeValues(istiodValues({ clusterName: cluster }))),
-    release(
-      `${stack}-gateway`,
-      "gateway",
-      mergeValues(
-        istioGatewayValues({
-          scheme: "internet-facing",
-          serviceAnnotations: weightedRecordAnnotations(
-            cluster,
-            migration.hostnames,
-            migration.weight,
-          ),
-        }),
-      ),
-    ),
+    release(`${stack}-gateway`, "gateway", mergeValues(istioGatewayValues())),
+    ...trafficRecords(stack, cluster, migration),
     ...(o.extra ?? []),
   ];
   return { stack, synth: { stack, resources }, migration, region: REGION, accountId: MOCK_ACCOUNT };
+}
+
+/** The NLB the fixture's gateway Service gets (us-west-2's canonical NLB zone). */
+export const nlbOf = (cluster: string) => ({
+  name: `k8s-istioing-${cluster}.elb.us-west-2.amazonaws.com`,
+  zoneId: "Z18D5FSROUN65G",
+});
+
+/** The weighted records TrafficRecords registers for a stack's migration settings. */
+export function trafficRecords(
+  stack: string,
+  cluster: string,
+  m: MigrationSettings,
+): SynthRecord[] {
+  const t = trafficArgs(cluster, m);
+  if (!t) return [];
+  return t.hostnames.flatMap((h) => [
+    rec("aws:route53/record:Record", weightedRecordName(`${stack}-traffic`, h), {
+      ...weightedRecordSpec(t.zoneId, h, cluster, t.weight, nlbOf(cluster)),
+    }),
+    ...Object.entries(t.externalPeers ?? {}).map(([id, p]) =>
+      rec("aws:route53/record:Record", weightedRecordName(`${stack}-traffic`, h, id), {
+        ...weightedRecordSpec(t.zoneId, h, id, p.weight, p.alias),
+      }),
+    ),
+  ]);
 }
 
 /** The committed-like pair: prod in service (weight 100, owns the singleton), prod2 at 0. */

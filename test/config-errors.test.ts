@@ -10,9 +10,9 @@ const fargateNamespace = (namespace: string) => (c: RawConfig) =>
   (c["eks-blueprint:fargateProfiles"] = { batch: { selectors: [{ namespace }] } });
 
 const PROJECT_KEYS =
-  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:autoscaler, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:containerInsights, eks-blueprint:efs, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:karpenter, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:metricsServer, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
+  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:autoscaler, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:containerInsights, eks-blueprint:efs, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:karpenter, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:metricsServer, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
 const NOT_CREATED =
-  'declare it in eks-blueprint:workloadNamespaces (now ["api","notifications","game","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system';
+  'declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","game","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system';
 
 /** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
 const cases: Case[] = [
@@ -112,7 +112,7 @@ const cases: Case[] = [
   [
     "misspelt migration key",
     (c) => (c["migration:wieght"] = 0),
-    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:hostnames, migration:singletons, migration:weight",
+    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:externalPeers, migration:hostedZoneId, migration:hostnames, migration:singletons, migration:weight",
   ],
   [
     "Fargate selector namespace Bad_NS!",
@@ -132,7 +132,7 @@ const cases: Case[] = [
   [
     "Fargate pattern that matches no declared namespace",
     fargateNamespace("etl-*"),
-    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: a pattern that matches no namespace this program creates (got "etl-*"); declare the namespaces it should select in eks-blueprint:workloadNamespaces',
+    'eks-blueprint:fargateProfiles.batch.selectors[0].namespace: a pattern that matches no namespace this program creates (got "etl-*"); declare the namespaces it should select in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces',
   ],
   [
     "Fargate selector in an undeclared namespace",
@@ -166,8 +166,12 @@ const cases: Case[] = [
   ],
   [
     "singleton in an undeclared namespace",
-    (c) => (entry(c, "migration:singletons", "match-server").namespace = "arcade"),
-    `migration:singletons.match-server.namespace: a namespace this program does not create (got "arcade"); ${NOT_CREATED}`,
+    (c) =>
+      ((c["migration:singletons"] as Record<string, unknown>)["nightly-report"] = {
+        namespace: "arcade",
+        owned: false,
+      }),
+    `migration:singletons.nightly-report.namespace: a namespace this program does not create (got "arcade"); ${NOT_CREATED}`,
   ],
   [
     "missing region",

@@ -165,7 +165,8 @@ describe("fargate", () => {
         batch: { selectors: [{ namespace: "batch-jobs" }] },
         analytics: { selectors: [{ namespace: "analytics", labels: { tier: "serverless" } }] },
       };
-      (c["eks-blueprint:workloadNamespaces"] as string[]).push("analytics");
+      const teams = c["eks-blueprint:teams"] as Record<string, { namespaces: object }>;
+      teams.data.namespaces = { ...teams.data.namespaces, analytics: {} };
     });
     const profiles = byType(result, "aws:eks/fargateProfile:FargateProfile");
     expect(profiles.map((p) => [p.inputs.fargateProfileName, p.inputs.selectors])).toEqual([
@@ -288,6 +289,12 @@ describe("everything naming the cluster waits for it", () => {
         .sort(),
     ).toEqual([
       "eks/accessEntry prod2-platform-addons-karpenter-node",
+      "eks/accessEntry prod2-teams-api-deploy",
+      "eks/accessEntry prod2-teams-api-oncall",
+      "eks/accessEntry prod2-teams-data-deploy",
+      "eks/accessEntry prod2-teams-game-deploy",
+      "eks/accessEntry prod2-teams-game-oncall",
+      "eks/accessEntry prod2-teams-notifications-deploy",
       "eks/addon prod2-core-coredns",
       "eks/addon prod2-core-eks-pod-identity-agent",
       "eks/addon prod2-core-kube-proxy",
@@ -295,6 +302,7 @@ describe("everything naming the cluster waits for it", () => {
       "eks/addon prod2-platform-addons-container-insights",
       "eks/addon prod2-platform-addons-ebs-csi",
       "eks/fargateProfile prod2-fargate-batch",
+      "eks/podIdentityAssociation prod2-workloads-pod-identity-leaderboard-association",
     ]);
   });
 });

@@ -1,7 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { blueprintNamespaceProblems } from "../components/blueprint";
 import {
+  createNamespace,
   namespaceListProblems,
+  POD_SECURITY_REASON_ANNOTATION,
+  podSecurityException,
   podSecurityLabels,
   undeclaredNamespaceProblems,
 } from "../components/namespace";
@@ -94,18 +98,71 @@ test("WorkloadAccess refuses a pod security group in a namespace it was not give
   expect(registered).toEqual([]);
 });
 
+const RESTRICTED_1_35 = {
+  "pod-security.kubernetes.io/enforce": "restricted",
+  "pod-security.kubernetes.io/enforce-version": "v1.35",
+  "pod-security.kubernetes.io/warn": "restricted",
+  "pod-security.kubernetes.io/warn-version": "v1.35",
+  "pod-security.kubernetes.io/audit": "restricted",
+  "pod-security.kubernetes.io/audit-version": "v1.35",
+};
+
+test("extra labels come first and annotations only when given, so PSA labels always win", async () => {
+  const result = await synthProgram(() => {
+    const parent = new pulumi.ComponentResource("test:index:Parent", "p");
+    const args = { kubernetesVersion: "1.35", provider: undefined as unknown as k8s.Provider };
+    createNamespace(
+      "p-ns",
+      {
+        ...args,
+        name: "shop",
+        podSecurity: "restricted",
+        labels: {
+          "pod-security.kubernetes.io/enforce": "privileged",
+          "istio-injection": "enabled",
+        },
+        annotations: { [POD_SECURITY_REASON_ANNOTATION]: "none needed" },
+      },
+      { parent },
+    );
+    createNamespace("p-ns", { ...args, name: "plain", podSecurity: "restricted" }, { parent });
+  });
+  expect(byType(result, "kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata)).toEqual([
+    { name: "plain", labels: RESTRICTED_1_35 },
+    {
+      name: "shop",
+      labels: { "istio-injection": "enabled", ...RESTRICTED_1_35 },
+      annotations: { "eks-blueprint/pod-security-reason": "none needed" },
+    },
+  ]);
+});
+
+test.each([
+  [undefined, { podSecurity: "restricted", annotations: {} }],
+  [
+    { level: "baseline" as const, reason: "the agent mounts a hostPath" },
+    {
+      podSecurity: "baseline",
+      annotations: { "eks-blueprint/pod-security-reason": "the agent mounts a hostPath" },
+    },
+  ],
+])("a team namespace's Pod Security from exception %j", (exception, want) => {
+  expect(podSecurityException(exception)).toEqual(want);
+});
+
 describe("prod2's namespaces", () => {
-  test("each workload namespace is one Namespace named after it, restricted, created by the blueprint", () => {
+  test("each workload namespace is a team's: restricted, meshed where it says so, created by Teams", () => {
     const workload = byType(prod2, "kubernetes:core/v1:Namespace").filter((r) =>
-      r.name.startsWith("prod2-ns-"),
+      r.name.startsWith("prod2-teams-ns-"),
     );
-    expect(workload.map((r) => [r.name, r.inputs.metadata, r.parent])).toEqual(
-      ["api", "batch-jobs", "game", "notifications"].map((ns) => [
-        `prod2-ns-${ns}`,
-        { name: ns, labels: podSecurityLabels("restricted", "1.35") },
-        "eks-blueprint:index:EksBlueprint::prod2",
-      ]),
-    );
+    const meshed = { "istio-injection": "enabled", ...RESTRICTED_1_35 };
+    const teams = "eks-blueprint:index:Teams::prod2-teams";
+    expect(workload.map((r) => [r.name, r.inputs.metadata, r.parent])).toEqual([
+      ["prod2-teams-ns-api", { name: "api", labels: meshed }, teams],
+      ["prod2-teams-ns-batch-jobs", { name: "batch-jobs", labels: RESTRICTED_1_35 }, teams],
+      ["prod2-teams-ns-game", { name: "game", labels: meshed }, teams],
+      ["prod2-teams-ns-notifications", { name: "notifications", labels: meshed }, teams],
+    ]);
   });
 
   test("the api-server SecurityGroupPolicy waits for namespace api", () => {
@@ -115,7 +172,7 @@ describe("prod2's namespaces", () => {
       "prod2-workloads-api-server",
     );
     expect(policy.inputs.metadata).toEqual({ name: "api-server", namespace: "api" });
-    expect(policy.dependsOn).toContain("kubernetes:core/v1:Namespace::prod2-ns-api");
+    expect(policy.dependsOn).toContain("kubernetes:core/v1:Namespace::prod2-teams-ns-api");
   });
 
   test("every Namespace's logical name ends with the namespace it creates", () => {
@@ -123,15 +180,39 @@ describe("prod2's namespaces", () => {
       (r) => !r.name.endsWith(`-${(r.inputs.metadata as { name: string }).name}`),
     );
     expect(mismatched).toEqual([]);
-    expect(byType(prod2, "kubernetes:core/v1:Namespace")).toHaveLength(10);
+    expect(
+      byType(prod2, "kubernetes:core/v1:Namespace")
+        .map((r) => (r.inputs.metadata as { name: string }).name)
+        .sort(),
+    ).toEqual([
+      "api",
+      "argocd",
+      "aws-observability",
+      "batch-jobs",
+      "external-dns",
+      "external-secrets",
+      "game",
+      "istio-ingress",
+      "istio-system",
+      "logging",
+      "monitoring",
+      "notifications",
+      "opencost",
+      "reloader",
+      "snapshot-controller",
+      "tracing",
+      "velero",
+    ]);
   });
 });
 
 test("namespaces keep the identity they had before the namespace component, so none is recreated", async () => {
   const result = await synthStackWith("prod2");
   const aliases = (name: string) => one(result, "kubernetes:core/v1:Namespace", name).aliases ?? [];
-  // A workload namespace was the Platform's child; an add-on's was named by its prefix alone.
-  expect(aliases("prod2-ns-api")).toEqual([
+  // A team's namespace was the blueprint's child (workloadNamespaces), and before that the
+  // Platform's; an add-on's was named by its prefix alone.
+  expect(aliases("prod2-teams-ns-api")).toEqual([
+    "kubernetes:core/v1:Namespace::prod2-ns-api@eks-blueprint:index:EksBlueprint::prod2",
     "kubernetes:core/v1:Namespace::prod2-platform-ns-api@eks-blueprint:index:Platform::prod2-platform",
   ]);
   expect(aliases("prod2-platform-addons-prometheus-ns-monitoring")).toEqual([

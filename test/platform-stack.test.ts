@@ -26,16 +26,23 @@ test("prod2 installs each chart it selects at exactly its catalog version from a
   for (const r of installed) expect(r.repo).toMatch(/^https:\/\//);
   // Everything but EFS and Karpenter, which prod2 leaves off.
   expect(installed.map((r) => r.chart).sort()).toEqual([
+    "argo-cd",
     "aws-for-fluent-bit",
     "aws-load-balancer-controller",
     "base",
     "cluster-autoscaler",
+    "cni",
     "external-dns",
+    "external-secrets",
     "gateway",
     "istiod",
     "kube-prometheus-stack",
     "metrics-server",
+    "opencost",
+    "opentelemetry-collector",
     "reloader",
+    "snapshot-controller",
+    "velero",
   ]);
 });
 
@@ -113,7 +120,10 @@ test("a karpenter stack gets the controller, NodePool, EC2NodeClass, queue, rule
   expect(byType(result, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass")).toHaveLength(1);
   expect(one(result, "aws:sqs/queue:Queue").inputs.name).toBe("eks-blueprint-prod2");
   expect(byType(result, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(5);
-  expect(one(result, "aws:eks/accessEntry:AccessEntry").inputs.type).toBe("EC2_LINUX");
+  expect(
+    one(result, "aws:eks/accessEntry:AccessEntry", "prod2-platform-addons-karpenter-node").inputs
+      .type,
+  ).toBe("EC2_LINUX");
   const subnets = (
     one(result, "awsx:ec2:Vpc").inputs.subnetSpecs as {
       type: string;

@@ -21,12 +21,14 @@ describe("known keys and the closest one", () => {
     expect(keys).toContain("eks-blueprint:grafanaAdminPassword");
     expect(keys).toContain("eks-blueprint:workloadNamespaces");
     expect(keys.filter((k) => k.startsWith("migration:"))).toEqual([
+      "migration:externalPeers",
+      "migration:hostedZoneId",
       "migration:hostnames",
       "migration:singletons",
       "migration:weight",
     ]);
     expect(keys).not.toContain("aws:region");
-    expect(keys).toHaveLength(26);
+    expect(keys).toHaveLength(29);
     expect([...keys].sort()).toEqual(keys);
   });
 

@@ -26,7 +26,7 @@ test("every record lists what the engine waits for, by type::name of a synthesiz
   const policy = resources.find((r) => r.type.endsWith(":SecurityGroupPolicy"));
   expect(policy?.dependsOn).toEqual(
     expect.arrayContaining([
-      "kubernetes:core/v1:Namespace::prod2-ns-api",
+      "kubernetes:core/v1:Namespace::prod2-teams-ns-api",
       "pulumi:providers:kubernetes::prod2-cluster-k8s",
     ]),
   );

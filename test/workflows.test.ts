@@ -84,17 +84,21 @@ test("pull requests preview every stack with the policy pack and OIDC credential
   });
 });
 
-test("deploy updates prod2 before prod, each gated by its environment", () => {
+test("deploy updates the stacks one after the other in weight order, each gated by its environment", () => {
   const jobs = workflow("deploy.yml").jobs;
-  expect(jobs.prod2).toMatchObject({
-    needs: "test",
+  // The order itself: tools/workflows/deploy-order.ts, tested in test/traffic-weights.test.ts.
+  expect(jobs.order.steps.at(-1).run).toContain(
+    'node dist/tools/workflows/deploy-order.js --base "$RUNNER_TEMP/base" prod2 prod',
+  );
+  expect(jobs.first).toMatchObject({
+    needs: "order",
     uses: "./.github/workflows/pulumi-up.yml",
-    with: { stack: "prod2" },
+    with: { stack: "${{ needs.order.outputs.first }}" },
   });
-  expect(jobs.prod).toMatchObject({
-    needs: "prod2",
+  expect(jobs.second).toMatchObject({
+    needs: ["order", "first"],
     uses: "./.github/workflows/pulumi-up.yml",
-    with: { stack: "prod" },
+    with: { stack: "${{ needs.order.outputs.second }}" },
   });
   const up = workflow("pulumi-up.yml").jobs.up;
   expect(up.environment).toBe("${{ inputs.stack }}");

@@ -13,6 +13,8 @@ export interface AddonRoleSpec {
   policy?: pulumi.Input<string>;
   /** Managed policy ARNs. @default none */
   managedPolicyArns?: string[];
+  /** Role tags added to the cluster's. @default none */
+  tags?: Record<string, string>;
 }
 
 /**
@@ -35,7 +37,7 @@ export function addonRole(
       roleName: `${ctx.clusterName}-${spec.roleSuffix}`,
       policy: spec.policy,
       managedPolicyArns: spec.managedPolicyArns,
-      tags: ctx.tags,
+      tags: { ...ctx.tags, ...spec.tags },
     },
     opts,
   );

@@ -11,6 +11,7 @@ import type {
   AddonSpec,
   ChildOptions,
   CommonSettings,
+  Finished,
   Prepared,
   Resolved,
 } from "./spec";
@@ -72,7 +73,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
   /** What an add-on installed after this one waits for. */
   readonly ready: pulumi.Resource[];
   readonly loadBalancerReady: pulumi.Resource[];
-  readonly gatewayService?: { namespace: string; name: string };
+  readonly gatewayService?: Finished["gatewayService"];
 
   constructor(name: string, args: AddonArgs<S, P>, opts?: pulumi.ComponentResourceOptions) {
     const { spec, context: ctx, settings } = args;
@@ -138,6 +139,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
             ? resolvedBase.apply((r) => stableJson(roleSpec.policy!(ctx, r, settings)))
             : undefined,
           managedPolicyArns: roleSpec.managedPolicyArns?.(ctx.partition),
+          tags: roleSpec.tags?.(ctx),
         },
         child(`${name}-irsa`),
       );

@@ -53,11 +53,45 @@ export function albControllerValues(i: AlbControllerValuesInput): ValueLayers {
 }
 
 export interface AlbControllerPolicyInput {
+  /** The cluster's name: the value the controller writes into `elbv2.k8s.aws/cluster`. */
+  clusterName: string;
   partition: string;
   region: string;
   accountId: string;
   vpcId: string;
 }
+
+/**
+ * The tag the controller puts on every AWS resource it creates, valued with `--cluster-name`
+ * (kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go: "`elbv2.k8s.aws/cluster:
+ * cluster-name` will be applied on all AWS resources"). Listeners and listener rules carry it
+ * too while the `ListenerRulesTagging` feature gate is on, its default (pkg/config/feature_gates.go;
+ * pkg/deploy/elbv2/listener_manager.go creates and reconciles listeners with `ResourceTags`).
+ */
+export const ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
+const RESOURCE_TAG = `aws:ResourceTag/${ALB_CLUSTER_TAG}`;
+const REQUEST_TAG = `aws:RequestTag/${ALB_CLUSTER_TAG}`;
+
+/** How one upstream statement is narrowed to this cluster. */
+export type AlbScoping =
+  | "request-tag-value"
+  | "resource-tag-value"
+  | "resource-tag-value-if-present"
+  | "own-vpc"
+  | "unchanged";
+
+/** Why each kind of narrowing is there; the catalog's scoping notes quote these. */
+export const ALB_SCOPING_REASONS: Record<AlbScoping, string> = {
+  "request-tag-value":
+    "upstream only requires the cluster tag on create (Null); the value must now be this cluster's name, so nothing is created in another cluster's name",
+  "resource-tag-value":
+    "upstream accepts any resource carrying the cluster tag (Null), which every cluster's load balancers, target groups and security groups do; the value must now be this cluster's name",
+  "resource-tag-value-if-present":
+    "upstream leaves these unconditioned; a resource tagged for another cluster is now refused, while untagged ones stay reachable as upstream has them (a TargetGroupBinding to a target group made elsewhere; SetWebAcl, which takes no resource)",
+  "own-vpc":
+    "upstream lets the controller open any security group; only those in this cluster's VPC now (the install guide's suggestion)",
+  unchanged: "reads, resource-less calls, or creates that touch nothing existing",
+};
 
 const sgIngressOnly = (s: PolicyStatement) =>
   !s.Condition &&
@@ -66,25 +100,69 @@ const sgIngressOnly = (s: PolicyStatement) =>
   s.Action.includes("ec2:AuthorizeSecurityGroupIngress") &&
   s.Action.includes("ec2:RevokeSecurityGroupIngress");
 
+const actionsOf = (s: PolicyStatement) => [s.Action].flat();
+/** Upstream's unconditioned statements that change existing load balancer resources. */
+const unconditionedElbWrite = (s: PolicyStatement) =>
+  !s.Condition && actionsOf(s).every((a) => a.startsWith("elasticloadbalancing:"));
+
+/** Which narrowing an upstream statement gets, from its shape (so a bump is judged the same way). */
+export function albStatementScoping(s: PolicyStatement): AlbScoping[] {
+  const isNull = (s.Condition?.Null ?? {}) as Record<string, string>;
+  const out: AlbScoping[] = [];
+  if (isNull[REQUEST_TAG] === "false") out.push("request-tag-value");
+  if (isNull[RESOURCE_TAG] === "false") out.push("resource-tag-value");
+  if (sgIngressOnly(s)) out.push("own-vpc");
+  if (unconditionedElbWrite(s)) out.push("resource-tag-value-if-present");
+  return out.length > 0 ? out : ["unchanged"];
+}
+
 const inPartition = (resource: string | string[] | undefined, partition: string) =>
   Array.isArray(resource)
     ? resource.map((r) => r.replace(/^arn:aws:/, `arn:${partition}:`))
     : resource?.replace(/^arn:aws:/, `arn:${partition}:`);
 
+/** Adds `key: value` under `operator`, keeping every condition upstream already has. */
+const withCondition = (s: PolicyStatement, operator: string, add: Record<string, string>) => ({
+  ...s,
+  Condition: { ...s.Condition, [operator]: { ...s.Condition?.[operator], ...add } },
+});
+
 /**
- * Upstream's policy for this chart version (catalog `albControllerIamPolicy`), every action and
- * tag condition kept. Two changes: ARNs move to the cluster's partition, and the one statement
- * that may open any security group is limited to our VPC, as the install guide suggests.
+ * Upstream's policy for this chart version (catalog `albControllerIamPolicy`), every statement
+ * at its place with its actions, resources and conditions. ARNs move to the cluster's partition,
+ * and each statement is narrowed to this cluster as `albStatementScoping` says (reasons in
+ * `ALB_SCOPING_REASONS`); the isolation matrix of `npm run coexist` proves it with the simulator.
  */
 export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument {
   const vpcArn = `arn:${i.partition}:ec2:${i.region}:${i.accountId}:vpc/${i.vpcId}`;
+  const narrow = (s: PolicyStatement, how: AlbScoping): PolicyStatement => {
+    switch (how) {
+      case "request-tag-value":
+        return withCondition(s, "StringEquals", { [REQUEST_TAG]: i.clusterName });
+      case "resource-tag-value":
+        return withCondition(s, "StringEquals", { [RESOURCE_TAG]: i.clusterName });
+      case "resource-tag-value-if-present":
+        // Tagging listeners and rules may not hand them to another cluster's name either.
+        return withCondition(s, "StringEqualsIfExists", {
+          [RESOURCE_TAG]: i.clusterName,
+          ...(actionsOf(s).includes("elasticloadbalancing:AddTags")
+            ? { [REQUEST_TAG]: i.clusterName }
+            : {}),
+        });
+      case "own-vpc":
+        return withCondition(s, "ArnEquals", { "ec2:Vpc": vpcArn });
+      case "unchanged":
+        return s;
+    }
+  };
   return {
     Version: "2012-10-17",
-    Statement: (upstreamPolicy as PolicyDocument).Statement.map((s) => ({
-      ...s,
-      Resource: inPartition(s.Resource, i.partition),
-      ...(sgIngressOnly(s) ? { Condition: { ArnEquals: { "ec2:Vpc": vpcArn } } } : {}),
-    })),
+    Statement: (upstreamPolicy as PolicyDocument).Statement.map((s) =>
+      albStatementScoping(s).reduce(narrow, {
+        ...s,
+        Resource: inPartition(s.Resource, i.partition),
+      }),
+    ),
   };
 }
 

@@ -13,6 +13,7 @@ import {
 } from "./registry";
 import { addonSelectionProblems, bundlePaths, installedAddons } from "./selection";
 import { resolveSettings } from "./settings";
+import type { Finished } from "./spec";
 
 export type { AddonSelection } from "./registry";
 
@@ -61,7 +62,7 @@ export class AddonBundle extends pulumi.ComponentResource {
    */
   readonly loadBalancerReady: pulumi.Resource[];
   /** Namespace and name of the ingress gateway Service, when Istio is on. */
-  readonly gatewayService?: { namespace: string; name: string };
+  readonly gatewayService?: Finished["gatewayService"];
 
   constructor(name: string, args: AddonBundleArgs, opts?: pulumi.ComponentResourceOptions) {
     const selection = args.addons ?? {};

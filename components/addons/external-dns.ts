@@ -15,20 +15,63 @@ export const EXTERNAL_DNS_POLICIES = ["upsert-only", "sync", "create-only"] as c
 export type ExternalDnsPolicy = (typeof EXTERNAL_DNS_POLICIES)[number];
 
 export interface ExternalDnsSettings extends CommonSettings {
-  /** Domain suffixes ExternalDNS may manage (one --domain-filter each). */
+  /**
+   * Parent domains of the cluster's own names. ExternalDNS manages only `<clusterName>.<domain>`
+   * and the names below it (one `--domain-filter` each), and its IAM role may change only those:
+   * a shared hostname such as `www.example.com` belongs to the stacks' weighted records
+   * (components/traffic-records.ts), never to a controller.
+   */
   domainFilters: string[];
   /** Route 53 hosted zone ids it may change; the IAM policy allows these zones only. */
   hostedZoneIds: string[];
   /**
-   * `upsert-only` never deletes, which suits a cluster that shares zones with another during a
-   * migration; `sync` also deletes records this cluster owns. @default "upsert-only"
+   * `upsert-only` never deletes, which suits a cluster being drained; `sync` also deletes records
+   * this cluster owns. The IAM role allows exactly the Route 53 actions the policy uses.
+   * @default "upsert-only"
    */
   policy?: ExternalDnsPolicy;
 }
 
+/**
+ * The domains one cluster's ExternalDNS manages: `<clusterName>.<parent>` for each parent domain.
+ * Names under them belong to that cluster alone, so two clusters sharing a zone never claim one.
+ */
+export const clusterDomains = (clusterName: string, parents: readonly string[]): string[] =>
+  parents.map((d) => `${clusterName}.${d}`);
+
+/**
+ * ExternalDNS's TXT registry prefix. Upstream names a registry record `<type>-<name>` by default
+ * (registry/mapper/mapper.go at v0.21.0, `ToTXTName`), which for the apex of a cluster domain
+ * (`a-eks-blueprint-prod.example.com`) falls outside `*.eks-blueprint-prod.example.com`. With
+ * `%{record_type}` in a prefix that ends in a dot, the registry record is one label deeper
+ * (`extdns-cname.www.eks-blueprint-prod.example.com`), always inside the cluster's domain.
+ */
+export const EXTERNAL_DNS_TXT_PREFIX = "extdns-%{record_type}.";
+
+/**
+ * Record types ExternalDNS writes for Services and Ingresses on AWS: A and AAAA (aliases to load
+ * balancers), CNAME, and TXT for its registry. Never NS: a delegation would hand a name to
+ * another zone. https://github.com/kubernetes-sigs/external-dns/blob/v0.21.0/docs/tutorials/aws.md
+ */
+export const EXTERNAL_DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "TXT"] as const;
+
+/**
+ * The ChangeResourceRecordSets actions each ExternalDNS policy sends, read at v0.21.0:
+ * plan/policy.go keeps creates and updates for upsert-only and creates alone for create-only;
+ * provider/aws/aws.go sends creates as CREATE, updates as UPSERT and deletes as DELETE. An update
+ * that changes a record's type or alias-ness is a DELETE and a CREATE there
+ * (`createUpdateChanges`), which the upsert-only role refuses: a drained cluster deletes nothing.
+ */
+export const EXTERNAL_DNS_ACTIONS: Record<ExternalDnsPolicy, string[]> = {
+  sync: ["CREATE", "DELETE", "UPSERT"],
+  "upsert-only": ["CREATE", "UPSERT"],
+  "create-only": ["CREATE"],
+};
+
 export interface ExternalDnsValuesInput {
   clusterName: string;
   region: string;
+  /** Parent domains (`ExternalDnsSettings.domainFilters`). */
   domainFilters: string[];
   hostedZoneIds: string[];
   policy: ExternalDnsPolicy;
@@ -50,9 +93,16 @@ export function externalDnsValues(i: ExternalDnsValuesInput): ValueLayers {
       // The TXT ownership record carries this id: prod and prod2 share zones, and neither may
       // rewrite or delete what the other owns.
       txtOwnerId: i.clusterName,
+      txtPrefix: EXTERNAL_DNS_TXT_PREFIX,
       policy: i.policy,
-      domainFilters: i.domainFilters,
-      extraArgs: i.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
+      domainFilters: clusterDomains(i.clusterName, i.domainFilters),
+      extraArgs: [
+        ...i.hostedZoneIds.map((id) => `--zone-id-filter=${id}`),
+        // The filters name subdomains of the zone (`eks-blueprint-prod.example.com` in
+        // `example.com`); without this flag upstream skips a zone whose own name the filters do
+        // not match (provider/aws/aws.go at v0.21.0, `zones`: `domainFilter.MatchParent`).
+        "--aws-zone-match-parent",
+      ],
       env: [{ name: "AWS_DEFAULT_REGION", value: i.region }],
       serviceAccount: {
         create: true,
@@ -64,22 +114,56 @@ export function externalDnsValues(i: ExternalDnsValuesInput): ValueLayers {
 }
 
 /**
+ * The record names one cluster's ExternalDNS may change, as Route 53 normalises them for
+ * `route53:ChangeResourceRecordSetsNormalizedRecordNames` (lowercase, no trailing dot): each
+ * cluster domain and every name below it, which holds its TXT registry records too
+ * (EXTERNAL_DNS_TXT_PREFIX). https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+ */
+export const externalDnsRecordNames = (domains: readonly string[]): string[] =>
+  domains.flatMap((d) => [d.toLowerCase(), `*.${d.toLowerCase()}`]);
+
+/**
  * Upstream's policy (reference iam/external-dns.json) with ChangeResourceRecordSets limited to
- * the configured zones; the List calls stay as upstream has them (zone discovery needs them).
+ * the configured zones and, inside them, to the cluster's own names, the record types ExternalDNS
+ * writes and the actions its policy uses. The List calls stay as upstream has them (zone
+ * discovery needs them). Why names and not a zone per cluster: a delegated zone per cluster needs
+ * an NS record in the shared zone (written by someone with wider rights), a zone per stack, and
+ * a lookup more per name; the condition keys keep the one shared zone and are enforced by IAM.
  */
 export function externalDnsPolicy(i: {
   partition: string;
   hostedZoneIds: string[];
+  /** The cluster's domains (`clusterDomains`). */
+  domains: string[];
+  policy: ExternalDnsPolicy;
 }): PolicyDocument {
   const zone = (id: string) => `arn:${i.partition}:route53:::hostedzone/${id}`;
   return {
     Version: "2012-10-17",
     Statement: [
       {
-        Sid: "ChangeConfiguredZones",
+        Sid: "ChangeOwnNamesInConfiguredZones",
         Effect: "Allow",
         Action: ["route53:ChangeResourceRecordSets"],
         Resource: i.hostedZoneIds.map(zone),
+        // ForAllValues: every change of the batch must match, so one foreign name fails the whole
+        // batch. ForAllValues also holds when a key is absent, so Null insists each key is present.
+        Condition: {
+          "ForAllValues:StringLike": {
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": externalDnsRecordNames(
+              i.domains,
+            ),
+          },
+          "ForAllValues:StringEquals": {
+            "route53:ChangeResourceRecordSetsRecordTypes": [...EXTERNAL_DNS_RECORD_TYPES],
+            "route53:ChangeResourceRecordSetsActions": EXTERNAL_DNS_ACTIONS[i.policy],
+          },
+          Null: {
+            "route53:ChangeResourceRecordSetsNormalizedRecordNames": "false",
+            "route53:ChangeResourceRecordSetsRecordTypes": "false",
+            "route53:ChangeResourceRecordSetsActions": "false",
+          },
+        },
       },
       {
         Sid: "ReadZones",
@@ -99,6 +183,7 @@ export function externalDnsPolicy(i: {
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /**
  * Both lists are required: without zones the role may change nothing, and without filters
@@ -116,7 +201,7 @@ export function externalDnsProblems(s: ExternalDnsSettings, at: string): string[
       DOMAIN,
       "domain filter",
       "use a lowercase suffix such as example.com",
-      "list the domain suffixes ExternalDNS may manage",
+      "list the parent domains of the cluster's names (it manages <clusterName>.<domain>)",
     ),
     ...list(
       s.hostedZoneIds,
@@ -134,7 +219,8 @@ const SERVICE_MONITOR_CRDS = "its ServiceMonitor needs the Prometheus operator's
 
 export const externalDns: AddonSpec<ExternalDnsSettings> = {
   component: "ExternalDns",
-  summary: "ExternalDNS for Route 53, owning only the records it wrote, in the configured zones.",
+  summary:
+    "ExternalDNS for Route 53: only names under <clusterName>.<domain>, in the configured zones.",
   namespace: {
     name: EXTERNAL_DNS.namespace,
     podSecurity: "restricted",
@@ -143,11 +229,27 @@ export const externalDns: AddonSpec<ExternalDnsSettings> = {
   defaults: { domainFilters: undefined, hostedZoneIds: undefined, policy: "upsert-only" },
   problems: externalDnsProblems,
   installAfter: { prometheus: SERVICE_MONITOR_CRDS },
+  contextProblems: (ctx, at) =>
+    DNS_LABEL.test(ctx.clusterName)
+      ? []
+      : [
+          problem(
+            `${at}.clusterName`,
+            "not a DNS label, but ExternalDNS names its records <clusterName>.<domain>",
+            ctx.clusterName,
+            "use lowercase letters, digits and hyphens, at most 63 characters",
+          ),
+        ],
   role: {
     serviceAccount: EXTERNAL_DNS.serviceAccount,
     roleSuffix: "external-dns",
     policy: (ctx, _r, s) =>
-      externalDnsPolicy({ partition: ctx.partition, hostedZoneIds: s.hostedZoneIds }),
+      externalDnsPolicy({
+        partition: ctx.partition,
+        hostedZoneIds: s.hostedZoneIds,
+        domains: clusterDomains(ctx.clusterName, s.domainFilters),
+        policy: s.policy!,
+      }),
   },
   chart: {
     // app 0.21.0

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { pinnedReleaseArgs, type ChartPin } from "./catalog";
 import { namespacedKinds } from "./crds";
 import { addonNamespace } from "./namespace";
+import { collectorService, OPEN_TELEMETRY } from "./opentelemetry";
 import { oneOfProblems, stringMapProblems } from "./settings";
 import type { AddonChart, AddonSpec } from "./spec";
 import { mergeValues, requests, ValueLayers, Values } from "./values";
@@ -88,8 +89,9 @@ export interface IstioSettings {
   /** Scheme of the gateway's NLB. @default "internet-facing" */
   gatewayScheme?: LoadBalancerScheme;
   /**
-   * Extra annotations on the gateway Service, e.g. ExternalDNS's hostname, set-identifier and
-   * aws-weight for the Route 53 weighted record. The NLB annotations still win. @default {}
+   * Extra annotations on the gateway Service (a Pulumi resource, `gatewayService`). The NLB
+   * annotations still win. Shared hostnames are not published from here: each stack owns their
+   * weighted records (components/traffic-records.ts). @default {}
    */
   gatewayServiceAnnotations?: Record<string, string>;
   /** Chart values merged over ours, per chart (keys we own still win). @default {} */
@@ -120,8 +122,17 @@ export function istioBaseValues(): ValueLayers {
   };
 }
 
-/** istiod: mesh and cluster ids come from the cluster name, so two clusters never share one. */
-export function istiodValues(i: { clusterName: string }): ValueLayers {
+/**
+ * istiod: mesh and cluster ids come from the cluster name, so two clusters never share one. With
+ * `tracing`, the OpenTelemetry collector is registered as the mesh's tracing provider (meshConfig
+ * `extensionProviders`); its add-on's Telemetry resource turns it on
+ * (https://istio.io/latest/docs/tasks/observability/distributed-tracing/opentelemetry/).
+ */
+export function istiodValues(i: {
+  clusterName: string;
+  tracing?: boolean;
+  cni?: boolean;
+}): ValueLayers {
   return {
     defaults: {
       autoscaleMin: 2,
@@ -135,40 +146,94 @@ export function istiodValues(i: { clusterName: string }): ValueLayers {
         istioNamespace: ISTIO.namespace,
         meshID: i.clusterName,
         multiCluster: { clusterName: i.clusterName },
+        // With the CNI agent (istio-cni.ts) every injected container can meet `restricted`, so
+        // give them the seccomp profile it asks for.
+        ...(i.cni ? { proxy: { seccompProfile: { type: "RuntimeDefault" } } } : {}),
       },
+      // Injection without istio-init: the node agent redirects traffic (istio-discovery
+      // values.yaml `cni.enabled`, which the injector reads as `pilot.cni`).
+      ...(i.cni ? { cni: { enabled: true } } : {}),
+      ...(i.tracing
+        ? {
+            meshConfig: {
+              extensionProviders: [
+                {
+                  name: OPEN_TELEMETRY.meshProvider,
+                  opentelemetry: { service: collectorService, port: OPEN_TELEMETRY.otlpGrpcPort },
+                },
+              ],
+            },
+          }
+        : {}),
     },
   };
 }
 
 /**
  * The gateway Service is an NLB made by the AWS Load Balancer Controller: `external` hands it to
- * the controller (not the in-tree provider), `ip` targets the pods directly.
+ * the controller (not the in-tree provider), `ip` targets the pods directly. The target group
+ * checks Istio's readiness endpoint, so a gateway pod that drains fails its check and a weighted
+ * record with `evaluateTargetHealth` stops sending traffic to a cluster with none ready
+ * (annotations: kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/guide/service/annotations.md,
+ * healthcheck-protocol/-port/-path; 15021 /healthz/ready is the gateway's status port).
  */
 export function nlbAnnotations(scheme: LoadBalancerScheme): Record<string, string> {
   return {
     "service.beta.kubernetes.io/aws-load-balancer-type": "external",
     "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
     "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol": "http",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port": "15021",
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path": "/healthz/ready",
   };
 }
 
-export function istioGatewayValues(i: {
-  scheme: LoadBalancerScheme;
-  serviceAnnotations?: Record<string, string>;
-}): ValueLayers {
+/**
+ * The chart's own Service is off ("None" disables it entirely: gateway/values.yaml and
+ * templates/service.yaml at 1.30.3): Pulumi cannot see inside a Helm release, and the weighted
+ * records need the load balancer's hostname, so the Service is a Pulumi resource
+ * (`gatewayServiceArgs`).
+ */
+export function istioGatewayValues(): ValueLayers {
   return {
     defaults: {
       resources: requests("100m", "128Mi", "1Gi"),
       autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10 },
       podDisruptionBudget: { minAvailable: 1 },
     },
-    owned: {
-      service: {
-        // The teardown contract (test/addons-bundle.test.ts) relies on this being the one
-        // LoadBalancer Service the bundle creates.
-        type: "LoadBalancer",
-        annotations: { ...i.serviceAnnotations, ...nlbAnnotations(i.scheme) },
-      },
+    owned: { service: { type: "None" } },
+  };
+}
+
+/**
+ * The gateway chart's pod labels for release `istio-ingressgateway` (gateway/templates/_helpers.tpl
+ * at 1.30.3, `gateway.selectorLabels`: app = the release name, istio = it without `istio-`).
+ */
+export const GATEWAY_SELECTOR = { app: ISTIO.gatewayName, istio: "ingressgateway" } as const;
+
+/** The chart's default ports (gateway/values.yaml at 1.30.3, `service.ports`). */
+export const GATEWAY_PORTS = [
+  { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+  { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
+  { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
+] as const;
+
+/** The gateway's LoadBalancer Service, as the chart would have made it, with our annotations. */
+export function gatewayServiceArgs(i: {
+  scheme: LoadBalancerScheme;
+  annotations?: Record<string, string>;
+}) {
+  return {
+    metadata: {
+      name: ISTIO.gatewayName,
+      namespace: ISTIO.gatewayNamespace,
+      labels: { ...GATEWAY_SELECTOR },
+      annotations: { ...i.annotations, ...nlbAnnotations(i.scheme) },
+    },
+    spec: {
+      type: "LoadBalancer",
+      selector: { ...GATEWAY_SELECTOR },
+      ports: GATEWAY_PORTS.map((p) => ({ ...p })),
     },
   };
 }
@@ -203,7 +268,10 @@ export const istio: AddonSpec<IstioSettings> = {
     externalDns: "ExternalDNS publishes the gateway's records, and must delete them on destroy",
   },
   hookCharts: istioCharts,
-  finish: ({ name, context: ctx, settings: s, after, child, k8s: k8sOpts }, { namespace: ns }) => {
+  finish: (
+    { name, context: ctx, settings: s, after, installed, child, k8s: k8sOpts },
+    { namespace: ns },
+  ) => {
     const overrides = s.values ?? {};
     const gatewayNs = addonNamespace(
       `${name}-gateway-ns`,
@@ -225,14 +293,18 @@ export const istio: AddonSpec<IstioSettings> = {
         // Istio's docs install istiod under exactly this release name.
         name: "istiod",
         namespace: ns!.metadata.name,
-        values: mergeValues(istiodValues(ctx), overrides.istiod),
+        values: mergeValues(
+          istiodValues({
+            ...ctx,
+            tracing: installed.has("openTelemetry"),
+            cni: installed.has("istioCni"),
+          }),
+          overrides.istiod,
+        ),
       }),
       { ...k8sOpts(`${name}-istiod`), dependsOn: [base, ...ctx.computeReady] },
     );
-    const gatewayValues = istioGatewayValues({
-      scheme: s.gatewayScheme!,
-      serviceAnnotations: s.gatewayServiceAnnotations,
-    });
+    const gatewayValues = istioGatewayValues();
     const gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
       pinnedReleaseArgs(istioCharts.istioGateway.pin, {
@@ -242,9 +314,26 @@ export const istio: AddonSpec<IstioSettings> = {
       }),
       { ...k8sOpts(`${name}-gateway`), dependsOn: [istiod, ...after, gatewayNs] },
     );
+    // Pulumi waits for a LoadBalancer Service until its endpoints are ready and it has an
+    // external address (@pulumi/kubernetes core/v1/service.d.ts, conditions 3 and 4), so the
+    // hostname below is the NLB's once `up` gets past it. After the gateway's pods (its
+    // endpoints) and the ALB controller (`after`), which on destroy must outlive it to delete the
+    // NLB: the teardown contract of test/addons-order.test.ts.
+    const service = new k8s.core.v1.Service(
+      `${name}-gateway-service`,
+      gatewayServiceArgs({
+        scheme: s.gatewayScheme!,
+        annotations: s.gatewayServiceAnnotations,
+      }),
+      { ...k8sOpts(`${name}-gateway-service`), dependsOn: [gateway, ...after, gatewayNs] },
+    );
     return {
-      ready: [gateway],
-      gatewayService: { namespace: ISTIO.gatewayNamespace, name: ISTIO.gatewayName },
+      ready: [gateway, service],
+      gatewayService: {
+        namespace: ISTIO.gatewayNamespace,
+        name: ISTIO.gatewayName,
+        hostname: service.status.loadBalancer.ingress[0].hostname,
+      },
     };
   },
 };

@@ -79,6 +79,14 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
           probeSelectorNilUsesHelmValues: false,
         },
       },
+      alertmanager: {
+        alertmanagerSpec: {
+          // An AlertmanagerConfig in `monitoring` (the alerts add-on's receiver) routes every
+          // alert; one in any other namespace still matches only its own namespace's alerts
+          // (CRD alertmanagerConfigMatcherStrategy, prometheus-operator v0.93.1).
+          alertmanagerConfigMatcherStrategy: { type: "OnNamespaceExceptForAlertmanagerNamespace" },
+        },
+      },
       crds: {
         // Helm applies the crds subchart's crds/ on install only; this pre-install/pre-upgrade
         // hook job applies the chart's CRDs server-side on every upgrade (values.yaml `crds.upgradeJob`,

@@ -4,33 +4,49 @@
  * rows all derive from this map (test/addons-registry.test.ts holds the literal ones in step).
  */
 import { karpenter } from "../karpenter/karpenter";
+import { alerts } from "./alerts";
+import { argocd } from "./argocd";
 import { awsLoadBalancerController } from "./aws-load-balancer-controller";
 import { clusterAutoscaler } from "./cluster-autoscaler";
 import { containerInsights } from "./container-insights";
 import { ebsCsiDriver } from "./ebs-csi";
 import { efs } from "./efs-csi";
 import { externalDns } from "./external-dns";
+import { externalSecrets } from "./external-secrets";
 import { fluentBit } from "./fluent-bit";
 import { istio } from "./istio";
+import { istioCni } from "./istio-cni";
 import { metricsServer } from "./metrics-server";
+import { openCost } from "./opencost";
+import { openTelemetry } from "./opentelemetry";
 import { prometheus } from "./prometheus";
 import { reloader } from "./reloader";
+import { snapshotController } from "./snapshot-controller";
+import { velero } from "./velero";
 import type { ChartPin, OciChartPin } from "./catalog";
 import type { AddonChart, AddonSpec, CommonSettings, Prepared } from "./spec";
 
 export const addonRegistry = {
+  alerts,
+  argocd,
   awsLoadBalancerController,
   clusterAutoscaler,
   containerInsights,
   ebsCsiDriver,
   efs,
   externalDns,
+  externalSecrets,
   fluentBit,
   istio,
+  istioCni,
   karpenter,
   metricsServer,
+  openCost,
+  openTelemetry,
   prometheus,
   reloader,
+  snapshotController,
+  velero,
 } as const;
 
 export type AddonKey = keyof typeof addonRegistry;

@@ -65,6 +65,8 @@ export interface AddonIrsaSpec<S> {
   policy?: (context: AddonContext, resolved: Resolved, settings: S) => PolicyDocument;
   /** AWS managed policy ARNs. @default none */
   managedPolicyArns?: (partition: string) => string[];
+  /** Role tags besides the cluster's (principal tags a managed policy may compare with). @default none */
+  tags?: (context: AddonContext) => Record<string, string>;
 }
 
 /** A chart an add-on installs: its pin, written here once, and what the chart does with CRDs. */
@@ -126,6 +128,8 @@ export interface Finished {
     namespace: string;
     /** Its name. */
     name: string;
+    /** Its load balancer's DNS name, known once the controller made it. @default none */
+    hostname?: pulumi.Output<string>;
   };
 }
 

@@ -3,10 +3,12 @@
  * v1.14.1 (../shared/reference/iam/karpenter-cloudformation.yaml, from
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml).
  * Upstream splits it over six managed policies; we keep their statements (same Sids, actions,
- * resources and conditions) in one document. test/day2-karpenter.test.ts compares the actions
- * per Sid against the reference file, so an upstream bump shows up as a failing test.
+ * resources and conditions) in one document. test/day2-karpenter.test.ts compares the Allow
+ * statements per Sid against the reference file, so an upstream bump shows up as a failing test.
+ * One statement is ours: `clusterSubnetsOnly`, the Deny that keeps launches in this cluster.
  */
 import type { PolicyDocument, PolicyStatement } from "../irsa-policy";
+import { DISCOVERY_TAG } from "./node-pools";
 
 export interface KarpenterPolicyInput {
   clusterName: string;
@@ -209,6 +211,28 @@ function resourceDiscovery(i: KarpenterPolicyInput): PolicyStatement[] {
   ];
 }
 
+/**
+ * Upstream's AllowScopedEC2InstanceAccessActions lets RunInstances and CreateFleet use any subnet
+ * and security group in the region, so a Karpenter could launch nodes into another cluster's VPC
+ * with its node security group. Our EC2NodeClass selects both by `karpenter.sh/discovery=<cluster>`
+ * (node-pools.ts, `subnetSelectorTerms` / `securityGroupSelectorTerms`), so anything else is
+ * refused: a Deny, so upstream's statements stay as they are. RunInstances authorizes the subnet
+ * and security-group ARNs with `aws:ResourceTag/${TagKey}` (Service Authorization Reference,
+ * Amazon EC2, RunInstances; CreateFleet lists subnet as well). StringNotEquals also matches an
+ * untagged subnet. Instances and launch templates need nothing more: upstream keys them on
+ * `kubernetes.io/cluster/<cluster>: owned`, whose key already names the cluster.
+ */
+export function clusterSubnetsOnly(i: KarpenterPolicyInput): PolicyStatement {
+  const ec2 = (r: string) => `arn:${i.partition}:ec2:${i.region}:*:${r}`;
+  return {
+    Sid: "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
+    Effect: "Deny",
+    Resource: [ec2("subnet/*"), ec2("security-group/*")],
+    Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+    Condition: { StringNotEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: i.clusterName } },
+  };
+}
+
 /** The controller's whole permissions policy (IRSA role for kube-system/karpenter). */
 export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocument {
   const clusterArn = `arn:${i.partition}:eks:${i.region}:${i.accountId}:cluster/${i.clusterName}`;
@@ -230,6 +254,7 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocume
       Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
     },
     ...resourceDiscovery(i),
+    clusterSubnetsOnly(i),
   ];
   if (i.zonalShift) {
     statements.push({

@@ -31,7 +31,7 @@ export interface Probe {
   action: string;
   resource: string;
   /** Request context, for example `aws:ResourceTag/<key>` of the resource. */
-  context: Record<string, string>;
+  context: Record<string, string | string[]>;
 }
 
 export type Verdict =

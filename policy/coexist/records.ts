@@ -16,6 +16,11 @@ export interface CoexistStack {
   synth: SynthResult;
   /** The stack's `migration:*` config. */
   migration: MigrationSettings;
+  /**
+   * Its `migration:*` config before the change under review (the parent commit), when known: the
+   * weights are then judged on the way from there, not only where they end. @default unknown
+   */
+  before?: MigrationSettings;
   /** `aws:region` of the stack. */
   region: string;
   /** AWS account both clusters run in (the mocks' account offline). */
@@ -42,10 +47,12 @@ export const RULES = {
   "log-group": "no CloudWatch log group is written by both stacks",
   "metric-label": "Prometheus externalLabels.cluster is set and differs",
   "cluster-key": "the ALB controller's clusterName and Istio's mesh and cluster ids differ",
-  "set-identifier": "the weighted records of the two clusters have different set identifiers",
+  "set-identifier":
+    "no weighted record (zone, name, set identifier) is owned by both stacks, so each set member has one owner",
   "weighted-record":
-    "each stack's gateway publishes the weighted record its migration config asks for",
-  "weights-zero": "the two weights do not sum to 0",
+    "each stack owns the weighted records its migration config asks for, aliased to its gateway, and its ExternalDNS manages none of the shared hostnames",
+  "weights-zero":
+    "the weights of a weighted set never all are 0: not after the change, nor between the two stacks' updates",
   "singleton-owner": "each singleton is owned by exactly one stack",
   "singleton-resources": "a stack that does not own a singleton has no resources for it",
 } as const;
@@ -195,17 +202,49 @@ export function logGroupsOf(s: SynthResult): { resource: string; name: string }[
   return [...created, ...written];
 }
 
-/** Annotations of the Istio ingress gateway's Service (chart value `service.annotations`). */
-export function gatewayAnnotationsOf(
-  s: SynthResult,
-): { resource: string; annotations: Record<string, string> } | undefined {
-  const r = releases(s, CHART.istioGateway)[0];
-  if (!r) return undefined;
-  const raw = get(valuesOf(r), "service", "annotations");
-  const annotations: Record<string, string> = {};
-  if (isObj(raw)) for (const [k, v] of Object.entries(raw)) annotations[k] = String(v);
-  return { resource: recordKey(r), annotations };
+export const ROUTE53_RECORD = "aws:route53/record:Record";
+
+/** A weighted record as a stack registers it (components/weighted-records.ts). */
+export interface WeightedRecord {
+  resource: string;
+  zoneId: string;
+  name: string;
+  type: string;
+  setIdentifier: string;
+  weight?: number;
+  alias?: { name?: string; zoneId?: string; evaluateTargetHealth?: boolean };
 }
+
+/** Every Route 53 record with a set identifier in a stack. */
+export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
+  ofType(s, ROUTE53_RECORD).flatMap((r) => {
+    const setIdentifier = str(r.inputs.setIdentifier);
+    if (!setIdentifier) return [];
+    const weight = get(list(r.inputs.weightedRoutingPolicies)[0], "weight");
+    const alias = list(r.inputs.aliases)[0];
+    return [
+      {
+        resource: recordKey(r),
+        zoneId: str(r.inputs.zoneId) ?? "",
+        name: str(r.inputs.name) ?? "",
+        type: str(r.inputs.type) ?? "",
+        setIdentifier,
+        ...(typeof weight === "number" ? { weight } : {}),
+        ...(isObj(alias)
+          ? {
+              alias: {
+                name: str(alias.name),
+                zoneId: str(alias.zoneId),
+                evaluateTargetHealth:
+                  typeof alias.evaluateTargetHealth === "boolean"
+                    ? alias.evaluateTargetHealth
+                    : undefined,
+              },
+            }
+          : {}),
+      },
+    ];
+  });
 
 /** The IAM role ARN a release's service account assumes, from its IRSA annotation. */
 export const irsaRoleArnOf = (r: SynthRecord, annotationsPath: string[]): string | undefined =>

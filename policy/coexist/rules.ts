@@ -3,7 +3,6 @@
  * settings. The IAM rules, which need the policy simulator, are in iam-scope.ts.
  */
 import { get, str, strings } from "../values";
-import { EXTERNAL_DNS_ANNOTATIONS as DNS } from "../../stacks/migration-config";
 import { cidrsOverlap } from "../../stacks/validators";
 import {
   CHART,
@@ -11,7 +10,6 @@ import {
   CoexistStack,
   directed,
   Finding,
-  gatewayAnnotationsOf,
   logGroupsOf,
   Pair,
   PHYSICAL_NAMES,
@@ -24,6 +22,7 @@ import {
   vpcCidrsOf,
 } from "./records";
 import {
+  setIdentifierRule,
   singletonOwnerRule,
   singletonResourcesRule,
   weightedRecordRule,
@@ -236,30 +235,6 @@ export function clusterKeyRule(pair: Pair): Finding[] {
       ["global", "multiCluster", "clusterName"],
       "Istio's cluster id",
     ),
-  ];
-}
-
-const publishedHostnames = (annotations: Record<string, string>) =>
-  (annotations[DNS.hostname] ?? "")
-    .split(",")
-    .map((h) => h.trim())
-    .filter(Boolean);
-
-export function setIdentifierRule({ a, b }: Pair): Finding[] {
-  const [ga, gb] = [gatewayAnnotationsOf(a.synth), gatewayAnnotationsOf(b.synth)];
-  const id = ga?.annotations[DNS.setIdentifier];
-  if (!ga || !gb || !id || id !== gb.annotations[DNS.setIdentifier]) return [];
-  const shared = publishedHostnames(ga.annotations).filter((h) =>
-    publishedHostnames(gb.annotations).includes(h),
-  );
-  if (shared.length === 0) return [];
-  return [
-    {
-      rule: "set-identifier",
-      a: `${ga.resource} set-identifier=${id}`,
-      b: `${gb.resource} set-identifier=${id}`,
-      detail: `both clusters publish ${shared.join(", ")} with set identifier "${id}": they would overwrite one record instead of sharing the weighted set`,
-    },
   ];
 }
 

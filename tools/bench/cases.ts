@@ -1,13 +1,18 @@
 // What `npm run bench` measures (tools/bench/main.ts): the processes it starts and its options.
+import { mkdtempSync } from "node:fs";
 import * as path from "node:path";
+import { cliStart } from "../run/cli-start";
+import { scratchDir } from "./run";
 
 export const ROOT = path.resolve(
   __dirname,
   "../..",
   __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
 );
-/** dist/tools: each program in its folder. */
-export const TOOLS = path.relative(ROOT, path.dirname(__dirname));
+/** The compiled tools, as `npm run build` writes them: the bare synth runs from here. */
+export const TOOLS = "dist/tools";
+/** How every npm script runs a TypeScript program from its source (package.json). */
+const FROM_SOURCE = ["--require", "./tools/run/register.cjs"];
 const FLOOR_LIBS = [
   "@pulumi/pulumi",
   "@pulumi/aws",
@@ -20,7 +25,8 @@ export const PLAIN = { EKS_BLUEPRINT_COMPILE_CACHE: "0", EKS_BLUEPRINT_LAZY_LOAD
 
 export interface Options {
   runs: number;
-  withTests: boolean;
+  /** How many times `npm test` runs; 0 skips it. */
+  testRuns: number;
   out: string;
   compare?: string;
   clusters: number[];
@@ -29,9 +35,25 @@ export interface Options {
 export interface Case {
   key: string;
   label: string;
+  /** `node` (the bench's own Node) unless set. */
+  command?: string;
   args: string[];
-  env?: Record<string, string>;
+  /** Extra environment; a function is called once per run. */
+  env?: Record<string, string> | (() => Record<string, string>);
+  /** How the environment reads in the report when `env` is a function. */
+  envShown?: string;
 }
+
+/** Empty caches for one run: what the first start after a change (or a fresh clone) gets. */
+const freshCaches = () => {
+  const dir = mkdtempSync(path.join(scratchDir(), "cold-"));
+  return {
+    EKS_BLUEPRINT_TS_CACHE: path.join(dir, "ts"),
+    EKS_BLUEPRINT_COMPILE_CACHE: path.join(dir, "compile"),
+  };
+};
+
+const preview = cliStart(ROOT, "prod2");
 
 export const CASES: Case[] = [
   {
@@ -44,17 +66,45 @@ export const CASES: Case[] = [
     label: "floor: require pulumi, aws, eks, awsx, kubernetes",
     args: ["-e", FLOOR_LIBS.map((l) => `require(${JSON.stringify(l)})`).join(";")],
   },
-  { key: "prod", label: "synth prod", args: [`${TOOLS}/synth/main.js`, "prod"] },
-  { key: "prod2", label: "synth prod2", args: [`${TOOLS}/synth/main.js`, "prod2"] },
+  { key: "prod", label: "bare synth prod (compiled)", args: [`${TOOLS}/synth/main.js`, "prod"] },
+  {
+    key: "prod2",
+    label: "bare synth prod2 (compiled)",
+    args: [`${TOOLS}/synth/main.js`, "prod2"],
+  },
+  {
+    key: "prod2Source",
+    label: "synth prod2 from sources",
+    args: [...FROM_SOURCE, "tools/synth/main.ts", "prod2"],
+  },
+  {
+    key: "readmeSynth",
+    label: "README synth: npm run synth -- prod2",
+    command: "npm",
+    args: ["run", "synth", "--", "prod2"],
+  },
+  {
+    key: "previewWarm",
+    label: "pulumi preview start (Pulumi.yaml runtime, mocks)",
+    args: preview.args,
+    env: preview.env,
+  },
+  {
+    key: "previewFirst",
+    label: "the same, first start (empty caches)",
+    args: preview.args,
+    env: () => ({ ...preview.env, ...freshCaches() }),
+    envShown: "EKS_BLUEPRINT_TS_CACHE=<empty> EKS_BLUEPRINT_COMPILE_CACHE=<empty>",
+  },
   {
     key: "prod2NoCache",
-    label: "synth prod2, no compile cache",
+    label: "bare synth prod2, no compile cache",
     args: [`${TOOLS}/synth/main.js`, "prod2"],
     env: { EKS_BLUEPRINT_COMPILE_CACHE: "0" },
   },
   {
     key: "prod2Plain",
-    label: "synth prod2, no compile cache, nothing deferred",
+    label: "bare synth prod2, no compile cache, nothing deferred",
     args: [`${TOOLS}/synth/main.js`, "prod2"],
     env: PLAIN,
   },
@@ -76,9 +126,15 @@ export function parseArgs(argv: string[]): Options {
     const i = argv.indexOf(flag);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const runs = Number(value("--runs") ?? "7");
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs: not a positive integer (got ${value("--runs")})`);
+  const count = (flag: string, fallback: string, min: number) => {
+    const n = Number(value(flag) ?? fallback);
+    if (!Number.isInteger(n) || n < min) {
+      throw new Error(`${flag}: not an integer of at least ${min} (got ${value(flag)})`);
+    }
+    return n;
+  };
+  const runs = count("--runs", "7", 1);
+  const testRuns = argv.includes("--no-tests") ? 0 : count("--test-runs", "3", 0);
   const clusters = (value("--clusters") ?? "1,5,10,20").split(",").map(Number);
   if (clusters.some((n) => !Number.isInteger(n) || n < 1) || clusters.length < 2) {
     throw new Error(
@@ -87,7 +143,7 @@ export function parseArgs(argv: string[]): Options {
   }
   return {
     runs,
-    withTests: argv.includes("--with-tests"),
+    testRuns,
     out: path.resolve(value("--out") ?? path.join(ROOT, "bench-results.json")),
     compare: value("--compare"),
     clusters,

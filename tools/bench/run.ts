@@ -41,28 +41,51 @@ export const usageSource = existsSync(TIME)
   : "process.resourceUsage() in the child (-r tools/bench-run)";
 
 let scratch: string | undefined;
-const scratchDir = () => (scratch ??= mkdtempSync(path.join(os.tmpdir(), "eks-bench-")));
+/** A directory for this bench run's files, removed by cleanUp. */
+export const scratchDir = (): string =>
+  (scratch ??= mkdtempSync(path.join(os.tmpdir(), "eks-bench-")));
 
 export function cleanUp(): void {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   scratch = undefined;
 }
 
-/** Runs `node <args>` from `cwd` to completion; throws with the child's stderr if it fails. */
-export function runNode(args: string[], cwd: string, env: Record<string, string> = {}): RunResult {
+/** This file preloaded as the probe; from its source, behind the TypeScript loader. */
+const probePreload = () =>
+  __filename.endsWith(".ts")
+    ? ["-r", path.join(__dirname, "..", "run", "register.cjs"), "-r", __filename]
+    : ["-r", __filename];
+
+/** Runs `node <args>` (the bench's own Node) from `cwd`; see runTimed. */
+export const runNode = (args: string[], cwd: string, env: Record<string, string> = {}): RunResult =>
+  runTimed(process.execPath, args, cwd, env);
+
+/** Runs `command <args>` from `cwd` to completion; throws with the child's stderr if it fails. */
+export function runTimed(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): RunResult {
   const usageFile = path.join(scratchDir(), "usage");
   rmSync(usageFile, { force: true });
   const useTime = existsSync(TIME);
-  const [command, argv] = useTime
-    ? [TIME, ["-f", "%U %S %M", "-o", usageFile, process.execPath, ...args]]
-    : [process.execPath, ["-r", __filename, ...args]];
+  // Without GNU time only a Node child can report its own usage (the probe above).
+  if (!useTime && command !== process.execPath) {
+    throw new Error(`${command}: timing a program other than node needs ${TIME}`);
+  }
+  const [program, argv] = useTime
+    ? [TIME, ["-f", "%U %S %M", "-o", usageFile, command, ...args]]
+    : [process.execPath, [...probePreload(), ...args]];
   const childEnv = { ...process.env, ...env, ...(useTime ? {} : { [PROBE_ENV]: usageFile }) };
   const start = process.hrtime.bigint();
-  const r = spawnSync(command, argv, { cwd, env: childEnv, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(program, argv, { cwd, env: childEnv, maxBuffer: 256 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) {
     const err = `${r.stderr?.toString() ?? ""}${r.error?.message ?? ""}`.trim().split("\n");
-    throw new Error(`node ${args.join(" ")} exited ${r.status}:\n${err.slice(-15).join("\n")}`);
+    throw new Error(
+      `${command} ${args.join(" ")} exited ${r.status}:\n${err.slice(-15).join("\n")}`,
+    );
   }
   // GNU time may prefix a status line; the figures are the last line.
   const last = readFileSync(usageFile, "utf8").trim().split("\n").pop() ?? "";

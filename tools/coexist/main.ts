@@ -1,6 +1,7 @@
 // Coexistence check: `npm run coexist -- <stack A> <stack B>`, for example `-- prod prod2`.
-// Synthesizes both committed stacks offline, applies every rule in RULES (coexist-records.ts),
-// prints the findings as a Markdown table and exits 1 if there is any.
+// Synthesizes both committed stacks offline, applies every rule in RULES (policy/coexist/records.ts),
+// prints the findings as a Markdown table, then the isolation matrix (policy/coexist/isolation.ts),
+// and exits 1 if there is any finding or any matrix problem.
 import { parseMigrationConfig } from "../../stacks/migration-config";
 import {
   clusterNameOf,
@@ -12,6 +13,7 @@ import {
 } from "../../policy/coexist/records";
 import { structuralFindings } from "../../policy/coexist/rules";
 import { iamScopeFindings } from "../../policy/coexist/iam-scope";
+import { isolationMatrix, isolationTable } from "../../policy/coexist/isolation";
 import { DEFAULT_REGION, MOCK_ACCOUNT } from "../synth/mocks";
 import { readStackConfig } from "../synth/stack-files";
 import { synthStack } from "../synth/synth-stack";
@@ -71,7 +73,10 @@ export async function main(argv: string[]): Promise<number> {
   const b = await loadCoexistStack(stacks[1]);
   const findings = await checkCoexistence(a, b);
   console.log(coexistReport(a, b, findings));
-  return findings.length === 0 ? 0 : 1;
+  // Any allowed cross-cluster write, or a positive control that fails, fails the check.
+  const matrix = await isolationMatrix(a, b);
+  console.log(`\n${isolationTable(matrix, a.stack, b.stack)}`);
+  return findings.length === 0 && matrix.problems.length === 0 ? 0 : 1;
 }
 
 if (require.main === module) {

@@ -3,8 +3,10 @@
 // Most of a synth's wall time is Node loading @pulumi/* (bench/README.md has the figures), so
 // before anything else is required this entry point makes loading cheaper without changing what
 // runs: Node's own on-disk V8 code cache (module.enableCompileCache, Node >= 22.8) and deferred
-// loading of modules @pulumi/* require eagerly but the synth never uses. `pulumi up` runs the
-// program itself and is untouched by either. EKS_BLUEPRINT_COMPILE_CACHE=0 and
+// loading of modules @pulumi/* require eagerly but the synth never uses. `npm run synth` runs this
+// file from its source, where tools/run/register.cjs has turned the compile cache on already (the
+// call here is then a no-op; it matters for `node dist/tools/synth/main.js`); `pulumi up` gets the
+// compile cache from the same register and never the deferral. EKS_BLUEPRINT_COMPILE_CACHE=0 and
 // EKS_BLUEPRINT_LAZY_LOAD=0 turn them off; EKS_BLUEPRINT_COMPILE_CACHE=<dir> moves the cache.
 import { mkdirSync, writeFileSync } from "node:fs";
 import Module from "node:module";

@@ -199,6 +199,23 @@ const outputsByType: Record<string, OutputsFor> = {
     arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName ?? name}/${hex(name, 8)}`,
     addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.mock",
   }),
+  // A LoadBalancer Service gets its NLB's DNS name in status once the AWS Load Balancer Controller
+  // has made it; the controller names an NLB k8s-<namespace>-<name>-<hash> (10 hex), and ELB adds
+  // 16 hex and the region's domain (a real one: k8s-ui-uinlb-21b5b2e77e-28b54fd6dd7fa4a1.elb.us-west-2.amazonaws.com).
+  "kubernetes:core/v1:Service": (name, inputs, region) => {
+    const spec = inputs.spec as { type?: string } | undefined;
+    if (spec?.type !== "LoadBalancer") return {};
+    const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const short = (s: string | undefined) => (s ?? "default").replace(/-/g, "").slice(0, 8);
+    const lb = `k8s-${short(meta.namespace)}-${short(meta.name ?? name)}-${hex(`lb/${name}`, 10)}`;
+    return {
+      status: {
+        loadBalancer: {
+          ingress: [{ hostname: `${lb}-${hex(`dns/${name}`, 16)}.elb.${region}.amazonaws.com` }],
+        },
+      },
+    };
+  },
   "random:index/randomPassword:RandomPassword": (name, inputs) => ({
     result: hex(`password/${name}`, Number(inputs.length ?? 16)),
   }),
@@ -232,7 +249,25 @@ function idFor(type: string, name: string): string {
   return `${name}-${hex(`${type}::${name}`, 8)}`;
 }
 
+/**
+ * Canonical hosted zone ids of Elastic Load Balancing per region and type, as
+ * https://docs.aws.amazon.com/general/latest/gr/elb.html lists them; only the regions the stacks
+ * and tests use, so another region fails loudly instead of getting a made-up id.
+ */
+const ELB_HOSTED_ZONES: Record<string, { application: string; network: string }> = {
+  "us-east-1": { application: "Z35SXDOTRQ7X7K", network: "Z26RNL4JYFTOTI" },
+  "us-west-2": { application: "Z1H1FL5HABSF5", network: "Z18D5FSROUN65G" },
+};
+
 const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
+  "aws:lb/getHostedZoneId:getHostedZoneId": (inputs, region) => {
+    const r = (inputs.region as string | undefined) ?? region;
+    const type =
+      (inputs.loadBalancerType as "application" | "network" | undefined) ?? "application";
+    const zones = ELB_HOSTED_ZONES[r];
+    if (!zones) throw new Error(`unmocked call aws:lb/getHostedZoneId:getHostedZoneId in ${r}`);
+    return { id: zones[type], loadBalancerType: type, region: r };
+  },
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({
     accountId: MOCK_ACCOUNT,
     arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/synth`,

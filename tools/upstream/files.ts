@@ -41,6 +41,7 @@ const CHART_DIR_OVERRIDES: Record<string, string> = {
   base: "istio/base",
   istiod: "istio/istiod",
   gateway: "istio/gateway",
+  cni: "istio/cni",
 };
 
 /** The fixture folder (under `charts/`) of a pinned chart. */

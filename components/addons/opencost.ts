@@ -1,0 +1,85 @@
+import { PROMETHEUS } from "./prometheus";
+import type { AddonSpec, CommonSettings } from "./spec";
+import { requests, ValueLayers } from "./values";
+
+export const OPEN_COST = { namespace: "opencost" } as const;
+
+/**
+ * The Prometheus kube-prometheus-stack runs: Service `<fullname>-prometheus` (fullname is the
+ * release name, which contains the chart name; templates/prometheus/service.yaml and _helpers.tpl
+ * at kube-prometheus-stack-88.5.3), port 9090 (values.yaml `prometheus.service.port`).
+ */
+export const OUR_PROMETHEUS = {
+  serviceName: "kube-prometheus-stack-prometheus",
+  namespaceName: PROMETHEUS.namespace,
+  port: 9090,
+} as const;
+
+/** OpenCost takes no settings of its own: it prices with AWS's public on-demand list. */
+export type OpenCostSettings = CommonSettings;
+
+/** The containers' context `restricted` needs; the chart's commented example runs them as 1000. */
+const RESTRICTED_CONTAINER = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  runAsNonRoot: true,
+  runAsUser: 1000,
+};
+
+/** opencost chart values (opencost-2.5.17, charts/opencost/values.yaml). */
+export function openCostValues(i: { clusterName: string }): ValueLayers {
+  return {
+    defaults: {
+      opencost: {
+        exporter: { resources: requests("50m", "256Mi", "1Gi") },
+        ui: { resources: requests("10m", "64Mi", "256Mi") },
+        // The MCP server (an API for AI agents, on by default) is not a cost view.
+        mcp: { enabled: false },
+      },
+    },
+    owned: {
+      clusterName: i.clusterName,
+      podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
+      opencost: {
+        exporter: { defaultClusterId: i.clusterName, securityContext: RESTRICTED_CONTAINER },
+        ui: { securityContext: RESTRICTED_CONTAINER },
+        prometheus: {
+          // Ours, not a second Prometheus: the chart queries an in-cluster Service by name.
+          internal: { enabled: true, scheme: "http", ...OUR_PROMETHEUS },
+          external: { enabled: false },
+        },
+        // OpenCost's allocation queries read the cost metrics its exporter emits, so Prometheus
+        // must scrape it (https://opencost.io/docs/installation/prometheus).
+        metrics: { serviceMonitor: { enabled: true } },
+      },
+    },
+  };
+}
+
+export const openCost: AddonSpec<OpenCostSettings> = {
+  component: "OpenCost",
+  summary: "OpenCost: cost per namespace and workload, read from our Prometheus.",
+  namespace: {
+    name: OPEN_COST.namespace,
+    podSecurity: "restricted",
+    why: "our values run both containers non-root without capabilities, with RuntimeDefault seccomp",
+  },
+  defaults: {},
+  requires: { prometheus: "it reads our Prometheus instead of bringing its own" },
+  installAfter: {
+    prometheus: "its ServiceMonitor needs the operator's CRDs, and it queries that Prometheus",
+  },
+  chart: {
+    // app 1.120.1. Chosen over Kubecost: Apache-2.0 and CNCF, and its chart points at an existing
+    // Prometheus with three values, where Kubecost's cost-analyzer bundles its own by default.
+    pin: {
+      chart: "opencost",
+      version: "2.5.17",
+      repo: "https://opencost.github.io/opencost-helm-chart",
+      source:
+        "https://github.com/opencost/opencost-helm-chart/blob/opencost-2.5.17/charts/opencost/Chart.yaml",
+    },
+    release: "opencost",
+    values: ({ context }) => openCostValues(context),
+  },
+};

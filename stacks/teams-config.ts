@@ -1,0 +1,57 @@
+/**
+ * `eks-blueprint:teams`: how the stack reads teams. zod checks only the shape (known fields,
+ * types); what a value may be (namespace names, a Pod Security exception's reason, quantities,
+ * CIDRs, role ARNs, a namespace claimed twice) is the components' check (components/team-problems.ts),
+ * which the stack runs with config keys, so a library user and a stack user get the same answer.
+ */
+import { z } from "zod";
+import type { TeamSpec } from "../components/team-settings";
+
+const quota = z.strictObject({
+  cpu: z.string().optional(),
+  memory: z.string().optional(),
+  memoryLimit: z.string().optional(),
+  pods: z.number().optional(),
+  persistentVolumeClaims: z.number().optional(),
+  storage: z.string().optional(),
+  loadBalancers: z.number().optional(),
+  nodePorts: z.number().optional(),
+});
+
+const limits = z.strictObject({
+  defaultCpuRequest: z.string().optional(),
+  defaultMemoryRequest: z.string().optional(),
+  defaultMemoryLimit: z.string().optional(),
+});
+
+const egressRule = z.strictObject({
+  cidr: z.string(),
+  ports: z.array(z.number()),
+  protocol: z.enum(["TCP", "UDP"], { error: "not a protocol; use TCP or UDP" }).optional(),
+  // Optional here so a missing reason reads as the component words it, not as zod's "required".
+  reason: z.string().optional(),
+});
+
+const teamNamespace = z.strictObject({
+  podSecurity: z
+    .strictObject({ level: z.string(), reason: z.string().optional() })
+    .optional()
+    .describe("Defaults to restricted, with no exception."),
+  mesh: z.boolean().optional().describe("Defaults to false."),
+  quota: quota.optional(),
+  limits: limits.optional(),
+  egress: z.record(z.string(), egressRule).optional(),
+});
+
+const team = z.strictObject({
+  namespaces: z.record(z.string(), teamNamespace),
+  editRoleArns: z.array(z.string()).optional(),
+  viewRoleArns: z.array(z.string()).optional(),
+});
+
+/** Teams by short name (components/team-settings.ts `TeamSpec`). */
+export const teamsSchema = z.record(z.string(), team);
+
+/** The parsed config as the blueprint takes it; the component checks the values. */
+export const toTeams = (parsed: z.infer<typeof teamsSchema>): Record<string, TeamSpec> =>
+  parsed as Record<string, TeamSpec>;

@@ -1,0 +1,227 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  ARGOCD,
+  argocdProblems,
+  argocdValues,
+  rootApplication,
+  withGitOpsFacts,
+} from "../components/addons/argocd";
+import { gitOpsClusterMetadata } from "../components/addons/argocd-cluster";
+import { charts } from "../components/addons/registry";
+import { mergeValues } from "../components/addons/values";
+import { migrationGitOpsFacts } from "../stacks/workload-config";
+import type { SynthResult } from "../tools/synth/synthesize";
+import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
+import { one, synthStackWith } from "./stack-harness";
+import { chartFixture, upstreamYaml } from "./upstream";
+
+const bootstrap = {
+  repoUrl: "https://github.com/example-org/platform-apps.git",
+  revision: "v1.0.0",
+  path: "clusters/production",
+};
+
+test("the pin is the vendored chart's version", () => {
+  expect(charts.argocd).toEqual({
+    chart: "argo-cd",
+    version: "10.1.1",
+    repo: "https://argoproj.github.io/argo-helm",
+    source: "https://github.com/argoproj/argo-helm/blob/argo-cd-10.1.1/charts/argo-cd/Chart.yaml",
+  });
+});
+
+test("every key we set exists in the chart's values, and CRDs are installed and kept", () => {
+  const upstream = upstreamYaml<Record<string, Record<string, unknown>>>(
+    chartFixture(charts.argocd, "values.yaml"),
+  );
+  const values = mergeValues(argocdValues(), {}) as Record<string, Record<string, unknown>>;
+  for (const [top, v] of Object.entries(values)) {
+    expect(Object.keys(upstream)).toContain(top);
+    for (const key of Object.keys(v)) expect(Object.keys(upstream[top])).toContain(key);
+  }
+  expect(upstream.crds).toMatchObject({ install: true, keep: true });
+  expect(values.crds).toEqual({ install: true, keep: true });
+  // The chart's defaults are what the `restricted` namespace relies on.
+  const restricted = {
+    runAsNonRoot: true,
+    allowPrivilegeEscalation: false,
+    seccompProfile: { type: "RuntimeDefault" },
+    capabilities: { drop: ["ALL"] },
+  };
+  for (const component of ["controller", "repoServer", "server", "applicationSet"]) {
+    expect(upstream[component].containerSecurityContext).toMatchObject(restricted);
+  }
+  // Redis sets the non-root user and the seccomp profile for the pod, the rest per container.
+  expect({
+    ...(upstream.redis.securityContext as object),
+    ...(upstream.redis.containerSecurityContext as object),
+  }).toMatchObject(restricted);
+});
+
+test("the root application has no deletion finalizer, so turning Argo CD off leaves the workloads", () => {
+  expect(rootApplication(bootstrap)).toEqual({
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name: "bootstrap", namespace: "argocd" },
+    spec: {
+      project: "default",
+      source: {
+        repoURL: "https://github.com/example-org/platform-apps.git",
+        targetRevision: "v1.0.0",
+        path: "clusters/production",
+      },
+      destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  });
+});
+
+test("the cluster metadata: gitops-bridge's labels and annotations, owned singletons selectable", () => {
+  expect(
+    gitOpsClusterMetadata({
+      clusterName: "eks-blueprint-prod",
+      region: "us-west-2",
+      accountId: "111122223333",
+      facts: { weight: 100, singletons: { "match-server": true, "push-sender": false } },
+      roleArns: { leaderboard: "arn:aws:iam::111122223333:role/eks-blueprint-prod-leaderboard" },
+    }),
+  ).toEqual({
+    labels: {
+      "argocd.argoproj.io/secret-type": "cluster",
+      cluster_name: "eks-blueprint-prod",
+      enable_argocd: "true",
+      "singleton.eks-blueprint.dev/match-server": "owned",
+    },
+    annotations: {
+      aws_account_id: "111122223333",
+      aws_cluster_name: "eks-blueprint-prod",
+      aws_region: "us-west-2",
+      cluster_name: "eks-blueprint-prod",
+      leaderboard_iam_role_arn: "arn:aws:iam::111122223333:role/eks-blueprint-prod-leaderboard",
+      migration_weight: "100",
+      singletons_owned: "match-server",
+    },
+  });
+});
+
+test("the stack's facts: weight while serving shared hostnames, and each singleton's ownership", () => {
+  expect(
+    migrationGitOpsFacts({
+      weight: 0,
+      hostnames: ["www.example.com"],
+      singletons: { "match-server": { namespace: "game", owned: false } },
+    }),
+  ).toEqual({ weight: 0, singletons: { "match-server": false } });
+  expect(withGitOpsFacts({}, { weight: 1 })).toEqual({});
+  expect(withGitOpsFacts({ argocd: { cluster: { weight: 5 } } }, { roleArns: {} })).toEqual({
+    argocd: { cluster: { weight: 5, roleArns: {} } },
+  });
+});
+
+test.each([
+  [
+    { ...bootstrap, repoUrl: "https://user:token@github.com/o/r.git" },
+    'addons.argocd.bootstrap.repoUrl: credentials in the URL (got "[redacted]"); drop them from the URL and give credentialsKey, a Secrets Manager key that holds them',
+  ],
+  [
+    { ...bootstrap, repoUrl: "github.com/o/r" },
+    'addons.argocd.bootstrap.repoUrl: not a Git repository URL (got "github.com/o/r"); use https://… or git@host:org/repo.git',
+  ],
+  [
+    { ...bootstrap, revision: "" },
+    'addons.argocd.bootstrap.revision: missing (got ""); give a tag or commit both clusters deploy',
+  ],
+  [
+    { ...bootstrap, credentialsKey: "argocd repo" },
+    'addons.argocd.bootstrap.credentialsKey: not a Secrets Manager key (got "argocd repo"); give the secret\'s name under the External Secrets prefix, such as argocd/repository',
+  ],
+])("bootstrap %j is a problem", (b, expected) => {
+  expect(argocdProblems({ bootstrap: b }, "addons.argocd")).toEqual([expected]);
+});
+
+describe("the add-on", () => {
+  let r: SynthResult;
+  beforeAll(async () => {
+    r = await synthProgram(() =>
+      addonOf(
+        "cd",
+        "argocd",
+        {
+          bootstrap: { ...bootstrap, credentialsKey: "argocd/repository" },
+          cluster: { roleArns: { leaderboard: pulumi.output("arn:aws:iam::1:role/lb") } },
+        },
+        fakeContext(),
+        ["externalSecrets"],
+      ),
+    );
+  });
+
+  test("installs the pinned chart into a restricted argocd namespace", () => {
+    const ns = ofType(r, "kubernetes:core/v1:Namespace")[0];
+    expect(ns.inputs.metadata).toMatchObject({
+      name: "argocd",
+      labels: { "pod-security.kubernetes.io/enforce": "restricted" },
+    });
+    expect(named(r, "kubernetes:helm.sh/v3:Release", "cd").inputs).toMatchObject({
+      chart: "argo-cd",
+      version: "10.1.1",
+      namespace: "argocd",
+      name: "argocd",
+    });
+  });
+
+  test("the root app waits for the cluster Secret and the repository's ExternalSecret", () => {
+    const root = named(r, "kubernetes:argoproj.io/v1alpha1:Application", "cd-root");
+    expect(root.inputs.metadata).toEqual({ name: ARGOCD.rootApp, namespace: "argocd" });
+    expect(root.dependsOn).toEqual(
+      expect.arrayContaining([
+        "kubernetes:core/v1:Secret::cd-cluster",
+        "kubernetes:external-secrets.io/v1:ExternalSecret::cd-repository",
+      ]),
+    );
+    const repo = named(r, "kubernetes:external-secrets.io/v1:ExternalSecret", "cd-repository");
+    expect(repo.inputs.spec).toMatchObject({
+      dataFrom: [{ extract: { key: "argocd/repository" } }],
+      target: {
+        template: {
+          metadata: { labels: { "argocd.argoproj.io/secret-type": "repository" } },
+          data: { type: "git", url: bootstrap.repoUrl },
+        },
+      },
+    });
+  });
+
+  test("a private repository without External Secrets is an error", async () => {
+    await expect(
+      synthProgram(() =>
+        addonOf("cd", "argocd", { bootstrap: { ...bootstrap, credentialsKey: "argocd/repo" } }),
+      ),
+    ).rejects.toThrow(
+      'addons.argocd.bootstrap.credentialsKey: set, but addons.externalSecrets is off: the repository Secret is an ExternalSecret (got "argocd/repo"); turn addons.externalSecrets on, or drop credentialsKey for a public repository',
+    );
+  });
+});
+
+test("both stacks deploy the same source; only their cluster Secrets differ", async () => {
+  // One at a time: the mocks are the process's.
+  const prod = await synthStackWith("prod");
+  const prod2 = await synthStackWith("prod2");
+  const app = (s: SynthResult, stack: string) =>
+    one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`);
+  expect(app(prod, "prod").inputs.spec).toEqual(app(prod2, "prod2").inputs.spec);
+  const secret = (s: SynthResult, stack: string) =>
+    one(s, "kubernetes:core/v1:Secret", `${stack}-platform-addons-argocd-cluster`).inputs
+      .metadata as { labels: Record<string, string>; annotations: Record<string, string> };
+  expect(secret(prod, "prod").labels).toMatchObject({
+    "singleton.eks-blueprint.dev/match-server": "owned",
+    "singleton.eks-blueprint.dev/push-sender": "owned",
+  });
+  expect(Object.keys(secret(prod2, "prod2").labels)).not.toContain(
+    "singleton.eks-blueprint.dev/match-server",
+  );
+  expect(secret(prod2, "prod2").annotations).toMatchObject({
+    aws_cluster_name: "eks-blueprint-prod2",
+    migration_weight: "0",
+    singletons_owned: "",
+  });
+});

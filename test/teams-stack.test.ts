@@ -1,0 +1,151 @@
+// prod2 from its committed config: every namespace it uses is a team's, created before anything
+// goes into it, with its Pod Security labels, default-deny ingress and egress, quota and limit
+// range; the team roles' access is namespace-scoped and waits for the cluster. And the two
+// config errors the issue names: a namespace no team declares, an exception without a reason.
+import type { SynthResult } from "../tools/synth/synthesize";
+import { byType, rejectedConfig, RawConfig, synthStackWith } from "./stack-harness";
+
+const NAMESPACES = ["api", "batch-jobs", "game", "notifications"];
+const NAMESPACE = "kubernetes:core/v1:Namespace";
+const CLUSTER = "eks:index:Cluster::prod2-cluster";
+
+let prod2: SynthResult;
+beforeAll(async () => {
+  prod2 = await synthStackWith("prod2");
+});
+
+const inNamespace = (type: string, ns: string) =>
+  byType(prod2, type).filter((r) => (r.inputs.metadata as { namespace?: string }).namespace === ns);
+
+describe.each(NAMESPACES)("prod2 namespace %s", (ns) => {
+  const namespaceKey = `${NAMESPACE}::prod2-teams-ns-${ns}`;
+
+  test("is created once, by Teams, enforcing restricted", () => {
+    const created = byType(prod2, NAMESPACE).filter(
+      (r) => (r.inputs.metadata as { name: string }).name === ns,
+    );
+    expect(created.map((r) => r.name)).toEqual([`prod2-teams-ns-${ns}`]);
+    const labels = (created[0].inputs.metadata as { labels: Record<string, string> }).labels;
+    expect(labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  test("denies ingress and egress by default, and every policy waits for the namespace", () => {
+    const policies = inNamespace("kubernetes:networking.k8s.io/v1:NetworkPolicy", ns);
+    const names = policies.map((p) => (p.inputs.metadata as { name: string }).name);
+    expect(names).toEqual(expect.arrayContaining(["default-deny-ingress", "default-deny-egress"]));
+    expect(policies.filter((p) => !p.dependsOn.includes(namespaceKey))).toEqual([]);
+  });
+
+  test("has a quota and a limit range, each waiting for the namespace", () => {
+    for (const type of ["kubernetes:core/v1:ResourceQuota", "kubernetes:core/v1:LimitRange"]) {
+      const objects = inNamespace(type, ns);
+      expect(objects).toHaveLength(1);
+      expect(objects[0].dependsOn).toContain(namespaceKey);
+    }
+  });
+
+  test("everything else put into it waits for it", () => {
+    const inside = prod2.resources.filter(
+      (r) =>
+        r.type.startsWith("kubernetes:") &&
+        r.type !== NAMESPACE &&
+        (r.inputs.metadata as { namespace?: string } | undefined)?.namespace === ns,
+    );
+    expect(inside.length).toBeGreaterThan(0);
+    expect(inside.filter((r) => !r.dependsOn.includes(namespaceKey)).map((r) => r.name)).toEqual(
+      [],
+    );
+  });
+});
+
+test("team roles get namespace-scoped edit or view, each waiting for the cluster", () => {
+  const associations = byType(
+    prod2,
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  ).filter((r) => r.name.startsWith("prod2-teams-"));
+  expect(
+    associations.map((r) => [
+      r.name,
+      (r.inputs.policyArn as string).split("/").pop(),
+      r.inputs.accessScope,
+    ]),
+  ).toEqual([
+    [
+      "prod2-teams-api-deploy-edit",
+      "AmazonEKSEditPolicy",
+      { type: "namespace", namespaces: ["api"] },
+    ],
+    [
+      "prod2-teams-api-oncall-view",
+      "AmazonEKSViewPolicy",
+      { type: "namespace", namespaces: ["api"] },
+    ],
+    [
+      "prod2-teams-data-deploy-edit",
+      "AmazonEKSEditPolicy",
+      { type: "namespace", namespaces: ["batch-jobs"] },
+    ],
+    [
+      "prod2-teams-game-deploy-edit",
+      "AmazonEKSEditPolicy",
+      { type: "namespace", namespaces: ["game"] },
+    ],
+    [
+      "prod2-teams-game-oncall-view",
+      "AmazonEKSViewPolicy",
+      { type: "namespace", namespaces: ["game"] },
+    ],
+    [
+      "prod2-teams-notifications-deploy-edit",
+      "AmazonEKSEditPolicy",
+      { type: "namespace", namespaces: ["notifications"] },
+    ],
+  ]);
+  const entries = byType(prod2, "aws:eks/accessEntry:AccessEntry").filter((r) =>
+    r.name.startsWith("prod2-teams-"),
+  );
+  expect(entries.map((r) => r.inputs.type)).toEqual(entries.map(() => "STANDARD"));
+  for (const r of [...associations, ...entries]) {
+    expect([r.name, r.inputs.clusterName, r.dependsOn]).toEqual([
+      r.name,
+      "eks-blueprint-prod2",
+      expect.arrayContaining([CLUSTER]),
+    ]);
+  }
+});
+
+const teams = (c: RawConfig) =>
+  c["eks-blueprint:teams"] as Record<string, { namespaces: Record<string, unknown> }>;
+
+test.each<[string, (c: RawConfig) => void, string]>([
+  [
+    "a workload role in a namespace no team declares",
+    (c) => {
+      delete teams(c).game.namespaces.game;
+      teams(c).game.namespaces.arcade = {};
+    },
+    [
+      'eks-blueprint:irsaRoles.leaderboard.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
+      'eks-blueprint:irsaRoles.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
+      'migration:singletons.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
+    ].join("\n"),
+  ],
+  [
+    "a Pod Security exception without a reason",
+    (c) => (teams(c).data.namespaces["batch-jobs"] = { podSecurity: { level: "baseline" } }),
+    "eks-blueprint:teams.data.namespaces.batch-jobs.podSecurity.reason: a Pod Security exception without a reason (got null); say why these pods cannot run under restricted (which container needs what), or remove the exception",
+  ],
+  [
+    "an unknown field in a team",
+    (c) => ((teams(c).game as Record<string, unknown>).adminRoleArns = []),
+    `eks-blueprint:teams.game: unknown key adminRoleArns (got ["adminRoleArns"]); remove it or check its spelling against the stack config table in README.md`,
+  ],
+])("%s is refused with its key named, registering nothing", async (_, mutate, expected) => {
+  const { message, registered } = await rejectedConfig("prod2", mutate);
+  const problems = message
+    .split("\n")
+    .slice(1)
+    .map((l) => l.replace(/^\s+- /, ""));
+  expect(problems).toEqual(expected.split("\n"));
+  expect(registered).toEqual([]);
+});

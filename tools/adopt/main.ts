@@ -1,0 +1,66 @@
+/**
+ * `npm run adopt -- <stack> --records <file> --gateway <file> --out <dir>`: the first move from
+ * a cluster no blueprint built (docs/migration.md, "Adopting a cluster no blueprint built").
+ * Reads the stack's `migration:*` config (hostnames, zone, weight 0, the old cluster as its one
+ * external peer), the zone's record sets (`aws route53 list-resource-record-sets --output json`)
+ * and the stack's gateway (`pulumi stack output gatewayLoadBalancer --json`); writes
+ * `<dir>/change-batch.json` and `<dir>/import.json` and prints the two commands to run. Exits 1,
+ * writing nothing, on any problem.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { PROJECT } from "../../stacks/config-schema";
+import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
+import { readStackConfig } from "../synth/stack-files";
+import { adoption, RecordSet } from "./adoption";
+
+const USAGE =
+  "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>";
+
+export function main(argv: string[], dir?: string): number {
+  const option = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const [records, gateway, out] = ["--records", "--gateway", "--out"].map(option);
+  const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
+  if (!stack || !records || !gateway || !out) {
+    console.error(USAGE);
+    return 2;
+  }
+  const file = readStackConfig(stack, dir);
+  const clusterName = file.config[`${PROJECT}:clusterName`] ?? `${PROJECT}-${stack}`;
+  const traffic = trafficArgs(clusterName, parseMigrationConfig(file.config));
+  if (!traffic) {
+    console.error(
+      `migration:hostnames: not set in Pulumi.${stack}.yaml; set the shared hostnames, migration:hostedZoneId and the old cluster under migration:externalPeers first`,
+    );
+    return 1;
+  }
+  const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as unknown;
+  const result = adoption({
+    project: file.project,
+    stack,
+    traffic,
+    gateway: read(gateway) as { name: string; zoneId: string },
+    records: (read(records) as { ResourceRecordSets: RecordSet[] }).ResourceRecordSets,
+  });
+  if (result.problems.length > 0) {
+    console.error(result.problems.join("\n"));
+    return 1;
+  }
+  mkdirSync(out, { recursive: true });
+  const batchFile = path.join(out, "change-batch.json");
+  const importFile = path.join(out, "import.json");
+  writeFileSync(batchFile, `${JSON.stringify(result.batch, null, 2)}\n`);
+  writeFileSync(importFile, `${JSON.stringify(result.importFile, null, 2)}\n`);
+  console.log(
+    [
+      `aws route53 change-resource-record-sets --hosted-zone-id ${traffic.zoneId} --change-batch file://${batchFile}`,
+      `pulumi import --file ${importFile} --protect=false --generate-code=false --yes -s ${stack}`,
+    ].join("\n"),
+  );
+  return 0;
+}
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));

@@ -1,0 +1,68 @@
+/**
+ * `node dist/tools/workflows/deploy-order.js --base <dir> <stack> <stack>`: the order deploy.yml
+ * updates the stacks in, from their `migration:*` config on this commit (the working tree) and on
+ * its parent (`<dir>`, holding the parent's Pulumi.yaml and Pulumi.<stack>.yaml files). The stack
+ * whose weights rise goes first, so the weighted sets gain traffic before they lose any; without
+ * a rise the order given stands. Prints `order=["prod2","prod"]` for $GITHUB_OUTPUT; exits 1,
+ * naming the state, when any state on the way (or the end) has every weight at 0, which Route 53
+ * answers as an even split (policy/coexist/weight-path.ts).
+ */
+import { existsSync } from "node:fs";
+import * as path from "node:path";
+import { PROJECT } from "../../stacks/config-schema";
+import { parseMigrationConfig } from "../../stacks/migration-config";
+import {
+  deployOrder,
+  ownedWeights,
+  Weights,
+  weightStates,
+  zeroStates,
+} from "../../policy/coexist/weight-path";
+import { readStackConfig, ROOT } from "../synth/stack-files";
+
+/** A stack's weights as its config file in `dir` sets them; none when the file does not exist. */
+export function weightsIn(stack: string, dir: string): Weights {
+  if (!existsSync(path.join(dir, `Pulumi.${stack}.yaml`))) return {};
+  const { config } = readStackConfig(stack, dir);
+  const clusterName = config[`${PROJECT}:clusterName`] ?? `${PROJECT}-${stack}`;
+  return ownedWeights(clusterName, parseMigrationConfig(config));
+}
+
+export interface DeployPlan {
+  order: string[];
+  /** States with every weight at 0, rendered; empty when the way is safe. */
+  zero: string[];
+}
+
+export function deployPlan(stacks: string[], baseDir: string, headDir: string = ROOT): DeployPlan {
+  const before = Object.fromEntries(stacks.map((s) => [s, weightsIn(s, baseDir)]));
+  const after = Object.fromEntries(stacks.map((s) => [s, weightsIn(s, headDir)]));
+  const order = deployOrder(stacks, before, after);
+  return { order, zero: zeroStates(weightStates(order, before, after)) };
+}
+
+export function main(argv: string[]): number {
+  const option = (name: string) => {
+    const at = argv.indexOf(name);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const baseDir = option("--base");
+  const stacks = argv.filter((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
+  if (!baseDir || stacks.length < 1) {
+    console.error(
+      "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
+    );
+    return 2;
+  }
+  const { order, zero } = deployPlan(stacks, baseDir, option("--head"));
+  if (zero.length > 0) {
+    console.error(
+      `updating ${order.join(" then ")} passes through every weight at 0 (${zero.join("; ")}), which Route 53 answers as an even split: raise the serving side in one commit and lower the other in the next`,
+    );
+    return 1;
+  }
+  console.log(`order=${JSON.stringify(order)}`);
+  return 0;
+}
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));
