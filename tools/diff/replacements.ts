@@ -16,6 +16,22 @@
  * Field paths (dotted, as the diff prints them) per type token; a path covers its sub-fields and
  * `[*]` stands for any list index.
  */
+/** The aws.eks.NodeGroup attributes that are ForceNew in the Terraform provider. */
+const NODE_GROUP_FIELDS = [
+  "clusterName",
+  "nodeGroupName",
+  "nodeGroupNamePrefix",
+  "amiType",
+  "capacityType",
+  "subnetIds",
+  "instanceTypes",
+  "diskSize",
+  "nodeRoleArn",
+  "remoteAccess",
+  "launchTemplate.id",
+  "launchTemplate.name",
+] as const;
+
 const REPLACEMENT_FIELDS: Record<string, readonly string[]> = {
   "eks:index:Cluster": [
     "name",
@@ -38,36 +54,10 @@ const REPLACEMENT_FIELDS: Record<string, readonly string[]> = {
     "accessConfig.bootstrapClusterCreatorAdminPermissions",
     "bootstrapSelfManagedAddons",
   ],
-  "eks:index:ManagedNodeGroup": [
-    "cluster",
-    "clusterName",
-    "nodeGroupName",
-    "nodeGroupNamePrefix",
-    "amiType",
-    "capacityType",
-    "subnetIds",
-    "instanceTypes",
-    "diskSize",
-    "nodeRole",
-    "nodeRoleArn",
-    "remoteAccess",
-    "launchTemplate.id",
-    "launchTemplate.name",
-  ],
-  "aws:eks/nodeGroup:NodeGroup": [
-    "clusterName",
-    "nodeGroupName",
-    "nodeGroupNamePrefix",
-    "amiType",
-    "capacityType",
-    "subnetIds",
-    "instanceTypes",
-    "diskSize",
-    "nodeRoleArn",
-    "remoteAccess",
-    "launchTemplate.id",
-    "launchTemplate.name",
-  ],
+  // pulumi-eks passes these to aws.eks.NodeGroup; `cluster` and `nodeRole` become its clusterName
+  // and nodeRoleArn.
+  "eks:index:ManagedNodeGroup": ["cluster", "nodeRole", ...NODE_GROUP_FIELDS],
+  "aws:eks/nodeGroup:NodeGroup": NODE_GROUP_FIELDS,
   "aws:eks/fargateProfile:FargateProfile": [
     "clusterName",
     "fargateProfileName",
