@@ -1,26 +1,9 @@
 // The coexistence check end to end, on the real compositions: the committed prod and prod2 pass,
 // and each deliberately broken config pair fails naming its rule. The committed stacks are
 // synthesized once (beforeAll); each broken pair synthesizes only the stack it breaks.
-import { parseMigrationConfig } from "../stacks/migration-config";
 import { CoexistStack, Finding, RuleId, weightedRecordsOf } from "../policy/coexist/records";
 import { checkCoexistence, coexistReport, loadCoexistStack, main } from "../tools/coexist/main";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
-import { flattenConfig } from "../tools/synth/stack-files";
-import { committedConfig, RawConfig, synthStackWith } from "./stack-harness";
-
-/** One side from a stack's committed config changed by `mutate`, read as the CLI reads a file. */
-async function side(stack: string, mutate: (c: RawConfig) => void): Promise<CoexistStack> {
-  const config = committedConfig(stack);
-  mutate(config);
-  const flat = flattenConfig(config).config;
-  return {
-    stack,
-    synth: await synthStackWith(stack, mutate),
-    migration: parseMigrationConfig(flat),
-    region: flat["aws:region"] ?? "us-west-2",
-    accountId: MOCK_ACCOUNT,
-  };
-}
+import { coexistSide, RawConfig } from "./stack-harness";
 
 const addons = (c: RawConfig) =>
   (c["eks-blueprint:addons"] ??= {}) as Record<string, Record<string, unknown>>;
@@ -64,7 +47,7 @@ test("prod2 owns one weighted record per hostname: its own set identifier and we
 
 // The weight moving only its records, seen as an update: test/traffic-records.test.ts.
 test("moving traffic is config: `migration:weight 10` on prod2 still coexists with prod", async () => {
-  const moved = await side("prod2", (c) => (c["migration:weight"] = 10));
+  const moved = await coexistSide("prod2", (c) => (c["migration:weight"] = 10));
   expect(weightedRecordsOf(moved.synth).map((r) => r.weight)).toEqual(
     prod2.migration.hostnames.map(() => 10),
   );
@@ -74,7 +57,10 @@ test("moving traffic is config: `migration:weight 10` on prod2 still coexists wi
 describe("broken config pairs", () => {
   let sameName: Promise<CoexistStack> | undefined;
   const prod2NamedProd = () =>
-    (sameName ??= side("prod2", (c) => (c["eks-blueprint:clusterName"] = "eks-blueprint-prod")));
+    (sameName ??= coexistSide(
+      "prod2",
+      (c) => (c["eks-blueprint:clusterName"] = "eks-blueprint-prod"),
+    ));
 
   test("same cluster name", async () => {
     expect(await brokenOn(prod, await prod2NamedProd(), "cluster-name")).toEqual([
@@ -100,7 +86,7 @@ describe("broken config pairs", () => {
   });
 
   test("overlapping VPC CIDRs", async () => {
-    const b = await side("prod2", (c) => (c["eks-blueprint:vpcCidr"] = "10.10.128.0/17"));
+    const b = await coexistSide("prod2", (c) => (c["eks-blueprint:vpcCidr"] = "10.10.128.0/17"));
     expect(await brokenOn(prod, b, "vpc-cidr")).toEqual([
       {
         rule: "vpc-cidr",
@@ -113,20 +99,20 @@ describe("broken config pairs", () => {
 
   test("a singleton owned by both stacks", async () => {
     const name = Object.keys(prod2.migration.singletons)[0];
-    const b = await side("prod2", (c) => (singletons(c)[name].owned = true));
+    const b = await coexistSide("prod2", (c) => (singletons(c)[name].owned = true));
     const [finding] = await brokenOn(prod, b, "singleton-owner");
     expect(finding.detail).toBe(`singleton ${name} is owned by both stacks: it would run twice`);
   });
 
   test("weights 0 and 0", async () => {
-    const a = await side("prod", (c) => (c["migration:weight"] = 0));
+    const a = await coexistSide("prod", (c) => (c["migration:weight"] = 0));
     expect((await brokenOn(a, prod2, "weights-zero")).map((f) => [f.a, f.b])).toEqual([
       ["eks-blueprint-prod=0", "eks-blueprint-prod2=0"],
     ]);
   });
 
   test("autoscaler discovery widened to every cluster's groups reaches the other cluster", async () => {
-    const b = await side("prod2", (c) => {
+    const b = await coexistSide("prod2", (c) => {
       const ca = (addons(c).clusterAutoscaler ??= { enabled: true });
       ca.values = { autoDiscovery: { tags: ["k8s.io/cluster-autoscaler/enabled"] } };
     });
@@ -158,7 +144,7 @@ describe("broken config pairs", () => {
 
 test("between the two halves of a singleton move the check reports exactly what the runbook says", async () => {
   const name = Object.keys(prod.migration.singletons)[0];
-  const a = await side("prod", (c) => (singletons(c)[name].owned = false));
+  const a = await coexistSide("prod", (c) => (singletons(c)[name].owned = false));
   expect(await checkCoexistence(a, prod2)).toEqual([
     {
       rule: "singleton-owner",

@@ -6,11 +6,9 @@ import type { PolicyDocument } from "../components/irsa-policy";
 import { stableJson } from "../components/irsa-policy";
 import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coexist/isolation";
 import type { CoexistStack } from "../policy/coexist/records";
-import { parseMigrationConfig } from "../stacks/migration-config";
 import { loadCoexistStack } from "../tools/coexist/main";
 import { MOCK_ACCOUNT } from "../tools/synth/mocks";
-import { flattenConfig } from "../tools/synth/stack-files";
-import { committedConfig, RawConfig, synthStackWith } from "./stack-harness";
+import { coexistSide, RawConfig } from "./stack-harness";
 import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
@@ -22,19 +20,6 @@ const withKarpenter = (c: RawConfig) => {
   };
 };
 
-async function side(stack: string, mutate: (c: RawConfig) => void): Promise<CoexistStack> {
-  const config = committedConfig(stack);
-  mutate(config);
-  const flat = flattenConfig(config).config;
-  return {
-    stack,
-    synth: await synthStackWith(stack, mutate),
-    migration: parseMigrationConfig(flat),
-    region: flat["aws:region"] ?? "us-west-2",
-    accountId: MOCK_ACCOUNT,
-  };
-}
-
 let prod: CoexistStack;
 let prod2: CoexistStack;
 let kProd: CoexistStack;
@@ -43,8 +28,8 @@ let committed: IsolationMatrix;
 beforeAll(async () => {
   prod = await loadCoexistStack("prod");
   prod2 = await loadCoexistStack("prod2");
-  kProd = await side("prod", withKarpenter);
-  kProd2 = await side("prod2", withKarpenter);
+  kProd = await coexistSide("prod", withKarpenter);
+  kProd2 = await coexistSide("prod2", withKarpenter);
   committed = await isolationMatrix(prod, prod2);
 }, 120_000);
 

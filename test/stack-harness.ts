@@ -1,11 +1,23 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import type { CoexistStack } from "../policy/coexist/records";
 import { composeStack } from "../stacks";
+import { coexistStack } from "../tools/coexist/main";
 import { flattenConfig, ROOT } from "../tools/synth/stack-files";
 import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
 
 export type RawConfig = Record<string, unknown>;
+
+/** One side of the coexistence check from a committed stack's config changed by `mutate`. */
+export async function coexistSide(
+  stack: string,
+  mutate: (c: RawConfig) => void,
+): Promise<CoexistStack> {
+  const config = committedConfig(stack);
+  mutate(config);
+  return coexistStack(stack, flattenConfig(config).config, await synthStackWith(stack, mutate));
+}
 
 /** The committed `Pulumi.<stack>.yaml` config, as a mutable object. */
 export function committedConfig(stack: string): RawConfig {

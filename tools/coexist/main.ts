@@ -23,14 +23,20 @@ import { synthStack } from "../synth/synth-stack";
  * are read first, so a bad `migration:*` key fails before anything is synthesized) and its synth.
  */
 export async function loadCoexistStack(stack: string, dir?: string): Promise<CoexistStack> {
-  const file = readStackConfig(stack, dir);
-  const migration = parseMigrationConfig(file.config);
-  const synth = await synthStack(stack, dir);
+  return coexistStack(stack, readStackConfig(stack, dir).config, await synthStack(stack, dir));
+}
+
+/** One side of the check from a stack's flat config and its synth. */
+export function coexistStack(
+  stack: string,
+  config: Record<string, string>,
+  synth: CoexistStack["synth"],
+): CoexistStack {
   return {
     stack,
     synth,
-    migration,
-    region: file.config["aws:region"] ?? DEFAULT_REGION,
+    migration: parseMigrationConfig(config),
+    region: config["aws:region"] ?? DEFAULT_REGION,
     // Both stacks deploy to one account: the case where IAM could reach across.
     accountId: MOCK_ACCOUNT,
   };
