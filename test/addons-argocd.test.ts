@@ -12,7 +12,7 @@ import { mergeValues } from "../components/addons/values";
 import { migrationGitOpsFacts } from "../stacks/workload-config";
 import type { SynthResult } from "../tools/synth/synthesize";
 import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
-import { one, synthStackWith } from "./stack-harness";
+import { committedSynth, one } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";
 
 const bootstrap = {
@@ -204,8 +204,8 @@ describe("the add-on", () => {
 
 test("both stacks deploy the same source; only their cluster Secrets differ", async () => {
   // One at a time: the mocks are the process's.
-  const prod = await synthStackWith("prod");
-  const prod2 = await synthStackWith("prod2");
+  const prod = await committedSynth("prod");
+  const prod2 = await committedSynth("prod2");
   const app = (s: SynthResult, stack: string) =>
     one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`);
   expect(app(prod, "prod").inputs.spec).toEqual(app(prod2, "prod2").inputs.spec);

@@ -2,8 +2,8 @@
 // and each deliberately broken config pair fails naming its rule. The committed stacks are
 // synthesized once (beforeAll); each broken pair synthesizes only the stack it breaks.
 import { CoexistStack, Finding, RuleId, weightedRecordsOf } from "../policy/coexist/records";
-import { checkCoexistence, coexistReport, loadCoexistStack, main } from "../tools/coexist/main";
-import { coexistSide, RawConfig } from "./stack-harness";
+import { checkCoexistence, coexistReport, main } from "../tools/coexist/main";
+import { coexistSide, committedSide, RawConfig } from "./stack-harness";
 
 const addons = (c: RawConfig) =>
   (c["eks-blueprint:addons"] ??= {}) as Record<string, Record<string, unknown>>;
@@ -13,8 +13,8 @@ const singletons = (c: RawConfig) =>
 let prod: CoexistStack;
 let prod2: CoexistStack;
 beforeAll(async () => {
-  prod = await loadCoexistStack("prod");
-  prod2 = await loadCoexistStack("prod2");
+  prod = await committedSide("prod");
+  prod2 = await committedSide("prod2");
 }, 60_000);
 
 /** The check fails on the pair, and the rule is in its findings and in the printed table. */

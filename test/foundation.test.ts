@@ -1,4 +1,4 @@
-import { byType, one, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 import type { SynthResult } from "../tools/synth/synthesize";
 import { subnetTags } from "../components/network";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster-settings";
@@ -7,8 +7,8 @@ let prod2: SynthResult;
 let prod: SynthResult;
 
 beforeAll(async () => {
-  prod2 = await synthStackWith("prod2");
-  prod = await synthStackWith("prod");
+  prod2 = await committedSynth("prod2");
+  prod = await committedSynth("prod");
 });
 
 describe("network", () => {

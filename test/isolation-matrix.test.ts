@@ -6,9 +6,8 @@ import type { PolicyDocument } from "../components/irsa-policy";
 import { stableJson } from "../components/irsa-policy";
 import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coexist/isolation";
 import type { CoexistStack } from "../policy/coexist/records";
-import { loadCoexistStack } from "../tools/coexist/main";
 import { MOCK_ACCOUNT } from "../tools/synth/mocks";
-import { coexistSide, RawConfig } from "./stack-harness";
+import { coexistSide, committedSide, RawConfig } from "./stack-harness";
 import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
@@ -26,8 +25,8 @@ let kProd: CoexistStack;
 let kProd2: CoexistStack;
 let committed: IsolationMatrix;
 beforeAll(async () => {
-  prod = await loadCoexistStack("prod");
-  prod2 = await loadCoexistStack("prod2");
+  prod = await committedSide("prod");
+  prod2 = await committedSide("prod2");
   kProd = await coexistSide("prod", withKarpenter);
   kProd2 = await coexistSide("prod2", withKarpenter);
   committed = await isolationMatrix(prod, prod2);

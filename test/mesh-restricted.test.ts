@@ -8,7 +8,7 @@ import {
 import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
 import type { SynthResult } from "../tools/synth/synthesize";
-import { one, synthStackWith } from "./stack-harness";
+import { committedSynth, one } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";
 
 interface SecurityContext {
@@ -124,7 +124,7 @@ test.each([
 describe("prod2", () => {
   let prod2: SynthResult;
   beforeAll(async () => {
-    prod2 = await synthStackWith("prod2");
+    prod2 = await committedSynth("prod2");
   });
 
   test("runs the CNI agent in kube-system and istiod in CNI mode", () => {

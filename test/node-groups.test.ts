@@ -8,7 +8,7 @@ import {
 import type { NodeGroupSpec } from "../components/node-group-settings";
 import { NodeGroups, NodeGroupsArgs } from "../components/node-groups";
 import { SynthError, synthesize, SynthResult } from "../tools/synth/synthesize";
-import { byType, one, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 
 const general: NodeGroupSpec = { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 };
 const graviton: NodeGroupSpec = {
@@ -210,8 +210,8 @@ describe("the committed stacks", () => {
   let prod2: SynthResult;
   let prod: SynthResult;
   beforeAll(async () => {
-    prod2 = await synthStackWith("prod2");
-    prod = await synthStackWith("prod");
+    prod2 = await committedSynth("prod2");
+    prod = await committedSynth("prod");
   });
 
   test("prod2's groups are named by prefix and run the cluster's 1.35", () => {

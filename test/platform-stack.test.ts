@@ -2,11 +2,11 @@ import { eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
 import { charts } from "../components/addons/registry";
 import { mockSecurityGroupIds } from "../tools/synth/mocks";
 import type { SynthResult } from "../tools/synth/synthesize";
-import { byType, one, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 
 let prod2: SynthResult;
 beforeAll(async () => {
-  prod2 = await synthStackWith("prod2");
+  prod2 = await committedSynth("prod2");
 });
 
 const releases = (r: SynthResult) => byType(r, "kubernetes:helm.sh/v3:Release");

@@ -4,14 +4,14 @@ import { SINGLETON_TAG } from "../components/workload-access";
 import { singletonResourcesRule } from "../policy/coexist/migration-rules";
 import type { SynthResult } from "../tools/synth/synthesize";
 import { goodPair, rec } from "./coexist-fixtures";
-import { byType, one, rejectedConfig, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, one, rejectedConfig, synthStackWith } from "./stack-harness";
 
 let prod: SynthResult;
 let prod2: SynthResult;
 
 beforeAll(async () => {
-  prod = await synthStackWith("prod");
-  prod2 = await synthStackWith("prod2");
+  prod = await committedSynth("prod");
+  prod2 = await committedSynth("prod2");
 });
 
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { cliStart, nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
 import { flagValue, parseReport, programResources } from "../tools/run/mock-report";
-import { synthStack } from "../tools/synth/synth-stack";
+import { committedSynth } from "./stack-harness";
 
 // `pulumi preview` runs the TypeScript sources through the runtime options in Pulumi.yaml, with
 // no build step (issue 15). Here the program starts exactly that way, with the shared mocks
@@ -63,7 +63,7 @@ test("the program started as the Pulumi CLI starts it registers the synth's reso
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const resources = parseReport(r.stdout);
-    const synth = await synthStack("prod2");
+    const synth = await committedSynth("prod2");
     expect(resources).toBe(synth.resources.length);
     expect(resources).toBeGreaterThan(100);
   } finally {

@@ -7,11 +7,12 @@ import { parseArgs } from "../tools/rehearse/main";
 import { rehearse } from "../policy/rehearse/rehearse";
 import { allRules } from "../policy/rehearse/rules";
 import { rehearseStack } from "../tools/rehearse/stack";
+import { COMMITTED_STACKS, CommittedStack } from "../tools/jest/committed";
 import type { RawConfig } from "./stack-harness";
-import { synthStackWith } from "./stack-harness";
+import { committedSynth, synthStackWith } from "./stack-harness";
 
-test.each(["prod", "prod2"])("%s rehearses its first up with 0 blockers", async (stack) => {
-  const report = await rehearseStack(stack);
+test.each(COMMITTED_STACKS)("%s rehearses its first up with 0 blockers", async (stack) => {
+  const report = await rehearseStack(stack, { head: (await committedSynth(stack)).resources });
   expect(report.findings).toEqual([]);
   expect(report.phases).toEqual(["config", "create"]);
   // The cluster comes before everything that names it, and its VPC before it.
@@ -24,10 +25,11 @@ test.each(["prod", "prod2"])("%s rehearses its first up with 0 blockers", async 
   );
 });
 
-test.each(["prod", "prod2"])(
+test.each(COMMITTED_STACKS)(
   "%s's destroy rehearsal asks only for protection to be lifted first",
   async (stack) => {
-    const report = await rehearseStack(stack, { destroy: true });
+    const head = (await committedSynth(stack)).resources;
+    const report = await rehearseStack(stack, { destroy: true, head });
     expect([...new Set(report.findings.map((f) => f.rule))]).toEqual(["destroy-protected-first"]);
     expect(report.findings.map((f) => f.subject)).toEqual([
       `aws:kms/key:Key::${stack}-cluster-secrets`,
@@ -43,8 +45,8 @@ test.each(["prod", "prod2"])(
 );
 
 describe("updates that were blockers at fb96b52 now pass", () => {
-  const rehearseUpdate = async (stack: string, mutate: (c: RawConfig) => void) => {
-    const base = (await synthStackWith(stack)).resources;
+  const rehearseUpdate = async (stack: CommittedStack, mutate: (c: RawConfig) => void) => {
+    const base = (await committedSynth(stack)).resources;
     const head = (await synthStackWith(stack, mutate)).resources;
     const report = rehearse(
       { stack, project: { name: "eks-blueprint" }, stackConfig: {}, head, base },

@@ -3,7 +3,7 @@
 // range; the team roles' access is namespace-scoped and waits for the cluster. And the two
 // config errors the issue names: a namespace no team declares, an exception without a reason.
 import type { SynthResult } from "../tools/synth/synthesize";
-import { byType, rejectedConfig, RawConfig, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, RawConfig, rejectedConfig } from "./stack-harness";
 
 const NAMESPACES = ["api", "batch-jobs", "game", "notifications"];
 const NAMESPACE = "kubernetes:core/v1:Namespace";
@@ -11,7 +11,7 @@ const CLUSTER = "eks:index:Cluster::prod2-cluster";
 
 let prod2: SynthResult;
 beforeAll(async () => {
-  prod2 = await synthStackWith("prod2");
+  prod2 = await committedSynth("prod2");
 });
 
 const inNamespace = (type: string, ns: string) =>

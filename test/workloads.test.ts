@@ -1,12 +1,12 @@
-import { byType, one, rejectedConfig, synthStackWith } from "./stack-harness";
+import { byType, committedSynth, one, rejectedConfig, synthStackWith } from "./stack-harness";
 import type { SynthResult } from "../tools/synth/synthesize";
 
 let prod2: SynthResult;
 let prod: SynthResult;
 
 beforeAll(async () => {
-  prod2 = await synthStackWith("prod2");
-  prod = await synthStackWith("prod");
+  prod2 = await committedSynth("prod2");
+  prod = await committedSynth("prod");
 });
 
 const webIdentityRoles = (r: SynthResult) =>

@@ -37,8 +37,31 @@ export interface Probe {
 export type Verdict =
   { allowed: true; statements: string[] } | { allowed: false } | { error: string };
 
+/**
+ * Verdicts already asked for, by request. The simulator is deterministic, and a verdict costs
+ * milliseconds (matching the resource against every resource type of the action), while the
+ * isolation matrix asks the same requests again for each variant of a stack it judges: the
+ * committed stacks and each one with a single role widened share every other role's verdicts.
+ */
+const verdicts = new Map<string, Promise<Verdict>>();
+
 /** Asks the simulator whether `principal` with these identity policies may make the request. */
-export async function simulate(
+export function simulate(
+  principal: string,
+  policies: SimulationIdentityPolicy[],
+  probe: Probe,
+  resourceAccount: string,
+): Promise<Verdict> {
+  const key = JSON.stringify([principal, policies, probe, resourceAccount]);
+  let verdict = verdicts.get(key);
+  if (!verdict) {
+    verdict = evaluate(principal, policies, probe, resourceAccount);
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+async function evaluate(
   principal: string,
   policies: SimulationIdentityPolicy[],
   probe: Probe,

@@ -31,16 +31,25 @@ export const asRecords = (resources: readonly unknown[]): SynthRecord[] =>
  */
 export async function rehearseStack(
   stack: string,
-  opts: { base?: readonly unknown[]; destroy?: boolean; dir?: string; rules?: Rule[] } = {},
+  opts: {
+    base?: readonly unknown[];
+    destroy?: boolean;
+    dir?: string;
+    rules?: Rule[];
+    /** This stack's synth, when one is already made from the same files. */
+    head?: SynthRecord[];
+  } = {},
 ): Promise<RehearsalReport & { input: RehearsalInput }> {
   const { project, stackConfig, workflows } = readRehearsalFiles(stack, opts.dir);
-  let head: SynthRecord[];
-  try {
-    head = (await synthesize(readStackConfig(stack, opts.dir), () => composeStack(stack)))
-      .resources;
-  } catch (e) {
-    if (!(e instanceof SynthError)) throw e;
-    head = e.resources;
+  let head = opts.head;
+  if (!head) {
+    try {
+      head = (await synthesize(readStackConfig(stack, opts.dir), () => composeStack(stack)))
+        .resources;
+    } catch (e) {
+      if (!(e instanceof SynthError)) throw e;
+      head = e.resources;
+    }
   }
   const input: RehearsalInput = {
     stack,

@@ -97,12 +97,11 @@ function resourceReferences(value: unknown, into = new Set<string>()): Set<strin
   else if (value !== null && typeof value === "object") {
     const obj = value as Record<string, unknown>;
     if (obj[SECRET_SIG_KEY] === SECRET_SIG) return into;
-    const ref = normalizeValue(obj);
     if (
       (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string") ||
       pulumi.Resource.isInstance(obj)
     ) {
-      into.add(ref as string);
+      into.add(normalizeValue(obj) as string);
     } else Object.values(obj).forEach((v) => resourceReferences(v, into));
   }
   return into;

@@ -1,0 +1,40 @@
+// The committed stacks' synths, made once per jest run (tools/jest/global-setup.ts) and read by
+// every test that takes a committed stack as it is (test/stack-harness.ts).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { synthStack } from "../synth/synth-stack";
+import type { SynthResult } from "../synth/synthesize";
+
+/** The stacks with a committed `Pulumi.<stack>.yaml`. */
+export const COMMITTED_STACKS = ["prod", "prod2"] as const;
+export type CommittedStack = (typeof COMMITTED_STACKS)[number];
+
+/** The environment variable that names the directory of `<stack>.json` files. */
+const DIR_VARIABLE = "EKS_BLUEPRINT_COMMITTED_SYNTHS";
+
+/** Synthesizes every committed stack into a new directory and names it in the environment. */
+export async function writeCommittedSynths(): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "eks-blueprint-jest-"));
+  for (const stack of COMMITTED_STACKS) {
+    writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(await synthStack(stack)));
+  }
+  process.env[DIR_VARIABLE] = dir;
+  return dir;
+}
+
+/** Removes what {@link writeCommittedSynths} wrote. */
+export function removeCommittedSynths(): void {
+  const dir = process.env[DIR_VARIABLE];
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * The committed stack's synth, a fresh copy on every call (a test may change it). Outside a jest
+ * run with the global setup, it is synthesized here.
+ */
+export async function committedSynth(stack: CommittedStack): Promise<SynthResult> {
+  const dir = process.env[DIR_VARIABLE];
+  if (!dir) return synthStack(stack);
+  return JSON.parse(readFileSync(path.join(dir, `${stack}.json`), "utf8")) as SynthResult;
+}
