@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import { tmpdir } from "node:os";
@@ -81,4 +82,20 @@ test.each([
   const base = cacheKey("export {};", "/a.ts", "1.0.0");
   expect(base).toMatch(/^[0-9a-f]{64}$/);
   expect(cacheKey(source, filename, version)).not.toBe(base);
+});
+
+test("a program run through register.cjs names the .ts line that threw", () => {
+  // Types and blank lines before the throw: the compiled code's line would be another one.
+  const file = path.join(dir, "throws.ts");
+  writeFileSync(
+    file,
+    "interface A {\n  x: number;\n}\n\nconst a: A = { x: 1 };\n\nthrow new Error(`boom ${a.x}`);\n",
+  );
+  const register = path.join(__dirname, "..", "tools", "run", "register.cjs");
+  const r = spawnSync(process.execPath, ["--require", register, file], {
+    encoding: "utf8",
+    env: { ...process.env, EKS_BLUEPRINT_TS_CACHE: "0", EKS_BLUEPRINT_COMPILE_CACHE: "0" },
+  });
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain(`${file}:7:7`);
 });

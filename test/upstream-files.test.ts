@@ -158,7 +158,7 @@ describe("the loader fails loudly, never skips", () => {
   fs.writeFileSync(path.join(dir, "a.yaml"), "a: 2\n");
   const store = upstreamStore(dir);
   const shown = path.relative(path.resolve(__dirname, ".."), dir);
-  const refresh = "run `npm run build && node dist/tools/upstream/refresh.js` to download it again";
+  const refresh = "run `npm run upstream:refresh` to download it again";
 
   test("a listed file that is missing names its upstream and how to refresh", () => {
     expect(() => store.bytes("gone.yaml")).toThrow(

@@ -10,7 +10,7 @@ import type { ChartPin, OciChartPin } from "../components/addons/catalog";
 import { blobUrl, chartDir, gitBlobId, type VendoredFile } from "../tools/upstream/files";
 
 export const UPSTREAM_DIR = path.join(__dirname, "fixtures/upstream");
-const REFRESH = "run `npm run build && node dist/tools/upstream/refresh.js` to download it again";
+const REFRESH = "run `npm run upstream:refresh` to download it again";
 
 /** Reads vendored files from one folder (its sources.json lists them), checking each byte. */
 export function upstreamStore(dir: string) {

@@ -1,5 +1,5 @@
 /**
- * `node dist/tools/upstream/refresh.js`: downloads every upstream file the tests check against
+ * `npm run upstream:refresh`: downloads every upstream file the tests check against
  * (tools/upstream/files.ts says which) at the ref our pins name, into test/fixtures/upstream/,
  * and rewrites sources.json and SOURCES.md. Run it after a pin moves (a Renovate pull request):
  * the tests then check the new chart's values, schema and Chart.yaml. Needs github.com; each
@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { albControllerIamPolicy } from "../../components/addons/catalog";
 import { charts } from "../../components/addons/registry";
+import { ROOT } from "../synth/stack-files";
 import {
   gitBlobId,
   rawUrl,
@@ -18,7 +19,7 @@ import {
   type VendoredFile,
 } from "./files";
 
-const OUT = path.resolve(__dirname, "../../../test/fixtures/upstream");
+const OUT = path.join(ROOT, "test", "fixtures", "upstream");
 
 /** The commit a tag, branch or commit names (GitHub REST "Get a commit", sha media type). */
 async function resolveCommit(repo: string, ref: string): Promise<string> {
