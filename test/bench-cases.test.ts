@@ -22,8 +22,13 @@ test("the bare synth it is held against is the compiled program, without npm", (
 
 test("the preview start loads Pulumi.yaml's nodeargs, then the mock engine, then the run script", () => {
   const args = byKey("previewWarm")?.args ?? [];
-  expect(args.slice(0, 3)).toEqual(["--require", "./tools/run/register.cjs", "--require"]);
-  expect(path.relative(root, args[3])).toBe(path.join("tools", "run", "mock-engine.ts"));
+  expect(args.slice(0, 4)).toEqual([
+    "--enable-source-maps",
+    "--require",
+    "./tools/run/register.cjs",
+    "--require",
+  ]);
+  expect(path.relative(root, args[4])).toBe(path.join("tools", "run", "mock-engine.ts"));
   expect(args.slice(-4)).toEqual(["--pwd", root, "--dry-run", "index.ts"]);
 });
 

@@ -29,8 +29,14 @@ export function fakeContext(overrides: Partial<AddonContext> = {}): AddonContext
 }
 
 /** Synthesizes a small program against the shared mocks. */
+/**
+ * Synthesizes `program`. What it returns is dropped: a program's return value would be its stack
+ * outputs, and Pulumi warns of each undefined field of a component returned whole.
+ */
 export const synthProgram = (program: () => unknown): Promise<SynthResult> =>
-  synthesize({ project: "eks-blueprint", stack: "day2", config: {} }, program);
+  synthesize({ project: "eks-blueprint", stack: "day2", config: {} }, async () => {
+    await program();
+  });
 
 export const ofType = (r: SynthResult, type: string): SynthRecord[] =>
   r.resources.filter((x) => x.type === type);

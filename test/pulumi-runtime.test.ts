@@ -14,7 +14,7 @@ const root = path.join(__dirname, "..");
 test("Pulumi.yaml runs index.ts through tools/run/register.cjs, with ts-node off", () => {
   expect(nodeRuntime(root)).toEqual({
     main: "index.ts",
-    nodeargs: "--require ./tools/run/register.cjs",
+    nodeargs: "--enable-source-maps --require ./tools/run/register.cjs",
     typescript: false,
   });
 });

@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
 import { cacheKey, transpile } from "../tools/run/transpile.cjs";
 
 // tools/run/transpile.cjs: the TypeScript loader every npm script and `pulumi preview` run through.
@@ -84,15 +85,16 @@ test.each([
   expect(cacheKey(source, filename, version)).not.toBe(base);
 });
 
-test("a program run through register.cjs names the .ts line that threw", () => {
+test("a program started with Pulumi.yaml's nodeargs names the .ts line that threw", () => {
   // Types and blank lines before the throw: the compiled code's line would be another one.
   const file = path.join(dir, "throws.ts");
   writeFileSync(
     file,
     "interface A {\n  x: number;\n}\n\nconst a: A = { x: 1 };\n\nthrow new Error(`boom ${a.x}`);\n",
   );
-  const register = path.join(__dirname, "..", "tools", "run", "register.cjs");
-  const r = spawnSync(process.execPath, ["--require", register, file], {
+  const root = path.join(__dirname, "..");
+  const r = spawnSync(process.execPath, [...splitNodeargs(nodeRuntime(root).nodeargs), file], {
+    cwd: root,
     encoding: "utf8",
     env: { ...process.env, EKS_BLUEPRINT_TS_CACHE: "0", EKS_BLUEPRINT_COMPILE_CACHE: "0" },
   });

@@ -9,8 +9,10 @@
 // libraries as well as for our transpiled files: Node caches every CommonJS module it compiles,
 // keyed by its contents (nodejs.org/api/module.html, "Module compile cache"). EKS_BLUEPRINT_TS_CACHE=0 and
 // EKS_BLUEPRINT_COMPILE_CACHE=0 turn the caches off; either set to a directory moves that cache.
-// Stack traces name .ts files and their own lines (about +0.03 s for the synth: only our files'
-// maps are read; NODE_OPTIONS=--enable-source-maps would read every library's too, +0.1 s).
+// Stack traces name .ts files with the lines of the compiled code; --enable-source-maps maps them
+// to .ts lines (each file carries an inline source map), at about +0.1 s a start, since Node then
+// reads the source maps of every library module too. Pulumi.yaml's nodeargs turn it on for
+// `pulumi preview` and `up`; for an npm script, NODE_OPTIONS=--enable-source-maps does.
 "use strict";
 const fs = require("node:fs");
 const Module = require("node:module");
@@ -29,11 +31,6 @@ const { enableCompileCache } = /** @type {{ enableCompileCache?: (dir: string) =
   Module
 );
 if (compileCache) enableCompileCache?.(compileCache);
-// Stack traces name .ts lines: each transpiled file carries an inline source map. Only ours
-// (`nodeModules: false`), so Node never reads the libraries' maps (Node >= 22.14).
-/** @type {{ setSourceMapsSupport?: (on: boolean, o: { nodeModules: boolean }) => void }} */ (
-  /** @type {unknown} */ (Module)
-).setSourceMapsSupport?.(true, { nodeModules: false });
 
 // Replaces Node's own `.ts` handler (type stripping, which rejects enums, parameter properties
 // and `export =`, and runs files with import syntax as ES modules) for ours. Declaration files
