@@ -204,8 +204,8 @@ describe("the add-on", () => {
 
 test("both stacks deploy the same source; only their cluster Secrets differ", async () => {
   // One at a time: the mocks are the process's.
-  const prod = await committedSynth("prod");
-  const prod2 = await committedSynth("prod2");
+  const prod = committedSynth("prod");
+  const prod2 = committedSynth("prod2");
   const app = (s: SynthResult, stack: string) =>
     one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`);
   expect(app(prod, "prod").inputs.spec).toEqual(app(prod2, "prod2").inputs.spec);

@@ -13,8 +13,8 @@ const singletons = (c: RawConfig) =>
 let prod: CoexistStack;
 let prod2: CoexistStack;
 beforeAll(async () => {
-  prod = await committedSide("prod");
-  prod2 = await committedSide("prod2");
+  prod = committedSide("prod");
+  prod2 = committedSide("prod2");
 }, 60_000);
 
 /** The check fails on the pair, and the rule is in its findings and in the printed table. */

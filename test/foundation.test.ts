@@ -7,8 +7,8 @@ let prod2: SynthResult;
 let prod: SynthResult;
 
 beforeAll(async () => {
-  prod2 = await committedSynth("prod2");
-  prod = await committedSynth("prod");
+  prod2 = committedSynth("prod2");
+  prod = committedSynth("prod");
 });
 
 describe("network", () => {

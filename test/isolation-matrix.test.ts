@@ -25,8 +25,8 @@ let kProd: CoexistStack;
 let kProd2: CoexistStack;
 let committed: IsolationMatrix;
 beforeAll(async () => {
-  prod = await committedSide("prod");
-  prod2 = await committedSide("prod2");
+  prod = committedSide("prod");
+  prod2 = committedSide("prod2");
   kProd = await coexistSide("prod", withKarpenter);
   kProd2 = await coexistSide("prod2", withKarpenter);
   committed = await isolationMatrix(prod, prod2);

@@ -124,7 +124,7 @@ test.each([
 describe("prod2", () => {
   let prod2: SynthResult;
   beforeAll(async () => {
-    prod2 = await committedSynth("prod2");
+    prod2 = committedSynth("prod2");
   });
 
   test("runs the CNI agent in kube-system and istiod in CNI mode", () => {

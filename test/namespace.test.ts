@@ -16,7 +16,7 @@ import { byType, committedSynth, one } from "./stack-harness";
 
 let prod2: SynthResult;
 beforeAll(async () => {
-  prod2 = await committedSynth("prod2");
+  prod2 = committedSynth("prod2");
 });
 
 test("PSA labels enforce the namespace's level and warn and audit at restricted, pinned to the minor", () => {
@@ -207,7 +207,7 @@ describe("prod2's namespaces", () => {
 });
 
 test("namespaces keep the identity they had before the namespace component, so none is recreated", async () => {
-  const result = await committedSynth("prod2");
+  const result = committedSynth("prod2");
   const aliases = (name: string) => one(result, "kubernetes:core/v1:Namespace", name).aliases ?? [];
   // A team's namespace was the blueprint's child (workloadNamespaces), and before that the
   // Platform's; an add-on's was named by its prefix alone.

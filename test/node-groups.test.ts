@@ -210,8 +210,8 @@ describe("the committed stacks", () => {
   let prod2: SynthResult;
   let prod: SynthResult;
   beforeAll(async () => {
-    prod2 = await committedSynth("prod2");
-    prod = await committedSynth("prod");
+    prod2 = committedSynth("prod2");
+    prod = committedSynth("prod");
   });
 
   test("prod2's groups are named by prefix and run the cluster's 1.35", () => {

@@ -6,7 +6,7 @@ import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 
 let prod2: SynthResult;
 beforeAll(async () => {
-  prod2 = await committedSynth("prod2");
+  prod2 = committedSynth("prod2");
 });
 
 const releases = (r: SynthResult) => byType(r, "kubernetes:helm.sh/v3:Release");

@@ -10,8 +10,8 @@ let prod: SynthResult;
 let prod2: SynthResult;
 
 beforeAll(async () => {
-  prod = await committedSynth("prod");
-  prod2 = await committedSynth("prod2");
+  prod = committedSynth("prod");
+  prod2 = committedSynth("prod2");
 });
 
 const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";

@@ -63,7 +63,7 @@ test("the program started as the Pulumi CLI starts it registers the synth's reso
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     const resources = parseReport(r.stdout);
-    const synth = await committedSynth("prod2");
+    const synth = committedSynth("prod2");
     expect(resources).toBe(synth.resources.length);
     expect(resources).toBeGreaterThan(100);
   } finally {

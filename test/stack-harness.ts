@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import type { CoexistStack } from "../policy/coexist/records";
 import { composeStack } from "../stacks";
 import { coexistStack } from "../tools/coexist/main";
-import { CommittedStack, committedSynth } from "../tools/jest/committed";
+import { committedSynth } from "../tools/jest/committed";
 import { flattenConfig, readStackConfig, ROOT } from "../tools/synth/stack-files";
 import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
 
@@ -13,8 +13,8 @@ export type RawConfig = Record<string, unknown>;
 export { committedSynth };
 
 /** One side of the coexistence check from a committed stack as it is. */
-export async function committedSide(stack: CommittedStack): Promise<CoexistStack> {
-  return coexistStack(stack, readStackConfig(stack).config, await committedSynth(stack));
+export function committedSide(stack: string): CoexistStack {
+  return coexistStack(stack, readStackConfig(stack).config, committedSynth(stack));
 }
 
 /** One side of the coexistence check from a committed stack's config changed by `mutate`. */

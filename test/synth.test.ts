@@ -4,7 +4,7 @@ import { committedSynth, synthStackWith } from "./stack-harness";
 
 test("same config, same synth JSON, byte for byte", async () => {
   // One synth from jest's global setup, in another process; one here.
-  const first = synthJson(await committedSynth("prod2"));
+  const first = synthJson(committedSynth("prod2"));
   const second = synthJson(await synthStackWith("prod2"));
   expect(second).toBe(first);
   const parsed = JSON.parse(first) as { stack: string; resources: Record<string, unknown>[] };
@@ -18,7 +18,7 @@ test("same config, same synth JSON, byte for byte", async () => {
 });
 
 test("every record lists what the engine waits for, by type::name of a synthesized resource", async () => {
-  const { resources } = await committedSynth("prod2");
+  const { resources } = committedSynth("prod2");
   const keys = new Set(resources.map((r) => `${r.type}::${r.name}`));
   for (const r of resources) for (const d of r.dependsOn) expect(keys).toContain(d);
   const addon = resources.find((r) => r.name === "prod2-core-kube-proxy");
@@ -35,7 +35,7 @@ test("every record lists what the engine waits for, by type::name of a synthesiz
 });
 
 test("the tree nests resources under their components and counts them", async () => {
-  const result = await committedSynth("prod");
+  const result = committedSynth("prod");
   const tree = renderTree(result.resources);
   expect(tree.split("\n")[0]).toBe("└─ prod  (eks-blueprint:index:EksBlueprint)");
   expect(tree).toContain("   ├─ prod-cluster  (eks-blueprint:index:Cluster)");

@@ -11,7 +11,7 @@ const CLUSTER = "eks:index:Cluster::prod2-cluster";
 
 let prod2: SynthResult;
 beforeAll(async () => {
-  prod2 = await committedSynth("prod2");
+  prod2 = committedSynth("prod2");
 });
 
 const inNamespace = (type: string, ns: string) =>

