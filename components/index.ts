@@ -17,27 +17,27 @@ export {
   type BlueprintArgs,
   type PodSecurityGroupConfig,
   type WorkloadRoleSpec,
-} from "./blueprint";
+} from "./blueprint/blueprint";
 
 // Network, control plane, core EKS add-ons, compute.
-export { Network, subnetTags, type NetworkArgs } from "./network";
-export { Cluster, type ClusterArgs } from "./cluster";
-export { CoreAddons, type CoreAddonsArgs } from "./core-addons";
-export { NodeGroups, type NodeGroupsArgs } from "./node-groups";
+export { Network, subnetTags, type NetworkArgs } from "./network/network";
+export { Cluster, type ClusterArgs } from "./cluster/cluster";
+export { CoreAddons, type CoreAddonsArgs } from "./cluster/core-addons";
+export { NodeGroups, type NodeGroupsArgs } from "./compute/node-groups";
 export type {
   AmiFamily,
   CapacityType,
   NodeGroupSpec,
   NodeTaint,
   TaintEffect,
-} from "./node-group-settings";
-export { FargateProfiles, type FargateProfilesArgs, type FargateSelector } from "./fargate";
-export { FargateLogging, type FargateLoggingArgs } from "./fargate-logging";
-export { SUPPORTED_KUBERNETES_MINORS, type KubernetesMinor } from "./kubernetes-versions";
+} from "./compute/node-group-settings";
+export { FargateProfiles, type FargateProfilesArgs, type FargateSelector } from "./compute/fargate";
+export { FargateLogging, type FargateLoggingArgs } from "./compute/fargate-logging";
+export { SUPPORTED_KUBERNETES_MINORS, type KubernetesMinor } from "./cluster/kubernetes-versions";
 
 // Workload identity and network policy for pods, and the IAM documents a consumer composes.
-export { IrsaRole, type IrsaRoleArgs } from "./irsa";
-export { PodIdentityRole, type PodIdentityRoleArgs } from "./pod-identity-role";
+export { IrsaRole, type IrsaRoleArgs } from "./access/irsa";
+export { PodIdentityRole, type PodIdentityRoleArgs } from "./access/pod-identity-role";
 export {
   irsaAnnotation,
   irsaTrustPolicy,
@@ -49,14 +49,14 @@ export {
   type PolicyStatement,
   type ServiceAccountRef,
   type StatementSpec,
-} from "./irsa-policy";
-export { managedPolicyArn, serviceTrustPolicy } from "./cluster-settings";
+} from "./access/irsa-policy";
+export { managedPolicyArn, serviceTrustPolicy } from "./cluster/cluster-settings";
 export {
   PodSecurityGroup,
   type PodSecurityGroupArgs,
   type PodSecurityGroupSpec,
-} from "./pod-security-group";
-export { WorkloadAccess, type WorkloadAccessArgs } from "./workload-access";
+} from "./access/pod-security-group";
+export { WorkloadAccess, type WorkloadAccessArgs } from "./access/workload-access";
 
 // Route 53 weighted records for hostnames two clusters share during a migration.
 export {
@@ -65,11 +65,11 @@ export {
   type ExternalPeer,
   type TrafficArgs,
   type TrafficRecordsArgs,
-} from "./traffic-records";
+} from "./traffic/traffic-records";
 
 // The in-cluster platform: add-ons (one at a time, or the selected ones in order) and the
 // namespaces' network-policy baseline.
-export { Platform, type PlatformArgs, type PlatformOptions } from "./platform";
+export { Platform, type PlatformArgs, type PlatformOptions } from "./addons/platform";
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
 export { Addon, type AddonArgs, type FormerIdentity } from "./addons/addon";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
@@ -84,6 +84,9 @@ export {
   type TeamPodSecurityException,
   type TeamQuota,
   type TeamSpec,
-} from "./teams";
-export { InterruptionQueue, type InterruptionQueueArgs } from "./karpenter/interruption-queue";
+} from "./teams/teams";
+export {
+  InterruptionQueue,
+  type InterruptionQueueArgs,
+} from "./addons/karpenter/interruption-queue";
 export * as addons from "./addons/index";

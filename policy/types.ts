@@ -1,17 +1,10 @@
+import type { ResourceView } from "../synth/record";
+
 /** What a rule does when it finds a violation: mandatory blocks the synth and `pulumi up`. */
 export type Enforcement = "mandatory" | "advisory";
 
-/**
- * One resource as a rule sees it: the synth record (tools/synth/synthesize.ts) or, in CrossGuard, the
- * resource's type, name, inputs (`args.props`) and `args.opts.protect`.
- */
-export interface PolicyResource {
-  type: string;
-  name: string;
-  inputs: Record<string, unknown>;
-  /** The `protect` resource option. */
-  protect?: boolean;
-}
+/** One resource as a rule sees it: a synth record, or in CrossGuard the resource's props and options. */
+export type PolicyResource = ResourceView;
 
 /** Facts a few rules need about other resources in the same stack. Built by `stackFacts`. */
 export interface StackFacts {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CLUSTER_DEFAULTS } from "../components/cluster";
-import { NETWORK_DEFAULTS } from "../components/network";
+import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
+import { NETWORK_DEFAULTS } from "../components/network/network";
 import { addonsConfigSchema } from "./addons-config";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import type { BlueprintArgs } from "../components/blueprint";
-import { blueprintProblems } from "../components/blueprint-problems";
-import { podIdentityFargateProblems } from "../components/workload-access";
-import { withGitOpsFacts } from "../components/addons/argocd";
+import type { BlueprintArgs } from "../components/blueprint/blueprint";
+import { blueprintProblems } from "../components/blueprint/blueprint-problems";
+import { podIdentityFargateProblems } from "../components/access/workload-access";
+import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, toAddonSelection } from "./addons-config";
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
@@ -112,7 +112,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   }
   const istio = (raw.addons as { istio?: { enabled?: boolean } } | undefined)?.istio;
   if (migration.settings?.hostnames.length && (!istio || istio.enabled === false)) {
-    // The weighted records alias the Istio gateway's load balancer (components/traffic-records.ts).
+    // The weighted records alias the Istio gateway's load balancer (components/traffic/traffic-records.ts).
     problems.push(
       configError(
         `${MIGRATION_NAMESPACE}:hostnames`,

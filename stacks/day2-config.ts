@@ -69,7 +69,7 @@ export interface BlueGreenGroup {
 }
 
 /** The taint a draining group gets: nothing new lands there, running pods are evicted by the drain. */
-export { DRAINING_TAINT } from "../components/node-group-settings";
+export { DRAINING_TAINT } from "../components/compute/node-group-settings";
 
 /** Blue/green rules: at most two groups per role; two only while one of them drains. */
 export function blueGreenProblems(groups: Record<string, BlueGreenGroup>): string[] {

@@ -1,5 +1,9 @@
 import { z } from "zod";
-import { type ExternalPeer, MAX_WEIGHT, type TrafficArgs } from "../components/weighted-records";
+import {
+  type ExternalPeer,
+  MAX_WEIGHT,
+  type TrafficArgs,
+} from "../components/traffic/weighted-records";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import { DNS_LABEL, namespaceName } from "./validators";
 
@@ -11,13 +15,13 @@ import { DNS_LABEL, namespaceName } from "./validators";
  */
 export const MIGRATION_NAMESPACE = "migration";
 
-export { MAX_WEIGHT } from "../components/weighted-records";
+export { MAX_WEIGHT } from "../components/traffic/weighted-records";
 
 /**
  * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
  * its pod security group), so the coexistence check can prove the other stack has none.
  */
-export { SINGLETON_TAG } from "../components/workload-access";
+export { SINGLETON_TAG } from "../components/access/workload-access";
 
 const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
 
@@ -236,7 +240,7 @@ export function parseMigrationConfig(
 }
 
 /**
- * The weighted records this stack owns (components/traffic-records.ts), or none without shared
+ * The weighted records this stack owns (components/traffic/traffic-records.ts), or none without shared
  * hostnames. The set identifier is the cluster name, unique per stack.
  */
 export function trafficArgs(clusterName: string, m: MigrationSettings): TrafficArgs | undefined {

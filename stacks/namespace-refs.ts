@@ -5,11 +5,11 @@
  * `blueprintNamespaceProblems`; what only the stack has, the migration singletons, is checked
  * here by the same rule, against the same declared namespaces: the teams' and workloadNamespaces.
  */
-import type { BlueprintArgs } from "../components/blueprint";
+import type { BlueprintArgs } from "../components/blueprint/blueprint";
 import { DNS_LABEL } from "../components/kubernetes-names";
-import { undeclaredNamespaceProblems } from "../components/namespace";
-import { namespacesDeclaredAt } from "../components/team-problems";
-import { teamNamespaces } from "../components/team-settings";
+import { undeclaredNamespaceProblems } from "../components/teams/namespace";
+import { namespacesDeclaredAt } from "../components/teams/team-problems";
+import { teamNamespaces } from "../components/teams/team-settings";
 import { configKeyOf } from "./config-keys";
 import type { MigrationSettings } from "./migration-config";
 

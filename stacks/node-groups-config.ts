@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { NODE_GROUP_DEFAULTS } from "../components/node-group-settings";
+import { NODE_GROUP_DEFAULTS } from "../components/compute/node-group-settings";
 
 /**
  * The shape of `eks-blueprint:nodeGroups` and `eks-blueprint:fargateProfiles`: types and known
@@ -52,4 +52,4 @@ export type NodeGroupsConfig = z.infer<typeof nodeGroupsSchema>;
 export type FargateProfilesConfig = z.infer<typeof fargateProfilesSchema>;
 
 // Fargate's wildcard rule is the component's; re-exported under the name the stack used.
-export { fargatePatternMatches as matchesPattern } from "../components/fargate";
+export { fargatePatternMatches as matchesPattern } from "../components/compute/fargate";

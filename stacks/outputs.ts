@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { BlueprintArgs, EksBlueprint } from "../components/blueprint";
+import { BlueprintArgs, EksBlueprint } from "../components/blueprint/blueprint";
 
 /** What every stack exports: enough for kubectl, for IRSA roles made elsewhere, and for the runbook. */
 export interface StackOutputs {

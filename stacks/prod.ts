@@ -1,4 +1,4 @@
-import { BlueprintArgs, EksBlueprint } from "../components/blueprint";
+import { BlueprintArgs, EksBlueprint } from "../components/blueprint/blueprint";
 import { blueprintOutputs, StackOutputs } from "./outputs";
 
 /** prod: the cluster in service. During a migration it keeps serving until prod2 has all traffic. */

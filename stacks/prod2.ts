@@ -1,4 +1,4 @@
-import { BlueprintArgs, EksBlueprint } from "../components/blueprint";
+import { BlueprintArgs, EksBlueprint } from "../components/blueprint/blueprint";
 import { blueprintOutputs, StackOutputs } from "./outputs";
 
 /** prod2: the replacement cluster, built beside prod and taking traffic from it step by step. */

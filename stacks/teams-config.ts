@@ -1,11 +1,11 @@
 /**
  * `eks-blueprint:teams`: how the stack reads teams. zod checks only the shape (known fields,
  * types); what a value may be (namespace names, a Pod Security exception's reason, quantities,
- * CIDRs, role ARNs, a namespace claimed twice) is the components' check (components/team-problems.ts),
+ * CIDRs, role ARNs, a namespace claimed twice) is the components' check (components/teams/team-problems.ts),
  * which the stack runs with config keys, so a library user and a stack user get the same answer.
  */
 import { z } from "zod";
-import type { TeamSpec } from "../components/team-settings";
+import type { TeamSpec } from "../components/teams/team-settings";
 
 const quota = z.strictObject({
   cpu: z.string().optional(),
@@ -49,7 +49,7 @@ const team = z.strictObject({
   viewRoleArns: z.array(z.string()).optional(),
 });
 
-/** Teams by short name (components/team-settings.ts `TeamSpec`). */
+/** Teams by short name (components/teams/team-settings.ts `TeamSpec`). */
 export const teamsSchema = z.record(z.string(), team);
 
 /** The parsed config as the blueprint takes it; the component checks the values. */

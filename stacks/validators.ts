@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../components/cluster-settings";
+import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../components/cluster/cluster-settings";
 import {
   DNS_LABEL,
   DNS_LABEL_HINT,
@@ -7,7 +7,7 @@ import {
   isLabelValue,
   LABEL_HINT,
 } from "../components/kubernetes-names";
-import { EKS_SYSTEM_NAMESPACES } from "../components/namespace";
+import { EKS_SYSTEM_NAMESPACES } from "../components/teams/namespace";
 import { SHORT_NAME, SHORT_NAME_HINT } from "../components/problems";
 
 /**
@@ -16,9 +16,9 @@ import { SHORT_NAME, SHORT_NAME_HINT } from "../components/problems";
  * put it into zod's terms.
  */
 
-// CIDR arithmetic is the components' (components/cidr.ts); re-exported for the coexistence check.
-export { cidrsOverlap, formatCidr, hasHostBits, parseCidr } from "../components/cidr";
-export { LOG_RETENTION_DAYS } from "../components/cluster-settings";
+// CIDR arithmetic is the components' (components/network/cidr.ts); re-exported for the coexistence check.
+export { cidrsOverlap, formatCidr, hasHostBits, parseCidr } from "../components/network/cidr";
+export { LOG_RETENTION_DAYS } from "../components/cluster/cluster-settings";
 export { DNS_LABEL, DNS_LABEL_HINT };
 export const EKS_NAMESPACES = EKS_SYSTEM_NAMESPACES;
 

@@ -5,12 +5,12 @@ import {
   argocdValues,
   rootApplication,
   withGitOpsFacts,
-} from "../components/addons/argocd";
-import { gitOpsClusterMetadata } from "../components/addons/argocd-cluster";
+} from "../components/addons/argocd/argocd";
+import { gitOpsClusterMetadata } from "../components/addons/argocd/argocd-cluster";
 import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
 import { migrationGitOpsFacts } from "../stacks/workload-config";
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
 import { committedSynth, one } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";

@@ -1,7 +1,7 @@
 import { ChartPin, eksAddonVersions } from "../components/addons/catalog";
 import { charts } from "../components/addons/registry";
-import { IRSA_ANNOTATION } from "../components/irsa-policy";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import { IRSA_ANNOTATION } from "../components/access/irsa-policy";
+import { MOCK_ACCOUNT } from "../synth/mocks";
 import { AddonSynth, PASSWORD, RELEASE, synthAddons } from "./addons-fixture";
 
 let s: AddonSynth;

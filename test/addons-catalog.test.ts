@@ -11,8 +11,8 @@ import {
 } from "../components/addons/catalog";
 import { clusterAutoscalerImageTag } from "../components/addons/cluster-autoscaler";
 import { charts } from "../components/addons/registry";
-import { stableJson } from "../components/irsa-policy";
-import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
+import { stableJson } from "../components/access/irsa-policy";
+import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
 import { chartFixture, upstreamJson, upstreamYaml } from "./upstream";
 
 const policyCopy = path.resolve(__dirname, "../components/addons", albControllerIamPolicy.file);

@@ -4,8 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { AddonBundle, AddonSelection } from "../components/addons/bundle";
 import { AddonKey, specOf, suffixOf } from "../components/addons/registry";
 import type { AddonContext } from "../components/addons/context";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
-import { synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
+import { MOCK_ACCOUNT } from "../synth/mocks";
+import { synthesize } from "../synth/synthesize";
+import type { SynthRecord, SynthResult } from "../synth/record";
 
 /**
  * The add-on bundle tests' shared program: two bundles on two clusters, synthesized under the

@@ -1,4 +1,4 @@
-import { istiodValues } from "../components/addons/istio";
+import { istiodValues } from "../components/addons/istio/istio";
 import {
   collectorConfig,
   meshTracingSpec,

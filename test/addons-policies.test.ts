@@ -1,4 +1,4 @@
-import { albControllerPolicy } from "../components/addons/aws-load-balancer-controller";
+import { albControllerPolicy } from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
 import { clusterAutoscalerPolicy } from "../components/addons/cluster-autoscaler";
 import {
   ebsCsiAddonVersion,
@@ -7,7 +7,7 @@ import {
 } from "../components/addons/ebs-csi";
 import { externalDnsPolicy } from "../components/addons/external-dns";
 import { fluentBitLogGroups, fluentBitPolicy } from "../components/addons/fluent-bit";
-import type { PolicyDocument, PolicyStatement } from "../components/irsa-policy";
+import type { PolicyDocument, PolicyStatement } from "../components/access/irsa-policy";
 import { upstreamJson } from "./upstream";
 
 /** Upstream's ALB policy, vendored at the controller's tag (never our copy of it). */

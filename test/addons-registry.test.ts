@@ -15,7 +15,7 @@ import {
   suffixOf,
 } from "../components/addons/registry";
 import { addonSelectionProblems, installedAddons } from "../components/addons/selection";
-import { EksBlueprint } from "../components/blueprint";
+import { EksBlueprint } from "../components/blueprint/blueprint";
 import {
   addonTable,
   normalizeTable,

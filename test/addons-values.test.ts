@@ -1,16 +1,20 @@
 import Ajv from "ajv";
-import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
+import { albControllerValues } from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
 import { clusterAutoscalerValues } from "../components/addons/cluster-autoscaler";
 import { externalDnsValues } from "../components/addons/external-dns";
 import { externalSecretsValues } from "../components/addons/external-secrets";
 import { fluentBitValues } from "../components/addons/fluent-bit";
-import { istioBaseValues, istioGatewayValues, istiodValues } from "../components/addons/istio";
+import {
+  istioBaseValues,
+  istioGatewayValues,
+  istiodValues,
+} from "../components/addons/istio/istio";
 import { openCostValues } from "../components/addons/opencost";
 import { openTelemetryValues } from "../components/addons/opentelemetry";
 import { prometheusValues } from "../components/addons/prometheus";
 import { reloaderValues } from "../components/addons/reloader";
 import { snapshotControllerValues } from "../components/addons/snapshot-controller";
-import { veleroValues } from "../components/addons/velero";
+import { veleroValues } from "../components/addons/velero/velero";
 import { deepMerge, isPlainObject, mergeValues, Values } from "../components/addons/values";
 import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 

@@ -3,7 +3,7 @@ import {
   veleroProblems,
   veleroSnapshotClass,
   veleroValues,
-} from "../components/addons/velero";
+} from "../components/addons/velero/velero";
 import {
   crossClusterExceptions,
   RESTORE_FROM_SID,
@@ -11,7 +11,7 @@ import {
   veleroBucketName,
   veleroBucketPolicy,
   veleroPolicy,
-} from "../components/addons/velero-bucket";
+} from "../components/addons/velero/velero-bucket";
 import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
 
 const OWN = "eks-blueprint-prod2-velero-111122223333";

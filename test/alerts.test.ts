@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
-import { ADDON_ALERTS, alertGroups } from "../components/addons/alert-rules";
-import { alertmanagerConfigSpec, alertsProblems } from "../components/addons/alerts";
+import { ADDON_ALERTS, alertGroups } from "../components/addons/alerts/alert-rules";
+import { alertmanagerConfigSpec, alertsProblems } from "../components/addons/alerts/alerts";
 import { prometheusValues } from "../components/addons/prometheus";
 import { ADDON_KEYS } from "../components/addons/registry";
 import { addonOf, named, ofType, synthProgram } from "./day2-context";

@@ -1,8 +1,8 @@
-import type { BlueprintArgs } from "../components/blueprint";
-import { EksBlueprint } from "../components/blueprint";
-import { blueprintProblems } from "../components/blueprint-problems";
+import type { BlueprintArgs } from "../components/blueprint/blueprint";
+import { EksBlueprint } from "../components/blueprint/blueprint";
+import { blueprintProblems } from "../components/blueprint/blueprint-problems";
 import { configKeyOf } from "../stacks/config-keys";
-import { SynthError } from "../tools/synth/synthesize";
+import { SynthError } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
 
 /** A small blueprint a library user could write; each case below breaks one thing in it. */

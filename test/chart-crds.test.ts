@@ -9,13 +9,13 @@ import {
   type ChartCrdFacts,
 } from "../components/addons/chart-crds";
 import { prometheusValues } from "../components/addons/prometheus";
-import { istioBaseValues } from "../components/addons/istio";
+import { istioBaseValues } from "../components/addons/istio/istio";
 
 const facts = chartCrds as Record<string, ChartCrdFacts>;
 const VENDORED_SHA256 = "35e3464909a494f5e4922a62ec67ff14b0f333c2b01e8491b88a387e86351ad9";
 const VENDORED = path.join(
   __dirname,
-  "../components/addons/crds/aws-load-balancer-controller-3.5.0.json",
+  "../components/addons/aws-load-balancer-controller/crds-3.5.0.json",
 );
 
 test("every pinned chart has CRD facts, under the catalog's key", () => {

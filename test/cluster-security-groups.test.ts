@@ -1,7 +1,7 @@
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
-import { mockSecurityGroupIds } from "../tools/synth/mocks";
-import type { SynthResult } from "../tools/synth/synthesize";
+import { mockSecurityGroupIds } from "../synth/mocks";
+import type { SynthResult } from "../synth/record";
 import { synthProgram } from "./day2-context";
 import { byType, one, synthStackWith } from "./stack-harness";
 

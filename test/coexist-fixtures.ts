@@ -1,6 +1,6 @@
 // Hand-built stacks for the coexistence rule tests: the records our components register, with
 // values and policies from the real builders, small enough to read. `overrides` breaks one thing.
-import { albControllerValues } from "../components/addons/aws-load-balancer-controller";
+import { albControllerValues } from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
 import {
   clusterAutoscalerPolicy,
   clusterAutoscalerValues,
@@ -11,16 +11,16 @@ import {
   fluentBitPolicy,
   fluentBitValues,
 } from "../components/addons/fluent-bit";
-import { istiodValues, istioGatewayValues } from "../components/addons/istio";
+import { istiodValues, istioGatewayValues } from "../components/addons/istio/istio";
 import { prometheusValues } from "../components/addons/prometheus";
 import { mergeValues, Values } from "../components/addons/values";
-import { PolicyDocument, stableJson } from "../components/irsa-policy";
+import { PolicyDocument, stableJson } from "../components/access/irsa-policy";
 import { clusterDomains } from "../components/addons/external-dns";
-import { weightedRecordName, weightedRecordSpec } from "../components/weighted-records";
+import { weightedRecordName, weightedRecordSpec } from "../components/traffic/weighted-records";
 import { MigrationSettings, trafficArgs } from "../stacks/migration-config";
 import type { CoexistStack } from "../policy/coexist/records";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
-import type { SynthRecord } from "../tools/synth/synthesize";
+import { MOCK_ACCOUNT } from "../synth/mocks";
+import type { SynthRecord } from "../synth/record";
 
 export const ZONE = "Z0PUBLICZONE0001";
 export const REGION = "us-west-2";

@@ -1,7 +1,7 @@
 // IAM scope judged by the policy simulator, on the real policy builders and on widened ones:
 // whether one cluster's autoscaler, Fluent Bit and ExternalDNS roles could act on the other's
 // node groups, log groups, or on hosted zones outside their configuration.
-import type { PolicyDocument } from "../components/irsa-policy";
+import type { PolicyDocument } from "../components/access/irsa-policy";
 import { clusterAutoscalerPolicy } from "../components/addons/cluster-autoscaler";
 import { rolePolicies } from "../policy/coexist/records";
 import {
@@ -10,7 +10,7 @@ import {
   simulate,
   UNCONFIGURED_ZONE,
 } from "../policy/coexist/iam-scope";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import { MOCK_ACCOUNT } from "../synth/mocks";
 import { goodPair, rec, REGION, ZONE } from "./coexist-fixtures";
 
 const doc = (...Statement: PolicyDocument["Statement"]): PolicyDocument => ({

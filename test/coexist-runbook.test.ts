@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { parseStackConfig } from "../stacks/config";
 import { knownConfigKeys } from "../stacks/config-keys";
 import { parseMigrationConfig } from "../stacks/migration-config";
-import { flattenConfig, ROOT } from "../tools/synth/stack-files";
+import { flattenConfig, ROOT } from "../synth/stack-files";
 import { committedConfig, RawConfig } from "./stack-harness";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");

@@ -4,8 +4,8 @@ import { efsCsiValues } from "../components/addons/efs-csi";
 import { metricsServerValues } from "../components/addons/metrics-server";
 import { baselinePolicies } from "../components/addons/network-policies";
 import { isPlainObject, mergeValues, Values } from "../components/addons/values";
-import { corednsConfiguration } from "../components/core-addons";
-import { karpenterValues } from "../components/karpenter/karpenter";
+import { corednsConfiguration } from "../components/cluster/core-addons";
+import { karpenterValues } from "../components/addons/karpenter/karpenter";
 import { addonOf, fakeContext, named, synthProgram } from "./day2-context";
 import { upstreamYaml } from "./upstream";
 

@@ -1,5 +1,5 @@
-import { CoreAddons } from "../components/core-addons";
-import type { KarpenterSettings } from "../components/karpenter/karpenter";
+import { CoreAddons } from "../components/cluster/core-addons";
+import type { KarpenterSettings } from "../components/addons/karpenter/karpenter";
 import {
   blueGreenProblems,
   DAY2_KEYS,

@@ -5,7 +5,8 @@ import type { AddonContext } from "../components/addons/context";
 import { AddonKey, SettingsOf, specOf } from "../components/addons/registry";
 import { resolveSettings } from "../components/addons/settings";
 import type { CommonSettings } from "../components/addons/spec";
-import { synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
+import { synthesize } from "../synth/synthesize";
+import type { SynthRecord, SynthResult } from "../synth/record";
 
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
 

@@ -7,9 +7,9 @@ import {
   coreAddonVersions,
   corednsConfiguration,
   vpcCniConfiguration,
-} from "../components/core-addons";
-import { SUPPORTED_KUBERNETES_MINORS } from "../components/kubernetes-versions";
-import { vpcCniPodEniConfiguration } from "../components/pod-security-group-rules";
+} from "../components/cluster/core-addons";
+import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
+import { vpcCniPodEniConfiguration } from "../components/access/pod-security-group-rules";
 import { fakeContext, named, ofType, synthProgram } from "./day2-context";
 
 const EKSBUILD = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;

@@ -1,6 +1,9 @@
 import { charts } from "../components/addons/registry";
-import { ec2NodeClassSpec, nodePoolSpec } from "../components/karpenter/node-pools";
-import { INTERRUPTION_EVENTS, karpenterControllerPolicy } from "../components/karpenter/policy";
+import { ec2NodeClassSpec, nodePoolSpec } from "../components/addons/karpenter/node-pools";
+import {
+  INTERRUPTION_EVENTS,
+  karpenterControllerPolicy,
+} from "../components/addons/karpenter/policy";
 import { addonOf, named, ofType, synthProgram } from "./day2-context";
 import { upstreamCloudFormation } from "./upstream";
 

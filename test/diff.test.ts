@@ -1,9 +1,9 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DiffInput, DiffRecord, diffSynth, flattenInputs, renameToken } from "../tools/diff/core";
+import { DiffInput, DiffRecord, diffSynth, flattenInputs, renameToken } from "../synth/diff";
 import { renderMarkdown, summaryLine } from "../tools/diff/markdown";
-import { forcesReplacement, replacementFields } from "../tools/diff/replacements";
+import { forcesReplacement, replacementFields } from "../synth/replacements";
 import { main } from "../tools/diff/main";
 
 const BLUEPRINT = "eks-blueprint:index:EksBlueprint::blueprint";

@@ -1,7 +1,7 @@
 // The README stays true: its stack config table lists exactly the config keys, each with the
 // schema's type and default and an example the schema accepts. (The public API's own checks:
 // public-api.test.ts; the architecture pictures': diagrams.test.ts.)
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
@@ -9,7 +9,7 @@ import { ADDONS_KEY, addonsConfigSchema } from "../stacks/addons-config";
 import { configSchema, parseStackConfig, PROJECT } from "../stacks/config";
 import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
 import { MIGRATION_NAMESPACE, migrationSchema } from "../stacks/migration-config";
-import { readStackConfig, ROOT } from "../tools/synth/stack-files";
+import { readStackConfig, ROOT } from "../synth/stack-files";
 
 const README = readFileSync(path.join(ROOT, "README.md"), "utf8");
 const section = (title: string) => README.split(/^## /m).find((s) => s.startsWith(`${title}\n`));
@@ -151,5 +151,34 @@ describe("README stack config table", () => {
     delete config[`${PROJECT}:clusterName`];
     const args = parseStackConfig("staging", config);
     expect(args.clusterName).toBe(code(row.default)?.replace("<stack>", "staging"));
+  });
+});
+
+// ---- The layout table -------------------------------------------------------------------------
+
+describe("the README's layout table", () => {
+  const layout = section("Layout") ?? "";
+  const named = new Set([...layout.matchAll(/^\| `([^`]+\/)`/gm)].map((m) => m[1]));
+  const folders = (dir: string): string[] =>
+    readdirSync(path.join(ROOT, dir), { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .flatMap((e) => [`${dir}/${e.name}/`, ...folders(`${dir}/${e.name}`)]);
+
+  test.each(["components", "stacks", "synth", "policy", "tools"])(
+    "names %s/ and every folder of the library",
+    (top) => {
+      const missing = [`${top}/`, ...(top === "components" ? folders(top) : [])].filter(
+        (f) => !named.has(f),
+      );
+      // A new folder is a new concept: add a row saying what it holds and what it imports.
+      expect(missing).toEqual([]);
+    },
+  );
+
+  test("components/ keeps at most 10 files at its top level: everything else sits in a concept", () => {
+    const files = readdirSync(path.join(ROOT, "components"), { withFileTypes: true }).filter((e) =>
+      e.isFile(),
+    );
+    expect(files.length).toBeLessThanOrEqual(10);
   });
 });

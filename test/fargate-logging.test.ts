@@ -1,11 +1,11 @@
-import { EksBlueprint } from "../components/blueprint";
+import { EksBlueprint } from "../components/blueprint/blueprint";
 import {
   fargateLogGroupName,
   fargateLoggingData,
   fargateLogPolicy,
   FargateLogging,
   FARGATE_LOGGING,
-} from "../components/fargate-logging";
+} from "../components/compute/fargate-logging";
 import * as k8s from "@pulumi/kubernetes";
 import { named, ofType, synthProgram } from "./day2-context";
 

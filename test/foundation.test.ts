@@ -1,7 +1,7 @@
 import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
-import type { SynthResult } from "../tools/synth/synthesize";
-import { subnetTags } from "../components/network";
-import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster-settings";
+import type { SynthResult } from "../synth/record";
+import { subnetTags } from "../components/network/network";
+import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster/cluster-settings";
 
 let prod2: SynthResult;
 let prod: SynthResult;

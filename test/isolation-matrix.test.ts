@@ -1,12 +1,12 @@
 // The isolation matrix on the real compositions: the committed prod and prod2 reach nothing of
 // each other and pass every positive control; widening one condition per controller is caught;
 // a deny-all policy or resources without the tags the policies key on fail the positive control.
-import { karpenterControllerPolicy } from "../components/karpenter/policy";
-import type { PolicyDocument } from "../components/irsa-policy";
-import { stableJson } from "../components/irsa-policy";
+import { karpenterControllerPolicy } from "../components/addons/karpenter/policy";
+import type { PolicyDocument } from "../components/access/irsa-policy";
+import { stableJson } from "../components/access/irsa-policy";
 import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coexist/isolation";
 import type { CoexistStack } from "../policy/coexist/records";
-import { MOCK_ACCOUNT } from "../tools/synth/mocks";
+import { MOCK_ACCOUNT } from "../synth/mocks";
 import { coexistSide, committedSide, RawConfig } from "./stack-harness";
 import { upstreamJson } from "./upstream";
 

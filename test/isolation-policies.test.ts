@@ -4,15 +4,18 @@ import {
   ALB_CLUSTER_TAG,
   albControllerPolicy,
   albStatementScoping,
-} from "../components/addons/aws-load-balancer-controller";
+} from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
 import { iamScoping } from "../components/addons/catalog";
 import {
   ebsCsiConfiguration,
   ebsCsiManagedPolicyArn,
   ebsCsiRoleTags,
 } from "../components/addons/ebs-csi";
-import type { PolicyDocument, PolicyStatement } from "../components/irsa-policy";
-import { clusterSubnetsOnly, karpenterControllerPolicy } from "../components/karpenter/policy";
+import type { PolicyDocument, PolicyStatement } from "../components/access/irsa-policy";
+import {
+  clusterSubnetsOnly,
+  karpenterControllerPolicy,
+} from "../components/addons/karpenter/policy";
 import { awsManagedPolicy } from "../policy/coexist/isolation";
 import { upstreamJson } from "./upstream";
 

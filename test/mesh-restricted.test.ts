@@ -1,13 +1,13 @@
-import { istiodValues } from "../components/addons/istio";
+import { istiodValues } from "../components/addons/istio/istio";
 import {
   injectedContainers,
   ISTIO_CNI,
   istioCniValues,
   meshLabels,
-} from "../components/addons/istio-cni";
+} from "../components/addons/istio/istio-cni";
 import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { committedSynth, one } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";
 

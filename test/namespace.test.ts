@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { blueprintNamespaceProblems } from "../components/blueprint";
+import { blueprintNamespaceProblems } from "../components/blueprint/blueprint";
 import {
   createNamespace,
   namespaceListProblems,
@@ -8,9 +8,10 @@ import {
   podSecurityException,
   podSecurityLabels,
   undeclaredNamespaceProblems,
-} from "../components/namespace";
-import { WorkloadAccess } from "../components/workload-access";
-import { SynthError, type SynthResult } from "../tools/synth/synthesize";
+} from "../components/teams/namespace";
+import { WorkloadAccess } from "../components/access/workload-access";
+import { SynthError } from "../synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { synthProgram } from "./day2-context";
 import { byType, committedSynth, one } from "./stack-harness";
 

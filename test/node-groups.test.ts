@@ -4,10 +4,11 @@ import {
   launchTemplateTagSpecifications,
   nodeGroupNamePrefix,
   nodeGroupNameProblems,
-} from "../components/node-group-identity";
-import type { NodeGroupSpec } from "../components/node-group-settings";
-import { NodeGroups, NodeGroupsArgs } from "../components/node-groups";
-import { SynthError, synthesize, SynthResult } from "../tools/synth/synthesize";
+} from "../components/compute/node-group-identity";
+import type { NodeGroupSpec } from "../components/compute/node-group-settings";
+import { NodeGroups, NodeGroupsArgs } from "../components/compute/node-groups";
+import { SynthError, synthesize } from "../synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 
 const general: NodeGroupSpec = { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 };

@@ -1,7 +1,7 @@
 import { eksAddonNames, eksAddonVersions } from "../components/addons/catalog";
 import { charts } from "../components/addons/registry";
-import { mockSecurityGroupIds } from "../tools/synth/mocks";
-import type { SynthResult } from "../tools/synth/synthesize";
+import { mockSecurityGroupIds } from "../synth/mocks";
+import type { SynthResult } from "../synth/record";
 import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
 
 let prod2: SynthResult;

@@ -1,8 +1,8 @@
 // Pod Identity in the committed stacks and in the coexistence check.
-import { podIdentityTrustPolicy, stableJson } from "../components/irsa-policy";
-import { SINGLETON_TAG } from "../components/workload-access";
+import { podIdentityTrustPolicy, stableJson } from "../components/access/irsa-policy";
+import { SINGLETON_TAG } from "../components/access/workload-access";
 import { singletonResourcesRule } from "../policy/coexist/migration-rules";
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { goodPair, rec } from "./coexist-fixtures";
 import { byType, committedSynth, one, rejectedConfig, synthStackWith } from "./stack-harness";
 

@@ -1,11 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentityTrustPolicy } from "../components/irsa-policy";
-import { PodIdentityRole, podIdentityRoleProblems } from "../components/pod-identity-role";
+import { podIdentityTrustPolicy } from "../components/access/irsa-policy";
+import { PodIdentityRole, podIdentityRoleProblems } from "../components/access/pod-identity-role";
 import {
   podIdentityFargateProblems,
   usesPodIdentity,
   workloadRoleProblems,
-} from "../components/workload-access";
+} from "../components/access/workload-access";
 import { named, ofType, synthProgram } from "./day2-context";
 
 const sa = { namespace: "game", serviceAccount: "match-server" };

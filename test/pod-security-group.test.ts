@@ -3,22 +3,23 @@ import {
   isNitroInstanceType,
   supportsPodSecurityGroups,
   vpcResourceControllerPolicyArn,
-} from "../components/nitro";
+} from "../components/compute/nitro";
 import {
   PodSecurityGroup,
   podSecurityGroupProblems,
   PodSecurityGroupSpec,
-} from "../components/pod-security-group";
+} from "../components/access/pod-security-group";
 import {
   baselineRules,
   egressRuleArgs,
   ingressRuleArgs,
   securityGroupPolicySpec,
   vpcCniPodEniConfiguration,
-} from "../components/pod-security-group-rules";
-import { podSecurityGroupPlacementProblems } from "../components/blueprint-problems";
+} from "../components/access/pod-security-group-rules";
+import { podSecurityGroupPlacementProblems } from "../components/blueprint/blueprint-problems";
 import { configKeyOf } from "../stacks/config-keys";
-import { SynthRecord, synthesize } from "../tools/synth/synthesize";
+import { synthesize } from "../synth/synthesize";
+import type { SynthRecord } from "../synth/record";
 
 const POD_SG = "sg-0000000000000a0a0";
 const CLUSTER_SG = "sg-0c1c1c1c1c1c1c1c1";

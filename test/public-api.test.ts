@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
-import { ROOT } from "../tools/synth/stack-files";
+import { ROOT } from "../synth/stack-files";
 
 const COMPONENTS = path.join(ROOT, "components");
 const INDEX = path.join(COMPONENTS, "index.ts");

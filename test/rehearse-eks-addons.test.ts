@@ -11,7 +11,7 @@ import {
   type EksAddonCatalog,
 } from "../policy/rehearse/rules/eks-addons";
 import type { RehearsalInput } from "../policy/rehearse/types";
-import type { SynthRecord } from "../tools/synth/synthesize";
+import type { SynthRecord } from "../synth/record";
 
 const cluster = (name: string, version: string | undefined): SynthRecord => ({
   type: "eks:index:Cluster",

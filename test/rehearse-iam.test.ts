@@ -5,7 +5,7 @@ import {
   managedPolicyReferences,
 } from "../policy/rehearse/rules/iam";
 import type { RehearsalInput } from "../policy/rehearse/types";
-import type { SynthRecord } from "../tools/synth/synthesize";
+import type { SynthRecord } from "../synth/record";
 
 const attachment = (name: string, policyArn: string): SynthRecord => ({
   type: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",

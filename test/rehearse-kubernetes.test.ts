@@ -11,7 +11,7 @@ import {
   placeholderPaths,
 } from "../policy/rehearse/rules/kubernetes";
 import type { RehearsalInput } from "../policy/rehearse/types";
-import type { SynthRecord } from "../tools/synth/synthesize";
+import type { SynthRecord } from "../synth/record";
 
 const PROVIDER = "pulumi:providers:kubernetes::c-k8s";
 const rec = (
@@ -336,7 +336,7 @@ describe("helm-crds-upgraded", () => {
       input(albHead("3.6.0", "3.5.0"), albHead("3.5.0", "3.5.0")),
     );
     expect(found.message).toContain(
-      "vendor the chart's crds/ at 3.6.0 into components/addons/crds/aws-load-balancer-controller-3.6.0.json",
+      "vendor the chart's crds/ at 3.6.0 into components/addons/aws-load-balancer-controller/crds-3.6.0.json",
     );
   });
 

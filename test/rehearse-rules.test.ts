@@ -6,8 +6,7 @@ import { pulumiConfigRules } from "../policy/rehearse/rules/pulumi-config";
 import { securityGroupRules } from "../policy/rehearse/rules/security-groups";
 import { physicalName, updateRules } from "../policy/rehearse/rules/update";
 import type { RehearsalInput, Rule } from "../policy/rehearse/types";
-import { mockSecurityGroupIds } from "../tools/synth/mocks";
-import type { SynthRecord } from "../tools/synth/synthesize";
+import type { SynthRecord } from "../synth/record";
 
 const rec = (
   key: string,
@@ -253,23 +252,38 @@ const keyOfRelease = (n: string) => `kubernetes:helm.sh/v3:Release::${n}`;
 
 describe("rules-target-node-security-group", () => {
   const r = rule(securityGroupRules, "rules-target-node-security-group");
-  const ids = mockSecurityGroupIds("c");
+  // Ids the mocks never produce: the rule reads where a value came from, not what it looks like.
+  const dnsRule = (output: string) => ({
+    ...rec("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::dns", {
+      referencedSecurityGroupId: "sg-1234567890abcdef0",
+    }),
+    provenance: { referencedSecurityGroupId: [{ resource: CLUSTER, output }] },
+  });
   test("blocker 4: a rule on pulumi-eks's own group is caught, naming the group nodes carry", () => {
-    const head = [
-      cluster,
-      rec("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::dns", {
-        referencedSecurityGroupId: ids.pulumiEksCluster,
-      }),
-    ];
-    expect(r.check(input(head)).map((f) => f.message)).toEqual([
-      `referencedSecurityGroupId names pulumi-eks's own cluster security group (${ids.pulumiEksCluster}), which managed nodes and CoreDNS do not carry; use the cluster security group EKS creates (${ids.eksCluster})`,
+    expect(
+      r.check(input([cluster, dnsRule("clusterSecurityGroupId")])).map((f) => f.message),
+    ).toEqual([
+      `referencedSecurityGroupId is pulumi-eks's own cluster security group (${CLUSTER} output clusterSecurityGroupId), which managed nodes and CoreDNS do not carry; use the cluster security group EKS creates (output eksCluster.vpcConfig.clusterSecurityGroupId)`,
     ]);
   });
-  test("a rule on the EKS-created group passes; node-group discovery tags on pulumi-eks's group are caught", () => {
-    const ok = rec("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::dns", {
-      referencedSecurityGroupId: ids.eksCluster,
-    });
-    expect(r.check(input([cluster, ok]))).toEqual([]);
+  test("a rule on the EKS-created group passes, and so does pulumi-eks's output when it skips its own groups", () => {
+    expect(
+      r.check(input([cluster, dnsRule("eksCluster.vpcConfig.clusterSecurityGroupId")])),
+    ).toEqual([]);
+    const skipping = rec(CLUSTER, { name: "c", skipDefaultSecurityGroups: true });
+    expect(r.check(input([skipping, dnsRule("nodeSecurityGroupId")]))).toEqual([]);
+    expect(
+      r.check(
+        input([
+          cluster,
+          rec("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule::dns", {
+            referencedSecurityGroupId: "sg-1234567890abcdef0",
+          }),
+        ]),
+      ),
+    ).toEqual([]);
+  });
+  test("node-group discovery tags on pulumi-eks's group are caught", () => {
     const tagged = rec(CLUSTER, {
       name: "c",
       nodeSecurityGroupTags: { "karpenter.sh/discovery": "c" },

@@ -2,7 +2,7 @@
 // that used to be a blocker (blockers 5, 6, 7 of issue 13) now passes.
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import { smokeCheckIds } from "../tools/workflows/lint";
+import { smokeCheckIds } from "../policy/workflows";
 import { parseArgs } from "../tools/rehearse/main";
 import { rehearse } from "../policy/rehearse/rehearse";
 import { allRules } from "../policy/rehearse/rules";

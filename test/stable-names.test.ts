@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { accessEntryAliases, adminAccessEntries } from "../components/cluster-settings";
-import { IrsaRole } from "../components/irsa";
+import { accessEntryAliases, adminAccessEntries } from "../components/cluster/cluster-settings";
+import { IrsaRole } from "../components/access/irsa";
 import { updateSummary } from "../policy/rehearse/rehearse";
-import { synthesize } from "../tools/synth/synthesize";
+import { synthesize } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
 import { RawConfig, synthStackWith } from "./stack-harness";
 

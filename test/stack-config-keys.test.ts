@@ -1,4 +1,4 @@
-import { isInstanceTypeName } from "../components/instance-types";
+import { isInstanceTypeName } from "../components/compute/instance-types";
 import { parseStackConfig } from "../stacks/config";
 import {
   closestKey,
@@ -6,12 +6,12 @@ import {
   knownConfigKeys,
   unknownKeyProblems,
 } from "../stacks/config-keys";
-import { blueprintNamespaceProblems } from "../components/blueprint-problems";
-import { formatCidr, hasHostBits, parseCidr } from "../components/cidr";
-import { endpointCidrProblems } from "../components/cluster-settings";
-import { fargatePatternMatches as matchesPattern } from "../components/fargate";
+import { blueprintNamespaceProblems } from "../components/blueprint/blueprint-problems";
+import { formatCidr, hasHostBits, parseCidr } from "../components/network/cidr";
+import { endpointCidrProblems } from "../components/cluster/cluster-settings";
+import { fargatePatternMatches as matchesPattern } from "../components/compute/fargate";
 import { configKeyOf } from "../stacks/config-keys";
-import { flattenConfig } from "../tools/synth/stack-files";
+import { flattenConfig } from "../synth/stack-files";
 import { committedConfig, RawConfig } from "./stack-harness";
 
 describe("known keys and the closest one", () => {

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { configSchema, PROJECT } from "../stacks/config";
 import { knownConfigKeys } from "../stacks/config-keys";
 import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
-import { ROOT } from "../tools/synth/stack-files";
+import { ROOT } from "../synth/stack-files";
 
 type Declared = { type?: string; items?: { type?: string }; default?: unknown; secret?: boolean };
 const declared = (

@@ -5,8 +5,9 @@ import type { CoexistStack } from "../policy/coexist/records";
 import { composeStack } from "../stacks";
 import { coexistStack } from "../tools/coexist/main";
 import { committedSynth } from "../tools/jest/committed";
-import { flattenConfig, readStackConfig, ROOT } from "../tools/synth/stack-files";
-import { SynthError, synthesize, SynthRecord, SynthResult } from "../tools/synth/synthesize";
+import { flattenConfig, readStackConfig, ROOT } from "../synth/stack-files";
+import { SynthError, synthesize } from "../synth/synthesize";
+import type { SynthRecord, SynthResult } from "../synth/record";
 
 export type RawConfig = Record<string, unknown>;
 

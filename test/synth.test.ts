@@ -1,4 +1,6 @@
-import { synthJson } from "../tools/synth/synth-stack";
+import * as aws from "@pulumi/aws";
+import { synthJson } from "../synth/synth-stack";
+import { synthesize } from "../synth/synthesize";
 import { renderTree } from "../tools/synth/tree";
 import { committedSynth, synthStackWith } from "./stack-harness";
 
@@ -11,7 +13,7 @@ test("same config, same synth JSON, byte for byte", async () => {
   expect(parsed.stack).toBe("prod2");
   for (const r of parsed.resources) {
     const options = Object.keys(r).filter((k) =>
-      ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases"].includes(k),
+      ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases", "provenance"].includes(k),
     );
     expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", ...options, "inputs"]);
   }
@@ -41,4 +43,25 @@ test("the tree nests resources under their components and counts them", async ()
   expect(tree).toContain("   ├─ prod-cluster  (eks-blueprint:index:Cluster)");
   expect(tree).toContain(`${result.resources.length} resources:`);
   expect(tree).toMatch(/^\s+1 {2}eks:index:ManagedNodeGroup$/m);
+});
+
+test("a record says which output of which resource an input value was taken from", async () => {
+  const { resources } = await synthesize(
+    { project: "p", stack: "s", config: { "aws:region": "us-west-2" } },
+    () => {
+      const sg = new aws.ec2.SecurityGroup("pods", { vpcId: "vpc-0123456789abcdef0" });
+      new aws.vpc.SecurityGroupIngressRule("dns", {
+        securityGroupId: sg.id,
+        cidrIpv4: "10.0.0.0/16",
+        ipProtocol: "udp",
+        description: sg.arn.apply((arn) => `from ${arn}`),
+      });
+    },
+  );
+  const rule = resources.find((r) => r.name === "dns");
+  // The literal CIDR has no source; an interpolated string depends on sg but is no output of it.
+  expect(rule?.provenance).toEqual({
+    securityGroupId: [{ resource: "aws:ec2/securityGroup:SecurityGroup::pods", output: "id" }],
+  });
+  expect(resources.find((r) => r.name === "pods")?.provenance).toBeUndefined();
 });

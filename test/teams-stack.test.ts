@@ -2,7 +2,7 @@
 // goes into it, with its Pod Security labels, default-deny ingress and egress, quota and limit
 // range; the team roles' access is namespace-scoped and waits for the cluster. And the two
 // config errors the issue names: a namespace no team declares, an exception without a reason.
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { byType, committedSynth, RawConfig, rejectedConfig } from "./stack-harness";
 
 const NAMESPACES = ["api", "batch-jobs", "game", "notifications"];

@@ -5,11 +5,15 @@ import {
   teamProblems,
   teamsProblems,
   TeamsContext,
-} from "../components/team-problems";
-import { limitRangeSpec, resourceQuotaSpec, teamAccessGrants } from "../components/team-resources";
-import { TeamSpec, teamLimits, teamQuota } from "../components/team-settings";
-import { Teams } from "../components/teams";
-import { SynthError } from "../tools/synth/synthesize";
+} from "../components/teams/team-problems";
+import {
+  limitRangeSpec,
+  resourceQuotaSpec,
+  teamAccessGrants,
+} from "../components/teams/team-resources";
+import { TeamSpec, teamLimits, teamQuota } from "../components/teams/team-settings";
+import { Teams } from "../components/teams/teams";
+import { SynthError } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
 
 const byName = (ns: string) => ({

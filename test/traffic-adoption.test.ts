@@ -7,7 +7,7 @@ import * as path from "node:path";
 import { adoption, RecordSet } from "../tools/adopt/adoption";
 import { main } from "../tools/adopt/main";
 import { stringify } from "yaml";
-import { ROOT } from "../tools/synth/stack-files";
+import { ROOT } from "../synth/stack-files";
 import { committedConfig, synthStackWith } from "./stack-harness";
 
 const records = (

@@ -5,9 +5,9 @@ import {
   trafficProblems,
   weightedRecordName,
   weightedRecordSpec,
-} from "../components/weighted-records";
+} from "../components/traffic/weighted-records";
 import { updateSummary } from "../policy/rehearse/rehearse";
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 import { byType, committedSynth, synthStackWith } from "./stack-harness";
 
 const nlb = {

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { deployOrder, weightStates, zeroStates } from "../policy/coexist/weight-path";
-import { ROOT } from "../tools/synth/stack-files";
+import { ROOT } from "../synth/stack-files";
 import { deployPlan, main } from "../tools/workflows/deploy-order";
 import { committedConfig } from "./stack-harness";
 

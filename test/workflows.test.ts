@@ -2,13 +2,11 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import {
   clusterJobsOffDeployRunner,
-  formatFinding,
-  lintWorkflows,
   nodeVersionNotFromFile,
   smokeCheckIds,
   unpinnedActions,
-  workflowFiles,
-} from "../tools/workflows/lint";
+} from "../policy/workflows";
+import { formatFinding, lintWorkflows, workflowFiles } from "../tools/workflows/lint";
 
 const files = workflowFiles(join(__dirname, ".."));
 interface Step {

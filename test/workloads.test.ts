@@ -1,5 +1,5 @@
 import { byType, committedSynth, one, rejectedConfig, synthStackWith } from "./stack-harness";
-import type { SynthResult } from "../tools/synth/synthesize";
+import type { SynthResult } from "../synth/record";
 
 let prod2: SynthResult;
 let prod: SynthResult;

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { IrsaRole } from "../irsa";
+import { IrsaRole } from "../access/irsa";
 import type { AddonContext } from "./context";
 
 export interface AddonRoleSpec {

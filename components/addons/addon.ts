@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IrsaRole } from "../irsa";
-import { stableJson } from "../irsa-policy";
+import type { IrsaRole } from "../access/irsa";
+import { stableJson } from "../access/irsa-policy";
 import { addonRole } from "./addon-role";
 import { pinnedChartReleaseArgs } from "./catalog";
 import type { AddonContext } from "./context";

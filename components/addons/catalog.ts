@@ -7,7 +7,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { KubernetesMinor } from "../kubernetes-versions";
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 
 /** One Helm chart pinned to an exact version in a classic (https) Helm repository. */
 export interface ChartPin {
@@ -52,7 +52,7 @@ export const albControllerIamPolicy = {
   upstream:
     "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/docs/install/iam_policy.json",
   /** Our copy, beside this file (prettier may re-indent it, so it is compared as parsed JSON). */
-  file: "policies/aws-load-balancer-controller.json",
+  file: "aws-load-balancer-controller/iam-policy.json",
   /** sha256 of the copy's sorted-key JSON (`stableJson`), so an edit to the copy fails a test. */
   sha256: "bb9e48240ace4258c78d152ce98175ee6a118f0715faad4ff5a3e394c9d66171",
 } as const;

@@ -1,4 +1,4 @@
-import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { clusterAutoscalerImageTags } from "./catalog";
 import { minorPins } from "./settings";
 import type { AddonSpec, CommonSettings } from "./spec";

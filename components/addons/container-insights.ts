@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { stableJson } from "../irsa-policy";
+import { stableJson } from "../access/irsa-policy";
 import { eksAddonNames } from "./catalog";
 import { eksAddonClusterProblems, pinnedEksAddonVersions } from "./ebs-csi";
 import type { AddonSpec, CommonSettings } from "./spec";
@@ -53,7 +53,7 @@ export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
         addonVersion: pinnedEksAddonVersions(ctx.kubernetesVersion)?.cloudwatchObservability,
         serviceAccountRoleArn: role!.roleArn,
         configurationValues: stableJson(containerInsightsConfiguration(installed.has("fluentBit"))),
-        // Same stance as the core add-ons (components/core-addons.ts, CONFLICT_RESOLUTION).
+        // Same stance as the core add-ons (components/cluster/core-addons.ts, CONFLICT_RESOLUTION).
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "PRESERVE",
         tags: ctx.tags,

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
-import { stableJson } from "../irsa-policy";
+import { stableJson } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
 import { minorPins } from "./settings";

@@ -1,4 +1,4 @@
-import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { namespacedKinds } from "./crds";
 import { oneOfProblems, stringListProblems } from "./settings";
@@ -19,7 +19,7 @@ export interface ExternalDnsSettings extends CommonSettings {
    * Parent domains of the cluster's own names. ExternalDNS manages only `<clusterName>.<domain>`
    * and the names below it (one `--domain-filter` each), and its IAM role may change only those:
    * a shared hostname such as `www.example.com` belongs to the stacks' weighted records
-   * (components/traffic-records.ts), never to a controller.
+   * (components/traffic/traffic-records.ts), never to a controller.
    */
   domainFilters: string[];
   /** Route 53 hosted zone ids it may change; the IAM policy allows these zones only. */

@@ -1,5 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
-import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { clusterKinds, namespacedKinds } from "./crds";
 import { stringListProblems } from "./settings";

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { logRetentionProblems } from "../cluster-settings";
-import { irsaAnnotation, PolicyDocument } from "../irsa-policy";
+import { logRetentionProblems } from "../cluster/cluster-settings";
+import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import type { AddonSpec, CommonSettings } from "./spec";
 import { requests, ValueLayers } from "./values";
 

@@ -19,7 +19,7 @@ export {
   type SettingsOf,
 } from "./registry";
 export { addonSelectionProblems, installedAddons } from "./selection";
-export type { KarpenterNodePoolSpec } from "../karpenter/node-pools";
+export type { KarpenterNodePoolSpec } from "./karpenter/node-pools";
 
 // What an add-on of one's own is written with.
 export type { AddonContext } from "./context";

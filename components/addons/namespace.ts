@@ -1,9 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { createNamespace, PodSecurityLevel } from "../namespace";
+import { createNamespace, PodSecurityLevel } from "../teams/namespace";
 
-export { podSecurityLabels } from "../namespace";
-export type { PodSecurityLevel } from "../namespace";
+export { podSecurityLabels } from "../teams/namespace";
+export type { PodSecurityLevel } from "../teams/namespace";
 
 export interface AddonNamespaceArgs {
   /** Kubernetes name of the namespace. */
@@ -17,7 +17,7 @@ export interface AddonNamespaceArgs {
 }
 
 /**
- * A namespace an add-on creates, through the one namespace function (components/namespace.ts):
+ * A namespace an add-on creates, through the one namespace function (components/teams/namespace.ts):
  * Pod Security Admission labels, logical name `<prefix>-<namespace>`.
  */
 export function addonNamespace(

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ISTIO } from "./istio";
+import { ISTIO } from "./istio/istio";
 import { PROMETHEUS } from "./prometheus";
 
 export interface Policy {
@@ -16,7 +16,7 @@ const byNamespace = (ns: string) => ({
  * The baseline for one workload namespace: deny all ingress, then allow it from the namespace
  * itself, from the Istio ingress gateway's namespace and from Prometheus's namespace (scrapes).
  * Policies are additive, so each allow is its own object and reads as one rule. Enforced by the
- * VPC CNI's network policy agent (`enableNetworkPolicy` in components/core-addons.ts).
+ * VPC CNI's network policy agent (`enableNetworkPolicy` in components/cluster/core-addons.ts).
  * `kubernetes.io/metadata.name` is set by the API server on every namespace (Kubernetes 1.22+).
  */
 export function baselinePolicies(namespace: string): Policy[] {

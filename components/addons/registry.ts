@@ -3,10 +3,10 @@
  * here; the selection type, the stack config schema, the install order, the docs and the README
  * rows all derive from this map (test/addons-registry.test.ts holds the literal ones in step).
  */
-import { karpenter } from "../karpenter/karpenter";
-import { alerts } from "./alerts";
-import { argocd } from "./argocd";
-import { awsLoadBalancerController } from "./aws-load-balancer-controller";
+import { karpenter } from "./karpenter/karpenter";
+import { alerts } from "./alerts/alerts";
+import { argocd } from "./argocd/argocd";
+import { awsLoadBalancerController } from "./aws-load-balancer-controller/aws-load-balancer-controller";
 import { clusterAutoscaler } from "./cluster-autoscaler";
 import { containerInsights } from "./container-insights";
 import { ebsCsiDriver } from "./ebs-csi";
@@ -14,15 +14,15 @@ import { efs } from "./efs-csi";
 import { externalDns } from "./external-dns";
 import { externalSecrets } from "./external-secrets";
 import { fluentBit } from "./fluent-bit";
-import { istio } from "./istio";
-import { istioCni } from "./istio-cni";
+import { istio } from "./istio/istio";
+import { istioCni } from "./istio/istio-cni";
 import { metricsServer } from "./metrics-server";
 import { openCost } from "./opencost";
 import { openTelemetry } from "./opentelemetry";
 import { prometheus } from "./prometheus";
 import { reloader } from "./reloader";
 import { snapshotController } from "./snapshot-controller";
-import { velero } from "./velero";
+import { velero } from "./velero/velero";
 import type { ChartPin, OciChartPin } from "./catalog";
 import type { AddonChart, AddonSpec, CommonSettings, Prepared } from "./spec";
 

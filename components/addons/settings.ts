@@ -1,4 +1,4 @@
-import { SUPPORTED_KUBERNETES_MINORS } from "../kubernetes-versions";
+import { SUPPORTED_KUBERNETES_MINORS } from "../cluster/kubernetes-versions";
 import { isIntegerIn, problem } from "../problems";
 import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { isPlainObject } from "./values";

@@ -1,8 +1,8 @@
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../irsa-policy";
-import type { PodSecurityLevel } from "../namespace";
-import type { IrsaRole } from "../irsa";
+import type { PolicyDocument } from "../access/irsa-policy";
+import type { PodSecurityLevel } from "../teams/namespace";
+import type { IrsaRole } from "../access/irsa";
 import type { ChartPin, OciChartPin } from "./catalog";
 import type { AddonContext } from "./context";
 import type { ChartCrds } from "./crds";

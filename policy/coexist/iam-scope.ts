@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { runSimulation, type SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
-import { partitionOf } from "../../components/irsa-policy";
+import { partitionOf } from "../../components/access/irsa-policy";
 import { get, strings } from "../values";
 import {
   CHART,

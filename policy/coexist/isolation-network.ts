@@ -89,7 +89,7 @@ function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
  * Security groups in the cluster's VPC that the controllers did not make: the ones the synth
  * creates (with their tags), and the cluster security group EKS creates, tagged `aws:eks:cluster-name`
  * and `kubernetes.io/cluster/<name>: owned` (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html),
- * plus `karpenter.sh/discovery` when the stack adds it (components/cluster.ts, an aws.ec2.Tag).
+ * plus `karpenter.sh/discovery` when the stack adds it (components/cluster/cluster.ts, an aws.ec2.Tag).
  */
 function clusterSecurityGroups(s: CoexistStack, w: Where): ClusterResource[] {
   const vpc = { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` };

@@ -5,7 +5,7 @@
  * where it is used; ids are stable hashes, so a run prints the same matrix twice.
  */
 import { createHash } from "node:crypto";
-import { partitionOf } from "../../components/irsa-policy";
+import { partitionOf } from "../../components/access/irsa-policy";
 import { isObj, str } from "../values";
 import { CHART, clusterNameOf, CoexistStack, ofType, releases, valuesOf } from "./records";
 

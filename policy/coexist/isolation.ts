@@ -8,7 +8,7 @@
  * session (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
-import { partitionOf } from "../../components/irsa-policy";
+import { partitionOf } from "../../components/access/irsa-policy";
 import { awsManagedPolicyNamed } from "../aws-managed-policies";
 import { isObj, str } from "../values";
 import {
@@ -32,7 +32,7 @@ import {
 } from "./isolation-resources";
 import { workloadResources } from "./isolation-workloads";
 import { CONTROLLER_WRITES, ControllerWrites, NOT_JUDGED } from "./isolation-writes";
-import type { SynthRecord, SynthResult } from "../../tools/synth/synthesize";
+import type { SynthRecord, SynthResult } from "../../synth/record";
 
 /** One row of the table: a role's writes on one kind of resource, across and at home. */
 export interface MatrixCell {

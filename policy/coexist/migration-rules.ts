@@ -4,7 +4,7 @@
  */
 import { get, isObj, str, strings } from "../values";
 import { SINGLETON_TAG, trafficArgs } from "../../stacks/migration-config";
-import { weightedRecordSpec } from "../../components/weighted-records";
+import { weightedRecordSpec } from "../../components/traffic/weighted-records";
 import {
   CHART,
   clusterNameOf,

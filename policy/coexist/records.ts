@@ -5,10 +5,10 @@
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { charts } from "../../components/addons/registry";
-import { IRSA_ANNOTATION } from "../../components/irsa-policy";
+import { IRSA_ANNOTATION } from "../../components/access/irsa-policy";
 import { get, isObj, list, parseJson, str, strings } from "../values";
 import type { MigrationSettings } from "../../stacks/migration-config";
-import type { SynthRecord, SynthResult } from "../../tools/synth/synthesize";
+import type { SynthRecord, SynthResult } from "../../synth/record";
 
 /** One side of the check: a stack's synth and the settings that are not resources. */
 export interface CoexistStack {
@@ -140,7 +140,7 @@ export const vpcCidrsOf = (s: SynthResult): { resource: string; cidr: string }[]
   });
 
 /**
- * Node group names. A group named by prefix (components/node-group-identity.ts) gets a unique
+ * Node group names. A group named by prefix (components/compute/node-group-identity.ts) gets a unique
  * suffix at create time, so it stands here as its prefix without the final "-": every generation's
  * name, and its Auto Scaling group's `eks-<name>-<uuid>`, starts with that stem and a "-".
  */
@@ -204,7 +204,7 @@ export function logGroupsOf(s: SynthResult): { resource: string; name: string }[
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";
 
-/** A weighted record as a stack registers it (components/weighted-records.ts). */
+/** A weighted record as a stack registers it (components/traffic/weighted-records.ts). */
 export interface WeightedRecord {
   resource: string;
   zoneId: string;

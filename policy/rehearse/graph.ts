@@ -1,4 +1,4 @@
-import type { SynthRecord } from "../../tools/synth/synthesize";
+import type { SynthRecord } from "../../synth/record";
 
 /** The key the synth names a resource by, in `parent`, `dependsOn` and resource references. */
 export const keyOf = (r: Pick<SynthRecord, "type" | "name">): string => `${r.type}::${r.name}`;

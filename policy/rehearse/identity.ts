@@ -1,4 +1,4 @@
-import type { SynthRecord } from "../../tools/synth/synthesize";
+import type { SynthRecord } from "../../synth/record";
 import { keyOf } from "./graph";
 
 /**

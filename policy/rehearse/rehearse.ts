@@ -1,4 +1,4 @@
-import { diffSynth } from "../../tools/diff/core";
+import { diffSynth } from "../../synth/diff";
 import { ResourceGraph } from "./graph";
 import { matchToHead } from "./identity";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";

@@ -1,4 +1,4 @@
-import type { SynthRecord } from "../../tools/synth/synthesize";
+import type { SynthRecord } from "../../synth/record";
 
 /** One declared key of `Pulumi.yaml`'s `config:` block, as the Pulumi CLI reads it. */
 export interface DeclaredKey {

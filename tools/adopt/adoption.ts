@@ -16,7 +16,7 @@ import {
   weightedRecordName,
   weightedRecordSpec,
   WeightedRecordSpec,
-} from "../../components/weighted-records";
+} from "../../components/traffic/weighted-records";
 
 /** A record set as `aws route53 list-resource-record-sets` prints it. */
 export interface RecordSet {

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT } from "../../stacks/config-schema";
 import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
-import { readStackConfig } from "../synth/stack-files";
+import { readStackConfig } from "../../synth/stack-files";
 import { adoption, RecordSet } from "./adoption";
 
 const USAGE =

@@ -16,11 +16,11 @@ enableFastLoad();
 const start = performance.now();
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { EksBlueprint } =
-  require("../../components/blueprint") as typeof import("../../components/blueprint");
+  require("../../components/blueprint/blueprint") as typeof import("../../components/blueprint/blueprint");
 const { parseStackConfig } = require("../../stacks/config") as typeof import("../../stacks/config");
 const { readStackConfig } =
-  require("../synth/stack-files") as typeof import("../synth/stack-files");
-const { synthesize } = require("../synth/synthesize") as typeof import("../synth/synthesize");
+  require("../../synth/stack-files") as typeof import("../../synth/stack-files");
+const { synthesize } = require("../../synth/synthesize") as typeof import("../../synth/synthesize");
 /* eslint-enable @typescript-eslint/no-require-imports */
 const loaded = performance.now();
 const requireModuleMs = timer.ms();

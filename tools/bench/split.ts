@@ -10,8 +10,9 @@ const timer = moduleLoadTimer();
 enableFastLoad();
 const start = performance.now();
 // Synchronously at the top level, exactly as tools/synth/main.ts requires it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { synthStack } = require("../synth/synth-stack") as typeof import("../synth/synth-stack");
+const { synthStack } =
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
 const loaded = performance.now();
 const requireModuleMs = timer.ms();
 

@@ -14,9 +14,9 @@ import {
 import { structuralFindings } from "../../policy/coexist/rules";
 import { iamScopeFindings } from "../../policy/coexist/iam-scope";
 import { isolationMatrix, isolationTable } from "../../policy/coexist/isolation";
-import { DEFAULT_REGION, MOCK_ACCOUNT } from "../synth/mocks";
-import { readStackConfig } from "../synth/stack-files";
-import { synthStack } from "../synth/synth-stack";
+import { DEFAULT_REGION, MOCK_ACCOUNT } from "../../synth/mocks";
+import { readStackConfig } from "../../synth/stack-files";
+import { synthStack } from "../../synth/synth-stack";
 
 /**
  * One side of the check from a committed stack: its `Pulumi.<stack>.yaml` (the migration settings

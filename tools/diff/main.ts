@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { diffSynth, DiffInput } from "./core";
+import { diffSynth, DiffInput } from "../../synth/diff";
 import { renderMarkdown } from "./markdown";
 
 const synthFile = z.object({

@@ -1,4 +1,4 @@
-import { FieldChange, ResourceChange, ResourceRef, STACK_ROOT, SynthDiff } from "./core";
+import { FieldChange, ResourceChange, ResourceRef, STACK_ROOT, SynthDiff } from "../../synth/diff";
 
 export interface RenderOptions {
   /** Cut the Markdown to this many characters (GitHub comments hold 65,536). @default no limit */

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
-import { ROOT } from "../synth/stack-files";
+import { ROOT } from "../../synth/stack-files";
 import { addonTable, withAddonTable } from "./addon-table";
 
 async function main() {

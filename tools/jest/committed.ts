@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { compositions } from "../../stacks";
-import { synthStack } from "../synth/synth-stack";
-import type { SynthResult } from "../synth/synthesize";
+import { synthStack } from "../../synth/synth-stack";
+import type { SynthResult } from "../../synth/record";
 
 /** The stacks the program composes, each with its committed `Pulumi.<stack>.yaml`. */
 export const COMMITTED_STACKS = Object.keys(compositions);

@@ -7,13 +7,18 @@ import * as fs from "node:fs";
 import { builtinModules } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createMocks } from "../synth/mocks";
-import { readStackConfig, ROOT } from "../synth/stack-files";
-import { synthesize, SynthRecord } from "../synth/synthesize";
+import { createMocks } from "../../synth/mocks";
+import { readStackConfig, ROOT } from "../../synth/stack-files";
+import { synthesize } from "../../synth/synthesize";
+import type { SynthRecord } from "../../synth/record";
 
 const EXAMPLE = path.join(ROOT, "examples", "consumer");
 const PACK_DIR = path.join(EXAMPLE, ".pack");
-const LIB = "dist/components/";
+const DIST = "dist/";
+/** What the package ships, as source paths: the library and the realistic mocks. */
+const SHIPPED = ["components/", "synth/mocks.ts"];
+const shipped = (src: string) =>
+  SHIPPED.some((s) => (s.endsWith("/") ? src.startsWith(s) : src === s));
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
 
 /** Specifiers a built file loads: `require("x")` in .js; `from "x"` and `import("x")` in .d.ts. */
@@ -63,8 +68,8 @@ function importProblems(file: string, text: string, packed: Set<string>, pkg: Pa
 }
 
 /**
- * What is wrong with the tarball, given its file list, the library's sources (paths under
- * components/) and a reader for packed files. Empty when a consumer gets exactly the library:
+ * What is wrong with the tarball, given its file list, the shipped sources (repository paths:
+ * components/ and the mocks) and a reader for packed files. Empty when a consumer gets exactly the library:
  * every module built and declared, nothing stale, no test or stack code, no import it cannot load.
  */
 function tarballProblems(
@@ -78,19 +83,20 @@ function tarballProblems(
   for (const f of files) {
     const allowed =
       ["package.json", "README.md", "LICENSE"].includes(f) ||
-      (f.startsWith(LIB) && /\.(js|d\.ts|json)$/.test(f));
+      (f.startsWith(DIST) &&
+        shipped(f.slice(DIST.length).replace(/\.(js|d\.ts)$/, ".ts")) &&
+        /\.(js|d\.ts|json)$/.test(f));
     if (!allowed) problems.push(`ships ${f}, which is not part of the library`);
   }
   for (const src of sources) {
-    const base = LIB + src.replace(/\.ts$/, "");
-    const wanted = src.endsWith(".json") ? [LIB + src] : [`${base}.js`, `${base}.d.ts`];
-    for (const w of wanted.filter((w) => !packed.has(w))) {
-      problems.push(`misses ${w} (from components/${src})`);
-    }
+    const base = DIST + src.replace(/\.ts$/, "");
+    const wanted = src.endsWith(".json") ? [DIST + src] : [`${base}.js`, `${base}.d.ts`];
+    for (const w of wanted.filter((w) => !packed.has(w)))
+      problems.push(`misses ${w} (from ${src})`);
   }
   const stems = new Set(sources.map((s) => s.replace(/\.ts$/, "")));
-  for (const f of files.filter((f) => f.startsWith(LIB) && f.endsWith(".js"))) {
-    const stem = f.slice(LIB.length).replace(/\.js$/, "");
+  for (const f of files.filter((f) => f.startsWith(DIST) && f.endsWith(".js"))) {
+    const stem = f.slice(DIST.length).replace(/\.js$/, "");
     if (!stems.has(stem))
       problems.push(`ships ${f}, a stale build with no source file (delete dist/ and build again)`);
   }
@@ -129,7 +135,8 @@ function pack(): string[] {
   fs.renameSync(path.join(PACK_DIR, result.filename), path.join(PACK_DIR, "eks-blueprint.tgz"));
   const sources = fs
     .readdirSync(path.join(ROOT, "components"), { recursive: true, encoding: "utf8" })
-    .map((f) => f.split(path.sep).join("/"))
+    .map((f) => `components/${f.split(path.sep).join("/")}`)
+    .concat(SHIPPED.filter((s) => !s.endsWith("/")))
     .filter((f) => (f.endsWith(".ts") && !f.endsWith(".d.ts")) || f.endsWith(".json"));
   const files = result.files.map((f) => f.path);
   const problems = tarballProblems(files, sources, (f) =>

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { readStackConfig } from "../synth/stack-files";
+import { readStackConfig } from "../../synth/stack-files";
 
 /** Pulumi.yaml's nodejs runtime options that decide how the program starts. */
 export interface NodeRuntime {

@@ -1,12 +1,12 @@
 // `node --require ./tools/run/register.cjs --require ./tools/run/mock-engine.ts
 //   node_modules/@pulumi/pulumi/cmd/run --monitor mock --project <p> --stack <s> index.ts`:
 // the program started exactly as the Pulumi CLI starts it (test/pulumi-runtime.test.ts builds the
-// command from Pulumi.yaml), with the shared mocks (tools/synth/mocks.ts) standing in for the
+// command from Pulumi.yaml), with the shared mocks (synth/mocks.ts) standing in for the
 // engine. Preloaded, it installs the mocks before @pulumi/pulumi's run script connects to any
 // monitor, reads the config from PULUMI_CONFIG as the program will, and prints how many
 // resources the program registered when the process exits cleanly.
 import * as pulumi from "@pulumi/pulumi";
-import { createMocks, DEFAULT_REGION, Registration } from "../synth/mocks";
+import { createMocks, DEFAULT_REGION, Registration } from "../../synth/mocks";
 import { flagValue, reportLine } from "./mock-report";
 
 const records: Registration[] = [];

@@ -1,6 +1,6 @@
 // What tools/run/mock-engine.ts reads from the run script's arguments and prints at exit, apart
 // from the preload itself so that tests and the bench can use it without installing the mocks.
-import type { Registration } from "../synth/mocks";
+import type { Registration } from "../../synth/mocks";
 
 /** The line the mock engine prints last: `MOCK-ENGINE {"resources":<n>}`. */
 export const REPORT_PREFIX = "MOCK-ENGINE ";
@@ -12,7 +12,7 @@ export function flagValue(argv: string[], flag: string): string | undefined {
 }
 
 /** Registrations that are the program's resources: all but the stack the run script creates. */
-export const programResources = (records: Registration[]): number =>
+export const programResources = (records: readonly Pick<Registration, "type">[]): number =>
   records.filter((r) => r.type !== "pulumi:pulumi:Stack").length;
 
 export const reportLine = (records: Registration[]): string =>

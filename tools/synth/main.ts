@@ -116,7 +116,8 @@ async function main(argv: string[]): Promise<number> {
   // Required only now, after enableFastLoad, and synchronously, so that Node's stat cache (on while
   // the entry module's top level runs) serves every nested require.
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { synthJson, synthStack } = require("./synth-stack") as typeof import("./synth-stack");
+  const { synthJson, synthStack } =
+    require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
   const { renderTree } = require("./tree") as typeof import("./tree");
   const { evaluatePolicies, formatViolations, isProductionStack, mandatoryCount } =
     require("../../policy/rules") as typeof import("../../policy/rules");

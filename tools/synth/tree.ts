@@ -1,4 +1,4 @@
-import type { SynthRecord } from "./synthesize";
+import type { SynthRecord } from "../../synth/record";
 
 const key = (r: SynthRecord) => `${r.type}::${r.name}`;
 

@@ -89,7 +89,7 @@ export interface UpstreamPins {
 
 const KARPENTER_CHART = "oci://public.ecr.aws/karpenter/karpenter";
 
-/** Karpenter's getting-started template, which components/karpenter/policy.ts follows. */
+/** Karpenter's getting-started template, which components/addons/karpenter/policy.ts follows. */
 const KARPENTER_CFN =
   "website/content/en/preview/getting-started/getting-started-with-karpenter/cloudformation.yaml";
 
@@ -99,7 +99,7 @@ export function upstreamFiles(pins: UpstreamPins): UpstreamFile[] {
   const karpenter = Object.values(pins.charts).find((p) => p.chart === KARPENTER_CHART);
   if (!karpenter) {
     throw new Error(
-      `charts: no pin of ${KARPENTER_CHART}; components/karpenter/policy.ts follows its CloudFormation template, read at the chart's tag`,
+      `charts: no pin of ${KARPENTER_CHART}; components/addons/karpenter/policy.ts follows its CloudFormation template, read at the chart's tag`,
     );
   }
   return [

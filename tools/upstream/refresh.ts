@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { albControllerIamPolicy } from "../../components/addons/catalog";
 import { charts } from "../../components/addons/registry";
-import { ROOT } from "../synth/stack-files";
+import { ROOT } from "../../synth/stack-files";
 import {
   gitBlobId,
   rawUrl,

@@ -18,7 +18,7 @@ import {
   weightStates,
   zeroStates,
 } from "../../policy/coexist/weight-path";
-import { readStackConfig, ROOT } from "../synth/stack-files";
+import { readStackConfig, ROOT } from "../../synth/stack-files";
 
 /** A stack's weights as its config file in `dir` sets them; none when the file does not exist. */
 export function weightsIn(stack: string, dir: string): Weights {

@@ -10,7 +10,7 @@ import {
   type ChartCrdFacts,
   type CrdKind,
 } from "../../../components/addons/chart-crds";
-import type { SynthRecord } from "../../../tools/synth/synthesize";
+import type { SynthRecord } from "../../../synth/record";
 import { keyOf, ResourceGraph } from "../graph";
 import type { Finding, Rule } from "../types";
 import { BUILT_IN_GROUPS, HELM_RELEASE, kubeKindOf } from "./kubernetes";

@@ -5,7 +5,7 @@
  * `pulumi up` (tools/workflows/endpoint-reach.ts) and by tools/workflows/lint.ts; offline, the stack must at
  * least open the public endpoint to some range.
  */
-import { clusterJobsOffDeployRunner } from "../../../tools/workflows/lint";
+import { clusterJobsOffDeployRunner } from "../../workflows";
 import type { Finding, RehearsalInput, Rule } from "../types";
 
 const KEY = "eks-blueprint:endpointPublicAccessCidrs";

@@ -1,4 +1,4 @@
-import type { SynthRecord } from "../../../tools/synth/synthesize";
+import type { SynthRecord } from "../../../synth/record";
 import { keyOf, ResourceGraph } from "../graph";
 import type { Finding, Rule } from "../types";
 

@@ -14,7 +14,7 @@ import {
   eksAddonVersions,
   type EksAddonVersions,
 } from "../../../components/addons/catalog";
-import type { SynthRecord } from "../../../tools/synth/synthesize";
+import type { SynthRecord } from "../../../synth/record";
 import { keyOf } from "../graph";
 import type { Finding, Rule } from "../types";
 

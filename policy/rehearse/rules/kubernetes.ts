@@ -7,9 +7,9 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
-import { REDACTED, type SynthRecord } from "../../../tools/synth/synthesize";
+import { REDACTED, type SynthRecord } from "../../../synth/record";
 import { keyOf, ResourceGraph } from "../graph";
-import { EKS_SYSTEM_NAMESPACES } from "../../../components/namespace";
+import { EKS_SYSTEM_NAMESPACES } from "../../../components/teams/namespace";
 import type { Finding, Rule } from "../types";
 
 /** A record's Kubernetes identity, parsed from its type token `kubernetes:<group>/<version>:<Kind>`. */
@@ -114,7 +114,7 @@ export function isClusterScoped(k: KubeKind): boolean {
   return customScopes.get(`${k.group}/${kind}`) === "Cluster";
 }
 
-/** The four namespaces every cluster starts with (components/namespace.ts). */
+/** The four namespaces every cluster starts with (components/teams/namespace.ts). */
 export const INITIAL_NAMESPACES: ReadonlySet<string> = new Set(EKS_SYSTEM_NAMESPACES);
 
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);

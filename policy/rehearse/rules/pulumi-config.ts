@@ -6,7 +6,7 @@ import {
   SECRET_CONFIG_KEYS,
 } from "../../../stacks/config-keys";
 import { ConfigValidationError } from "../../../stacks/errors";
-import { flattenConfig } from "../../../tools/synth/stack-files";
+import { flattenConfig } from "../../../synth/stack-files";
 import type { Finding, RehearsalInput, Rule } from "../types";
 
 const PULUMI_CONFIG_SOURCE =

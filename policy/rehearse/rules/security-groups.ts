@@ -1,24 +1,24 @@
-import { mockSecurityGroupIds } from "../../../tools/synth/mocks";
-import type { SynthRecord } from "../../../tools/synth/synthesize";
+import type { SynthRecord } from "../../../synth/record";
 import { keyOf } from "../graph";
 import type { Finding, Rule } from "../types";
 
-/** Every string anywhere in a value, with the input path it was found at. */
-function strings(value: unknown, path: string, out: [string, string][] = []): [string, string][] {
-  if (typeof value === "string") out.push([path, value]);
-  else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${path}[${i}]`, out));
-  else if (value !== null && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) strings(v, path ? `${path}.${k}` : k, out);
-  }
-  return out;
-}
+/**
+ * pulumi-eks's outputs that name its own groups unless `skipDefaultSecurityGroups` is set
+ * (node_modules/@pulumi/eks/cluster.d.ts); with it, both are the group EKS creates.
+ */
+const PULUMI_EKS_GROUPS: Record<string, string> = {
+  clusterSecurityGroupId: "pulumi-eks's own cluster security group",
+  nodeSecurityGroupId: "pulumi-eks's own node security group",
+};
+/** The group EKS creates with the cluster, as pulumi-eks returns it. */
+const EKS_GROUP = "eksCluster.vpcConfig.clusterSecurityGroupId";
 
 /**
  * Managed node groups whose launch template names no security group, and CoreDNS on them, carry
  * the security group EKS creates with the cluster; pulumi-eks's own cluster and node groups
  * serve only its self-managed node groups. A rule or tag on pulumi-eks's groups reaches no pod.
- * The mocks give the three groups distinct ids (tools/synth/mocks.ts `mockSecurityGroupIds`), so
- * which group an input names is known exactly.
+ * Which group an input names is read from the synth's provenance: the cluster output the program
+ * took the value from, whatever the id.
  */
 export const rulesTargetNodeSecurityGroup: Rule = {
   id: "rules-target-node-security-group",
@@ -28,29 +28,26 @@ export const rulesTargetNodeSecurityGroup: Rule = {
     "https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html (managed nodes get the cluster security group EKS creates); node_modules/@pulumi/eks/cluster.d.ts (clusterSecurityGroupId / nodeSecurityGroupId: pulumi-eks's own groups unless skipDefaultSecurityGroups)",
   smokeCheck: "dns-from-pod-security-group-pod",
   check(input) {
-    const clusters = input.head.filter((r) => r.type === "eks:index:Cluster");
+    const clusters = new Map(
+      input.head.filter((r) => r.type === "eks:index:Cluster").map((c) => [keyOf(c), c]),
+    );
+    const ownGroups = (c: SynthRecord | undefined) => c?.inputs.skipDefaultSecurityGroups !== true;
     const findings: Finding[] = [];
-    for (const cluster of clusters) {
-      const name = String(cluster.inputs.name ?? cluster.name);
-      const ids = mockSecurityGroupIds(name);
-      const own = new Map([
-        [ids.pulumiEksCluster, "pulumi-eks's own cluster security group"],
-        [ids.pulumiEksNode, "pulumi-eks's own node security group"],
-      ]);
-      const uses = (r: SynthRecord) => strings(r.inputs, "").filter(([, v]) => own.has(v));
-      for (const r of input.head) {
-        for (const [path, id] of uses(r)) {
-          findings.push({
-            rule: this.id,
-            subject: keyOf(r),
-            message: `${path} names ${own.get(id)} (${id}), which managed nodes and CoreDNS do not carry; use the cluster security group EKS creates (${ids.eksCluster})`,
-          });
-        }
+    for (const r of input.head) {
+      for (const [path, sources] of Object.entries(r.provenance ?? {})) {
+        const fromCluster = sources.filter((s) => ownGroups(clusters.get(s.resource)));
+        if (fromCluster.some((s) => s.output === EKS_GROUP)) continue;
+        const own = fromCluster.find((s) => s.output in PULUMI_EKS_GROUPS);
+        if (!own) continue;
+        findings.push({
+          rule: this.id,
+          subject: keyOf(r),
+          message: `${path} is ${PULUMI_EKS_GROUPS[own.output]} (${own.resource} output ${own.output}), which managed nodes and CoreDNS do not carry; use the cluster security group EKS creates (output ${EKS_GROUP})`,
+        });
       }
-      if (
-        cluster.inputs.nodeSecurityGroupTags !== undefined &&
-        cluster.inputs.skipDefaultSecurityGroups !== true
-      ) {
+    }
+    for (const cluster of clusters.values()) {
+      if (cluster.inputs.nodeSecurityGroupTags !== undefined && ownGroups(cluster)) {
         findings.push({
           rule: this.id,
           subject: keyOf(cluster),

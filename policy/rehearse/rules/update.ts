@@ -1,5 +1,5 @@
-import { diffSynth, FieldChange, PARENT_FIELD } from "../../../tools/diff/core";
-import type { SynthRecord } from "../../../tools/synth/synthesize";
+import { diffSynth, FieldChange, PARENT_FIELD } from "../../../synth/diff";
+import type { SynthRecord } from "../../../synth/record";
 import { keyOf } from "../graph";
 import { matchToHead } from "../identity";
 import type { Finding, Rule } from "../types";

@@ -1,0 +1,329 @@
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+import { isNetworkCidr } from "../network/cidr";
+import { problem } from "../problems";
+
+/** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
+export type PortSpec =
+  | {
+      protocol: "tcp" | "udp";
+      /** First port, 0-65535. */
+      port: number;
+      /** Last port of a range, at least `port`. @default `port` */
+      toPort?: number;
+    }
+  | { protocol: "all" };
+
+/** The other side of a rule, keyed `from` (ingress) or `to` (egress). */
+type Peer<D extends "from" | "to"> =
+  /** An IPv4 or IPv6 CIDR block in canonical form, for example "10.0.0.0/16". */
+  | (Record<D, "cidr"> & { cidr: string })
+  /** Another PodSecurityGroup's `securityGroupId`; it needs the mirror rule on its own side. */
+  | (Record<D, "podSecurityGroup"> & { securityGroupId: pulumi.Input<string> })
+  /** Any other security group, such as a database's or a load balancer's. */
+  | (Record<D, "securityGroup"> & { securityGroupId: pulumi.Input<string> })
+  /** A managed prefix list, such as an S3 or DynamoDB gateway endpoint's. */
+  | (Record<D, "prefixList"> & { prefixListId: pulumi.Input<string> })
+  /** The pods of this same group. */
+  | Record<D, "self">;
+
+interface RuleText {
+  /** Shown in the EC2 console. @default none */
+  description?: string;
+}
+
+export type PodSgIngressRule = Peer<"from"> & PortSpec & RuleText;
+export type PodSgEgressRule = Peer<"to"> & PortSpec & RuleText;
+export type PodSgRule = PodSgIngressRule | PodSgEgressRule;
+export type PodSgEnforcingMode = "standard" | "strict";
+
+type RuleArgs = aws.vpc.SecurityGroupIngressRuleArgs & aws.vpc.SecurityGroupEgressRuleArgs;
+
+/** Every field a peer may carry; a rule is read through this once its kind is known. */
+type PeerFields = {
+  cidr?: string;
+  securityGroupId?: pulumi.Input<string>;
+  prefixListId?: pulumi.Input<string>;
+};
+
+const peerKind = (rule: PodSgRule) => ("from" in rule ? rule.from : rule.to);
+
+function ruleArgs(securityGroupId: pulumi.Input<string>, rule: PodSgRule): RuleArgs {
+  const peer = rule as PeerFields;
+  const target: Partial<RuleArgs> = (() => {
+    switch (peerKind(rule)) {
+      case "cidr":
+        return peer.cidr?.includes(":") ? { cidrIpv6: peer.cidr } : { cidrIpv4: peer.cidr };
+      case "podSecurityGroup":
+      case "securityGroup":
+        return { referencedSecurityGroupId: peer.securityGroupId };
+      case "prefixList":
+        return { prefixListId: peer.prefixListId };
+      case "self":
+        return { referencedSecurityGroupId: securityGroupId };
+    }
+  })();
+  // ip_protocol "-1" means every protocol; EC2 then takes no ports.
+  const ports: Pick<RuleArgs, "ipProtocol" | "fromPort" | "toPort"> =
+    rule.protocol === "all"
+      ? { ipProtocol: "-1" }
+      : { ipProtocol: rule.protocol, fromPort: rule.port, toPort: rule.toPort ?? rule.port };
+  return { securityGroupId, ...ports, ...target, description: rule.description };
+}
+
+/** Args of the `aws.vpc.SecurityGroupIngressRule` for one ingress rule of the group. */
+export const ingressRuleArgs = (
+  securityGroupId: pulumi.Input<string>,
+  rule: PodSgIngressRule,
+): aws.vpc.SecurityGroupIngressRuleArgs => ruleArgs(securityGroupId, rule);
+
+/** Args of the `aws.vpc.SecurityGroupEgressRule` for one egress rule of the group. */
+export const egressRuleArgs = (
+  securityGroupId: pulumi.Input<string>,
+  rule: PodSgEgressRule,
+): aws.vpc.SecurityGroupEgressRuleArgs => ruleArgs(securityGroupId, rule);
+
+// The one problem format (components/problems.ts), re-exported for existing callers.
+export { problem } from "../problems";
+
+// EC2's allowed characters for security group and rule descriptions.
+const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
+
+export const isPort = (p: unknown): p is number =>
+  Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 65535;
+
+const PEER_KINDS = ["cidr", "podSecurityGroup", "securityGroup", "prefixList", "self"];
+
+/** Problems with one rule, keyed under `key` (for example `ingress[0]`). */
+export function ruleProblems(key: string, rule: PodSgRule): string[] {
+  const r = rule as Partial<Record<"cidr" | "securityGroupId" | "prefixListId", unknown>>;
+  const kind = peerKind(rule);
+  const sgKind = kind === "securityGroup" || kind === "podSecurityGroup";
+  const hasPorts = rule.protocol === "tcp" || rule.protocol === "udp";
+  const { port, toPort } = rule as { port?: unknown; toPort?: unknown };
+  // [is wrong, field, what is wrong, value, what is valid]
+  const checks: [boolean, string, string, unknown, string][] = [
+    [!PEER_KINDS.includes(kind), "", "unknown peer", kind, `use one of ${PEER_KINDS.join(", ")}`],
+    [
+      kind === "cidr" && !(typeof r.cidr === "string" && isNetworkCidr(r.cidr)),
+      "cidr",
+      "not a network CIDR",
+      r.cidr,
+      "use a network address such as 10.0.0.0/16 or 2600:1f14::/56",
+    ],
+    [
+      sgKind &&
+        typeof r.securityGroupId === "string" &&
+        !/^sg-[0-9a-f]{8,17}$/.test(r.securityGroupId),
+      "securityGroupId",
+      "not a security group id",
+      r.securityGroupId,
+      "use an id such as sg-0123456789abcdef0",
+    ],
+    [
+      kind === "prefixList" &&
+        typeof r.prefixListId === "string" &&
+        !/^pl-[0-9a-f]{8,17}$/.test(r.prefixListId),
+      "prefixListId",
+      "not a prefix list id",
+      r.prefixListId,
+      "use an id such as pl-63a5400a",
+    ],
+    [
+      !hasPorts && rule.protocol !== "all",
+      "protocol",
+      "unknown protocol",
+      rule.protocol,
+      "use tcp, udp or all",
+    ],
+    [hasPorts && !isPort(port), "port", "not a port", port, "use an integer from 0 to 65535"],
+    [
+      hasPorts && isPort(port) && toPort !== undefined && !(isPort(toPort) && toPort >= port),
+      "toPort",
+      "not a port at or above port",
+      toPort,
+      `use an integer from ${String(port)} to 65535`,
+    ],
+    [
+      rule.description !== undefined && !EC2_DESCRIPTION.test(rule.description),
+      "description",
+      "not a valid EC2 rule description",
+      rule.description,
+      "use at most 255 of a-z A-Z 0-9 . _-:/()#,@[]+=&;{}!$* and space",
+    ],
+  ];
+  return checks
+    .filter(([wrong]) => wrong)
+    .map(([, field, what, got, valid]) =>
+      problem(field ? `${key}.${field}` : key, what, got, valid),
+    );
+}
+
+/**
+ * A rule's name within its group, from what it allows, never its position: `tcp-3306-sg-0a1b…`,
+ * `udp-53-self`, `all-cidr-10.0.0.0-16`. Removing the first rule then leaves the others' names
+ * (and resources) alone. A description edit keeps the name (EC2 updates it in place); a content
+ * edit is a new name, created before the old rule is deleted, and EC2 accepts that because the
+ * two rules differ. A peer known only at deploy time (a security group id that is an Output) is
+ * named by the sibling `group` it came from, else by the rule's description, else by its kind
+ * (`tcp-8443-podsecuritygroup`); `ruleKeyProblems` asks for descriptions where that is ambiguous.
+ */
+export function ruleKey(rule: PodSgRule): string {
+  const peer = rule as PeerFields & { group?: string };
+  const kind = peerKind(rule);
+  const id = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const target = (() => {
+    switch (kind) {
+      case "cidr":
+        return id(peer.cidr) && `cidr-${peer.cidr}`;
+      case "self":
+        return "self";
+      case "prefixList":
+        return id(peer.prefixListId) ?? `${kind}-${rule.description ?? ""}`;
+      default:
+        return peer.group ?? id(peer.securityGroupId) ?? `${kind}-${rule.description ?? ""}`;
+    }
+  })();
+  const ports =
+    rule.protocol === "all"
+      ? "all"
+      : `${rule.protocol}-${rule.port}${rule.toPort !== undefined && rule.toPort !== rule.port ? `-${rule.toPort}` : ""}`;
+  return `${ports}-${target}`
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, "-")
+    .replace(/-+$/, "");
+}
+
+/**
+ * Problems with the names of a group's rules, keyed `<at>[<index>]`: two rules named alike, which
+ * is the same rule twice, or two rules to peers known only at deploy time on the same ports
+ * without descriptions to tell them apart.
+ */
+export function ruleKeyProblems(rules: readonly PodSgRule[], at: string): string[] {
+  const keys = rules.map(ruleKey);
+  return keys.flatMap((key, i) =>
+    keys.indexOf(key) !== i
+      ? [
+          problem(
+            `${at}[${i}]`,
+            "named like an earlier rule (a rule is named by what it allows)",
+            key,
+            "list each rule once; rules whose peer is known only at deploy time are told apart by their description",
+          ),
+        ]
+      : [],
+  );
+}
+
+export interface BaselineRule {
+  /** Appended to the component name to name the rule resource. */
+  suffix: string;
+  direction: "ingress" | "egress";
+  args: RuleArgs;
+}
+
+/**
+ * Rules every pod security group needs, from
+ * https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html: outbound
+ * TCP and UDP 53 to the group of the CoreDNS pods (the cluster security group, on the nodes), and
+ * that group allowing the same inbound; inbound from the nodes' group on each kubelet probe port.
+ */
+export function baselineRules(b: {
+  /** Physical name of the pod security group, named in the cluster group's rules. */
+  groupName: string;
+  podSecurityGroupId: pulumi.Input<string>;
+  clusterSecurityGroupId: pulumi.Input<string>;
+  kubeletProbePorts: number[];
+}): BaselineRule[] {
+  const rule = (
+    suffix: string,
+    direction: "ingress" | "egress",
+    [securityGroupId, referencedSecurityGroupId]: pulumi.Input<string>[],
+    ipProtocol: "tcp" | "udp",
+    port: number,
+    description: string,
+  ): BaselineRule => ({
+    suffix,
+    direction,
+    args: {
+      securityGroupId,
+      referencedSecurityGroupId,
+      ipProtocol,
+      fromPort: port,
+      toPort: port,
+      description,
+    },
+  });
+  const [pod, cluster] = [b.podSecurityGroupId, b.clusterSecurityGroupId];
+  return [
+    ...(["tcp", "udp"] as const).flatMap((p) => [
+      rule(`dns-${p}-egress`, "egress", [pod, cluster], p, 53, `DNS (${p}) to CoreDNS`),
+      rule(
+        `dns-${p}-cluster-ingress`,
+        "ingress",
+        [cluster, pod],
+        p,
+        53,
+        `DNS (${p}) from ${b.groupName}`,
+      ),
+    ]),
+    ...b.kubeletProbePorts.map((port) =>
+      rule(`kubelet-${port}`, "ingress", [pod, cluster], "tcp", port, "kubelet probes"),
+    ),
+  ];
+}
+
+export const SECURITY_GROUP_POLICY_API_VERSION = "vpcresources.k8s.aws/v1beta1";
+export const SECURITY_GROUP_POLICY_KIND = "SecurityGroupPolicy";
+
+/** Label selectors of a SecurityGroupPolicy; when both are set, a pod must match both. */
+export interface PodSgSelectors {
+  podSelector?: Record<string, string>;
+  serviceAccountSelector?: Record<string, string>;
+}
+
+/**
+ * Spec of the SecurityGroupPolicy. The VPC resource controller skips, with only a log line, a
+ * policy with neither selector or no group (amazon-vpc-resource-controller-k8s
+ * `pkg/utils/helper.go`, filterPodSecurityGroups), so that is an error here; the EKS docs allow
+ * 1-5 group ids.
+ */
+export function securityGroupPolicySpec(
+  selectors: PodSgSelectors,
+  groupIds: pulumi.Input<string>[],
+) {
+  if (!selectors.podSelector && !selectors.serviceAccountSelector) {
+    throw new Error("a SecurityGroupPolicy needs podSelector, serviceAccountSelector or both");
+  }
+  if (groupIds.length < 1 || groupIds.length > 5) {
+    throw new Error(`a SecurityGroupPolicy takes 1 to 5 security groups, got ${groupIds.length}`);
+  }
+  return {
+    ...(selectors.podSelector && { podSelector: { matchLabels: selectors.podSelector } }),
+    ...(selectors.serviceAccountSelector && {
+      serviceAccountSelector: { matchLabels: selectors.serviceAccountSelector },
+    }),
+    securityGroups: { groupIds },
+  };
+}
+
+/**
+ * The `vpc-cni` add-on's configuration values that turn security groups for pods on (the cluster
+ * side of every PodSecurityGroup). Per shared/reference/README.md section 4, add-on values put
+ * aws-node env vars under `env`; the sample schema there (v1.12.0-eksbuild.1) lists only
+ * `env.ENABLE_POD_ENI`, and leaves `env.POD_SECURITY_GROUP_ENFORCING_MODE` and
+ * `init.env.DISABLE_TCP_EARLY_DEMUX` unconfirmed. @pulumi/eks's VpcCniAddon writes
+ * `init.env.DISABLE_TCP_EARLY_DEMUX` into these same values (pulumi-eks
+ * `nodejs/eks/addons/cni-addon.ts`). Check the pinned version with
+ * `aws eks describe-addon-configuration --addon-name vpc-cni --addon-version <v>`.
+ *
+ * `standard` (our default; upstream's is `strict`) keeps NodeLocal DNSCache, network policies and
+ * `externalTrafficPolicy: Local` working and exempts same-node kubelet probes; traffic leaving the
+ * VPC then uses the node's security group. `strict` routes all pod traffic through the pod's group,
+ * and kubelet TCP probes then need TCP early demux off
+ * (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
+ */
+export function vpcCniPodEniConfiguration(mode: PodSgEnforcingMode = "standard") {
+  const env = { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: mode };
+  return mode === "strict" ? { env, init: { env: { DISABLE_TCP_EARLY_DEMUX: "true" } } } : { env };
+}

@@ -1,0 +1,278 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { problem } from "../../problems";
+import { gitOpsClusterMetadata, GitOpsClusterFacts, gitOpsClusterSecret } from "./argocd-cluster";
+import { namespacedKinds } from "../crds";
+import { EXTERNAL_SECRETS } from "../external-secrets";
+import type { AddonSpec, CommonSettings } from "../spec";
+import { requests, ValueLayers } from "../values";
+
+export type { GitOpsClusterFacts } from "./argocd-cluster";
+
+export const ARGOCD = {
+  namespace: "argocd",
+  /** The root application: every other one comes from its path. */
+  rootApp: "bootstrap",
+  /** The repository Secret the ExternalSecret writes, when the repository is private. */
+  repoSecret: "bootstrap-repository",
+} as const;
+
+/** The app-of-apps: where both clusters read what they run. */
+export interface ArgocdBootstrap {
+  /** Git repository URL (https:// or ssh). */
+  repoUrl: string;
+  /** Branch, tag or commit; pin a tag or commit so both clusters run the same thing. */
+  revision: string;
+  /** Directory of Application and ApplicationSet manifests in the repository. */
+  path: string;
+  /**
+   * A private repository: the Secrets Manager key (under External Secrets' prefix) whose JSON
+   * holds its credentials, as Argo CD's repository Secret takes them (`username` and `password`,
+   * or `sshPrivateKey`). Never the credentials themselves. Needs `addons.externalSecrets`.
+   * @default none: a public repository
+   */
+  credentialsKey?: string;
+}
+
+export interface ArgocdSettings extends CommonSettings {
+  /** The root application. @default none: Argo CD runs, and deploys nothing until one is added */
+  bootstrap?: ArgocdBootstrap;
+  /**
+   * What the applications read about this cluster (cluster Secret annotations and labels). The
+   * stack fills it from `migration:*` and the blueprint adds the workload role ARNs.
+   * @default the cluster's name, region and account only
+   */
+  cluster?: GitOpsClusterFacts;
+}
+
+/** Chart values (argo-cd 10.1.1, charts/argo-cd/values.yaml at argo-cd-10.1.1). */
+export function argocdValues(): ValueLayers {
+  return {
+    defaults: {
+      controller: { resources: requests("250m", "512Mi", "2Gi") },
+      repoServer: { resources: requests("100m", "256Mi", "1Gi") },
+      server: { resources: requests("50m", "128Mi", "256Mi") },
+      applicationSet: { resources: requests("50m", "128Mi", "256Mi") },
+      redis: { resources: requests("50m", "64Mi", "256Mi") },
+      // SSO is each organisation's own; the admin login is Argo CD's default.
+      dex: { enabled: false },
+    },
+    owned: {
+      // The CRDs are templates (templates/crds/), upgraded with the chart, and kept when it is
+      // uninstalled (`helm.sh/resource-policy: keep`): deleting the Application CRD would delete
+      // every Application with it.
+      crds: { install: true, keep: true },
+    },
+  };
+}
+
+/** The root Application: the repository's path, synced automatically. */
+export function rootApplication(b: ArgocdBootstrap) {
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    // No `resources-finalizer.argocd.argoproj.io`: deleting this Application (turning Argo CD
+    // off) then leaves what it deployed in place instead of cascading
+    // (https://argo-cd.readthedocs.io/en/stable/user-guide/app_deletion/#about-the-deletion-finalizer).
+    metadata: { name: ARGOCD.rootApp, namespace: ARGOCD.namespace },
+    spec: {
+      project: "default",
+      source: { repoURL: b.repoUrl, targetRevision: b.revision, path: b.path },
+      destination: { server: "https://kubernetes.default.svc", namespace: ARGOCD.namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
+    },
+  };
+}
+
+/**
+ * The private repository's Secret, written by External Secrets from `credentialsKey`: labelled
+ * as an Argo CD repository (declarative setup, "Repositories"), its url and type ours, the
+ * credentials merged in from the secret (`template.mergePolicy: Merge`,
+ * https://external-secrets.io/v2.9.0/guides/templating/).
+ */
+export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: string }) {
+  return {
+    apiVersion: "external-secrets.io/v1",
+    kind: "ExternalSecret",
+    metadata: { name: ARGOCD.repoSecret, namespace: ARGOCD.namespace },
+    spec: {
+      refreshInterval: "1h",
+      secretStoreRef: { kind: "ClusterSecretStore", name: EXTERNAL_SECRETS.stores.secretsManager },
+      target: {
+        name: ARGOCD.repoSecret,
+        template: {
+          mergePolicy: "Merge",
+          metadata: { labels: { "argocd.argoproj.io/secret-type": "repository" } },
+          data: { type: "git", url: b.repoUrl },
+        },
+      },
+      dataFrom: [{ extract: { key: b.credentialsKey } }],
+    },
+  };
+}
+
+const REPO_URL = /^(https:\/\/[^\s@]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/;
+const CREDENTIALS_IN_URL = /^https:\/\/[^/]*@/;
+
+export function argocdProblems(s: ArgocdSettings, at: string): string[] {
+  const b = s.bootstrap;
+  if (b === undefined) return [];
+  const p = `${at}.bootstrap`;
+  const out: string[] = [];
+  // Credentials first: the value is then never echoed in an error.
+  if (typeof b.repoUrl === "string" && CREDENTIALS_IN_URL.test(b.repoUrl)) {
+    out.push(
+      problem(
+        `${p}.repoUrl`,
+        "credentials in the URL",
+        "[redacted]",
+        "drop them from the URL and give credentialsKey, a Secrets Manager key that holds them",
+      ),
+    );
+  } else if (typeof b.repoUrl !== "string" || !REPO_URL.test(b.repoUrl)) {
+    out.push(
+      problem(
+        `${p}.repoUrl`,
+        "not a Git repository URL",
+        b.repoUrl,
+        "use https://… or git@host:org/repo.git",
+      ),
+    );
+  }
+  for (const k of ["revision", "path"] as const) {
+    if (typeof b[k] !== "string" || b[k].trim() === "") {
+      out.push(
+        problem(
+          `${p}.${k}`,
+          "missing",
+          b[k],
+          k === "path"
+            ? "give the directory of the root app's manifests"
+            : "give a tag or commit both clusters deploy",
+        ),
+      );
+    }
+  }
+  if (b.credentialsKey !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(b.credentialsKey)) {
+    out.push(
+      problem(
+        `${p}.credentialsKey`,
+        "not a Secrets Manager key",
+        b.credentialsKey,
+        "give the secret's name under the External Secrets prefix, such as argocd/repository",
+      ),
+    );
+  }
+  return out;
+}
+
+export const argocd: AddonSpec<ArgocdSettings> = {
+  component: "Argocd",
+  summary:
+    "Argo CD with an app-of-apps from one repository, and this cluster's facts in its cluster Secret.",
+  namespace: {
+    name: ARGOCD.namespace,
+    podSecurity: "restricted",
+    why: "every Argo CD container runs non-root, read-only, without capabilities, with the RuntimeDefault seccomp profile (the chart's containerSecurityContext defaults)",
+  },
+  defaults: { bootstrap: undefined, cluster: undefined },
+  problems: argocdProblems,
+  installAfter: {
+    externalSecrets:
+      "a private repository's Secret is an ExternalSecret, whose CRD and store it needs",
+  },
+  chart: {
+    // app v3.4.4
+    pin: {
+      chart: "argo-cd",
+      version: "10.1.1",
+      repo: "https://argoproj.github.io/argo-helm",
+      source: "https://github.com/argoproj/argo-helm/blob/argo-cd-10.1.1/charts/argo-cd/Chart.yaml",
+    },
+    crds: {
+      checkedAt: "10.1.1",
+      delivery: "templates",
+      kinds: namespacedKinds("argoproj.io", "Application", "ApplicationSet", "AppProject"),
+      source:
+        "https://github.com/argoproj/argo-helm/tree/argo-cd-10.1.1/charts/argo-cd/templates/crds",
+    },
+    // Its templates name everything after the release (`argocd-server`, `argocd-repo-server`).
+    release: "argocd",
+    values: () => argocdValues(),
+  },
+  finish: ({ name, context: ctx, settings: s, installed, k8s: k8sOpts }, { release }) => {
+    const b = s.bootstrap;
+    if (b?.credentialsKey !== undefined && !installed.has("externalSecrets")) {
+      throw new Error(
+        problem(
+          "addons.argocd.bootstrap.credentialsKey",
+          "set, but addons.externalSecrets is off: the repository Secret is an ExternalSecret",
+          b.credentialsKey,
+          "turn addons.externalSecrets on, or drop credentialsKey for a public repository",
+        ),
+      );
+    }
+    const facts = s.cluster ?? {};
+    const metadata = pulumi
+      .all([ctx.accountId, pulumi.all(facts.roleArns ?? {})])
+      .apply(([accountId, roleArns]) =>
+        gitOpsClusterMetadata({
+          clusterName: ctx.clusterName,
+          region: ctx.region,
+          accountId,
+          facts,
+          roleArns,
+        }),
+      );
+    const secretArgs = gitOpsClusterSecret({
+      clusterName: ctx.clusterName,
+      namespace: ARGOCD.namespace,
+      metadata: { labels: {}, annotations: {} },
+    });
+    const clusterSecret = new k8s.core.v1.Secret(
+      `${name}-cluster`,
+      {
+        ...secretArgs,
+        metadata: {
+          ...secretArgs.metadata,
+          labels: metadata.labels,
+          annotations: metadata.annotations,
+        },
+      },
+      { ...k8sOpts(`${name}-cluster`), dependsOn: [release!] },
+    );
+    const ready: pulumi.Resource[] = [release!, clusterSecret];
+    if (b) {
+      const repo = b.credentialsKey
+        ? [
+            new k8s.apiextensions.CustomResource(
+              `${name}-repository`,
+              repositoryExternalSecret({ ...b, credentialsKey: b.credentialsKey }),
+              { ...k8sOpts(`${name}-repository`), dependsOn: [release!] },
+            ),
+          ]
+        : [];
+      // After the cluster Secret, so the first sync already sees this cluster's facts.
+      ready.push(
+        new k8s.apiextensions.CustomResource(`${name}-root`, rootApplication(b), {
+          ...k8sOpts(`${name}-root`),
+          dependsOn: [release!, clusterSecret, ...repo],
+        }),
+      );
+    }
+    return { ready };
+  },
+};
+
+/**
+ * The selection with facts added to Argo CD's cluster Secret, when Argo CD is selected: the
+ * stack adds the migration's, the blueprint the workload role ARNs. Others' facts stay.
+ */
+export function withGitOpsFacts<T extends { argocd?: ArgocdSettings }>(
+  selection: T | undefined,
+  facts: GitOpsClusterFacts,
+): T | undefined {
+  const a = selection?.argocd;
+  if (!selection || !a) return selection;
+  return { ...selection, argocd: { ...a, cluster: { ...a.cluster, ...facts } } };
+}

@@ -1,0 +1,246 @@
+import * as k8s from "@pulumi/kubernetes";
+import { irsaAnnotation, PolicyDocument, PolicyStatement } from "../../access/irsa-policy";
+import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
+import vendoredCrds from "./crds-3.5.0.json";
+import upstreamPolicy from "./iam-policy.json";
+import type { AddonSpec, CommonSettings } from "../spec";
+import { requests, ValueLayers } from "../values";
+
+/** Where the controller runs: upstream's IRSA example uses exactly these. */
+export const ALB_CONTROLLER = {
+  namespace: "kube-system",
+  serviceAccount: "aws-load-balancer-controller",
+} as const;
+
+/** The controller takes no settings of its own. */
+export type AwsLoadBalancerControllerSettings = CommonSettings;
+
+export interface AlbControllerValuesInput {
+  clusterName: string;
+  region: string;
+  vpcId: string;
+  roleArn: string;
+  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
+  serviceMonitor?: boolean;
+}
+
+/** Chart values for aws-load-balancer-controller (keys checked against its values.yaml). */
+export function albControllerValues(i: AlbControllerValuesInput): ValueLayers {
+  return {
+    defaults: {
+      replicaCount: 2,
+      resources: requests("100m", "128Mi", "256Mi"),
+      podDisruptionBudget: { maxUnavailable: 1 },
+      // Off: with the webhook on, the controller claims every new LoadBalancer Service in the
+      // cluster and sits in the admission path of each (failure policy Fail), so a controller
+      // outage would block unrelated Service writes. Services opt in with the
+      // `aws-load-balancer-type: external` annotation instead, as our Istio gateway does.
+      enableServiceMutatorWebhook: false,
+      serviceMonitor: { enabled: i.serviceMonitor ?? false },
+    },
+    owned: {
+      clusterName: i.clusterName,
+      // Explicit, so the controller never depends on reaching IMDS (hop limit 1 on our nodes).
+      region: i.region,
+      vpcId: i.vpcId,
+      serviceAccount: {
+        create: true,
+        name: ALB_CONTROLLER.serviceAccount,
+        annotations: irsaAnnotation(i.roleArn),
+      },
+    },
+  };
+}
+
+export interface AlbControllerPolicyInput {
+  /** The cluster's name: the value the controller writes into `elbv2.k8s.aws/cluster`. */
+  clusterName: string;
+  partition: string;
+  region: string;
+  accountId: string;
+  vpcId: string;
+}
+
+/**
+ * The tag the controller puts on every AWS resource it creates, valued with `--cluster-name`
+ * (kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go: "`elbv2.k8s.aws/cluster:
+ * cluster-name` will be applied on all AWS resources"). Listeners and listener rules carry it
+ * too while the `ListenerRulesTagging` feature gate is on, its default (pkg/config/feature_gates.go;
+ * pkg/deploy/elbv2/listener_manager.go creates and reconciles listeners with `ResourceTags`).
+ */
+export const ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
+const RESOURCE_TAG = `aws:ResourceTag/${ALB_CLUSTER_TAG}`;
+const REQUEST_TAG = `aws:RequestTag/${ALB_CLUSTER_TAG}`;
+
+/** How one upstream statement is narrowed to this cluster. */
+export type AlbScoping =
+  | "request-tag-value"
+  | "resource-tag-value"
+  | "resource-tag-value-if-present"
+  | "own-vpc"
+  | "unchanged";
+
+/** Why each kind of narrowing is there; the catalog's scoping notes quote these. */
+export const ALB_SCOPING_REASONS: Record<AlbScoping, string> = {
+  "request-tag-value":
+    "upstream only requires the cluster tag on create (Null); the value must now be this cluster's name, so nothing is created in another cluster's name",
+  "resource-tag-value":
+    "upstream accepts any resource carrying the cluster tag (Null), which every cluster's load balancers, target groups and security groups do; the value must now be this cluster's name",
+  "resource-tag-value-if-present":
+    "upstream leaves these unconditioned; a resource tagged for another cluster is now refused, while untagged ones stay reachable as upstream has them (a TargetGroupBinding to a target group made elsewhere; SetWebAcl, which takes no resource)",
+  "own-vpc":
+    "upstream lets the controller open any security group; only those in this cluster's VPC now (the install guide's suggestion)",
+  unchanged: "reads, resource-less calls, or creates that touch nothing existing",
+};
+
+const sgIngressOnly = (s: PolicyStatement) =>
+  !s.Condition &&
+  Array.isArray(s.Action) &&
+  s.Action.length === 2 &&
+  s.Action.includes("ec2:AuthorizeSecurityGroupIngress") &&
+  s.Action.includes("ec2:RevokeSecurityGroupIngress");
+
+const actionsOf = (s: PolicyStatement) => [s.Action].flat();
+/** Upstream's unconditioned statements that change existing load balancer resources. */
+const unconditionedElbWrite = (s: PolicyStatement) =>
+  !s.Condition && actionsOf(s).every((a) => a.startsWith("elasticloadbalancing:"));
+
+/** Which narrowing an upstream statement gets, from its shape (so a bump is judged the same way). */
+export function albStatementScoping(s: PolicyStatement): AlbScoping[] {
+  const isNull = (s.Condition?.Null ?? {}) as Record<string, string>;
+  const out: AlbScoping[] = [];
+  if (isNull[REQUEST_TAG] === "false") out.push("request-tag-value");
+  if (isNull[RESOURCE_TAG] === "false") out.push("resource-tag-value");
+  if (sgIngressOnly(s)) out.push("own-vpc");
+  if (unconditionedElbWrite(s)) out.push("resource-tag-value-if-present");
+  return out.length > 0 ? out : ["unchanged"];
+}
+
+const inPartition = (resource: string | string[] | undefined, partition: string) =>
+  Array.isArray(resource)
+    ? resource.map((r) => r.replace(/^arn:aws:/, `arn:${partition}:`))
+    : resource?.replace(/^arn:aws:/, `arn:${partition}:`);
+
+/** Adds `key: value` under `operator`, keeping every condition upstream already has. */
+const withCondition = (s: PolicyStatement, operator: string, add: Record<string, string>) => ({
+  ...s,
+  Condition: { ...s.Condition, [operator]: { ...s.Condition?.[operator], ...add } },
+});
+
+/**
+ * Upstream's policy for this chart version (catalog `albControllerIamPolicy`), every statement
+ * at its place with its actions, resources and conditions. ARNs move to the cluster's partition,
+ * and each statement is narrowed to this cluster as `albStatementScoping` says (reasons in
+ * `ALB_SCOPING_REASONS`); the isolation matrix of `npm run coexist` proves it with the simulator.
+ */
+export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument {
+  const vpcArn = `arn:${i.partition}:ec2:${i.region}:${i.accountId}:vpc/${i.vpcId}`;
+  const narrow = (s: PolicyStatement, how: AlbScoping): PolicyStatement => {
+    switch (how) {
+      case "request-tag-value":
+        return withCondition(s, "StringEquals", { [REQUEST_TAG]: i.clusterName });
+      case "resource-tag-value":
+        return withCondition(s, "StringEquals", { [RESOURCE_TAG]: i.clusterName });
+      case "resource-tag-value-if-present":
+        // Tagging listeners and rules may not hand them to another cluster's name either.
+        return withCondition(s, "StringEqualsIfExists", {
+          [RESOURCE_TAG]: i.clusterName,
+          ...(actionsOf(s).includes("elasticloadbalancing:AddTags")
+            ? { [REQUEST_TAG]: i.clusterName }
+            : {}),
+        });
+      case "own-vpc":
+        return withCondition(s, "ArnEquals", { "ec2:Vpc": vpcArn });
+      case "unchanged":
+        return s;
+    }
+  };
+  return {
+    Version: "2012-10-17",
+    Statement: (upstreamPolicy as PolicyDocument).Statement.map((s) =>
+      albStatementScoping(s).reduce(narrow, {
+        ...s,
+        Resource: inPartition(s.Resource, i.partition),
+      }),
+    ),
+  };
+}
+
+/**
+ * The controller that turns Services and Ingresses into NLBs and ALBs. Every LoadBalancer Service
+ * and Ingress must depend on its release (`AddonBundle.loadBalancerReady`), so `pulumi destroy`
+ * removes them, and the controller deletes their load balancers and ENIs, before the controller,
+ * its role and the nodes go.
+ */
+export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSettings> = {
+  component: "AwsLoadBalancerController",
+  // Its logical name from before the registry: kept, so the deployed controller is not renamed.
+  suffix: "alb-controller",
+  summary: "AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses.",
+  namespace: { name: ALB_CONTROLLER.namespace },
+  defaults: {},
+  installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
+  // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
+  // so we apply the pinned version's copy (`chart.crds` below) before the controller, as
+  // upstream's README asks before each `helm upgrade`; the release skips them.
+  // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
+  // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
+  prepare: ({ name, k8s: k8sOpts }) => ({
+    dependsOn: vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
+      chart: awsLoadBalancerController.chart!.pin.chart,
+      version: awsLoadBalancerController.chart!.crds!.checkedAt,
+    }).map(
+      (crd) =>
+        new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
+          `${name}-${crd.name}`,
+          { metadata: crd.metadata, spec: crd.spec },
+          k8sOpts(`${name}-${crd.name}`),
+        ),
+    ),
+  }),
+  role: {
+    serviceAccount: ALB_CONTROLLER.serviceAccount,
+    roleSuffix: "aws-load-balancer-controller",
+    policy: (ctx, r) => albControllerPolicy({ ...ctx, accountId: r.accountId, vpcId: r.vpcId }),
+  },
+  chart: {
+    // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` (catalog.ts).
+    pin: {
+      chart: "aws-load-balancer-controller",
+      version: "3.5.0",
+      repo: "https://aws.github.io/eks-charts",
+      source:
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
+    },
+    // crds/crds.yaml and crds/gateway-crds.yaml; upstream's own upgrade note is
+    // `kubectl apply -k .../crds` before `helm upgrade` (chart README, "Upgrade").
+    crds: {
+      checkedAt: "3.5.0",
+      delivery: "crds-dir",
+      kinds: [
+        ...namespacedKinds("aga.k8s.aws", "GlobalAccelerator"),
+        ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig", "TargetGroupBinding"),
+        ...clusterKinds("elbv2.k8s.aws", "IngressClassParams"),
+        ...namespacedKinds(
+          "gateway.k8s.aws",
+          "ListenerRuleConfiguration",
+          "LoadBalancerConfiguration",
+          "TargetGroupConfiguration",
+        ),
+      ],
+      source:
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/helm/aws-load-balancer-controller/crds",
+      upgrade: { via: "vendored", file: "aws-load-balancer-controller/crds-3.5.0.json" },
+    },
+    release: "aws-load-balancer-controller",
+    values: ({ context, resolved, serviceMonitor }) =>
+      albControllerValues({
+        ...context,
+        vpcId: resolved.vpcId,
+        roleArn: resolved.roleArn,
+        serviceMonitor,
+      }),
+    skipCrds: true,
+  },
+  finish: (_scope, { release }) => ({ loadBalancerReady: [release!] }),
+};

@@ -1,0 +1,97 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AddonBundle } from "./bundle";
+import type { AddonContext } from "./context";
+import { NetworkPolicyBaseline } from "./network-policies";
+import { AddonSelection, Autoscaler } from "./registry";
+import { addonSelectionProblems } from "./selection";
+import type { PathOf } from "../problems";
+
+/** The platform choices besides the add-ons. Every field has a default. */
+export interface PlatformOptions {
+  /**
+   * Which autoscaler manages capacity; its add-on (`addons.clusterAutoscaler` or
+   * `addons.karpenter`) is installed, the other never. @default "cluster-autoscaler"
+   */
+  autoscaler?: Autoscaler;
+  /**
+   * Namespaces to create for workloads, each with the default-deny network policy baseline.
+   * EksBlueprint creates them (`createNamespace`, before the pod security groups that go into
+   * them) and hands them to Platform as `PlatformArgs.workloadNamespaces`. @default []
+   */
+  workloadNamespaces?: string[];
+}
+
+/** Paths as an EksBlueprint's caller typed them: `addons.<key>…` and `platform.autoscaler`. */
+export const blueprintAddonPaths: PathOf = (field) =>
+  field === "autoscaler" ? "platform.autoscaler" : field ? `addons.${field}` : "addons";
+
+/** Every problem with a blueprint's add-ons, in its args' paths (EksBlueprint checks them first). */
+export function blueprintAddonProblems(args: {
+  addons?: AddonSelection;
+  platform?: PlatformOptions;
+}): string[] {
+  return addonSelectionProblems(args.addons ?? {}, args.platform?.autoscaler, blueprintAddonPaths);
+}
+
+export interface PlatformArgs {
+  /** The cluster the add-ons go on. */
+  context: AddonContext;
+  /** The add-ons (registry.ts); see `AddonSelection` for what is on by default. @default {} */
+  addons?: AddonSelection;
+  /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
+  options?: PlatformOptions;
+  /** Private subnets, one per AZ (EFS mount targets). */
+  privateSubnetIds: pulumi.Output<string[]>;
+  /** Number of availability zones (one EFS mount target each). */
+  availabilityZones: number;
+  /**
+   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`), which
+   * managed nodes carry: allowed to reach the EFS mount targets.
+   */
+  clusterSecurityGroupId: pulumi.Input<string>;
+  /** Workload namespaces already created, by name; each gets the network policy baseline. @default {} */
+  workloadNamespaces?: Record<string, pulumi.Resource>;
+  /** Resources network policies wait for (the vpc-cni add-on enforces them). */
+  networkPolicyEngine: pulumi.Resource;
+}
+
+/** Everything that runs in the cluster: the add-on bundle and the workload network policies. */
+export class Platform extends pulumi.ComponentResource {
+  readonly bundle: AddonBundle;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("eks-blueprint:index:Platform", name, {}, opts);
+    const { context } = args;
+    this.bundle = new AddonBundle(
+      `${name}-addons`,
+      {
+        context: {
+          ...context,
+          // One subnet per zone, by the zone's index (EFS mount targets are named by it).
+          privateSubnetIds: [...Array(args.availabilityZones).keys()].map((i) =>
+            args.privateSubnetIds.apply((ids) => ids[i]),
+          ),
+          clusterSecurityGroupId: args.clusterSecurityGroupId,
+        },
+        addons: args.addons,
+        autoscaler: args.options?.autoscaler,
+        // metrics-server, EFS, Container Insights and Karpenter were this component's children.
+        formerParent: { name, resource: this },
+      },
+      { parent: this },
+    );
+    const namespaces = args.workloadNamespaces ?? {};
+    if (Object.keys(namespaces).length > 0) {
+      new NetworkPolicyBaseline(
+        `${name}-netpol`,
+        {
+          provider: context.provider,
+          namespaces: Object.keys(namespaces),
+          dependsOn: [...Object.values(namespaces), args.networkPolicyEngine],
+        },
+        { parent: this },
+      );
+    }
+    this.registerOutputs({});
+  }
+}

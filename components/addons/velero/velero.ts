@@ -1,0 +1,313 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { irsaAnnotation } from "../../access/irsa-policy";
+import { problem } from "../../problems";
+import { namespacedKinds } from "../crds";
+import { wholeNumberProblems } from "../settings";
+import type { AddonSpec, CommonSettings } from "../spec";
+import { requests, ValueLayers } from "../values";
+import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
+
+/** The named cross-cluster exceptions (`restoreFrom`), for the isolation matrix. */
+export { crossClusterExceptions, type CrossClusterException } from "./velero-bucket";
+
+export const VELERO = {
+  namespace: "velero",
+  serviceAccount: "velero",
+  /** The VolumeSnapshotClass Velero picks for EBS volumes (by its label). */
+  snapshotClass: "velero-ebs",
+  /** velero-plugin-for-aws v1.14.x goes with Velero v1.18.x (its README, "Compatibility"). */
+  awsPluginImage: "velero/velero-plugin-for-aws:v1.14.2",
+} as const;
+
+export interface VeleroSettings extends CommonSettings {
+  /** When the scheduled backup runs (cron, UTC). @default "0 3 * * *" (daily at 03:00) */
+  schedule?: string;
+  /** Days Velero keeps each scheduled backup (its TTL); S3 expires leftovers a week later. @default 30 */
+  retentionDays?: number;
+  /**
+   * Another cluster's name, whose backup bucket this cluster may read (never write) to restore
+   * from it: a second, read-only backup location, and the named cross-cluster exception
+   * `velero-restore-from` (velero-bucket.ts). Remove it once the restore is done.
+   * @default none: this cluster reads only its own bucket
+   */
+  restoreFrom?: string;
+}
+
+/** The read-only backup location of `restoreFrom`. */
+export const restoreLocationName = (other: string): string => `from-${other}`;
+
+export interface VeleroValuesInput {
+  clusterName: string;
+  region: string;
+  roleArn: string;
+  bucket: string;
+  schedule: string;
+  retentionDays: number;
+  /** Bucket of the `restoreFrom` cluster and that cluster's name. @default none */
+  restoreFrom?: { cluster: string; bucket: string };
+  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
+  serviceMonitor?: boolean;
+}
+
+const CONTAINER_SECURITY = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  readOnlyRootFilesystem: true,
+};
+
+/** Chart values (vmware-tanzu/helm-charts velero-12.1.0, charts/velero/values.yaml). */
+export function veleroValues(i: VeleroValuesInput): ValueLayers {
+  const location = (name: string, bucket: string, accessMode: string, isDefault: boolean) => ({
+    name,
+    provider: "aws",
+    bucket,
+    default: isDefault,
+    accessMode,
+    config: { region: i.region },
+  });
+  return {
+    defaults: {
+      resources: requests("100m", "128Mi", "512Mi"),
+      upgradeJobResources: requests("50m", "64Mi", "256Mi"),
+      metrics: { serviceMonitor: { enabled: i.serviceMonitor ?? false } },
+    },
+    owned: {
+      image: { tag: "v1.18.1" },
+      // The chart leaves both contexts empty. The image's user is a name, not a uid, so the kubelet
+      // could not check runAsNonRoot without runAsUser; fsGroup lets it read the IRSA token (the
+      // chart's own note on podSecurityContext). The same contexts apply to the CRD upgrade job.
+      podSecurityContext: {
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        fsGroup: 65532,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containerSecurityContext: CONTAINER_SECURITY,
+      initContainers: [
+        {
+          // The object store plugin only: volume snapshots go through CSI, not its EBS snapshotter.
+          name: "velero-plugin-for-aws",
+          image: VELERO.awsPluginImage,
+          imagePullPolicy: "IfNotPresent",
+          volumeMounts: [{ mountPath: "/target", name: "plugins" }],
+          securityContext: CONTAINER_SECURITY,
+          resources: requests("10m", "32Mi", "64Mi"),
+        },
+      ],
+      // A pre-install/pre-upgrade hook job applies Velero's CRDs (templates/upgrade-crds/).
+      upgradeCRDs: true,
+      configuration: {
+        backupStorageLocation: [
+          location("default", i.bucket, "ReadWrite", true),
+          ...(i.restoreFrom
+            ? [
+                location(
+                  restoreLocationName(i.restoreFrom.cluster),
+                  i.restoreFrom.bucket,
+                  "ReadOnly",
+                  false,
+                ),
+              ]
+            : []),
+        ],
+        // CSI snapshots (Velero docs, "Container Storage Interface Snapshot Support").
+        features: "EnableCSI",
+      },
+      // No VolumeSnapshotLocation: that is for a provider's own snapshotter, which we do not use.
+      snapshotsEnabled: false,
+      deployNodeAgent: false,
+      // IRSA instead of a Secret holding keys.
+      credentials: { useSecret: false },
+      serviceAccount: {
+        server: {
+          create: true,
+          name: VELERO.serviceAccount,
+          annotations: irsaAnnotation(i.roleArn),
+        },
+      },
+      schedules: {
+        // Named after the cluster, so a backup synced from the other cluster's bucket
+        // (`restoreFrom`) never has the name of one of ours.
+        [i.clusterName]: {
+          disabled: false,
+          schedule: i.schedule,
+          useOwnerReferencesInBackup: false,
+          template: {
+            ttl: `${i.retentionDays * 24}h0m0s`,
+            storageLocation: "default",
+            includedNamespaces: ["*"],
+            snapshotVolumes: true,
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * The class Velero snapshots EBS volumes with (it picks the class labelled for the driver, Velero
+ * docs "CSI"). `tagSpecification_1` tags every snapshot with the cluster (aws-ebs-csi-driver
+ * docs/tagging.md, VolumeSnapshotClass parameters), so the EBS CSI role can be held to this
+ * cluster's snapshots. Retain: the EBS snapshot outlives the API objects, which Velero deletes
+ * after a backup; deleting the backup deletes the snapshot (Velero patches it to Delete then).
+ */
+export function veleroSnapshotClass(clusterName: string) {
+  return {
+    apiVersion: "snapshot.storage.k8s.io/v1",
+    kind: "VolumeSnapshotClass",
+    metadata: {
+      name: VELERO.snapshotClass,
+      labels: { "velero.io/csi-volumesnapshot-class": "true" },
+    },
+    driver: "ebs.csi.aws.com",
+    deletionPolicy: "Retain",
+    parameters: { tagSpecification_1: `eks-blueprint:cluster=${clusterName}` },
+  };
+}
+
+const CRON = /^(\S+\s+){4}\S+$/;
+const CLUSTER = /^[a-z0-9][a-z0-9-]{0,42}$/;
+
+export function veleroProblems(s: VeleroSettings, at: string): string[] {
+  const out: string[] = [];
+  if (typeof s.schedule !== "string" || !CRON.test(s.schedule.trim())) {
+    out.push(
+      problem(
+        `${at}.schedule`,
+        "not a cron schedule",
+        s.schedule,
+        "use five fields such as 0 3 * * *",
+      ),
+    );
+  }
+  out.push(
+    ...wholeNumberProblems(s.retentionDays, 1, 3650, `${at}.retentionDays`, "a number of days"),
+  );
+  if (
+    s.restoreFrom !== undefined &&
+    (typeof s.restoreFrom !== "string" || !CLUSTER.test(s.restoreFrom))
+  ) {
+    out.push(
+      problem(
+        `${at}.restoreFrom`,
+        "not a cluster name",
+        s.restoreFrom,
+        "name the cluster whose backups to read, such as eks-blueprint-prod",
+      ),
+    );
+  }
+  return out;
+}
+
+export const velero: AddonSpec<VeleroSettings> = {
+  component: "Velero",
+  summary:
+    "Velero backups to an S3 bucket of its own, with EBS volumes as CSI snapshots, on a schedule.",
+  namespace: {
+    name: VELERO.namespace,
+    podSecurity: "restricted",
+    why: "our values run the server, its plugin and the CRD job non-root, read-only, without capabilities, with RuntimeDefault seccomp; no node agent (hostPath) is deployed",
+  },
+  defaults: { schedule: "0 3 * * *", retentionDays: 30, restoreFrom: undefined },
+  problems: veleroProblems,
+  // S3 names the bucket after the cluster: `<cluster>-velero-<12-digit account>` fits 63 characters.
+  contextProblems: (ctx, at) =>
+    CLUSTER.test(ctx.clusterName)
+      ? []
+      : [
+          problem(
+            `${at}.clusterName`,
+            "cannot name Velero's bucket",
+            ctx.clusterName,
+            "use at most 43 lowercase letters, digits and hyphens",
+          ),
+        ],
+  implies: {
+    ebsCsiDriver: "volume snapshots are EBS CSI snapshots",
+    snapshotController: "CSI snapshots need the snapshot controller and its CRDs",
+  },
+  installAfter: {
+    ebsCsiDriver: "it snapshots volumes through the EBS CSI driver",
+    snapshotController: "its VolumeSnapshotClass needs the snapshot CRDs",
+    prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs",
+  },
+  prepare: ({ name, context: ctx, settings: s, child }) => {
+    const bucket = veleroBucket(
+      `${name}-bucket`,
+      {
+        bucketName: pulumi.output(ctx.accountId).apply((a) => veleroBucketName(ctx.clusterName, a)),
+        retentionDays: s.retentionDays!,
+        tags: ctx.tags,
+      },
+      child,
+    );
+    return { dependsOn: [bucket], inputs: { bucket: bucket.bucket } };
+  },
+  role: {
+    serviceAccount: VELERO.serviceAccount,
+    roleSuffix: "velero",
+    policy: (ctx, r, s) =>
+      veleroPolicy({
+        partition: ctx.partition,
+        bucket: veleroBucketName(ctx.clusterName, r.accountId),
+        restoreFromBucket: s.restoreFrom ? veleroBucketName(s.restoreFrom, r.accountId) : undefined,
+      }),
+  },
+  chart: {
+    // app 1.18.1
+    pin: {
+      chart: "velero",
+      version: "12.1.0",
+      repo: "https://vmware-tanzu.github.io/helm-charts",
+      source:
+        "https://github.com/vmware-tanzu/helm-charts/blob/velero-12.1.0/charts/velero/Chart.yaml",
+    },
+    crds: {
+      checkedAt: "12.1.0",
+      delivery: "crds-dir",
+      kinds: namespacedKinds(
+        "velero.io",
+        "BackupRepository",
+        "Backup",
+        "BackupStorageLocation",
+        "DataDownload",
+        "DataUpload",
+        "DeleteBackupRequest",
+        "DownloadRequest",
+        "PodVolumeBackup",
+        "PodVolumeRestore",
+        "Restore",
+        "Schedule",
+        "ServerStatusRequest",
+        "VolumeSnapshotLocation",
+      ),
+      source: "https://github.com/vmware-tanzu/helm-charts/tree/velero-12.1.0/charts/velero/crds",
+      upgrade: { via: "values", key: "upgradeCRDs" },
+    },
+    release: "velero",
+    values: ({ context: ctx, settings: s, resolved, serviceMonitor }) =>
+      veleroValues({
+        clusterName: ctx.clusterName,
+        region: ctx.region,
+        roleArn: resolved.roleArn,
+        bucket: resolved.bucket,
+        schedule: s.schedule!,
+        retentionDays: s.retentionDays!,
+        restoreFrom: s.restoreFrom
+          ? { cluster: s.restoreFrom, bucket: veleroBucketName(s.restoreFrom, resolved.accountId) }
+          : undefined,
+        serviceMonitor,
+      }),
+  },
+  finish: ({ name, context: ctx, after, k8s: k8sOpts }, { release }) => {
+    const snapshotClass = new k8s.apiextensions.CustomResource(
+      `${name}-snapshot-class`,
+      veleroSnapshotClass(ctx.clusterName),
+      // `after` holds the snapshot controller's release (its CRDs) and the EBS CSI driver.
+      { ...k8sOpts(`${name}-snapshot-class`), dependsOn: [release!, ...after] },
+    );
+    return { ready: [release!, snapshotClass] };
+  },
+};

@@ -1,0 +1,243 @@
+import * as aws from "@pulumi/aws";
+import * as eks from "@pulumi/eks";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stableJson } from "../access/irsa-policy";
+import {
+  accessEntryAliases,
+  adminAccessEntries,
+  adminRoleArnProblems,
+  clusterNameProblems,
+  CONTROL_PLANE_LOG_TYPES,
+  controlPlaneLogGroupName,
+  endpointCidrProblems,
+  logRetentionProblems,
+  managedPolicyArn,
+  serviceTrustPolicy,
+} from "./cluster-settings";
+import { kubernetesVersionProblems } from "./kubernetes-versions";
+import { PathOf, throwProblems, under } from "../problems";
+import { DISCOVERY_TAG } from "../addons/karpenter/node-pools";
+
+export interface ClusterArgs {
+  /** EKS cluster name; every physical name of the cluster derives from it. */
+  clusterName: string;
+  /** Kubernetes minor version, one of SUPPORTED_KUBERNETES_MINORS, for example "1.35". */
+  kubernetesVersion: string;
+  /** VPC of the cluster (the Network component's `vpcId`). */
+  vpcId: pulumi.Input<string>;
+  /** Subnets for the control plane ENIs and the nodes. */
+  privateSubnetIds: pulumi.Input<string[]>;
+  /** Subnets for internet-facing load balancers. */
+  publicSubnetIds: pulumi.Input<string[]>;
+  /**
+   * CIDRs allowed to reach the public API endpoint: network addresses, none wider than /8, never
+   * 0.0.0.0/0. @default [] (public endpoint off; private only)
+   */
+  endpointPublicAccessCidrs?: string[];
+  /**
+   * IAM role ARNs granted cluster-admin through access entries, each keyed by its role name (so
+   * two roles may not share a name). @default []
+   */
+  adminRoleArns?: string[];
+  /** Retention of the control-plane log group, in days (one CloudWatch Logs offers). @default 30 */
+  logRetentionDays?: number;
+  /**
+   * Extra managed policies for the cluster IAM role, for example AmazonEKSVPCResourceController
+   * when security groups for pods are used. @default []
+   */
+  extraClusterRolePolicyArns?: string[];
+  /**
+   * Tag the EKS cluster security group (the one managed nodes carry) `karpenter.sh/discovery=
+   * <clusterName>`, so Karpenter's nodes get it too. @default false
+   */
+  karpenterDiscovery?: boolean;
+  /** AWS partition. @default "aws" */
+  partition?: string;
+  /** Protect the cluster and its KMS key from deletion (Pulumi protect and EKS deletion protection). @default true */
+  protect?: boolean;
+  /** Tags for every AWS resource. @default none */
+  tags?: Record<string, string>;
+}
+
+export const CLUSTER_DEFAULTS = { logRetentionDays: 30, partition: "aws", protect: true } as const;
+
+/** Every problem with a cluster's args, keyed by `path` (the fields as the caller typed them). */
+export function clusterProblems(
+  args: Pick<
+    ClusterArgs,
+    | "clusterName"
+    | "kubernetesVersion"
+    | "endpointPublicAccessCidrs"
+    | "adminRoleArns"
+    | "logRetentionDays"
+  >,
+  path: PathOf = under(""),
+): string[] {
+  return [
+    ...clusterNameProblems(args.clusterName, path("clusterName")),
+    ...kubernetesVersionProblems(args.kubernetesVersion, path("kubernetesVersion")),
+    ...endpointCidrProblems(
+      args.endpointPublicAccessCidrs ?? [],
+      path("endpointPublicAccessCidrs"),
+    ),
+    ...adminRoleArnProblems(args.adminRoleArns ?? [], path("adminRoleArns")),
+    ...(args.logRetentionDays === undefined
+      ? []
+      : logRetentionProblems(args.logRetentionDays, path("logRetentionDays"))),
+  ];
+}
+
+/** The EKS control plane: KMS envelope encryption, all control-plane logs, API access entries, OIDC provider. */
+export class Cluster extends pulumi.ComponentResource {
+  readonly clusterName: string;
+  readonly eksCluster: eks.Cluster;
+  readonly role: aws.iam.Role;
+  readonly kmsKey: aws.kms.Key;
+  /** The one Kubernetes provider every add-on and custom resource uses. */
+  readonly provider: k8s.Provider;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly oidcIssuer: pulumi.Output<string>;
+  /**
+   * The cluster's name as an output of the EKS cluster resource. Every AWS resource that names the
+   * cluster (add-ons, access entries, Fargate profiles) takes its `clusterName` from here, so the
+   * engine creates it after the cluster and, on a minor bump, updates it after the control plane.
+   */
+  readonly clusterNameOutput: pulumi.Output<string>;
+  /**
+   * The security group EKS creates with the cluster (`vpcConfig.clusterSecurityGroupId`): on the
+   * control plane's ENIs, on every managed node whose launch template names no security group
+   * (ours name none), so on CoreDNS and every pod without a pod security group
+   * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html). The one group every
+   * rule about "the nodes" targets.
+   */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    throwProblems("Cluster", name, clusterProblems(args));
+    super("eks-blueprint:index:Cluster", name, {}, opts);
+    const partition = args.partition ?? CLUSTER_DEFAULTS.partition;
+    const protect = args.protect ?? CLUSTER_DEFAULTS.protect;
+    const publicCidrs = args.endpointPublicAccessCidrs ?? [];
+    this.clusterName = args.clusterName;
+
+    this.kmsKey = new aws.kms.Key(
+      `${name}-secrets`,
+      {
+        description: `Envelope encryption of Kubernetes secrets in EKS cluster ${args.clusterName}`,
+        enableKeyRotation: true,
+        deletionWindowInDays: 30,
+        tags: args.tags,
+      },
+      { parent: this, protect },
+    );
+    new aws.kms.Alias(
+      `${name}-secrets`,
+      { name: `alias/${args.clusterName}-eks-secrets`, targetKeyId: this.kmsKey.keyId },
+      { parent: this },
+    );
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      {
+        name: controlPlaneLogGroupName(args.clusterName),
+        retentionInDays: args.logRetentionDays ?? CLUSTER_DEFAULTS.logRetentionDays,
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+
+    this.role = new aws.iam.Role(
+      `${name}-cluster`,
+      {
+        name: `${args.clusterName}-cluster`,
+        assumeRolePolicy: stableJson(serviceTrustPolicy("eks.amazonaws.com")),
+        tags: args.tags,
+      },
+      { parent: this },
+    );
+    const rolePolicies = [
+      managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
+      ...(args.extraClusterRolePolicyArns ?? []),
+    ];
+    const attachments = rolePolicies.map(
+      (policyArn) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-cluster-${policyArn.split("/").pop()}`,
+          { role: this.role.name, policyArn },
+          { parent: this },
+        ),
+    );
+
+    this.eksCluster = new eks.Cluster(
+      name,
+      {
+        name: args.clusterName,
+        version: args.kubernetesVersion,
+        vpcId: args.vpcId,
+        privateSubnetIds: args.privateSubnetIds,
+        publicSubnetIds: args.publicSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicCidrs.length > 0,
+        ...(publicCidrs.length > 0 ? { publicAccessCidrs: publicCidrs } : {}),
+        encryptionConfigKeyArn: this.kmsKey.arn,
+        enabledClusterLogTypes: [...CONTROL_PLANE_LOG_TYPES],
+        authenticationMode: eks.AuthenticationMode.Api,
+        accessEntries: adminAccessEntries(partition, args.adminRoleArns ?? []),
+        createOidcProvider: true,
+        serviceRole: this.role,
+        skipDefaultNodeGroup: true,
+        nodeAssociatePublicIpAddress: false,
+        deletionProtection: protect,
+        // pulumi-eks's own cluster and node groups serve only its self-managed node groups (we run
+        // managed ones, which carry the EKS-created group) and would be a second "node group" for
+        // rules to target by mistake. With this set, pulumi-eks returns the EKS-created group as
+        // both clusterSecurityGroupId and nodeSecurityGroupId (pulumi-eks 4.3.0
+        // nodejs/eks/cluster/cluster.ts, createCluster; its d.ts says the same).
+        skipDefaultSecurityGroups: true,
+        // vpc-cni, coredns and kube-proxy are CoreAddons' (pinned versions, vpc-cni's own IRSA
+        // role), so this component must not manage a second copy of them.
+        useDefaultVpcCni: true,
+        corednsAddonOptions: { enabled: false },
+        kubeProxyAddonOptions: { enabled: false },
+        tags: args.tags,
+      },
+      {
+        parent: this,
+        protect,
+        dependsOn: [logGroup, ...attachments],
+        transforms: [accessEntryAliases(name, args.adminRoleArns ?? [])],
+      },
+    );
+
+    this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);
+    this.oidcProviderArn = this.eksCluster.oidcProviderArn;
+    this.oidcIssuer = this.eksCluster.oidcIssuer;
+    this.clusterNameOutput = this.eksCluster.eksCluster.name;
+    this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
+    if (args.karpenterDiscovery) {
+      // EKS creates this group, so no resource of ours owns its tags: a Tag resource adds one
+      // without claiming the rest (terraform-aws-modules/terraform-aws-eks main.tf,
+      // aws_ec2_tag.cluster_primary_security_group, does the same). pulumi-eks's
+      // nodeSecurityGroupTags would tag only its own node group, which no node carries.
+      new aws.ec2.Tag(
+        `${name}-karpenter-discovery`,
+        { resourceId: this.clusterSecurityGroupId, key: DISCOVERY_TAG, value: args.clusterName },
+        { parent: this },
+      );
+    }
+    this.provider = new k8s.Provider(
+      `${name}-k8s`,
+      { kubeconfig: this.kubeconfig, enableServerSideApply: true },
+      { parent: this },
+    );
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubeconfig: this.kubeconfig,
+      oidcProviderArn: this.oidcProviderArn,
+      oidcIssuer: this.oidcIssuer,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
+    });
+  }
+}

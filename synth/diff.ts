@@ -1,0 +1,217 @@
+import { REDACTED, type ResourceView, type SynthRecord } from "./record";
+import { forcesReplacement } from "./replacements";
+
+/** What the diff reads of a synth record. */
+export type DiffRecord = ResourceView & Pick<SynthRecord, "parent">;
+
+export interface DiffInput {
+  stack: string;
+  resources: readonly DiffRecord[];
+}
+
+/** Pseudo-fields for resource options: they are not inputs, but a reviewer must see them change. */
+export const PARENT_FIELD = "(parent)";
+export const PROTECT_FIELD = "(protect)";
+
+export interface FieldChange {
+  path: string;
+  /** undefined when the field is absent on that side. */
+  before: unknown;
+  after: unknown;
+  /** Either side is a secret: both are shown redacted. */
+  secret: boolean;
+  /** Changing this field makes the provider delete and recreate the resource. */
+  replaces: boolean;
+}
+
+export interface ResourceRef {
+  /** `type::name`, the resource's identity in the diff. */
+  key: string;
+  type: string;
+  name: string;
+  /** Key of its top-level ancestor component, or "(stack)" for a lone top-level resource. */
+  component: string;
+}
+
+export interface ResourceChange extends ResourceRef {
+  fields: FieldChange[];
+  replacement: boolean;
+}
+
+export interface SynthDiff {
+  base: string;
+  head: string;
+  /** Set when two different stacks are compared and names were matched across them. */
+  renamed?: { from: string; to: string };
+  added: ResourceRef[];
+  removed: ResourceRef[];
+  changed: ResourceChange[];
+}
+
+export const STACK_ROOT = "(stack)";
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+const byPath = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+const isObj = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v);
+const isScalar = (v: unknown) => v === null || typeof v !== "object";
+
+function parseContainer(s: string): unknown {
+  const t = s.trim();
+  if (!t.startsWith("{") && !t.startsWith("[")) return undefined;
+  try {
+    const v: unknown = JSON.parse(t);
+    return typeof v === "object" && v !== null ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Inputs as leaf paths → values. JSON held in strings (IAM policies, kubeconfigs) is opened, so a
+ * one-action change to a policy shows as one line; lists of scalars stay whole.
+ */
+export function flattenInputs(
+  value: unknown,
+  path = "",
+  out = new Map<string, unknown>(),
+): Map<string, unknown> {
+  const parsed = typeof value === "string" && path ? parseContainer(value) : undefined;
+  const v = parsed ?? value;
+  if (Array.isArray(v) && v.length > 0 && !v.every(isScalar)) {
+    v.forEach((x, i) => flattenInputs(x, `${path}[${i}]`, out));
+  } else if (isObj(v) && Object.keys(v).length > 0) {
+    for (const key of Object.keys(v).sort()) {
+      const child = IDENTIFIER.test(key)
+        ? path
+          ? `${path}.${key}`
+          : key
+        : `${path}[${JSON.stringify(key)}]`;
+      flattenInputs(v[key], child, out);
+    }
+  } else if (path) {
+    out.set(path, v);
+  }
+  return out;
+}
+
+/** Replaces `from` as a whole token (between non-alphanumerics) with `to`: "prod-vpc" → "prod2-vpc". */
+export function renameToken(name: string, from: string, to: string): string {
+  const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return name.replace(new RegExp(`(^|[^A-Za-z0-9])${escaped}(?=$|[^A-Za-z0-9])`, "g"), `$1${to}`);
+}
+
+const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
+
+function renameRecord(r: DiffRecord, from: string, to: string): DiffRecord {
+  const parent =
+    r.parent === null
+      ? null
+      : r.parent.replace(/::(.*)$/, (_, n: string) => `::${renameToken(n, from, to)}`);
+  return { ...r, name: renameToken(r.name, from, to), parent };
+}
+
+/** Each resource's top-level ancestor; a top-level resource with no children belongs to the stack. */
+function componentsOf(records: readonly DiffRecord[]): Map<string, string> {
+  const parents = new Map(records.map((r) => [keyOf(r), r.parent]));
+  const hasChildren = new Set(records.map((r) => r.parent).filter((p): p is string => p !== null));
+  const result = new Map<string, string>();
+  for (const r of records) {
+    let key = keyOf(r);
+    const seen = new Set<string>();
+    while (parents.get(key) && !seen.has(key)) {
+      seen.add(key);
+      key = parents.get(key) as string;
+    }
+    result.set(keyOf(r), key === keyOf(r) && !hasChildren.has(key) ? STACK_ROOT : key);
+  }
+  return result;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function fieldChanges(type: string, before: DiffRecord, after: DiffRecord): FieldChange[] {
+  const b = flattenInputs(before.inputs);
+  const a = flattenInputs(after.inputs);
+  const changes: FieldChange[] = [];
+  for (const path of [...new Set([...b.keys(), ...a.keys()])].sort(byPath)) {
+    const [x, y] = [b.get(path), a.get(path)];
+    if (same(x, y)) continue;
+    changes.push({
+      path,
+      before: x,
+      after: y,
+      secret: x === REDACTED || y === REDACTED,
+      replaces: forcesReplacement(type, path),
+    });
+  }
+  if (before.parent !== after.parent) {
+    // The parent is part of the URN: without an alias, Pulumi deletes the old resource and creates a new one.
+    changes.push({
+      path: PARENT_FIELD,
+      before: before.parent,
+      after: after.parent,
+      secret: false,
+      replaces: true,
+    });
+  }
+  if ((before.protect ?? false) !== (after.protect ?? false)) {
+    changes.push({
+      path: PROTECT_FIELD,
+      before: before.protect ?? false,
+      after: after.protect ?? false,
+      secret: false,
+      replaces: false,
+    });
+  }
+  return changes;
+}
+
+/**
+ * Compares two synth results. Identity is type + name; when the stacks differ (prod vs prod2), the
+ * base stack's name is read as the head's inside resource names, so `prod-vpc` meets `prod2-vpc`.
+ */
+export function diffSynth(base: DiffInput, head: DiffInput): SynthDiff {
+  const rename =
+    base.stack && head.stack && base.stack !== head.stack
+      ? { from: base.stack, to: head.stack }
+      : undefined;
+  const baseRecords = rename
+    ? base.resources.map((r) => renameRecord(r, rename.from, rename.to))
+    : base.resources;
+  const olds = new Map(baseRecords.map((r) => [keyOf(r), r]));
+  const news = new Map(head.resources.map((r) => [keyOf(r), r]));
+  const [oldComponents, newComponents] = [componentsOf(baseRecords), componentsOf(head.resources)];
+  const ref = (r: DiffRecord, components: Map<string, string>): ResourceRef => ({
+    key: keyOf(r),
+    type: r.type,
+    name: r.name,
+    component: components.get(keyOf(r)) ?? STACK_ROOT,
+  });
+  const byKey = (x: ResourceRef, y: ResourceRef) => x.key.localeCompare(y.key);
+  const changed: ResourceChange[] = [];
+  for (const [key, after] of news) {
+    const before = olds.get(key);
+    if (!before) continue;
+    const fields = fieldChanges(after.type, before, after);
+    if (fields.length)
+      changed.push({
+        ...ref(after, newComponents),
+        fields,
+        replacement: fields.some((f) => f.replaces),
+      });
+  }
+  return {
+    base: base.stack,
+    head: head.stack,
+    ...(rename ? { renamed: rename } : {}),
+    added: [...news.values()]
+      .filter((r) => !olds.has(keyOf(r)))
+      .map((r) => ref(r, newComponents))
+      .sort(byKey),
+    removed: [...olds.values()]
+      .filter((r) => !news.has(keyOf(r)))
+      .map((r) => ref(r, oldComponents))
+      .sort(byKey),
+    changed: changed.sort(byKey),
+  };
+}

@@ -1,0 +1,376 @@
+import * as crypto from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Fixed identity of the mocked AWS account: synth output must not depend on the machine. */
+export const MOCK_ACCOUNT = "111122223333";
+export const DEFAULT_REGION = "us-west-2";
+
+/** One registration as the providers would receive it. */
+export interface Registration {
+  type: string;
+  name: string;
+  custom: boolean;
+  inputs: Record<string, unknown>;
+  /** The state the mocks answered with, as a provider would: what later inputs can be taken from. */
+  state: Record<string, unknown>;
+}
+
+/** crypto.hash (Node 20.12+) is the one-shot form, four times cheaper than a Hash object per id. */
+const sha256 = crypto.hash
+  ? (s: string) => crypto.hash("sha256", s, "hex")
+  : (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+const hex = (s: string, n: number) => sha256(s).slice(0, n);
+
+/** Three subnets per tier, one per AZ, with ids stable across runs. */
+const subnetIds = (vpc: string, tier: string) =>
+  [0, 1, 2].map((az) => `subnet-${hex(`${vpc}/${tier}/${az}`, 17)}`);
+
+/** The three security groups around a mocked cluster, by who creates them. */
+export interface MockSecurityGroupIds {
+  /** pulumi-eks's own cluster group (`<name>-eksClusterSecurityGroup`), unless skipped. */
+  pulumiEksCluster: string;
+  /** pulumi-eks's own node group (`<name>-nodeSecurityGroup`), unless skipped. */
+  pulumiEksNode: string;
+  /** The group EKS creates with every cluster and puts on managed nodes and CoreDNS. */
+  eksCluster: string;
+}
+
+/**
+ * Distinct, recognisable ids for the groups of the cluster named `clusterName`, so a test can say
+ * which one a rule targets: `sg-0e45c1…` is EKS's own, `sg-0b1c1…`/`sg-0b1e0…` are pulumi-eks's
+ * (hex, as real ids are: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
+ */
+export function mockSecurityGroupIds(clusterName: string): MockSecurityGroupIds {
+  const id = (marker: string, what: string) =>
+    `sg-${marker}${hex(`${clusterName}/${what}`, 17 - marker.length)}`;
+  return {
+    pulumiEksCluster: id("0b1c1", "pulumi-eks-cluster"),
+    pulumiEksNode: id("0b1e0", "pulumi-eks-node"),
+    eksCluster: id("0e45c1", "eks-cluster"),
+  };
+}
+
+type Inputs = Record<string, unknown>;
+type OutputsFor = (name: string, inputs: Inputs, region: string) => Inputs;
+
+function kubeconfigFor(clusterName: string, endpoint: string, region: string) {
+  return {
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: clusterName,
+        cluster: { server: endpoint, "certificate-authority-data": "bW9jay1jYQ==" },
+      },
+    ],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    "current-context": clusterName,
+    users: [
+      {
+        name: clusterName,
+        user: {
+          exec: {
+            apiVersion: "client.authentication.k8s.io/v1beta1",
+            command: "aws",
+            args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region],
+          },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Realistic outputs per type token. Remote components (@pulumi/eks, @pulumi/awsx) only have the
+ * outputs returned here: an output missing here resolves to undefined and every input built from
+ * it silently vanishes from the synth, so each one our program reads is listed.
+ */
+const outputsByType: Record<string, OutputsFor> = {
+  "awsx:ec2:Vpc": (name) => ({
+    vpcId: `vpc-${hex(name, 17)}`,
+    publicSubnetIds: subnetIds(name, "public"),
+    privateSubnetIds: subnetIds(name, "private"),
+    isolatedSubnetIds: [],
+  }),
+  "eks:index:Cluster": (name, inputs, region) => {
+    const clusterName = (inputs.name as string | undefined) ?? name;
+    const id = hex(clusterName, 32).toUpperCase();
+    const endpoint = `https://${id}.gr7.${region}.eks.amazonaws.com`;
+    const issuer = `oidc.eks.${region}.amazonaws.com/id/${id}`;
+    const kubeconfig = kubeconfigFor(clusterName, endpoint, region);
+    const groups = mockSecurityGroupIds(clusterName);
+    // pulumi-eks 4.3.0 nodejs/eks/cluster/cluster.ts (createCore, createCluster): without
+    // skipDefaultSecurityGroups it makes its own cluster and node groups and returns their ids;
+    // with it, both outputs are the group EKS itself creates (eksCluster.vpcConfig).
+    const skip = inputs.skipDefaultSecurityGroups === true;
+    return {
+      kubeconfig,
+      kubeconfigJson: JSON.stringify(kubeconfig),
+      oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT}:oidc-provider/${issuer}`,
+      oidcProviderUrl: `https://${issuer}`,
+      oidcIssuer: issuer,
+      clusterSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksCluster,
+      nodeSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksNode,
+      // The aws.eks.Cluster below the component. Really a resource reference; here its plain
+      // outputs, which is all our program reads of it (`eksCluster.eksCluster.name`).
+      eksCluster: {
+        name: clusterName,
+        arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}`,
+        version: inputs.version,
+        vpcConfig: { clusterSecurityGroupId: groups.eksCluster, vpcId: inputs.vpcId },
+      },
+      core: {
+        endpoint,
+        vpcId: inputs.vpcId,
+        subnetIds: inputs.privateSubnetIds,
+        privateSubnetIds: inputs.privateSubnetIds,
+        publicSubnetIds: inputs.publicSubnetIds,
+        clusterName,
+        certificateAuthorityData: "bW9jay1jYQ==",
+      },
+    };
+  },
+  // pulumi-eks's ManagedNodeGroup outputs the aws.eks.NodeGroup it made (managedNodeGroup.d.ts,
+  // `nodeGroup`). With a name prefix the provider appends a 26-character unique suffix
+  // (terraform-plugin-sdk helper/id); a fixed-looking one here keeps the synth stable.
+  "eks:index:ManagedNodeGroup": (name, inputs) => ({
+    nodeGroup: {
+      nodeGroupName:
+        inputs.nodeGroupName ??
+        `${inputs.nodeGroupNamePrefix ?? `${name}-`}20260101000000000${hex(name, 9)}`,
+    },
+  }),
+  "aws:iam/role:Role": (name, inputs) => {
+    const roleName = (inputs.name as string | undefined) ?? name;
+    return {
+      name: roleName,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`,
+      uniqueId: `AROA${hex(roleName, 17).toUpperCase()}`,
+    };
+  },
+  "aws:iam/policy:Policy": (name, inputs) => {
+    const policyName = (inputs.name as string | undefined) ?? name;
+    return { name: policyName, arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${policyName}` };
+  },
+  "aws:kms/key:Key": (name, _inputs, region) => {
+    const keyId = `${hex(name, 8)}-${hex(name + 1, 4)}-${hex(name + 2, 4)}-${hex(name + 3, 4)}-${hex(name + 4, 12)}`;
+    return { keyId, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${keyId}` };
+  },
+  "aws:ec2/securityGroup:SecurityGroup": (name, _inputs, region) => {
+    const id = `sg-${hex(name, 17)}`;
+    return { id, arn: `arn:aws:ec2:${region}:${MOCK_ACCOUNT}:security-group/${id}` };
+  },
+  "aws:ec2/launchTemplate:LaunchTemplate": (name) => ({
+    id: `lt-${hex(name, 17)}`,
+    latestVersion: 1,
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
+    const groupName = (inputs.name as string | undefined) ?? name;
+    return {
+      name: groupName,
+      arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}`,
+    };
+  },
+  "aws:sqs/queue:Queue": (name, inputs, region) => {
+    const queueName = (inputs.name as string | undefined) ?? name;
+    return {
+      name: queueName,
+      arn: `arn:aws:sqs:${region}:${MOCK_ACCOUNT}:${queueName}`,
+      url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${queueName}`,
+    };
+  },
+  "aws:eks/fargateProfile:FargateProfile": (name, inputs, region) => ({
+    arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName ?? name}/${hex(name, 8)}`,
+  }),
+  // Day-2 platform (core add-ons, EFS, Karpenter).
+  // (aws:eks/addon:Addon is mocked below, by the add-on bundle.)
+  "aws:eks/accessEntry:AccessEntry": (name, inputs, region) => ({
+    accessEntryArn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:access-entry/${inputs.clusterName}/role/${MOCK_ACCOUNT}/${hex(name, 12)}`,
+    kubernetesGroups: [],
+    userName: `system:node:{{EC2PrivateDNSName}}`,
+  }),
+  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region) => {
+    const ruleName = (inputs.name as string | undefined) ?? name;
+    return { name: ruleName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT}:rule/${ruleName}` };
+  },
+  "aws:efs/fileSystem:FileSystem": (name, _inputs, region) => {
+    const id = `fs-${hex(name, 17)}`;
+    return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT}:file-system/${id}` };
+  },
+  "aws:eks/addon:Addon": (name, inputs, region) => ({
+    arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName ?? name}/${hex(name, 8)}`,
+    addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.mock",
+  }),
+  // A LoadBalancer Service gets its NLB's DNS name in status once the AWS Load Balancer Controller
+  // has made it; the controller names an NLB k8s-<namespace>-<name>-<hash> (10 hex), and ELB adds
+  // 16 hex and the region's domain (a real one: k8s-ui-uinlb-21b5b2e77e-28b54fd6dd7fa4a1.elb.us-west-2.amazonaws.com).
+  "kubernetes:core/v1:Service": (name, inputs, region) => {
+    const spec = inputs.spec as { type?: string } | undefined;
+    if (spec?.type !== "LoadBalancer") return {};
+    const meta = (inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const short = (s: string | undefined) => (s ?? "default").replace(/-/g, "").slice(0, 8);
+    const lb = `k8s-${short(meta.namespace)}-${short(meta.name ?? name)}-${hex(`lb/${name}`, 10)}`;
+    return {
+      status: {
+        loadBalancer: {
+          ingress: [{ hostname: `${lb}-${hex(`dns/${name}`, 16)}.elb.${region}.amazonaws.com` }],
+        },
+      },
+    };
+  },
+  "random:index/randomPassword:RandomPassword": (name, inputs) => ({
+    result: hex(`password/${name}`, Number(inputs.length ?? 16)),
+  }),
+};
+
+function defaultOutputs(type: string, name: string, inputs: Inputs, region: string): Inputs {
+  const [pkg, mod] = type.split(":");
+  if (pkg !== "aws") return {};
+  const service = (mod ?? "").split("/")[0];
+  const physical = (inputs.name as string | undefined) ?? name;
+  return { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${physical}` };
+}
+
+const isResource = (v: unknown) =>
+  pulumi.Resource.isInstance(v) ||
+  (Array.isArray(v) && v.some((e) => pulumi.Resource.isInstance(e)));
+
+/**
+ * Inputs come back as outputs, as a provider echoes them, except resources passed as inputs
+ * (`cluster: c` to a node group): a provider returns ids, not live resources, and echoing the
+ * resource made the runtime rehydrate it, and every resource in its own state, once per
+ * reference (ten lookups per node group; bench/README.md).
+ */
+function withoutResources(inputs: Inputs): Inputs {
+  const keys = Object.keys(inputs);
+  if (!keys.some((k) => isResource(inputs[k]))) return inputs;
+  return Object.fromEntries(keys.filter((k) => !isResource(inputs[k])).map((k) => [k, inputs[k]]));
+}
+
+function idFor(type: string, name: string): string {
+  return `${name}-${hex(`${type}::${name}`, 8)}`;
+}
+
+/**
+ * Canonical hosted zone ids of Elastic Load Balancing per region and type, as
+ * https://docs.aws.amazon.com/general/latest/gr/elb.html lists them; only the regions the stacks
+ * and tests use, so another region fails loudly instead of getting a made-up id.
+ */
+const ELB_HOSTED_ZONES: Record<string, { application: string; network: string }> = {
+  "us-east-1": { application: "Z35SXDOTRQ7X7K", network: "Z26RNL4JYFTOTI" },
+  "us-west-2": { application: "Z1H1FL5HABSF5", network: "Z18D5FSROUN65G" },
+};
+
+const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
+  "aws:lb/getHostedZoneId:getHostedZoneId": (inputs, region) => {
+    const r = (inputs.region as string | undefined) ?? region;
+    const type =
+      (inputs.loadBalancerType as "application" | "network" | undefined) ?? "application";
+    const zones = ELB_HOSTED_ZONES[r];
+    if (!zones) throw new Error(`unmocked call aws:lb/getHostedZoneId:getHostedZoneId in ${r}`);
+    return { id: zones[type], loadBalancerType: type, region: r };
+  },
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT}:user/synth`,
+    userId: "AIDASYNTH",
+    id: MOCK_ACCOUNT,
+  }),
+  "aws:index/getRegion:getRegion": (_i, region) => ({ name: region, region, id: region }),
+  "aws:index/getPartition:getPartition": () => ({
+    partition: "aws",
+    dnsSuffix: "amazonaws.com",
+    id: "aws",
+  }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
+    names: ["a", "b", "c"].map((s) => `${region}${s}`),
+    zoneIds: [1, 2, 3].map((n) => `usw2-az${n}`),
+    id: region,
+  }),
+};
+
+type LeakStore = { leakCandidates?: Set<Promise<unknown>> };
+type Debuggable = {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+  withoutDebugInfo?: true;
+};
+
+/**
+ * Under the mocks, skips two pieces of debugging work Pulumi's runtime does per resource whose
+ * results nothing reads here; profiles put them at a third of each cluster's evaluation
+ * (bench/README.md). Real deployments never load the mocks and keep both.
+ *
+ * - debuggablePromise wraps the promises of every output property (four per property) and gives
+ *   each a formatted stack trace, an id and a label, read only by the leak report that
+ *   PULUMI_DEBUG_PROMISE_LEAKS turns on. The leak tracking itself (a process exiting with
+ *   registrations outstanding fails) is kept: same store, same chain as runtime/debuggable.js.
+ * - Resource.stackTrace walks the whole stack of every registration for the source position the
+ *   engine shows in the console; the mock monitor ignores it.
+ *
+ * Callers read both from the module at each call, so replacing them there reaches every caller.
+ */
+function skipRuntimeDebugInfo(): void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+  /* eslint-disable @typescript-eslint/no-require-imports -- internal modules, no .d.ts */
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore?: () => LeakStore };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const original = debuggable.debuggablePromise;
+  if (typeof original !== "function" || debuggable.withoutDebugInfo) return;
+  let first = true; // the original's first call installs the leak report at exit
+  debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
+    const leaks = state.getStore?.().leakCandidates;
+    if (first || !(leaks instanceof Set)) {
+      first = false;
+      return original(p, ctx);
+    }
+    leaks.add(p);
+    return p
+      .then((v) => {
+        leaks.delete(p);
+        return v;
+      })
+      .catch((err: { promise?: Promise<T> }) => {
+        leaks.delete(p);
+        err.promise = p;
+        throw err;
+      });
+  };
+  debuggable.withoutDebugInfo = true;
+  (pulumi.Resource as unknown as { stackTrace: () => [] }).stackTrace = () => [];
+}
+
+/**
+ * The one mocks harness for tests and the offline synth: records every registration and answers
+ * with realistic outputs; an unmocked function call throws, so a new data-source lookup cannot
+ * slip into the program unnoticed.
+ */
+export function createMocks(
+  records: Registration[],
+  region = DEFAULT_REGION,
+): pulumi.runtime.Mocks {
+  skipRuntimeDebugInfo();
+  return {
+    newResource: (args: pulumi.runtime.MockResourceArgs) => {
+      const inputs = (args.inputs ?? {}) as Inputs;
+      const outputs =
+        outputsByType[args.type]?.(args.name, inputs, region) ??
+        defaultOutputs(args.type, args.name, inputs, region);
+      const id = (outputs.id as string | undefined) ?? idFor(args.type, args.name);
+      const state = { ...withoutResources(inputs), ...outputs, id };
+      records.push({
+        type: args.type,
+        name: args.name,
+        custom: args.custom ?? true,
+        inputs,
+        state,
+      });
+      return { id, state };
+    },
+    call: (args: pulumi.runtime.MockCallArgs) => {
+      const answer = calls[args.token];
+      if (!answer) throw new Error(`unmocked call ${args.token}`);
+      return answer(args.inputs as Inputs, region);
+    },
+  };
+}

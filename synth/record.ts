@@ -1,0 +1,55 @@
+/** How the synth writes a secret; it never holds the value. */
+export const REDACTED = "[secret]";
+
+/** What the policy rules and the diff read of a resource; CrossGuard's resources have it too. */
+export interface ResourceView {
+  type: string;
+  name: string;
+  inputs: Record<string, unknown>;
+  /** The `protect` resource option. */
+  protect?: boolean;
+}
+
+/** Where an input value came from: an output of a resource the input depends on. */
+export interface Source {
+  /** `type::name` of the resource. */
+  resource: string;
+  /** The output property's path in that resource's state (`eksCluster.vpcConfig.vpcId`). */
+  output: string;
+}
+
+/** Input path (`securityGroupIds[0]`) → every output of its dependencies that holds that value. */
+export type Provenance = Record<string, Source[]>;
+
+/** One resource as our program registers it: the unit of the synth JSON, the policy rules and the diff. */
+export interface SynthRecord extends ResourceView {
+  /** `type::name` of the parent, or null for a top-level resource. */
+  parent: string | null;
+  /**
+   * `type::name` of every resource the engine waits for before creating this one, as the program
+   * sends them in the RegisterResource request: explicit `dependsOn`, the resources behind its
+   * input values, and its provider. A dependency on a component arrives expanded to the custom
+   * resources below it (pulumi/pulumi sdk/nodejs/runtime/dependsOn.ts,
+   * `getAllTransitivelyReferencedResourceURNs`), exactly as the engine orders it.
+   */
+  dependsOn: string[];
+  /** Protected from deletion (`protect: true`): a destroy fails until it is lifted. */
+  protect?: true;
+  /** Replaced delete-first (`deleteBeforeReplace: true`), so a fixed physical name can be reused. */
+  deleteBeforeReplace?: true;
+  /** Left in the cloud when deleted from the stack (`retainOnDelete: true`). */
+  retainOnDelete?: true;
+  /** `type::name` of the identities this resource was registered under before (`aliases`). */
+  aliases?: string[];
+  /**
+   * Which input values the program took from another resource's outputs: for each input the
+   * engine is told depends on resources (the request's `propertyDependencies`), every string in it
+   * that equals an output of one of those resources, with that output's path.
+   */
+  provenance?: Provenance;
+}
+
+export interface SynthResult {
+  stack: string;
+  resources: SynthRecord[];
+}

@@ -1,0 +1,283 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
+import { REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
+
+export interface SynthOptions {
+  project: string;
+  stack: string;
+  /** Flat Pulumi config, `namespace:key` → string (objects JSON-encoded), as the language host passes it. */
+  config: Record<string, string>;
+  /** Config keys that hold secrets. */
+  secretKeys?: string[];
+}
+
+/** The program threw; `resources` holds what it had registered by then (nothing, for a config error). */
+export class SynthError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly resources: SynthRecord[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "SynthError";
+  }
+}
+
+/** Pulumi's wire signature for a secret value. */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+const urnTypeName = (urn: string) => {
+  const parts = urn.split("::");
+  const type = (parts[2] ?? "").split("$").pop() ?? "";
+  return `${type}::${parts[3] ?? ""}`;
+};
+
+/** Secrets become "[secret]", resource references `type::name`, and keys are sorted, so output is stable. */
+export function normalizeValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalizeValue);
+  if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return REDACTED;
+    if (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string")
+      return urnTypeName(obj.urn);
+    if (pulumi.Resource.isInstance(obj)) {
+      const res = obj as unknown as { __pulumiType: string; __name: string };
+      return `${res.__pulumiType}::${res.__name}`;
+    }
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .filter((k) => obj[k] !== undefined)
+        .map((k) => [k, normalizeValue(obj[k])]),
+    );
+  }
+  return value;
+}
+
+/**
+ * The resources passed as input values (`cluster: c`). A remote component (pulumi-eks, awsx)
+ * gets them as references that the SDK leaves out of the request's dependencies
+ * (runtime/resource.js: `excludeResourceReferencesFromDependencies: remote`); its provider makes
+ * the children that use them wait for them instead, so for ordering they are dependencies too.
+ */
+function resourceReferences(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) value.forEach((v) => resourceReferences(v, into));
+  else if (value !== null && typeof value === "object") {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return into;
+    if (
+      (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string") ||
+      pulumi.Resource.isInstance(obj)
+    ) {
+      into.add(normalizeValue(obj) as string);
+    } else Object.values(obj).forEach((v) => resourceReferences(v, into));
+  }
+  return into;
+}
+
+const compareRecords = (a: SynthRecord, b: SynthRecord) =>
+  a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/** The resource options of one RegisterResource request that the rehearsal reads. */
+interface RequestOptions {
+  parent: string | null;
+  dependsOn: string[];
+  protect: boolean;
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
+  aliases: string[];
+  /** Top-level input → `type::name` of the resources its value was computed from. */
+  propertyDependencies: Map<string, string[]>;
+}
+
+/** Where the mock monitor's wrapper puts each request's options during one `synthesize` call. */
+let requestSink: Map<string, RequestOptions> | undefined;
+
+/** Only the getters we read of the protobuf RegisterResourceRequest (proto/resource_pb.d.ts). */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getProtect(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getAliasesList(): {
+    getUrn(): string;
+    getSpec():
+      | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
+      | undefined;
+  }[];
+}
+
+/**
+ * The mock monitor receives the same RegisterResource request the engine would, dependencies
+ * resolved to URNs; `newResource` sees only type, name and inputs. Wrapping the monitor once
+ * records, per resource, what the engine would order it by.
+ */
+function captureRequests(): void {
+  const proto = MockMonitor.prototype as unknown as {
+    registerResource: (req: RegisterRequest, callback: unknown) => Promise<void>;
+    capturing?: true;
+  };
+  if (proto.capturing) return;
+  const original = proto.registerResource;
+  proto.registerResource = function (this: unknown, req: RegisterRequest, callback: unknown) {
+    const provider = req.getProvider();
+    // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
+    const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
+    const propertyDependencies = new Map<string, string[]>();
+    req.getPropertydependenciesMap().forEach((deps, key) => {
+      const urns = deps.getUrnsList();
+      if (urns.length) propertyDependencies.set(key, urns.map(urnTypeName));
+    });
+    requestSink?.set(`${req.getType()}::${req.getName()}`, {
+      propertyDependencies,
+      parent: req.getParent() || null,
+      dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
+      protect: req.getProtect() === true,
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+      retainOnDelete: req.getRetainondelete() === true,
+      // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
+      // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
+      // URN names its ancestors' types, not which resource).
+      aliases: req.getAliasesList().map((a) => {
+        const spec = a.getSpec();
+        if (!spec) return urnTypeName(a.getUrn());
+        const own = `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+        if (spec.getNoparent()) return `${own}@`;
+        const parent = spec.getParenturn();
+        if (!parent || parent === req.getParent()) return own;
+        const parentKey = urnTypeName(parent);
+        return parentKey.startsWith("pulumi:pulumi:Stack::") ? `${own}@` : `${own}@${parentKey}`;
+      }),
+    });
+    return original.call(this, req, callback);
+  };
+  proto.capturing = true;
+}
+
+/** Every string leaf of a value with its path (`a.b[0]`); secrets and resources are not values. */
+function stringLeaves(
+  value: unknown,
+  at: string,
+  out: [string, string][] = [],
+): [string, string][] {
+  if (typeof value === "string") out.push([at, value]);
+  else if (Array.isArray(value)) value.forEach((v, i) => stringLeaves(v, `${at}[${i}]`, out));
+  else if (value !== null && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+    const obj = value as Record<string, unknown>;
+    if (obj[SECRET_SIG_KEY] !== undefined) return out;
+    for (const k of Object.keys(obj)) stringLeaves(obj[k], at ? `${at}.${k}` : k, out);
+  }
+  return out;
+}
+
+/**
+ * Where each input value came from. The engine learns which resources an input depends on
+ * (`propertyDependencies`, from the Outputs the program passed); a string in that input equal to
+ * one of those resources' outputs was taken from it. Every matching output is listed: a value
+ * that two outputs share (pulumi-eks returns one group id under several names) names them all.
+ */
+function provenanceOf(
+  inputs: Record<string, unknown>,
+  dependencies: Map<string, string[]>,
+  outputsOf: (key: string) => Map<string, string[]> | undefined,
+): Provenance | undefined {
+  const found: Provenance = {};
+  for (const [property, resources] of [...dependencies].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [at, value] of stringLeaves(inputs[property], property)) {
+      const sources = [...new Set(resources)]
+        .sort()
+        .flatMap((resource) =>
+          (outputsOf(resource)?.get(value) ?? []).map((output) => ({ resource, output })),
+        );
+      if (sources.length) found[at] = sources;
+    }
+  }
+  return Object.keys(found).length ? found : undefined;
+}
+
+/**
+ * Runs `program` under the shared mocks with the given config and returns every resource it
+ * registered. Awaits `pulumi.runtime.disconnect()`, which resolves once every registration has
+ * reached the mocks, so nothing is guessed with timers.
+ */
+export async function synthesize<T>(
+  options: SynthOptions,
+  program: () => T | Promise<T>,
+): Promise<SynthResult> {
+  const registrations: Registration[] = [];
+  const requests = new Map<string, RequestOptions>();
+  const region = options.config["aws:region"] ?? DEFAULT_REGION;
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
+  captureRequests();
+  requestSink = requests;
+  await pulumi.runtime.setMocks(
+    createMocks(registrations, region),
+    options.project,
+    options.stack,
+    false,
+  );
+  let failure: unknown;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await program();
+    } catch (e) {
+      failure = e;
+      return undefined;
+    }
+  });
+  await pulumi.runtime.disconnect();
+  requestSink = undefined;
+  const stackType = "pulumi:pulumi:Stack";
+  const keyOfUrn = (urn: string) => urnTypeName(urn);
+  const states = new Map(registrations.map((r) => [`${r.type}::${r.name}`, r.state]));
+  const outputIndex = new Map<string, Map<string, string[]>>();
+  const outputsOf = (key: string) => {
+    if (!outputIndex.has(key) && states.has(key)) {
+      const index = new Map<string, string[]>();
+      for (const [at, value] of stringLeaves(states.get(key), "")) {
+        index.set(value, [...(index.get(value) ?? []), at].sort());
+      }
+      outputIndex.set(key, index);
+    }
+    return outputIndex.get(key);
+  };
+  const resources = registrations
+    .filter((r) => r.type !== stackType)
+    .map((r): SynthRecord => {
+      const key = `${r.type}::${r.name}`;
+      const request = requests.get(key);
+      const parent = request?.parent ? keyOfUrn(request.parent) : null;
+      const provenance = request && provenanceOf(r.inputs, request.propertyDependencies, outputsOf);
+      return {
+        type: r.type,
+        name: r.name,
+        parent: parent && !parent.startsWith(`${stackType}::`) ? parent : null,
+        inputs: normalizeValue(r.inputs) as Record<string, unknown>,
+        dependsOn: [
+          ...new Set([
+            ...(request?.dependsOn ?? []).map(keyOfUrn),
+            ...resourceReferences(r.inputs),
+          ]),
+        ]
+          .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
+          .sort(),
+        ...(request?.protect ? { protect: true as const } : {}),
+        ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+        ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
+        ...(request?.aliases.length ? { aliases: [...request.aliases].sort() } : {}),
+        ...(provenance ? { provenance } : {}),
+      };
+    })
+    .sort(compareRecords);
+  if (failure) throw new SynthError(failure, resources);
+  return { stack: options.stack, resources };
+}
