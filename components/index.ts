@@ -71,13 +71,12 @@ export {
 // namespaces' network-policy baseline.
 export { Platform, type PlatformArgs, type PlatformOptions } from "./addons/platform";
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
-export { Addon, type AddonArgs, type FormerIdentity } from "./addons/addon";
+export { Addon, type AddonArgs } from "./addons/addon";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
 // Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
 export {
   Teams,
   type TeamsArgs,
-  type FormerNamespaces,
   type TeamEgressRule,
   type TeamLimits,
   type TeamNamespaceSpec,

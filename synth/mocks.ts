@@ -289,57 +289,6 @@ const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
   }),
 };
 
-type LeakStore = { leakCandidates?: Set<Promise<unknown>> };
-type Debuggable = {
-  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
-  withoutDebugInfo?: true;
-};
-
-/**
- * Under the mocks, skips two pieces of debugging work Pulumi's runtime does per resource whose
- * results nothing reads here; profiles put them at a third of each cluster's evaluation
- * (bench/README.md). Real deployments never load the mocks and keep both.
- *
- * - debuggablePromise wraps the promises of every output property (four per property) and gives
- *   each a formatted stack trace, an id and a label, read only by the leak report that
- *   PULUMI_DEBUG_PROMISE_LEAKS turns on. The leak tracking itself (a process exiting with
- *   registrations outstanding fails) is kept: same store, same chain as runtime/debuggable.js.
- * - Resource.stackTrace walks the whole stack of every registration for the source position the
- *   engine shows in the console; the mock monitor ignores it.
- *
- * Callers read both from the module at each call, so replacing them there reaches every caller.
- */
-function skipRuntimeDebugInfo(): void {
-  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
-  /* eslint-disable @typescript-eslint/no-require-imports -- internal modules, no .d.ts */
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
-  const state = require("@pulumi/pulumi/runtime/state") as { getStore?: () => LeakStore };
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const original = debuggable.debuggablePromise;
-  if (typeof original !== "function" || debuggable.withoutDebugInfo) return;
-  let first = true; // the original's first call installs the leak report at exit
-  debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
-    const leaks = state.getStore?.().leakCandidates;
-    if (first || !(leaks instanceof Set)) {
-      first = false;
-      return original(p, ctx);
-    }
-    leaks.add(p);
-    return p
-      .then((v) => {
-        leaks.delete(p);
-        return v;
-      })
-      .catch((err: { promise?: Promise<T> }) => {
-        leaks.delete(p);
-        err.promise = p;
-        throw err;
-      });
-  };
-  debuggable.withoutDebugInfo = true;
-  (pulumi.Resource as unknown as { stackTrace: () => [] }).stackTrace = () => [];
-}
-
 /**
  * The one mocks harness for tests and the offline synth: records every registration and answers
  * with realistic outputs; an unmocked function call throws, so a new data-source lookup cannot
@@ -349,7 +298,6 @@ export function createMocks(
   records: Registration[],
   region = DEFAULT_REGION,
 ): pulumi.runtime.Mocks {
-  skipRuntimeDebugInfo();
   return {
     newResource: (args: pulumi.runtime.MockResourceArgs) => {
       const inputs = (args.inputs ?? {}) as Inputs;

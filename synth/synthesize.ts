@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { type RegisterRequest, setRecordingMocks, skipRuntimeDebugInfo } from "./internals";
 import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
 import { REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
 
@@ -92,75 +92,37 @@ interface RequestOptions {
   propertyDependencies: Map<string, string[]>;
 }
 
-/** Where the mock monitor's wrapper puts each request's options during one `synthesize` call. */
-let requestSink: Map<string, RequestOptions> | undefined;
-
-/** Only the getters we read of the protobuf RegisterResourceRequest (proto/resource_pb.d.ts). */
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getProvider(): string;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+/** What the synth keeps of one RegisterResource request, as the engine would receive it. */
+function requestOptions(req: RegisterRequest): RequestOptions {
+  const provider = req.getProvider();
+  // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
+  const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
+  const propertyDependencies = new Map<string, string[]>();
+  req.getPropertydependenciesMap().forEach((deps, key) => {
+    const urns = deps.getUrnsList();
+    if (urns.length) propertyDependencies.set(key, urns.map(urnTypeName));
+  });
+  return {
+    propertyDependencies,
+    parent: req.getParent() || null,
+    dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
+    protect: req.getProtect() === true,
+    deleteBeforeReplace: req.getDeletebeforereplace(),
+    retainOnDelete: req.getRetainondelete() === true,
+    // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
+    // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
+    // URN names its ancestors' types, not which resource).
+    aliases: req.getAliasesList().map((a) => {
+      const spec = a.getSpec();
+      if (!spec) return urnTypeName(a.getUrn());
+      const own = `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+      if (spec.getNoparent()) return `${own}@`;
+      const parent = spec.getParenturn();
+      if (!parent || parent === req.getParent()) return own;
+      const parentKey = urnTypeName(parent);
+      return parentKey.startsWith("pulumi:pulumi:Stack::") ? `${own}@` : `${own}@${parentKey}`;
+    }),
   };
-  getProtect(): boolean | undefined;
-  getDeletebeforereplace(): boolean;
-  getRetainondelete(): boolean | undefined;
-  getAliasesList(): {
-    getUrn(): string;
-    getSpec():
-      | { getName(): string; getType(): string; getParenturn(): string; getNoparent(): boolean }
-      | undefined;
-  }[];
-}
-
-/**
- * The mock monitor receives the same RegisterResource request the engine would, dependencies
- * resolved to URNs; `newResource` sees only type, name and inputs. Wrapping the monitor once
- * records, per resource, what the engine would order it by.
- */
-function captureRequests(): void {
-  const proto = MockMonitor.prototype as unknown as {
-    registerResource: (req: RegisterRequest, callback: unknown) => Promise<void>;
-    capturing?: true;
-  };
-  if (proto.capturing) return;
-  const original = proto.registerResource;
-  proto.registerResource = function (this: unknown, req: RegisterRequest, callback: unknown) {
-    const provider = req.getProvider();
-    // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
-    const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
-    const propertyDependencies = new Map<string, string[]>();
-    req.getPropertydependenciesMap().forEach((deps, key) => {
-      const urns = deps.getUrnsList();
-      if (urns.length) propertyDependencies.set(key, urns.map(urnTypeName));
-    });
-    requestSink?.set(`${req.getType()}::${req.getName()}`, {
-      propertyDependencies,
-      parent: req.getParent() || null,
-      dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
-      protect: req.getProtect() === true,
-      deleteBeforeReplace: req.getDeletebeforereplace(),
-      retainOnDelete: req.getRetainondelete() === true,
-      // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
-      // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
-      // URN names its ancestors' types, not which resource).
-      aliases: req.getAliasesList().map((a) => {
-        const spec = a.getSpec();
-        if (!spec) return urnTypeName(a.getUrn());
-        const own = `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
-        if (spec.getNoparent()) return `${own}@`;
-        const parent = spec.getParenturn();
-        if (!parent || parent === req.getParent()) return own;
-        const parentKey = urnTypeName(parent);
-        return parentKey.startsWith("pulumi:pulumi:Stack::") ? `${own}@` : `${own}@${parentKey}`;
-      }),
-    });
-    return original.call(this, req, callback);
-  };
-  proto.capturing = true;
 }
 
 /** Every string leaf of a value with its path (`a.b[0]`); secrets and resources are not values. */
@@ -217,13 +179,12 @@ export async function synthesize<T>(
   const requests = new Map<string, RequestOptions>();
   const region = options.config["aws:region"] ?? DEFAULT_REGION;
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
-  captureRequests();
-  requestSink = requests;
-  await pulumi.runtime.setMocks(
+  skipRuntimeDebugInfo();
+  await setRecordingMocks(
     createMocks(registrations, region),
     options.project,
     options.stack,
-    false,
+    (req) => requests.set(`${req.getType()}::${req.getName()}`, requestOptions(req)),
   );
   let failure: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
@@ -235,7 +196,6 @@ export async function synthesize<T>(
     }
   });
   await pulumi.runtime.disconnect();
-  requestSink = undefined;
   const stackType = "pulumi:pulumi:Stack";
   const keyOfUrn = (urn: string) => urnTypeName(urn);
   const states = new Map(registrations.map((r) => [`${r.type}::${r.name}`, r.state]));

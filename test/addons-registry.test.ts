@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { AddonBundle } from "../components/addons/bundle";
+import { renames } from "../components/renames";
 import {
   ADDON_KEYS,
   AddonKey,
@@ -234,12 +235,15 @@ describe("a library user's mistakes, each named by its arg path", () => {
 
 test("a moved add-on carries an alias to its old name under its old parent", async () => {
   const r = await synthProgram(() => {
-    const platform = new pulumi.ComponentResource("eks-blueprint:index:Platform", "p");
-    new AddonBundle(
-      "p-addons",
-      { context: fakeContext(), formerParent: { name: "p", resource: platform } },
-      { parent: platform },
+    const platform = new pulumi.ComponentResource(
+      "eks-blueprint:index:Platform",
+      "p",
+      {},
+      {
+        transforms: [renames("Platform", "p")],
+      },
     );
+    new AddonBundle("p-addons", { context: fakeContext() }, { parent: platform });
   });
   const aliasesOf = (type: string, name: string) =>
     r.resources.find((x) => x.type === type && x.name === name)?.aliases;
@@ -255,13 +259,19 @@ test("a moved add-on carries an alias to its old name under its old parent", asy
 
 test("a renamed component (EfsCsiDriver → Efs) carries an alias to its old type, and so do its children", async () => {
   const r = await synthProgram(() => {
-    const platform = new pulumi.ComponentResource("eks-blueprint:index:Platform", "p");
+    const platform = new pulumi.ComponentResource(
+      "eks-blueprint:index:Platform",
+      "p",
+      {},
+      {
+        transforms: [renames("Platform", "p")],
+      },
+    );
     new AddonBundle(
       "p-addons",
       {
         context: fakeContext({ privateSubnetIds: ["subnet-a"], clusterSecurityGroupId: "sg-1" }),
         addons: { efs: {} },
-        formerParent: { name: "p", resource: platform },
       },
       { parent: platform },
     );

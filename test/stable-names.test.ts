@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
-import { accessEntryAliases, adminAccessEntries } from "../components/cluster/cluster-settings";
+import { accessEntryPositions, adminAccessEntries } from "../components/cluster/cluster-settings";
+import { renames } from "../components/renames";
 import { IrsaRole } from "../components/access/irsa";
 import { updateSummary } from "../policy/rehearse/rehearse";
 import { synthesize } from "../synth/synthesize";
@@ -59,21 +60,26 @@ test("the access entry keys are the role names, so the second admin keeps its ke
   expect(Object.keys(adminAccessEntries("aws", [ADMIN]))).toEqual(["admin-platform-admin"]);
 });
 
-test("pulumi-eks's access entry children get an alias to their position-based names", () => {
-  const transform = accessEntryAliases("prod-cluster", [ADMIN]);
+test("pulumi-eks's access entry children get an alias to their position-based names", async () => {
+  const transform = renames(
+    "Cluster",
+    "prod-cluster",
+    accessEntryPositions("prod-cluster", [ADMIN]),
+  );
   const at = (type: string, name: string) =>
     transform({ type, name, props: {}, opts: {}, custom: true });
-  expect(at("aws:eks/accessEntry:AccessEntry", "prod-cluster-admin-platform-admin")).toEqual({
+  expect(await at("eks:index:Cluster", "prod-cluster")).toBeUndefined();
+  expect(await at("aws:eks/accessEntry:AccessEntry", "prod-cluster-admin-platform-admin")).toEqual({
     props: {},
     opts: { aliases: [{ name: "prod-cluster-admin-0" }] },
   });
   expect(
-    at(
+    await at(
       "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
       "prod-cluster-admin-platform-admin-clusterAdmin",
     ),
   ).toEqual({ props: {}, opts: { aliases: [{ name: "prod-cluster-admin-0-clusterAdmin" }] } });
-  expect(at("aws:eks/cluster:Cluster", "prod-cluster")).toBeUndefined();
+  expect(await at("aws:eks/cluster:Cluster", "prod-cluster")).toBeUndefined();
 });
 
 describe("IrsaRole", () => {

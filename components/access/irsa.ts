@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { irsaAnnotation, irsaTrustPolicy, stableJson } from "./irsa-policy";
 import { dnsLabelProblems } from "../kubernetes-names";
 import { problem, throwProblems, under } from "../problems";
+import { withRenames } from "../renames";
 
 export interface IrsaRoleArgs {
   /** ARN of the cluster's IAM OIDC provider. */
@@ -95,7 +96,10 @@ export class IrsaRole extends pulumi.ComponentResource {
 
   constructor(name: string, args: IrsaRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     throwProblems("IrsaRole", name, irsaRoleProblems(args));
-    super("eks-blueprint:index:IrsaRole", name, {}, opts);
+    const positions = new Map(
+      (args.managedPolicyArns ?? []).map((arn, i) => [managedPolicyAttachmentName(name, arn), i]),
+    );
+    super("eks-blueprint:index:IrsaRole", name, {}, withRenames(opts, "IrsaRole", name, positions));
     const trust = pulumi
       .all([args.oidcProviderArn, args.oidcIssuer])
       .apply(([oidcProviderArn, oidcIssuer]) =>
@@ -108,14 +112,13 @@ export class IrsaRole extends pulumi.ComponentResource {
       { name: args.roleName, assumeRolePolicy: trust, tags: args.tags },
       { parent: this },
     );
-    (args.managedPolicyArns ?? []).forEach((policyArn, i) => {
+    for (const policyArn of args.managedPolicyArns ?? []) {
       new aws.iam.RolePolicyAttachment(
         managedPolicyAttachmentName(name, policyArn),
         { role: this.role.name, policyArn },
-        // The position-based name these attachments had before: a deployed one keeps its identity.
-        { parent: this, aliases: [{ name: `${name}-managed-${i}` }] },
+        { parent: this },
       );
-    });
+    }
     if (args.policy) {
       new aws.iam.RolePolicy(
         `${name}-permissions`,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withRenames } from "../renames";
 import { dnsLabelProblems, isDnsSubdomain, labelProblems } from "../kubernetes-names";
 import {
   baselineRules,
@@ -156,7 +157,16 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
     if (problems.length > 0) {
       throw new Error(`PodSecurityGroup ${name}:\n  - ${problems.join("\n  - ")}`);
     }
-    super("eks-blueprint:index:PodSecurityGroup", name, {}, opts);
+    const positions = new Map([
+      ...(args.ingress ?? []).map((r, i) => [`${name}-ingress-${ruleKey(r)}`, i] as const),
+      ...(args.egress ?? []).map((r, i) => [`${name}-egress-${ruleKey(r)}`, i] as const),
+    ]);
+    super(
+      "eks-blueprint:index:PodSecurityGroup",
+      name,
+      {},
+      withRenames(opts, "PodSecurityGroup", name, positions),
+    );
     const groupName = `${args.clusterName}-${shortName}`;
     // revokeRulesOnDelete: other groups reference this one (database rules, the cluster group's
     // DNS rule, the ALB controller's backend rules), and EC2 refuses to delete a referenced group.
@@ -182,9 +192,8 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
       ruleName: string,
       direction: "ingress" | "egress",
       ruleArgs: aws.vpc.SecurityGroupIngressRuleArgs,
-      formerName?: string,
     ) => {
-      const ruleOpts = { parent: this, aliases: formerName ? [{ name: formerName }] : [] };
+      const ruleOpts = { parent: this };
       return direction === "ingress"
         ? new aws.vpc.SecurityGroupIngressRule(ruleName, { ...ruleArgs, tags: args.tags }, ruleOpts)
         : new aws.vpc.SecurityGroupEgressRule(ruleName, { ...ruleArgs, tags: args.tags }, ruleOpts);
@@ -197,19 +206,12 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
     })) {
       rule(`${name}-${b.suffix}`, b.direction, b.args);
     }
-    // Named by content; the alias is the position-based name these rules had before, so a
-    // deployed rule keeps its identity (same place in the list until this version is applied).
-    (args.ingress ?? []).forEach((r, i) =>
-      rule(
-        `${name}-ingress-${ruleKey(r)}`,
-        "ingress",
-        ingressRuleArgs(id, r),
-        `${name}-ingress-${i}`,
-      ),
-    );
-    (args.egress ?? []).forEach((r, i) =>
-      rule(`${name}-egress-${ruleKey(r)}`, "egress", egressRuleArgs(id, r), `${name}-egress-${i}`),
-    );
+    for (const r of args.ingress ?? []) {
+      rule(`${name}-ingress-${ruleKey(r)}`, "ingress", ingressRuleArgs(id, r));
+    }
+    for (const r of args.egress ?? []) {
+      rule(`${name}-egress-${ruleKey(r)}`, "egress", egressRuleArgs(id, r));
+    }
     this.policy = new k8s.apiextensions.CustomResource(
       name,
       {

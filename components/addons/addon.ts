@@ -16,14 +16,7 @@ import type {
   Resolved,
 } from "./spec";
 import { mergeValues } from "./values";
-
-/** Where an add-on lived before it moved under the bundle (its old name and parent). */
-export interface FormerIdentity {
-  /** Its old logical name. */
-  name: string;
-  /** Its old parent. */
-  parent: pulumi.Resource;
-}
+import { withRenames } from "../renames";
 
 export interface AddonArgs<S extends CommonSettings, P extends Prepared> {
   /** The registry entry. */
@@ -36,27 +29,6 @@ export interface AddonArgs<S extends CommonSettings, P extends Prepared> {
   after?: pulumi.Resource[];
   /** Keys of every installed add-on. @default none */
   installed?: ReadonlySet<string>;
-  /**
-   * The add-on's identity before it moved here. Every child it creates then carries an alias to
-   * `<old name><its suffix>` under the old component, so `pulumi up` moves it in place instead of
-   * creating it anew and deleting the old one. Grandchildren (an IrsaRole's role) inherit the
-   * alias from their parent in the engine (pulumi/pulumi pkg/resource/deploy/step_generator.go,
-   * `generateAliases`: "multiply out any aliases our parent had"). @default none
-   */
-  formerly?: FormerIdentity;
-}
-
-/** The old identity of a child named `childName` of a component that moved from `formerly`. */
-export function formerChildAlias(
-  name: string,
-  childName: string,
-  component: string,
-  formerly: FormerIdentity,
-): pulumi.Alias {
-  return {
-    name: formerly.name + childName.slice(name.length),
-    parent: pulumi.createUrn(formerly.name, `eks-blueprint:index:${component}`, formerly.parent),
-  };
 }
 
 /**
@@ -77,34 +49,8 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
 
   constructor(name: string, args: AddonArgs<S, P>, opts?: pulumi.ComponentResourceOptions) {
     const { spec, context: ctx, settings } = args;
-    // A renamed type token is a move too: to the same name under the same parent, old type.
-    const formerType = spec.formerComponent ?? spec.component;
-    const formerly =
-      args.formerly ??
-      (spec.formerComponent && opts?.parent ? { name, parent: opts.parent } : undefined);
-    super(
-      `eks-blueprint:index:${spec.component}`,
-      name,
-      {},
-      {
-        ...opts,
-        ...(formerly
-          ? {
-              aliases: [
-                {
-                  name: formerly.name,
-                  type: `eks-blueprint:index:${formerType}`,
-                  parent: formerly.parent,
-                },
-              ],
-            }
-          : {}),
-      },
-    );
-    const child = (childName: string): ChildOptions => ({
-      parent: this,
-      ...(formerly ? { aliases: [formerChildAlias(name, childName, formerType, formerly)] } : {}),
-    });
+    super(`eks-blueprint:index:${spec.component}`, name, {}, withRenames(opts, "Addon", name));
+    const child: ChildOptions = { parent: this };
     const scope: AddonScope<S> = {
       name,
       context: ctx,
@@ -112,7 +58,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
       after: args.after ?? [],
       installed: args.installed ?? new Set(),
       child,
-      k8s: (childName) => ({ ...child(childName), provider: ctx.provider }),
+      k8s: { ...child, provider: ctx.provider },
     };
     const ns = spec.namespace;
     if (ns.podSecurity) {
@@ -141,7 +87,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
           managedPolicyArns: roleSpec.managedPolicyArns?.(ctx.partition),
           tags: roleSpec.tags?.(ctx),
         },
-        child(`${name}-irsa`),
+        child,
       );
     }
     const chart = spec.chart;
@@ -172,7 +118,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
           ...(chart.skipCrds ? { skipCrds: true } : {}),
         },
         {
-          ...scope.k8s(name),
+          ...scope.k8s,
           dependsOn: [
             ...(this.role ? [this.role] : []),
             ...(prepared.dependsOn ?? []),

@@ -39,17 +39,6 @@ export interface AddonBundleArgs {
   addons?: AddonSelection;
   /** Which autoscaler manages capacity: its add-on is installed, the other never. @default "cluster-autoscaler" */
   autoscaler?: Autoscaler;
-  /**
-   * The component that built metrics-server, EFS, Container Insights and Karpenter before they
-   * joined the bundle (issue 16), and its name: those add-ons carry aliases to
-   * `<name>-<suffix>` under it, so an update moves them in place. @default none
-   */
-  formerParent?: {
-    /** Its logical name. */
-    name: string;
-    /** The component itself. */
-    resource: pulumi.Resource;
-  };
 }
 
 /** Installs the selected add-ons on one cluster, in dependency order. */
@@ -83,13 +72,6 @@ export class AddonBundle extends pulumi.ComponentResource {
     for (const key of installed) {
       const spec = specOf(key);
       const given = (selection as Record<string, object | undefined>)[key];
-      const formerly =
-        spec.movedFromPlatform && args.formerParent
-          ? {
-              name: `${args.formerParent.name}-${suffixOf(spec)}`,
-              parent: args.formerParent.resource,
-            }
-          : undefined;
       this.addons[key] = new Addon(
         `${name}-${suffixOf(spec)}`,
         {
@@ -98,7 +80,6 @@ export class AddonBundle extends pulumi.ComponentResource {
           context: args.context,
           after: (order[key] ?? []).flatMap((dep) => this.addons[dep]?.ready ?? []),
           installed: installedSet,
-          formerly,
         },
         { parent: this },
       ) as Addon<never>;

@@ -33,7 +33,6 @@ export type ContainerInsightsSettings = CommonSettings;
 
 export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
   component: "ContainerInsights",
-  movedFromPlatform: true,
   summary: "The amazon-cloudwatch-observability EKS add-on (CloudWatch Container Insights).",
   // The add-on creates amazon-cloudwatch itself.
   namespace: { name: CONTAINER_INSIGHTS.namespace },
@@ -58,7 +57,7 @@ export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
         resolveConflictsOnUpdate: "PRESERVE",
         tags: ctx.tags,
       },
-      { ...child(name), dependsOn: [role!, ...ctx.computeReady] },
+      { ...child, dependsOn: [role!, ...ctx.computeReady] },
     );
     return {};
   },

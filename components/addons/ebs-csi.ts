@@ -137,12 +137,12 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
         tags: ctx.tags,
       },
       // EKS reports the add-on ACTIVE only once its pods run, so it needs nodes.
-      { ...child(name), dependsOn: [role!, ...ctx.computeReady] },
+      { ...child, dependsOn: [role!, ...ctx.computeReady] },
     );
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-gp3`,
       gp3StorageClass(settings.kmsKeyId),
-      { ...k8sOpts(`${name}-gp3`), dependsOn: [addon] },
+      { ...k8sOpts, dependsOn: [addon] },
     );
     return { ready: [addon, storageClass] };
   },

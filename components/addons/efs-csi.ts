@@ -98,8 +98,6 @@ type EfsPrepared = {
 
 export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
   component: "Efs",
-  formerComponent: "EfsCsiDriver",
-  movedFromPlatform: true,
   summary:
     "An encrypted EFS file system with mount targets, the EFS CSI driver and an `efs` StorageClass.",
   namespace: { name: EFS_CSI.namespace },
@@ -113,7 +111,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
         creationToken: `${ctx.clusterName}-efs`,
         tags: { ...ctx.tags, Name: `${ctx.clusterName}-efs` },
       },
-      child(name),
+      child,
     );
     const sg = new aws.ec2.SecurityGroup(
       `${name}-nfs`,
@@ -133,7 +131,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
         ],
         tags: ctx.tags,
       },
-      child(`${name}-nfs`),
+      child,
     );
     // One mount target per zone, named by the zone's index: zones never reorder.
     const mounts = ctx.privateSubnetIds!.map(
@@ -141,7 +139,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
         new aws.efs.MountTarget(
           `${name}-mount-${i}`,
           { fileSystemId: fileSystem.id, subnetId, securityGroups: [sg.id] },
-          child(`${name}-mount-${i}`),
+          child,
         ),
     );
     return { dependsOn: [], fileSystem, mounts };
@@ -167,7 +165,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-sc`,
       efsStorageClass(prepared.fileSystem.id),
-      { ...k8sOpts(`${name}-sc`), dependsOn: [release!, ...prepared.mounts] },
+      { ...k8sOpts, dependsOn: [release!, ...prepared.mounts] },
     );
     return { ready: [storageClass] };
   },

@@ -271,7 +271,7 @@ export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
             spec: store.spec,
           },
           // The release waits for the webhook, which validates every store.
-          { ...k8sOpts(`${name}-${store.name}`), dependsOn: [release!] },
+          { ...k8sOpts, dependsOn: [release!] },
         ),
     );
     return { ready: [release!, ...stores] };

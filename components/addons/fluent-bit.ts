@@ -100,7 +100,7 @@ export const fluentBit: AddonSpec<FluentBitSettings> = {
         new aws.cloudwatch.LogGroup(
           `${name}-${key}`,
           { name: groupName, retentionInDays: settings.retentionDays, tags: context.tags },
-          child(`${name}-${key}`),
+          child,
         ),
     ),
   }),

@@ -60,7 +60,6 @@ export function metricsServerValues(s: { replicas: number }): ValueLayers {
 
 export const metricsServer: AddonSpec<MetricsServerSettings> = {
   component: "MetricsServer",
-  movedFromPlatform: true,
   summary: "metrics-server: the metrics.k8s.io API the HPA and `kubectl top` read.",
   namespace: { name: METRICS_SERVER.namespace },
   defaults: { replicas: 2 },

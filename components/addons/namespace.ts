@@ -33,10 +33,6 @@ export function addonNamespace(
       kubernetesVersion: args.kubernetesVersion,
       provider: args.provider,
     },
-    // Until the namespace component, an add-on's namespace was named `<prefix>` alone. Without the
-    // alias Pulumi would create the new one and then delete the old, and a Kubernetes delete of
-    // the same name removes the namespace just created, with everything in it
-    // (pulumi/pulumi-kubernetes#2948).
-    { ...opts, aliases: [{ name: prefix }, ...(opts.aliases ?? [])] },
+    opts,
   );
 }

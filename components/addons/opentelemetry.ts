@@ -268,7 +268,7 @@ export const openTelemetry: AddonSpec<OpenTelemetrySettings> = {
         metadata: { name: "mesh-default", namespace: "istio-system" },
         spec: meshTracingSpec(s.samplingPercent!),
       },
-      { ...k8sOpts(`${name}-mesh-tracing`), dependsOn: [release!, ...after] },
+      { ...k8sOpts, dependsOn: [release!, ...after] },
     );
     return { ready: [release!, telemetry] };
   },

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { withRenames } from "../renames";
 import { AddonBundle } from "./bundle";
 import type { AddonContext } from "./context";
 import { NetworkPolicyBaseline } from "./network-policies";
@@ -60,7 +61,7 @@ export class Platform extends pulumi.ComponentResource {
   readonly bundle: AddonBundle;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("eks-blueprint:index:Platform", name, {}, opts);
+    super("eks-blueprint:index:Platform", name, {}, withRenames(opts, "Platform", name));
     const { context } = args;
     this.bundle = new AddonBundle(
       `${name}-addons`,
@@ -75,8 +76,6 @@ export class Platform extends pulumi.ComponentResource {
         },
         addons: args.addons,
         autoscaler: args.options?.autoscaler,
-        // metrics-server, EFS, Container Insights and Karpenter were this component's children.
-        formerParent: { name, resource: this },
       },
       { parent: this },
     );

@@ -168,11 +168,8 @@ export const prometheus: AddonSpec<PrometheusSettings> = {
   prepare: ({ name, settings: s, k8s: k8sOpts, child }, ns) => {
     const password =
       s.grafanaAdminPassword ??
-      new random.RandomPassword(
-        `${name}-grafana-admin`,
-        { length: 32, special: false },
-        child(`${name}-grafana-admin`),
-      ).result;
+      new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, child)
+        .result;
     const secret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
@@ -180,7 +177,7 @@ export const prometheus: AddonSpec<PrometheusSettings> = {
         type: "Opaque",
         stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password) },
       },
-      k8sOpts(`${name}-grafana-admin`),
+      k8sOpts,
     );
     return { dependsOn: [secret] };
   },

@@ -49,10 +49,10 @@ export interface AddonScope<S> {
   after: pulumi.Resource[];
   /** Keys of every add-on the bundle installs. */
   installed: ReadonlySet<string>;
-  /** Options for a child named `childName`: the parent, and its old identity if the add-on moved. */
-  child(childName: string): ChildOptions;
+  /** Options of a child: the component as its parent. */
+  child: ChildOptions;
   /** The same with the cluster's Kubernetes provider. */
-  k8s(childName: string): ChildOptions;
+  k8s: ChildOptions;
 }
 
 /** The IRSA role of an add-on that calls AWS. */
@@ -150,11 +150,6 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
    * older name must stay, so the deployed add-on keeps its identity. @default the component in kebab-case
    */
   suffix?: string;
-  /**
-   * The type token it had before it was renamed to match its key: the component and its children
-   * carry an alias to it, so an update renames them in place. @default none
-   */
-  formerComponent?: string;
   /** One line for the README, the docs and the selection's doc comment. */
   summary: string;
   /** The namespace the add-on runs in. `podSecurity` set: we create it with that PSA level. */
@@ -180,8 +175,6 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
   implies?: Record<string, string>;
   /** Why this add-on is installed when its key is absent. @default none: off unless selected */
   onByDefault?: string;
-  /** Until issue 16 the Platform component built it as `<platform>-<suffix>`. @default false */
-  movedFromPlatform?: true;
   /** Its IRSA role. @default none: it calls no AWS API */
   role?: AddonIrsaSpec<S>;
   /** Its Helm chart, under its registry key in `charts`. @default none: `finish` installs it (an EKS add-on) */

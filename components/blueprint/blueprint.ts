@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { withRenames } from "../renames";
 import { withGitOpsFacts } from "../addons/argocd/argocd";
 import type { AddonSelection } from "../addons/bundle";
 import type { AddonContext } from "../addons/context";
@@ -124,7 +125,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         profilesAt: "fargateProfiles",
       }),
     ]);
-    super("eks-blueprint:index:EksBlueprint", name, {}, opts);
+    super("eks-blueprint:index:EksBlueprint", name, {}, withRenames(opts, "EksBlueprint", name));
     const partition = partitionOf(args.region);
     const protect = args.protect ?? CLUSTER_DEFAULTS.protect;
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
@@ -236,11 +237,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    // Before workload access: the SecurityGroupPolicies go into these namespaces. They used to be
-    // the Platform's children (`<name>-platform-ns-<namespace>`); the alias keeps each one in
-    // place, where a rename would create it anew and then delete it, and everything in it
-    // (pulumi/pulumi-kubernetes#2948).
-    const platformUrn = pulumi.createUrn(`${name}-platform`, "eks-blueprint:index:Platform", this);
+    // Before workload access: the SecurityGroupPolicies go into these namespaces.
     for (const namespace of args.platform?.workloadNamespaces ?? []) {
       this.namespaces[namespace] = createNamespace(
         `${name}-ns`,
@@ -250,14 +247,10 @@ export class EksBlueprint extends pulumi.ComponentResource {
           kubernetesVersion: args.kubernetesVersion,
           provider: this.cluster.provider,
         },
-        {
-          parent: this,
-          aliases: [{ name: `${name}-platform-ns-${namespace}`, parent: platformUrn }],
-        },
+        { parent: this },
       );
     }
     if (Object.keys(args.teams ?? {}).length > 0) {
-      // A namespace moved from workloadNamespaces into a team keeps its object (the alias).
       this.teams = new Teams(
         `${name}-teams`,
         {
@@ -267,10 +260,6 @@ export class EksBlueprint extends pulumi.ComponentResource {
           partition,
           provider: this.cluster.provider,
           networkPolicyEngine: this.coreAddons.addons.vpcCni,
-          formerNamespaces: [
-            { prefix: `${name}-ns`, parent: this },
-            { prefix: `${name}-platform-ns`, parent: platformUrn },
-          ],
           tags,
         },
         { parent: this },

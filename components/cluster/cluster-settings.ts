@@ -1,4 +1,3 @@
-import type * as pulumi from "@pulumi/pulumi";
 import { hasHostBits, parseCidr, formatCidr } from "../network/cidr";
 import { problem } from "../problems";
 
@@ -74,36 +73,14 @@ export const roleNameOf = (roleArn: string): string => roleArn.split("/").pop() 
  */
 export const accessEntryKey = (roleArn: string): string => `admin-${roleNameOf(roleArn)}`;
 
-/**
- * A `transforms` entry for the eks.Cluster: gives each admin's AccessEntry and
- * AccessPolicyAssociation, which pulumi-eks creates as the component's children, an alias to the
- * position-based name it had before (`admin-<index>`), so the rename to `accessEntryKey` moves
- * each deployed entry instead of creating a duplicate. Transforms reach the children of
- * packaged components such as pulumi-eks's (https://www.pulumi.com/docs/iac/concepts/options/transforms/),
- * and the SDK sends the aliases a transform returns (@pulumi/pulumi runtime/callbacks.js).
- */
-export function accessEntryAliases(
-  componentName: string,
-  roleArns: readonly string[],
-): pulumi.ResourceTransform {
-  const former = new Map<string, string>();
-  roleArns.forEach((arn, i) => {
-    const [now, before] = [accessEntryKey(arn), `admin-${i}`];
-    former.set(
-      `aws:eks/accessEntry:AccessEntry::${componentName}-${now}`,
-      `${componentName}-${before}`,
-    );
-    former.set(
-      `aws:eks/accessPolicyAssociation:AccessPolicyAssociation::${componentName}-${now}-clusterAdmin`,
-      `${componentName}-${before}-clusterAdmin`,
-    );
-  });
-  return ({ type, name, props, opts }) => {
-    const before = former.get(`${type}::${name}`);
-    if (before === undefined || before === name) return undefined;
-    return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), { name: before }] } };
-  };
-}
+/** Where each admin's access entry, and its policy association, stands in `adminRoleArns`. */
+export const accessEntryPositions = (cluster: string, roleArns: readonly string[]) =>
+  new Map(
+    roleArns.flatMap((arn, i) => [
+      [`${cluster}-${accessEntryKey(arn)}`, i],
+      [`${cluster}-${accessEntryKey(arn)}-clusterAdmin`, i],
+    ]),
+  );
 
 /** Cluster names end up in IAM role names (`<cluster>-aws-load-balancer-controller`, 64 at most); 32 leaves room. */
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,31}$/;

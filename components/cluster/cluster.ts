@@ -4,8 +4,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stableJson } from "../access/irsa-policy";
 import {
-  accessEntryAliases,
   adminAccessEntries,
+  accessEntryPositions,
   adminRoleArnProblems,
   clusterNameProblems,
   CONTROL_PLANE_LOG_TYPES,
@@ -17,6 +17,7 @@ import {
 } from "./cluster-settings";
 import { kubernetesVersionProblems } from "./kubernetes-versions";
 import { PathOf, throwProblems, under } from "../problems";
+import { renames } from "../renames";
 import { DISCOVERY_TAG } from "../addons/karpenter/node-pools";
 
 export interface ClusterArgs {
@@ -207,7 +208,9 @@ export class Cluster extends pulumi.ComponentResource {
         parent: this,
         protect,
         dependsOn: [logGroup, ...attachments],
-        transforms: [accessEntryAliases(name, args.adminRoleArns ?? [])],
+        transforms: [
+          renames("Cluster", name, accessEntryPositions(name, args.adminRoleArns ?? [])),
+        ],
       },
     );
 

@@ -19,14 +19,6 @@ export type {
 } from "./team-settings";
 export { TEAM_DEFAULTS } from "./team-settings";
 
-/** Where namespaces were created before a team declared them. */
-export interface FormerNamespaces {
-  /** Their logical names' prefix: a namespace `api` was `<prefix>-api`. */
-  prefix: string;
-  /** The resource they were children of, or its URN. */
-  parent: pulumi.Resource | pulumi.Input<pulumi.URN>;
-}
-
 export interface TeamsArgs {
   /** Teams by short name. */
   teams: Record<string, TeamSpec>;
@@ -43,14 +35,6 @@ export interface TeamsArgs {
   provider: k8s.Provider;
   /** What enforces NetworkPolicies (the vpc-cni add-on); every policy waits for it. @default none */
   networkPolicyEngine?: pulumi.Resource;
-  /**
-   * Where a namespace lived before any team declared it, newest first: `<prefix>-<namespace>`
-   * under `parent` (EksBlueprint's `platform.workloadNamespaces`, and before that the Platform's).
-   * Each namespace gets an alias to each, so moving a namespace into a team keeps it: a
-   * replacement would create it and then delete it, and the delete of the same name removes the
-   * new one with everything in it (pulumi/pulumi-kubernetes#2948). @default []
-   */
-  formerNamespaces?: FormerNamespaces[];
   /** Tags for the access entries. @default none */
   tags?: Record<string, string>;
 }
@@ -90,13 +74,7 @@ export class Teams extends pulumi.ComponentResource {
             labels: meshLabels(spec.mesh ?? false),
             annotations: psa.annotations,
           },
-          {
-            parent: this,
-            aliases: (args.formerNamespaces ?? []).map((f) => ({
-              name: `${f.prefix}-${ns}`,
-              parent: f.parent,
-            })),
-          },
+          { parent: this },
         );
         this.namespaces[ns] = namespace;
         const inside = { ...k8sOpts, dependsOn: [namespace] };

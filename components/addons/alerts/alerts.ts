@@ -140,7 +140,7 @@ export const alerts: AddonSpec<AlertsSettings> = {
           metadata: { name: `eks-blueprint-${kebab(key)}`, namespace: ALERTS.namespace },
           spec: prometheusRuleSpec(key, group),
         },
-        { ...k8sOpts(child), dependsOn: after },
+        { ...k8sOpts, dependsOn: after },
       );
     });
     if (s.receiver) {
@@ -153,7 +153,7 @@ export const alerts: AddonSpec<AlertsSettings> = {
             metadata: { name: ALERTS.config, namespace: ALERTS.namespace },
             spec: alertmanagerConfigSpec(s.receiver),
           },
-          { ...k8sOpts(`${name}-receiver`), dependsOn: after },
+          { ...k8sOpts, dependsOn: after },
         ),
       );
     }

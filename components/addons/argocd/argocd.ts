@@ -239,7 +239,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
           annotations: metadata.annotations,
         },
       },
-      { ...k8sOpts(`${name}-cluster`), dependsOn: [release!] },
+      { ...k8sOpts, dependsOn: [release!] },
     );
     const ready: pulumi.Resource[] = [release!, clusterSecret];
     if (b) {
@@ -248,14 +248,14 @@ export const argocd: AddonSpec<ArgocdSettings> = {
             new k8s.apiextensions.CustomResource(
               `${name}-repository`,
               repositoryExternalSecret({ ...b, credentialsKey: b.credentialsKey }),
-              { ...k8sOpts(`${name}-repository`), dependsOn: [release!] },
+              { ...k8sOpts, dependsOn: [release!] },
             ),
           ]
         : [];
       // After the cluster Secret, so the first sync already sees this cluster's facts.
       ready.push(
         new k8s.apiextensions.CustomResource(`${name}-root`, rootApplication(b), {
-          ...k8sOpts(`${name}-root`),
+          ...k8sOpts,
           dependsOn: [release!, clusterSecret, ...repo],
         }),
       );

@@ -194,7 +194,7 @@ export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSetti
         new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
           `${name}-${crd.name}`,
           { metadata: crd.metadata, spec: crd.spec },
-          k8sOpts(`${name}-${crd.name}`),
+          k8sOpts,
         ),
     ),
   }),

@@ -276,7 +276,7 @@ export const istio: AddonSpec<IstioSettings> = {
     const gatewayNs = addonNamespace(
       `${name}-gateway-ns`,
       { ...ctx, namespace: ISTIO.gatewayNamespace, podSecurity: "baseline" },
-      child(`${name}-gateway-ns`),
+      child,
     );
     const base = new k8s.helm.v3.Release(
       `${name}-base`,
@@ -285,7 +285,7 @@ export const istio: AddonSpec<IstioSettings> = {
         namespace: ns!.metadata.name,
         values: mergeValues(istioBaseValues(), overrides.base),
       }),
-      { ...k8sOpts(`${name}-base`), dependsOn: [ns!] },
+      { ...k8sOpts, dependsOn: [ns!] },
     );
     const istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
@@ -302,7 +302,7 @@ export const istio: AddonSpec<IstioSettings> = {
           overrides.istiod,
         ),
       }),
-      { ...k8sOpts(`${name}-istiod`), dependsOn: [base, ...ctx.computeReady] },
+      { ...k8sOpts, dependsOn: [base, ...ctx.computeReady] },
     );
     const gatewayValues = istioGatewayValues();
     const gateway = new k8s.helm.v3.Release(
@@ -312,7 +312,7 @@ export const istio: AddonSpec<IstioSettings> = {
         namespace: gatewayNs.metadata.name,
         values: mergeValues(gatewayValues, overrides.gateway),
       }),
-      { ...k8sOpts(`${name}-gateway`), dependsOn: [istiod, ...after, gatewayNs] },
+      { ...k8sOpts, dependsOn: [istiod, ...after, gatewayNs] },
     );
     // Pulumi waits for a LoadBalancer Service until its endpoints are ready and it has an
     // external address (@pulumi/kubernetes core/v1/service.d.ts, conditions 3 and 4), so the
@@ -325,7 +325,7 @@ export const istio: AddonSpec<IstioSettings> = {
         scheme: s.gatewayScheme!,
         annotations: s.gatewayServiceAnnotations,
       }),
-      { ...k8sOpts(`${name}-gateway-service`), dependsOn: [gateway, ...after, gatewayNs] },
+      { ...k8sOpts, dependsOn: [gateway, ...after, gatewayNs] },
     );
     return {
       ready: [gateway, service],

@@ -105,7 +105,6 @@ type KarpenterPrepared = {
  */
 export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
   component: "Karpenter",
-  movedFromPlatform: true,
   summary:
     "Karpenter with its interruption queue, node role and NodePools (`autoscaler: karpenter`).",
   namespace: { name: KARPENTER.namespace },
@@ -118,7 +117,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     const interruption = new InterruptionQueue(
       `${name}-interruption`,
       { clusterName: ctx.clusterName, tags: ctx.tags },
-      child(`${name}-interruption`),
+      child,
     );
     const nodeRoleName = `${ctx.clusterName}-karpenter-node`;
     const nodeRole = new aws.iam.Role(
@@ -128,7 +127,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
         assumeRolePolicy: stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
         tags: ctx.tags,
       },
-      child(`${name}-node`),
+      child,
     );
     // Upstream also attaches AmazonEKS_CNI_Policy here; ours lives on the vpc-cni IRSA role.
     const attachments = NODE_ROLE_POLICIES.map(
@@ -136,14 +135,14 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
         new aws.iam.RolePolicyAttachment(
           `${name}-node-${policy}`,
           { role: nodeRole.name, policyArn: managedPolicyArn(ctx.partition, policy) },
-          child(`${name}-node-${policy}`),
+          child,
         ),
     );
     // EC2_LINUX lets nodes with this role join as system:nodes (access entries, not aws-auth).
     const accessEntry = new aws.eks.AccessEntry(
       `${name}-node`,
       { clusterName: ctx.cluster, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: ctx.tags },
-      child(`${name}-node`),
+      child,
     );
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
     const crds = new k8s.helm.v3.Release(
@@ -153,7 +152,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
         namespace: KARPENTER.namespace,
         values: {},
       }),
-      { ...k8sOpts(`${name}-crd`), dependsOn: [...ctx.computeReady] },
+      { ...k8sOpts, dependsOn: [...ctx.computeReady] },
     );
     return {
       dependsOn: [crds, accessEntry, ...attachments],
@@ -218,7 +217,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
           }),
         },
         // After the controller too, so on destroy the controller outlives its nodes and drains them.
-        { ...k8sOpts(`${name}-${pool}-nodeclass`), dependsOn: [prepared.crds, release!] },
+        { ...k8sOpts, dependsOn: [prepared.crds, release!] },
       );
       new k8s.apiextensions.CustomResource(
         `${name}-${pool}-nodepool`,
@@ -228,7 +227,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
           metadata: { name: pool },
           spec: nodePoolSpec(pool, spec),
         },
-        { ...k8sOpts(`${name}-${pool}-nodepool`), dependsOn: [prepared.crds, release!, nodeClass] },
+        { ...k8sOpts, dependsOn: [prepared.crds, release!, nodeClass] },
       );
     }
     return {};

@@ -57,15 +57,15 @@ export function veleroBucketPolicy(bucketArn: string): PolicyDocument {
 export function veleroBucket(
   name: string,
   i: { bucketName: pulumi.Input<string>; retentionDays: number; tags: Record<string, string> },
-  child: (childName: string) => ChildOptions,
+  child: ChildOptions,
 ): aws.s3.Bucket {
-  const keep = (n: string) => ({ ...child(n), retainOnDelete: true });
+  const keep = { ...child, retainOnDelete: true };
   const bucket = new aws.s3.Bucket(
     name,
     { bucket: i.bucketName, forceDestroy: false, tags: i.tags },
-    keep(name),
+    keep,
   );
-  const after = (n: string) => ({ ...keep(n), dependsOn: [bucket] });
+  const after = { ...keep, dependsOn: [bucket] };
   const parts = [
     new aws.s3.BucketPublicAccessBlock(
       `${name}-public-access`,
@@ -76,12 +76,12 @@ export function veleroBucket(
         ignorePublicAcls: true,
         restrictPublicBuckets: true,
       },
-      after(`${name}-public-access`),
+      after,
     ),
     new aws.s3.BucketOwnershipControls(
       `${name}-ownership`,
       { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      after(`${name}-ownership`),
+      after,
     ),
     // SSE-S3, not a KMS key: restoring into another cluster then needs read on the bucket only,
     // not also kms:Decrypt on this cluster's key (one grant fewer in the exception).
@@ -91,12 +91,12 @@ export function veleroBucket(
         bucket: bucket.id,
         rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
       },
-      after(`${name}-encryption`),
+      after,
     ),
     new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      after(`${name}-versioning`),
+      after,
     ),
     new aws.s3.BucketPolicy(
       `${name}-tls-only`,
@@ -104,14 +104,14 @@ export function veleroBucket(
         bucket: bucket.id,
         policy: bucket.arn.apply((arn) => JSON.stringify(veleroBucketPolicy(arn))),
       },
-      after(`${name}-tls-only`),
+      after,
     ),
   ];
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-lifecycle`,
     { bucket: bucket.id, rules: [veleroBucketLifecycle(i.retentionDays)] },
     // S3 wants versioning settled before a rule on noncurrent versions (provider docs).
-    { ...keep(`${name}-lifecycle`), dependsOn: [bucket, ...parts] },
+    { ...keep, dependsOn: [bucket, ...parts] },
   );
   return bucket;
 }

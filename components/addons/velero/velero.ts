@@ -306,7 +306,7 @@ export const velero: AddonSpec<VeleroSettings> = {
       `${name}-snapshot-class`,
       veleroSnapshotClass(ctx.clusterName),
       // `after` holds the snapshot controller's release (its CRDs) and the EBS CSI driver.
-      { ...k8sOpts(`${name}-snapshot-class`), dependsOn: [release!, ...after] },
+      { ...k8sOpts, dependsOn: [release!, ...after] },
     );
     return { ready: [release!, snapshotClass] };
   },

@@ -1,0 +1,226 @@
+// Everything the synth takes from @pulumi/pulumi beyond its public API, in one place;
+// test/internals.test.ts fails when one of these shapes changes.
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import { mapAliasesForRequest } from "@pulumi/pulumi/runtime/resource";
+import { deserializeProperties, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
+import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
+import * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+
+/** The getters and setters we use of the protobuf RegisterResourceRequest (proto/resource_pb.d.ts). */
+export interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProvider(): string;
+  getObject(): gstruct.Struct | undefined;
+  setObject(value: gstruct.Struct): void;
+  getDependenciesList(): string[];
+  getPropertydependenciesMap(): {
+    forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
+  };
+  getProtect(): boolean | undefined;
+  setProtect(value: boolean): void;
+  getDeletebeforereplace(): boolean;
+  setDeletebeforereplace(value: boolean): void;
+  getRetainondelete(): boolean | undefined;
+  setRetainondelete(value: boolean): void;
+  getTransformsList(): { getToken(): string }[];
+  getAliasesList(): AliasMessage[];
+  setAliasesList(value: AliasMessage[]): void;
+}
+
+interface AliasMessage {
+  getUrn(): string;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
+}
+
+type Callback = (err: unknown, response: unknown) => void;
+
+/**
+ * The mock monitor, doing two things the engine does and MockMonitor does not: it runs resource
+ * transforms before a registration (the resource's own, then its ancestors', then the stack's:
+ * pulumi/pulumi pkg/resource/deploy/source_eval.go, RegisterResource), and it hands each request,
+ * as the engine would receive it, to `onRequest`.
+ */
+class RecordingMonitor extends MockMonitor {
+  private readonly callbacks = new Map<string, pulumi.ResourceTransform>();
+  private readonly stackTransforms: pulumi.ResourceTransform[] = [];
+  private readonly ownTransforms = new Map<string, pulumi.ResourceTransform[]>();
+  private readonly parents = new Map<string, string>();
+
+  constructor(
+    mocks: pulumi.runtime.Mocks,
+    private readonly onRequest: (req: RegisterRequest) => void,
+  ) {
+    super(mocks);
+  }
+
+  override recordTransformCallback(
+    token: string,
+    transform: Parameters<MockMonitor["recordTransformCallback"]>[1],
+  ): void {
+    super.recordTransformCallback(token, transform);
+    // Invoke transforms take (token, args, opts); resource transforms ({ type, name, … }).
+    this.callbacks.set(token, transform as pulumi.ResourceTransform);
+  }
+
+  override registerStackTransform(req: { getToken(): string }, callback: Callback): void {
+    const transform = this.callbacks.get(req.getToken());
+    if (transform) this.stackTransforms.push(transform);
+    callback(null, {});
+  }
+
+  override async registerResource(req: RegisterRequest, callback: Callback): Promise<void> {
+    try {
+      await this.transform(req);
+    } catch (e) {
+      callback(e, undefined);
+      return;
+    }
+    this.onRequest(req);
+    return super.registerResource(req, callback);
+  }
+
+  private async transform(req: RegisterRequest): Promise<void> {
+    const parent = req.getParent();
+    const own = req.getTransformsList().flatMap((t) => this.callbacks.get(t.getToken()) ?? []);
+    const urn = urnOf(req);
+    this.ownTransforms.set(urn, own);
+    this.parents.set(urn, parent);
+    const transforms = [...own];
+    for (let p = parent; p; p = this.parents.get(p) ?? "") {
+      transforms.push(...(this.ownTransforms.get(p) ?? []));
+    }
+    transforms.push(...this.stackTransforms);
+    if (transforms.length === 0) return;
+    const object = req.getObject();
+    const props = object ? deserializeProperties(object) : {};
+    let args: pulumi.ResourceTransformArgs = {
+      custom: req.getCustom(),
+      type: req.getType(),
+      name: req.getName(),
+      props,
+      opts: <pulumi.CustomResourceOptions>{
+        parent: parent ? new pulumi.DependencyResource(parent) : undefined,
+        aliases: req.getAliasesList().map(aliasOption),
+        protect: req.getProtect(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        retainOnDelete: req.getRetainondelete(),
+      },
+    };
+    let changed = false;
+    for (const transform of transforms) {
+      const result = await transform(args);
+      if (result) args = { ...args, props: result.props, opts: result.opts };
+      changed ||= result !== undefined;
+    }
+    if (!changed) return;
+    if (args.props !== props) {
+      req.setObject(gstruct.Struct.fromJavaScript(await serializeProperties("props", args.props)));
+    }
+    const opts: pulumi.CustomResourceOptions = args.opts;
+    const aliases = await Promise.all((opts.aliases ?? []).map(resolved));
+    req.setAliasesList(await mapAliasesForRequest([...new Set(aliases)], parent || undefined));
+    req.setProtect(opts.protect === true);
+    req.setDeletebeforereplace(opts.deleteBeforeReplace === true);
+    req.setRetainondelete(opts.retainOnDelete === true);
+  }
+}
+
+/** An alias as the engine takes it: its value once known. */
+const resolved = (alias: pulumi.Input<string | pulumi.Alias>) =>
+  pulumi.Output.isInstance(alias)
+    ? new Promise<string | pulumi.Alias>((resolve) => alias.apply(resolve))
+    : Promise.resolve(alias);
+
+/** The URN MockMonitor gives a registration (runtime/mocks.js, newUrn). */
+function urnOf(req: RegisterRequest): string {
+  const parent = req.getParent();
+  const type = parent
+    ? `${parent.split("::")[2].split("$").pop()}$${req.getType()}`
+    : req.getType();
+  return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${req.getName()}`;
+}
+
+/** An alias of a request as the SDK hands it to a transform (runtime/callbacks.js, registerTransform). */
+function aliasOption(alias: AliasMessage): string | pulumi.Alias {
+  const spec = alias.getSpec();
+  if (!spec) return alias.getUrn();
+  return {
+    name: spec.getName() || undefined,
+    type: spec.getType() || undefined,
+    stack: spec.getStack() || undefined,
+    project: spec.getProject() || undefined,
+    ...(spec.getNoparent()
+      ? { parent: pulumi.rootStackResource }
+      : spec.getParenturn()
+        ? { parent: new pulumi.DependencyResource(spec.getParenturn()) }
+        : {}),
+  };
+}
+
+/** Installs `mocks` behind a RecordingMonitor: `setMocks`, then our monitor in place of its own. */
+export async function setRecordingMocks(
+  mocks: pulumi.runtime.Mocks,
+  project: string,
+  stack: string,
+  onRequest: (req: RegisterRequest) => void,
+): Promise<void> {
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  setMockOptions(new RecordingMonitor(mocks, onRequest), project, stack, false);
+}
+
+type LeakStore = { leakCandidates?: Set<Promise<unknown>> };
+type Debuggable = {
+  debuggablePromise: <T>(p: Promise<T>, ctx: unknown) => Promise<T>;
+  withoutDebugInfo?: true;
+};
+
+/**
+ * Skips two pieces of debugging work the runtime does per resource that nothing reads under the
+ * mocks (0.26 s of a prod2 synth; bench/README.md): the stack trace, id and label
+ * `debuggablePromise` gives every output promise (read only by the PULUMI_DEBUG_PROMISE_LEAKS
+ * report; the leak tracking itself is kept, as runtime/debuggable.js does it), and the stack walk
+ * of `Resource.stackTrace`, which the mock monitor ignores.
+ */
+export function skipRuntimeDebugInfo(): void {
+  if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;
+  /* eslint-disable @typescript-eslint/no-require-imports -- internal modules, no .d.ts */
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as Debuggable;
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore?: () => LeakStore };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const original = debuggable.debuggablePromise;
+  if (typeof original !== "function" || debuggable.withoutDebugInfo) return;
+  let first = true; // the original's first call installs the leak report at exit
+  debuggable.debuggablePromise = <T>(p: Promise<T>, ctx: unknown): Promise<T> => {
+    const leaks = state.getStore?.().leakCandidates;
+    if (first || !(leaks instanceof Set)) {
+      first = false;
+      return original(p, ctx);
+    }
+    leaks.add(p);
+    return p
+      .then((v) => {
+        leaks.delete(p);
+        return v;
+      })
+      .catch((err: { promise?: Promise<T> }) => {
+        leaks.delete(p);
+        err.promise = p;
+        throw err;
+      });
+  };
+  debuggable.withoutDebugInfo = true;
+  (pulumi.Resource as unknown as { stackTrace: () => [] }).stackTrace = () => [];
+}
