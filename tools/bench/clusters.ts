@@ -2,7 +2,7 @@
 // the prod2 shape (prod2's own config, parsed by stacks/config.ts), each an EksBlueprint with its
 // own name and VPC CIDR, and reports how many resources that registered and how long it took.
 import { moduleLoadTimer, report } from "./child";
-import { enableFastLoad } from "../synth/main";
+import { enableFastLoad } from "../run/fast-load";
 
 const clusters = Number(process.argv[2] ?? "1");
 if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100) {

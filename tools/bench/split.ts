@@ -2,7 +2,7 @@
 // tools/synth/main.ts does and reports where the time went: Node's startup, loading modules, and
 // evaluating the program (registering resources with the mocks until disconnect).
 import { moduleLoadTimer, report } from "./child";
-import { enableFastLoad } from "../synth/main";
+import { enableFastLoad } from "../run/fast-load";
 
 const bootMs = performance.now(); // since the process started: Node's own bootstrap
 const stack = process.argv[2] ?? "prod2";

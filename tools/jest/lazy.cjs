@@ -4,14 +4,14 @@
 // gets a fresh module registry, so each one compiled them again: the TypeScript compiler
 // (typescript-shim.js, 8.9 MB) and npm's Arborist (runtime/closure/codePaths.js), about 0.15 s and
 // 0.18 s a file. A stand-in requires the real module the first time anything reads from it: the
-// synth's deferred module (tools/run/deferred-module.ts), required through jest, which compiles it.
+// synth's deferred module (tools/run/fast-load.ts), required through jest, which compiles it.
 "use strict";
 const path = require("node:path");
-const { deferredModule } = require("../run/deferred-module.ts");
+const { deferredModule } = require("../run/fast-load.ts");
 
 /**
  * A stand-in for the module at `main` of package `name`, loaded on first use. `esModule` is what
- * `__esModule` reads as before then (tools/run/deferred-module.ts).
+ * `__esModule` reads as before then (tools/run/fast-load.ts).
  * @param {string} name @param {string} main @param {boolean} esModule
  */
 function lazyModule(name, main, esModule) {

@@ -3,7 +3,7 @@
 // printing the create (or delete) order and every blocker; exits 1 on any blocker.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { runCli } from "../synth/main";
+import { runCli } from "../run/fast-load";
 
 const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
 
