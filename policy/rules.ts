@@ -9,16 +9,10 @@ import { iamRules } from "./rules-iam";
 import { kubernetesRules } from "./rules-kubernetes";
 import { nodeRules } from "./rules-nodes";
 import { stackFacts } from "./shapes";
-import { PolicyResource, Rule, RuleContext, Violation } from "./types";
+import { errorCount, type Finding, renderFindings } from "./findings";
+import { PolicyResource, Rule, RuleContext } from "./types";
 
-export type {
-  Enforcement,
-  PolicyResource,
-  Rule,
-  RuleContext,
-  StackFacts,
-  Violation,
-} from "./types";
+export type { Enforcement, PolicyResource, Rule, RuleContext, StackFacts } from "./types";
 export { isProductionStack, PRODUCTION_STACKS, stackFacts } from "./shapes";
 
 /** Every rule, sorted by id. */
@@ -38,68 +32,46 @@ export function checkResource(rule: Rule, resource: PolicyResource, ctx: RuleCon
   return appliesTo(rule, resource.type) ? rule.check(resource, ctx) : [];
 }
 
-const byRuleThenResource = (a: Violation, b: Violation) =>
+const byRuleThenSubject = (a: Finding, b: Finding) =>
   a.rule.localeCompare(b.rule) ||
-  a.resource.localeCompare(b.resource) ||
+  a.subject.localeCompare(b.subject) ||
   a.message.localeCompare(b.message);
 
 /**
- * Runs every rule over a stack's resources (a `SynthResult`). Sorted by rule, resource and
- * message, so the output is stable.
+ * Runs every rule over a stack's resources (a `SynthResult`): a mandatory rule's findings are
+ * errors, an advisory one's warnings. Sorted by rule, resource and message.
  */
 export function evaluatePolicies(
   result: { stack: string; resources: readonly PolicyResource[] },
   context: { stack: string; production: boolean },
   ruleSet: readonly Rule[] = rules,
-): Violation[] {
+): Finding[] {
   const ctx: RuleContext = { ...context, facts: stackFacts(result.resources) };
-  const violations: Violation[] = [];
+  const findings: Finding[] = [];
   for (const rule of ruleSet) {
     for (const r of result.resources) {
       for (const message of checkResource(rule, r, ctx)) {
-        violations.push({
+        findings.push({
           rule: rule.id,
-          enforcement: rule.enforcement,
-          resource: `${r.type}::${r.name}`,
+          subject: `${r.type}::${r.name}`,
           message,
+          severity: rule.enforcement === "mandatory" ? "error" : "warning",
         });
       }
     }
   }
-  return violations.sort(byRuleThenResource);
+  return findings.sort(byRuleThenSubject);
 }
 
-export const mandatoryCount = (violations: readonly Violation[]) =>
-  violations.filter((v) => v.enforcement === "mandatory").length;
-
-/**
- * Violations grouped by rule, mandatory rules first, with the rule's description and reference,
- * then a count line. Ends with a newline.
- */
+/** The report of the synth's policy checks, with a count line. Ends with a newline. */
 export function formatViolations(
-  violations: readonly Violation[],
+  findings: readonly Finding[],
   ruleSet: readonly Rule[] = rules,
 ): string {
-  const mandatory = mandatoryCount(violations);
-  const lines: string[] = [];
-  const groups = new Map<string, Violation[]>();
-  for (const v of [...violations].sort(byRuleThenResource)) {
-    groups.set(v.rule, [...(groups.get(v.rule) ?? []), v]);
-  }
-  const order = [...groups.keys()].sort(
-    (a, b) =>
-      Number(groups.get(a)?.[0]?.enforcement !== "mandatory") -
-        Number(groups.get(b)?.[0]?.enforcement !== "mandatory") || a.localeCompare(b),
-  );
-  for (const id of order) {
-    const group = groups.get(id) ?? [];
-    const rule = ruleSet.find((r) => r.id === id);
-    lines.push(`[${group[0]?.enforcement}] ${id}: ${rule?.description ?? ""}`.trimEnd());
-    if (rule) lines.push(`  see ${rule.link}`);
-    for (const v of group) lines.push(`  - ${v.resource}: ${v.message}`);
-  }
-  lines.push(
-    `policy: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s) from ${ruleSet.length} rules`,
-  );
-  return `${lines.join("\n")}\n`;
+  const errors = errorCount(findings);
+  const info = ruleSet.map((r) => ({ id: r.id, title: r.description, source: r.link }));
+  return `${[
+    ...renderFindings(findings, info),
+    `policy: ${errors} mandatory, ${findings.length - errors} advisory violation(s) from ${ruleSet.length} rules`,
+  ].join("\n")}\n`;
 }

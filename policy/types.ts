@@ -36,11 +36,3 @@ export interface Rule {
   /** One message per problem; empty when the resource complies. Pure. */
   check(resource: PolicyResource, ctx: RuleContext): string[];
 }
-
-export interface Violation {
-  rule: string;
-  enforcement: Enforcement;
-  /** `type::name` of the offending resource. */
-  resource: string;
-  message: string;
-}

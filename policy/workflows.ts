@@ -5,14 +5,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
+import type { Finding, RuleInfo } from "./findings";
 
-export interface Finding {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-  kind: string;
-}
+/** Our own checks of the workflows; actionlint's findings carry its kinds as their rule. */
+export const WORKFLOW_RULES: RuleInfo[] = [
+  { id: "pinned-action", title: "every action is pinned to a release tag or a commit" },
+  { id: "deploy-runner", title: "a job that runs Pulumi runs on the deploy runner" },
+  { id: "node-version", title: "actions/setup-node reads .nvmrc" },
+];
+
+/** Where in a workflow file: the subject of a workflow finding. */
+export const at = (file: string, line: number, column: number) => `${file}:${line}:${column}`;
 
 export const WORKFLOW_DIR = ".github/workflows";
 
@@ -28,15 +31,13 @@ export function unpinnedActions(file: string, content: string): Finding[] {
   content.split("\n").forEach((text, i) => {
     const ref = USES.exec(text)?.[1];
     if (!ref || ref.startsWith("./") || ref.startsWith("docker://")) return;
-    const at = ref.lastIndexOf("@");
-    const version = at < 0 ? "" : ref.slice(at + 1);
+    const sign = ref.lastIndexOf("@");
+    const version = sign < 0 ? "" : ref.slice(sign + 1);
     if (!PINNED_REF.test(version)) {
       findings.push({
-        file,
-        line: i + 1,
-        column: text.indexOf(ref) + 1,
+        rule: "pinned-action",
+        subject: at(file, i + 1, text.indexOf(ref) + 1),
         message: `action "${ref}" is not pinned to a release tag (vN, vN.N.N) or a commit SHA`,
-        kind: "pinned-action",
       });
     }
   });
@@ -55,7 +56,7 @@ const CLUSTER_COMMAND = /\bpulumi\s+(up|preview|refresh|destroy)\b/;
 
 interface ParsedWorkflow {
   jobs: [string, YAMLMap][];
-  at: (node: Node | null | undefined) => { line: number; column: number };
+  at: (file: string, node: Node | null | undefined) => string;
 }
 
 function parseWorkflow(content: string): ParsedWorkflow {
@@ -68,9 +69,9 @@ function parseWorkflow(content: string): ParsedWorkflow {
           isMap(p.value) ? [[String(p.key), p.value] as [string, YAMLMap]] : [],
         )
       : [],
-    at: (node) => {
+    at: (file, node) => {
       const pos = lineCounter.linePos(node?.range?.[0] ?? 0);
-      return { line: pos.line, column: pos.col };
+      return at(file, pos.line, pos.col);
     },
   };
 }
@@ -81,7 +82,7 @@ const stepsOf = (job: YAMLMap): YAMLMap[] => {
 };
 
 /**
- * Our own check (issue 13, blocker 9): a job that runs Pulumi runs on
+ * Our own check: a job that runs Pulumi runs on
  * `${{ vars.DEPLOY_RUNNER }}`. GitHub-hosted standard runners take a new address from shared
  * Azure ranges for every job, which no `endpointPublicAccessCidrs` can list, so every Kubernetes
  * and Helm resource would time out (docs/ci.md, "Reaching the cluster").
@@ -99,10 +100,9 @@ export function clusterJobsOffDeployRunner(file: string, content: string): Findi
     if (!reachesCluster || value === DEPLOY_RUNNER) return [];
     return [
       {
-        file,
-        ...wf.at(runsOn ?? job),
+        rule: "deploy-runner",
+        subject: wf.at(file, runsOn ?? job),
         message: `jobs.${id}.runs-on: a job that runs Pulumi reaches the cluster's API and must run on the deploy runner (got ${JSON.stringify(value ?? null)}); use "${DEPLOY_RUNNER}", whose egress range the stacks' endpointPublicAccessCidrs list`,
-        kind: "deploy-runner",
       },
     ];
   });
@@ -131,10 +131,9 @@ export function nodeVersionNotFromFile(file: string, content: string): Finding[]
         if (fromFile && literal === undefined) return [];
         return [
           {
-            file,
-            ...wf.at(step),
+            rule: "node-version",
+            subject: wf.at(file, step),
             message: `jobs.${id}: actions/setup-node must read node-version-file ${NODE_VERSION_FILE} (got ${JSON.stringify({ "node-version": literal ?? null, "node-version-file": versionFile ?? null })}); one file names the Node version`,
-            kind: "node-version",
           },
         ];
       }),

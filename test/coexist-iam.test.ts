@@ -70,9 +70,9 @@ describe("cluster-autoscaler", () => {
     expect(await iamScopeFindings(a, b)).toEqual([
       {
         rule: "autoscaler-iam",
-        a: "node group eks-blueprint-prod-general",
-        b: "role eks-blueprint-prod2-cluster-autoscaler",
-        detail: `prod2's cluster-autoscaler role may autoscaling:SetDesiredCapacity on prod's node group eks-blueprint-prod-general (allowed by aws:iam/rolePolicy:RolePolicy::prod2-ca-irsa-permissions statement ${statement})`,
+        subject: "node group eks-blueprint-prod-general",
+        other: "role eks-blueprint-prod2-cluster-autoscaler",
+        message: `prod2's cluster-autoscaler role may autoscaling:SetDesiredCapacity on prod's node group eks-blueprint-prod-general (allowed by aws:iam/rolePolicy:RolePolicy::prod2-ca-irsa-permissions statement ${statement})`,
       },
     ]);
   });
@@ -103,19 +103,19 @@ test("fluent-bit: a role writing to every /aws/eks group reaches both of the oth
   });
   const { a, b } = goodPair({ fluentBitPolicy: wide });
   const findings = await iamScopeFindings(a, b);
-  expect(findings.map(({ rule, a, b }) => ({ rule, a, b }))).toEqual([
+  expect(findings.map(({ rule, subject, other }) => ({ rule, subject, other }))).toEqual([
     {
       rule: "fluent-bit-iam",
-      a: "role eks-blueprint-prod-fluent-bit",
-      b: "log group /aws/eks/eks-blueprint-prod2/cluster",
+      subject: "role eks-blueprint-prod-fluent-bit",
+      other: "log group /aws/eks/eks-blueprint-prod2/cluster",
     },
     {
       rule: "fluent-bit-iam",
-      a: "role eks-blueprint-prod-fluent-bit",
-      b: "log group /aws/eks/eks-blueprint-prod2/containers",
+      subject: "role eks-blueprint-prod-fluent-bit",
+      other: "log group /aws/eks/eks-blueprint-prod2/containers",
     },
   ]);
-  expect(findings[0].detail).toBe(
+  expect(findings[0].message).toBe(
     "prod's aws-for-fluent-bit role may logs:CreateLogStream on prod2's log group /aws/eks/eks-blueprint-prod2/cluster (allowed by aws:iam/rolePolicy:RolePolicy::prod-fb-irsa-permissions statement 1)",
   );
 });
@@ -130,10 +130,10 @@ describe("external-dns", () => {
   test("upstream's every-zone policy may change a zone outside its configuration", async () => {
     const { a, b } = goodPair({ externalDnsPolicy: upstream });
     const findings = await iamScopeFindings(a, b);
-    expect(findings.map(({ rule, a, b }) => ({ rule, a, b }))).toEqual([
-      { rule: "external-dns-iam", a: "role eks-blueprint-prod-external-dns", b: "" },
+    expect(findings.map(({ rule, subject, other }) => ({ rule, subject, other }))).toEqual([
+      { rule: "external-dns-iam", subject: "role eks-blueprint-prod-external-dns", other: "" },
     ]);
-    expect(findings[0].detail).toBe(
+    expect(findings[0].message).toBe(
       `prod's external-dns role may route53:ChangeResourceRecordSets on a zone outside its configured ones (${ZONE}) (allowed by aws:iam/rolePolicy:RolePolicy::prod-dns-irsa-permissions statement 1)`,
     );
   });
@@ -158,7 +158,7 @@ describe("external-dns", () => {
     expect(await iamScopeFindings(a, b)).toEqual([]);
     const wide = goodPair({ externalDnsPolicy: upstream });
     wide.b = b;
-    const labels = (await iamScopeFindings(wide.a, wide.b)).map((f) => f.b);
+    const labels = (await iamScopeFindings(wide.a, wide.b)).map((f) => f.other);
     expect(labels).toEqual([`zone ${other}`, ""]);
     expect(UNCONFIGURED_ZONE).toMatch(/^Z[A-Z0-9]+$/);
   });
@@ -174,9 +174,9 @@ describe("what cannot be evaluated fails the check", () => {
     expect(await iamScopeFindings(a, b)).toEqual([
       {
         rule: "autoscaler-iam",
-        a: "role eks-blueprint-prod-cluster-autoscaler",
-        b: "",
-        detail:
+        subject: "role eks-blueprint-prod-cluster-autoscaler",
+        other: "",
+        message:
           "arn:aws:iam::aws:policy/AutoScalingFullAccess (attached, not in the synth) cannot be evaluated, so what the role may do is unknown",
       },
     ]);
@@ -221,10 +221,10 @@ describe("what cannot be evaluated fails the check", () => {
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       rule: "autoscaler-iam",
-      a: "node group eks-blueprint-prod-general",
-      b: "role eks-blueprint-prod2-cluster-autoscaler",
+      subject: "node group eks-blueprint-prod-general",
+      other: "role eks-blueprint-prod2-cluster-autoscaler",
     });
-    expect(findings[0].detail).toMatch(
+    expect(findings[0].message).toMatch(
       /^the simulator could not evaluate autoscaling:SetDesiredCapacity on arn:aws:autoscaling:us-west-2:111122223333:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/eks-eks-blueprint-prod-general-[0-9a-f-]{36}: aws:iam\/rolePolicy:RolePolicy::prod2-ca-irsa-permissions Statement\[0\]\.Effect: Effect must be present and exactly "Allow" or "Deny"$/,
     );
   });

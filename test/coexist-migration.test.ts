@@ -171,9 +171,9 @@ describe("migration rules", () => {
     expect(structuralFindings(p.a, p.b)).toEqual([
       {
         rule: "weighted-record",
-        a: "",
-        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
-        detail: "prod2's record www.example.com (eks-blueprint-prod2) has weight 0, not 10",
+        subject: "",
+        other: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        message: "prod2's record www.example.com (eks-blueprint-prod2) has weight 0, not 10",
       },
     ]);
   });
@@ -185,16 +185,16 @@ describe("migration rules", () => {
     expect(rule(p, "weighted-record")).toEqual([
       {
         rule: "weighted-record",
-        a: "no record api.example.com (eks-blueprint-prod)",
-        b: "",
-        detail:
+        subject: "no record api.example.com (eks-blueprint-prod)",
+        other: "",
+        message:
           "prod lists api.example.com in migration:hostnames but owns no weighted record for it with set identifier eks-blueprint-prod",
       },
       {
         rule: "weighted-record",
-        a: "",
-        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
-        detail:
+        subject: "",
+        other: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        message:
           "prod2 owns a weighted record www.example.com (eks-blueprint-prod2) its migration config does not ask for",
       },
     ]);
@@ -229,16 +229,16 @@ describe("migration rules", () => {
     expect(rule(p, "weighted-record")).toEqual([
       {
         rule: "weighted-record",
-        a: "",
-        b: "aws:route53/record:Record::prod2-traffic-www.example.com",
-        detail:
+        subject: "",
+        other: "aws:route53/record:Record::prod2-traffic-www.example.com",
+        message:
           "prod2's record www.example.com (eks-blueprint-prod2) has evaluateTargetHealth false, not true",
       },
       {
         rule: "weighted-record",
-        a: "",
-        b: "kubernetes:helm.sh/v3:Release::prod2-dns",
-        detail:
+        subject: "",
+        other: "kubernetes:helm.sh/v3:Release::prod2-dns",
+        message:
           "prod2's ExternalDNS domainFilters (example.com) cover the shared www.example.com, which the stacks' records own",
       },
     ]);
@@ -256,9 +256,11 @@ describe("migration rules", () => {
     expect(rule(p, "set-identifier")).toEqual([
       {
         rule: "set-identifier",
-        a: "aws:route53/record:Record::prod-traffic-legacy-www.example.com set-identifier=legacy",
-        b: "aws:route53/record:Record::prod2-traffic-legacy-www.example.com set-identifier=legacy",
-        detail:
+        subject:
+          "aws:route53/record:Record::prod-traffic-legacy-www.example.com set-identifier=legacy",
+        other:
+          "aws:route53/record:Record::prod2-traffic-legacy-www.example.com set-identifier=legacy",
+        message:
           'both stacks own www.example.com\'s weighted record "legacy": one record with two owners, not two members of the set',
       },
     ]);
@@ -268,9 +270,9 @@ describe("migration rules", () => {
     expect(rule(goodPair({ migration: { weight: 0 } }), "weights-zero")).toEqual([
       {
         rule: "weights-zero",
-        a: "eks-blueprint-prod=0",
-        b: "eks-blueprint-prod2=0",
-        detail:
+        subject: "eks-blueprint-prod=0",
+        other: "eks-blueprint-prod2=0",
+        message:
           "the weights sum to 0: Route 53 then splits traffic evenly between the clusters; give the cluster that should serve a weight above 0",
       },
     ]);
@@ -315,9 +317,9 @@ describe("migration rules", () => {
     expect(rule(p, "weights-zero")).toEqual([
       {
         rule: "weights-zero",
-        a: "no records",
-        b: "eks-blueprint-prod2=0, legacy=100",
-        detail:
+        subject: "no records",
+        other: "eks-blueprint-prod2=0, legacy=100",
+        message:
           "updating prod2 then prod passes through eks-blueprint-prod2=0, legacy=0, an even split: raise the serving side in one change and lower the other in the next",
       },
     ]);
@@ -355,7 +357,9 @@ describe("migration rules", () => {
     ],
   ])("singleton-owner: %j and %j", (sa, sb, a, b, detail) => {
     const p = goodPair({ migration: { singletons: sa } }, { migration: { singletons: sb } });
-    expect(rule(p, "singleton-owner")).toEqual([{ rule: "singleton-owner", a, b, detail }]);
+    expect(rule(p, "singleton-owner")).toEqual([
+      { rule: "singleton-owner", subject: a, other: b, message: detail },
+    ]);
   });
 
   test("singleton-resources: the stack that does not own a singleton has nothing tagged for it", () => {
@@ -378,9 +382,9 @@ describe("migration rules", () => {
     expect(rule(p, "singleton-resources")).toEqual([
       {
         rule: "singleton-resources",
-        a: "",
-        b: "aws:ec2/securityGroup:SecurityGroup::match",
-        detail:
+        subject: "",
+        other: "aws:ec2/securityGroup:SecurityGroup::match",
+        message:
           "prod2 does not own singleton match-server but creates aws:ec2/securityGroup:SecurityGroup::match for it",
       },
     ]);

@@ -1,6 +1,7 @@
 // Each structural coexistence rule on small hand-built stacks (test/coexist-fixtures.ts): the
 // good pair passes, and one deliberate break gives exactly the expected finding.
-import { findingsTable, managedNodeGroupAsgTags } from "../policy/coexist/records";
+import { managedNodeGroupAsgTags, RULES } from "../policy/coexist/records";
+import { renderFindings } from "../policy/findings";
 import {
   autoscalerDiscoveryFilters,
   filterMatches,
@@ -25,12 +26,12 @@ test("cluster-name: the same cluster name is reported once, then every name deri
   const findings = check(p);
   expect(findings[0]).toEqual({
     rule: "cluster-name",
-    a: "eks-blueprint-prod",
-    b: "eks-blueprint-prod",
-    detail:
+    subject: "eks-blueprint-prod",
+    other: "eks-blueprint-prod",
+    message:
       'both stacks name their EKS cluster "eks-blueprint-prod", and every physical name derives from it',
   });
-  expect(findings.filter((f) => f.rule === "physical-name").map((f) => f.detail)).toEqual([
+  expect(findings.filter((f) => f.rule === "physical-name").map((f) => f.message)).toEqual([
     'both name the EKS node group "eks-blueprint-prod-general"',
     'both name the launch template "eks-blueprint-prod-general"',
     'both name the IAM role "eks-blueprint-prod-cluster-autoscaler"',
@@ -38,7 +39,7 @@ test("cluster-name: the same cluster name is reported once, then every name deri
     'both name the IAM role "eks-blueprint-prod-fluent-bit"',
   ]);
   // One row per shared log group, listing every place each stack names it.
-  expect(findings.filter((f) => f.rule === "log-group").map((f) => [f.a, f.b])).toEqual([
+  expect(findings.filter((f) => f.rule === "log-group").map((f) => [f.subject, f.other])).toEqual([
     [
       "aws:cloudwatch/logGroup:LogGroup::prod-cluster-control-plane",
       "aws:cloudwatch/logGroup:LogGroup::prod2-cluster-control-plane",
@@ -70,9 +71,9 @@ test("physical-name: IAM names collide regardless of case, as IAM compares them"
   expect(check(p)).toEqual([
     {
       rule: "physical-name",
-      a: "aws:iam/role:Role::prod-ci",
-      b: "aws:iam/role:Role::prod2-ci",
-      detail: 'both name the IAM role "Deployer"',
+      subject: "aws:iam/role:Role::prod-ci",
+      other: "aws:iam/role:Role::prod2-ci",
+      message: 'both name the IAM role "Deployer"',
     },
   ]);
 });
@@ -86,16 +87,18 @@ test("external-dns-owner: the same txtOwnerId, or none in both (ExternalDNS's 'd
   expect(ofRule(shared, "external-dns-owner")).toEqual([
     {
       rule: "external-dns-owner",
-      a: 'txtOwnerId "eks-blueprint-prod"',
-      b: 'txtOwnerId "eks-blueprint-prod"',
-      detail: `both ExternalDNS instances own records as "eks-blueprint-prod": each would rewrite and delete the other's records`,
+      subject: 'txtOwnerId "eks-blueprint-prod"',
+      other: 'txtOwnerId "eks-blueprint-prod"',
+      message: `both ExternalDNS instances own records as "eks-blueprint-prod": each would rewrite and delete the other's records`,
     },
   ]);
   const unset = goodPair();
   const drop = ({ txtOwnerId: _, ...v }: Record<string, unknown>) => v;
   unset.a = patchValues(unset.a, "external-dns", drop);
   unset.b = patchValues(unset.b, "external-dns", drop);
-  expect(ofRule(unset, "external-dns-owner").map((f) => f.a)).toEqual(['txtOwnerId "default"']);
+  expect(ofRule(unset, "external-dns-owner").map((f) => f.subject)).toEqual([
+    'txtOwnerId "default"',
+  ]);
 });
 
 test.each([
@@ -109,9 +112,9 @@ test.each([
       ? [
           {
             rule: "vpc-cidr",
-            a: overlap[0],
-            b: overlap[1],
-            detail: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
+            subject: overlap[0],
+            other: overlap[1],
+            message: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
           },
         ]
       : [],
@@ -149,9 +152,10 @@ describe("autoscaler-discovery", () => {
     expect(check(p)).toEqual([
       {
         rule: "autoscaler-discovery",
-        a: "node group eks-blueprint-prod-general",
-        b: "kubernetes:helm.sh/v3:Release::prod2-ca: --node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled",
-        detail:
+        subject: "node group eks-blueprint-prod-general",
+        other:
+          "kubernetes:helm.sh/v3:Release::prod2-ca: --node-group-auto-discovery=asg:tag=k8s.io/cluster-autoscaler/enabled",
+        message:
           "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group carries every tag of the filter) and would resize it",
       },
     ]);
@@ -170,7 +174,7 @@ describe("autoscaler-discovery", () => {
         },
       },
     });
-    expect(ofRule(p, "autoscaler-discovery").map((f) => [f.a, f.detail])).toEqual([
+    expect(ofRule(p, "autoscaler-discovery").map((f) => [f.subject, f.message])).toEqual([
       [
         "kubernetes:helm.sh/v3:Release::prod-ca: --node-group-auto-discovery=asg:tag=eks:cluster-name=eks-blueprint-prod2",
         "prod's cluster-autoscaler discovers prod2's node group eks-blueprint-prod2-general (its Auto Scaling group carries every tag of the filter) and would resize it",
@@ -191,9 +195,9 @@ test("log-group: two Fluent Bits left on the chart's default group write to one 
   expect(ofRule(p, "log-group")).toEqual([
     {
       rule: "log-group",
-      a: "kubernetes:helm.sh/v3:Release::prod-fb values.cloudWatchLogs.logGroupName",
-      b: "kubernetes:helm.sh/v3:Release::prod2-fb values.cloudWatchLogs.logGroupName",
-      detail:
+      subject: "kubernetes:helm.sh/v3:Release::prod-fb values.cloudWatchLogs.logGroupName",
+      other: "kubernetes:helm.sh/v3:Release::prod2-fb values.cloudWatchLogs.logGroupName",
+      message:
         "both stacks use the log group \"/aws/eks/fluentbit-cloudwatch/logs\": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs",
     },
   ]);
@@ -204,25 +208,30 @@ test("metric-label and cluster-key: Prometheus, ALB controller and Istio keyed b
   p.b = patchValues(p.b, "kube-prometheus-stack", (v) => ({ ...v, prometheus: {} }));
   p.a = patchValues(p.a, "kube-prometheus-stack", (v) => ({ ...v, prometheus: {} }));
   p.b = patchValues(p.b, "istiod", (v) => ({ ...v, global: { meshID: "eks-blueprint-prod" } }));
-  expect(ofRule(p, "metric-label").map((f) => f.detail)).toEqual([
+  expect(ofRule(p, "metric-label").map((f) => f.message)).toEqual([
     "the metric label cluster is unset in both stacks",
   ]);
   expect(ofRule(p, "cluster-key")).toEqual([
     {
       rule: "cluster-key",
-      a: "kubernetes:helm.sh/v3:Release::prod-istiod global.meshID=eks-blueprint-prod",
-      b: "kubernetes:helm.sh/v3:Release::prod2-istiod global.meshID=eks-blueprint-prod",
-      detail: `Istio's mesh id is "eks-blueprint-prod" in both stacks`,
+      subject: "kubernetes:helm.sh/v3:Release::prod-istiod global.meshID=eks-blueprint-prod",
+      other: "kubernetes:helm.sh/v3:Release::prod2-istiod global.meshID=eks-blueprint-prod",
+      message: `Istio's mesh id is "eks-blueprint-prod" in both stacks`,
     },
   ]);
 });
 
-test("the table escapes pipes and names the stacks in its header", () => {
+test("a pairwise finding names each stack's side", () => {
   expect(
-    findingsTable("prod", "prod2", [{ rule: "vpc-cidr", a: "a|b", b: "c", detail: "d" }]),
-  ).toBe(
-    "| rule | prod | prod2 | detail |\n| --- | --- | --- | --- |\n| vpc-cidr | a\\|b | c | d |",
-  );
+    renderFindings(
+      [{ rule: "vpc-cidr", subject: "10.0.0.0/16", other: "10.0.128.0/17", message: "d" }],
+      [{ id: "vpc-cidr", title: RULES["vpc-cidr"] }],
+      ["prod", "prod2"],
+    ),
+  ).toEqual([
+    "[error] vpc-cidr: the VPC CIDRs do not overlap",
+    "  - prod: 10.0.0.0/16; prod2: 10.0.128.0/17: d",
+  ]);
 });
 
 test("a stack without a cluster record cannot be judged, and says so", () => {
@@ -230,8 +239,8 @@ test("a stack without a cluster record cannot be judged, and says so", () => {
   p.b = without(p.b, (r) => r.type === "eks:index:Cluster");
   expect(check(p)[0]).toEqual({
     rule: "cluster-name",
-    a: "eks-blueprint-prod",
-    b: "",
-    detail: "a stack has no eks:index:Cluster name, so nothing derived from it can be judged",
+    subject: "eks-blueprint-prod",
+    other: "",
+    message: "a stack has no eks:index:Cluster name, so nothing derived from it can be judged",
   });
 });

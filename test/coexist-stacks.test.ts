@@ -21,7 +21,7 @@ beforeAll(async () => {
 async function brokenOn(a: CoexistStack, b: CoexistStack, rule: RuleId): Promise<Finding[]> {
   const findings = await checkCoexistence(a, b);
   expect(findings.map((f) => f.rule)).toContain(rule);
-  expect(coexistReport(a, b, findings)).toContain(`\n| ${rule} | `);
+  expect(coexistReport(a, b, findings)).toContain(`\n[error] ${rule}: `);
   return findings.filter((f) => f.rule === rule);
 }
 
@@ -66,9 +66,9 @@ describe("broken config pairs", () => {
     expect(await brokenOn(prod, await prod2NamedProd(), "cluster-name")).toEqual([
       {
         rule: "cluster-name",
-        a: "eks-blueprint-prod",
-        b: "eks-blueprint-prod",
-        detail:
+        subject: "eks-blueprint-prod",
+        other: "eks-blueprint-prod",
+        message:
           'both stacks name their EKS cluster "eks-blueprint-prod", and every physical name derives from it',
       },
     ]);
@@ -78,9 +78,9 @@ describe("broken config pairs", () => {
     expect(await brokenOn(prod, await prod2NamedProd(), "external-dns-owner")).toEqual([
       {
         rule: "external-dns-owner",
-        a: 'txtOwnerId "eks-blueprint-prod"',
-        b: 'txtOwnerId "eks-blueprint-prod"',
-        detail: `both ExternalDNS instances own records as "eks-blueprint-prod": each would rewrite and delete the other's records`,
+        subject: 'txtOwnerId "eks-blueprint-prod"',
+        other: 'txtOwnerId "eks-blueprint-prod"',
+        message: `both ExternalDNS instances own records as "eks-blueprint-prod": each would rewrite and delete the other's records`,
       },
     ]);
   });
@@ -90,9 +90,9 @@ describe("broken config pairs", () => {
     expect(await brokenOn(prod, b, "vpc-cidr")).toEqual([
       {
         rule: "vpc-cidr",
-        a: "10.10.0.0/16",
-        b: "10.10.128.0/17",
-        detail: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
+        subject: "10.10.0.0/16",
+        other: "10.10.128.0/17",
+        message: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
       },
     ]);
   });
@@ -101,12 +101,12 @@ describe("broken config pairs", () => {
     const name = Object.keys(prod2.migration.singletons)[0];
     const b = await coexistSide("prod2", (c) => (singletons(c)[name].owned = true));
     const [finding] = await brokenOn(prod, b, "singleton-owner");
-    expect(finding.detail).toBe(`singleton ${name} is owned by both stacks: it would run twice`);
+    expect(finding.message).toBe(`singleton ${name} is owned by both stacks: it would run twice`);
   });
 
   test("weights 0 and 0", async () => {
     const a = await coexistSide("prod", (c) => (c["migration:weight"] = 0));
-    expect((await brokenOn(a, prod2, "weights-zero")).map((f) => [f.a, f.b])).toEqual([
+    expect((await brokenOn(a, prod2, "weights-zero")).map((f) => [f.subject, f.other])).toEqual([
       ["eks-blueprint-prod=0", "eks-blueprint-prod2=0"],
     ]);
   });
@@ -117,8 +117,8 @@ describe("broken config pairs", () => {
       ca.values = { autoDiscovery: { tags: ["k8s.io/cluster-autoscaler/enabled"] } };
     });
     const found = await brokenOn(prod, b, "autoscaler-discovery");
-    expect(found.map((f) => f.a)).toEqual(["node group eks-blueprint-prod-general"]);
-    expect(found[0].detail).toBe(
+    expect(found.map((f) => f.subject)).toEqual(["node group eks-blueprint-prod-general"]);
+    expect(found[0].message).toBe(
       "prod2's cluster-autoscaler discovers prod's node group eks-blueprint-prod-general (its Auto Scaling group carries every tag of the filter) and would resize it",
     );
   });
@@ -136,7 +136,7 @@ describe("broken config pairs", () => {
     );
     const b = { ...prod2, synth: { ...prod2.synth, resources } };
     const found = await brokenOn(prod, b, "autoscaler-iam");
-    expect(found.map((f) => [f.a, f.b])).toEqual([
+    expect(found.map((f) => [f.subject, f.other])).toEqual([
       ["node group eks-blueprint-prod-general", "role eks-blueprint-prod2-cluster-autoscaler"],
     ]);
   });
@@ -148,9 +148,9 @@ test("between the two halves of a singleton move the check reports exactly what 
   expect(await checkCoexistence(a, prod2)).toEqual([
     {
       rule: "singleton-owner",
-      a: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
-      b: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
-      detail: `singleton ${name} is owned by neither stack: it runs nowhere`,
+      subject: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
+      other: `not owned (namespace ${prod.migration.singletons[name].namespace})`,
+      message: `singleton ${name} is owned by neither stack: it runs nowhere`,
     },
   ]);
 });

@@ -112,7 +112,7 @@ describe("coexistence: a singleton's Pod Identity trust", () => {
     [["eks-blueprint-prod2"], "eks-blueprint-prod2"],
   ])("admitting %j is a finding", (trusted, shown) => {
     expect(
-      singletonResourcesRule(goodPair({ extra: [role(trusted)] })).map((f) => f.detail),
+      singletonResourcesRule(goodPair({ extra: [role(trusted)] })).map((f) => f.message),
     ).toEqual([
       `prod's Pod Identity role for singleton match-server admits eks-cluster-name ${shown}, not only eks-blueprint-prod`,
     ]);

@@ -1,12 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  evaluatePolicies,
-  formatViolations,
-  mandatoryCount,
-  rules,
-  Violation,
-} from "../policy/rules";
+import { errorCount, type Finding } from "../policy/findings";
+import { evaluatePolicies, formatViolations, rules } from "../policy/rules";
 import { cluster, CLUSTER_NAME, nodeGroup, patch, PUBLIC_SUBNET, release } from "./policy-fixtures";
 
 test("evaluatePolicies judges a stack with facts from its own resources, sorted by rule then resource", () => {
@@ -22,14 +17,14 @@ test("evaluatePolicies judges a stack with facts from its own resources, sorted 
   expect(violations).toEqual([
     {
       rule: "externaldns-owner-is-cluster",
-      enforcement: "mandatory",
-      resource: "kubernetes:helm.sh/v3:Release::external-dns",
+      severity: "error",
+      subject: "kubernetes:helm.sh/v3:Release::external-dns",
       message: `values.txtOwnerId is "someone-else", not the cluster name (${CLUSTER_NAME})`,
     },
     {
       rule: "nodes-private-subnets",
-      enforcement: "mandatory",
-      resource: "eks:index:ManagedNodeGroup::general",
+      severity: "error",
+      subject: "eks:index:ManagedNodeGroup::general",
       message: `subnetIds include public subnets ${PUBLIC_SUBNET}`,
     },
   ]);
@@ -53,40 +48,41 @@ test("a compliant stack has no violations, and production rules stay quiet outsi
 });
 
 test("formatViolations groups by rule, mandatory first, and counts", () => {
-  const violations: Violation[] = [
+  const violations: Finding[] = [
     {
       rule: "kms-deletion-window",
-      enforcement: "advisory",
-      resource: "aws:kms/key:Key::k",
+      severity: "warning",
+      subject: "aws:kms/key:Key::k",
       message: "deletionWindowInDays is 7",
     },
     {
       rule: "log-group-retention",
-      enforcement: "mandatory",
-      resource: "aws:cloudwatch/logGroup:LogGroup::b",
+      severity: "error",
+      subject: "aws:cloudwatch/logGroup:LogGroup::b",
       message: "m2",
     },
     {
       rule: "log-group-retention",
-      enforcement: "mandatory",
-      resource: "aws:cloudwatch/logGroup:LogGroup::a",
+      severity: "error",
+      subject: "aws:cloudwatch/logGroup:LogGroup::a",
       message: "m1",
     },
   ];
   expect(formatViolations(violations)).toBe(
     [
-      "[mandatory] log-group-retention: CloudWatch log groups set a retention period instead of keeping logs (and paying) forever.",
-      "  see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
+      "[error] log-group-retention: CloudWatch log groups set a retention period instead of keeping logs (and paying) forever.",
+      "  source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/Working-with-log-groups-and-streams.html",
       "  - aws:cloudwatch/logGroup:LogGroup::a: m1",
       "  - aws:cloudwatch/logGroup:LogGroup::b: m2",
-      "[advisory] kms-deletion-window: KMS keys keep the maximum 30-day deletion window, time to notice and cancel a deletion.",
-      "  see https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
+      "",
+      "[warning] kms-deletion-window: KMS keys keep the maximum 30-day deletion window, time to notice and cancel a deletion.",
+      "  source: https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html",
       "  - aws:kms/key:Key::k: deletionWindowInDays is 7",
       `policy: 2 mandatory, 1 advisory violation(s) from ${rules.length} rules`,
       "",
     ].join("\n"),
   );
-  expect(mandatoryCount(violations)).toBe(2);
+  expect(errorCount(violations)).toBe(2);
 });
 
 test("formatViolations with nothing to report still prints the count line", () => {

@@ -120,8 +120,8 @@ test("8: EKS add-on versions nobody documented", () => {
 
 test("9: pulumi up runs on a GitHub-hosted runner the endpoint cannot allow", () => {
   expect(of(prod2, "deploy-jobs-on-deploy-runner")).toEqual([
-    ".github/workflows/pull-request.yml:120",
-    ".github/workflows/pulumi-up.yml:21",
+    ".github/workflows/pull-request.yml:120:14",
+    ".github/workflows/pulumi-up.yml:21:14",
   ]);
 });
 

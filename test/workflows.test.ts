@@ -6,7 +6,7 @@ import {
   smokeCheckIds,
   unpinnedActions,
 } from "../policy/workflows";
-import { formatFinding, lintWorkflows, workflowFiles } from "../tools/workflows/lint";
+import { lintWorkflows, workflowFiles } from "../tools/workflows/lint";
 
 const files = workflowFiles(join(__dirname, ".."));
 interface Step {
@@ -31,7 +31,7 @@ test("the workflows lint clean", async () => {
     ".github/workflows/pulumi-up.yml",
     ".github/workflows/smoke.yml",
   ]);
-  expect((await lintWorkflows(files)).map(formatFinding)).toEqual([]);
+  expect(await lintWorkflows(files)).toEqual([]);
 });
 
 test("the linter reports real mistakes, including an undefined context other than vars", async () => {
@@ -46,10 +46,10 @@ test("the linter reports real mistakes, including an undefined context other tha
     "      - run: echo ${{ varz.ROLE }} ${{ vars.ROLE }}",
   ].join("\n");
   const findings = await lintWorkflows([{ path: "broken.yml", content: broken }]);
-  expect(findings.map((f) => [f.line, f.kind])).toEqual([
-    [6, "pinned-action"],
-    [7, "expression"],
-    [8, "expression"],
+  expect(findings.map((f) => [f.subject, f.rule])).toEqual([
+    ["broken.yml:6:15", "pinned-action"],
+    ["broken.yml:7:24", "expression"],
+    ["broken.yml:8:23", "expression"],
   ]);
   expect(findings[2]?.message).toContain('undefined variable "varz"');
 });
@@ -122,10 +122,8 @@ const upOnHostedRunner = [
 test("blocker 9: pulumi up on ubuntu-latest is reported at its runs-on line", () => {
   expect(clusterJobsOffDeployRunner("pulumi-up.yml", upOnHostedRunner)).toEqual([
     {
-      file: "pulumi-up.yml",
-      line: 4,
-      column: 14,
-      kind: "deploy-runner",
+      rule: "deploy-runner",
+      subject: "pulumi-up.yml:4:14",
       message:
         'jobs.up.runs-on: a job that runs Pulumi reaches the cluster\'s API and must run on the deploy runner (got "ubuntu-latest"); use "${{ vars.DEPLOY_RUNNER }}", whose egress range the stacks\' endpointPublicAccessCidrs list',
     },

@@ -309,8 +309,8 @@ export function securityGroupPolicySpec(
 
 /**
  * The `vpc-cni` add-on's configuration values that turn security groups for pods on (the cluster
- * side of every PodSecurityGroup). Per shared/reference/README.md section 4, add-on values put
- * aws-node env vars under `env`; the sample schema there (v1.12.0-eksbuild.1) lists only
+ * side of every PodSecurityGroup). EKS add-on values put aws-node env vars under `env`
+ * (`aws eks describe-addon-configuration`); the sample schema (v1.12.0-eksbuild.1) lists only
  * `env.ENABLE_POD_ENI`, and leaves `env.POD_SECURITY_GROUP_ENFORCING_MODE` and
  * `init.env.DISABLE_TCP_EARLY_DEMUX` unconfirmed. @pulumi/eks's VpcCniAddon writes
  * `init.env.DISABLE_TCP_EARLY_DEMUX` into these same values (pulumi-eks

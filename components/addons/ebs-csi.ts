@@ -98,7 +98,7 @@ export function gp3StorageClass(kmsKeyId?: string): k8s.types.input.storage.v1.S
 
 export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
   component: "EbsCsiDriver",
-  // Its logical name from before the registry: kept, so the deployed driver is not renamed.
+  // The deployed logical name: a change needs a row in components/renames.ts.
   suffix: "ebs-csi",
   summary: "The aws-ebs-csi-driver EKS add-on and an encrypted gp3 default StorageClass.",
   namespace: { name: EBS_CSI.namespace },

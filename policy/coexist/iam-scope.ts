@@ -171,7 +171,7 @@ async function reach(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const finding = (fromCell: string, to: string, detail: string) =>
-    findings.push(directed(pair, from, { rule, from: fromCell, to, detail }));
+    findings.push(directed(pair, from, { rule, from: fromCell, to, message: detail }));
   for (const release of releases(from.synth, chart)) {
     const values = valuesOf(release);
     const arn = irsaRoleArnOf(release, annotationsPath);

@@ -33,7 +33,7 @@ const under = (hostname: string, domains: string[]) =>
 export function weightedRecordRule(pair: Pair): Finding[] {
   const check = (s: CoexistStack): Finding[] => {
     const at = (cell: string, detail: string) =>
-      directed(pair, s, { rule: "weighted-record", from: cell, to: "", detail });
+      directed(pair, s, { rule: "weighted-record", from: cell, to: "", message: detail });
     const cluster = clusterNameOf(s.synth) ?? "";
     const t = trafficArgs(cluster, s.migration);
     const have = weightedRecordsOf(s.synth);
@@ -127,9 +127,9 @@ export function setIdentifierRule({ a, b }: Pair): Finding[] {
     return [
       {
         rule: "set-identifier" as const,
-        a: `${ra.resource} set-identifier=${ra.setIdentifier}`,
-        b: `${rb.resource} set-identifier=${rb.setIdentifier}`,
-        detail: `both stacks own ${ra.name}'s weighted record "${ra.setIdentifier}": one record with two owners, not two members of the set`,
+        subject: `${ra.resource} set-identifier=${ra.setIdentifier}`,
+        other: `${rb.resource} set-identifier=${rb.setIdentifier}`,
+        message: `both stacks own ${ra.name}'s weighted record "${ra.setIdentifier}": one record with two owners, not two members of the set`,
       },
     ];
   });
@@ -157,9 +157,9 @@ export function weightsZeroRule({ a, b }: Pair): Finding[] {
     return [
       {
         rule: "weights-zero",
-        a: cell(a),
-        b: cell(b),
-        detail:
+        subject: cell(a),
+        other: cell(b),
+        message:
           "the weights sum to 0: Route 53 then splits traffic evenly between the clusters; give the cluster that should serve a weight above 0",
       },
     ];
@@ -170,9 +170,9 @@ export function weightsZeroRule({ a, b }: Pair): Finding[] {
   const zero = zeroStates(weightStates(order, before, after));
   return zero.map((state) => ({
     rule: "weights-zero" as const,
-    a: cell(a),
-    b: cell(b),
-    detail: `updating ${order.join(" then ")} passes through ${state}, an even split: raise the serving side in one change and lower the other in the next`,
+    subject: cell(a),
+    other: cell(b),
+    message: `updating ${order.join(" then ")} passes through ${state}, an even split: raise the serving side in one change and lower the other in the next`,
   }));
 }
 
@@ -195,7 +195,14 @@ export function singletonOwnerRule({ a, b }: Pair): Finding[] {
               ? `singleton ${n} is owned by neither stack: it runs nowhere`
               : undefined;
     return detail
-      ? [{ rule: "singleton-owner" as const, a: describe(sa), b: describe(sb), detail }]
+      ? [
+          {
+            rule: "singleton-owner" as const,
+            subject: describe(sa),
+            other: describe(sb),
+            message: detail,
+          },
+        ]
       : [];
   });
 }
@@ -245,7 +252,7 @@ export function singletonResourcesRule(pair: Pair): Finding[] {
             rule: "singleton-resources",
             from: recordKey(r),
             to: "",
-            detail: `${s.stack}'s Pod Identity role for singleton ${name} admits eks-cluster-name ${trusted.join(", ")}, not only ${cluster}`,
+            message: `${s.stack}'s Pod Identity role for singleton ${name} admits eks-cluster-name ${trusted.join(", ")}, not only ${cluster}`,
           }),
         ];
       }
@@ -255,7 +262,7 @@ export function singletonResourcesRule(pair: Pair): Finding[] {
           rule: "singleton-resources",
           from: recordKey(r),
           to: "",
-          detail: `${s.stack} does not own singleton ${name} but creates ${recordKey(r)} for it`,
+          message: `${s.stack} does not own singleton ${name} but creates ${recordKey(r)} for it`,
         }),
       ];
     });

@@ -9,6 +9,7 @@ import { IRSA_ANNOTATION } from "../../components/access/irsa-policy";
 import { get, isObj, list, parseJson, str, strings } from "../values";
 import type { MigrationSettings } from "../../stacks/migration-config";
 import type { SynthRecord, SynthResult } from "../../synth/record";
+import type { Finding } from "../findings";
 
 /** One side of the check: a stack's synth and the settings that are not resources. */
 export interface CoexistStack {
@@ -59,25 +60,18 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-/** One broken rule: what stack A and stack B hold, and why it matters. */
-export interface Finding {
-  rule: RuleId;
-  /** The resource or value in the first stack of the pair ("" when it has none). */
-  a: string;
-  /** The resource or value in the second stack ("" when it has none). */
-  b: string;
-  detail: string;
-}
+/** One broken rule: the first stack's side (`subject`), the second's (`other`), and why it matters. */
+export type { Finding } from "../findings";
 
 /** A finding about `from` reaching `to`, placed in the pair's column order. */
 export function directed(
   pair: Pair,
   from: CoexistStack,
-  f: { rule: RuleId; from: string; to: string; detail: string },
+  f: { rule: RuleId; from: string; to: string; message: string },
 ): Finding {
   return from === pair.a
-    ? { rule: f.rule, a: f.from, b: f.to, detail: f.detail }
-    : { rule: f.rule, a: f.to, b: f.from, detail: f.detail };
+    ? { rule: f.rule, subject: f.from, other: f.to, message: f.message }
+    : { rule: f.rule, subject: f.to, other: f.from, message: f.message };
 }
 
 export const recordKey = (r: Pick<SynthRecord, "type" | "name">) => `${r.type}::${r.name}`;
@@ -291,15 +285,4 @@ export function rolePolicies(s: SynthResult, roleName: string): RolePolicies {
     else unevaluable.push(`${arn} (attached, not in the synth)`);
   }
   return { policies, unevaluable };
-}
-
-/** Markdown table cell: no pipes, no newlines. */
-export const cell = (v: string) => v.replace(/\|/g, "\\|").replace(/\n/g, " ");
-
-/** The findings as a Markdown table, columns named after the two stacks. */
-export function findingsTable(a: string, b: string, findings: Finding[]): string {
-  const rows = findings.map(
-    (f) => `| ${f.rule} | ${cell(f.a)} | ${cell(f.b)} | ${cell(f.detail)} |`,
-  );
-  return [`| rule | ${a} | ${b} | detail |`, "| --- | --- | --- | --- |", ...rows].join("\n");
 }

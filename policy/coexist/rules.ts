@@ -36,7 +36,7 @@ export function clusterNameRule({ a, b }: Pair): Finding[] {
     na && nb
       ? `both stacks name their EKS cluster "${na}", and every physical name derives from it`
       : "a stack has no eks:index:Cluster name, so nothing derived from it can be judged";
-  return [{ rule: "cluster-name", a: na ?? "", b: nb ?? "", detail }];
+  return [{ rule: "cluster-name", subject: na ?? "", other: nb ?? "", message: detail }];
 }
 
 export function physicalNameRule({ a, b }: Pair): Finding[] {
@@ -51,7 +51,12 @@ export function physicalNameRule({ a, b }: Pair): Finding[] {
         const rb = inB.get(norm(name));
         if (rb) {
           const detail = `both name the ${p.kind} "${name}"`;
-          findings.push({ rule: "physical-name", a: recordKey(ra), b: recordKey(rb), detail });
+          findings.push({
+            rule: "physical-name",
+            subject: recordKey(ra),
+            other: recordKey(rb),
+            message: detail,
+          });
         }
       }
     }
@@ -70,9 +75,9 @@ export function externalDnsOwnerRule({ a, b }: Pair): Finding[] {
   const shared = owners(a).filter((o) => owners(b).includes(o));
   return shared.map((o) => ({
     rule: "external-dns-owner",
-    a: `txtOwnerId "${o}"`,
-    b: `txtOwnerId "${o}"`,
-    detail: `both ExternalDNS instances own records as "${o}": each would rewrite and delete the other's records`,
+    subject: `txtOwnerId "${o}"`,
+    other: `txtOwnerId "${o}"`,
+    message: `both ExternalDNS instances own records as "${o}": each would rewrite and delete the other's records`,
   }));
 }
 
@@ -82,9 +87,9 @@ export function vpcCidrRule({ a, b }: Pair): Finding[] {
       .filter((y) => cidrsOverlap(x.cidr, y.cidr))
       .map((y) => ({
         rule: "vpc-cidr" as const,
-        a: x.cidr,
-        b: y.cidr,
-        detail: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
+        subject: x.cidr,
+        other: y.cidr,
+        message: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
       })),
   );
 }
@@ -155,7 +160,7 @@ export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
             rule: "autoscaler-discovery",
             from: `${recordKey(r)}: ${cellText}`,
             to: `node group ${ng}`,
-            detail: `${from.stack}'s cluster-autoscaler discovers ${to.stack}'s node group ${ng} (${why}) and would resize it`,
+            message: `${from.stack}'s cluster-autoscaler discovers ${to.stack}'s node group ${ng} (${why}) and would resize it`,
           }),
         );
       });
@@ -178,9 +183,9 @@ export function logGroupRule({ a, b }: Pair): Finding[] {
     return [
       {
         rule: "log-group" as const,
-        a: resources.join(", "),
-        b: theirs.join(", "),
-        detail: `both stacks use the log group "${name}": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs`,
+        subject: resources.join(", "),
+        other: theirs.join(", "),
+        message: `both stacks use the log group "${name}": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs`,
       },
     ];
   });
@@ -206,9 +211,9 @@ function sameValue(
       .filter((y) => (x.value ?? "") === (y.value ?? ""))
       .map((y) => ({
         rule,
-        a: `${x.resource} ${path.join(".")}=${x.value ?? "(unset)"}`,
-        b: `${y.resource} ${path.join(".")}=${y.value ?? "(unset)"}`,
-        detail: `${what} ${x.value ? `is "${x.value}" in both stacks` : "is unset in both stacks"}`,
+        subject: `${x.resource} ${path.join(".")}=${x.value ?? "(unset)"}`,
+        other: `${y.resource} ${path.join(".")}=${y.value ?? "(unset)"}`,
+        message: `${what} ${x.value ? `is "${x.value}" in both stacks` : "is unset in both stacks"}`,
       })),
   );
 }

@@ -1,6 +1,7 @@
 import { diffSynth } from "../../synth/diff";
 import { ResourceGraph } from "./graph";
 import { matchToHead } from "./identity";
+import { renderFindings } from "../findings";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";
 
 /** What one rehearsal found: the order the engine would work in, and every blocker. */
@@ -67,6 +68,7 @@ export function rehearse(input: RehearsalInput, rules: readonly Rule[]): Rehears
     } catch (e) {
       findings.push({
         rule: rule.id,
+        subject: "",
         message: `the rule could not run: ${e instanceof Error ? e.message : String(e)}`,
       });
     }
@@ -100,18 +102,14 @@ export function formatReport(report: RehearsalReport, opts: { order?: boolean } 
       ...u.deleted.map((k) => `  deleted: ${k}`),
     );
   }
-  const byRule = new Map<string, Finding[]>();
-  for (const f of report.findings) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
-  for (const [id, found] of byRule) {
-    const rule = report.rules.find((r) => r.id === id);
-    lines.push("", `✗ ${id}: ${rule?.title ?? ""}`);
-    if (rule) lines.push(`  source: ${rule.source}`, `  smoke check: ${rule.smokeCheck}`);
-    for (const f of found) lines.push(`  - ${f.subject ? `${f.subject}: ` : ""}${f.message}`);
-  }
+  const info = report.rules.map((r) => ({ ...r, notes: [`smoke check: ${r.smokeCheck}`] }));
+  const rendered = renderFindings(report.findings, info);
+  if (rendered.length) lines.push("", ...rendered);
   const n = report.findings.length;
+  const broken = new Set(report.findings.map((f) => f.rule)).size;
   lines.push(
     "",
-    `${n} blocker${n === 1 ? "" : "s"} (${report.rules.length} rules: ${report.rules.length - byRule.size} passed)`,
+    `${n} blocker${n === 1 ? "" : "s"} (${report.rules.length} rules: ${report.rules.length - broken} passed)`,
   );
   return lines.join("\n");
 }

@@ -32,15 +32,9 @@ export interface RehearsalInput {
   destroy?: boolean;
 }
 
-/** Something the real system would refuse, or a deployment it would leave broken. */
-export interface Finding {
-  /** The id of the rule that found it. */
-  rule: string;
-  /** `type::name` of the resource concerned, or the config key. @default none */
-  subject?: string;
-  /** What is wrong and what to do, in one or two sentences. */
-  message: string;
-}
+/** Something the real system would refuse, or a deployment it would leave broken: an error. */
+export type { Finding } from "../findings";
+import type { Finding } from "../findings";
 
 /** When a rule applies: before the program runs, on a first `up`, on an update from `base`, on a destroy. */
 export type Phase = "config" | "create" | "update" | "destroy";

@@ -1,16 +1,10 @@
 // Coexistence check: `npm run coexist -- <stack A> <stack B>`, for example `-- prod prod2`.
 // Synthesizes both committed stacks offline, applies every rule in RULES (policy/coexist/records.ts),
-// prints the findings as a Markdown table, then the isolation matrix (policy/coexist/isolation.ts),
+// prints the findings (policy/findings.ts), then the isolation matrix (policy/coexist/isolation.ts),
 // and exits 1 if there is any finding or any matrix problem.
 import { parseMigrationConfig } from "../../stacks/migration-config";
-import {
-  clusterNameOf,
-  CoexistStack,
-  Finding,
-  findingsTable,
-  RULES,
-  RuleId,
-} from "../../policy/coexist/records";
+import { clusterNameOf, CoexistStack, Finding, RULES, RuleId } from "../../policy/coexist/records";
+import { renderFindings } from "../../policy/findings";
 import { structuralFindings } from "../../policy/coexist/rules";
 import { iamScopeFindings } from "../../policy/coexist/iam-scope";
 import { isolationMatrix, isolationTable } from "../../policy/coexist/isolation";
@@ -47,7 +41,8 @@ const ORDER = Object.keys(RULES) as RuleId[];
 /** Every finding of every rule, ordered as RULES lists the rules. */
 export async function checkCoexistence(a: CoexistStack, b: CoexistStack): Promise<Finding[]> {
   const findings = [...structuralFindings(a, b), ...(await iamScopeFindings(a, b))];
-  return findings.sort((x, y) => ORDER.indexOf(x.rule) - ORDER.indexOf(y.rule));
+  const rank = (f: Finding) => ORDER.indexOf(f.rule as RuleId);
+  return findings.sort((x, y) => rank(x) - rank(y));
 }
 
 /** The report the CLI prints: a heading, then the table or the all-clear line. */
@@ -57,14 +52,14 @@ export function coexistReport(a: CoexistStack, b: CoexistStack, findings: Findin
   if (findings.length === 0) {
     return `${heading}\n\nno collisions: ${a.stack} and ${b.stack} can run side by side (${ORDER.length} rules checked: ${ORDER.join(", ")})`;
   }
-  const broken = [...new Set(findings.map((f) => f.rule))];
+  const broken = new Set(findings.map((f) => f.rule)).size;
+  const info = ORDER.map((id) => ({ id, title: RULES[id] }));
   return [
     heading,
     "",
-    findingsTable(a.stack, b.stack, findings),
+    ...renderFindings(findings, info, [a.stack, b.stack]),
     "",
-    `${findings.length} finding${findings.length === 1 ? "" : "s"}, ${broken.length} rule${broken.length === 1 ? "" : "s"} broken:`,
-    ...broken.map((r) => `- ${r}: ${RULES[r]}`),
+    `${findings.length} finding${findings.length === 1 ? "" : "s"}, ${broken} rule${broken === 1 ? "" : "s"} broken`,
   ].join("\n");
 }
 

@@ -11,8 +11,9 @@ async function main(argv: string[]): Promise<number> {
   const { synthJson, synthStack } =
     require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
   const { renderTree } = require("./tree") as typeof import("./tree");
-  const { evaluatePolicies, formatViolations, isProductionStack, mandatoryCount } =
+  const { evaluatePolicies, formatViolations, isProductionStack } =
     require("../../policy/rules") as typeof import("../../policy/rules");
+  const { errorCount } = require("../../policy/findings") as typeof import("../../policy/findings");
   /* eslint-enable @typescript-eslint/no-require-imports */
   const outIndex = argv.indexOf("--out");
   const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(renderTree(result.resources));
   const violations = evaluatePolicies(result, { stack, production: isProductionStack(stack) });
   console.log(`\npolicy checks (policy/rules.ts):\n${formatViolations(violations)}`);
-  if (mandatoryCount(violations) > 0) {
+  if (errorCount(violations) > 0) {
     console.error(`\n${stack}: mandatory policy violations; nothing written`);
     return 1;
   }

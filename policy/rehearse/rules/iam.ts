@@ -3,7 +3,7 @@
  * the provider calls for `RolePolicyAttachment.policyArn` and `Role.managedPolicyArns`) answers
  * NoSuchEntity for an ARN IAM does not know, and the ARN of an AWS managed policy includes its
  * path: `service-role/AmazonEBSCSIDriverPolicy` exists, `service-role/AmazonEBSCSIDriverPolicyV2`
- * does not (issue 13, blocker 12).
+ * does not.
  */
 import { awsManagedPolicyNamed } from "../../aws-managed-policies";
 import { keyOf } from "../graph";

@@ -105,7 +105,7 @@ export const configIsValid: Rule = {
       };
       return e.problems
         .filter((p) => !unknownKey(p))
-        .map((p) => ({ rule: "config-is-valid", message: p }));
+        .map((p) => ({ rule: "config-is-valid", subject: "", message: p }));
     }
   },
 };
