@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BlueprintArgs } from "../components/blueprint/blueprint";
 import { blueprintProblems } from "../components/blueprint/blueprint-problems";
-import { podIdentityFargateProblems } from "../components/access/workload-access";
+import { podIdentityFargateProblems } from "../components/access/workload-role";
 import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, toAddonSelection } from "./addons-config";

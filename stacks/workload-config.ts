@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { GitOpsClusterFacts } from "../components/addons/argocd/argocd-cluster";
 import { DEFAULT_STATEMENT_EFFECT } from "../components/access/irsa-policy";
-import { WORKLOAD_IDENTITIES } from "../components/access/workload-access";
+import { WORKLOAD_IDENTITIES } from "../components/access/workload-role";
 import type { MigrationSettings } from "./migration-config";
 
 /**

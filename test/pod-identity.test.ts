@@ -5,7 +5,7 @@ import {
   podIdentityFargateProblems,
   usesPodIdentity,
   workloadRoleProblems,
-} from "../components/access/workload-access";
+} from "../components/access/workload-role";
 import { named, ofType, synthProgram } from "./day2-context";
 
 const sa = { namespace: "game", serviceAccount: "match-server" };

@@ -18,7 +18,8 @@ import { podSecurityGroupNodeProblems } from "../compute/nitro";
 import { nodeGroupsProblems } from "../compute/node-group-problems";
 import { podSecurityGroupProblems, PodSecurityGroupSpec } from "../access/pod-security-group";
 import { PathOf, problem, shortNameProblems, under } from "../problems";
-import { podSecurityGroupReferenceProblems, workloadRoleProblems } from "../access/workload-access";
+import { podSecurityGroupReferenceProblems } from "../access/pod-security-group-config";
+import { workloadRoleProblems } from "../access/workload-role";
 import { blueprintTeamsProblems, namespacesDeclaredAt } from "../teams/team-problems";
 import { teamNamespaces } from "../teams/team-settings";
 

@@ -22,11 +22,11 @@ import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "../access/pod-sec
 import { blueprintAddonProblems, Platform, PlatformOptions } from "../addons/platform";
 import {
   podIdentityFargateProblems,
-  PodSecurityGroupConfig,
   usesPodIdentity,
-  WorkloadAccess,
   WorkloadRoleSpec,
-} from "../access/workload-access";
+} from "../access/workload-role";
+import { PodSecurityGroupConfig } from "../access/pod-security-group-config";
+import { WorkloadAccess } from "../access/workload-access";
 import {
   AliasTarget,
   blueprintTrafficProblems,
@@ -35,7 +35,7 @@ import {
   TrafficRecords,
 } from "../traffic/traffic-records";
 
-export type { PodSecurityGroupConfig, WorkloadRoleSpec } from "../access/workload-access";
+export type { PodSecurityGroupConfig, WorkloadRoleSpec };
 
 export interface BlueprintArgs {
   /** EKS cluster name; every physical name derives from it, so two stacks never collide. */
