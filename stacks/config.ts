@@ -100,10 +100,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
       problems.push(...zodProblems(qualified(String(top)), raw[String(top)], sub));
     }
   }
-  const day2 = parseDay2Config(get, {
-    addons: raw.addons,
-    nodeGroups: parsed.data?.nodeGroups,
-  });
+  const day2 = parseDay2Config(get, { addons: raw.addons });
   problems.push(...day2.problems);
   const migration = readMigrationConfig(migrationKeys(config));
   problems.push(...migration.problems);

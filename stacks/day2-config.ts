@@ -1,13 +1,12 @@
 /**
  * Day-2 stack config: autoscaler choice, the four add-ons with their own key (Karpenter, EFS,
- * Container Insights, metrics-server), workload namespaces, and the node-group blue/green checks. Every problem is
+ * Container Insights, metrics-server) and workload namespaces. Every problem is
  * reported in the project's format (stacks/errors.ts) before any resource exists.
  */
 import { z } from "zod";
 import { AUTOSCALERS, type Autoscaler, DEFAULT_AUTOSCALER } from "../components/addons/registry";
 import { addonsConfigProblems, TopLevelAddon, TOP_LEVEL_ADDONS } from "./addons-config";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
-import { namespaceName } from "./validators";
 
 /** A top-level add-on key: a map of settings (the registry checks what is in it). */
 const addonKey = z.record(z.string(), z.unknown(), {
@@ -37,12 +36,8 @@ export const day2Schemas = {
   metricsServer: addonKey
     .optional()
     .describe("Defaults to on with 2 replicas (metricsServer is on by default in the registry)."),
-  workloadNamespaces: z
-    .array(namespaceName)
-    .refine((n) => new Set(n).size === n.length, {
-      error: "duplicate namespaces; list each once",
-    })
-    .default([]),
+  // Names and duplicates are EksBlueprint's check (namespaceListProblems).
+  workloadNamespaces: z.array(z.string()).default([]),
 } as const;
 
 type Day2Key = keyof typeof day2Schemas;
@@ -56,62 +51,6 @@ export type Day2Config = { [K in Day2Key]: z.infer<(typeof day2Schemas)[K]> };
 export interface Day2Context {
   /** The raw `eks-blueprint:addons` value, checked with the top-level add-on keys. @default {} */
   addons?: unknown;
-  /** Node groups as declared (for the blue/green checks). */
-  nodeGroups?: Record<string, BlueGreenGroup>;
-}
-
-/** The two node-group fields the blue/green step adds to `eks-blueprint:nodeGroups.<name>`. */
-export interface BlueGreenGroup {
-  /** Groups with the same role are one pool in two generations. @default the group's name */
-  role?: string;
-  /** The old generation: tainted NoSchedule so its pods move to the new group. @default false */
-  draining?: boolean;
-}
-
-/** The taint a draining group gets: nothing new lands there, running pods are evicted by the drain. */
-export { DRAINING_TAINT } from "../components/compute/node-group-settings";
-
-/** Blue/green rules: at most two groups per role; two only while one of them drains. */
-export function blueGreenProblems(groups: Record<string, BlueGreenGroup>): string[] {
-  const byRole = new Map<string, string[]>();
-  for (const [name, g] of Object.entries(groups)) {
-    const role = g.role ?? name;
-    byRole.set(role, [...(byRole.get(role) ?? []), name]);
-  }
-  const problems: string[] = [];
-  for (const [role, names] of byRole) {
-    const draining = names.filter((n) => groups[n].draining);
-    const key = `eks-blueprint:nodeGroups.${names[names.length - 1]}`;
-    if (names.length > 2) {
-      problems.push(
-        configError(
-          `${key}.role`,
-          `more than two groups with role ${role}`,
-          names,
-          "keep the old and the new generation only, then delete the old one",
-        ),
-      );
-    } else if (names.length === 2 && draining.length !== 1) {
-      problems.push(
-        configError(
-          `${key}.draining`,
-          `two groups with role ${role} but ${draining.length} draining`,
-          names,
-          "mark exactly the old group draining: true while its replacement takes over",
-        ),
-      );
-    } else if (names.length === 1 && draining.length === 1) {
-      problems.push(
-        configError(
-          `${key}.draining`,
-          `the only group with role ${role} is draining`,
-          names,
-          "add its replacement with the same role first, or it strands the pods",
-        ),
-      );
-    }
-  }
-  return problems;
 }
 
 /** Validates the day-2 keys and their cross-checks; returns config or every problem found. */
@@ -150,7 +89,6 @@ export function parseDay2Config(
     >;
     problems.push(...addonsConfigProblems(ctx.addons, top, c.autoscaler));
   }
-  problems.push(...blueGreenProblems(ctx.nodeGroups ?? {}));
   return problems.length > 0 ? { problems } : { config: c, problems: [] };
 }
 

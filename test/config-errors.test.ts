@@ -174,6 +174,21 @@ const cases: Case[] = [
     `migration:singletons.nightly-report.namespace: a namespace this program does not create (got "arcade"); ${NOT_CREATED}`,
   ],
   [
+    "a workload namespace that is not a namespace name",
+    (c) => (c["eks-blueprint:workloadNamespaces"] = ["Shop"]),
+    "eks-blueprint:workloadNamespaces[0]: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
+  ],
+  [
+    "a workload namespace listed twice",
+    (c) => (c["eks-blueprint:workloadNamespaces"] = ["orders", "orders"]),
+    'eks-blueprint:workloadNamespaces[1]: listed twice (got "orders"); list each namespace once',
+  ],
+  [
+    "a node group replaced blue/green with neither generation draining",
+    (c) => (groups(c)["general-v2"] = { ...groups(c).general, role: "general" }),
+    'eks-blueprint:nodeGroups.general-v2.draining: two groups with role general but 0 draining (got ["general","general-v2"]); mark exactly the old group draining: true while its replacement takes over',
+  ],
+  [
     "missing region",
     (c) => delete c["aws:region"],
     "aws:region: missing (got undefined); set it with `pulumi config set aws:region <value>`",

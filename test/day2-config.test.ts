@@ -1,11 +1,7 @@
 import { CoreAddons } from "../components/cluster/core-addons";
 import type { KarpenterSettings } from "../components/addons/karpenter/karpenter";
-import {
-  blueGreenProblems,
-  DAY2_KEYS,
-  loadDay2Config,
-  parseDay2Config,
-} from "../stacks/day2-config";
+import { blueGreenProblems } from "../components/compute/node-group-problems";
+import { DAY2_KEYS, loadDay2Config, parseDay2Config } from "../stacks/day2-config";
 import { addonOf, fakeContext, synthProgram } from "./day2-context";
 
 const karpenterBlock = {
@@ -80,18 +76,6 @@ test.each<[string, Record<string, unknown>, typeof ok, string]>([
     {},
     'eks-blueprint:karpenter.nodePools.general.limits: missing or not Kubernetes quantities (got undefined); set limits.cpu and limits.memory (such as "100" and 400Gi) so the pool cannot grow without bound',
   ],
-  [
-    "a bad namespace",
-    { [DAY2_KEYS.workloadNamespaces]: ["Shop"] },
-    {},
-    "eks-blueprint:workloadNamespaces[0]: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
-  ],
-  [
-    "a namespace listed twice",
-    { [DAY2_KEYS.workloadNamespaces]: ["orders", "orders"] },
-    {},
-    'eks-blueprint:workloadNamespaces: duplicate namespaces (got ["orders","orders"]); list each once',
-  ],
 ])("%s is a config error naming the key", (_case, raw, ctx, message) => {
   expect(parseDay2Config(getter(raw), { ...ok, ...ctx }).problems).toEqual([message]);
 });
@@ -118,7 +102,7 @@ test.each<[string, Record<string, { role?: string; draining?: boolean }>, string
     ],
   ],
 ])("blue/green: %s", (_case, groups, problems) => {
-  expect(blueGreenProblems(groups)).toEqual(problems);
+  expect(blueGreenProblems(groups, "eks-blueprint:nodeGroups")).toEqual(problems);
 });
 
 test("a rejected day-2 config registers nothing", async () => {

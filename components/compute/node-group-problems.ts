@@ -153,6 +153,40 @@ export function nodeGroupProblems(g: NodeGroupSpec, at: string): string[] {
 }
 
 /**
+ * Blue/green replacement of a node group: groups with the same `role` are one pool in two
+ * generations, so at most two, and two only while exactly the old one drains.
+ */
+export function blueGreenProblems(
+  groups: Record<string, Pick<NodeGroupSpec, "role" | "draining">>,
+  at: string,
+): string[] {
+  const byRole = new Map<string, string[]>();
+  for (const [name, g] of Object.entries(groups)) {
+    const role = g.role ?? name;
+    byRole.set(role, [...(byRole.get(role) ?? []), name]);
+  }
+  return [...byRole].flatMap(([role, names]) => {
+    const draining = names.filter((n) => groups[n].draining);
+    const key = `${at}.${names[names.length - 1]}`;
+    if (names.length > 2) {
+      const fix = "keep the old and the new generation only, then delete the old one";
+      return [problem(`${key}.role`, `more than two groups with role ${role}`, names, fix)];
+    }
+    if (names.length === 2 && draining.length !== 1) {
+      const what = `two groups with role ${role} but ${draining.length} draining`;
+      const fix = "mark exactly the old group draining: true while its replacement takes over";
+      return [problem(`${key}.draining`, what, names, fix)];
+    }
+    if (names.length === 1 && draining.length === 1) {
+      const what = `the only group with role ${role} is draining`;
+      const fix = "add its replacement with the same role first, or it strands the pods";
+      return [problem(`${key}.draining`, what, names, fix)];
+    }
+    return [];
+  });
+}
+
+/**
  * Every problem with a set of node groups, keyed `<at>.<group>…`: at least one group (DaemonSets
  * such as Fluent Bit cannot run on Fargate), short names that leave room for the provider's
  * suffix (unchecked without a usable `clusterName`), and each group's own args.
@@ -172,13 +206,16 @@ export function nodeGroupsProblems(
       ),
     ];
   }
-  return Object.entries(groups).flatMap(([name, g]) => {
-    const badName = shortNameProblems(name, `${at}.${name}`, "node group name");
-    return [
-      ...(badName.length > 0 || clusterName === undefined
-        ? badName
-        : nodeGroupNameProblems(clusterName, name, `${at}.${name}`)),
-      ...nodeGroupProblems(g, `${at}.${name}`),
-    ];
-  });
+  return [
+    ...Object.entries(groups).flatMap(([name, g]) => {
+      const badName = shortNameProblems(name, `${at}.${name}`, "node group name");
+      return [
+        ...(badName.length > 0 || clusterName === undefined
+          ? badName
+          : nodeGroupNameProblems(clusterName, name, `${at}.${name}`)),
+        ...nodeGroupProblems(g, `${at}.${name}`),
+      ];
+    }),
+    ...blueGreenProblems(groups, at),
+  ];
 }
