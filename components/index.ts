@@ -69,7 +69,7 @@ export {
 
 // The in-cluster platform: add-ons (one at a time, or the selected ones in order) and the
 // namespaces' network-policy baseline.
-export { Platform, type PlatformArgs, type PlatformOptions } from "./addons/platform";
+export { Platform, type PlatformArgs } from "./addons/platform";
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
 export { Addon, type AddonArgs } from "./addons/addon";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";

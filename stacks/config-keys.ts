@@ -5,7 +5,6 @@
  * and the stack deployed with the default it was meant to change.
  */
 import { PROJECT, configSchema } from "./config-schema";
-import { day2Schemas } from "./day2-config";
 import { configError } from "./errors";
 import { MIGRATION_NAMESPACE, migrationSchema } from "./migration-config";
 
@@ -21,10 +20,7 @@ export const SECRET_CONFIG_KEYS: readonly string[] = [`${PROJECT}:grafanaAdminPa
  * namespace is the provider's.
  */
 export function knownConfigKeys(): string[] {
-  const fields = [
-    ...Object.keys(configSchema.shape).filter((k) => k !== "region"),
-    ...Object.keys(day2Schemas),
-  ];
+  const fields = Object.keys(configSchema.shape).filter((k) => k !== "region");
   return [
     ...fields.map((k) => `${PROJECT}:${k}`),
     ...Object.keys(migrationSchema.shape).map((k) => `${MIGRATION_NAMESPACE}:${k}`),
@@ -100,11 +96,11 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
 /**
  * The config key a stack user types for a BlueprintArgs path, so a component's problem reads in
  * stack words: `nodeGroups.general.minSize` → `eks-blueprint:nodeGroups.general.minSize`,
- * `network.cidrBlock` → `eks-blueprint:vpcCidr`, `platform.workloadNamespaces` →
- * `eks-blueprint:workloadNamespaces`, `region` → `aws:region`.
+ * `network.cidrBlock` → `eks-blueprint:vpcCidr`, `network.availabilityZones` →
+ * `eks-blueprint:availabilityZones`, `region` → `aws:region`.
  */
 export function configKeyOf(path: string): string {
   if (path === "region") return "aws:region";
   if (path === "network.cidrBlock") return `${PROJECT}:vpcCidr`;
-  return `${PROJECT}:${path.replace(/^(network|platform)\./, "")}`;
+  return `${PROJECT}:${path.replace(/^network\./, "")}`;
 }

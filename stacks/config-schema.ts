@@ -1,13 +1,17 @@
 import { z } from "zod";
 import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
 import { NETWORK_DEFAULTS } from "../components/network/network";
-import { addonsConfigSchema } from "./addons-config";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";
 import { teamsSchema } from "./teams-config";
 import { irsaRolesSchema } from "./workload-config";
 
 export const PROJECT = "eks-blueprint";
+
+/** `eks-blueprint:addons`: a map of add-on key to settings; the registry checks the rest. */
+const addonsConfigSchema = z.record(z.string(), z.unknown(), {
+  error: "not a map of add-ons; give each add-on's settings under its key",
+});
 
 /**
  * The project's top-level config keys (`aws:region` and `eks-blueprint:<field>`), each with how
@@ -39,6 +43,7 @@ export const configSchema = z.strictObject({
   podSecurityGroups: podSecurityGroupsSchema.default({}),
   podSecurityGroupEnforcingMode: enforcingModeSchema,
   teams: teamsSchema.default({}),
+  workloadNamespaces: z.array(z.string()).default([]),
   addons: addonsConfigSchema.default({}),
   tags: z.record(z.string(), z.string()).default({}),
   // Read here only to be checked: the value reaches Grafana through loadStackConfig as a secret.
@@ -65,6 +70,7 @@ export const JSON_KEYS: ReadonlySet<string> = new Set([
   "irsaRoles",
   "podSecurityGroups",
   "teams",
+  "workloadNamespaces",
   "addons",
   "tags",
 ]);

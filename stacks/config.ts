@@ -5,10 +5,9 @@ import { blueprintProblems } from "../components/blueprint/blueprint-problems";
 import { podIdentityFargateProblems } from "../components/access/workload-role";
 import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
-import { AddonSecrets, toAddonSelection } from "./addons-config";
+import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-config";
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, JSON_KEYS, PROJECT, StackConfig } from "./config-schema";
-import { Day2Config, parseDay2Config } from "./day2-config";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import {
   MIGRATION_NAMESPACE,
@@ -100,8 +99,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
       problems.push(...zodProblems(qualified(String(top)), raw[String(top)], sub));
     }
   }
-  const day2 = parseDay2Config(get, { addons: raw.addons });
-  problems.push(...day2.problems);
+  problems.push(...addonsConfigProblems(raw.addons));
   const migration = readMigrationConfig(migrationKeys(config));
   problems.push(...migration.problems);
   if (parsed.success && migration.settings) {
@@ -119,13 +117,13 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
       ),
     );
   }
-  if (parsed.success && day2.config) {
+  if (parsed.success) {
     // The checks EksBlueprint makes for library users, worded with the config keys: every entry,
     // owned singleton or not, is checked.
     // With the add-ons, so the teams' mesh checks see whether Istio is installed.
     const args = {
-      ...blueprintArgs(stack, parsed.data, day2.config),
-      addons: toAddonSelection(parsed.data.addons, day2.config),
+      ...blueprintArgs(stack, parsed.data),
+      addons: toAddonSelection(parsed.data.addons),
     };
     problems.push(
       ...blueprintProblems(args, configKeyOf),
@@ -138,10 +136,10 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
       problems.push(...singletonNamespaceProblems(migration.settings.singletons, args));
     }
   }
-  if (problems.length > 0 || !parsed.success || !day2.config || !migration.settings) {
+  if (problems.length > 0 || !parsed.success || !migration.settings) {
     throw new ConfigValidationError(problems);
   }
-  return { c: parsed.data, platform: day2.config, m: migration.settings };
+  return { c: parsed.data, m: migration.settings };
 }
 
 /**
@@ -149,7 +147,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
  * whose shape the schema read but whose content it leaves to the components (`natGateways`, a
  * taint's effect) are typed here as the components take them; `blueprintProblems` checks them.
  */
-function blueprintArgs(stack: string, c: StackConfig, platform: Day2Config): BlueprintArgs {
+function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
   return {
     clusterName: c.clusterName ?? `${PROJECT}-${stack}`,
     kubernetesVersion: c.kubernetesVersion,
@@ -167,7 +165,7 @@ function blueprintArgs(stack: string, c: StackConfig, platform: Day2Config): Blu
     irsaRoles: c.irsaRoles,
     podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
     podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
-    platform: { autoscaler: platform.autoscaler, workloadNamespaces: platform.workloadNamespaces },
+    workloadNamespaces: c.workloadNamespaces,
     teams: toTeams(c.teams),
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
@@ -185,16 +183,13 @@ export function parseStackConfig(
   config: Record<string, string | undefined>,
   secrets: AddonSecrets = {},
 ): BlueprintArgs {
-  const { c, platform, m } = checkStackConfig(stack, config);
+  const { c, m } = checkStackConfig(stack, config);
   const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
-  const addons = withGitOpsFacts(
-    toAddonSelection(c.addons, platform, secrets),
-    migrationGitOpsFacts(m),
-  );
+  const addons = withGitOpsFacts(toAddonSelection(c.addons, secrets), migrationGitOpsFacts(m));
   // EksBlueprint refuses traffic without Istio (blueprintTrafficProblems), in its own paths.
   const traffic = trafficArgs(clusterName, m);
   return {
-    ...blueprintArgs(stack, c, platform),
+    ...blueprintArgs(stack, c),
     irsaRoles: ownedOnly(m, c.irsaRoles),
     podSecurityGroups: ownedOnly(m, c.podSecurityGroups) as BlueprintArgs["podSecurityGroups"],
     addons,

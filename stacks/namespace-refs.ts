@@ -14,10 +14,9 @@ import { configKeyOf } from "./config-keys";
 import type { MigrationSettings } from "./migration-config";
 
 /** Every namespace the stack creates for workloads: workloadNamespaces, then each team's. */
-export const declaredNamespaces = (args: Pick<BlueprintArgs, "platform" | "teams">): string[] => [
-  ...(args.platform?.workloadNamespaces ?? []),
-  ...teamNamespaces(args.teams),
-];
+export const declaredNamespaces = (
+  args: Pick<BlueprintArgs, "workloadNamespaces" | "teams">,
+): string[] => [...(args.workloadNamespaces ?? []), ...teamNamespaces(args.teams)];
 
 /**
  * One problem per singleton whose namespace neither the stack nor Kubernetes creates, naming
@@ -27,7 +26,7 @@ export const declaredNamespaces = (args: Pick<BlueprintArgs, "platform" | "teams
  */
 export function singletonNamespaceProblems(
   singletons: MigrationSettings["singletons"],
-  args: Pick<BlueprintArgs, "platform" | "teams">,
+  args: Pick<BlueprintArgs, "workloadNamespaces" | "teams">,
 ): string[] {
   return undeclaredNamespaceProblems(
     Object.entries(singletons)

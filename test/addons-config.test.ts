@@ -31,12 +31,12 @@ reloader:
 `;
 
 /** The add-on problems of a stack whose only add-on config is `eks-blueprint:addons`. */
-const problems = (raw: unknown) => addonsConfigProblems(raw, {}, "cluster-autoscaler");
+const problems = (raw: unknown) => addonsConfigProblems(raw);
 
-const ok = (raw: unknown) => {
+const ok = (raw: unknown): Record<string, unknown> => {
   const found = problems(raw);
   if (found.length > 0) throw new Error(found.join("\n"));
-  return raw;
+  return raw === undefined ? {} : (raw as Record<string, unknown>);
 };
 
 describe("eks-blueprint:addons", () => {
@@ -86,31 +86,29 @@ describe("eks-blueprint:addons", () => {
 
   test("the Grafana password secret is handed through, never read from the config object", () => {
     const secret = pulumi.secret("s3cret");
-    const selection = toAddonSelection(
-      ok({ prometheus: {} }),
-      {},
-      { grafanaAdminPassword: secret },
-    );
+    const selection = toAddonSelection(ok({ prometheus: {} }), { grafanaAdminPassword: secret });
     expect(selection.prometheus?.grafanaAdminPassword).toBe(secret);
     expect(problems({ prometheus: { grafanaAdminPassword: "x" } })).toEqual([
       'eks-blueprint:addons.prometheus.grafanaAdminPassword: a secret in plain config (got "[secret]"); set it with `pulumi config set --secret eks-blueprint:grafanaAdminPassword`',
     ]);
   });
 
-  test("a top-level add-on key reads as if it were under addons, and names its own key", () => {
-    expect(
-      addonsConfigProblems({}, { metricsServer: { replicas: 0 } }, "cluster-autoscaler"),
-    ).toEqual([
-      "eks-blueprint:metricsServer.replicas: not a replica count (got 0); use a whole number from 1 to 10",
-    ]);
-    expect(
-      addonsConfigProblems({ metricsServer: {} }, { metricsServer: {} }, "cluster-autoscaler"),
-    ).toEqual([
-      "eks-blueprint:addons.metricsServer: set twice, here and as eks-blueprint:metricsServer (got {}); keep one of them",
+  test("Karpenter selected keeps cluster-autoscaler off; both selected is refused", () => {
+    const karpenter = { nodePools: { general: { limits: { cpu: "200", memory: "800Gi" } } } };
+    const selection = toAddonSelection(ok({ karpenter }));
+    expect(selection.karpenter).toEqual(karpenter);
+    expect(installedAddons(selection)).toEqual(["karpenter", "metricsServer"]);
+    expect(problems({ clusterAutoscaler: { enabled: true }, karpenter })).toEqual([
+      'eks-blueprint:addons.karpenter: on together with clusterAutoscaler (got {"nodePools":{"general":{"limits":{"cpu":"200","memory":"800Gi"}}}}); both would manage the same nodes; keep one of them (enabled: false on the other)',
     ]);
   });
 
   test.each([
+    [
+      "a Karpenter node pool without limits",
+      { karpenter: { nodePools: { general: {} } } },
+      'eks-blueprint:addons.karpenter.nodePools.general.limits: missing or not Kubernetes quantities (got undefined); set limits.cpu and limits.memory (such as "100" and 400Gi) so the pool cannot grow without bound',
+    ],
     [
       "a misspelt add-on",
       { relaoder: {} },

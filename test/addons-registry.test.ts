@@ -113,9 +113,9 @@ describe("one meaning of on", () => {
     ],
     ["the autoscaler off", { clusterAutoscaler: { enabled: false } }, undefined, ["metricsServer"]],
     [
-      "karpenter chosen",
+      "karpenter chosen: cluster-autoscaler stays off",
       { karpenter: { nodePools: {} } },
-      "karpenter",
+      undefined,
       ["karpenter", "metricsServer"],
     ],
     [
@@ -124,19 +124,18 @@ describe("one meaning of on", () => {
       undefined,
       ["ebsCsiDriver", "prometheus", "clusterAutoscaler", "metricsServer"],
     ],
-  ])("%s", (_what, selection, autoscaler, installed) => {
-    expect(installedAddons(selection, autoscaler as "karpenter" | undefined)).toEqual(installed);
+  ])("%s", (_what, selection, _unused, installed) => {
+    expect(installedAddons(selection)).toEqual(installed);
   });
 });
 
 describe("a library user's mistakes, each named by its arg path", () => {
-  test.each<[string, object, unknown, string[]]>([
+  test.each<[string, object, string[]]>([
     [
-      "karpenter chosen without its block",
-      {},
-      "karpenter",
+      "karpenter without node pools",
+      { karpenter: {} },
       [
-        "addons.karpenter: missing while autoscaler is karpenter (got undefined); declare karpenter.nodePools with at least one NodePool",
+        "addons.karpenter.nodePools: no NodePools (got undefined); declare at least one, or Karpenter launches nothing",
       ],
     ],
     [
@@ -145,15 +144,13 @@ describe("a library user's mistakes, each named by its arg path", () => {
         clusterAutoscaler: {},
         karpenter: { nodePools: { general: { limits: { cpu: "10", memory: "40Gi" } } } },
       },
-      "karpenter",
       [
-        "addons.clusterAutoscaler: on while autoscaler is karpenter (got {}); both would manage the same nodes; remove it or set the autoscaler to cluster-autoscaler",
+        'addons.karpenter: on together with clusterAutoscaler (got {"nodePools":{"general":{"limits":{"cpu":"10","memory":"40Gi"}}}}); both would manage the same nodes; keep one of them (enabled: false on the other)',
       ],
     ],
     [
       "a retention in words",
       { prometheus: { retention: "15 days" } },
-      undefined,
       [
         'addons.prometheus.retention: not a Prometheus retention (got "15 days"); use a duration such as 15d or 720h',
       ],
@@ -161,23 +158,15 @@ describe("a library user's mistakes, each named by its arg path", () => {
     [
       "an unknown add-on",
       { kedaa: {} },
-      undefined,
       [`addons.kedaa: unknown add-on (got "kedaa"); use one of ${ADDON_KEYS.join(", ")}`],
     ],
     [
       "an unknown setting",
       { reloader: { replicas: 2 } },
-      undefined,
       ['addons.reloader.replicas: unknown setting (got "replicas"); use enabled, values'],
     ],
-    [
-      "an unknown autoscaler",
-      {},
-      "keda",
-      ['autoscaler: unknown autoscaler (got "keda"); use cluster-autoscaler or karpenter'],
-    ],
-  ])("%s", (_what, selection, autoscaler, problems) => {
-    expect(addonSelectionProblems(selection, autoscaler)).toEqual(problems);
+  ])("%s", (_what, selection, problems) => {
+    expect(addonSelectionProblems(selection)).toEqual(problems);
   });
 
   test("AddonBundle refuses a bad selection before registering anything", async () => {
@@ -210,7 +199,7 @@ describe("a library user's mistakes, each named by its arg path", () => {
     });
   });
 
-  test("EksBlueprint names platform.autoscaler and registers nothing", async () => {
+  test("EksBlueprint refuses two autoscalers and registers nothing", async () => {
     await expect(
       synthProgram(
         () =>
@@ -220,14 +209,14 @@ describe("a library user's mistakes, each named by its arg path", () => {
             region: "us-west-2",
             network: { cidrBlock: "10.50.0.0/16" },
             nodeGroups: { general: { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 } },
-            addons: { clusterAutoscaler: {} },
-            platform: { autoscaler: "karpenter" },
+            addons: {
+              clusterAutoscaler: {},
+              karpenter: { nodePools: { general: { limits: { cpu: "10", memory: "40Gi" } } } },
+            },
           }),
       ),
     ).rejects.toMatchObject({
-      message: expect.stringContaining(
-        "addons.karpenter: missing while platform.autoscaler is karpenter",
-      ),
+      message: expect.stringContaining("addons.karpenter: on together with clusterAutoscaler"),
       resources: [],
     });
   });

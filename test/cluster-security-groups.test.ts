@@ -12,7 +12,7 @@ const groups = mockSecurityGroupIds("eks-blueprint-prod2");
 let prod2: SynthResult;
 beforeAll(async () => {
   prod2 = await synthStackWith("prod2", (c) => {
-    c["eks-blueprint:efs"] = { enabled: true };
+    (c["eks-blueprint:addons"] as Record<string, unknown>).efs = { enabled: true };
   });
 });
 

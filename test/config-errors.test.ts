@@ -10,7 +10,7 @@ const fargateNamespace = (namespace: string) => (c: RawConfig) =>
   (c["eks-blueprint:fargateProfiles"] = { batch: { selectors: [{ namespace }] } });
 
 const PROJECT_KEYS =
-  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:autoscaler, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:containerInsights, eks-blueprint:efs, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:karpenter, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:metricsServer, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
+  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
 const NOT_CREATED =
   'declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","game","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system';
 

@@ -5,9 +5,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { ADDONS_KEY, addonsConfigSchema } from "../stacks/addons-config";
 import { configSchema, parseStackConfig, PROJECT } from "../stacks/config";
-import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
 import { MIGRATION_NAMESPACE, migrationSchema } from "../stacks/migration-config";
 import { readStackConfig, ROOT } from "../synth/stack-files";
 
@@ -17,8 +15,8 @@ const section = (title: string) => README.split(/^## /m).find((s) => s.startsWit
 // ---- The stack config table -------------------------------------------------------------------
 
 /**
- * Every config key a stack can set, with the schema that validates it: configSchema's fields,
- * plus the keys the stacks/*-config.ts pieces read on their own.
+ * Every config key a stack can set, with the schema that validates it: configSchema's fields and
+ * the migration namespace's.
  */
 const SCHEMAS: Record<string, z.ZodType> = {
   ...Object.fromEntries(
@@ -26,11 +24,6 @@ const SCHEMAS: Record<string, z.ZodType> = {
       field === "region" ? "aws:region" : `${PROJECT}:${field}`,
       schema as z.ZodType,
     ]),
-  ),
-  // parseAddonsConfig reads a missing key as {}.
-  [ADDONS_KEY]: addonsConfigSchema.default({}),
-  ...Object.fromEntries(
-    Object.entries(day2Schemas).map(([k, s]) => [DAY2_KEYS[k as keyof typeof DAY2_KEYS], s]),
   ),
   ...Object.fromEntries(
     Object.entries(migrationSchema.shape).map(([k, s]) => [`${MIGRATION_NAMESPACE}:${k}`, s]),

@@ -102,7 +102,7 @@ const blueprint = (fargateProfiles: object) =>
         network: { cidrBlock: "10.30.0.0/16" },
         nodeGroups: { general: { instanceTypes: ["m7i.large"], minSize: 2, maxSize: 3 } },
         fargateProfiles: fargateProfiles as never,
-        platform: { workloadNamespaces: ["batch-jobs"] },
+        workloadNamespaces: ["batch-jobs"],
       }),
   );
 

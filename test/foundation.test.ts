@@ -246,12 +246,11 @@ describe("everything naming the cluster waits for it", () => {
   /** prod2 with every optional resource that names the cluster switched on. */
   const everything = () =>
     synthStackWith("prod2", (c) => {
-      c["eks-blueprint:autoscaler"] = "karpenter";
       (c["eks-blueprint:addons"] as Record<string, unknown>).clusterAutoscaler = { enabled: false };
-      c["eks-blueprint:karpenter"] = {
+      (c["eks-blueprint:addons"] as Record<string, unknown>).karpenter = {
         nodePools: { general: { limits: { cpu: "100", memory: "400Gi" } } },
       };
-      c["eks-blueprint:containerInsights"] = { enabled: true };
+      (c["eks-blueprint:addons"] as Record<string, unknown>).containerInsights = { enabled: true };
       c["eks-blueprint:fargateProfiles"] = {
         batch: { selectors: [{ namespace: "batch-jobs" }] },
       };

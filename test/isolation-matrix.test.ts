@@ -12,9 +12,8 @@ import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
 const withKarpenter = (c: RawConfig) => {
-  c["eks-blueprint:autoscaler"] = "karpenter";
   (c["eks-blueprint:addons"] as Record<string, unknown>).clusterAutoscaler = { enabled: false };
-  c["eks-blueprint:karpenter"] = {
+  (c["eks-blueprint:addons"] as Record<string, unknown>).karpenter = {
     nodePools: { general: { limits: { cpu: "100", memory: "400Gi" } } },
   };
 };

@@ -68,14 +68,14 @@ test("an object in a namespace nobody creates is a problem; declared and EKS's o
 test("EksBlueprint words a pod security group in an undeclared namespace with library paths", () => {
   expect(
     blueprintNamespaceProblems({
-      platform: { workloadNamespaces: ["game"] },
+      workloadNamespaces: ["game"],
       podSecurityGroups: {
         "api-server": { namespace: "api", podSelector: { app: "api-server" } },
         agent: { namespace: "kube-system", podSelector: { app: "agent" } },
       },
     }),
   ).toEqual([
-    `podSecurityGroups.api-server.namespace: a namespace this program does not create (got "api"); declare it in platform.workloadNamespaces (now ["game"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+    `podSecurityGroups.api-server.namespace: a namespace this program does not create (got "api"); declare it in workloadNamespaces (now ["game"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
   ]);
 });
 

@@ -5,6 +5,7 @@ import {
   nodeGroupNamePrefix,
   nodeGroupNameProblems,
 } from "../components/compute/node-group-identity";
+import { blueGreenProblems } from "../components/compute/node-group-problems";
 import type { NodeGroupSpec } from "../components/compute/node-group-settings";
 import { NodeGroups, NodeGroupsArgs } from "../components/compute/node-groups";
 import { SynthError, synthesize } from "../synth/synthesize";
@@ -88,6 +89,31 @@ describe("node group identity (pure)", () => {
       tags: { "cost-center": "42", Name: "c1-general", "eks-blueprint:cluster": "c1" },
     });
   });
+});
+
+test.each<[string, Record<string, { role?: string; draining?: boolean }>, string[]]>([
+  ["one group per role", { general: {}, graviton: {} }, []],
+  [
+    "old group draining next to its replacement",
+    { general: { draining: true }, "general-v2": { role: "general" } },
+    [],
+  ],
+  [
+    "two generations, neither draining",
+    { general: {}, "general-v2": { role: "general" } },
+    [
+      'groups.general-v2.draining: two groups with role general but 0 draining (got ["general","general-v2"]); mark exactly the old group draining: true while its replacement takes over',
+    ],
+  ],
+  [
+    "the only group draining",
+    { general: { draining: true } },
+    [
+      'groups.general.draining: the only group with role general is draining (got ["general"]); add its replacement with the same role first, or it strands the pods',
+    ],
+  ],
+])("blue/green: %s", (_case, groups, problems) => {
+  expect(blueGreenProblems(groups, "groups")).toEqual(problems);
 });
 
 describe("NodeGroups under the mocks", () => {

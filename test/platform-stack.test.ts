@@ -96,9 +96,8 @@ test("ExternalDNS owns only this cluster's records and Prometheus labels its met
 
 test("a karpenter stack gets the controller, NodePool, EC2NodeClass, queue, rules and access entry, and no cluster-autoscaler", async () => {
   const result = await synthStackWith("prod2", (c) => {
-    c["eks-blueprint:autoscaler"] = "karpenter";
     (c["eks-blueprint:addons"] as Record<string, unknown>).clusterAutoscaler = { enabled: false };
-    c["eks-blueprint:karpenter"] = {
+    (c["eks-blueprint:addons"] as Record<string, unknown>).karpenter = {
       nodePools: {
         general: {
           architectures: ["amd64", "arm64"],

@@ -28,7 +28,7 @@ describe("known keys and the closest one", () => {
       "migration:weight",
     ]);
     expect(keys).not.toContain("aws:region");
-    expect(keys).toHaveLength(29);
+    expect(keys).toHaveLength(24);
     expect([...keys].sort()).toEqual(keys);
   });
 
@@ -88,7 +88,7 @@ describe("Fargate namespace patterns", () => {
     expect(
       blueprintNamespaceProblems(
         {
-          platform: { workloadNamespaces: ["batch-jobs"] },
+          workloadNamespaces: ["batch-jobs"],
           irsaRoles: { a: role("batch-jobs"), b: role("kube-system"), d: role("orders") },
           fargateProfiles: { c: { selectors: [{ namespace: "batch-*" }] } },
         },

@@ -8,7 +8,6 @@ import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { configSchema, PROJECT } from "../stacks/config";
 import { knownConfigKeys } from "../stacks/config-keys";
-import { DAY2_KEYS, day2Schemas } from "../stacks/day2-config";
 import { ROOT } from "../synth/stack-files";
 
 type Declared = { type?: string; items?: { type?: string }; default?: unknown; secret?: boolean };
@@ -24,12 +23,6 @@ const projectSchemas: Record<string, z.ZodType> = {
     Object.entries(configSchema.shape)
       .filter(([field]) => field !== "region")
       .map(([field, schema]) => [field, schema as z.ZodType]),
-  ),
-  ...Object.fromEntries(
-    Object.entries(day2Schemas).map(([k, s]) => [
-      DAY2_KEYS[k as keyof typeof DAY2_KEYS].slice(`${PROJECT}:`.length),
-      s as z.ZodType,
-    ]),
   ),
 };
 const required = (schema: z.ZodType) => !schema.safeParse(undefined).success;

@@ -21,7 +21,7 @@ export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingr
 /**
  * Every pod security group whose namespace is neither `declared` nor one EKS has, keyed
  * `<at>.<group>.namespace`; `declaredAt` names where namespaces are declared, in the caller's
- * words (`platform.workloadNamespaces` for EksBlueprint, `eks-blueprint:workloadNamespaces` for
+ * words (`workloadNamespaces` for EksBlueprint, `eks-blueprint:workloadNamespaces` for
  * stack config).
  */
 export function podSecurityGroupNamespaceProblems(

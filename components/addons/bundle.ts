@@ -2,15 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { throwProblems } from "../problems";
 import { Addon } from "./addon";
 import type { AddonContext } from "./context";
-import {
-  AddonKey,
-  AddonSelection,
-  Autoscaler,
-  DEFAULT_AUTOSCALER,
-  installEdges,
-  specOf,
-  suffixOf,
-} from "./registry";
+import { AddonKey, AddonSelection, installEdges, specOf, suffixOf } from "./registry";
 import { addonSelectionProblems, bundlePaths, installedAddons } from "./selection";
 import { resolveSettings } from "./settings";
 import type { Finished } from "./spec";
@@ -21,11 +13,8 @@ export type { AddonSelection } from "./registry";
  * The install order as data: for each installed add-on, the add-ons that must exist before it
  * (and, on `pulumi destroy`, must outlive it). The bundle wires exactly these into `dependsOn`.
  */
-export function addonOrder(
-  selection: AddonSelection,
-  autoscaler: Autoscaler = DEFAULT_AUTOSCALER,
-): Partial<Record<AddonKey, AddonKey[]>> {
-  const installed = installedAddons(selection, autoscaler);
+export function addonOrder(selection: AddonSelection): Partial<Record<AddonKey, AddonKey[]>> {
+  const installed = installedAddons(selection);
   const edges = installEdges(installed);
   return Object.fromEntries(
     installed.map((k) => [k, edges.filter(([from]) => from === k).map(([, to]) => to)]),
@@ -37,8 +26,6 @@ export interface AddonBundleArgs {
   context: AddonContext;
   /** Which add-ons, with their settings and per-add-on value overrides. @default {} */
   addons?: AddonSelection;
-  /** Which autoscaler manages capacity: its add-on is installed, the other never. @default "cluster-autoscaler" */
-  autoscaler?: Autoscaler;
 }
 
 /** Installs the selected add-ons on one cluster, in dependency order. */
@@ -55,19 +42,18 @@ export class AddonBundle extends pulumi.ComponentResource {
 
   constructor(name: string, args: AddonBundleArgs, opts?: pulumi.ComponentResourceOptions) {
     const selection = args.addons ?? {};
-    const autoscaler = args.autoscaler ?? DEFAULT_AUTOSCALER;
     // Before super(): a bad selection fails with nothing registered.
     throwProblems(
       "AddonBundle",
       name,
-      addonSelectionProblems(selection, autoscaler, bundlePaths, {
+      addonSelectionProblems(selection, bundlePaths, {
         at: "context",
         value: args.context,
       }),
     );
     super("eks-blueprint:index:AddonBundle", name, {}, opts);
-    const installed = installedAddons(selection, autoscaler);
-    const order = addonOrder(selection, autoscaler);
+    const installed = installedAddons(selection);
+    const order = addonOrder(selection);
     const installedSet = new Set<string>(installed);
     for (const key of installed) {
       const spec = specOf(key);

@@ -128,7 +128,7 @@ export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
   namespace: { name: CLUSTER_AUTOSCALER.namespace },
   defaults: {},
   contextProblems: clusterAutoscalerClusterProblems,
-  onByDefault: "it is the default autoscaler (`autoscaler: cluster-autoscaler`)",
+  onByDefault: "it is the default autoscaler (off when Karpenter is selected)",
   installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
   role: {
     serviceAccount: CLUSTER_AUTOSCALER.serviceAccount,

@@ -15,7 +15,6 @@ export {
   charts,
   type AddonKey,
   type AddonSelection,
-  type Autoscaler,
   type SettingsOf,
 } from "./registry";
 export { addonSelectionProblems, installedAddons } from "./selection";

@@ -3,44 +3,18 @@ import { withRenames } from "../renames";
 import { AddonBundle } from "./bundle";
 import type { AddonContext } from "./context";
 import { NetworkPolicyBaseline } from "./network-policies";
-import { AddonSelection, Autoscaler } from "./registry";
+import type { AddonSelection } from "./registry";
 import { addonSelectionProblems } from "./selection";
-import type { PathOf } from "../problems";
-
-/** The platform choices besides the add-ons. Every field has a default. */
-export interface PlatformOptions {
-  /**
-   * Which autoscaler manages capacity; its add-on (`addons.clusterAutoscaler` or
-   * `addons.karpenter`) is installed, the other never. @default "cluster-autoscaler"
-   */
-  autoscaler?: Autoscaler;
-  /**
-   * Namespaces to create for workloads, each with the default-deny network policy baseline.
-   * EksBlueprint creates them (`createNamespace`, before the pod security groups that go into
-   * them) and hands them to Platform as `PlatformArgs.workloadNamespaces`. @default []
-   */
-  workloadNamespaces?: string[];
-}
-
-/** Paths as an EksBlueprint's caller typed them: `addons.<key>…` and `platform.autoscaler`. */
-export const blueprintAddonPaths: PathOf = (field) =>
-  field === "autoscaler" ? "platform.autoscaler" : field ? `addons.${field}` : "addons";
 
 /** Every problem with a blueprint's add-ons, in its args' paths (EksBlueprint checks them first). */
-export function blueprintAddonProblems(args: {
-  addons?: AddonSelection;
-  platform?: PlatformOptions;
-}): string[] {
-  return addonSelectionProblems(args.addons ?? {}, args.platform?.autoscaler, blueprintAddonPaths);
-}
+export const blueprintAddonProblems = (args: { addons?: AddonSelection }): string[] =>
+  addonSelectionProblems(args.addons ?? {});
 
 export interface PlatformArgs {
   /** The cluster the add-ons go on. */
   context: AddonContext;
   /** The add-ons (registry.ts); see `AddonSelection` for what is on by default. @default {} */
   addons?: AddonSelection;
-  /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
-  options?: PlatformOptions;
   /** Private subnets, one per AZ (EFS mount targets). */
   privateSubnetIds: pulumi.Output<string[]>;
   /** Number of availability zones (one EFS mount target each). */
@@ -75,7 +49,6 @@ export class Platform extends pulumi.ComponentResource {
           clusterSecurityGroupId: args.clusterSecurityGroupId,
         },
         addons: args.addons,
-        autoscaler: args.options?.autoscaler,
       },
       { parent: this },
     );

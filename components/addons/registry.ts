@@ -57,9 +57,9 @@ export type SettingsOf<K extends AddonKey> =
 
 /**
  * Which add-ons a cluster runs. A key present installs that add-on with its settings (`{}` takes
- * every default); `enabled: false` keeps the settings but installs nothing. Two exceptions, each
- * its entry's `onByDefault`: metrics-server, and the autoscaler that `autoscaler` names
- * (cluster-autoscaler by default), are installed when their key is absent.
+ * every default); `enabled: false` keeps the settings but installs nothing. An entry with
+ * `onByDefault` (metrics-server, cluster-autoscaler) is installed when its key is absent, unless a
+ * selected add-on conflicts with it (Karpenter with cluster-autoscaler).
  */
 export type AddonSelection = { [K in AddonKey]?: SettingsOf<K> };
 
@@ -95,15 +95,6 @@ export function addonCharts(keys: readonly AddonKey[] = ADDON_KEYS): [string, Ad
 export const charts: Readonly<Record<string, ChartPin | OciChartPin>> = Object.fromEntries(
   addonCharts().map(([key, c]) => [key, c.pin]),
 );
-
-/** The autoscalers, each the add-on that implements it. */
-export const AUTOSCALERS = {
-  "cluster-autoscaler": "clusterAutoscaler",
-  karpenter: "karpenter",
-} as const satisfies Record<string, AddonKey>;
-export type Autoscaler = keyof typeof AUTOSCALERS;
-/** The one place the default autoscaler is written. */
-export const DEFAULT_AUTOSCALER: Autoscaler = "cluster-autoscaler";
 
 /**
  * Install order: every add-on after the ones its `installAfter` names, ties in registry order.

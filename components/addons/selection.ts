@@ -1,21 +1,11 @@
 import { problem, type PathOf } from "../problems";
 import type { AddonContext } from "./context";
-import {
-  ADDON_KEYS,
-  AddonKey,
-  AddonSelection,
-  Autoscaler,
-  AUTOSCALERS,
-  DEFAULT_AUTOSCALER,
-  installOrder,
-  specOf,
-} from "./registry";
+import { ADDON_KEYS, AddonKey, AddonSelection, installOrder, specOf } from "./registry";
 import { settingsProblems } from "./settings";
 import { isPlainObject } from "./values";
 
-/** Paths as an AddonBundle's caller typed them: `addons.<key>…` and `autoscaler`. */
-export const bundlePaths: PathOf = (field) =>
-  field === "autoscaler" ? "autoscaler" : field ? `addons.${field}` : "addons";
+/** Paths as an AddonBundle's caller typed them: `addons.<key>…`. */
+export const bundlePaths: PathOf = (field) => (field ? `addons.${field}` : "addons");
 
 /** What the selection holds for a key, as the caller typed it. */
 const entryOf = (s: AddonSelection, k: AddonKey): Record<string, unknown> | undefined =>
@@ -27,43 +17,43 @@ const selected = (s: AddonSelection, k: AddonKey) => {
   return e !== undefined && e.enabled !== false;
 };
 
+/** Whether `a` and `b` declare a conflict, either way round. */
+const conflict = (a: AddonKey, b: AddonKey): string | undefined =>
+  specOf(a).conflicts?.[b] ?? specOf(b).conflicts?.[a];
+
 /**
  * The one answer to "is it installed": a key present installs it unless `enabled: false`; an
- * absent key installs only an `onByDefault` add-on; of the autoscalers, only the one `autoscaler`
- * names; and what an installed add-on `implies`. Returned in install order.
+ * absent key installs only an `onByDefault` add-on, and not beside a selected one it conflicts
+ * with; and what an installed add-on `implies`. Returned in install order.
  */
-export function installedAddons(
-  selection: AddonSelection,
-  autoscaler: Autoscaler = DEFAULT_AUTOSCALER,
-): AddonKey[] {
-  const chosen: string = AUTOSCALERS[autoscaler];
-  const on = new Set(
-    ADDON_KEYS.filter((k) => {
-      const isAutoscaler = (Object.values(AUTOSCALERS) as string[]).includes(k);
-      if (isAutoscaler && k !== chosen) return false;
-      const e = entryOf(selection, k);
-      return e === undefined ? specOf(k).onByDefault !== undefined : e.enabled !== false;
-    }),
-  );
+export function installedAddons(selection: AddonSelection): AddonKey[] {
+  const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
+  const on = new Set([
+    ...chosen,
+    ...ADDON_KEYS.filter(
+      (k) =>
+        entryOf(selection, k) === undefined &&
+        specOf(k).onByDefault !== undefined &&
+        !chosen.some((c) => conflict(c, k)),
+    ),
+  ]);
   for (const k of [...on]) {
     for (const implied of Object.keys(specOf(k).implies ?? {})) on.add(implied as AddonKey);
   }
-  return installOrder([...on]);
+  return installOrder(ADDON_KEYS.filter((k) => on.has(k)));
 }
 
 /**
  * Every problem with a selection, keyed by `pathOf` (`addons.prometheus.retention` for a library
  * user, `eks-blueprint:addons.prometheus.retention` for a stack): unknown add-ons, each add-on's
- * settings, the autoscaler choice, and what an add-on requires. `context`, when given, is checked
+ * settings, add-ons that conflict, and what an add-on requires. `context`, when given, is checked
  * for what the installed add-ons need of the cluster (a pinned image for its minor).
  */
 export function addonSelectionProblems(
   selection: unknown,
-  autoscaler: unknown = DEFAULT_AUTOSCALER,
   pathOf: PathOf = bundlePaths,
   context?: { at: string; value: AddonContext },
 ): string[] {
-  const autoscalerAt = pathOf("autoscaler");
   if (!isPlainObject(selection)) {
     return [
       problem(
@@ -81,51 +71,22 @@ export function addonSelectionProblems(
     if (selection[k] !== undefined)
       out.push(...settingsProblems(specOf(k), selection[k], pathOf(k)));
   }
-  if (!(Object.keys(AUTOSCALERS) as unknown[]).includes(autoscaler)) {
-    out.push(
-      problem(
-        autoscalerAt,
-        "unknown autoscaler",
-        autoscaler,
-        `use ${Object.keys(AUTOSCALERS).join(" or ")}`,
-      ),
-    );
-    return out;
-  }
   if (out.length > 0) return out;
   const s = selection as AddonSelection;
-  if (autoscaler === "karpenter") {
-    if (entryOf(s, "karpenter") === undefined) {
+  const chosen = ADDON_KEYS.filter((k) => selected(s, k));
+  chosen.forEach((k, i) => {
+    for (const other of chosen.slice(0, i).filter((c) => conflict(c, k))) {
       out.push(
         problem(
-          pathOf("karpenter"),
-          `missing while ${autoscalerAt} is karpenter`,
-          undefined,
-          "declare karpenter.nodePools with at least one NodePool",
+          pathOf(k),
+          `on together with ${other}`,
+          entryOf(s, k),
+          `${conflict(other, k)}; keep one of them (enabled: false on the other)`,
         ),
       );
     }
-    if (selected(s, "clusterAutoscaler")) {
-      out.push(
-        problem(
-          pathOf("clusterAutoscaler"),
-          `on while ${autoscalerAt} is karpenter`,
-          s.clusterAutoscaler,
-          "both would manage the same nodes; remove it or set the autoscaler to cluster-autoscaler",
-        ),
-      );
-    }
-  } else if (selected(s, "karpenter")) {
-    out.push(
-      problem(
-        pathOf("karpenter"),
-        `set while ${autoscalerAt} is ${String(autoscaler)}`,
-        Object.keys(s.karpenter?.nodePools ?? {}),
-        `set ${autoscalerAt} to karpenter, or remove the karpenter block`,
-      ),
-    );
-  }
-  const installed = installedAddons(s, autoscaler as Autoscaler);
+  });
+  const installed = installedAddons(s);
   for (const k of installed) {
     const spec = specOf(k);
     for (const [needed, why] of Object.entries(spec.requires ?? {})) {

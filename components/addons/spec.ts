@@ -175,6 +175,11 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
   implies?: Record<string, string>;
   /** Why this add-on is installed when its key is absent. @default none: off unless selected */
   onByDefault?: string;
+  /**
+   * Add-ons that must not run beside this one, each with the reason: selecting both is a problem,
+   * and selecting this one keeps an `onByDefault` one off. @default none
+   */
+  conflicts?: Record<string, string>;
   /** Its IRSA role. @default none: it calls no AWS API */
   role?: AddonIrsaSpec<S>;
   /** Its Helm chart, under its registry key in `charts`. @default none: `finish` installs it (an EKS add-on) */

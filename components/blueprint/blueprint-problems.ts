@@ -109,11 +109,11 @@ export function podSecurityGroupPlacementProblems(
 export function blueprintNamespaceProblems(
   args: Pick<
     BlueprintArgs,
-    "platform" | "podSecurityGroups" | "irsaRoles" | "fargateProfiles" | "teams"
+    "workloadNamespaces" | "podSecurityGroups" | "irsaRoles" | "fargateProfiles" | "teams"
   >,
   key: PathOf = under(""),
 ): string[] {
-  const workload = args.platform?.workloadNamespaces ?? [];
+  const workload = args.workloadNamespaces ?? [];
   // Team namespaces count as declared; their own names are checked with the teams.
   const declared = [...workload, ...teamNamespaces(args.teams)];
   const declaredAt = namespacesDeclaredAt(args, key);
@@ -138,7 +138,7 @@ export function blueprintNamespaceProblems(
   // A name that is no namespace name at all is its own key's problem, reported there once.
   const named = refs.filter(([, namespace]) => DNS_LABEL.test(namespace));
   return [
-    ...namespaceListProblems(workload, key("platform.workloadNamespaces")),
+    ...namespaceListProblems(workload, key("workloadNamespaces")),
     ...undeclaredNamespaceProblems(named, declared, declaredAt),
     ...patterns
       .filter(([, pattern]) => !existing.some((ns) => fargatePatternMatches(pattern, ns)))

@@ -19,7 +19,8 @@ import { NodeGroupSpec } from "../compute/node-group-settings";
 import { NodeGroups } from "../compute/node-groups";
 import { throwProblems } from "../problems";
 import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "../access/pod-security-group-rules";
-import { blueprintAddonProblems, Platform, PlatformOptions } from "../addons/platform";
+import { blueprintAddonProblems, Platform } from "../addons/platform";
+import { installedAddons } from "../addons/selection";
 import {
   podIdentityFargateProblems,
   usesPodIdentity,
@@ -72,10 +73,16 @@ export interface BlueprintArgs {
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
   /** POD_SECURITY_GROUP_ENFORCING_MODE of the VPC CNI. @default "standard" */
   podSecurityGroupEnforcingMode?: PodSgEnforcingMode;
-  /** Add-ons by registry key (components/addons/registry.ts). @default metrics-server and cluster-autoscaler */
+  /**
+   * Add-ons by registry key (components/addons/registry.ts); Karpenter in place of
+   * cluster-autoscaler is `karpenter: {…}` here. @default metrics-server and cluster-autoscaler
+   */
   addons?: AddonSelection;
-  /** The autoscaler choice and workload namespaces. @default cluster-autoscaler, none */
-  platform?: PlatformOptions;
+  /**
+   * Namespaces to create for workloads outside any team, each with the default-deny network
+   * policy baseline. @default []
+   */
+  workloadNamespaces?: string[];
   /**
    * Teams by short name: their namespaces (Pod Security, default-deny network policies, quota,
    * limit range) and their IAM roles' namespace-scoped access (components/teams/teams.ts). @default {}
@@ -104,7 +111,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly coreAddons: CoreAddons;
   readonly nodeGroups: NodeGroups;
   readonly fargate?: FargateProfiles;
-  /** Workload namespaces (`platform.workloadNamespaces` and the teams'), by name. */
+  /** Workload namespaces (`workloadNamespaces` and the teams'), by name. */
   readonly namespaces: Record<string, k8s.core.v1.Namespace> = {};
   /** The teams' namespaces and access, when any team is declared. */
   readonly teams?: Teams;
@@ -131,7 +138,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
-    const karpenterDiscovery = args.platform?.autoscaler === "karpenter";
+    const karpenterDiscovery = installedAddons(args.addons ?? {}).includes("karpenter");
 
     this.network = new Network(
       `${name}-network`,
@@ -238,7 +245,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
       );
     }
     // Before workload access: the SecurityGroupPolicies go into these namespaces.
-    for (const namespace of args.platform?.workloadNamespaces ?? []) {
+    for (const namespace of args.workloadNamespaces ?? []) {
       this.namespaces[namespace] = createNamespace(
         `${name}-ns`,
         {
@@ -298,7 +305,6 @@ export class EksBlueprint extends pulumi.ComponentResource {
             ].map(([role, r]) => [role, r.roleArn]),
           ),
         }),
-        options: args.platform,
         privateSubnetIds: this.network.privateSubnetIds,
         availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,

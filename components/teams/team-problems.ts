@@ -281,14 +281,17 @@ export function teamsProblems(
  * other blueprint problem (`teams.game.…`, or `eks-blueprint:teams.game.…` from a stack).
  */
 export function blueprintTeamsProblems(
-  args: Pick<BlueprintArgs, "teams" | "platform" | "adminRoleArns" | "addons" | "fargateProfiles">,
+  args: Pick<
+    BlueprintArgs,
+    "teams" | "workloadNamespaces" | "adminRoleArns" | "addons" | "fargateProfiles"
+  >,
   key: PathOf = under(""),
 ): string[] {
   if (!args.teams || Object.keys(args.teams).length === 0) return [];
-  const installed = installedAddons(args.addons ?? {}, args.platform?.autoscaler);
+  const installed = installedAddons(args.addons ?? {});
   return teamsProblems(args.teams, key("teams"), {
-    workloadNamespaces: args.platform?.workloadNamespaces ?? [],
-    workloadNamespacesAt: key("platform.workloadNamespaces"),
+    workloadNamespaces: args.workloadNamespaces ?? [],
+    workloadNamespacesAt: key("workloadNamespaces"),
     adminRoleArns: (args.adminRoleArns ?? []).filter((a) => typeof a === "string"),
     adminRoleArnsAt: key("adminRoleArns"),
     istio: installed.includes("istio"),
@@ -311,7 +314,7 @@ export function namespacesDeclaredAt(
   args: Pick<BlueprintArgs, "teams">,
   key: PathOf = under(""),
 ): string {
-  const workload = key("platform.workloadNamespaces");
+  const workload = key("workloadNamespaces");
   return Object.keys(args.teams ?? {}).length > 0
     ? `${key("teams")}.<team>.namespaces or ${workload}`
     : workload;

@@ -17,11 +17,10 @@ export function addonTable(): string {
       : s.namespace.name;
     const iam = s.role ? `IRSA \`${s.role.serviceAccount}\`` : "none";
     const by = ADDON_KEYS.filter((o) => k in (specOf(o).implies ?? {}));
+    const unless = ADDON_KEYS.filter((o) => k in (specOf(o).conflicts ?? {}));
     const on = s.onByDefault
-      ? "by default"
-      : k === "karpenter"
-        ? "with `autoscaler: karpenter`"
-        : ["when selected", ...by.map((o) => `with ${o}`)].join(", or ");
+      ? ["by default", ...unless.map((o) => `unless ${o} is selected`)].join(", ")
+      : ["when selected", ...by.map((o) => `with ${o}`)].join(", or ");
     return `| \`${k}\` | ${s.summary} | ${ns} | ${iam} | ${on} |`;
   });
   return [

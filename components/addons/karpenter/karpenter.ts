@@ -98,7 +98,7 @@ type KarpenterPrepared = {
 };
 
 /**
- * Karpenter as the cluster's autoscaler (`autoscaler: karpenter`): interruption queue and rules,
+ * Karpenter as the cluster's autoscaler, in place of cluster-autoscaler: interruption queue and rules,
  * node role with an EC2_LINUX access entry, controller IRSA role, the CRD and controller charts,
  * and the NodePools with their EC2NodeClasses. No aws-node-termination-handler: Karpenter handles
  * the same interruption events from its queue (Karpenter FAQ, v1.14).
@@ -106,9 +106,10 @@ type KarpenterPrepared = {
 export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
   component: "Karpenter",
   summary:
-    "Karpenter with its interruption queue, node role and NodePools (`autoscaler: karpenter`).",
+    "Karpenter with its interruption queue, node role and NodePools, in place of cluster-autoscaler.",
   namespace: { name: KARPENTER.namespace },
   defaults: { nodePools: undefined, controllerNodeSelector: undefined },
+  conflicts: { clusterAutoscaler: "both would manage the same nodes" },
   problems: (s, at) => [
     ...nodePoolsProblems(s.nodePools, `${at}.nodePools`),
     ...labelProblems(s.controllerNodeSelector, `${at}.controllerNodeSelector`),
