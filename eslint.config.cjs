@@ -52,6 +52,14 @@ module.exports = tseslint.config(
   },
   ...layerBlocks,
   {
+    // The library and the stacks say what they mean to the type checker: no `!`, no `as`.
+    files: ["components/**/*.ts", "stacks/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "error",
+      "@typescript-eslint/consistent-type-assertions": ["error", { assertionStyle: "never" }],
+    },
+  },
+  {
     // The realistic mocks ship to consumers (eks-blueprint/testing) and stand alone.
     files: ["synth/mocks.ts"],
     rules: {

@@ -34,7 +34,19 @@ export function throwProblems(component: string, name: string, problems: readonl
 
 /** True for an integer from `min` to `max`. */
 export const isIntegerIn = (v: unknown, min: number, max: number): v is number =>
-  Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+
+/** Whether `value` is one of `options`: a type guard, so the caller needs no cast. */
+export const isOneOf = <T>(options: readonly T[], value: unknown): value is T =>
+  options.some((o) => o === value);
+
+/** A JSON-like map (not null, not an array). */
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** An object's own keys, typed as its keys. */
+export const keysOf = <T extends object>(o: T): Extract<keyof T, string>[] =>
+  Object.keys(o).filter((k): k is Extract<keyof T, string> => k in o);
 
 /**
  * Short names of node groups, Fargate profiles, workload roles and pod security groups: they

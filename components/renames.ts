@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { isRecord } from "./problems";
 
 // Every rename since prod's deployed state, in one table, applied by one transform. A renamed
 // resource carries an alias to its old identity, so `pulumi up` moves it in place: without one,
@@ -72,7 +73,7 @@ const RENAMES: Record<RenameOwner, Rule[]> = {
   Addon: [
     // An add-on's namespace was `<prefix>`; it is `<prefix>-<namespace>`.
     (r) => {
-      const ns = (r.props.metadata as { name?: unknown } | undefined)?.name;
+      const ns = isRecord(r.props.metadata) ? r.props.metadata.name : undefined;
       return r.type === NAMESPACE && r.parent === r.ownerUrn && r.name.endsWith(`-${String(ns)}`)
         ? [{ name: r.name.slice(0, -String(ns).length - 1) }]
         : undefined;
@@ -179,12 +180,12 @@ export function renames(
 }
 
 /** `opts` with the owner's renames added to its transforms. */
-export const withRenames = <O extends pulumi.ResourceOptions>(
-  opts: O | undefined,
+export const withRenames = (
+  opts: pulumi.ComponentResourceOptions | undefined,
   kind: RenameOwner,
   name: string,
   positions?: ReadonlyMap<string, number>,
-): O & { transforms: pulumi.ResourceTransform[] } => ({
-  ...(opts ?? ({} as O)),
+): pulumi.ComponentResourceOptions => ({
+  ...opts,
   transforms: [...(opts?.transforms ?? []), renames(kind, name, positions)],
 });

@@ -7,6 +7,7 @@
 import { PROJECT, configSchema } from "./config-schema";
 import { configError } from "./errors";
 import { MIGRATION_NAMESPACE, migrationSchema } from "./migration-config";
+import { isOneOf } from "../components/problems";
 
 /** Config namespaces that belong to this project; `aws:` and other providers' keys are theirs. */
 export const OUR_NAMESPACES = [PROJECT, MIGRATION_NAMESPACE] as const;
@@ -47,7 +48,7 @@ export function editDistance(a: string, b: string): number {
  */
 export function closestKey(key: string): string | undefined {
   const namespace = key.slice(0, key.indexOf(":"));
-  if (!(OUR_NAMESPACES as readonly string[]).includes(namespace)) return undefined;
+  if (!isOneOf(OUR_NAMESPACES, namespace)) return undefined;
   let best: { key: string; distance: number } | undefined;
   for (const known of knownConfigKeys()) {
     const distance = editDistance(key.toLowerCase(), known.toLowerCase());

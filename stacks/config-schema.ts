@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
-import { NETWORK_DEFAULTS } from "../components/network/network";
+import { NAT_GATEWAY_STRATEGIES, NETWORK_DEFAULTS } from "../components/network/network";
+import { componentString } from "./validators";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";
 import { teamsSchema } from "./teams-config";
@@ -30,7 +31,9 @@ export const configSchema = z.strictObject({
   kubernetesVersion: z.string(),
   vpcCidr: z.string(),
   availabilityZones: z.number().default(NETWORK_DEFAULTS.availabilityZones),
-  natGateways: z.string().default(NETWORK_DEFAULTS.natGateways),
+  natGateways: componentString<(typeof NAT_GATEWAY_STRATEGIES)[number]>().default(
+    NETWORK_DEFAULTS.natGateways,
+  ),
   endpointPublicAccessCidrs: z.array(z.string()).default([]),
   adminRoleArns: z.array(z.string()).default([]),
   protect: z

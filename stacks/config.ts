@@ -18,7 +18,7 @@ import {
   trafficArgs,
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
-import { toTeams } from "./teams-config";
+import { isRecord } from "../components/problems";
 
 export { configSchema, PROJECT } from "./config-schema";
 export type { StackConfig } from "./config-schema";
@@ -105,8 +105,8 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   if (parsed.success && migration.settings) {
     problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
   }
-  const istio = (raw.addons as { istio?: { enabled?: boolean } } | undefined)?.istio;
-  if (migration.settings?.hostnames.length && (!istio || istio.enabled === false)) {
+  const istio = isRecord(raw.addons) ? raw.addons.istio : undefined;
+  if (migration.settings?.hostnames.length && (!isRecord(istio) || istio.enabled === false)) {
     // The weighted records alias the Istio gateway's load balancer (components/traffic/traffic-records.ts).
     problems.push(
       configError(
@@ -155,18 +155,18 @@ function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
     network: {
       cidrBlock: c.vpcCidr,
       availabilityZones: c.availabilityZones,
-      natGateways: c.natGateways as BlueprintArgs["network"]["natGateways"],
+      natGateways: c.natGateways,
     },
     endpointPublicAccessCidrs: c.endpointPublicAccessCidrs,
     adminRoleArns: c.adminRoleArns,
     logRetentionDays: c.logRetentionDays,
-    nodeGroups: c.nodeGroups as BlueprintArgs["nodeGroups"],
+    nodeGroups: c.nodeGroups,
     fargateProfiles: c.fargateProfiles,
     irsaRoles: c.irsaRoles,
-    podSecurityGroups: c.podSecurityGroups as BlueprintArgs["podSecurityGroups"],
+    podSecurityGroups: c.podSecurityGroups,
     podSecurityGroupEnforcingMode: c.podSecurityGroupEnforcingMode,
     workloadNamespaces: c.workloadNamespaces,
-    teams: toTeams(c.teams),
+    teams: c.teams,
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
   };
@@ -191,7 +191,7 @@ export function parseStackConfig(
   return {
     ...blueprintArgs(stack, c),
     irsaRoles: ownedOnly(m, c.irsaRoles),
-    podSecurityGroups: ownedOnly(m, c.podSecurityGroups) as BlueprintArgs["podSecurityGroups"],
+    podSecurityGroups: ownedOnly(m, c.podSecurityGroups),
     addons,
     ...(traffic ? { traffic } : {}),
   };

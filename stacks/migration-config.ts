@@ -60,7 +60,7 @@ const externalPeer = z
       .optional(),
     cname: z.string().optional(),
   })
-  .superRefine((p, ctx) => {
+  .transform((p, ctx) => {
     if (p.cname !== undefined) {
       ctx.addIssue({
         code: "custom",
@@ -76,8 +76,10 @@ const externalPeer = z
           "missing; give the old side's load balancer as alias: {name, zoneId} (its DNS name and canonical hosted zone id)",
       });
     }
-  })
-  .transform((p) => ({ weight: p.weight, alias: p.alias! }));
+    return p.alias === undefined || p.cname !== undefined
+      ? z.NEVER
+      : { weight: p.weight, alias: p.alias };
+  });
 
 const singleton = z.strictObject({
   namespace: namespaceName,

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { NODE_GROUP_DEFAULTS } from "../components/compute/node-group-settings";
+import { NODE_GROUP_DEFAULTS, type TaintEffect } from "../components/compute/node-group-settings";
+import { componentString } from "./validators";
 
 /**
  * The shape of `eks-blueprint:nodeGroups` and `eks-blueprint:fargateProfiles`: types and known
@@ -12,7 +13,7 @@ import { NODE_GROUP_DEFAULTS } from "../components/compute/node-group-settings";
 const taint = z.strictObject({
   key: z.string(),
   value: z.string().optional(),
-  effect: z.string(),
+  effect: componentString<TaintEffect>(),
 });
 
 export const nodeGroupSchema = z.strictObject({

@@ -5,7 +5,11 @@
  * which the stack runs with config keys, so a library user and a stack user get the same answer.
  */
 import { z } from "zod";
-import type { TeamSpec } from "../components/teams/team-settings";
+import type { PodSecurityException } from "../components/teams/team-settings";
+import { componentString } from "./validators";
+
+/** A reason the component requires; a missing one is its problem to word, not zod's. */
+const reason = z.string({ error: "not a string" }).optional().pipe(z.custom<string>());
 
 const quota = z.strictObject({
   cpu: z.string().optional(),
@@ -28,13 +32,15 @@ const egressRule = z.strictObject({
   cidr: z.string(),
   ports: z.array(z.number()),
   protocol: z.enum(["TCP", "UDP"], { error: "not a protocol; use TCP or UDP" }).optional(),
-  // Optional here so a missing reason reads as the component words it, not as zod's "required".
-  reason: z.string().optional(),
+  reason,
 });
 
 const teamNamespace = z.strictObject({
   podSecurity: z
-    .strictObject({ level: z.string(), reason: z.string().optional() })
+    .strictObject({
+      level: componentString<PodSecurityException>(),
+      reason,
+    })
     .optional()
     .describe("Defaults to restricted, with no exception."),
   mesh: z.boolean().optional().describe("Defaults to false."),
@@ -51,7 +57,3 @@ const team = z.strictObject({
 
 /** Teams by short name (components/teams/team-settings.ts `TeamSpec`). */
 export const teamsSchema = z.record(z.string(), team);
-
-/** The parsed config as the blueprint takes it; the component checks the values. */
-export const toTeams = (parsed: z.infer<typeof teamsSchema>): Record<string, TeamSpec> =>
-  parsed as Record<string, TeamSpec>;

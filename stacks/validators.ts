@@ -43,3 +43,10 @@ export const kubernetesLabelMap = z.record(z.string(), z.string()).superRefine((
     }
   }
 });
+
+/**
+ * A string read as the component type `T` it feeds. Which strings `T` allows is the component's
+ * own check (`blueprintProblems`), which runs before the args are used.
+ */
+export const componentString = <T extends string>() =>
+  z.string({ error: "not a string" }).pipe(z.custom<T>());

@@ -54,7 +54,7 @@ test.each(entries)("%s: one name from config key to component and settings type"
   const component = pascal(key);
   expect(specOf(key as AddonKey).component).toBe(component);
   expect(readFileSync(file, "utf8")).toMatch(
-    new RegExp(`^export const ${key}: AddonSpec<${component}Settings[,>]`, "m"),
+    new RegExp(`^export const ${key}: AddonSpec<\\s*${component}Settings[,>]`, "m"),
   );
 });
 

@@ -1,3 +1,5 @@
+import { isRecord } from "../problems";
+
 /** The IAM policy document shape we build and test. Keys sorted on output (see `policyJson`). */
 export interface PolicyStatement {
   /** Statement id, unique in the policy. @default none */
@@ -19,6 +21,26 @@ export interface PolicyDocument {
   Version: "2012-10-17";
   /** The statements, each allowing or denying actions on resources. */
   Statement: PolicyStatement[];
+}
+
+const isStrings = (v: unknown) =>
+  typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string"));
+
+/** Whether parsed JSON (a vendored upstream policy) is a policy document of our shape. */
+export function isPolicyDocument(v: unknown): v is PolicyDocument {
+  return (
+    isRecord(v) &&
+    v.Version === "2012-10-17" &&
+    Array.isArray(v.Statement) &&
+    v.Statement.every(
+      (s) =>
+        isRecord(s) &&
+        (s.Effect === "Allow" || s.Effect === "Deny") &&
+        isStrings(s.Action) &&
+        (s.Resource === undefined || isStrings(s.Resource)) &&
+        (s.Condition === undefined || isRecord(s.Condition)),
+    )
+  );
 }
 
 export interface ServiceAccountRef {
@@ -118,11 +140,11 @@ export function stableJson(value: unknown): string {
 
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === "object") {
+  if (isRecord(value)) {
     return Object.fromEntries(
-      Object.keys(value as Record<string, unknown>)
+      Object.keys(value)
         .sort()
-        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+        .map((k) => [k, sortKeys(value[k])]),
     );
   }
   return value;

@@ -96,8 +96,9 @@ export class PodIdentityRole extends pulumi.ComponentResource {
   constructor(name: string, args: PodIdentityRoleArgs, opts?: pulumi.ComponentResourceOptions) {
     throwProblems("PodIdentityRole", name, podIdentityRoleProblems(args));
     super("eks-blueprint:index:PodIdentityRole", name, {}, opts);
-    if (args.roleArn === undefined) {
-      this.role = new aws.iam.Role(
+    if (args.roleArn !== undefined) this.roleArn = pulumi.output(args.roleArn);
+    else {
+      const role = new aws.iam.Role(
         name,
         {
           name: args.roleName,
@@ -112,7 +113,8 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         },
         { parent: this },
       );
-      const role = this.role;
+      this.role = role;
+      this.roleArn = role.arn;
       for (const policyArn of args.managedPolicyArns ?? []) {
         new aws.iam.RolePolicyAttachment(
           managedPolicyAttachmentName(name, policyArn),
@@ -132,7 +134,6 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         );
       }
     }
-    this.roleArn = this.role ? this.role.arn : pulumi.output(args.roleArn!);
     this.association = new aws.eks.PodIdentityAssociation(
       `${name}-association`,
       {

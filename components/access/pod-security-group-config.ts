@@ -1,19 +1,9 @@
 import { problem } from "../problems";
 import { undeclaredNamespaceProblems } from "../teams/namespace";
 import type { PodSecurityGroupSpec } from "./pod-security-group";
-import type { PodSgEgressRule, PodSgIngressRule } from "./pod-security-group-rules";
-
-/** A rule in config form: a sibling pod security group is named by `group`, not by id. */
-type ByName<R> = R extends { securityGroupId: unknown }
-  ? Omit<R, "securityGroupId"> & { securityGroupId?: string; group?: string }
-  : R;
 
 /** A pod security group as stack config declares it. */
-export interface PodSecurityGroupConfig extends Omit<PodSecurityGroupSpec, "ingress" | "egress"> {
-  /** @default none */
-  ingress?: ByName<PodSgIngressRule>[];
-  /** @default DNS to the cluster security group only */
-  egress?: ByName<PodSgEgressRule>[];
+export interface PodSecurityGroupConfig extends PodSecurityGroupSpec {
   /** The singleton workload these pods are; tagged so the coexistence check sees it. @default none */
   singleton?: string;
 }
@@ -48,8 +38,8 @@ export function podSecurityGroupReferenceProblems(
   const names = Object.keys(groups);
   return names.flatMap((name, index) =>
     (["ingress", "egress"] as const).flatMap((direction) =>
-      ((groups[name][direction] ?? []) as { group?: string }[]).flatMap((rule, i) =>
-        rule.group === undefined || names.slice(0, index).includes(rule.group)
+      (groups[name][direction] ?? []).flatMap((rule, i) =>
+        !("group" in rule) || rule.group === undefined || names.slice(0, index).includes(rule.group)
           ? []
           : [
               problem(

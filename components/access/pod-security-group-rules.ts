@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { isNetworkCidr } from "../network/cidr";
-import { problem } from "../problems";
+import { problem, isIntegerIn } from "../problems";
 
 /** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
 export type PortSpec =
@@ -14,14 +14,25 @@ export type PortSpec =
     }
   | { protocol: "all" };
 
+/**
+ * A security group on the other side: its id, or (in WorkloadAccess and stack config, where no id
+ * exists before deploy) `group`, a sibling pod security group declared before this one.
+ */
+interface SecurityGroupPeer {
+  /** @default the sibling `group`'s id */
+  securityGroupId?: pulumi.Input<string>;
+  /** @default none */
+  group?: string;
+}
+
 /** The other side of a rule, keyed `from` (ingress) or `to` (egress). */
 type Peer<D extends "from" | "to"> =
   /** An IPv4 or IPv6 CIDR block in canonical form, for example "10.0.0.0/16". */
   | (Record<D, "cidr"> & { cidr: string })
   /** Another PodSecurityGroup's `securityGroupId`; it needs the mirror rule on its own side. */
-  | (Record<D, "podSecurityGroup"> & { securityGroupId: pulumi.Input<string> })
+  | (Record<D, "podSecurityGroup"> & SecurityGroupPeer)
   /** Any other security group, such as a database's or a load balancer's. */
-  | (Record<D, "securityGroup"> & { securityGroupId: pulumi.Input<string> })
+  | (Record<D, "securityGroup"> & SecurityGroupPeer)
   /** A managed prefix list, such as an S3 or DynamoDB gateway endpoint's. */
   | (Record<D, "prefixList"> & { prefixListId: pulumi.Input<string> })
   /** The pods of this same group. */
@@ -43,13 +54,22 @@ type RuleArgs = aws.vpc.SecurityGroupIngressRuleArgs & aws.vpc.SecurityGroupEgre
 type PeerFields = {
   cidr?: string;
   securityGroupId?: pulumi.Input<string>;
+  group?: string;
   prefixListId?: pulumi.Input<string>;
 };
 
 const peerKind = (rule: PodSgRule) => ("from" in rule ? rule.from : rule.to);
 
+/** The peer fields of a rule, whichever its kind. */
+const peerOf = (rule: PodSgRule): PeerFields => ({
+  cidr: "cidr" in rule ? rule.cidr : undefined,
+  securityGroupId: "securityGroupId" in rule ? rule.securityGroupId : undefined,
+  group: "group" in rule ? rule.group : undefined,
+  prefixListId: "prefixListId" in rule ? rule.prefixListId : undefined,
+});
+
 function ruleArgs(securityGroupId: pulumi.Input<string>, rule: PodSgRule): RuleArgs {
-  const peer = rule as PeerFields;
+  const peer = peerOf(rule);
   const target: Partial<RuleArgs> = (() => {
     switch (peerKind(rule)) {
       case "cidr":
@@ -89,18 +109,18 @@ export { problem } from "../problems";
 // EC2's allowed characters for security group and rule descriptions.
 const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 
-export const isPort = (p: unknown): p is number =>
-  Number.isInteger(p) && (p as number) >= 0 && (p as number) <= 65535;
+export const isPort = (p: unknown): p is number => isIntegerIn(p, 0, 65535);
 
 const PEER_KINDS = ["cidr", "podSecurityGroup", "securityGroup", "prefixList", "self"];
 
 /** Problems with one rule, keyed under `key` (for example `ingress[0]`). */
 export function ruleProblems(key: string, rule: PodSgRule): string[] {
-  const r = rule as Partial<Record<"cidr" | "securityGroupId" | "prefixListId", unknown>>;
+  const r: PeerFields = peerOf(rule);
   const kind = peerKind(rule);
   const sgKind = kind === "securityGroup" || kind === "podSecurityGroup";
   const hasPorts = rule.protocol === "tcp" || rule.protocol === "udp";
-  const { port, toPort } = rule as { port?: unknown; toPort?: unknown };
+  const port: unknown = "port" in rule ? rule.port : undefined;
+  const toPort: unknown = "toPort" in rule ? rule.toPort : undefined;
   // [is wrong, field, what is wrong, value, what is valid]
   const checks: [boolean, string, string, unknown, string][] = [
     [!PEER_KINDS.includes(kind), "", "unknown peer", kind, `use one of ${PEER_KINDS.join(", ")}`],
@@ -110,6 +130,13 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
       "not a network CIDR",
       r.cidr,
       "use a network address such as 10.0.0.0/16 or 2600:1f14::/56",
+    ],
+    [
+      sgKind && r.securityGroupId === undefined && r.group === undefined,
+      "securityGroupId",
+      "missing",
+      undefined,
+      "give the security group's id, or (in WorkloadAccess) a sibling as group",
     ],
     [
       sgKind &&
@@ -169,7 +196,7 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
  * (`tcp-8443-podsecuritygroup`); `ruleKeyProblems` asks for descriptions where that is ambiguous.
  */
 export function ruleKey(rule: PodSgRule): string {
-  const peer = rule as PeerFields & { group?: string };
+  const peer = peerOf(rule);
   const kind = peerKind(rule);
   const id = (v: unknown) => (typeof v === "string" ? v : undefined);
   const target = (() => {

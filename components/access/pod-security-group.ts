@@ -144,6 +144,14 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
     // Every problem at once, before any resource is registered.
     const problems = podSecurityGroupProblems(args);
     const shortName = args.groupName ?? name;
+    for (const direction of ["ingress", "egress"] as const) {
+      (args[direction] ?? []).forEach((rule, i) => {
+        if ("group" in rule && rule.group !== undefined && rule.securityGroupId === undefined) {
+          const fix = "give securityGroupId: only WorkloadAccess resolves a sibling's name";
+          problems.push(problem(`${direction}[${i}].group`, "no id to use", rule.group, fix));
+        }
+      });
+    }
     if (!isDnsSubdomain(shortName)) {
       problems.push(
         problem(

@@ -125,20 +125,19 @@ export class WorkloadAccess extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    const resolve = (rule: object) => {
-      const group = (rule as { group?: string }).group;
-      return group
-        ? { ...rule, securityGroupId: this.podSecurityGroups[group].securityGroupId }
+    // A sibling named by `group` was created before this group (declaration order is checked).
+    const resolve = <R extends PodSgIngressRule | PodSgEgressRule>(rule: R): R =>
+      "group" in rule && rule.group !== undefined && rule.securityGroupId === undefined
+        ? { ...rule, securityGroupId: this.podSecurityGroups[rule.group].securityGroupId }
         : rule;
-    };
     for (const [group, { singleton, ...spec }] of Object.entries(args.podSecurityGroups ?? {})) {
       this.podSecurityGroups[group] = new PodSecurityGroup(
         `${name}-${group}`,
         {
           ...spec,
           groupName: group,
-          ingress: spec.ingress?.map(resolve) as PodSgIngressRule[] | undefined,
-          egress: spec.egress?.map(resolve) as PodSgEgressRule[] | undefined,
+          ingress: spec.ingress?.map(resolve),
+          egress: spec.egress?.map(resolve),
           clusterName: args.clusterName,
           vpcId: args.vpcId,
           clusterSecurityGroupId: args.clusterSecurityGroupId,

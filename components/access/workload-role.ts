@@ -1,6 +1,6 @@
 import { fargatePatternMatches, FargateSelector } from "../compute/fargate";
 import { podIdentityRoleProblems } from "./pod-identity-role";
-import { problem, under } from "../problems";
+import { problem, under, isOneOf } from "../problems";
 import type { StatementSpec } from "./irsa-policy";
 
 /** How a workload's pods get the role: IRSA (web identity) or EKS Pod Identity. */
@@ -108,7 +108,7 @@ export function workloadRoleProblems(spec: WorkloadRoleSpec, at: string): string
     );
   }
   const identity = spec.identity ?? DEFAULT_WORKLOAD_IDENTITY;
-  if (!(WORKLOAD_IDENTITIES as readonly string[]).includes(identity)) {
+  if (!isOneOf(WORKLOAD_IDENTITIES, identity)) {
     out.push(
       problem(path("identity"), "not a workload identity", identity, "use irsa or podIdentity"),
     );

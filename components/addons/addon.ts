@@ -14,15 +14,20 @@ import type {
   Finished,
   Prepared,
   Resolved,
+  WithDefaults,
 } from "./spec";
 import { mergeValues } from "./values";
 import { withRenames } from "../renames";
 
-export interface AddonArgs<S extends CommonSettings, P extends Prepared> {
+export interface AddonArgs<
+  S extends CommonSettings,
+  P extends Prepared,
+  D extends keyof S = never,
+> {
   /** The registry entry. */
-  spec: AddonSpec<S, P>;
+  spec: AddonSpec<S, P, D>;
   /** The settings, defaults filled in (`resolveSettings`). */
-  settings: S;
+  settings: WithDefaults<S, D>;
   /** The cluster the add-on goes on. */
   context: AddonContext;
   /** What the add-on installs after (the ready resources of its `installAfter` add-ons). @default [] */
@@ -36,7 +41,11 @@ export interface AddonArgs<S extends CommonSettings, P extends Prepared> {
  * defaults → the stack's `values` → the keys we own), then `finish`. The type token is the
  * entry's own (`eks-blueprint:index:Reloader`), as each add-on had its own component before.
  */
-export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
+export class Addon<
+  S extends CommonSettings,
+  P extends Prepared = Prepared,
+  D extends keyof S = never,
+>
   extends pulumi.ComponentResource
 {
   readonly namespace?: k8s.core.v1.Namespace;
@@ -47,11 +56,11 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
   readonly loadBalancerReady: pulumi.Resource[];
   readonly gatewayService?: Finished["gatewayService"];
 
-  constructor(name: string, args: AddonArgs<S, P>, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: AddonArgs<S, P, D>, opts?: pulumi.ComponentResourceOptions) {
     const { spec, context: ctx, settings } = args;
     super(`eks-blueprint:index:${spec.component}`, name, {}, withRenames(opts, "Addon", name));
     const child: ChildOptions = { parent: this };
-    const scope: AddonScope<S> = {
+    const scope: AddonScope<WithDefaults<S, D>> = {
       name,
       context: ctx,
       settings,
@@ -68,11 +77,12 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
         { parent: this },
       );
     }
-    const prepared = (spec.prepare?.(scope, this.namespace) ?? {}) as P;
+    const prepared = spec.prepare?.(scope, this.namespace);
     const resolvedBase = pulumi
-      .all([ctx.accountId, ctx.vpcId, pulumi.all(prepared.inputs ?? {})])
+      .all([ctx.accountId, ctx.vpcId, pulumi.all(prepared?.inputs ?? {})])
       .apply(([accountId, vpcId, inputs]): Resolved => ({ accountId, vpcId, ...inputs }));
     const roleSpec = spec.role;
+    const policyOf = roleSpec?.policy;
     if (roleSpec) {
       this.role = addonRole(
         `${name}-irsa`,
@@ -81,8 +91,8 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
           namespace: ns.name,
           serviceAccount: roleSpec.serviceAccount,
           roleSuffix: roleSpec.roleSuffix,
-          policy: roleSpec.policy
-            ? resolvedBase.apply((r) => stableJson(roleSpec.policy!(ctx, r, settings)))
+          policy: policyOf
+            ? resolvedBase.apply((r) => stableJson(policyOf(ctx, r, settings)))
             : undefined,
           managedPolicyArns: roleSpec.managedPolicyArns?.(ctx.partition),
           tags: roleSpec.tags?.(ctx),
@@ -121,7 +131,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
           ...scope.k8s,
           dependsOn: [
             ...(this.role ? [this.role] : []),
-            ...(prepared.dependsOn ?? []),
+            ...(prepared?.dependsOn ?? []),
             ...ctx.computeReady,
             ...scope.after,
           ],
@@ -133,6 +143,7 @@ export class Addon<S extends CommonSettings, P extends Prepared = Prepared>
       namespace: this.namespace,
       role: this.role,
       release: this.release,
+      released: this.release ? [this.release] : [],
     });
     this.ready = finished?.ready ?? (this.release ? [this.release] : []);
     this.loadBalancerReady = finished?.loadBalancerReady ?? [];

@@ -5,7 +5,7 @@ import type { AddonContext } from "./context";
 import { AddonKey, AddonSelection, installEdges, specOf, suffixOf } from "./registry";
 import { addonSelectionProblems, bundlePaths, installedAddons } from "./selection";
 import { resolveSettings } from "./settings";
-import type { Finished } from "./spec";
+import type { CommonSettings, Finished } from "./spec";
 
 export type { AddonSelection } from "./registry";
 
@@ -31,7 +31,7 @@ export interface AddonBundleArgs {
 /** Installs the selected add-ons on one cluster, in dependency order. */
 export class AddonBundle extends pulumi.ComponentResource {
   /** Each installed add-on's component, by registry key. */
-  readonly addons: Partial<Record<AddonKey, Addon<never>>> = {};
+  readonly addons: Partial<Record<AddonKey, Addon<CommonSettings>>> = {};
   /**
    * Put these in `dependsOn` of every Service of type LoadBalancer and every Ingress, so destroy
    * deletes them (and the controller their load balancers) before the controller goes.
@@ -57,7 +57,7 @@ export class AddonBundle extends pulumi.ComponentResource {
     const installedSet = new Set<string>(installed);
     for (const key of installed) {
       const spec = specOf(key);
-      const given = (selection as Record<string, object | undefined>)[key];
+      const given = selection[key];
       this.addons[key] = new Addon(
         `${name}-${suffixOf(spec)}`,
         {
@@ -68,7 +68,7 @@ export class AddonBundle extends pulumi.ComponentResource {
           installed: installedSet,
         },
         { parent: this },
-      ) as Addon<never>;
+      );
     }
     const all = Object.values(this.addons);
     this.loadBalancerReady = all.flatMap((a) => a.loadBalancerReady);

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import { stableJson } from "../access/irsa-policy";
 import { eksAddonNames } from "./catalog";
 import { eksAddonClusterProblems, pinnedEksAddonVersions } from "./ebs-csi";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { AddonSpec, CommonSettings, present } from "./spec";
 import type { Values } from "./values";
 
 export const CONTAINER_INSIGHTS = {
@@ -43,21 +43,22 @@ export const containerInsights: AddonSpec<ContainerInsightsSettings> = {
     roleSuffix: "cloudwatch-agent",
     managedPolicyArns: containerInsightsPolicyArns,
   },
-  finish: ({ name, context: ctx, installed, child }, { role }) => {
+  finish: ({ name, context: ctx, installed, child }, plumbed) => {
+    const role = present(plumbed.role, "containerInsights's IRSA role");
     new aws.eks.Addon(
       name,
       {
         clusterName: ctx.cluster,
         addonName: eksAddonNames.cloudwatchObservability,
         addonVersion: pinnedEksAddonVersions(ctx.kubernetesVersion)?.cloudwatchObservability,
-        serviceAccountRoleArn: role!.roleArn,
+        serviceAccountRoleArn: role.roleArn,
         configurationValues: stableJson(containerInsightsConfiguration(installed.has("fluentBit"))),
         // Same stance as the core add-ons (components/cluster/core-addons.ts, CONFLICT_RESOLUTION).
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "PRESERVE",
         tags: ctx.tags,
       },
-      { ...child, dependsOn: [role!, ...ctx.computeReady] },
+      { ...child, dependsOn: [role, ...ctx.computeReady] },
     );
     return {};
   },

@@ -4,7 +4,7 @@ import { stableJson } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
 import { minorPins } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { AddonSpec, CommonSettings, present } from "./spec";
 
 export const EBS_CSI = {
   namespace: "kube-system",
@@ -121,7 +121,8 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
     managedPolicyArns: (partition) => [ebsCsiManagedPolicyArn(partition)],
     tags: (ctx) => ebsCsiRoleTags(ctx.clusterName),
   },
-  finish: ({ name, context: ctx, settings, child, k8s: k8sOpts }, { role }) => {
+  finish: ({ name, context: ctx, settings, child, k8s: k8sOpts }, plumbed) => {
+    const role = present(plumbed.role, "ebsCsiDriver's IRSA role");
     // The add-on's controller and node manifests carry their own resource requests.
     const addon = new aws.eks.Addon(
       name,
@@ -129,7 +130,7 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
         clusterName: ctx.cluster,
         addonName: eksAddonNames.ebsCsiDriver,
         addonVersion: ebsCsiAddonVersion(ctx.kubernetesVersion),
-        serviceAccountRoleArn: role!.roleArn,
+        serviceAccountRoleArn: role.roleArn,
         // Configuration lives in code: on-cluster edits are overwritten, never merged.
         resolveConflictsOnCreate: "OVERWRITE",
         resolveConflictsOnUpdate: "OVERWRITE",
@@ -137,7 +138,7 @@ export const ebsCsiDriver: AddonSpec<EbsCsiDriverSettings> = {
         tags: ctx.tags,
       },
       // EKS reports the add-on ACTIVE only once its pods run, so it needs nodes.
-      { ...child, dependsOn: [role!, ...ctx.computeReady] },
+      { ...child, dependsOn: [role, ...ctx.computeReady] },
     );
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-gp3`,

@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { problem } from "../problems";
 import { zoneSpread } from "./metrics-server";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { type AddonSpec, type CommonSettings, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const EFS_CSI = {
@@ -126,7 +126,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
             protocol: "tcp",
             fromPort: 2049,
             toPort: 2049,
-            securityGroups: [ctx.clusterSecurityGroupId!],
+            securityGroups: [present(ctx.clusterSecurityGroupId, "context.clusterSecurityGroupId")],
           },
         ],
         tags: ctx.tags,
@@ -134,7 +134,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
       child,
     );
     // One mount target per zone, named by the zone's index: zones never reorder.
-    const mounts = ctx.privateSubnetIds!.map(
+    const mounts = present(ctx.privateSubnetIds, "context.privateSubnetIds").map(
       (subnetId, i) =>
         new aws.efs.MountTarget(
           `${name}-mount-${i}`,
@@ -161,11 +161,13 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
     release: "aws-efs-csi-driver",
     values: ({ resolved }) => efsCsiValues(resolved.roleArn),
   },
-  finish: ({ name, k8s: k8sOpts }, { prepared, release }) => {
+  finish: ({ name, k8s: k8sOpts }, plumbed) => {
+    const prepared = present(plumbed.prepared, "efs's prepare");
+    const { released } = plumbed;
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-sc`,
       efsStorageClass(prepared.fileSystem.id),
-      { ...k8sOpts, dependsOn: [release!, ...prepared.mounts] },
+      { ...k8sOpts, dependsOn: [...released, ...prepared.mounts] },
     );
     return { ready: [storageClass] };
   },

@@ -2,7 +2,7 @@ import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { namespacedKinds } from "./crds";
 import { oneOfProblems, stringListProblems } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const EXTERNAL_DNS = {
@@ -217,7 +217,7 @@ export function externalDnsProblems(s: ExternalDnsSettings, at: string): string[
 
 const SERVICE_MONITOR_CRDS = "its ServiceMonitor needs the Prometheus operator's CRDs";
 
-export const externalDns: AddonSpec<ExternalDnsSettings> = {
+export const externalDns: AddonSpec<ExternalDnsSettings, Prepared, "policy"> = {
   component: "ExternalDns",
   summary:
     "ExternalDNS for Route 53: only names under <clusterName>.<domain>, in the configured zones.",
@@ -248,7 +248,7 @@ export const externalDns: AddonSpec<ExternalDnsSettings> = {
         partition: ctx.partition,
         hostedZoneIds: s.hostedZoneIds,
         domains: clusterDomains(ctx.clusterName, s.domainFilters),
-        policy: s.policy!,
+        policy: s.policy,
       }),
   },
   chart: {
@@ -279,7 +279,7 @@ export const externalDns: AddonSpec<ExternalDnsSettings> = {
         region: context.region,
         domainFilters: s.domainFilters,
         hostedZoneIds: s.hostedZoneIds,
-        policy: s.policy!,
+        policy: s.policy,
         roleArn: resolved.roleArn,
         serviceMonitor,
       }),

@@ -255,7 +255,7 @@ export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
     values: ({ resolved, serviceMonitor }) =>
       externalSecretsValues({ roleArn: resolved.roleArn, serviceMonitor }),
   },
-  finish: ({ name, context: ctx, settings: s, k8s: k8sOpts }, { release }) => {
+  finish: ({ name, context: ctx, settings: s, k8s: k8sOpts }, { released }) => {
     const stores = clusterSecretStores({
       region: ctx.region,
       prefix: secretsPrefix(s, ctx.clusterName),
@@ -271,9 +271,9 @@ export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
             spec: store.spec,
           },
           // The release waits for the webhook, which validates every store.
-          { ...k8sOpts, dependsOn: [release!] },
+          { ...k8sOpts, dependsOn: released },
         ),
     );
-    return { ready: [release!, ...stores] };
+    return { ready: [...released, ...stores] };
   },
 };

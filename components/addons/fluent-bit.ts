@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { logRetentionProblems } from "../cluster/cluster-settings";
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
-import type { AddonSpec, CommonSettings } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const FLUENT_BIT = {
@@ -82,7 +82,7 @@ export function fluentBitPolicy(i: FluentBitPolicyInput): PolicyDocument {
   };
 }
 
-export const fluentBit: AddonSpec<FluentBitSettings> = {
+export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> = {
   component: "FluentBit",
   summary: "aws-for-fluent-bit: container logs to CloudWatch Logs groups Pulumi owns.",
   namespace: {

@@ -1,5 +1,5 @@
 import { wholeNumberProblems } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { requests, ValueLayers, Values } from "./values";
 
 export const METRICS_SERVER = {
@@ -58,7 +58,7 @@ export function metricsServerValues(s: { replicas: number }): ValueLayers {
   };
 }
 
-export const metricsServer: AddonSpec<MetricsServerSettings> = {
+export const metricsServer: AddonSpec<MetricsServerSettings, Prepared, "replicas"> = {
   component: "MetricsServer",
   summary: "metrics-server: the metrics.k8s.io API the HPA and `kubectl top` read.",
   namespace: { name: METRICS_SERVER.namespace },
@@ -75,6 +75,6 @@ export const metricsServer: AddonSpec<MetricsServerSettings> = {
         "https://github.com/kubernetes-sigs/metrics-server/blob/metrics-server-helm-chart-3.13.1/charts/metrics-server/Chart.yaml",
     },
     release: "metrics-server",
-    values: ({ settings }) => metricsServerValues({ replicas: settings.replicas! }),
+    values: ({ settings }) => metricsServerValues({ replicas: settings.replicas }),
   },
 };

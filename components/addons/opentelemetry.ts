@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { oneOfProblems, wholeNumberProblems } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared } from "./spec";
 import { requests, ValueLayers, Values } from "./values";
 
 export const OPEN_TELEMETRY = {
@@ -215,7 +215,11 @@ export function meshTracingSpec(samplingPercent: number): Values {
   };
 }
 
-export const openTelemetry: AddonSpec<OpenTelemetrySettings> = {
+export const openTelemetry: AddonSpec<
+  OpenTelemetrySettings,
+  Prepared,
+  "exporter" | "replicas" | "samplingPercent"
+> = {
   component: "OpenTelemetry",
   summary: "OpenTelemetry collector: OTLP traces from Istio and apps, exported to X-Ray or OTLP.",
   namespace: {
@@ -249,16 +253,16 @@ export const openTelemetry: AddonSpec<OpenTelemetrySettings> = {
       openTelemetryValues({
         clusterName: context.clusterName,
         region: context.region,
-        exporter: s.exporter!,
+        exporter: s.exporter,
         otlpEndpoint: s.otlpEndpoint,
-        replicas: s.replicas!,
+        replicas: s.replicas,
         roleArn: resolved.roleArn,
         serviceMonitor,
       }),
   },
   // Istio sends spans only where a Telemetry resource selects a provider
   // (https://istio.io/latest/docs/tasks/observability/distributed-tracing/opentelemetry/).
-  finish: ({ name, settings: s, installed, after, k8s: k8sOpts }, { release }) => {
+  finish: ({ name, settings: s, installed, after, k8s: k8sOpts }, { released }) => {
     if (!installed.has("istio")) return {};
     const telemetry = new k8s.apiextensions.CustomResource(
       `${name}-mesh-tracing`,
@@ -266,10 +270,10 @@ export const openTelemetry: AddonSpec<OpenTelemetrySettings> = {
         apiVersion: "telemetry.istio.io/v1",
         kind: "Telemetry",
         metadata: { name: "mesh-default", namespace: "istio-system" },
-        spec: meshTracingSpec(s.samplingPercent!),
+        spec: meshTracingSpec(s.samplingPercent),
       },
-      { ...k8sOpts, dependsOn: [release!, ...after] },
+      { ...k8sOpts, dependsOn: [...released, ...after] },
     );
-    return { ready: [release!, telemetry] };
+    return { ready: [...released, telemetry] };
   },
 };

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import { problem } from "../problems";
 import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const PROMETHEUS = {
@@ -149,7 +149,7 @@ export function prometheusProblems(s: PrometheusSettings, at: string): string[] 
   return out;
 }
 
-export const prometheus: AddonSpec<PrometheusSettings> = {
+export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "storageSize"> = {
   component: "Prometheus",
   summary:
     "kube-prometheus-stack: the operator and its CRDs, Prometheus on gp3, Alertmanager, Grafana.",
@@ -173,7 +173,10 @@ export const prometheus: AddonSpec<PrometheusSettings> = {
     const secret = new k8s.core.v1.Secret(
       `${name}-grafana-admin`,
       {
-        metadata: { name: PROMETHEUS.grafanaAdminSecret, namespace: ns!.metadata.name },
+        metadata: {
+          name: PROMETHEUS.grafanaAdminSecret,
+          namespace: present(ns, "prometheus's namespace").metadata.name,
+        },
         type: "Opaque",
         stringData: { "admin-user": "admin", "admin-password": pulumi.secret(password) },
       },
@@ -218,8 +221,8 @@ export const prometheus: AddonSpec<PrometheusSettings> = {
     values: ({ context, settings: s }) =>
       prometheusValues({
         clusterName: context.clusterName,
-        retention: s.retention!,
-        storageSize: s.storageSize!,
+        retention: s.retention,
+        storageSize: s.storageSize,
         storageClassName: EBS_CSI.storageClassName,
       }),
   },

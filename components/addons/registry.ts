@@ -25,6 +25,7 @@ import { snapshotController } from "./snapshot-controller";
 import { velero } from "./velero/velero";
 import type { ChartPin, OciChartPin } from "./catalog";
 import type { AddonChart, AddonSpec, CommonSettings, Prepared } from "./spec";
+import { keysOf, isOneOf } from "../problems";
 
 export const addonRegistry = {
   alerts,
@@ -53,7 +54,7 @@ export type AddonKey = keyof typeof addonRegistry;
 
 /** The settings type of one add-on, read off its registry entry. */
 export type SettingsOf<K extends AddonKey> =
-  (typeof addonRegistry)[K] extends AddonSpec<infer S, infer _P> ? S : never;
+  (typeof addonRegistry)[K] extends AddonSpec<infer S, infer _P, infer _D> ? S : never;
 
 /**
  * Which add-ons a cluster runs. A key present installs that add-on with its settings (`{}` takes
@@ -68,10 +69,16 @@ export const suffixOf = (spec: Pick<AddonSpec<CommonSettings>, "component" | "su
   spec.suffix ?? spec.component.replace(/(?<!^)([A-Z])/g, "-$1").toLowerCase();
 
 /** Every registry key, in the registry's (alphabetical) order. */
-export const ADDON_KEYS = Object.keys(addonRegistry) as AddonKey[];
+export const ADDON_KEYS: AddonKey[] = keysOf(addonRegistry);
+
+/** The registry keys among a record's keys (an add-on's `installAfter`, `implies`, …). */
+export const addonKeysIn = (record: object | undefined): AddonKey[] =>
+  Object.keys(record ?? {}).filter((k): k is AddonKey => isOneOf(ADDON_KEYS, k));
 
 /** A registry entry with its settings type erased, for code that walks every add-on. */
 export const specOf = (key: AddonKey): AddonSpec<CommonSettings, Prepared> =>
+  // The one erasure: hooks take each entry's own settings type, which no common type can name.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
   addonRegistry[key] as unknown as AddonSpec<CommonSettings, Prepared>;
 
 /**
@@ -81,10 +88,8 @@ export const specOf = (key: AddonKey): AddonSpec<CommonSettings, Prepared> =>
 export function addonCharts(keys: readonly AddonKey[] = ADDON_KEYS): [string, AddonChart][] {
   return keys.flatMap((k) => {
     const spec = specOf(k);
-    return [
-      ...(spec.chart ? [[k, spec.chart] as [string, AddonChart]] : []),
-      ...Object.entries(spec.hookCharts ?? {}),
-    ];
+    const own: [string, AddonChart][] = spec.chart ? [[k, spec.chart]] : [];
+    return [...own, ...Object.entries(spec.hookCharts ?? {})];
   });
 }
 
@@ -107,7 +112,7 @@ export function installOrder(keys: readonly AddonKey[] = ADDON_KEYS): AddonKey[]
     if (out.includes(k)) return;
     if (visiting.has(k)) throw new Error(`addon registry: install-after cycle through ${k}`);
     visiting.add(k);
-    for (const dep of Object.keys(specOf(k).installAfter ?? {}) as AddonKey[]) {
+    for (const dep of addonKeysIn(specOf(k).installAfter)) {
       if (keys.includes(dep)) visit(dep);
     }
     visiting.delete(k);
@@ -119,9 +124,10 @@ export function installOrder(keys: readonly AddonKey[] = ADDON_KEYS): AddonKey[]
 
 /** The install-after edges between installed add-ons: `[from, to, reason]`. */
 export function installEdges(installed: readonly AddonKey[]): [AddonKey, AddonKey, string][] {
-  return installed.flatMap((from) =>
-    Object.entries(specOf(from).installAfter ?? {})
-      .filter(([to]) => installed.includes(to as AddonKey))
-      .map(([to, why]): [AddonKey, AddonKey, string] => [from, to as AddonKey, why]),
-  );
+  return installed.flatMap((from) => {
+    const after = specOf(from).installAfter ?? {};
+    return addonKeysIn(after)
+      .filter((to) => installed.includes(to))
+      .map((to): [AddonKey, AddonKey, string] => [from, to, after[to]]);
+  });
 }

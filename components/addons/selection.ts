@@ -1,18 +1,30 @@
-import { problem, type PathOf } from "../problems";
+import { problem, type PathOf, isOneOf, isRecord } from "../problems";
 import type { AddonContext } from "./context";
-import { ADDON_KEYS, AddonKey, AddonSelection, installOrder, specOf } from "./registry";
+import {
+  ADDON_KEYS,
+  AddonKey,
+  addonKeysIn,
+  AddonSelection,
+  installOrder,
+  specOf,
+} from "./registry";
 import { settingsProblems } from "./settings";
 import { isPlainObject } from "./values";
 
 /** Paths as an AddonBundle's caller typed them: `addons.<key>…`. */
 export const bundlePaths: PathOf = (field) => (field ? `addons.${field}` : "addons");
 
+/** A selection as given: add-on key to settings. */
+type Given = Readonly<Record<string, unknown>>;
+
 /** What the selection holds for a key, as the caller typed it. */
-const entryOf = (s: AddonSelection, k: AddonKey): Record<string, unknown> | undefined =>
-  (s as Record<string, Record<string, unknown> | undefined>)[k];
+const entryOf = (s: Given, k: string): Record<string, unknown> | undefined => {
+  const e = s[k];
+  return isRecord(e) ? e : undefined;
+};
 
 /** Switched on by its key: present and not `enabled: false`. */
-const selected = (s: AddonSelection, k: AddonKey) => {
+const selected = (s: Given, k: AddonKey) => {
   const e = entryOf(s, k);
   return e !== undefined && e.enabled !== false;
 };
@@ -26,7 +38,7 @@ const conflict = (a: AddonKey, b: AddonKey): string | undefined =>
  * absent key installs only an `onByDefault` add-on, and not beside a selected one it conflicts
  * with; and what an installed add-on `implies`. Returned in install order.
  */
-export function installedAddons(selection: AddonSelection): AddonKey[] {
+export function installedAddons(selection: AddonSelection | Given): AddonKey[] {
   const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   const on = new Set([
     ...chosen,
@@ -38,7 +50,7 @@ export function installedAddons(selection: AddonSelection): AddonKey[] {
     ),
   ]);
   for (const k of [...on]) {
-    for (const implied of Object.keys(specOf(k).implies ?? {})) on.add(implied as AddonKey);
+    for (const implied of addonKeysIn(specOf(k).implies)) on.add(implied);
   }
   return installOrder(ADDON_KEYS.filter((k) => on.has(k)));
 }
@@ -65,14 +77,14 @@ export function addonSelectionProblems(
     ];
   }
   const out = Object.keys(selection)
-    .filter((k) => !(ADDON_KEYS as string[]).includes(k))
+    .filter((k) => !isOneOf(ADDON_KEYS, k))
     .map((k) => problem(pathOf(k), "unknown add-on", k, `use one of ${ADDON_KEYS.join(", ")}`));
   for (const k of ADDON_KEYS) {
     if (selection[k] !== undefined)
       out.push(...settingsProblems(specOf(k), selection[k], pathOf(k)));
   }
   if (out.length > 0) return out;
-  const s = selection as AddonSelection;
+  const s = selection;
   const chosen = ADDON_KEYS.filter((k) => selected(s, k));
   chosen.forEach((k, i) => {
     for (const other of chosen.slice(0, i).filter((c) => conflict(c, k))) {
@@ -90,23 +102,23 @@ export function addonSelectionProblems(
   for (const k of installed) {
     const spec = specOf(k);
     for (const [needed, why] of Object.entries(spec.requires ?? {})) {
-      if (!installed.includes(needed as AddonKey)) {
+      if (!isOneOf(installed, needed)) {
         out.push(
           problem(
             pathOf(needed),
             `off, but ${k} needs it: ${why}`,
-            entryOf(s, needed as AddonKey),
+            entryOf(s, needed),
             `turn ${needed} on or ${k} off`,
           ),
         );
       }
     }
-    for (const implied of Object.keys(spec.implies ?? {})) {
-      if (entryOf(s, implied as AddonKey)?.enabled === false) {
+    for (const [implied, why] of Object.entries(spec.implies ?? {})) {
+      if (entryOf(s, implied)?.enabled === false) {
         out.push(
           problem(
             pathOf(`${implied}.enabled`),
-            `false, but ${k} turns it on: ${spec.implies![implied]}`,
+            `false, but ${k} turns it on: ${why}`,
             false,
             `remove enabled: false or turn ${k} off`,
           ),

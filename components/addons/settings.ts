@@ -1,17 +1,19 @@
 import { SUPPORTED_KUBERNETES_MINORS } from "../cluster/kubernetes-versions";
 import { isIntegerIn, problem } from "../problems";
-import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared, WithDefaults } from "./spec";
 import { isPlainObject } from "./values";
 
 /** The settings of one add-on with its registry defaults filled in; `enabled` is not a setting. */
-export function resolveSettings<S extends CommonSettings>(
-  spec: Pick<AddonSpec<S, Prepared>, "defaults">,
+export function resolveSettings<S extends CommonSettings, D extends keyof S = never>(
+  spec: Pick<AddonSpec<S, Prepared, D>, "defaults">,
   given: S | undefined,
-): S {
+): WithDefaults<S, D> {
   const out: Record<string, unknown> = { ...spec.defaults };
   for (const [k, v] of Object.entries(given ?? {})) if (v !== undefined) out[k] = v;
   delete out.enabled;
-  return out as S;
+  // Every default is a key of S, and every D default is set: what the spec's type promises.
+  // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
+  return out as WithDefaults<S, D>;
 }
 
 /**
@@ -122,7 +124,8 @@ export function minorPins<T>(
   what: string,
   tableName: string,
 ): MinorPins<T> {
-  const pinned = (minor: string) => (table as Record<string, T | undefined>)[minor];
+  const pins = new Map(Object.entries(table));
+  const pinned = (minor: string) => pins.get(minor);
   const problems = (cluster: { kubernetesVersion: string }, at: string) =>
     pinned(cluster.kubernetesVersion) !== undefined
       ? []

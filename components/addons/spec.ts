@@ -34,6 +34,9 @@ export interface ValuesInput<S> {
   serviceMonitor: boolean;
 }
 
+/** Settings whose fields `D`, the ones with a registry default, are known to be set. */
+export type WithDefaults<S, D extends keyof S> = S & { [F in D]-?: Exclude<S[F], undefined> };
+
 /** Options of a child of the add-on's component. */
 export type ChildOptions = pulumi.CustomResourceOptions & { parent: pulumi.Resource };
 
@@ -106,14 +109,16 @@ export interface Prepared {
 
 /** What the plumbing hands `finish`. */
 export interface Plumbed<P> {
-  /** What `prepare` returned. */
-  prepared: P;
+  /** What `prepare` returned. @default none: the add-on has no `prepare` */
+  prepared?: P;
   /** The namespace we created. @default none: the namespace exists */
   namespace?: k8s.core.v1.Namespace;
   /** The IRSA role. @default none: the add-on calls no AWS API */
   role?: IrsaRole;
   /** The Helm release. @default none: the add-on has no chart */
   release?: k8s.helm.v3.Release;
+  /** The release as a list, empty without a chart: what later resources wait for. */
+  released: pulumi.Resource[];
 }
 
 /** What `finish` may add: resources later add-ons wait for (instead of the release), and outputs. */
@@ -139,7 +144,11 @@ export interface Finished {
  * `finish`. Registered in registry.ts; everything else (selection type, stack schema, install
  * order, docs) derives from there.
  */
-export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepared> {
+export interface AddonSpec<
+  S extends CommonSettings,
+  P extends Prepared = Prepared,
+  D extends keyof S = never,
+> {
   /**
    * The component's type token is `eks-blueprint:index:<component>`: the registry key in
    * PascalCase, like the settings type `<Component>Settings` (test/addons-registry.test.ts).
@@ -161,10 +170,14 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
     /** Why this level, for the docs. @default none */
     why?: string;
   };
-  /** Every settings key besides `enabled` and `values`, each with its default. */
-  defaults: { [K in Exclude<keyof S, keyof CommonSettings>]-?: S[K] | undefined };
+  /** Every settings key besides `enabled` and `values`, each with its default (`D`: never none). */
+  defaults: {
+    [K in Exclude<keyof S, keyof CommonSettings>]-?: K extends D
+      ? Exclude<S[K], undefined>
+      : S[K] | undefined;
+  };
   /** Every problem with the settings (defaults filled in), each keyed `<at>.<field>`. @default none */
-  problems?: (settings: S, at: string) => string[];
+  problems?: (settings: WithDefaults<S, D>, at: string) => string[];
   /** Problems with the context for this add-on (a minor without a pinned image), keyed `<at>.<field>`. @default none */
   contextProblems?: (context: AddonContext, at: string) => string[];
   /** Add-ons this one installs after when both are installed, each with the reason. @default none */
@@ -181,16 +194,22 @@ export interface AddonSpec<S extends CommonSettings, P extends Prepared = Prepar
    */
   conflicts?: Record<string, string>;
   /** Its IRSA role. @default none: it calls no AWS API */
-  role?: AddonIrsaSpec<S>;
+  role?: AddonIrsaSpec<WithDefaults<S, D>>;
   /** Its Helm chart, under its registry key in `charts`. @default none: `finish` installs it (an EKS add-on) */
-  chart?: AddonChartSpec<S>;
+  chart?: AddonChartSpec<WithDefaults<S, D>>;
   /**
    * Charts its hooks install themselves (Istio's three, Karpenter's CRD chart), each under its key
    * in `charts`, a key that starts with the add-on's. @default none
    */
   hookCharts?: Record<string, AddonChart>;
   /** Resources the role or the release need first (log groups, CRDs, a Secret, a queue). @default none */
-  prepare?: (scope: AddonScope<S>, namespace?: k8s.core.v1.Namespace) => P;
+  prepare?: (scope: AddonScope<WithDefaults<S, D>>, namespace?: k8s.core.v1.Namespace) => P;
   /** Resources after the release, or instead of one (an EKS add-on, StorageClasses, NodePools). @default none */
-  finish?: (scope: AddonScope<S>, plumbed: Plumbed<P>) => Finished;
+  finish?: (scope: AddonScope<WithDefaults<S, D>>, plumbed: Plumbed<P>) => Finished;
+}
+
+/** `value`, which the add-on's registry entry guarantees (its role, its namespace), or a clear error. */
+export function present<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what}: missing, though the registry entry makes it`);
+  return value;
 }

@@ -16,7 +16,7 @@ import {
 import { networkProblems } from "../network/network";
 import { podSecurityGroupNodeProblems } from "../compute/nitro";
 import { nodeGroupsProblems } from "../compute/node-group-problems";
-import { podSecurityGroupProblems, PodSecurityGroupSpec } from "../access/pod-security-group";
+import { podSecurityGroupProblems } from "../access/pod-security-group";
 import { PathOf, problem, shortNameProblems, under } from "../problems";
 import { podSecurityGroupReferenceProblems } from "../access/pod-security-group-config";
 import { workloadRoleProblems } from "../access/workload-role";
@@ -52,9 +52,7 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
     ]),
     ...Object.entries(groups).flatMap(([name, spec]) => [
       ...shortNameProblems(name, key(`podSecurityGroups.${name}`), "pod security group name"),
-      // A rule naming a sibling by `group` has no id before deploy; the rule checks read an id
-      // only when there is one, so the config form checks as the spec does.
-      ...podSecurityGroupProblems(spec as PodSecurityGroupSpec, key(`podSecurityGroups.${name}`)),
+      ...podSecurityGroupProblems(spec, key(`podSecurityGroups.${name}`)),
     ]),
     ...podSecurityGroupReferenceProblems(groups, key("podSecurityGroups")),
     ...podSecurityGroupPlacementProblems(args, key),

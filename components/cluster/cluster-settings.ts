@@ -1,5 +1,5 @@
 import { hasHostBits, parseCidr, formatCidr } from "../network/cidr";
-import { problem } from "../problems";
+import { problem, isOneOf } from "../problems";
 
 /** Every control-plane log type EKS offers; audit and authenticator logs are what an incident review needs. */
 export const CONTROL_PLANE_LOG_TYPES = [
@@ -136,7 +136,7 @@ export function endpointCidrProblems(cidrs: readonly unknown[], at: string): str
         ),
       ];
     }
-    return hasHostBits(cidr as string)
+    return typeof cidr === "string" && hasHostBits(cidr)
       ? [
           problem(
             key,
@@ -183,8 +183,7 @@ export const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
-export const isLogRetentionDays = (d: unknown): boolean =>
-  (LOG_RETENTION_DAYS as readonly unknown[]).includes(d);
+export const isLogRetentionDays = (d: unknown): boolean => isOneOf(LOG_RETENTION_DAYS, d);
 
 export const logRetentionProblems = (days: unknown, at: string): string[] =>
   isLogRetentionDays(days)

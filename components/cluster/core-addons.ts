@@ -15,9 +15,9 @@ export const VPC_CNI = { namespace: "kube-system", serviceAccount: "aws-node" } 
  * config error naming the version and the minors we support, thrown before anything registers.
  */
 export function coreAddonVersions(kubernetesVersion: string): EksAddonVersions {
-  const pinned = (eksAddonVersions as Record<string, EksAddonVersions | undefined>)[
-    kubernetesVersion
-  ];
+  const pinned = new Map<string, EksAddonVersions>(Object.entries(eksAddonVersions)).get(
+    kubernetesVersion,
+  );
   if (!pinned) {
     throw new Error(
       `eks-blueprint:kubernetesVersion: no EKS add-on versions pinned for this minor (got ${JSON.stringify(kubernetesVersion)}); use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to eksAddonVersions in components/addons/catalog.ts`,

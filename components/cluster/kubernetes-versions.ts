@@ -1,4 +1,4 @@
-import { problem } from "../problems";
+import { problem, isOneOf } from "../problems";
 
 /**
  * Kubernetes minors this blueprint supports: every minor here has a pinned cluster-autoscaler
@@ -9,7 +9,7 @@ export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_MINORS)[number];
 
 /** A problem when the version is not one of SUPPORTED_KUBERNETES_MINORS. */
 export function kubernetesVersionProblems(version: unknown, at: string): string[] {
-  return (SUPPORTED_KUBERNETES_MINORS as readonly unknown[]).includes(version)
+  return isOneOf(SUPPORTED_KUBERNETES_MINORS, version)
     ? []
     : [
         problem(

@@ -2,7 +2,7 @@ import { architectureOf, isInstanceTypeName } from "./instance-types";
 import { isLabelKey, isLabelValue, LABEL_HINT, labelProblems } from "../kubernetes-names";
 import { nodeGroupNameProblems } from "./node-group-identity";
 import { NODE_GROUP_DEFAULTS, NodeGroupSpec, NodeTaint } from "./node-group-settings";
-import { isIntegerIn, PathOf, problem, shortNameProblems, under } from "../problems";
+import { isIntegerIn, PathOf, problem, shortNameProblems, under, isOneOf } from "../problems";
 
 /**
  * What EKS and EC2 accept for a managed node group's size and disk. Sizes are counts of nodes;
@@ -115,7 +115,7 @@ function taintProblems(taints: readonly NodeTaint[], at: string): string[] {
     if (!isLabelKey(t.key) || (t.value !== undefined && !isLabelValue(t.value))) {
       out.push(problem(key, "not a Kubernetes taint key and value", t, LABEL_HINT));
     }
-    if (!(TAINT_EFFECTS as readonly string[]).includes(t.effect)) {
+    if (!isOneOf(TAINT_EFFECTS, t.effect)) {
       out.push(
         problem(
           `${key}.effect`,

@@ -1,7 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
-import { isIntegerIn, PathOf, problem, throwProblems, under } from "../problems";
+import { isIntegerIn, PathOf, problem, throwProblems, under, isOneOf } from "../problems";
 
 export interface NetworkArgs {
   /** EKS cluster name the subnets are tagged for (`kubernetes.io/cluster/<name>`). */
@@ -67,10 +67,7 @@ export function networkProblems(
       ),
     );
   }
-  if (
-    args.natGateways !== undefined &&
-    !(NAT_GATEWAY_STRATEGIES as readonly string[]).includes(args.natGateways)
-  ) {
+  if (args.natGateways !== undefined && !isOneOf(NAT_GATEWAY_STRATEGIES, args.natGateways)) {
     out.push(
       problem(
         path("natGateways"),

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, DNS_LABEL_HINT } from "../kubernetes-names";
-import { problem } from "../problems";
+import { problem, isOneOf } from "../problems";
 
 // The one DNS-label rule lives with Kubernetes' other name rules; re-exported for existing callers.
 export { DNS_LABEL } from "../kubernetes-names";
@@ -53,7 +53,7 @@ export function namespaceListProblems(names: readonly string[], at: string): str
   names.forEach((n, i) => {
     if (!DNS_LABEL.test(n)) {
       out.push(problem(`${at}[${i}]`, "not a namespace name", n, DNS_LABEL_HINT));
-    } else if ((EKS_SYSTEM_NAMESPACES as readonly string[]).includes(n)) {
+    } else if (isOneOf(EKS_SYSTEM_NAMESPACES, n)) {
       out.push(
         problem(
           `${at}[${i}]`,

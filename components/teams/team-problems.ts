@@ -84,7 +84,7 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
     }
   }
   const l = teamLimits(ns);
-  const limitFields = quantityProblems(l as unknown as Record<string, unknown>, `${at}.limits`);
+  const limitFields = quantityProblems({ ...l }, `${at}.limits`);
   out.push(...limitFields);
   const request = quantityValue(l.defaultMemoryRequest);
   const limit = quantityValue(l.defaultMemoryLimit);

@@ -200,7 +200,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
     release: "argocd",
     values: () => argocdValues(),
   },
-  finish: ({ name, context: ctx, settings: s, installed, k8s: k8sOpts }, { release }) => {
+  finish: ({ name, context: ctx, settings: s, installed, k8s: k8sOpts }, { released }) => {
     const b = s.bootstrap;
     if (b?.credentialsKey !== undefined && !installed.has("externalSecrets")) {
       throw new Error(
@@ -239,16 +239,16 @@ export const argocd: AddonSpec<ArgocdSettings> = {
           annotations: metadata.annotations,
         },
       },
-      { ...k8sOpts, dependsOn: [release!] },
+      { ...k8sOpts, dependsOn: released },
     );
-    const ready: pulumi.Resource[] = [release!, clusterSecret];
+    const ready: pulumi.Resource[] = [...released, clusterSecret];
     if (b) {
       const repo = b.credentialsKey
         ? [
             new k8s.apiextensions.CustomResource(
               `${name}-repository`,
               repositoryExternalSecret({ ...b, credentialsKey: b.credentialsKey }),
-              { ...k8sOpts, dependsOn: [release!] },
+              { ...k8sOpts, dependsOn: released },
             ),
           ]
         : [];
@@ -256,7 +256,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
       ready.push(
         new k8s.apiextensions.CustomResource(`${name}-root`, rootApplication(b), {
           ...k8sOpts,
-          dependsOn: [release!, clusterSecret, ...repo],
+          dependsOn: [...released, clusterSecret, ...repo],
         }),
       );
     }

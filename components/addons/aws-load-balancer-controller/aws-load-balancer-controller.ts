@@ -1,10 +1,21 @@
 import * as k8s from "@pulumi/kubernetes";
-import { irsaAnnotation, PolicyDocument, PolicyStatement } from "../../access/irsa-policy";
+import {
+  irsaAnnotation,
+  isPolicyDocument,
+  PolicyDocument,
+  PolicyStatement,
+} from "../../access/irsa-policy";
 import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
 import vendoredCrds from "./crds-3.5.0.json";
 import upstreamPolicy from "./iam-policy.json";
-import type { AddonSpec, CommonSettings } from "../spec";
+import type { AddonChartSpec, AddonSpec, CommonSettings } from "../spec";
 import { requests, ValueLayers } from "../values";
+
+// The vendored JSON, read as the types it holds (the catalog test checks the copies).
+if (!isPolicyDocument(upstreamPolicy))
+  throw new Error("iam-policy.json: not an IAM policy document");
+const upstream: PolicyDocument = upstreamPolicy;
+const crds: CrdManifest[] = vendoredCrds;
 
 /** Where the controller runs: upstream's IRSA example uses exactly these. */
 export const ALB_CONTROLLER = {
@@ -107,7 +118,7 @@ const unconditionedElbWrite = (s: PolicyStatement) =>
 
 /** Which narrowing an upstream statement gets, from its shape (so a bump is judged the same way). */
 export function albStatementScoping(s: PolicyStatement): AlbScoping[] {
-  const isNull = (s.Condition?.Null ?? {}) as Record<string, string>;
+  const isNull = s.Condition?.Null ?? {};
   const out: AlbScoping[] = [];
   if (isNull[REQUEST_TAG] === "false") out.push("request-tag-value");
   if (isNull[RESOURCE_TAG] === "false") out.push("resource-tag-value");
@@ -157,7 +168,7 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
   };
   return {
     Version: "2012-10-17",
-    Statement: (upstreamPolicy as PolicyDocument).Statement.map((s) =>
+    Statement: upstream.Statement.map((s) =>
       albStatementScoping(s).reduce(narrow, {
         ...s,
         Resource: inPartition(s.Resource, i.partition),
@@ -165,6 +176,47 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
     ),
   };
 }
+
+/** The controller's chart; its CRDs are applied from the vendored copy (`prepare`). */
+const albChart = {
+  // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` (catalog.ts).
+  pin: {
+    chart: "aws-load-balancer-controller",
+    version: "3.5.0",
+    repo: "https://aws.github.io/eks-charts",
+    source:
+      "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
+  },
+  // crds/crds.yaml and crds/gateway-crds.yaml; upstream's own upgrade note is
+  // `kubectl apply -k .../crds` before `helm upgrade` (chart README, "Upgrade").
+  crds: {
+    checkedAt: "3.5.0",
+    delivery: "crds-dir",
+    kinds: [
+      ...namespacedKinds("aga.k8s.aws", "GlobalAccelerator"),
+      ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig", "TargetGroupBinding"),
+      ...clusterKinds("elbv2.k8s.aws", "IngressClassParams"),
+      ...namespacedKinds(
+        "gateway.k8s.aws",
+        "ListenerRuleConfiguration",
+        "LoadBalancerConfiguration",
+        "TargetGroupConfiguration",
+      ),
+    ],
+    source:
+      "https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/helm/aws-load-balancer-controller/crds",
+    upgrade: { via: "vendored", file: "aws-load-balancer-controller/crds-3.5.0.json" },
+  },
+  release: "aws-load-balancer-controller",
+  values: ({ context, resolved, serviceMonitor }) =>
+    albControllerValues({
+      ...context,
+      vpcId: resolved.vpcId,
+      roleArn: resolved.roleArn,
+      serviceMonitor,
+    }),
+  skipCrds: true,
+} satisfies AddonChartSpec<AwsLoadBalancerControllerSettings>;
 
 /**
  * The controller that turns Services and Ingresses into NLBs and ALBs. Every LoadBalancer Service
@@ -186,9 +238,9 @@ export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSetti
   // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
   // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
   prepare: ({ name, k8s: k8sOpts }) => ({
-    dependsOn: vendoredCrdPatches(vendoredCrds as unknown as CrdManifest[], {
-      chart: awsLoadBalancerController.chart!.pin.chart,
-      version: awsLoadBalancerController.chart!.crds!.checkedAt,
+    dependsOn: vendoredCrdPatches(crds, {
+      chart: albChart.pin.chart,
+      version: albChart.crds.checkedAt,
     }).map(
       (crd) =>
         new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
@@ -203,44 +255,6 @@ export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSetti
     roleSuffix: "aws-load-balancer-controller",
     policy: (ctx, r) => albControllerPolicy({ ...ctx, accountId: r.accountId, vpcId: r.vpcId }),
   },
-  chart: {
-    // app v3.5.0; the IAM policy it needs is pinned in `albControllerIamPolicy` (catalog.ts).
-    pin: {
-      chart: "aws-load-balancer-controller",
-      version: "3.5.0",
-      repo: "https://aws.github.io/eks-charts",
-      source:
-        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
-    },
-    // crds/crds.yaml and crds/gateway-crds.yaml; upstream's own upgrade note is
-    // `kubectl apply -k .../crds` before `helm upgrade` (chart README, "Upgrade").
-    crds: {
-      checkedAt: "3.5.0",
-      delivery: "crds-dir",
-      kinds: [
-        ...namespacedKinds("aga.k8s.aws", "GlobalAccelerator"),
-        ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig", "TargetGroupBinding"),
-        ...clusterKinds("elbv2.k8s.aws", "IngressClassParams"),
-        ...namespacedKinds(
-          "gateway.k8s.aws",
-          "ListenerRuleConfiguration",
-          "LoadBalancerConfiguration",
-          "TargetGroupConfiguration",
-        ),
-      ],
-      source:
-        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/tree/v3.5.0/helm/aws-load-balancer-controller/crds",
-      upgrade: { via: "vendored", file: "aws-load-balancer-controller/crds-3.5.0.json" },
-    },
-    release: "aws-load-balancer-controller",
-    values: ({ context, resolved, serviceMonitor }) =>
-      albControllerValues({
-        ...context,
-        vpcId: resolved.vpcId,
-        roleArn: resolved.roleArn,
-        serviceMonitor,
-      }),
-    skipCrds: true,
-  },
-  finish: (_scope, { release }) => ({ loadBalancerReady: [release!] }),
+  chart: albChart,
+  finish: (_scope, { released }) => ({ loadBalancerReady: released }),
 };

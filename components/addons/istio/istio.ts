@@ -4,7 +4,7 @@ import { namespacedKinds } from "../crds";
 import { addonNamespace } from "../namespace";
 import { collectorService, OPEN_TELEMETRY } from "../opentelemetry";
 import { oneOfProblems, stringMapProblems } from "../settings";
-import type { AddonChart, AddonSpec } from "../spec";
+import { type AddonChart, type AddonSpec, type Prepared, present } from "../spec";
 import { mergeValues, requests, ValueLayers, Values } from "../values";
 
 export const ISTIO = {
@@ -249,7 +249,11 @@ export function istioProblems(s: IstioSettings, at: string): string[] {
   ];
 }
 
-export const istio: AddonSpec<IstioSettings> = {
+export const istio: AddonSpec<
+  IstioSettings,
+  Prepared,
+  "gatewayScheme" | "gatewayServiceAnnotations"
+> = {
   component: "Istio",
   summary: "Istio base, istiod and an ingress gateway behind an NLB.",
   namespace: {
@@ -268,10 +272,8 @@ export const istio: AddonSpec<IstioSettings> = {
     externalDns: "ExternalDNS publishes the gateway's records, and must delete them on destroy",
   },
   hookCharts: istioCharts,
-  finish: (
-    { name, context: ctx, settings: s, after, installed, child, k8s: k8sOpts },
-    { namespace: ns },
-  ) => {
+  finish: ({ name, context: ctx, settings: s, after, installed, child, k8s: k8sOpts }, plumbed) => {
+    const ns = present(plumbed.namespace, "istio's namespace");
     const overrides = s.values ?? {};
     const gatewayNs = addonNamespace(
       `${name}-gateway-ns`,
@@ -282,17 +284,17 @@ export const istio: AddonSpec<IstioSettings> = {
       `${name}-base`,
       pinnedReleaseArgs(istioCharts.istioBase.pin, {
         name: "istio-base",
-        namespace: ns!.metadata.name,
+        namespace: ns.metadata.name,
         values: mergeValues(istioBaseValues(), overrides.base),
       }),
-      { ...k8sOpts, dependsOn: [ns!] },
+      { ...k8sOpts, dependsOn: [ns] },
     );
     const istiod = new k8s.helm.v3.Release(
       `${name}-istiod`,
       pinnedReleaseArgs(istioCharts.istiod.pin, {
         // Istio's docs install istiod under exactly this release name.
         name: "istiod",
-        namespace: ns!.metadata.name,
+        namespace: ns.metadata.name,
         values: mergeValues(
           istiodValues({
             ...ctx,
@@ -322,7 +324,7 @@ export const istio: AddonSpec<IstioSettings> = {
     const service = new k8s.core.v1.Service(
       `${name}-gateway-service`,
       gatewayServiceArgs({
-        scheme: s.gatewayScheme!,
+        scheme: s.gatewayScheme,
         annotations: s.gatewayServiceAnnotations,
       }),
       { ...k8sOpts, dependsOn: [gateway, ...after, gatewayNs] },

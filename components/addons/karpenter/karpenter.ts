@@ -3,7 +3,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { pinnedOciReleaseArgs, type OciChartPin } from "../catalog";
 import { clusterKinds, namespacedKinds } from "../crds";
-import type { AddonChart, AddonSpec, CommonSettings } from "../spec";
+import { type AddonChart, type AddonSpec, type CommonSettings, present } from "../spec";
 import { requests, ValueLayers } from "../values";
 import { managedPolicyArn, serviceTrustPolicy } from "../../cluster/cluster-settings";
 import { irsaAnnotation, stableJson } from "../../access/irsa-policy";
@@ -203,7 +203,9 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     skipCrds: true,
   },
   hookCharts: { karpenterCrd: karpenterCrdChart },
-  finish: ({ name, context: ctx, settings, k8s: k8sOpts }, { prepared, release }) => {
+  finish: ({ name, context: ctx, settings, k8s: k8sOpts }, plumbed) => {
+    const prepared = present(plumbed.prepared, "karpenter's prepare");
+    const { released } = plumbed;
     for (const [pool, spec] of Object.entries(settings.nodePools)) {
       const nodeClass = new k8s.apiextensions.CustomResource(
         `${name}-${pool}-nodeclass`,
@@ -218,7 +220,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
           }),
         },
         // After the controller too, so on destroy the controller outlives its nodes and drains them.
-        { ...k8sOpts, dependsOn: [prepared.crds, release!] },
+        { ...k8sOpts, dependsOn: [prepared.crds, ...released] },
       );
       new k8s.apiextensions.CustomResource(
         `${name}-${pool}-nodepool`,
@@ -228,7 +230,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
           metadata: { name: pool },
           spec: nodePoolSpec(pool, spec),
         },
-        { ...k8sOpts, dependsOn: [prepared.crds, release!, nodeClass] },
+        { ...k8sOpts, dependsOn: [prepared.crds, ...released, nodeClass] },
       );
     }
     return {};

@@ -9,7 +9,7 @@ import {
   NODE_METADATA_OPTIONS,
   NodeTaint,
 } from "../../compute/node-group-settings";
-import { isIntegerIn, problem } from "../../problems";
+import { isIntegerIn, problem, isRecord } from "../../problems";
 
 /** Karpenter's own discovery tag: on private subnets and the node security group. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -133,9 +133,9 @@ export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[]
       ),
     );
   }
-  const limits = p.limits as Partial<KarpenterNodePoolSpec["limits"]> | undefined;
+  const limits: unknown = p.limits;
   if (
-    !limits ||
+    !isRecord(limits) ||
     typeof limits.cpu !== "string" ||
     typeof limits.memory !== "string" ||
     !QUANTITY.test(limits.cpu) ||
@@ -198,7 +198,7 @@ export function nodePoolsProblems(pools: unknown, at: string): string[] {
       problem(at, "no NodePools", pools, "declare at least one, or Karpenter launches nothing"),
     ];
   }
-  return Object.entries(pools as Record<string, KarpenterNodePoolSpec>).flatMap(([name, p]) =>
+  return Object.entries(pools).flatMap(([name, p]) =>
     POOL_NAME.test(name)
       ? nodePoolProblems(p, `${at}.${name}`)
       : [

@@ -4,7 +4,7 @@ import { irsaAnnotation } from "../../access/irsa-policy";
 import { problem } from "../../problems";
 import { namespacedKinds } from "../crds";
 import { wholeNumberProblems } from "../settings";
-import type { AddonSpec, CommonSettings } from "../spec";
+import type { AddonSpec, CommonSettings, Prepared } from "../spec";
 import { requests, ValueLayers } from "../values";
 import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
 
@@ -201,7 +201,7 @@ export function veleroProblems(s: VeleroSettings, at: string): string[] {
   return out;
 }
 
-export const velero: AddonSpec<VeleroSettings> = {
+export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retentionDays"> = {
   component: "Velero",
   summary:
     "Velero backups to an S3 bucket of its own, with EBS volumes as CSI snapshots, on a schedule.",
@@ -238,7 +238,7 @@ export const velero: AddonSpec<VeleroSettings> = {
       `${name}-bucket`,
       {
         bucketName: pulumi.output(ctx.accountId).apply((a) => veleroBucketName(ctx.clusterName, a)),
-        retentionDays: s.retentionDays!,
+        retentionDays: s.retentionDays,
         tags: ctx.tags,
       },
       child,
@@ -293,21 +293,21 @@ export const velero: AddonSpec<VeleroSettings> = {
         region: ctx.region,
         roleArn: resolved.roleArn,
         bucket: resolved.bucket,
-        schedule: s.schedule!,
-        retentionDays: s.retentionDays!,
+        schedule: s.schedule,
+        retentionDays: s.retentionDays,
         restoreFrom: s.restoreFrom
           ? { cluster: s.restoreFrom, bucket: veleroBucketName(s.restoreFrom, resolved.accountId) }
           : undefined,
         serviceMonitor,
       }),
   },
-  finish: ({ name, context: ctx, after, k8s: k8sOpts }, { release }) => {
+  finish: ({ name, context: ctx, after, k8s: k8sOpts }, { released }) => {
     const snapshotClass = new k8s.apiextensions.CustomResource(
       `${name}-snapshot-class`,
       veleroSnapshotClass(ctx.clusterName),
       // `after` holds the snapshot controller's release (its CRDs) and the EBS CSI driver.
-      { ...k8sOpts, dependsOn: [release!, ...after] },
+      { ...k8sOpts, dependsOn: [...released, ...after] },
     );
-    return { ready: [release!, snapshotClass] };
+    return { ready: [...released, snapshotClass] };
   },
 };
