@@ -67,11 +67,8 @@ export {
   type TrafficRecordsArgs,
 } from "./traffic/traffic-records";
 
-// The in-cluster platform: add-ons (one at a time, or the selected ones in order) and the
-// namespaces' network-policy baseline.
-export { Platform, type PlatformArgs } from "./addons/platform";
+// The in-cluster platform: the selected add-ons, in order, and the namespaces' network-policy baseline.
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
-export { Addon, type AddonArgs } from "./addons/addon";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
 // Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
 export {

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { NODE_GROUP_DEFAULTS, type TaintEffect } from "../components/compute/node-group-settings";
+import type { Architecture } from "../components/compute/instance-types";
+import {
+  type AmiFamily,
+  type CapacityType,
+  NODE_GROUP_DEFAULTS,
+  type TaintEffect,
+} from "../components/compute/node-group-settings";
 import { componentString } from "./validators";
 
 /**
@@ -17,16 +23,10 @@ const taint = z.strictObject({
 });
 
 export const nodeGroupSchema = z.strictObject({
-  amiFamily: z
-    .enum(["AL2023", "Bottlerocket"], { error: "unknown AMI family; use AL2023 or Bottlerocket" })
-    .default(NODE_GROUP_DEFAULTS.amiFamily),
-  architecture: z
-    .enum(["x86_64", "arm64"], { error: "unknown architecture; use x86_64 or arm64 (Graviton)" })
-    .default(NODE_GROUP_DEFAULTS.architecture),
+  amiFamily: componentString<AmiFamily>().default(NODE_GROUP_DEFAULTS.amiFamily),
+  architecture: componentString<Architecture>().default(NODE_GROUP_DEFAULTS.architecture),
   instanceTypes: z.array(z.string()),
-  capacityType: z
-    .enum(["ON_DEMAND", "SPOT"], { error: "unknown capacity type; use ON_DEMAND or SPOT" })
-    .default(NODE_GROUP_DEFAULTS.capacityType),
+  capacityType: componentString<CapacityType>().default(NODE_GROUP_DEFAULTS.capacityType),
   minSize: z.number(),
   maxSize: z.number(),
   desiredSize: z.number().optional(),

@@ -1,7 +1,8 @@
 import { InstanceType } from "@pulumi/aws/types/enums/ec2";
 
 /** CPU architecture of an EC2 instance type, as EKS AMI types name it. */
-export type Architecture = "x86_64" | "arm64";
+export const ARCHITECTURES = ["x86_64", "arm64"] as const;
+export type Architecture = (typeof ARCHITECTURES)[number];
 
 /**
  * Every EC2 instance type, from @pulumi/aws's `ec2.InstanceType` enum (generated from the AWS

@@ -1,7 +1,13 @@
-import { architectureOf, isInstanceTypeName } from "./instance-types";
+import { ARCHITECTURES, architectureOf, isInstanceTypeName } from "./instance-types";
 import { isLabelKey, isLabelValue, LABEL_HINT, labelProblems } from "../kubernetes-names";
 import { nodeGroupNameProblems } from "./node-group-identity";
-import { NODE_GROUP_DEFAULTS, NodeGroupSpec, NodeTaint } from "./node-group-settings";
+import {
+  AMI_FAMILIES,
+  CAPACITY_TYPES,
+  NODE_GROUP_DEFAULTS,
+  NodeGroupSpec,
+  NodeTaint,
+} from "./node-group-settings";
 import { isIntegerIn, PathOf, problem, shortNameProblems, under, isOneOf } from "../problems";
 
 /**
@@ -133,7 +139,14 @@ function taintProblems(taints: readonly NodeTaint[], at: string): string[] {
 export function nodeGroupProblems(g: NodeGroupSpec, at: string): string[] {
   const path = under(at);
   const { minDiskGiB, maxDiskGiB } = NODE_GROUP_LIMITS;
+  const oneOf = <T>(field: keyof NodeGroupSpec, options: readonly T[], what: string, hint = "") =>
+    g[field] === undefined || isOneOf(options, g[field])
+      ? []
+      : [problem(path(field), `unknown ${what}`, g[field], `use ${options.join(" or ")}${hint}`)];
   return [
+    ...oneOf("amiFamily", AMI_FAMILIES, "AMI family"),
+    ...oneOf("architecture", ARCHITECTURES, "architecture", " (Graviton)"),
+    ...oneOf("capacityType", CAPACITY_TYPES, "capacity type"),
     ...instanceTypeProblems(g, path),
     ...sizeProblems(g, path),
     ...(g.diskSizeGiB === undefined || isIntegerIn(g.diskSizeGiB, minDiskGiB, maxDiskGiB)

@@ -1,7 +1,9 @@
 import type { Architecture } from "./instance-types";
 
-export type AmiFamily = "AL2023" | "Bottlerocket";
-export type CapacityType = "ON_DEMAND" | "SPOT";
+export const AMI_FAMILIES = ["AL2023", "Bottlerocket"] as const;
+export type AmiFamily = (typeof AMI_FAMILIES)[number];
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
 
 export interface NodeTaint {
