@@ -60,20 +60,3 @@ export const configSchema = z.strictObject({
 });
 
 export type StackConfig = z.infer<typeof configSchema>;
-
-/** Keys whose value is JSON (objects, lists, numbers, booleans); the rest are plain strings. */
-export const JSON_KEYS: ReadonlySet<string> = new Set([
-  "availabilityZones",
-  "endpointPublicAccessCidrs",
-  "adminRoleArns",
-  "protect",
-  "logRetentionDays",
-  "nodeGroups",
-  "fargateProfiles",
-  "irsaRoles",
-  "podSecurityGroups",
-  "teams",
-  "workloadNamespaces",
-  "addons",
-  "tags",
-]);

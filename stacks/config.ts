@@ -7,7 +7,8 @@ import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-config";
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
-import { configSchema, JSON_KEYS, PROJECT, StackConfig } from "./config-schema";
+import { configSchema, PROJECT, StackConfig } from "./config-schema";
+import { configValue } from "./validators";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import {
   MIGRATION_NAMESPACE,
@@ -22,15 +23,6 @@ import { isRecord } from "../components/problems";
 
 export { configSchema, PROJECT } from "./config-schema";
 export type { StackConfig } from "./config-schema";
-
-const STRING_KEYS = [
-  "clusterName",
-  "kubernetesVersion",
-  "vpcCidr",
-  "natGateways",
-  "podSecurityGroupEnforcingMode",
-  "grafanaAdminPassword",
-];
 
 /** Entries that name a singleton, by config key, for the migration checks. */
 function singletonRefs(c: StackConfig) {
@@ -60,23 +52,14 @@ function ownedOnly<T extends { singleton?: string }>(
 /** The config key a schema path starts at, as a user types it in `pulumi config set`. */
 const qualified = (key: string) => (key === "region" ? "aws:region" : `${PROJECT}:${key}`);
 
-/** Reads the raw values; a JSON key with unparsable text is reported, not thrown. */
-function readRaw(get: (key: string) => string | undefined, problems: string[]) {
-  const raw: Record<string, unknown> = { region: get("aws:region") };
-  for (const key of STRING_KEYS) raw[key] = get(`${PROJECT}:${key}`);
-  for (const key of JSON_KEYS) {
-    const text = get(`${PROJECT}:${key}`);
-    if (text === undefined) continue;
-    try {
-      raw[key] = JSON.parse(text);
-    } catch {
-      problems.push(
-        `${qualified(key)}: not valid JSON/YAML (got ${JSON.stringify(text)}); see the stack config table in README.md`,
-      );
-    }
-  }
-  return raw;
-}
+/** Every value of the schema's keys, as the user wrote it. */
+const readRaw = (get: (key: string) => string | undefined): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(configSchema.shape).map(([field, schema]) => [
+      field,
+      configValue(get(qualified(field)), schema),
+    ]),
+  );
 
 /** Only the `migration:*` keys the project reads: unknown ones are reported by unknownKeyProblems. */
 const migrationKeys = (config: Record<string, string | undefined>) =>
@@ -90,7 +73,7 @@ const migrationKeys = (config: Record<string, string | undefined>) =>
 function checkStackConfig(stack: string, config: Record<string, string | undefined>) {
   const get = (key: string) => config[key];
   const problems = unknownKeyProblems(config);
-  const raw = readRaw(get, problems);
+  const raw = readRaw(get);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

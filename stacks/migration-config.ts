@@ -5,7 +5,7 @@ import {
   type TrafficArgs,
 } from "../components/traffic/weighted-records";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
-import { DNS_LABEL, namespaceName } from "./validators";
+import { configValue, DNS_LABEL, namespaceName } from "./validators";
 
 /**
  * The `migration` config namespace: what one stack contributes while two clusters share
@@ -157,13 +157,8 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
   const prefix = key("");
   for (const [k, text] of Object.entries(config)) {
     if (!k.startsWith(prefix) || text === undefined) continue;
-    // Pulumi stores top-level values as strings ("10"), structured ones as JSON; a value that is
-    // not JSON is a plain string and the schema says what it should have been.
-    try {
-      raw[k.slice(prefix.length)] = JSON.parse(text);
-    } catch {
-      raw[k.slice(prefix.length)] = text;
-    }
+    const field = k.slice(prefix.length);
+    raw[field] = configValue(text, new Map(Object.entries(migrationSchema.shape)).get(field));
   }
   const parsed = migrationSchema.safeParse(raw);
   if (!parsed.success) {

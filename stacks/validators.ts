@@ -50,3 +50,18 @@ export const kubernetesLabelMap = z.record(z.string(), z.string()).superRefine((
  */
 export const componentString = <T extends string>() =>
   z.string({ error: "not a string" }).pipe(z.custom<T>());
+
+/**
+ * A config value as the user wrote it. Pulumi passes plain strings as they are and structured
+ * values (numbers, booleans, lists, maps) as JSON text: a key whose schema takes the text keeps
+ * it, any other is read back from JSON, and text that is no JSON stays text for the schema to
+ * refuse in its own words ("not a boolean; use true or false").
+ */
+export function configValue(text: string | undefined, schema?: z.ZodType): unknown {
+  if (text === undefined || schema?.safeParse(text).success) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

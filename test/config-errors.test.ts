@@ -189,6 +189,11 @@ const cases: Case[] = [
     'eks-blueprint:nodeGroups.general-v2.draining: two groups with role general but 0 draining (got ["general","general-v2"]); mark exactly the old group draining: true while its replacement takes over',
   ],
   [
+    "a boolean key given a word",
+    (c) => (c["eks-blueprint:protect"] = "no"),
+    'eks-blueprint:protect: not a boolean (got "no"); use true or false',
+  ],
+  [
     "an AMI family EKS does not offer",
     (c) => (groups(c).general.amiFamily = "Ubuntu"),
     'eks-blueprint:nodeGroups.general.amiFamily: unknown AMI family (got "Ubuntu"); use AL2023 or Bottlerocket',
