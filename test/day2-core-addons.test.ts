@@ -9,7 +9,7 @@ import {
   vpcCniConfiguration,
 } from "../components/cluster/core-addons";
 import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
-import { vpcCniPodEniConfiguration } from "../components/access/pod-security-group-rules";
+import { vpcCniPodEniConfiguration } from "../components/access/security-group-policy";
 import { fakeContext, named, ofType, synthProgram } from "./day2-context";
 
 const EKSBUILD = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;

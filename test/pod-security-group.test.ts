@@ -13,9 +13,11 @@ import {
   baselineRules,
   egressRuleArgs,
   ingressRuleArgs,
+} from "../components/access/pod-security-group-rules";
+import {
   securityGroupPolicySpec,
   vpcCniPodEniConfiguration,
-} from "../components/access/pod-security-group-rules";
+} from "../components/access/security-group-policy";
 import { podSecurityGroupPlacementProblems } from "../components/blueprint/blueprint-problems";
 import { configKeyOf } from "../stacks/config-keys";
 import { synthesize } from "../synth/synthesize";

@@ -15,10 +15,12 @@ import {
   ruleKey,
   ruleKeyProblems,
   ruleProblems,
+} from "./pod-security-group-rules";
+import {
   SECURITY_GROUP_POLICY_API_VERSION,
   SECURITY_GROUP_POLICY_KIND,
   securityGroupPolicySpec,
-} from "./pod-security-group-rules";
+} from "./security-group-policy";
 
 /** What a pod security group declares about its pods; validated by `podSecurityGroupProblems`. */
 export interface PodSecurityGroupSpec {

@@ -18,7 +18,8 @@ import { vpcResourceControllerPolicyArn } from "../compute/nitro";
 import { NodeGroupSpec } from "../compute/node-group-settings";
 import { NodeGroups } from "../compute/node-groups";
 import { throwProblems } from "../problems";
-import { PodSgEnforcingMode, vpcCniPodEniConfiguration } from "../access/pod-security-group-rules";
+import { PodSgEnforcingMode } from "../access/pod-security-group-rules";
+import { vpcCniPodEniConfiguration } from "../access/security-group-policy";
 import { blueprintAddonProblems, Platform } from "../addons/platform";
 import { installedAddons } from "../addons/selection";
 import {
