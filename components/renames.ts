@@ -175,7 +175,16 @@ export function renames(
     };
     const found = RENAMES[kind].flatMap((rule) => rule(seen) ?? []);
     if (found.length === 0) return undefined;
-    return { props, opts: { ...opts, aliases: [...(opts.aliases ?? []), ...found] } };
+    // The SDK hands a transform `deleteBeforeReplace: false` where none was set; returned, that
+    // would override the provider's own choice (pulumi/pulumi step_generator.go), which is
+    // delete-first for a fixed name. Only a `true` the resource asked for goes back.
+    const { deleteBeforeReplace, ...rest }: pulumi.CustomResourceOptions = opts;
+    const out: pulumi.CustomResourceOptions = {
+      ...rest,
+      aliases: [...(opts.aliases ?? []), ...found],
+      ...(deleteBeforeReplace === true ? { deleteBeforeReplace } : {}),
+    };
+    return { props, opts: out };
   };
 }
 

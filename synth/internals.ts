@@ -24,6 +24,8 @@ export interface RegisterRequest {
   setProtect(value: boolean): void;
   getDeletebeforereplace(): boolean;
   setDeletebeforereplace(value: boolean): void;
+  getDeletebeforereplacedefined(): boolean;
+  setDeletebeforereplacedefined(value: boolean): void;
   getRetainondelete(): boolean | undefined;
   setRetainondelete(value: boolean): void;
   getTransformsList(): { getToken(): string }[];
@@ -114,9 +116,10 @@ class RecordingMonitor extends MockMonitor {
       opts: <pulumi.CustomResourceOptions>{
         parent: parent ? new pulumi.DependencyResource(parent) : undefined,
         aliases: req.getAliasesList().map(aliasOption),
-        protect: req.getProtect(),
-        deleteBeforeReplace: req.getDeletebeforereplace(),
-        retainOnDelete: req.getRetainondelete(),
+        // As the SDK's callback server builds them: unset flags read as false.
+        protect: req.getProtect() ?? false,
+        ...(req.getCustom() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+        retainOnDelete: req.getRetainondelete() ?? false,
       },
     };
     let changed = false;
@@ -133,8 +136,12 @@ class RecordingMonitor extends MockMonitor {
     const aliases = await Promise.all((opts.aliases ?? []).map(resolved));
     req.setAliasesList(await mapAliasesForRequest([...new Set(aliases)], parent || undefined));
     req.setProtect(opts.protect === true);
-    req.setDeletebeforereplace(opts.deleteBeforeReplace === true);
     req.setRetainondelete(opts.retainOnDelete === true);
+    // A returned value, even false, overrides the provider's choice (the callback server sets it).
+    if (req.getCustom() && opts.deleteBeforeReplace !== undefined) {
+      req.setDeletebeforereplace(opts.deleteBeforeReplace);
+      req.setDeletebeforereplacedefined(true);
+    }
   }
 }
 

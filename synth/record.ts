@@ -35,8 +35,11 @@ export interface SynthRecord extends ResourceView {
   dependsOn: string[];
   /** Protected from deletion (`protect: true`): a destroy fails until it is lifted. */
   protect?: true;
-  /** Replaced delete-first (`deleteBeforeReplace: true`), so a fixed physical name can be reused. */
-  deleteBeforeReplace?: true;
+  /**
+   * `true`: replaced delete-first, so a fixed physical name can be reused; `false`: create-first
+   * even where the provider would delete first. @default the provider's choice
+   */
+  deleteBeforeReplace?: boolean;
   /** Left in the cloud when deleted from the stack (`retainOnDelete: true`). */
   retainOnDelete?: true;
   /** `type::name` of the identities this resource was registered under before (`aliases`). */

@@ -85,7 +85,8 @@ interface RequestOptions {
   parent: string | null;
   dependsOn: string[];
   protect: boolean;
-  deleteBeforeReplace: boolean;
+  /** Set by the program or a transform, so the engine uses it instead of the provider's choice. */
+  deleteBeforeReplace?: boolean;
   retainOnDelete: boolean;
   aliases: string[];
   /** Top-level input → `type::name` of the resources its value was computed from. */
@@ -107,7 +108,11 @@ function requestOptions(req: RegisterRequest): RequestOptions {
     parent: req.getParent() || null,
     dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
     protect: req.getProtect() === true,
-    deleteBeforeReplace: req.getDeletebeforereplace(),
+    // The engine's reading (source_eval.go, RegisterResource): defined, or true.
+    deleteBeforeReplace:
+      req.getDeletebeforereplacedefined() || req.getDeletebeforereplace()
+        ? req.getDeletebeforereplace()
+        : undefined,
     retainOnDelete: req.getRetainondelete() === true,
     // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
     // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
@@ -231,7 +236,9 @@ export async function synthesize<T>(
           .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
           .sort(),
         ...(request?.protect ? { protect: true as const } : {}),
-        ...(request?.deleteBeforeReplace ? { deleteBeforeReplace: true as const } : {}),
+        ...(request?.deleteBeforeReplace !== undefined
+          ? { deleteBeforeReplace: request.deleteBeforeReplace }
+          : {}),
         ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
         ...(request?.aliases.length ? { aliases: [...request.aliases].sort() } : {}),
         ...(provenance ? { provenance } : {}),

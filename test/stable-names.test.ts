@@ -5,7 +5,7 @@ import { IrsaRole } from "../components/access/irsa";
 import { updateSummary } from "../policy/rehearse/rehearse";
 import { synthesize } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
-import { RawConfig, synthStackWith } from "./stack-harness";
+import { committedSynth, RawConfig, synthStackWith } from "./stack-harness";
 
 const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
 const BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass";
@@ -139,3 +139,35 @@ describe("IrsaRole", () => {
     );
   });
 });
+
+test("a rename keeps the provider's delete-before-replace choice: no explicit false goes back", async () => {
+  const transform = renames("IrsaRole", "orders-api", new Map([["orders-api-ReadOnly", 0]]));
+  const type = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+  await transform({
+    type: "eks-blueprint:index:IrsaRole",
+    name: "orders-api",
+    props: {},
+    opts: {},
+    custom: false,
+  });
+  // As the SDK's callback server hands options over: unset flags read as false.
+  const result = await transform({
+    type,
+    name: "orders-api-ReadOnly",
+    props: {},
+    opts: { deleteBeforeReplace: false, protect: false },
+    custom: true,
+  });
+  expect(result?.opts).toEqual({ protect: false, aliases: [{ name: "orders-api-managed-0" }] });
+});
+
+test.each(["prod", "prod2"])(
+  "no resource of %s overrides the provider with deleteBeforeReplace: false",
+  (stack) => {
+    expect(
+      committedSynth(stack)
+        .resources.filter((r) => r.deleteBeforeReplace === false)
+        .map((r) => r.name),
+    ).toEqual([]);
+  },
+);
