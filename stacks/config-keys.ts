@@ -61,6 +61,17 @@ export function closestKey(key: string): string | undefined {
 export const isOurKey = (key: string): boolean =>
   OUR_NAMESPACES.some((ns) => key.startsWith(`${ns}:`));
 
+/** Keys a stack file may still hold from an earlier version, and what to write instead. */
+const MOVED_KEYS: Record<string, string> = {
+  [`${PROJECT}:autoscaler`]: `select Karpenter as ${PROJECT}:addons.karpenter (cluster-autoscaler is then off), or remove the key for cluster-autoscaler`,
+  ...Object.fromEntries(
+    ["metricsServer", "efs", "containerInsights", "karpenter"].map((k) => [
+      `${PROJECT}:${k}`,
+      `set it as ${PROJECT}:addons.${k} (\`pulumi config set --path '${PROJECT}:addons.${k}.<setting>' <value>\`)`,
+    ]),
+  ),
+};
+
 /** The config value as a user wrote it: JSON text parsed back, plain strings as they are. */
 function asWritten(text: string | undefined): unknown {
   if (text === undefined) return undefined;
@@ -85,6 +96,8 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
     .map((key) => {
       const namespace = key.slice(0, key.indexOf(":") + 1);
       const valid = known.filter((k) => k.startsWith(namespace)).join(", ");
+      if (MOVED_KEYS[key])
+        return configError(key, "moved", asWritten(config[key]), MOVED_KEYS[key]);
       return configError(
         key,
         "unknown key",

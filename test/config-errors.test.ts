@@ -189,6 +189,16 @@ const cases: Case[] = [
     'eks-blueprint:nodeGroups.general-v2.draining: two groups with role general but 0 draining (got ["general","general-v2"]); mark exactly the old group draining: true while its replacement takes over',
   ],
   [
+    "a key from an earlier version",
+    (c) => (c["eks-blueprint:metricsServer"] = { replicas: 3 }),
+    "eks-blueprint:metricsServer: moved (got {\"replicas\":3}); set it as eks-blueprint:addons.metricsServer (`pulumi config set --path 'eks-blueprint:addons.metricsServer.<setting>' <value>`)",
+  ],
+  [
+    "the autoscaler key of an earlier version",
+    (c) => (c["eks-blueprint:autoscaler"] = "karpenter"),
+    'eks-blueprint:autoscaler: moved (got "karpenter"); select Karpenter as eks-blueprint:addons.karpenter (cluster-autoscaler is then off), or remove the key for cluster-autoscaler',
+  ],
+  [
     "a boolean key given a word",
     (c) => (c["eks-blueprint:protect"] = "no"),
     'eks-blueprint:protect: not a boolean (got "no"); use true or false',

@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
 import { accessEntryPositions, adminAccessEntries } from "../components/cluster/cluster-settings";
 import { renames } from "../components/renames";
 import { IrsaRole } from "../components/access/irsa";
@@ -151,11 +152,12 @@ test("a rename keeps the provider's delete-before-replace choice: no explicit fa
     custom: false,
   });
   // As the SDK's callback server hands options over: unset flags read as false.
+  const handed: pulumi.CustomResourceOptions = { deleteBeforeReplace: false, protect: false };
   const result = await transform({
     type,
     name: "orders-api-ReadOnly",
     props: {},
-    opts: { deleteBeforeReplace: false, protect: false },
+    opts: handed,
     custom: true,
   });
   expect(result?.opts).toEqual({ protect: false, aliases: [{ name: "orders-api-managed-0" }] });
