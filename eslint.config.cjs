@@ -2,30 +2,52 @@
 const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
+const path = require("node:path");
+
 /** Imports run one way: a folder imports only from the folders before it. */
 const LAYERS = ["components", "stacks", "synth", "policy", "tools"];
 const ORDER = LAYERS.join(" ← ");
+const MOCKS = path.join("synth", "mocks.ts");
+const layerOf = (file) => LAYERS.indexOf(path.relative(__dirname, file).split(path.sep)[0]);
 
-/** For each layer and folder depth, the relative imports that would reach a later layer. */
-const layerBlocks = LAYERS.slice(0, -1).flatMap((layer, i) => {
-  const later = LAYERS.slice(i + 1);
-  return [1, 2, 3, 4].map((depth) => ({
-    files: [`${layer}/${"*/".repeat(depth - 1)}*.ts`],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              regex: `^(\\.\\./){${depth}}(${later.join("|")})(/|$)`,
-              message: `${layer}/ may not import from ${later.join("/, ")}/: imports run ${ORDER}.`,
-            },
-          ],
-        },
-      ],
-    },
-  }));
-});
+/**
+ * Every relative import of a layer's file, resolved: `import`, `export … from`, `import()`,
+ * `require()` and `typeof import()`. A later layer, the program entry at the root, or (from the
+ * shipped mocks) anything of ours is refused.
+ */
+const importOrder = {
+  meta: { type: "problem", schema: [] },
+  create(context) {
+    const file = context.filename;
+    const from = layerOf(file);
+    const mocks = path.relative(__dirname, file) === MOCKS;
+    const check = (node, spec) => {
+      if (typeof spec !== "string" || !spec.startsWith(".")) return;
+      const target = path.resolve(path.dirname(file), spec);
+      const to = layerOf(target);
+      const message = mocks
+        ? "synth/mocks.ts imports nothing of ours."
+        : to > from
+          ? `${LAYERS[from]}/ may not import from ${LAYERS[to]}/: imports run ${ORDER}.`
+          : to < 0 && path.dirname(target) === __dirname
+            ? "nothing imports the program entry; import the module it imports"
+            : undefined;
+      if (message) context.report({ node, message });
+    };
+    const literal = (n) => (n && n.type === "Literal" ? n.value : undefined);
+    return {
+      ImportDeclaration: (n) => check(n, n.source.value),
+      ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
+      ExportAllDeclaration: (n) => check(n, n.source.value),
+      ImportExpression: (n) => check(n, literal(n.source)),
+      TSImportType: (n) => check(n, literal(n.argument && (n.argument.literal ?? n.argument))),
+      CallExpression: (n) =>
+        n.callee.type === "Identifier" &&
+        n.callee.name === "require" &&
+        check(n, literal(n.arguments[0])),
+    };
+  },
+};
 
 module.exports = tseslint.config(
   {
@@ -50,7 +72,12 @@ module.exports = tseslint.config(
       "no-new": "off",
     },
   },
-  ...layerBlocks,
+  {
+    // Imports run one way; the mocks ship to consumers as eks-blueprint/testing and stand alone.
+    files: LAYERS.map((layer) => `${layer}/**/*.{ts,cts,mts,js,cjs,mjs}`),
+    plugins: { layers: { rules: { "import-order": importOrder } } },
+    rules: { "layers/import-order": "error" },
+  },
   {
     // A file over 350 lines holds more than one concept: split it.
     files: LAYERS.map((layer) => `${layer}/**/*.ts`),
@@ -62,16 +89,6 @@ module.exports = tseslint.config(
     rules: {
       "@typescript-eslint/no-non-null-assertion": "error",
       "@typescript-eslint/consistent-type-assertions": ["error", { assertionStyle: "never" }],
-    },
-  },
-  {
-    // The realistic mocks ship to consumers (eks-blueprint/testing) and stand alone.
-    files: ["synth/mocks.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [{ regex: "^\\.", message: "synth/mocks.ts imports nothing of ours." }] },
-      ],
     },
   },
   {

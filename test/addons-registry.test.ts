@@ -274,3 +274,20 @@ test("a renamed component (EfsCsiDriver → Efs) carries an alias to its old typ
     "aws:efs/fileSystem:FileSystem::p-efs@eks-blueprint:index:EfsCsiDriver::p-efs",
   ]);
 });
+
+test("outside a Platform, the renamed Efs component keeps its old type in place, and its children follow", async () => {
+  const r = await synthProgram(() => {
+    new AddonBundle("b", {
+      context: fakeContext({ privateSubnetIds: ["subnet-a"], clusterSecurityGroupId: "sg-1" }),
+      addons: { efs: {} },
+    });
+  });
+  const aliasesOf = (type: string, name: string) =>
+    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
+  expect(aliasesOf("eks-blueprint:index:Efs", "b-efs")).toEqual([
+    "eks-blueprint:index:EfsCsiDriver::b-efs",
+  ]);
+  expect(aliasesOf("aws:efs/fileSystem:FileSystem", "b-efs")).toEqual([
+    "aws:efs/fileSystem:FileSystem::b-efs@eks-blueprint:index:EfsCsiDriver::b-efs",
+  ]);
+});

@@ -6,24 +6,43 @@ import { Linter } from "eslint";
 const config = require("../eslint.config.cjs") as Linter.Config[];
 const root = path.join(__dirname, "..");
 const linter = new Linter({ configType: "flat", cwd: root });
-const restricted = (file: string, spec: string) =>
+const restricted = (file: string, source: string) =>
   linter
-    .verify(`import { X } from "${spec}";\nexport const Y = X;\n`, config, path.join(root, file))
-    .filter((m) => m.ruleId === "no-restricted-imports")
+    .verify(source, config, path.join(root, file))
+    .filter((m) => m.ruleId === "layers/import-order")
     .map((m) => m.message);
+const importing = (spec: string) => `import { X } from "${spec}";\nexport const Y = X;\n`;
 
 test.each([
   ["policy/rehearse/rules/x.ts", "../../../tools/synth/main", "policy/ may not import from tools/"],
   ["policy/x.ts", "../tools/workflows/lint", "policy/ may not import from tools/"],
-  ["synth/x.ts", "../policy/rules", "synth/ may not import from policy/, tools/"],
-  ["stacks/x.ts", "../synth/record", "stacks/ may not import from synth/, policy/, tools/"],
-  ["components/x.ts", "../stacks", "components/ may not import from stacks/, synth/"],
+  ["policy/x.ts", "./../tools/x", "policy/ may not import from tools/"],
+  ["synth/x.ts", "../policy/rules", "synth/ may not import from policy/"],
+  ["stacks/x.ts", "../synth/record", "stacks/ may not import from synth/"],
+  ["components/x.ts", "../stacks", "components/ may not import from stacks/"],
   ["components/addons/karpenter/x.ts", "../../../policy/types", "components/ may not"],
+  ["components/a/b/c/d/e/x.ts", "../../../../../../tools/x", "components/ may not"],
+  ["components/x.ts", "../index", "nothing imports the program entry"],
   ["synth/mocks.ts", "./record", "synth/mocks.ts imports nothing of ours"],
 ])("%s may not import %s", (file, spec, says) => {
-  const found = restricted(file, spec);
+  const found = restricted(file, importing(spec));
   expect(found).toHaveLength(1);
   expect(found[0]).toContain(says);
+});
+
+test.each([
+  ["require", 'const x = require("../tools/x");\nexport default x;\n'],
+  ["import()", 'export const x = import("../tools/x");\n'],
+  ["export from", 'export { x } from "../tools/x";\n'],
+  ["typeof import()", 'export type X = typeof import("../tools/x");\n'],
+])("every form of import is checked: %s", (_form, source) => {
+  expect(restricted("policy/x.ts", source)).toEqual([
+    "policy/ may not import from tools/: imports run components ← stacks ← synth ← policy ← tools.",
+  ]);
+});
+
+test("plain JavaScript in a layer is checked too", () => {
+  expect(restricted("policy/x.cjs", 'module.exports = require("../tools/x");\n')).toHaveLength(1);
 });
 
 test.each([
@@ -34,5 +53,5 @@ test.each([
   ["components/addons/karpenter/x.ts", "../../access/irsa-policy"],
   ["components/addons/x.ts", "./policy"],
 ])("%s may import %s", (file, spec) => {
-  expect(restricted(file, spec)).toEqual([]);
+  expect(restricted(file, importing(spec))).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { accessEntryPositions, adminAccessEntries } from "../components/cluster/cluster-settings";
 import { renames } from "../components/renames";
 import { IrsaRole } from "../components/access/irsa";
@@ -173,3 +173,54 @@ test.each(["prod", "prod2"])(
     ).toEqual([]);
   },
 );
+
+test("renames give the engine's full-chain URNs: a moved add-on and its release under an app's blueprint", async () => {
+  const chain = "my:index:App$eks-blueprint:index:EksBlueprint$eks-blueprint:index:Platform";
+  const urn = (types: string, name: string) => `urn:pulumi:s::proj::${types}::${name}`;
+  const platform = urn(chain, "x-platform");
+  const bundle = urn(`${chain}$eks-blueprint:index:AddonBundle`, "x-platform-addons");
+  const server = urn(
+    `${chain}$eks-blueprint:index:AddonBundle$eks-blueprint:index:MetricsServer`,
+    "x-platform-addons-metrics-server",
+  );
+  const transform = renames("Platform", "x-platform");
+  const at = (type: string, name: string, parent: string, custom = false) =>
+    transform({
+      type,
+      name,
+      props: {},
+      opts: { parent: new pulumi.DependencyResource(parent) },
+      custom,
+    });
+  const resolved = (v: pulumi.Input<string>) =>
+    new Promise((resolve) => pulumi.output(v).apply(resolve));
+  expect(
+    await at("eks-blueprint:index:Platform", "x-platform", urn("my:index:App", "x")),
+  ).toBeUndefined();
+  expect(
+    await at("eks-blueprint:index:AddonBundle", "x-platform-addons", platform),
+  ).toBeUndefined();
+  const moved = await at(
+    "eks-blueprint:index:MetricsServer",
+    "x-platform-addons-metrics-server",
+    bundle,
+  );
+  expect(moved?.opts.aliases).toEqual([
+    {
+      name: "x-platform-metrics-server",
+      type: "eks-blueprint:index:MetricsServer",
+      parent: platform,
+    },
+  ]);
+  const release = await at(
+    "kubernetes:helm.sh/v3:Release",
+    "x-platform-addons-metrics-server",
+    server,
+    true,
+  );
+  const [alias] = (release?.opts.aliases ?? []) as pulumi.Alias[];
+  expect(alias.name).toBe("x-platform-metrics-server");
+  expect(await resolved(alias.parent as pulumi.Input<string>)).toBe(
+    urn(`${chain}$eks-blueprint:index:MetricsServer`, "x-platform-metrics-server"),
+  );
+});

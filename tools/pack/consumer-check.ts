@@ -4,10 +4,9 @@
 // the README's usage snippet, and synthesizes the example under the shared mocks.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createMocks } from "../../synth/mocks";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
 import { synthesize } from "../../synth/synthesize";
 import type { SynthRecord } from "../../synth/record";
@@ -103,7 +102,8 @@ function tarballProblems(
   for (const f of files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
     problems.push(...importProblems(f, read(f), packed, pkg));
   }
-  for (const entry of [pkg.main, pkg.types, ...Object.values(pkg.exports?.["."] ?? {})]) {
+  const exported = Object.values(pkg.exports ?? {}).flatMap((e) => Object.values(e));
+  for (const entry of [pkg.main, pkg.types, ...exported]) {
     const file = entry?.replace(/^\.\//, "");
     if (!file || !packed.has(file)) problems.push(`package.json points at ${entry}, not packed`);
   }
@@ -253,8 +253,12 @@ async function synth(): Promise<number> {
   );
   const role = one(resources, "aws:iam/role:Role", "orders-api");
   expectEqual("IRSA role parent", role.parent, "eks-blueprint:index:IrsaRole::orders-api");
-  // The OIDC provider the mocks gave this cluster, exactly as the program received it.
-  const mocks = createMocks([], config.config["aws:region"]);
+  // The OIDC provider the mocks gave this cluster, exactly as the program received it; the mocks
+  // as a consumer gets them, by the package's `testing` entry point.
+  const testing = createRequire(path.join(EXAMPLE, "package.json"))(
+    "eks-blueprint/testing",
+  ) as typeof import("../../synth/mocks");
+  const mocks = testing.createMocks([], config.config["aws:region"]);
   const { state } = await mocks.newResource({
     type: cluster.type,
     name: cluster.name,

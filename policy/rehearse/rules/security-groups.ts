@@ -33,6 +33,16 @@ export const rulesTargetNodeSecurityGroup: Rule = {
     );
     const ownGroups = (c: SynthRecord | undefined) => c?.inputs.skipDefaultSecurityGroups !== true;
     const findings: Finding[] = [];
+    if (clusters.size > 0 && !input.head.some((r) => r.provenance)) {
+      for (const subject of clusters.keys()) {
+        findings.push({
+          rule: this.id,
+          subject,
+          message:
+            "the synth records no provenance, so which group an input names cannot be read; synthesize it again with this version (npm run synth)",
+        });
+      }
+    }
     for (const r of input.head) {
       for (const [path, sources] of Object.entries(r.provenance ?? {})) {
         const fromCluster = sources.filter((s) => ownGroups(clusters.get(s.resource)));
