@@ -38,7 +38,21 @@ export function countLines(text: string): Count {
     ts.LanguageVariant.Standard,
     text,
   );
-  for (let t = scanner.scan(); t !== ts.SyntaxKind.EndOfFileToken; t = scanner.scan()) {
+  // Brace depth inside each open template literal's `${…}`: its `}` resumes the template.
+  const templates: number[] = [];
+  const next = (): ts.SyntaxKind => {
+    let t = scanner.scan();
+    if (t === ts.SyntaxKind.OpenBraceToken && templates.length) templates[templates.length - 1]++;
+    if (t === ts.SyntaxKind.CloseBraceToken && templates.length) {
+      if (templates[templates.length - 1] === 0) {
+        t = scanner.reScanTemplateToken(false);
+        if (t === ts.SyntaxKind.TemplateTail) templates.pop();
+      } else templates[templates.length - 1]--;
+    }
+    if (t === ts.SyntaxKind.TemplateHead) templates.push(0);
+    return t;
+  };
+  for (let t = next(); t !== ts.SyntaxKind.EndOfFileToken; t = next()) {
     if (t === ts.SyntaxKind.WhitespaceTrivia || t === ts.SyntaxKind.NewLineTrivia) continue;
     const isComment =
       t === ts.SyntaxKind.SingleLineCommentTrivia || t === ts.SyntaxKind.MultiLineCommentTrivia;
