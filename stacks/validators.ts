@@ -1,48 +1,14 @@
+// How the stack schema reads values into the components' types; what a value may be is the
+// components' own check.
 import { z } from "zod";
-import { isLogRetentionDays, LOG_RETENTION_DAYS } from "../components/cluster/cluster-settings";
-import {
-  DNS_LABEL,
-  DNS_LABEL_HINT,
-  isLabelKey,
-  isLabelValue,
-  LABEL_HINT,
-} from "../components/kubernetes-names";
-import { EKS_SYSTEM_NAMESPACES } from "../components/teams/namespace";
-import { SHORT_NAME, SHORT_NAME_HINT } from "../components/problems";
+import { DNS_LABEL, DNS_LABEL_HINT } from "../components/kubernetes-names";
 
-/**
- * Zod shapes for the few rules the day-2 and add-on schemas still read through zod. Every rule
- * itself lives beside its component (components/), where EksBlueprint applies it too; these only
- * put it into zod's terms.
- */
-
-// CIDR arithmetic is the components' (components/network/cidr.ts); re-exported for the coexistence check.
-export { cidrsOverlap, formatCidr, hasHostBits, parseCidr } from "../components/network/cidr";
-export { LOG_RETENTION_DAYS } from "../components/cluster/cluster-settings";
-export { DNS_LABEL, DNS_LABEL_HINT };
-export const EKS_NAMESPACES = EKS_SYSTEM_NAMESPACES;
+export { DNS_LABEL };
 
 /** A namespace name, as every config key that names a namespace takes it. */
 export const namespaceName = z
   .string({ error: `not a namespace name; ${DNS_LABEL_HINT}` })
   .regex(DNS_LABEL, { error: `not a namespace name; ${DNS_LABEL_HINT}` });
-
-/** Short names of node groups, profiles, roles: they become part of physical names. */
-export const shortName = SHORT_NAME;
-export const shortNameHint = SHORT_NAME_HINT;
-
-export const logRetentionDays = z.number().refine(isLogRetentionDays, {
-  error: `not a CloudWatch Logs retention period; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
-});
-
-/** A map of Kubernetes labels, checked by the components' one label rule (`labelProblems`). */
-export const kubernetesLabelMap = z.record(z.string(), z.string()).superRefine((labels, ctx) => {
-  for (const [k, v] of Object.entries(labels)) {
-    if (!isLabelKey(k) || !isLabelValue(v)) {
-      ctx.addIssue({ code: "custom", path: [k], message: `not a Kubernetes label; ${LABEL_HINT}` });
-    }
-  }
-});
 
 /**
  * A string read as the component type `T` it feeds. Which strings `T` allows is the component's

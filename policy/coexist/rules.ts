@@ -3,7 +3,7 @@
  * settings. The IAM rules, which need the policy simulator, are in iam-scope.ts.
  */
 import { get, str, strings } from "../values";
-import { cidrsOverlap } from "../../stacks/validators";
+import { cidrsOverlap } from "../../components/network/cidr";
 import {
   CHART,
   clusterNameOf,

@@ -160,6 +160,3 @@ export const alerts: AddonSpec<AlertsSettings> = {
     return { ready };
   },
 };
-
-/** Every add-on key some rule group is written for (tests hold it to the registry). */
-export const ALERTED_ADDONS = Object.keys(ADDON_ALERTS).sort();
