@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { DNS_LABEL_HINT } from "../../kubernetes-names";
 import { problem } from "../../problems";
-import { ADDON_ALERTS, alertGroups, type AddonAlerts } from "./alert-rules";
+import { alertGroups, type AddonAlerts } from "./alert-rules";
 import { PROMETHEUS } from "../prometheus";
 import { oneOfProblems } from "../settings";
 import type { AddonSpec, CommonSettings } from "../spec";
