@@ -1,7 +1,7 @@
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { clusterAutoscalerImageTags } from "./catalog";
 import { minorPins } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { type AddonSpec, type CommonSettings, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const CLUSTER_AUTOSCALER = {
@@ -146,6 +146,10 @@ export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
     },
     release: "cluster-autoscaler",
     values: ({ context, resolved, serviceMonitor }) =>
-      clusterAutoscalerValues({ ...context, roleArn: resolved.roleArn, serviceMonitor }),
+      clusterAutoscalerValues({
+        ...context,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
+        serviceMonitor,
+      }),
   },
 };

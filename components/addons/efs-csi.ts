@@ -159,7 +159,7 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
         "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
     },
     release: "aws-efs-csi-driver",
-    values: ({ resolved }) => efsCsiValues(resolved.roleArn),
+    values: ({ resolved }) => efsCsiValues(present(resolved.roleArn, "its IRSA role")),
   },
   finish: ({ name, k8s: k8sOpts }, plumbed) => {
     const prepared = present(plumbed.prepared, "efs's prepare");

@@ -2,7 +2,7 @@ import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { namespacedKinds } from "./crds";
 import { oneOfProblems, stringListProblems } from "./settings";
-import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const EXTERNAL_DNS = {
@@ -280,7 +280,7 @@ export const externalDns: AddonSpec<ExternalDnsSettings, Prepared, "policy"> = {
         domainFilters: s.domainFilters,
         hostedZoneIds: s.hostedZoneIds,
         policy: s.policy,
-        roleArn: resolved.roleArn,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
         serviceMonitor,
       }),
     // crds/ holds only DNSEndpoint, read by the `crd` source alone, which we do not enable;

@@ -3,7 +3,7 @@ import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { clusterKinds, namespacedKinds } from "./crds";
 import { stringListProblems } from "./settings";
-import type { AddonSpec, CommonSettings } from "./spec";
+import { type AddonSpec, type CommonSettings, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const EXTERNAL_SECRETS = {
@@ -253,7 +253,10 @@ export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
     },
     release: "external-secrets",
     values: ({ resolved, serviceMonitor }) =>
-      externalSecretsValues({ roleArn: resolved.roleArn, serviceMonitor }),
+      externalSecretsValues({
+        roleArn: present(resolved.roleArn, "its IRSA role"),
+        serviceMonitor,
+      }),
   },
   finish: ({ name, context: ctx, settings: s, k8s: k8sOpts }, { released }) => {
     const stores = clusterSecretStores({

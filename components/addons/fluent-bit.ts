@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { logRetentionProblems } from "../cluster/cluster-settings";
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
-import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const FLUENT_BIT = {
@@ -130,7 +130,7 @@ export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> 
       fluentBitValues({
         region: context.region,
         logGroupName: fluentBitLogGroups(context.clusterName).containers,
-        roleArn: resolved.roleArn,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
       }),
   },
 };

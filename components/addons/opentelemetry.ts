@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { oneOfProblems, wholeNumberProblems } from "./settings";
-import type { AddonSpec, CommonSettings, Prepared } from "./spec";
+import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers, Values } from "./values";
 
 export const OPEN_TELEMETRY = {
@@ -256,7 +256,7 @@ export const openTelemetry: AddonSpec<
         exporter: s.exporter,
         otlpEndpoint: s.otlpEndpoint,
         replicas: s.replicas,
-        roleArn: resolved.roleArn,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
         serviceMonitor,
       }),
   },

@@ -20,7 +20,14 @@ export interface CommonSettings {
 }
 
 /** Account and VPC ids and whatever the add-on's `prepare` resolves, as plain strings. */
-export type Resolved = Record<string, string>;
+export interface Resolved {
+  accountId: string;
+  vpcId: string;
+  /** The IRSA role, when the add-on has one. */
+  roleArn?: string;
+  /** What `prepare` resolved, by the name it gave. */
+  [input: string]: string | undefined;
+}
 
 /** What a values builder gets: the cluster, the settings with defaults filled in, resolved ids. */
 export interface ValuesInput<S> {

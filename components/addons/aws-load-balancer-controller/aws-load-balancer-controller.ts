@@ -8,7 +8,7 @@ import {
 import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
 import vendoredCrds from "./crds-3.5.0.json";
 import upstreamPolicy from "./iam-policy.json";
-import type { AddonChartSpec, AddonSpec, CommonSettings } from "../spec";
+import { type AddonChartSpec, type AddonSpec, type CommonSettings, present } from "../spec";
 import { requests, ValueLayers } from "../values";
 
 // The vendored JSON, read as the types it holds (the catalog test checks the copies).
@@ -212,7 +212,7 @@ const albChart = {
     albControllerValues({
       ...context,
       vpcId: resolved.vpcId,
-      roleArn: resolved.roleArn,
+      roleArn: present(resolved.roleArn, "its IRSA role"),
       serviceMonitor,
     }),
   skipCrds: true,

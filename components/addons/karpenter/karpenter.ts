@@ -173,8 +173,8 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       karpenterControllerPolicy({
         ...ctx,
         accountId: r.accountId,
-        nodeRoleArn: r.nodeRoleArn,
-        queueArn: r.queueArn,
+        nodeRoleArn: present(r.nodeRoleArn, "prepare's nodeRoleArn"),
+        queueArn: present(r.queueArn, "prepare's queueArn"),
       }),
   },
   chart: {
@@ -196,8 +196,8 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       karpenterValues({
         clusterName: context.clusterName,
         controllerNodeSelector: settings.controllerNodeSelector,
-        roleArn: resolved.roleArn,
-        queueName: resolved.queueName,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
+        queueName: present(resolved.queueName, "prepare's queueName"),
       }),
     // karpenter-crd owns the CRDs; the controller chart's copy in crds/ must not compete.
     skipCrds: true,

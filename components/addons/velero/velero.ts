@@ -4,7 +4,7 @@ import { irsaAnnotation } from "../../access/irsa-policy";
 import { problem } from "../../problems";
 import { namespacedKinds } from "../crds";
 import { wholeNumberProblems } from "../settings";
-import type { AddonSpec, CommonSettings, Prepared } from "../spec";
+import { type AddonSpec, type CommonSettings, type Prepared, present } from "../spec";
 import { requests, ValueLayers } from "../values";
 import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
 
@@ -291,8 +291,8 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
       veleroValues({
         clusterName: ctx.clusterName,
         region: ctx.region,
-        roleArn: resolved.roleArn,
-        bucket: resolved.bucket,
+        roleArn: present(resolved.roleArn, "its IRSA role"),
+        bucket: present(resolved.bucket, "prepare's bucket"),
         schedule: s.schedule,
         retentionDays: s.retentionDays,
         restoreFrom: s.restoreFrom
