@@ -12,8 +12,9 @@ const layerOf = (file) => LAYERS.indexOf(path.relative(__dirname, file).split(pa
 
 /**
  * Every relative import of a layer's file, resolved: `import`, `export … from`, `import()`,
- * `require()` and `typeof import()`. A later layer, the program entry at the root, or (from the
- * shipped mocks) anything of ours is refused.
+ * `require()`, `import x = require()` and `typeof import()`. A later layer, anything outside the
+ * layers (the program entry, tests, examples) or, from the shipped mocks, anything of ours is
+ * refused.
  */
 const importOrder = {
   meta: { type: "problem", schema: [] },
@@ -25,22 +26,35 @@ const importOrder = {
       if (typeof spec !== "string" || !spec.startsWith(".")) return;
       const target = path.resolve(path.dirname(file), spec);
       const to = layerOf(target);
+      const entry =
+        target === __dirname || /^index(\.[cm]?[jt]s)?$/.test(path.relative(__dirname, target));
       const message = mocks
         ? "synth/mocks.ts imports nothing of ours."
-        : to > from
-          ? `${LAYERS[from]}/ may not import from ${LAYERS[to]}/: imports run ${ORDER}.`
-          : to < 0 && path.dirname(target) === __dirname
-            ? "nothing imports the program entry; import the module it imports"
-            : undefined;
+        : entry
+          ? "nothing imports the program entry; import the module it imports"
+          : to < 0
+            ? `${LAYERS[from]}/ imports only from the layers (${ORDER}), not ${path.relative(__dirname, target)}.`
+            : to > from
+              ? `${LAYERS[from]}/ may not import from ${LAYERS[to]}/: imports run ${ORDER}.`
+              : undefined;
       if (message) context.report({ node, message });
     };
-    const literal = (n) => (n && n.type === "Literal" ? n.value : undefined);
+    const literal = (n) =>
+      n && n.type === "Literal"
+        ? n.value
+        : n && n.type === "TemplateLiteral" && n.expressions.length === 0
+          ? n.quasis[0].value.cooked
+          : undefined;
     return {
       ImportDeclaration: (n) => check(n, n.source.value),
       ExportNamedDeclaration: (n) => n.source && check(n, n.source.value),
       ExportAllDeclaration: (n) => check(n, n.source.value),
       ImportExpression: (n) => check(n, literal(n.source)),
-      TSImportType: (n) => check(n, literal(n.argument && (n.argument.literal ?? n.argument))),
+      TSImportType: (n) =>
+        check(n, literal(n.source ?? (n.argument && (n.argument.literal ?? n.argument)))),
+      TSImportEqualsDeclaration: (n) =>
+        n.moduleReference.type === "TSExternalModuleReference" &&
+        check(n, literal(n.moduleReference.expression)),
       CallExpression: (n) =>
         n.callee.type === "Identifier" &&
         n.callee.name === "require" &&

@@ -175,14 +175,17 @@ export function renames(
     };
     const found = RENAMES[kind].flatMap((rule) => rule(seen) ?? []);
     if (found.length === 0) return undefined;
-    // The SDK hands a transform `deleteBeforeReplace: false` where none was set; returned, that
-    // would override the provider's own choice (pulumi/pulumi step_generator.go), which is
-    // delete-first for a fixed name. Only a `true` the resource asked for goes back.
-    const { deleteBeforeReplace, ...rest }: pulumi.CustomResourceOptions = opts;
+    // The SDK hands a transform `false` for each flag that was not set. Returned, a false
+    // `deleteBeforeReplace` overrides the provider's delete-first choice for a fixed name
+    // (pulumi/pulumi step_generator.go), and a false flag reads as set; so only `true` goes back.
+    const { deleteBeforeReplace, protect, retainOnDelete, ...rest }: pulumi.CustomResourceOptions =
+      opts;
     const out: pulumi.CustomResourceOptions = {
       ...rest,
       aliases: [...(opts.aliases ?? []), ...found],
       ...(deleteBeforeReplace === true ? { deleteBeforeReplace } : {}),
+      ...(protect === true ? { protect } : {}),
+      ...(retainOnDelete === true ? { retainOnDelete } : {}),
     };
     return { props, opts: out };
   };

@@ -1,9 +1,20 @@
 import { CLUSTER_TYPES, clusterView, EKS_CLUSTER } from "./shapes";
 import { Rule } from "./types";
-import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster/cluster-settings";
 import { isOpenCidr } from "./values";
 
 export const BEST_PRACTICES = "https://docs.aws.amazon.com/eks/latest/best-practices";
+
+/**
+ * Log types EKS can send to CloudWatch; audit and authenticator are the ones an investigation
+ * needs. Read from the AWS docs, apart from the component's own list, so the rule can fail it.
+ */
+export const CONTROL_PLANE_LOG_TYPES = [
+  "api",
+  "audit",
+  "authenticator",
+  "controllerManager",
+  "scheduler",
+];
 
 export const clusterRules: Rule[] = [
   {

@@ -1,12 +1,12 @@
 import { z } from "zod";
-import type { Architecture } from "../components/compute/instance-types";
+import { ARCHITECTURES } from "../components/compute/instance-types";
 import {
-  type AmiFamily,
-  type CapacityType,
+  AMI_FAMILIES,
+  CAPACITY_TYPES,
   NODE_GROUP_DEFAULTS,
   type TaintEffect,
 } from "../components/compute/node-group-settings";
-import { componentString } from "./validators";
+import { componentEnum, componentString } from "./validators";
 
 /**
  * The shape of `eks-blueprint:nodeGroups` and `eks-blueprint:fargateProfiles`: types and known
@@ -23,10 +23,14 @@ const taint = z.strictObject({
 });
 
 export const nodeGroupSchema = z.strictObject({
-  amiFamily: componentString<AmiFamily>().default(NODE_GROUP_DEFAULTS.amiFamily),
-  architecture: componentString<Architecture>().default(NODE_GROUP_DEFAULTS.architecture),
+  amiFamily: componentEnum(AMI_FAMILIES, "AMI family").default(NODE_GROUP_DEFAULTS.amiFamily),
+  architecture: componentEnum(ARCHITECTURES, "architecture", " (Graviton)").default(
+    NODE_GROUP_DEFAULTS.architecture,
+  ),
   instanceTypes: z.array(z.string()),
-  capacityType: componentString<CapacityType>().default(NODE_GROUP_DEFAULTS.capacityType),
+  capacityType: componentEnum(CAPACITY_TYPES, "capacity type").default(
+    NODE_GROUP_DEFAULTS.capacityType,
+  ),
   minSize: z.number(),
   maxSize: z.number(),
   desiredSize: z.number().optional(),

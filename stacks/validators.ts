@@ -2,6 +2,7 @@
 // components' own check.
 import { z } from "zod";
 import { DNS_LABEL, DNS_LABEL_HINT } from "../components/kubernetes-names";
+import { isOneOf } from "../components/problems";
 
 export { DNS_LABEL };
 
@@ -9,6 +10,18 @@ export { DNS_LABEL };
 export const namespaceName = z
   .string({ error: `not a namespace name; ${DNS_LABEL_HINT}` })
   .regex(DNS_LABEL, { error: `not a namespace name; ${DNS_LABEL_HINT}` });
+
+/**
+ * One of a component's allowed strings, refused in the component's words when it is not (so it
+ * is reported with the rest of the schema's problems, before the components' checks run).
+ */
+export const componentEnum = <T extends string>(options: readonly T[], what: string, hint = "") => {
+  const error = `unknown ${what}; use ${options.join(" or ")}${hint}`;
+  return z
+    .string({ error })
+    .refine((v) => isOneOf(options, v), { error })
+    .pipe(z.custom<T>());
+};
 
 /**
  * A string read as the component type `T` it feeds. Which strings `T` allows is the component's
@@ -24,7 +37,11 @@ export const componentString = <T extends string>() =>
  * refuse in its own words ("not a boolean; use true or false").
  */
 export function configValue(text: string | undefined, schema?: z.ZodType): unknown {
-  if (text === undefined || schema?.safeParse(text).success) return text;
+  if (text === undefined) return text;
+  // A string key keeps its text even when the text is wrong: its own check says why.
+  const asText = schema?.safeParse(text);
+  const notText = asText?.error?.issues.some((i) => i.code === "invalid_type" && !i.path.length);
+  if (asText && !notText) return text;
   try {
     return JSON.parse(text);
   } catch {

@@ -105,43 +105,55 @@ class RecordingMonitor extends MockMonitor {
       transforms.push(...(this.ownTransforms.get(p) ?? []));
     }
     transforms.push(...this.stackTransforms);
-    if (transforms.length === 0) return;
-    const object = req.getObject();
-    const props = object ? deserializeProperties(object) : {};
-    let args: pulumi.ResourceTransformArgs = {
-      custom: req.getCustom(),
-      type: req.getType(),
-      name: req.getName(),
-      props,
-      opts: <pulumi.CustomResourceOptions>{
-        parent: parent ? new pulumi.DependencyResource(parent) : undefined,
-        aliases: req.getAliasesList().map(aliasOption),
-        // As the SDK's callback server builds them: unset flags read as false.
-        protect: req.getProtect() ?? false,
-        ...(req.getCustom() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
-        retainOnDelete: req.getRetainondelete() ?? false,
-      },
-    };
-    let changed = false;
+    // Each transform gets the request as it stands, and its result replaces the options whole,
+    // as the engine's round trip through the SDK's callback server does.
     for (const transform of transforms) {
-      const result = await transform(args);
-      if (result) args = { ...args, props: result.props, opts: result.opts };
-      changed ||= result !== undefined;
+      const object = req.getObject();
+      const props = object ? deserializeProperties(object) : {};
+      const result = await transform({
+        custom: req.getCustom(),
+        type: req.getType(),
+        name: req.getName(),
+        props,
+        opts: optionsOf(req),
+      });
+      if (result) await apply(req, result, props);
     }
-    if (!changed) return;
-    if (args.props !== props) {
-      req.setObject(gstruct.Struct.fromJavaScript(await serializeProperties("props", args.props)));
-    }
-    const opts: pulumi.CustomResourceOptions = args.opts;
-    const aliases = await Promise.all((opts.aliases ?? []).map(resolved));
-    req.setAliasesList(await mapAliasesForRequest([...new Set(aliases)], parent || undefined));
-    req.setProtect(opts.protect === true);
-    req.setRetainondelete(opts.retainOnDelete === true);
-    // A returned value, even false, overrides the provider's choice (the callback server sets it).
-    if (req.getCustom() && opts.deleteBeforeReplace !== undefined) {
-      req.setDeletebeforereplace(opts.deleteBeforeReplace);
-      req.setDeletebeforereplacedefined(true);
-    }
+  }
+}
+
+/** A request's options as the SDK's callback server hands them to a transform: unset flags false. */
+function optionsOf(req: RegisterRequest): pulumi.CustomResourceOptions {
+  const parent = req.getParent();
+  return {
+    parent: parent ? new pulumi.DependencyResource(parent) : undefined,
+    aliases: req.getAliasesList().map(aliasOption),
+    protect: req.getProtect() ?? false,
+    ...(req.getCustom() ? { deleteBeforeReplace: req.getDeletebeforereplace() } : {}),
+    retainOnDelete: req.getRetainondelete() ?? false,
+  };
+}
+
+/** A transform's result written back into the request; options it leaves out are unset. */
+async function apply(
+  req: RegisterRequest,
+  result: pulumi.ResourceTransformResult,
+  props: pulumi.Inputs,
+): Promise<void> {
+  if (result.props !== props) {
+    req.setObject(gstruct.Struct.fromJavaScript(await serializeProperties("props", result.props)));
+  }
+  const opts: pulumi.CustomResourceOptions = result.opts;
+  const aliases = await Promise.all((opts.aliases ?? []).map(resolved));
+  req.setAliasesList(
+    await mapAliasesForRequest([...new Set(aliases)], req.getParent() || undefined),
+  );
+  req.setProtect(opts.protect === true);
+  req.setRetainondelete(opts.retainOnDelete === true);
+  if (req.getCustom()) {
+    // A returned value, even false, overrides the provider's choice; none clears it.
+    req.setDeletebeforereplace(opts.deleteBeforeReplace === true);
+    req.setDeletebeforereplacedefined(opts.deleteBeforeReplace !== undefined);
   }
 }
 

@@ -209,6 +209,21 @@ const cases: Case[] = [
     'eks-blueprint:nodeGroups.general.amiFamily: unknown AMI family (got "Ubuntu"); use AL2023 or Bottlerocket',
   ],
   [
+    "an AMI family of the wrong type",
+    (c) => (groups(c).general.amiFamily = 5),
+    "eks-blueprint:nodeGroups.general.amiFamily: unknown AMI family (got 5); use AL2023 or Bottlerocket",
+  ],
+  [
+    "an architecture EKS does not know, with no second problem about the types",
+    (c) => (groups(c).general.architecture = "amd64"),
+    'eks-blueprint:nodeGroups.general.architecture: unknown architecture (got "amd64"); use x86_64 or arm64 (Graviton)',
+  ],
+  [
+    "a region that is a number",
+    (c) => (c["aws:region"] = 12),
+    'aws:region: not an AWS region (got "12"); set aws:region, for example us-west-2',
+  ],
+  [
     "missing region",
     (c) => delete c["aws:region"],
     "aws:region: missing (got undefined); set it with `pulumi config set aws:region <value>`",
@@ -237,4 +252,13 @@ test("every problem is reported at once", async () => {
   expect(message).toContain("eks-blueprint:kubernetesVersion:");
   expect(message).toContain("eks-blueprint:vpcCidr:");
   expect(registered).toEqual([]);
+});
+
+test("a schema problem and a node-group enum are reported together", async () => {
+  const { message } = await rejectedConfig("prod2", (c) => {
+    groups(c).general.amiFamily = "Ubuntu";
+    c["eks-blueprint:protect"] = "no";
+  });
+  expect(message).toContain("eks-blueprint:nodeGroups.general.amiFamily: unknown AMI family");
+  expect(message).toContain("eks-blueprint:protect: not a boolean");
 });

@@ -23,6 +23,9 @@ test.each([
   ["components/addons/karpenter/x.ts", "../../../policy/types", "components/ may not"],
   ["components/a/b/c/d/e/x.ts", "../../../../../../tools/x", "components/ may not"],
   ["components/x.ts", "../index", "nothing imports the program entry"],
+  ["components/x.ts", "..", "nothing imports the program entry"],
+  ["components/x.ts", "../", "nothing imports the program entry"],
+  ["components/x.ts", "../test/upstream", "components/ imports only from the layers"],
   ["synth/mocks.ts", "./record", "synth/mocks.ts imports nothing of ours"],
 ])("%s may not import %s", (file, spec, says) => {
   const found = restricted(file, importing(spec));
@@ -35,6 +38,8 @@ test.each([
   ["import()", 'export const x = import("../tools/x");\n'],
   ["export from", 'export { x } from "../tools/x";\n'],
   ["typeof import()", 'export type X = typeof import("../tools/x");\n'],
+  ["import = require()", 'import x = require("../tools/x");\nexport default x;\n'],
+  ["import() of a template", "export const x = import(`../tools/x`);\n"],
 ])("every form of import is checked: %s", (_form, source) => {
   expect(restricted("policy/x.ts", source)).toEqual([
     "policy/ may not import from tools/: imports run components ← stacks ← synth ← policy ← tools.",
@@ -52,6 +57,7 @@ test.each([
   ["stacks/x.ts", "../components/problems"],
   ["components/addons/karpenter/x.ts", "../../access/irsa-policy"],
   ["components/addons/x.ts", "./policy"],
+  ["components/addons/karpenter/x.ts", "../index"],
 ])("%s may import %s", (file, spec) => {
   expect(restricted(file, importing(spec))).toEqual([]);
 });

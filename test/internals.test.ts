@@ -55,3 +55,18 @@ test("transforms run as the engine runs them: the resource's own, its ancestors'
     "aws:sqs/queue:Queue::q-stack",
   ]);
 });
+
+test("a transform's options replace the resource's whole: a dropped flag is unset, a spread false is set", async () => {
+  const { resources } = await synthesize({ project: "p", stack: "s", config: {} }, () => {
+    const drop: pulumi.ResourceTransform = ({ props, opts }) => {
+      const { deleteBeforeReplace: _dropped, ...rest }: pulumi.CustomResourceOptions = opts;
+      return { props, opts: rest };
+    };
+    const spread: pulumi.ResourceTransform = ({ props, opts }) => ({ props, opts: { ...opts } });
+    new aws.sqs.Queue("dropped", {}, { deleteBeforeReplace: true, transforms: [drop] });
+    new aws.sqs.Queue("spread", {}, { transforms: [spread] });
+    new aws.sqs.Queue("untouched", {});
+  });
+  const dbr = (name: string) => resources.find((r) => r.name === name)?.deleteBeforeReplace;
+  expect([dbr("dropped"), dbr("spread"), dbr("untouched")]).toEqual([undefined, false, undefined]);
+});

@@ -139,6 +139,20 @@ describe("update rules", () => {
     });
     expect(fixed.check(input([cluster, dbr("b")], { base: [cluster, dbr("a")] }))).toEqual([]);
   });
+  test("a Kubernetes object replaces delete-first, unless the program overrides that with false", () => {
+    const sc = (type: string, extra: Partial<SynthRecord> = {}) =>
+      rec(
+        "kubernetes:storage.k8s.io/v1:StorageClass::gp3",
+        { metadata: { name: "gp3" }, provisioner: "ebs.csi.aws.com", parameters: { type } },
+        [],
+        extra,
+      );
+    expect(fixed.check(input([sc("gp3")], { base: [sc("gp2")] }))).toEqual([]);
+    const createFirst = sc("gp3", { deleteBeforeReplace: false });
+    expect(subjects(fixed, input([createFirst], { base: [sc("gp2")] }))).toEqual([
+      "fixed-name-create-before-delete kubernetes:storage.k8s.io/v1:StorageClass::gp3",
+    ]);
+  });
   test("a renamed resource without an alias collides with the old one's physical name", () => {
     const role = (n: string) => rec(`aws:iam/role:Role::${n}`, { name: "c-api" });
     expect(subjects(fixed, input([role("new")], { base: [role("old")] }))).toEqual([

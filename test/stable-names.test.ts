@@ -160,7 +160,7 @@ test("a rename keeps the provider's delete-before-replace choice: no explicit fa
     opts: handed,
     custom: true,
   });
-  expect(result?.opts).toEqual({ protect: false, aliases: [{ name: "orders-api-managed-0" }] });
+  expect(result?.opts).toEqual({ aliases: [{ name: "orders-api-managed-0" }] });
 });
 
 test.each(["prod", "prod2"])(

@@ -37,7 +37,11 @@ function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
         ],
   );
   const architecture = g.architecture ?? NODE_GROUP_DEFAULTS.architecture;
-  if (types.some((t) => architectureOf(t) !== architecture)) {
+  // An unknown architecture is its own problem; comparing types with it would add a false one.
+  if (
+    isOneOf(ARCHITECTURES, architecture) &&
+    types.some((t) => architectureOf(t) !== architecture)
+  ) {
     out.push(
       architecture === "arm64"
         ? problem(

@@ -67,8 +67,9 @@ export const fixedNameCreateBeforeDelete: Rule = {
     for (const change of diff.changed.filter((c) => c.replacement)) {
       const [before, after] = [base.get(change.key), head.get(change.key)] as SynthRecord[];
       // The Kubernetes provider itself replaces a named object delete-first (its Diff sets
-      // deleteBeforeReplace when the name stays; quoted in pulumi/pulumi-terraform#383).
-      if (isKubernetesObject(change.type)) continue;
+      // deleteBeforeReplace when the name stays; quoted in pulumi/pulumi-terraform#383), unless
+      // the program overrides it with an explicit false.
+      if (isKubernetesObject(change.type) && after.deleteBeforeReplace !== false) continue;
       const name = physicalName(after);
       if (!name || name !== physicalName(before) || after.deleteBeforeReplace) continue;
       const fields = change.fields.filter((f: FieldChange) => f.replaces).map((f) => f.path);
