@@ -6,8 +6,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { AddonSelection } from "../components/addons/registry";
 import { addonSelectionProblems, bundlePaths } from "../components/addons/selection";
-import { isPlainObject } from "../components/addons/values";
-import { problem } from "../components/problems";
+import { isRecord, problem } from "../components/problems";
 import { configKeyOf } from "./config-keys";
 
 const ADDONS_KEY = configKeyOf("addons");
@@ -22,10 +21,10 @@ export interface AddonSecrets {
 
 /** Every problem with the stack's add-ons, worded with the config key. */
 export function addonsConfigProblems(addons: unknown): string[] {
-  if (addons !== undefined && !isPlainObject(addons)) return []; // the schema reports it
+  if (addons !== undefined && !isRecord(addons)) return []; // the schema reports it
   const prometheus = addons?.prometheus;
   const secret =
-    isPlainObject(prometheus) && prometheus.grafanaAdminPassword !== undefined
+    isRecord(prometheus) && prometheus.grafanaAdminPassword !== undefined
       ? [
           problem(
             `${ADDONS_KEY}.prometheus.grafanaAdminPassword`,

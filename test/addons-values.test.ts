@@ -15,7 +15,8 @@ import { prometheusValues } from "../components/addons/prometheus";
 import { reloaderValues } from "../components/addons/reloader";
 import { snapshotControllerValues } from "../components/addons/snapshot-controller";
 import { veleroValues } from "../components/addons/velero/velero";
-import { deepMerge, isPlainObject, mergeValues, Values } from "../components/addons/values";
+import { isRecord } from "../components/problems";
+import { deepMerge, mergeValues, Values } from "../components/addons/values";
 import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 
 const roleArn = "arn:aws:iam::111122223333:role/test";
@@ -164,7 +165,7 @@ function chartValues(dir: string): Values {
   if (!parsed.has(dir)) {
     const raw = upstreamYaml<Values>(`charts/${dir}/values.yaml`);
     const internal = raw._internal_defaults_do_not_set;
-    parsed.set(dir, isPlainObject(internal) ? deepMerge(raw, internal) : raw);
+    parsed.set(dir, isRecord(internal) ? deepMerge(raw, internal) : raw);
   }
   return parsed.get(dir)!;
 }
@@ -180,13 +181,13 @@ function unknownValuePaths(values: Values, chart: Values, allowed: string[] = []
     for (const [key, value] of Object.entries(ours)) {
       const at = prefix ? `${prefix}.${key}` : key;
       if (allowed.some((a) => at === a || at.startsWith(`${a}.`))) continue;
-      if (!isPlainObject(theirs) || !(key in theirs)) {
+      if (!isRecord(theirs) || !(key in theirs)) {
         unknown.push(at);
         continue;
       }
       const next = theirs[key];
-      const open = FREE_FORM.has(key) || (isPlainObject(next) && Object.keys(next).length === 0);
-      if (isPlainObject(value) && !open) walk(value, next, at);
+      const open = FREE_FORM.has(key) || (isRecord(next) && Object.keys(next).length === 0);
+      if (isRecord(value) && !open) walk(value, next, at);
     }
   };
   walk(values, chart, "");
@@ -321,7 +322,7 @@ describe("what the values do, whatever the charts", () => {
 
   test("we set none of the reloader keys that 2.2.12 (our pin) lacks", () => {
     const set = (p: string) =>
-      p.split(".").reduce<unknown>((o, k) => (isPlainObject(o) ? o[k] : undefined), ours.reloader);
+      p.split(".").reduce<unknown>((o, k) => (isRecord(o) ? o[k] : undefined), ours.reloader);
     expect(RELOADER_NEWER_THAN_PIN.filter((p) => set(p) !== undefined)).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@ import { containerInsightsConfiguration } from "../components/addons/container-i
 import { efsCsiValues } from "../components/addons/efs-csi";
 import { metricsServerValues } from "../components/addons/metrics-server";
 import { baselinePolicies } from "../components/addons/network-policies";
-import { isPlainObject, mergeValues, Values } from "../components/addons/values";
+import { isRecord } from "../components/problems";
+import { mergeValues, Values } from "../components/addons/values";
 import { corednsConfiguration } from "../components/cluster/core-addons";
 import { karpenterValues } from "../components/addons/karpenter/karpenter";
 import { addonOf, fakeContext, named, synthProgram } from "./day2-context";
@@ -19,7 +20,7 @@ function unknownKeys(ours: Values, theirs: Values, prefix = ""): string[] {
     if (!(k in theirs)) return [at];
     const t = theirs[k];
     // `resources` is a Kubernetes ResourceRequirements, passed through whole by every chart.
-    return k !== "resources" && isPlainObject(v) && isPlainObject(t) && Object.keys(t).length > 0
+    return k !== "resources" && isRecord(v) && isRecord(t) && Object.keys(t).length > 0
       ? unknownKeys(v, t, `${at}.`)
       : [];
   });

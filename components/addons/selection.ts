@@ -9,7 +9,6 @@ import {
   specOf,
 } from "./registry";
 import { settingsProblems } from "./settings";
-import { isPlainObject } from "./values";
 
 /** Paths as an AddonBundle's caller typed them: `addons.<key>…`. */
 export const bundlePaths: PathOf = (field) => (field ? `addons.${field}` : "addons");
@@ -66,7 +65,7 @@ export function addonSelectionProblems(
   pathOf: PathOf = bundlePaths,
   context?: { at: string; value: AddonContext },
 ): string[] {
-  if (!isPlainObject(selection)) {
+  if (!isRecord(selection)) {
     return [
       problem(
         pathOf(""),

@@ -1,7 +1,6 @@
 import { SUPPORTED_KUBERNETES_MINORS } from "../cluster/kubernetes-versions";
-import { isIntegerIn, problem } from "../problems";
+import { isIntegerIn, isRecord, problem } from "../problems";
 import type { AddonSpec, CommonSettings, Prepared, WithDefaults } from "./spec";
-import { isPlainObject } from "./values";
 
 /** The settings of one add-on with its registry defaults filled in; `enabled` is not a setting. */
 export function resolveSettings<S extends CommonSettings, D extends keyof S = never>(
@@ -25,7 +24,7 @@ export function settingsProblems(
   raw: unknown,
   at: string,
 ): string[] {
-  if (!isPlainObject(raw)) {
+  if (!isRecord(raw)) {
     return [
       problem(
         at,
@@ -42,7 +41,7 @@ export function settingsProblems(
   if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
     out.push(problem(`${at}.enabled`, "not a boolean", raw.enabled, "use true or false"));
   }
-  if (raw.values !== undefined && !isPlainObject(raw.values)) {
+  if (raw.values !== undefined && !isRecord(raw.values)) {
     out.push(
       problem(
         `${at}.values`,
@@ -101,7 +100,7 @@ export function stringListProblems(
 
 /** A problem unless `value` is a map of string to string. */
 export function stringMapProblems(value: unknown, at: string, what: string): string[] {
-  if (!isPlainObject(value))
+  if (!isRecord(value))
     return [problem(at, `not a map of ${what}`, value, "give a map of strings")];
   return Object.entries(value)
     .filter(([, v]) => typeof v !== "string")

@@ -1,3 +1,5 @@
+import { isRecord } from "../problems";
+
 /** Helm values as plain data: what a chart's values.yaml holds. */
 export type Values = Record<string, unknown>;
 
@@ -13,10 +15,6 @@ export interface ValueLayers {
   owned: Values;
 }
 
-export function isPlainObject(value: unknown): value is Values {
-  return value !== null && typeof value === "object" && !Array.isArray(value);
-}
-
 /**
  * Deep merge where later layers win: maps merge key by key, anything else (lists, scalars,
  * null) replaces what was there. Lists are replaced whole, as Helm does, so a stack can shorten
@@ -28,9 +26,9 @@ export function deepMerge(...layers: Values[]): Values {
     for (const [key, value] of Object.entries(layer)) {
       const prev = out[key];
       out[key] =
-        isPlainObject(prev) && isPlainObject(value)
+        isRecord(prev) && isRecord(value)
           ? deepMerge(prev, value)
-          : isPlainObject(value)
+          : isRecord(value)
             ? deepMerge(value)
             : value;
     }
