@@ -44,6 +44,25 @@ export const isOneOf = <T>(options: readonly T[], value: unknown): value is T =>
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
+/** `A, B or C`: a list of options as a sentence names them. */
+export const optionList = (options: readonly unknown[]): string =>
+  options.length > 1
+    ? `${options.slice(0, -1).join(", ")} or ${String(options[options.length - 1])}`
+    : String(options[0]);
+
+/** A problem unless `value` is one of `options`; `hint` follows the list in the fix. */
+export function oneOfProblems(
+  value: unknown,
+  options: readonly unknown[],
+  at: string,
+  what: string,
+  hint = "",
+): string[] {
+  return options.includes(value)
+    ? []
+    : [problem(at, `unknown ${what}`, value, `use ${optionList(options)}${hint}`)];
+}
+
 /** An object's own keys, typed as its keys. */
 export const keysOf = <T extends object>(o: T): Extract<keyof T, string>[] =>
   Object.keys(o).filter((k): k is Extract<keyof T, string> => k in o);
@@ -52,8 +71,8 @@ export const keysOf = <T extends object>(o: T): Extract<keyof T, string>[] =>
  * Short names of node groups, Fargate profiles, workload roles and pod security groups: they
  * become part of physical names (`<clusterName>-<short name>`), which AWS caps at 63 or 64.
  */
-export const SHORT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
-export const SHORT_NAME_HINT =
+const SHORT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
+const SHORT_NAME_HINT =
   "use 1-20 characters: lowercase letters, digits and hyphens, starting with a letter";
 
 /** A problem when `name` is not a short name; `what` says what it names (`node group name`). */

@@ -9,7 +9,7 @@ import { isRecord } from "./problems";
 // children included (https://www.pulumi.com/docs/iac/concepts/options/transforms/).
 
 /** The components that own renames: each passes `renames(<kind>, name)` as a transform. */
-export type RenameOwner =
+type RenameOwner =
   "Addon" | "Cluster" | "EksBlueprint" | "IrsaRole" | "Platform" | "PodSecurityGroup";
 
 /** A resource as a rename rule sees it, below (or as) the owner named `owner`. */

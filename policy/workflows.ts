@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
+import { ROOT } from "../synth/stack-files";
 import type { Finding, RuleInfo } from "./findings";
 
 /** Our own checks of the workflows; actionlint's findings carry its kinds as their rule. */
@@ -147,9 +148,7 @@ export const SMOKE_WORKFLOW = "smoke.yml";
  * The ids of smoke.yml's steps: the checks a rehearsal rule may name as its `smokeCheck`
  * (policy/rehearse/types.ts). Only the checks carry ids there.
  */
-export function smokeCheckIds(
-  root = join(__dirname, __dirname.includes("dist") ? "../.." : ".."),
-): string[] {
+export function smokeCheckIds(root = ROOT): string[] {
   const content = readFileSync(join(root, WORKFLOW_DIR, SMOKE_WORKFLOW), "utf8");
   return parseWorkflow(content).jobs.flatMap(([, job]) =>
     stepsOf(job).flatMap((step) => {

@@ -6,6 +6,7 @@
  */
 import { PROJECT, configSchema } from "./config-schema";
 import { configError } from "./errors";
+import { configValue } from "./validators";
 import { MIGRATION_NAMESPACE, migrationSchema } from "./migration-config";
 import { isOneOf } from "../components/problems";
 
@@ -72,16 +73,6 @@ const MOVED_KEYS: Record<string, string> = {
   ),
 };
 
-/** The config value as a user wrote it: JSON text parsed back, plain strings as they are. */
-function asWritten(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /**
  * One problem per key of our namespaces that the project does not read, naming the closest
  * valid key and listing the valid keys of that namespace:
@@ -97,11 +88,11 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
       const namespace = key.slice(0, key.indexOf(":") + 1);
       const valid = known.filter((k) => k.startsWith(namespace)).join(", ");
       if (MOVED_KEYS[key])
-        return configError(key, "moved", asWritten(config[key]), MOVED_KEYS[key]);
+        return configError(key, "moved", configValue(config[key]), MOVED_KEYS[key]);
       return configError(
         key,
         "unknown key",
-        asWritten(config[key]),
+        configValue(config[key]),
         `did you mean ${closestKey(key)}? Valid keys: ${valid}`,
       );
     });

@@ -2,7 +2,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { BlueprintArgs } from "../components/blueprint/blueprint";
 import { blueprintProblems } from "../components/blueprint/blueprint-problems";
-import { podIdentityFargateProblems } from "../components/access/workload-role";
 import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-config";
@@ -22,7 +21,6 @@ import { singletonNamespaceProblems } from "./namespace-refs";
 import { isRecord } from "../components/problems";
 
 export { configSchema, PROJECT } from "./config-schema";
-export type { StackConfig } from "./config-schema";
 
 /** Entries that name a singleton, by config key, for the migration checks. */
 function singletonRefs(c: StackConfig) {
@@ -49,15 +47,12 @@ function ownedOnly<T extends { singleton?: string }>(
   );
 }
 
-/** The config key a schema path starts at, as a user types it in `pulumi config set`. */
-const qualified = (key: string) => (key === "region" ? "aws:region" : `${PROJECT}:${key}`);
-
 /** Every value of the schema's keys, as the user wrote it. */
 const readRaw = (get: (key: string) => string | undefined): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(configSchema.shape).map(([field, schema]) => [
       field,
-      configValue(get(qualified(field)), schema),
+      configValue(get(configKeyOf(field)), schema),
     ]),
   );
 
@@ -79,7 +74,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
     for (const issue of parsed.error.issues) {
       const [top, ...rest] = issue.path;
       const sub = new z.ZodError([{ ...issue, path: rest }]);
-      problems.push(...zodProblems(qualified(String(top)), raw[String(top)], sub));
+      problems.push(...zodProblems(configKeyOf(String(top)), raw[String(top)], sub));
     }
   }
   problems.push(...addonsConfigProblems(raw.addons));
@@ -108,13 +103,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
       ...blueprintArgs(stack, parsed.data),
       addons: toAddonSelection(parsed.data.addons),
     };
-    problems.push(
-      ...blueprintProblems(args, configKeyOf),
-      ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
-        at: configKeyOf("irsaRoles"),
-        profilesAt: configKeyOf("fargateProfiles"),
-      }),
-    );
+    problems.push(...blueprintProblems(args, configKeyOf));
     if (migration.settings) {
       problems.push(...singletonNamespaceProblems(migration.settings.singletons, args));
     }

@@ -3,9 +3,11 @@ import {
   type ExternalPeer,
   MAX_WEIGHT,
   type TrafficArgs,
+  WEIGHT_HINT,
 } from "../components/traffic/weighted-records";
 import { configError, ConfigValidationError, zodProblems } from "./errors";
-import { configValue, DNS_LABEL, namespaceName } from "./validators";
+import { DNS_LABEL } from "../components/kubernetes-names";
+import { configValue, namespaceName } from "./validators";
 
 /**
  * The `migration` config namespace: what one stack contributes while two clusters share
@@ -15,15 +17,11 @@ import { configValue, DNS_LABEL, namespaceName } from "./validators";
  */
 export const MIGRATION_NAMESPACE = "migration";
 
-export { MAX_WEIGHT } from "../components/traffic/weighted-records";
-
 /**
  * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
  * its pod security group), so the coexistence check can prove the other stack has none.
  */
 export { SINGLETON_TAG } from "../components/access/workload-access";
-
-const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
 
 const weight = z
   .number({ error: `not a number; ${WEIGHT_HINT}` })
@@ -155,10 +153,11 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
 } {
   const raw: Record<string, unknown> = {};
   const prefix = key("");
+  const fields = new Map(Object.entries(migrationSchema.shape));
   for (const [k, text] of Object.entries(config)) {
     if (!k.startsWith(prefix) || text === undefined) continue;
     const field = k.slice(prefix.length);
-    raw[field] = configValue(text, new Map(Object.entries(migrationSchema.shape)).get(field));
+    raw[field] = configValue(text, fields.get(field));
   }
   const parsed = migrationSchema.safeParse(raw);
   if (!parsed.success) {

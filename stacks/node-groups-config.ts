@@ -1,8 +1,6 @@
 import { z } from "zod";
-import { ARCHITECTURES } from "../components/compute/instance-types";
 import {
-  AMI_FAMILIES,
-  CAPACITY_TYPES,
+  NODE_GROUP_CHOICES,
   NODE_GROUP_DEFAULTS,
   type TaintEffect,
 } from "../components/compute/node-group-settings";
@@ -22,13 +20,13 @@ const taint = z.strictObject({
   effect: componentString<TaintEffect>(),
 });
 
-export const nodeGroupSchema = z.strictObject({
-  amiFamily: componentEnum(AMI_FAMILIES, "AMI family").default(NODE_GROUP_DEFAULTS.amiFamily),
-  architecture: componentEnum(ARCHITECTURES, "architecture", " (Graviton)").default(
+const nodeGroupSchema = z.strictObject({
+  amiFamily: componentEnum(NODE_GROUP_CHOICES.amiFamily).default(NODE_GROUP_DEFAULTS.amiFamily),
+  architecture: componentEnum(NODE_GROUP_CHOICES.architecture).default(
     NODE_GROUP_DEFAULTS.architecture,
   ),
   instanceTypes: z.array(z.string()),
-  capacityType: componentEnum(CAPACITY_TYPES, "capacity type").default(
+  capacityType: componentEnum(NODE_GROUP_CHOICES.capacityType).default(
     NODE_GROUP_DEFAULTS.capacityType,
   ),
   minSize: z.number(),
@@ -52,9 +50,3 @@ export const fargateProfilesSchema = z.record(
   z.string(),
   z.strictObject({ selectors: z.array(fargateSelector) }),
 );
-
-export type NodeGroupsConfig = z.infer<typeof nodeGroupsSchema>;
-export type FargateProfilesConfig = z.infer<typeof fargateProfilesSchema>;
-
-// Fargate's wildcard rule is the component's; re-exported under the name the stack used.
-export { fargatePatternMatches as matchesPattern } from "../components/compute/fargate";

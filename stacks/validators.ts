@@ -2,9 +2,7 @@
 // components' own check.
 import { z } from "zod";
 import { DNS_LABEL, DNS_LABEL_HINT } from "../components/kubernetes-names";
-import { isOneOf } from "../components/problems";
-
-export { DNS_LABEL };
+import { isOneOf, optionList } from "../components/problems";
 
 /** A namespace name, as every config key that names a namespace takes it. */
 export const namespaceName = z
@@ -15,8 +13,13 @@ export const namespaceName = z
  * One of a component's allowed strings, refused in the component's words when it is not (so it
  * is reported with the rest of the schema's problems, before the components' checks run).
  */
-export const componentEnum = <T extends string>(options: readonly T[], what: string, hint = "") => {
-  const error = `unknown ${what}; use ${options.join(" or ")}${hint}`;
+export const componentEnum = <T extends string>(choice: {
+  options: readonly T[];
+  what: string;
+  hint: string;
+}) => {
+  const { options, what, hint } = choice;
+  const error = `unknown ${what}; use ${optionList(options)}${hint}`;
   return z
     .string({ error })
     .refine((v) => isOneOf(options, v), { error })

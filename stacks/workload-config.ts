@@ -33,8 +33,6 @@ export const irsaRolesSchema = z.record(
   }),
 );
 
-export type IrsaRolesConfig = z.infer<typeof irsaRolesSchema>;
-
 /**
  * What Argo CD's applications read of the migration: this cluster's weight (when it serves
  * shared hostnames) and which singletons it runs (docs/gitops.md).

@@ -1,4 +1,5 @@
-import { REDACTED, type ResourceView, type SynthRecord } from "./record";
+import { isRecord } from "../components/problems";
+import { recordKey, REDACTED, type ResourceView, type SynthRecord } from "./record";
 import { forcesReplacement } from "./replacements";
 
 /** What the diff reads of a synth record. */
@@ -51,8 +52,6 @@ export interface SynthDiff {
 export const STACK_ROOT = "(stack)";
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const byPath = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
-const isObj = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === "object" && !Array.isArray(v);
 const isScalar = (v: unknown) => v === null || typeof v !== "object";
 
 function parseContainer(s: string): unknown {
@@ -79,7 +78,7 @@ export function flattenInputs(
   const v = parsed ?? value;
   if (Array.isArray(v) && v.length > 0 && !v.every(isScalar)) {
     v.forEach((x, i) => flattenInputs(x, `${path}[${i}]`, out));
-  } else if (isObj(v) && Object.keys(v).length > 0) {
+  } else if (isRecord(v) && Object.keys(v).length > 0) {
     for (const key of Object.keys(v).sort()) {
       const child = IDENTIFIER.test(key)
         ? path
@@ -100,8 +99,6 @@ export function renameToken(name: string, from: string, to: string): string {
   return name.replace(new RegExp(`(^|[^A-Za-z0-9])${escaped}(?=$|[^A-Za-z0-9])`, "g"), `$1${to}`);
 }
 
-const keyOf = (r: { type: string; name: string }) => `${r.type}::${r.name}`;
-
 function renameRecord(r: DiffRecord, from: string, to: string): DiffRecord {
   const parent =
     r.parent === null
@@ -112,17 +109,17 @@ function renameRecord(r: DiffRecord, from: string, to: string): DiffRecord {
 
 /** Each resource's top-level ancestor; a top-level resource with no children belongs to the stack. */
 function componentsOf(records: readonly DiffRecord[]): Map<string, string> {
-  const parents = new Map(records.map((r) => [keyOf(r), r.parent]));
+  const parents = new Map(records.map((r) => [recordKey(r), r.parent]));
   const hasChildren = new Set(records.map((r) => r.parent).filter((p): p is string => p !== null));
   const result = new Map<string, string>();
   for (const r of records) {
-    let key = keyOf(r);
+    let key = recordKey(r);
     const seen = new Set<string>();
     while (parents.get(key) && !seen.has(key)) {
       seen.add(key);
       key = parents.get(key) as string;
     }
-    result.set(keyOf(r), key === keyOf(r) && !hasChildren.has(key) ? STACK_ROOT : key);
+    result.set(recordKey(r), key === recordKey(r) && !hasChildren.has(key) ? STACK_ROOT : key);
   }
   return result;
 }
@@ -178,14 +175,14 @@ export function diffSynth(base: DiffInput, head: DiffInput): SynthDiff {
   const baseRecords = rename
     ? base.resources.map((r) => renameRecord(r, rename.from, rename.to))
     : base.resources;
-  const olds = new Map(baseRecords.map((r) => [keyOf(r), r]));
-  const news = new Map(head.resources.map((r) => [keyOf(r), r]));
+  const olds = new Map(baseRecords.map((r) => [recordKey(r), r]));
+  const news = new Map(head.resources.map((r) => [recordKey(r), r]));
   const [oldComponents, newComponents] = [componentsOf(baseRecords), componentsOf(head.resources)];
   const ref = (r: DiffRecord, components: Map<string, string>): ResourceRef => ({
-    key: keyOf(r),
+    key: recordKey(r),
     type: r.type,
     name: r.name,
-    component: components.get(keyOf(r)) ?? STACK_ROOT,
+    component: components.get(recordKey(r)) ?? STACK_ROOT,
   });
   const byKey = (x: ResourceRef, y: ResourceRef) => x.key.localeCompare(y.key);
   const changed: ResourceChange[] = [];
@@ -205,11 +202,11 @@ export function diffSynth(base: DiffInput, head: DiffInput): SynthDiff {
     head: head.stack,
     ...(rename ? { renamed: rename } : {}),
     added: [...news.values()]
-      .filter((r) => !olds.has(keyOf(r)))
+      .filter((r) => !olds.has(recordKey(r)))
       .map((r) => ref(r, newComponents))
       .sort(byKey),
     removed: [...olds.values()]
-      .filter((r) => !news.has(keyOf(r)))
+      .filter((r) => !news.has(recordKey(r)))
       .map((r) => ref(r, oldComponents))
       .sort(byKey),
     changed: changed.sort(byKey),

@@ -10,6 +10,9 @@ export interface ResourceView {
   protect?: boolean;
 }
 
+/** `type::name`: how the synth names a resource in `parent`, `dependsOn` and provenance. */
+export const recordKey = (r: Pick<ResourceView, "type" | "name">): string => `${r.type}::${r.name}`;
+
 /** Where an input value came from: an output of a resource the input depends on. */
 export interface Source {
   /** `type::name` of the resource. */

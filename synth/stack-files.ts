@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { REDACTED } from "./record";
+import type { SynthOptions } from "./synthesize";
 
 export const ROOT = path.resolve(
   __dirname,
@@ -9,13 +10,8 @@ export const ROOT = path.resolve(
   __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
 );
 
-export interface StackConfigFile {
-  project: string;
-  stack: string;
-  /** Flat `namespace:key` → string, objects JSON-encoded, as the Pulumi language host passes config. */
-  config: Record<string, string>;
-  secretKeys: string[];
-}
+/** A stack's config as the synth takes it, every field set. */
+export type StackConfigFile = Required<SynthOptions>;
 
 /** Pulumi passes every config value as a string; structured values as JSON. */
 export function flattenConfig(

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { type RegisterRequest, setRecordingMocks, skipRuntimeDebugInfo } from "./internals";
 import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
-import { REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
+import { recordKey, REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
 
 export interface SynthOptions {
   project: string;
@@ -202,8 +202,7 @@ export async function synthesize<T>(
   });
   await pulumi.runtime.disconnect();
   const stackType = "pulumi:pulumi:Stack";
-  const keyOfUrn = (urn: string) => urnTypeName(urn);
-  const states = new Map(registrations.map((r) => [`${r.type}::${r.name}`, r.state]));
+  const states = new Map(registrations.map((r) => [recordKey(r), r.state]));
   const outputIndex = new Map<string, Map<string, string[]>>();
   const outputsOf = (key: string) => {
     if (!outputIndex.has(key) && states.has(key)) {
@@ -218,9 +217,9 @@ export async function synthesize<T>(
   const resources = registrations
     .filter((r) => r.type !== stackType)
     .map((r): SynthRecord => {
-      const key = `${r.type}::${r.name}`;
+      const key = recordKey(r);
       const request = requests.get(key);
-      const parent = request?.parent ? keyOfUrn(request.parent) : null;
+      const parent = request?.parent ? urnTypeName(request.parent) : null;
       const provenance = request && provenanceOf(r.inputs, request.propertyDependencies, outputsOf);
       return {
         type: r.type,
@@ -229,7 +228,7 @@ export async function synthesize<T>(
         inputs: normalizeValue(r.inputs) as Record<string, unknown>,
         dependsOn: [
           ...new Set([
-            ...(request?.dependsOn ?? []).map(keyOfUrn),
+            ...(request?.dependsOn ?? []).map(urnTypeName),
             ...resourceReferences(r.inputs),
           ]),
         ]

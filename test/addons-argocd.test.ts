@@ -11,8 +11,8 @@ import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
 import { migrationGitOpsFacts } from "../stacks/workload-config";
 import type { SynthResult } from "../synth/record";
-import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
-import { committedSynth, one } from "./stack-harness";
+import { addonOf, byType, fakeContext, one, synthProgram } from "./day2-context";
+import { committedSynth } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";
 
 const bootstrap = {
@@ -157,12 +157,12 @@ describe("the add-on", () => {
   });
 
   test("installs the pinned chart into a restricted argocd namespace", () => {
-    const ns = ofType(r, "kubernetes:core/v1:Namespace")[0];
+    const ns = byType(r, "kubernetes:core/v1:Namespace")[0];
     expect(ns.inputs.metadata).toMatchObject({
       name: "argocd",
       labels: { "pod-security.kubernetes.io/enforce": "restricted" },
     });
-    expect(named(r, "kubernetes:helm.sh/v3:Release", "cd").inputs).toMatchObject({
+    expect(one(r, "kubernetes:helm.sh/v3:Release", "cd").inputs).toMatchObject({
       chart: "argo-cd",
       version: "10.1.1",
       namespace: "argocd",
@@ -171,7 +171,7 @@ describe("the add-on", () => {
   });
 
   test("the root app waits for the cluster Secret and the repository's ExternalSecret", () => {
-    const root = named(r, "kubernetes:argoproj.io/v1alpha1:Application", "cd-root");
+    const root = one(r, "kubernetes:argoproj.io/v1alpha1:Application", "cd-root");
     expect(root.inputs.metadata).toEqual({ name: ARGOCD.rootApp, namespace: "argocd" });
     expect(root.dependsOn).toEqual(
       expect.arrayContaining([
@@ -179,7 +179,7 @@ describe("the add-on", () => {
         "kubernetes:external-secrets.io/v1:ExternalSecret::cd-repository",
       ]),
     );
-    const repo = named(r, "kubernetes:external-secrets.io/v1:ExternalSecret", "cd-repository");
+    const repo = one(r, "kubernetes:external-secrets.io/v1:ExternalSecret", "cd-repository");
     expect(repo.inputs.spec).toMatchObject({
       dataFrom: [{ extract: { key: "argocd/repository" } }],
       target: {

@@ -4,7 +4,7 @@ import {
   externalSecretsProblems,
   externalSecretsValues,
 } from "../components/addons/external-secrets";
-import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, byType, synthProgram } from "./day2-context";
 
 const input = {
   partition: "aws",
@@ -130,7 +130,7 @@ test.each<[string, object, string[]]>([
 
 test("synth: the chart, the prefix defaulting to the cluster name, and two stores after the release", async () => {
   const r = await synthProgram(() => addonOf("eso", "externalSecrets", {}, fakeContext()));
-  const release = named(r, "kubernetes:helm.sh/v3:Release", "eso");
+  const release = one(r, "kubernetes:helm.sh/v3:Release", "eso");
   expect(release.inputs).toMatchObject({
     chart: "external-secrets",
     version: "2.9.0",
@@ -139,12 +139,12 @@ test("synth: the chart, the prefix defaulting to the cluster name, and two store
     name: "external-secrets",
   });
   const policy = JSON.parse(
-    named(r, "aws:iam/rolePolicy:RolePolicy", "eso-irsa-permissions").inputs.policy as string,
+    one(r, "aws:iam/rolePolicy:RolePolicy", "eso-irsa-permissions").inputs.policy as string,
   ) as { Statement: { Resource: string[] }[] };
   expect(policy.Statement[0].Resource).toEqual([
     "arn:aws:secretsmanager:us-west-2:111122223333:secret:day2-test/*",
   ]);
-  const stores = ofType(r, "kubernetes:external-secrets.io/v1:ClusterSecretStore");
+  const stores = byType(r, "kubernetes:external-secrets.io/v1:ClusterSecretStore");
   expect(stores.map((s) => [s.name, s.dependsOn])).toEqual([
     [
       "eso-aws-parameter-store",
@@ -156,7 +156,7 @@ test("synth: the chart, the prefix defaulting to the cluster name, and two store
     ],
   ]);
   expect(
-    named(r, "kubernetes:core/v1:Namespace", "eso-ns-external-secrets").inputs.metadata,
+    one(r, "kubernetes:core/v1:Namespace", "eso-ns-external-secrets").inputs.metadata,
   ).toMatchObject({
     labels: { "pod-security.kubernetes.io/enforce": "restricted" },
   });

@@ -1,6 +1,6 @@
 import { openCostValues } from "../components/addons/opencost";
 import { addonSelectionProblems } from "../components/addons/selection";
-import { addonOf, named, synthProgram } from "./day2-context";
+import { addonOf, one, synthProgram } from "./day2-context";
 
 describe("OpenCost reads our Prometheus", () => {
   const v = openCostValues({ clusterName: "eks-blueprint-prod2" });
@@ -65,14 +65,14 @@ test("OpenCost without Prometheus is refused, naming the requirement", () => {
 
 test("the pinned chart in `opencost`, a restricted namespace, no IAM role", async () => {
   const r = await synthProgram(() => addonOf("c", "openCost", {}, undefined, ["prometheus"]));
-  expect(named(r, "kubernetes:helm.sh/v3:Release", "c").inputs).toMatchObject({
+  expect(one(r, "kubernetes:helm.sh/v3:Release", "c").inputs).toMatchObject({
     chart: "opencost",
     version: "2.5.17",
     repositoryOpts: { repo: "https://opencost.github.io/opencost-helm-chart" },
     name: "opencost",
     namespace: "opencost",
   });
-  const ns = named(r, "kubernetes:core/v1:Namespace", "c-ns-opencost");
+  const ns = one(r, "kubernetes:core/v1:Namespace", "c-ns-opencost");
   expect((ns.inputs.metadata as { labels: Record<string, string> }).labels).toMatchObject({
     "pod-security.kubernetes.io/enforce": "restricted",
   });

@@ -6,7 +6,7 @@ import {
   openTelemetryProblems,
   type OpenTelemetrySettings,
 } from "../components/addons/opentelemetry";
-import { addonOf, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, one, byType, synthProgram } from "./day2-context";
 
 const xray = { clusterName: "eks-blueprint-prod2", region: "us-west-2", exporter: "xray" } as const;
 
@@ -147,7 +147,7 @@ describe("the add-on in a synth", () => {
     const r = await synthProgram(() =>
       addonOf("o", "openTelemetry", {}, undefined, ["istio", "prometheus"]),
     );
-    const release = named(r, "kubernetes:helm.sh/v3:Release", "o");
+    const release = one(r, "kubernetes:helm.sh/v3:Release", "o");
     expect(release.inputs).toMatchObject({
       chart: "opentelemetry-collector",
       version: "0.170.0",
@@ -166,13 +166,13 @@ describe("the add-on in a synth", () => {
         annotations: { "eks.amazonaws.com/role-arn": expect.stringContaining("otel-collector") },
       },
     });
-    const ns = named(r, "kubernetes:core/v1:Namespace", "o-ns-tracing");
+    const ns = one(r, "kubernetes:core/v1:Namespace", "o-ns-tracing");
     expect(
       (ns.inputs.metadata as { labels: Record<string, string> }).labels[
         "pod-security.kubernetes.io/enforce"
       ],
     ).toBe("restricted");
-    const policy = ofType(r, "aws:iam/rolePolicy:RolePolicy")[0];
+    const policy = byType(r, "aws:iam/rolePolicy:RolePolicy")[0];
     expect(JSON.parse(policy.inputs.policy as string).Statement).toEqual([
       {
         Sid: "WriteTraces",
@@ -182,7 +182,7 @@ describe("the add-on in a synth", () => {
         Condition: { StringEquals: { "aws:RequestedRegion": "us-west-2" } },
       },
     ]);
-    const telemetry = named(r, "kubernetes:telemetry.istio.io/v1:Telemetry", "o-mesh-tracing");
+    const telemetry = one(r, "kubernetes:telemetry.istio.io/v1:Telemetry", "o-mesh-tracing");
     expect(telemetry.inputs).toMatchObject({
       metadata: { name: "mesh-default", namespace: "istio-system" },
       spec: { tracing: [{ providers: [{ name: "otel-tracing" }], randomSamplingPercentage: 1 }] },
@@ -191,6 +191,6 @@ describe("the add-on in a synth", () => {
 
   test("without Istio there is no Telemetry resource (its CRD would not exist)", async () => {
     const r = await synthProgram(() => addonOf("o", "openTelemetry", {}));
-    expect(ofType(r, "kubernetes:telemetry.istio.io/v1:Telemetry")).toEqual([]);
+    expect(byType(r, "kubernetes:telemetry.istio.io/v1:Telemetry")).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonBundle } from "../components/addons/bundle";
+import { AddonBundle, type AddonBundleArgs } from "../components/addons/bundle";
 import { renames } from "../components/renames";
 import {
   ADDON_KEYS,
@@ -23,7 +23,8 @@ import {
   readmeAddonTable,
   withAddonTable,
 } from "../tools/docs/addon-table";
-import { fakeContext, synthProgram } from "./day2-context";
+import type { SynthResult } from "../synth/record";
+import { fakeContext, one, synthProgram } from "./day2-context";
 
 const README = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const REGISTRY = path.join(__dirname, "../components/addons/registry.ts");
@@ -97,34 +98,26 @@ test("the install order puts every add-on after what it installs after", () => {
 });
 
 describe("one meaning of on", () => {
-  test.each<[string, object, string | undefined, AddonKey[]]>([
-    ["nothing selected", {}, undefined, ["clusterAutoscaler", "metricsServer"]],
-    [
-      "a key present",
-      { reloader: {} },
-      undefined,
-      ["clusterAutoscaler", "metricsServer", "reloader"],
-    ],
+  test.each<[string, Record<string, unknown>, AddonKey[]]>([
+    ["nothing selected", {}, ["clusterAutoscaler", "metricsServer"]],
+    ["a key present", { reloader: {} }, ["clusterAutoscaler", "metricsServer", "reloader"]],
     [
       "enabled: false",
       { reloader: { enabled: false }, metricsServer: { enabled: false } },
-      undefined,
       ["clusterAutoscaler"],
     ],
-    ["the autoscaler off", { clusterAutoscaler: { enabled: false } }, undefined, ["metricsServer"]],
+    ["the autoscaler off", { clusterAutoscaler: { enabled: false } }, ["metricsServer"]],
     [
       "karpenter chosen: cluster-autoscaler stays off",
       { karpenter: { nodePools: {} } },
-      undefined,
       ["karpenter", "metricsServer"],
     ],
     [
       "Prometheus brings its storage",
       { prometheus: {} },
-      undefined,
       ["ebsCsiDriver", "prometheus", "clusterAutoscaler", "metricsServer"],
     ],
-  ])("%s", (_what, selection, _unused, installed) => {
+  ])("%s", (_what, selection, installed) => {
     expect(installedAddons(selection)).toEqual(installed);
   });
 });
@@ -222,55 +215,43 @@ describe("a library user's mistakes, each named by its arg path", () => {
   });
 });
 
-test("a moved add-on carries an alias to its old name under its old parent", async () => {
-  const r = await synthProgram(() => {
+/** The aliases a record carries; the record must exist. */
+const aliasesOf = (r: SynthResult, type: string, name: string) => one(r, type, name).aliases;
+
+/** An AddonBundle under a Platform component, where earlier versions put the add-ons. */
+const underPlatform = (args: Omit<AddonBundleArgs, "context">, context = fakeContext) =>
+  synthProgram(() => {
     const platform = new pulumi.ComponentResource(
       "eks-blueprint:index:Platform",
       "p",
       {},
-      {
-        transforms: [renames("Platform", "p")],
-      },
+      { transforms: [renames("Platform", "p")] },
     );
-    new AddonBundle("p-addons", { context: fakeContext() }, { parent: platform });
+    new AddonBundle("p-addons", { ...args, context: context() }, { parent: platform });
   });
-  const aliasesOf = (type: string, name: string) =>
-    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
-  expect(aliasesOf("eks-blueprint:index:MetricsServer", "p-addons-metrics-server")).toEqual([
+
+test("a moved add-on carries an alias to its old name under its old parent", async () => {
+  const r = await underPlatform({});
+  expect(aliasesOf(r, "eks-blueprint:index:MetricsServer", "p-addons-metrics-server")).toEqual([
     "eks-blueprint:index:MetricsServer::p-metrics-server@eks-blueprint:index:Platform::p",
   ]);
-  expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-metrics-server")).toEqual([
+  expect(aliasesOf(r, "kubernetes:helm.sh/v3:Release", "p-addons-metrics-server")).toEqual([
     "kubernetes:helm.sh/v3:Release::p-metrics-server@eks-blueprint:index:MetricsServer::p-metrics-server",
   ]);
   // cluster-autoscaler was always the bundle's: no alias.
-  expect(aliasesOf("kubernetes:helm.sh/v3:Release", "p-addons-cluster-autoscaler")).toBeUndefined();
+  expect(
+    aliasesOf(r, "kubernetes:helm.sh/v3:Release", "p-addons-cluster-autoscaler"),
+  ).toBeUndefined();
 });
 
 test("a renamed component (EfsCsiDriver → Efs) carries an alias to its old type, and so do its children", async () => {
-  const r = await synthProgram(() => {
-    const platform = new pulumi.ComponentResource(
-      "eks-blueprint:index:Platform",
-      "p",
-      {},
-      {
-        transforms: [renames("Platform", "p")],
-      },
-    );
-    new AddonBundle(
-      "p-addons",
-      {
-        context: fakeContext({ privateSubnetIds: ["subnet-a"], clusterSecurityGroupId: "sg-1" }),
-        addons: { efs: {} },
-      },
-      { parent: platform },
-    );
-  });
-  const aliasesOf = (type: string, name: string) =>
-    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
-  expect(aliasesOf("eks-blueprint:index:Efs", "p-addons-efs")).toEqual([
+  const r = await underPlatform({ addons: { efs: {} } }, () =>
+    fakeContext({ privateSubnetIds: ["subnet-a"], clusterSecurityGroupId: "sg-1" }),
+  );
+  expect(aliasesOf(r, "eks-blueprint:index:Efs", "p-addons-efs")).toEqual([
     "eks-blueprint:index:EfsCsiDriver::p-efs@eks-blueprint:index:Platform::p",
   ]);
-  expect(aliasesOf("aws:efs/fileSystem:FileSystem", "p-addons-efs")).toEqual([
+  expect(aliasesOf(r, "aws:efs/fileSystem:FileSystem", "p-addons-efs")).toEqual([
     "aws:efs/fileSystem:FileSystem::p-efs@eks-blueprint:index:EfsCsiDriver::p-efs",
   ]);
 });
@@ -282,12 +263,10 @@ test("outside a Platform, the renamed Efs component keeps its old type in place,
       addons: { efs: {} },
     });
   });
-  const aliasesOf = (type: string, name: string) =>
-    r.resources.find((x) => x.type === type && x.name === name)?.aliases;
-  expect(aliasesOf("eks-blueprint:index:Efs", "b-efs")).toEqual([
+  expect(aliasesOf(r, "eks-blueprint:index:Efs", "b-efs")).toEqual([
     "eks-blueprint:index:EfsCsiDriver::b-efs",
   ]);
-  expect(aliasesOf("aws:efs/fileSystem:FileSystem", "b-efs")).toEqual([
+  expect(aliasesOf(r, "aws:efs/fileSystem:FileSystem", "b-efs")).toEqual([
     "aws:efs/fileSystem:FileSystem::b-efs@eks-blueprint:index:EfsCsiDriver::b-efs",
   ]);
 });

@@ -1,5 +1,5 @@
 import { snapshotControllerValues } from "../components/addons/snapshot-controller";
-import { addonOf, named, synthProgram } from "./day2-context";
+import { addonOf, one, synthProgram } from "./day2-context";
 
 test("CRDs from the chart's templates, the seccomp profile `restricted` needs, no conversion webhook", () => {
   expect(snapshotControllerValues()).toEqual({
@@ -18,13 +18,13 @@ test("CRDs from the chart's templates, the seccomp profile `restricted` needs, n
 
 test("synth: the pinned chart in its own restricted namespace", async () => {
   const r = await synthProgram(() => addonOf("sc", "snapshotController", {}));
-  expect(named(r, "kubernetes:helm.sh/v3:Release", "sc").inputs).toMatchObject({
+  expect(one(r, "kubernetes:helm.sh/v3:Release", "sc").inputs).toMatchObject({
     chart: "snapshot-controller",
     version: "5.2.0",
     repositoryOpts: { repo: "https://piraeus.io/helm-charts/" },
     namespace: "snapshot-controller",
   });
   expect(
-    named(r, "kubernetes:core/v1:Namespace", "sc-ns-snapshot-controller").inputs.metadata,
+    one(r, "kubernetes:core/v1:Namespace", "sc-ns-snapshot-controller").inputs.metadata,
   ).toMatchObject({ labels: { "pod-security.kubernetes.io/enforce": "restricted" } });
 });

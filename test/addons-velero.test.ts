@@ -12,7 +12,7 @@ import {
   veleroBucketPolicy,
   veleroPolicy,
 } from "../components/addons/velero/velero-bucket";
-import { addonOf, fakeContext, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, byType, synthProgram } from "./day2-context";
 
 const OWN = "eks-blueprint-prod2-velero-111122223333";
 const OTHER = "eks-blueprint-prod-velero-111122223333";
@@ -248,7 +248,7 @@ describe("synth", () => {
       ],
       ["aws:s3/bucketVersioning:BucketVersioning", true],
     ]);
-    expect(named(r, "aws:s3/bucket:Bucket", "velero-bucket").inputs).toMatchObject({
+    expect(one(r, "aws:s3/bucket:Bucket", "velero-bucket").inputs).toMatchObject({
       bucket: OWN,
       forceDestroy: false,
     });
@@ -256,7 +256,7 @@ describe("synth", () => {
 
   test("the release runs after the bucket, and the snapshot class after the release", async () => {
     const r = await synth({});
-    const release = named(r, "kubernetes:helm.sh/v3:Release", "velero");
+    const release = one(r, "kubernetes:helm.sh/v3:Release", "velero");
     expect(release.inputs).toMatchObject({
       chart: "velero",
       version: "12.1.0",
@@ -264,7 +264,7 @@ describe("synth", () => {
       namespace: "velero",
     });
     expect(release.dependsOn).toContain("aws:s3/bucket:Bucket::velero-bucket");
-    const [cls] = ofType(r, "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
+    const [cls] = byType(r, "kubernetes:snapshot.storage.k8s.io/v1:VolumeSnapshotClass");
     expect(cls.dependsOn).toContain("kubernetes:helm.sh/v3:Release::velero");
   });
 
@@ -274,7 +274,7 @@ describe("synth", () => {
   ])("with %j the role's statements are %j", async (settings, sids) => {
     const r = await synth(settings);
     const policy = JSON.parse(
-      named(r, "aws:iam/rolePolicy:RolePolicy", "velero-irsa-permissions").inputs.policy as string,
+      one(r, "aws:iam/rolePolicy:RolePolicy", "velero-irsa-permissions").inputs.policy as string,
     ) as { Statement: { Sid: string }[] };
     expect(policy.Statement.map((s) => s.Sid)).toEqual(sids);
   });

@@ -3,7 +3,7 @@ import { ADDON_ALERTS, alertGroups } from "../components/addons/alerts/alert-rul
 import { alertmanagerConfigSpec, alertsProblems } from "../components/addons/alerts/alerts";
 import { prometheusValues } from "../components/addons/prometheus";
 import { ADDON_KEYS } from "../components/addons/registry";
-import { addonOf, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, one, byType, synthProgram } from "./day2-context";
 
 /** The little of lezer's syntax tree this file walks. */
 interface PromQLNode {
@@ -198,16 +198,16 @@ test("in a synth: one PrometheusRule per installed add-on and the receiver, in m
       ["prometheus", "clusterAutoscaler", "externalDns"],
     ),
   );
-  const rulesOut = ofType(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+  const rulesOut = byType(r, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
   expect(rulesOut.map((x) => [x.name, (x.inputs.metadata as { name: string }).name])).toEqual([
     ["a-cluster-autoscaler", "eks-blueprint-cluster-autoscaler"],
     ["a-external-dns", "eks-blueprint-external-dns"],
   ]);
-  const config = named(
+  const config = one(
     r,
     "kubernetes:monitoring.coreos.com/v1alpha1:AlertmanagerConfig",
     "a-receiver",
   );
   expect(config.inputs.metadata).toEqual({ name: "platform-alerts", namespace: "monitoring" });
-  expect(ofType(r, "kubernetes:core/v1:Namespace")).toEqual([]);
+  expect(byType(r, "kubernetes:core/v1:Namespace")).toEqual([]);
 });

@@ -136,6 +136,29 @@ test.each<[string, Partial<BlueprintArgs>, string, string]>([
     'nodeGroups.general.instanceTypes: t3.large has no trunk network interface, which security groups for pods need (got ["t3.large"]); use Nitro types with trunking such as m6i.large, m7g.large or c7i.large (no t-family type has it)',
     "eks-blueprint:nodeGroups.general.instanceTypes",
   ],
+  [
+    "an unknown AMI family",
+    { nodeGroups: { general: { ...general, amiFamily: "Ubuntu" as "AL2023" } } },
+    'nodeGroups.general.amiFamily: unknown AMI family (got "Ubuntu"); use AL2023 or Bottlerocket',
+    "eks-blueprint:nodeGroups.general.amiFamily",
+  ],
+  [
+    "a workload namespace listed twice",
+    { workloadNamespaces: ["orders", "orders"] },
+    'workloadNamespaces[1]: listed twice (got "orders"); list each namespace once',
+    "eks-blueprint:workloadNamespaces[1]",
+  ],
+  [
+    "a blue/green pair with neither draining",
+    {
+      nodeGroups: {
+        general: { ...general, role: "general" },
+        "general-v2": { ...general, role: "general" },
+      },
+    },
+    'nodeGroups.general-v2.draining: two groups with role general but 0 draining (got ["general","general-v2"]); mark exactly the old group draining: true while its replacement takes over',
+    "eks-blueprint:nodeGroups.general-v2.draining",
+  ],
 ])(
   "%s is named by its arg path, and by its config key for the stack",
   (_name, change, message, key) => {

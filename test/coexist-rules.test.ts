@@ -221,15 +221,19 @@ test("metric-label and cluster-key: Prometheus, ALB controller and Istio keyed b
   ]);
 });
 
-test("a pairwise finding names each stack's side", () => {
+test("a pairwise finding names each stack's side, and a side with nothing to show as -", () => {
   expect(
     renderFindings(
-      [{ rule: "vpc-cidr", subject: "10.0.0.0/16", other: "10.0.128.0/17", message: "d" }],
+      [
+        { rule: "vpc-cidr", subject: "10.0.0.0/16", other: "10.0.128.0/17", message: "d" },
+        { rule: "vpc-cidr", subject: "", other: "10.0.128.0/17", message: "e" },
+      ],
       [{ id: "vpc-cidr", title: RULES["vpc-cidr"] }],
       ["prod", "prod2"],
     ),
   ).toEqual([
     "[error] vpc-cidr: the VPC CIDRs do not overlap",
+    "  - prod: -; prod2: 10.0.128.0/17: e",
     "  - prod: 10.0.0.0/16; prod2: 10.0.128.0/17: d",
   ]);
 });

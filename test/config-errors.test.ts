@@ -255,10 +255,11 @@ test("every problem is reported at once", async () => {
 });
 
 test("a schema problem and a node-group enum are reported together", async () => {
-  const { message } = await rejectedConfig("prod2", (c) => {
+  const { message, registered } = await rejectedConfig("prod2", (c) => {
     groups(c).general.amiFamily = "Ubuntu";
     c["eks-blueprint:protect"] = "no";
   });
   expect(message).toContain("eks-blueprint:nodeGroups.general.amiFamily: unknown AMI family");
   expect(message).toContain("eks-blueprint:protect: not a boolean");
+  expect(registered).toEqual([]);
 });

@@ -7,7 +7,7 @@ import { isRecord } from "../components/problems";
 import { mergeValues, Values } from "../components/addons/values";
 import { corednsConfiguration } from "../components/cluster/core-addons";
 import { karpenterValues } from "../components/addons/karpenter/karpenter";
-import { addonOf, fakeContext, named, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, synthProgram } from "./day2-context";
 import { upstreamYaml } from "./upstream";
 
 /** A chart's values.yaml, vendored at its pin (test/fixtures/upstream/charts/<chart>/). */
@@ -81,7 +81,7 @@ test.each(disruption)(
 
 test("metrics-server is the pinned chart with 2 replicas, a PDB and a zone spread", async () => {
   const r = await synthProgram(() => addonOf("metrics-server", "metricsServer", {}));
-  const release = named(r, "kubernetes:helm.sh/v3:Release", "metrics-server");
+  const release = one(r, "kubernetes:helm.sh/v3:Release", "metrics-server");
   expect(release.inputs).toMatchObject({
     chart: "metrics-server",
     version: charts.metricsServer.version,
@@ -117,7 +117,7 @@ test.each([
     const r = await synthProgram(() =>
       addonOf("ci", "containerInsights", {}, fakeContext(), fluentBitOn ? ["fluentBit"] : []),
     );
-    const addon = named(r, "aws:eks/addon:Addon", "ci");
+    const addon = one(r, "aws:eks/addon:Addon", "ci");
     expect(addon.inputs).toMatchObject({
       addonName: "amazon-cloudwatch-observability",
       serviceAccountRoleArn: "arn:aws:iam::111122223333:role/day2-test-cloudwatch-agent",
@@ -138,21 +138,18 @@ test("EFS: encrypted file system, a mount target per subnet, the controller's ro
       }),
     ),
   );
-  expect(named(r, "aws:efs/fileSystem:FileSystem", "efs").inputs.encrypted).toBe(true);
+  expect(one(r, "aws:efs/fileSystem:FileSystem", "efs").inputs.encrypted).toBe(true);
   expect(r.resources.filter((x) => x.type === "aws:efs/mountTarget:MountTarget")).toHaveLength(3);
   expect(
-    named(
-      r,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
-      "efs-irsa-AmazonEFSCSIDriverPolicy",
-    ).inputs.policyArn,
+    one(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment", "efs-irsa-AmazonEFSCSIDriverPolicy")
+      .inputs.policyArn,
   ).toBe("arn:aws:iam::aws:policy/service-role/AmazonEFSCSIDriverPolicy");
-  const sc = named(r, "kubernetes:storage.k8s.io/v1:StorageClass", "efs-sc");
+  const sc = one(r, "kubernetes:storage.k8s.io/v1:StorageClass", "efs-sc");
   expect(sc.inputs).toMatchObject({
     provisioner: "efs.csi.aws.com",
     parameters: { provisioningMode: "efs-ap", fileSystemId: expect.stringMatching(/^fs-/) },
   });
-  const values = named(r, "kubernetes:helm.sh/v3:Release", "efs").inputs.values as Values;
+  const values = one(r, "kubernetes:helm.sh/v3:Release", "efs").inputs.values as Values;
   expect((values.controller as Values).serviceAccount).toEqual({
     create: true,
     name: "efs-csi-controller-sa",

@@ -39,14 +39,16 @@ export const synthProgram = (program: () => unknown): Promise<SynthResult> =>
     await program();
   });
 
-export const ofType = (r: SynthResult, type: string): SynthRecord[] =>
-  r.resources.filter((x) => x.type === type);
+export const byType = (result: SynthResult, type: string): SynthRecord[] =>
+  result.resources.filter((r) => r.type === type);
 
-export const named = (r: SynthResult, type: string, name: string): SynthRecord => {
-  const found = ofType(r, type).find((x) => x.name === name);
-  if (!found) throw new Error(`no ${type} named ${name}`);
-  return found;
-};
+export function one(result: SynthResult, type: string, name?: string): SynthRecord {
+  const found = byType(result, type).filter((r) => name === undefined || r.name === name);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+  }
+  return found[0];
+}
 
 /** One add-on from its registry entry, as the bundle builds it (defaults filled in). */
 export function addonOf<K extends AddonKey>(

@@ -10,7 +10,7 @@ import {
 } from "../components/cluster/core-addons";
 import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
 import { vpcCniPodEniConfiguration } from "../components/access/security-group-policy";
-import { fakeContext, named, ofType, synthProgram } from "./day2-context";
+import { fakeContext, one, byType, synthProgram } from "./day2-context";
 
 const EKSBUILD = /^v\d+\.\d+\.\d+-eksbuild\.\d+$/;
 
@@ -59,7 +59,7 @@ test("CoreAddons registers the four EKS add-ons at the catalog versions, vpc-cni
         vpcCniPodEni: vpcCniPodEniConfiguration(),
       }),
   );
-  const addons = ofType(r, "aws:eks/addon:Addon");
+  const addons = byType(r, "aws:eks/addon:Addon");
   const v = eksAddonVersions["1.35"];
   expect(
     Object.fromEntries(addons.map((a) => [a.inputs.addonName, a.inputs.addonVersion])),
@@ -72,20 +72,20 @@ test("CoreAddons registers the four EKS add-ons at the catalog versions, vpc-cni
   for (const a of addons) {
     expect(a.inputs).toMatchObject({ clusterName: "day2-test", ...CONFLICT_RESOLUTION });
   }
-  const cni = named(r, "aws:eks/addon:Addon", "core-vpc-cni");
+  const cni = one(r, "aws:eks/addon:Addon", "core-vpc-cni");
   expect(cni.inputs.serviceAccountRoleArn).toBe("arn:aws:iam::111122223333:role/day2-test-vpc-cni");
   expect(JSON.parse(cni.inputs.configurationValues as string)).toEqual({
     enableNetworkPolicy: "true",
     env: { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: "standard" },
   });
   const trust = JSON.parse(
-    named(r, "aws:iam/role:Role", "core-vpc-cni-irsa").inputs.assumeRolePolicy as string,
+    one(r, "aws:iam/role:Role", "core-vpc-cni-irsa").inputs.assumeRolePolicy as string,
   );
   expect(
     trust.Statement[0].Condition.StringEquals[`${"oidc.eks.us-west-2.amazonaws.com/id/TEST"}:sub`],
   ).toBe("system:serviceaccount:kube-system:aws-node");
   expect(
-    ofType(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn),
+    byType(r, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn),
   ).toEqual(["arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"]);
   // Only vpc-cni has a role; the pod identity agent uses the node role.
   expect(addons.filter((a) => a.inputs.serviceAccountRoleArn).map((a) => a.name)).toEqual([
@@ -120,10 +120,10 @@ test("vpc-cni can come before the node groups while coredns waits for them", asy
     );
     nodesBuilt([nodes]);
   });
-  expect(named(r, "aws:iam/role:Role", "nodes").dependsOn).toEqual([
+  expect(one(r, "aws:iam/role:Role", "nodes").dependsOn).toEqual([
     "aws:eks/addon:Addon::core-vpc-cni",
   ]);
-  expect(named(r, "aws:eks/addon:Addon", "core-coredns").inputs.addonVersion).toBe(
+  expect(one(r, "aws:eks/addon:Addon", "core-coredns").inputs.addonVersion).toBe(
     eksAddonVersions["1.35"].coredns,
   );
 });
@@ -138,7 +138,7 @@ test("each core add-on names the cluster through the context's cluster output, s
     return new CoreAddons("core", { context: fakeContext({ cluster: cluster.name }) });
   });
   expect(
-    ofType(r, "aws:eks/addon:Addon").map((a) => [
+    byType(r, "aws:eks/addon:Addon").map((a) => [
       a.name,
       a.inputs.clusterName,
       a.dependsOn.includes("aws:eks/cluster:Cluster::control-plane"),

@@ -4,7 +4,7 @@ import {
   INTERRUPTION_EVENTS,
   karpenterControllerPolicy,
 } from "../components/addons/karpenter/policy";
-import { addonOf, named, ofType, synthProgram } from "./day2-context";
+import { addonOf, one, byType, synthProgram } from "./day2-context";
 import { upstreamCloudFormation } from "./upstream";
 
 /** Upstream's template (vendored at the chart's tag); CFN tags (!Sub, !GetAtt) are plain strings. */
@@ -115,9 +115,9 @@ describe("Karpenter on a test stack", () => {
   });
 
   test("the CRD chart and the controller chart are pinned, the controller wired to the queue", () => {
-    const crd = named(r, "kubernetes:helm.sh/v3:Release", "karpenter-crd");
+    const crd = one(r, "kubernetes:helm.sh/v3:Release", "karpenter-crd");
     expect(crd.inputs).toMatchObject({ chart: charts.karpenterCrd.chart, version: "1.14.1" });
-    const controller = named(r, "kubernetes:helm.sh/v3:Release", "karpenter");
+    const controller = one(r, "kubernetes:helm.sh/v3:Release", "karpenter");
     expect(controller.inputs).toMatchObject({
       chart: "oci://public.ecr.aws/karpenter/karpenter",
       version: "1.14.1",
@@ -140,12 +140,12 @@ describe("Karpenter on a test stack", () => {
   });
 
   test("each pool is a NodePool and an EC2NodeClass, after the CRDs", () => {
-    const crs = ofType(r, "kubernetes:karpenter.sh/v1:NodePool");
+    const crs = byType(r, "kubernetes:karpenter.sh/v1:NodePool");
     expect(crs.map((c) => c.name)).toEqual([
       "karpenter-general-nodepool",
       "karpenter-hardened-nodepool",
     ]);
-    const classes = ofType(r, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
+    const classes = byType(r, "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass");
     expect(classes.map((c) => (c.inputs.spec as { role: string }).role)).toEqual([
       "day2-test-karpenter-node",
       "day2-test-karpenter-node",
@@ -156,19 +156,19 @@ describe("Karpenter on a test stack", () => {
   });
 
   test("the SQS queue is fed by five EventBridge rules", () => {
-    const queue = named(r, "aws:sqs/queue:Queue", "karpenter-interruption");
+    const queue = one(r, "aws:sqs/queue:Queue", "karpenter-interruption");
     expect(queue.inputs).toMatchObject({
       name: "day2-test",
       messageRetentionSeconds: 300,
       sqsManagedSseEnabled: true,
     });
-    expect(ofType(r, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(5);
-    const targets = ofType(r, "aws:cloudwatch/eventTarget:EventTarget");
+    expect(byType(r, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(5);
+    const targets = byType(r, "aws:cloudwatch/eventTarget:EventTarget");
     expect(targets.map((t) => t.inputs.arn)).toEqual(
       Array(5).fill("arn:aws:sqs:us-west-2:111122223333:day2-test"),
     );
     const policy = JSON.parse(
-      named(r, "aws:sqs/queuePolicy:QueuePolicy", "karpenter-interruption-policy").inputs
+      one(r, "aws:sqs/queuePolicy:QueuePolicy", "karpenter-interruption-policy").inputs
         .policy as string,
     );
     expect(policy.Statement[0].Principal.Service).toEqual([
@@ -178,7 +178,7 @@ describe("Karpenter on a test stack", () => {
   });
 
   test("the node role joins through an EC2_LINUX access entry", () => {
-    expect(named(r, "aws:eks/accessEntry:AccessEntry", "karpenter-node").inputs).toEqual({
+    expect(one(r, "aws:eks/accessEntry:AccessEntry", "karpenter-node").inputs).toEqual({
       clusterName: "day2-test",
       principalArn: "arn:aws:iam::111122223333:role/day2-test-karpenter-node",
       type: "EC2_LINUX",
@@ -188,8 +188,7 @@ describe("Karpenter on a test stack", () => {
 
   test("the controller's policy lets it pass only its node role, and no cluster-autoscaler exists", () => {
     const policy = JSON.parse(
-      named(r, "aws:iam/rolePolicy:RolePolicy", "karpenter-irsa-permissions").inputs
-        .policy as string,
+      one(r, "aws:iam/rolePolicy:RolePolicy", "karpenter-irsa-permissions").inputs.policy as string,
     );
     const pass = policy.Statement.find(
       (s: { Sid: string }) => s.Sid === "AllowPassingInstanceRole",

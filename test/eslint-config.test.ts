@@ -6,10 +6,10 @@ import { Linter } from "eslint";
 const config = require("../eslint.config.cjs") as Linter.Config[];
 const root = path.join(__dirname, "..");
 const linter = new Linter({ configType: "flat", cwd: root });
-const restricted = (file: string, source: string) =>
+const restricted = (file: string, source: string, rule = "layers/import-order") =>
   linter
     .verify(source, config, path.join(root, file))
-    .filter((m) => m.ruleId === "layers/import-order")
+    .filter((m) => m.ruleId === rule)
     .map((m) => m.message);
 const importing = (spec: string) => `import { X } from "${spec}";\nexport const Y = X;\n`;
 
@@ -60,4 +60,31 @@ test.each([
   ["components/addons/karpenter/x.ts", "../index"],
 ])("%s may import %s", (file, spec) => {
   expect(restricted(file, importing(spec))).toEqual([]);
+});
+
+// What the library and the stacks tell the type checker is checked, not asserted; any layer's
+// file stays one concept.
+test.each([
+  [
+    "components/x.ts",
+    "@typescript-eslint/no-non-null-assertion",
+    "export const f = (x?: number) => x!;\n",
+    1,
+  ],
+  [
+    "stacks/x.ts",
+    "@typescript-eslint/consistent-type-assertions",
+    "export const f = (x: unknown) => x as number;\n",
+    1,
+  ],
+  [
+    "policy/x.ts",
+    "@typescript-eslint/consistent-type-assertions",
+    "export const f = (x: unknown) => x as number;\n",
+    0,
+  ],
+  ["tools/x.ts", "max-lines", "export const x = 1;\n".repeat(351), 1],
+  ["tools/x.ts", "max-lines", "export const x = 1;\n".repeat(350), 0],
+])("%s: %s, %#", (file, rule, source, count) => {
+  expect(restricted(file, source, rule)).toHaveLength(count);
 });

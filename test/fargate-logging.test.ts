@@ -7,7 +7,7 @@ import {
   FARGATE_LOGGING,
 } from "../components/compute/fargate-logging";
 import * as k8s from "@pulumi/kubernetes";
-import { named, ofType, synthProgram } from "./day2-context";
+import { one, byType, synthProgram } from "./day2-context";
 
 test("the group sits beside the cluster's other log groups, one per cluster", () => {
   expect(fargateLogGroupName("eks-blueprint-prod2")).toBe("/aws/eks/eks-blueprint-prod2/fargate");
@@ -71,22 +71,22 @@ test("the component: group, role policy, labelled namespace and the aws-logging 
         retentionDays: 30,
       }),
   );
-  expect(named(r, "aws:cloudwatch/logGroup:LogGroup", "f-group").inputs).toMatchObject({
+  expect(one(r, "aws:cloudwatch/logGroup:LogGroup", "f-group").inputs).toMatchObject({
     name: "/aws/eks/c1/fargate",
     retentionInDays: 30,
   });
-  const policy = named(r, "aws:iam/rolePolicy:RolePolicy", "f-write");
+  const policy = one(r, "aws:iam/rolePolicy:RolePolicy", "f-write");
   expect(policy.inputs.role).toBe("c1-fargate");
   expect(JSON.parse(policy.inputs.policy as string).Statement[0].Resource).toEqual([
     "arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/c1/fargate",
     "arn:aws:logs:us-west-2:111122223333:log-group:/aws/eks/c1/fargate:*",
   ]);
-  const ns = named(r, "kubernetes:core/v1:Namespace", "f-ns-aws-observability");
+  const ns = one(r, "kubernetes:core/v1:Namespace", "f-ns-aws-observability");
   expect(ns.inputs.metadata).toMatchObject({
     name: "aws-observability",
     labels: { "aws-observability": "enabled", "pod-security.kubernetes.io/enforce": "restricted" },
   });
-  expect(named(r, "kubernetes:core/v1:ConfigMap", "f-config").inputs.metadata).toEqual({
+  expect(one(r, "kubernetes:core/v1:ConfigMap", "f-config").inputs.metadata).toEqual({
     name: "aws-logging",
     namespace: "aws-observability",
   });
@@ -115,9 +115,9 @@ test.each([
   ["without one, none", {}, 0],
 ])("EksBlueprint %s", async (_what, profiles, count) => {
   const r = await blueprint(profiles);
-  expect(ofType(r, "eks-blueprint:index:FargateLogging").length).toBe(count);
+  expect(byType(r, "eks-blueprint:index:FargateLogging").length).toBe(count);
   if (count) {
-    expect(named(r, "aws:iam/rolePolicy:RolePolicy", "bp-fargate-logs-write").inputs.role).toBe(
+    expect(one(r, "aws:iam/rolePolicy:RolePolicy", "bp-fargate-logs-write").inputs.role).toBe(
       "c1-fargate",
     );
   }

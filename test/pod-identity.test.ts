@@ -6,7 +6,7 @@ import {
   usesPodIdentity,
   workloadRoleProblems,
 } from "../components/access/workload-role";
-import { named, ofType, synthProgram } from "./day2-context";
+import { one, byType, synthProgram } from "./day2-context";
 
 const sa = { namespace: "game", serviceAccount: "match-server" };
 
@@ -159,7 +159,7 @@ describe("PodIdentityRole", () => {
         policy: '{"Version":"2012-10-17","Statement":[]}',
       });
     });
-    const role = named(r, "aws:iam/role:Role", "lb");
+    const role = one(r, "aws:iam/role:Role", "lb");
     expect(role.inputs.name).toBe("eks-blueprint-prod2-leaderboard");
     expect(JSON.parse(role.inputs.assumeRolePolicy as string)).toEqual(
       podIdentityTrustPolicy({
@@ -168,7 +168,7 @@ describe("PodIdentityRole", () => {
         clusterNames: ["eks-blueprint-prod2"],
       }),
     );
-    const association = named(
+    const association = one(
       r,
       "aws:eks/podIdentityAssociation:PodIdentityAssociation",
       "lb-association",
@@ -178,7 +178,7 @@ describe("PodIdentityRole", () => {
       namespace: "game",
       serviceAccount: "leaderboard",
     });
-    expect(named(r, "aws:iam/rolePolicy:RolePolicy", "lb-permissions").inputs.name).toBe(
+    expect(one(r, "aws:iam/rolePolicy:RolePolicy", "lb-permissions").inputs.name).toBe(
       "eks-blueprint-prod2-leaderboard-permissions",
     );
   });
@@ -192,10 +192,10 @@ describe("PodIdentityRole", () => {
         roleArn: "arn:aws:iam::111122223333:role/leaderboard",
       });
     });
-    expect(ofType(r, "aws:iam/role:Role")).toEqual([]);
-    expect(ofType(r, "aws:iam/rolePolicy:RolePolicy")).toEqual([]);
+    expect(byType(r, "aws:iam/role:Role")).toEqual([]);
+    expect(byType(r, "aws:iam/rolePolicy:RolePolicy")).toEqual([]);
     expect(
-      named(r, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "shared-association").inputs
+      one(r, "aws:eks/podIdentityAssociation:PodIdentityAssociation", "shared-association").inputs
         .roleArn,
     ).toBe("arn:aws:iam::111122223333:role/leaderboard");
   });

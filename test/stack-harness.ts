@@ -61,13 +61,4 @@ export async function rejectedConfig(
   throw new Error("config was accepted");
 }
 
-export const byType = (result: SynthResult, type: string): SynthRecord[] =>
-  result.resources.filter((r) => r.type === type);
-
-export function one(result: SynthResult, type: string, name?: string): SynthRecord {
-  const found = byType(result, type).filter((r) => name === undefined || r.name === name);
-  if (found.length !== 1) {
-    throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-  }
-  return found[0];
-}
+export { byType, one } from "./day2-context";

@@ -103,9 +103,6 @@ export const egressRuleArgs = (
   rule: PodSgEgressRule,
 ): aws.vpc.SecurityGroupEgressRuleArgs => ruleArgs(securityGroupId, rule);
 
-// The one problem format (components/problems.ts), re-exported for existing callers.
-export { problem } from "../problems";
-
 // EC2's allowed characters for security group and rule descriptions.
 const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { problem, throwProblems } from "../problems";
 import { withRenames } from "../renames";
 import { dnsLabelProblems, isDnsSubdomain, labelProblems } from "../kubernetes-names";
 import {
@@ -11,7 +12,6 @@ import {
   PodSgEgressRule,
   PodSgIngressRule,
   PodSgRule,
-  problem,
   ruleKey,
   ruleKeyProblems,
   ruleProblems,
@@ -164,9 +164,7 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
         ),
       );
     }
-    if (problems.length > 0) {
-      throw new Error(`PodSecurityGroup ${name}:\n  - ${problems.join("\n  - ")}`);
-    }
+    throwProblems("PodSecurityGroup", name, problems);
     const positions = new Map([
       ...(args.ingress ?? []).map((r, i) => [`${name}-ingress-${ruleKey(r)}`, i] as const),
       ...(args.egress ?? []).map((r, i) => [`${name}-egress-${ruleKey(r)}`, i] as const),

@@ -138,14 +138,14 @@ export class Addon<
         },
       );
     }
+    const released = this.release ? [this.release] : [];
     const finished = spec.finish?.(scope, {
       prepared,
       namespace: this.namespace,
       role: this.role,
-      release: this.release,
-      released: this.release ? [this.release] : [],
+      released,
     });
-    this.ready = finished?.ready ?? (this.release ? [this.release] : []);
+    this.ready = finished?.ready ?? released;
     this.loadBalancerReady = finished?.loadBalancerReady ?? [];
     this.gatewayService = finished?.gatewayService;
     this.registerOutputs({ roleArn: this.role?.roleArn, release: this.release?.status });

@@ -1,7 +1,8 @@
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
 import { namespacedKinds } from "./crds";
-import { oneOfProblems, stringListProblems } from "./settings";
+import { oneOfProblems } from "../problems";
+import { stringListProblems } from "./settings";
 import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers } from "./values";
 

@@ -1,9 +1,9 @@
 /**
  * The add-ons, as the package exports them under one namespace (`import { addons } from
- * "eks-blueprint"`): the registry and what derives from it, and the types a consumer needs to
- * write an add-on of its own and install it with `Addon`. Names follow the registry key: key
- * `reloader`, entry `addonRegistry.reloader`, component `eks-blueprint:index:Reloader`, settings
- * `ReloaderSettings` (`SettingsOf<"reloader">`).
+ * "eks-blueprint"`): the registry and what derives from it, and the types its entries are
+ * written in (a new add-on is a registry entry: docs/adding-an-addon.md). Names follow the
+ * registry key: key `reloader`, entry `addonRegistry.reloader`, component
+ * `eks-blueprint:index:Reloader`, settings `ReloaderSettings` (`SettingsOf<"reloader">`).
  */
 
 // The registry, the one chart map it carries, and the one answer to "what gets installed". Each
@@ -20,7 +20,7 @@ export {
 export { addonSelectionProblems, installedAddons } from "./selection";
 export type { KarpenterNodePoolSpec } from "./karpenter/node-pools";
 
-// What an add-on of one's own is written with.
+// The types of the registry's entries.
 export type { AddonContext } from "./context";
 export type { ChartPin, OciChartPin } from "./catalog";
 export type { ChartCrds, CrdKind } from "./crds";

@@ -2,9 +2,6 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createNamespace, PodSecurityLevel } from "../teams/namespace";
 
-export { podSecurityLabels } from "../teams/namespace";
-export type { PodSecurityLevel } from "../teams/namespace";
-
 export interface AddonNamespaceArgs {
   /** Kubernetes name of the namespace. */
   namespace: string;

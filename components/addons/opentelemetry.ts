@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
 import { problem } from "../problems";
-import { oneOfProblems, wholeNumberProblems } from "./settings";
+import { oneOfProblems } from "../problems";
+import { wholeNumberProblems } from "./settings";
 import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
 import { requests, ValueLayers, Values } from "./values";
 

@@ -4,11 +4,6 @@ import { AddonBundle } from "./bundle";
 import type { AddonContext } from "./context";
 import { NetworkPolicyBaseline } from "./network-policies";
 import type { AddonSelection } from "./registry";
-import { addonSelectionProblems } from "./selection";
-
-/** Every problem with a blueprint's add-ons, in its args' paths (EksBlueprint checks them first). */
-export const blueprintAddonProblems = (args: { addons?: AddonSelection }): string[] =>
-  addonSelectionProblems(args.addons ?? {});
 
 export interface PlatformArgs {
   /** The cluster the add-ons go on. */

@@ -1,13 +1,6 @@
 import { problem, type PathOf, isOneOf, isRecord } from "../problems";
 import type { AddonContext } from "./context";
-import {
-  ADDON_KEYS,
-  AddonKey,
-  addonKeysIn,
-  AddonSelection,
-  installOrder,
-  specOf,
-} from "./registry";
+import { ADDON_KEYS, AddonKey, addonKeysIn, installOrder, specOf } from "./registry";
 import { settingsProblems } from "./settings";
 
 /** Paths as an AddonBundle's caller typed them: `addons.<key>…`. */
@@ -37,7 +30,7 @@ const conflict = (a: AddonKey, b: AddonKey): string | undefined =>
  * absent key installs only an `onByDefault` add-on, and not beside a selected one it conflicts
  * with; and what an installed add-on `implies`. Returned in install order.
  */
-export function installedAddons(selection: AddonSelection | Given): AddonKey[] {
+export function installedAddons(selection: Given): AddonKey[] {
   const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   const on = new Set([
     ...chosen,
@@ -83,21 +76,20 @@ export function addonSelectionProblems(
       out.push(...settingsProblems(specOf(k), selection[k], pathOf(k)));
   }
   if (out.length > 0) return out;
-  const s = selection;
-  const chosen = ADDON_KEYS.filter((k) => selected(s, k));
+  const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   chosen.forEach((k, i) => {
     for (const other of chosen.slice(0, i).filter((c) => conflict(c, k))) {
       out.push(
         problem(
           pathOf(k),
           `on together with ${other}`,
-          entryOf(s, k),
+          entryOf(selection, k),
           `${conflict(other, k)}; keep one of them (enabled: false on the other)`,
         ),
       );
     }
   });
-  const installed = installedAddons(s);
+  const installed = installedAddons(selection);
   for (const k of installed) {
     const spec = specOf(k);
     for (const [needed, why] of Object.entries(spec.requires ?? {})) {
@@ -106,14 +98,14 @@ export function addonSelectionProblems(
           problem(
             pathOf(needed),
             `off, but ${k} needs it: ${why}`,
-            entryOf(s, needed),
+            entryOf(selection, needed),
             `turn ${needed} on or ${k} off`,
           ),
         );
       }
     }
     for (const [implied, why] of Object.entries(spec.implies ?? {})) {
-      if (entryOf(s, implied)?.enabled === false) {
+      if (entryOf(selection, implied)?.enabled === false) {
         out.push(
           problem(
             pathOf(`${implied}.enabled`),

@@ -68,20 +68,6 @@ export function wholeNumberProblems(
     : [problem(at, `not ${what}`, value, `use a whole number from ${min} to ${max}`)];
 }
 
-/** A problem unless `value` is one of `options`. */
-export function oneOfProblems(
-  value: unknown,
-  options: readonly unknown[],
-  at: string,
-  what: string,
-): string[] {
-  const listed =
-    options.length > 1
-      ? `${options.slice(0, -1).join(", ")} or ${String(options[options.length - 1])}`
-      : String(options[0]);
-  return options.includes(value) ? [] : [problem(at, `unknown ${what}`, value, `use ${listed}`)];
-}
-
 /** A problem for each entry of `list` that does not match `pattern`, or one if it is no list. */
 export function stringListProblems(
   list: unknown,

@@ -122,9 +122,7 @@ export interface Plumbed<P> {
   namespace?: k8s.core.v1.Namespace;
   /** The IRSA role. @default none: the add-on calls no AWS API */
   role?: IrsaRole;
-  /** The Helm release. @default none: the add-on has no chart */
-  release?: k8s.helm.v3.Release;
-  /** The release as a list, empty without a chart: what later resources wait for. */
+  /** The Helm release as a list, empty without a chart: what later resources wait for. */
   released: pulumi.Resource[];
 }
 

@@ -19,7 +19,7 @@ import { nodeGroupsProblems } from "../compute/node-group-problems";
 import { podSecurityGroupProblems } from "../access/pod-security-group";
 import { PathOf, problem, shortNameProblems, under } from "../problems";
 import { podSecurityGroupReferenceProblems } from "../access/pod-security-group-config";
-import { workloadRoleProblems } from "../access/workload-role";
+import { podIdentityFargateProblems, workloadRoleProblems } from "../access/workload-role";
 import { blueprintTeamsProblems, namespacesDeclaredAt } from "../teams/team-problems";
 import { teamNamespaces } from "../teams/team-settings";
 
@@ -46,6 +46,10 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
         )
       : []),
     ...fargateProfilesProblems(args.fargateProfiles ?? {}, key("fargateProfiles")),
+    ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
+      at: key("irsaRoles"),
+      profilesAt: key("fargateProfiles"),
+    }),
     ...Object.entries(args.irsaRoles ?? {}).flatMap(([name, spec]) => [
       ...shortNameProblems(name, key(`irsaRoles.${name}`), "role name"),
       ...workloadRoleProblems(spec, key(`irsaRoles.${name}`)),

@@ -20,13 +20,9 @@ import { NodeGroups } from "../compute/node-groups";
 import { throwProblems } from "../problems";
 import { PodSgEnforcingMode } from "../access/pod-security-group-rules";
 import { vpcCniPodEniConfiguration } from "../access/security-group-policy";
-import { blueprintAddonProblems, Platform } from "../addons/platform";
-import { installedAddons } from "../addons/selection";
-import {
-  podIdentityFargateProblems,
-  usesPodIdentity,
-  WorkloadRoleSpec,
-} from "../access/workload-role";
+import { Platform } from "../addons/platform";
+import { addonSelectionProblems, installedAddons } from "../addons/selection";
+import { usesPodIdentity, WorkloadRoleSpec } from "../access/workload-role";
 import { PodSecurityGroupConfig } from "../access/pod-security-group-config";
 import { WorkloadAccess } from "../access/workload-access";
 import {
@@ -126,12 +122,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
     // Every problem with the args at once, before anything is registered.
     throwProblems("EksBlueprint", name, [
       ...blueprintProblems(args),
-      ...blueprintAddonProblems(args),
+      ...addonSelectionProblems(args.addons ?? {}),
       ...blueprintTrafficProblems(args.traffic, args.addons?.istio),
-      ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
-        at: "irsaRoles",
-        profilesAt: "fargateProfiles",
-      }),
     ]);
     super("eks-blueprint:index:EksBlueprint", name, {}, withRenames(opts, "EksBlueprint", name));
     const partition = partitionOf(args.region);

@@ -178,12 +178,12 @@ export function adminRoleArnProblems(arns: readonly unknown[], at: string): stri
 }
 
 /** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
+const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
   3653,
 ] as const;
 
-export const isLogRetentionDays = (d: unknown): boolean => isOneOf(LOG_RETENTION_DAYS, d);
+const isLogRetentionDays = (d: unknown): boolean => isOneOf(LOG_RETENTION_DAYS, d);
 
 export const logRetentionProblems = (days: unknown, at: string): string[] =>
   isLogRetentionDays(days)

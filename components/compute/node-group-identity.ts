@@ -1,4 +1,4 @@
-import { problem } from "../access/pod-security-group-rules";
+import { problem } from "../problems";
 
 /**
  * What names a managed node group and its launch template, what forces them to be replaced, and

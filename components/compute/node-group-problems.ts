@@ -2,13 +2,22 @@ import { ARCHITECTURES, architectureOf, isInstanceTypeName } from "./instance-ty
 import { isLabelKey, isLabelValue, LABEL_HINT, labelProblems } from "../kubernetes-names";
 import { nodeGroupNameProblems } from "./node-group-identity";
 import {
-  AMI_FAMILIES,
-  CAPACITY_TYPES,
+  NODE_GROUP_CHOICES,
   NODE_GROUP_DEFAULTS,
   NodeGroupSpec,
   NodeTaint,
+  TAINT_EFFECTS,
 } from "./node-group-settings";
-import { isIntegerIn, PathOf, problem, shortNameProblems, under, isOneOf } from "../problems";
+import {
+  isIntegerIn,
+  keysOf,
+  oneOfProblems,
+  PathOf,
+  problem,
+  shortNameProblems,
+  under,
+  isOneOf,
+} from "../problems";
 
 /**
  * What EKS and EC2 accept for a managed node group's size and disk. Sizes are counts of nodes;
@@ -16,8 +25,6 @@ import { isIntegerIn, PathOf, problem, shortNameProblems, under, isOneOf } from 
  * images do not fit.
  */
 export const NODE_GROUP_LIMITS = { minDiskGiB: 20, maxDiskGiB: 16384, maxNodes: 10000 } as const;
-
-const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 
 function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
   const types = g.instanceTypes ?? [];
@@ -143,14 +150,13 @@ function taintProblems(taints: readonly NodeTaint[], at: string): string[] {
 export function nodeGroupProblems(g: NodeGroupSpec, at: string): string[] {
   const path = under(at);
   const { minDiskGiB, maxDiskGiB } = NODE_GROUP_LIMITS;
-  const oneOf = <T>(field: keyof NodeGroupSpec, options: readonly T[], what: string, hint = "") =>
-    g[field] === undefined || isOneOf(options, g[field])
-      ? []
-      : [problem(path(field), `unknown ${what}`, g[field], `use ${options.join(" or ")}${hint}`)];
   return [
-    ...oneOf("amiFamily", AMI_FAMILIES, "AMI family"),
-    ...oneOf("architecture", ARCHITECTURES, "architecture", " (Graviton)"),
-    ...oneOf("capacityType", CAPACITY_TYPES, "capacity type"),
+    ...keysOf(NODE_GROUP_CHOICES).flatMap((field) => {
+      const { options, what, hint } = NODE_GROUP_CHOICES[field];
+      return g[field] === undefined
+        ? []
+        : oneOfProblems(g[field], options, path(field), what, hint);
+    }),
     ...instanceTypeProblems(g, path),
     ...sizeProblems(g, path),
     ...(g.diskSizeGiB === undefined || isIntegerIn(g.diskSizeGiB, minDiskGiB, maxDiskGiB)

@@ -1,10 +1,18 @@
-import type { Architecture } from "./instance-types";
+import { ARCHITECTURES, type Architecture } from "./instance-types";
 
 export const AMI_FAMILIES = ["AL2023", "Bottlerocket"] as const;
 export type AmiFamily = (typeof AMI_FAMILIES)[number];
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
-export type TaintEffect = "NO_SCHEDULE" | "NO_EXECUTE" | "PREFER_NO_SCHEDULE";
+export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+/** The fields that take one of a list, in the words their problems use (component and stack). */
+export const NODE_GROUP_CHOICES = {
+  amiFamily: { options: AMI_FAMILIES, what: "AMI family", hint: "" },
+  architecture: { options: ARCHITECTURES, what: "architecture", hint: " (Graviton)" },
+  capacityType: { options: CAPACITY_TYPES, what: "capacity type", hint: "" },
+} as const;
 
 export interface NodeTaint {
   /** Taint key, for example `capacity`. */

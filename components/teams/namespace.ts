@@ -3,9 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, DNS_LABEL_HINT } from "../kubernetes-names";
 import { problem, isOneOf } from "../problems";
 
-// The one DNS-label rule lives with Kubernetes' other name rules; re-exported for existing callers.
-export { DNS_LABEL } from "../kubernetes-names";
-
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
 

@@ -17,7 +17,6 @@ export type {
   TeamQuota,
   TeamSpec,
 } from "./team-settings";
-export { TEAM_DEFAULTS } from "./team-settings";
 
 export interface TeamsArgs {
   /** Teams by short name. */

@@ -91,7 +91,7 @@ export const recordImportId = (r: Pick<WeightedRecordSpec, "zoneId" | "name" | "
   `${r.zoneId}_${r.name}_A_${r.setIdentifier}`;
 
 const SET_ID = /^[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?$/;
-const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
+export const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
 
 export const weightProblems = (weight: unknown, at: string): string[] =>
   typeof weight === "number" && Number.isInteger(weight) && weight >= 0 && weight <= MAX_WEIGHT

@@ -20,12 +20,12 @@ import {
   managedNodeGroupAsgTags,
   nodeGroupNamesOf,
   Pair,
-  recordKey,
   releases,
   rolePolicies,
   RuleId,
   valuesOf,
 } from "./records";
+import { recordKey } from "../../synth/record";
 
 export interface Probe {
   action: string;

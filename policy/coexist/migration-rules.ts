@@ -12,11 +12,11 @@ import {
   directed,
   Finding,
   Pair,
-  recordKey,
   releases,
   valuesOf,
   weightedRecordsOf,
 } from "./records";
+import { recordKey } from "../../synth/record";
 import { deployOrder, ownedWeights, weightStates, zeroStates } from "./weight-path";
 
 /** Whether a hostname is one of the domains or below it. */

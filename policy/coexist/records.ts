@@ -8,7 +8,7 @@ import { charts } from "../../components/addons/registry";
 import { IRSA_ANNOTATION } from "../../components/access/irsa-policy";
 import { get, isObj, list, parseJson, str, strings } from "../values";
 import type { MigrationSettings } from "../../stacks/migration-config";
-import type { SynthRecord, SynthResult } from "../../synth/record";
+import { recordKey, type SynthRecord, type SynthResult } from "../../synth/record";
 import type { Finding } from "../findings";
 
 /** One side of the check: a stack's synth and the settings that are not resources. */
@@ -73,8 +73,6 @@ export function directed(
     ? { rule: f.rule, subject: f.from, other: f.to, message: f.message }
     : { rule: f.rule, subject: f.to, other: f.from, message: f.message };
 }
-
-export const recordKey = (r: Pick<SynthRecord, "type" | "name">) => `${r.type}::${r.name}`;
 
 export const ofType = (s: SynthResult, type: string): SynthRecord[] =>
   s.resources.filter((r) => r.type === type);

@@ -16,11 +16,11 @@ import {
   managedNodeGroupAsgTags,
   nodeGroupNamesOf,
   ofType,
-  recordKey,
   releases,
   valuesOf,
   vpcCidrsOf,
 } from "./records";
+import { recordKey } from "../../synth/record";
 import {
   setIdentifierRule,
   singletonOwnerRule,

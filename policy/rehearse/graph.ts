@@ -1,7 +1,4 @@
-import type { SynthRecord } from "../../synth/record";
-
-/** The key the synth names a resource by, in `parent`, `dependsOn` and resource references. */
-export const keyOf = (r: Pick<SynthRecord, "type" | "name">): string => `${r.type}::${r.name}`;
+import { recordKey, type SynthRecord } from "../../synth/record";
 
 /** Our own ComponentResources: grouping only, nothing is created in the cloud for them. */
 export const isOwnComponent = (r: Pick<SynthRecord, "type">): boolean =>
@@ -16,7 +13,7 @@ export class ResourceGraph {
   private readonly reach = new Map<string, Set<string>>();
 
   constructor(records: readonly SynthRecord[]) {
-    for (const r of records) this.records.set(keyOf(r), r);
+    for (const r of records) this.records.set(recordKey(r), r);
   }
 
   get(key: string): SynthRecord | undefined {

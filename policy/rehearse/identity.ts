@@ -1,5 +1,5 @@
 import type { SynthRecord } from "../../synth/record";
-import { keyOf } from "./graph";
+import { recordKey } from "../../synth/record";
 
 /**
  * Resource identity as the Pulumi engine keys state (`previous`: the records before a change, for
@@ -13,7 +13,7 @@ export function identitiesOf(
   records: readonly SynthRecord[],
   previous: readonly SynthRecord[] = [],
 ): Map<string, Set<string>> {
-  const byKey = new Map(records.map((r) => [keyOf(r), r]));
+  const byKey = new Map(records.map((r) => [recordKey(r), r]));
   const before = previous.length > 0 ? identitiesOf(previous) : new Map<string, Set<string>>();
   const memo = new Map<string, Set<string>>();
   // Qualified types of a resource, current and aliased, without the name.
@@ -47,7 +47,7 @@ export function identitiesOf(
     memo.set(key, out);
     return out;
   };
-  return new Map(records.map((r) => [keyOf(r), ids(keyOf(r), new Set())]));
+  return new Map(records.map((r) => [recordKey(r), ids(recordKey(r), new Set())]));
 }
 
 /**
@@ -61,11 +61,11 @@ export function matchToHead(
   const baseIds = identitiesOf(base.map((r) => ({ ...r, aliases: undefined })));
   const owner = new Map<string, SynthRecord>();
   for (const [key, set] of identitiesOf(head, base)) {
-    const record = head.find((r) => keyOf(r) === key) as SynthRecord;
+    const record = head.find((r) => recordKey(r) === key) as SynthRecord;
     for (const id of set) owner.set(id, record);
   }
   return base.map((r) => {
-    const [id] = baseIds.get(keyOf(r)) as Set<string>;
+    const [id] = baseIds.get(recordKey(r)) as Set<string>;
     const to = owner.get(id);
     return to ? { ...r, type: to.type, name: to.name, parent: to.parent } : r;
   });

@@ -3,6 +3,7 @@
 // own name and VPC CIDR, and reports how many resources that registered and how long it took.
 import { moduleLoadTimer, report } from "./child";
 import { enableFastLoad } from "../run/fast-load";
+import { recordKey } from "../../synth/record";
 
 const clusters = Number(process.argv[2] ?? "1");
 if (!Number.isInteger(clusters) || clusters < 1 || clusters > 100) {
@@ -45,7 +46,7 @@ report(
     // Names that repeat across clusters collide in one real stack (Pulumi rejects duplicate URNs).
     const seen = new Set<string>();
     const duplicates = new Set<string>();
-    for (const key of result.resources.map((r) => `${r.type}::${r.name}`)) {
+    for (const key of result.resources.map(recordKey)) {
       (seen.has(key) ? duplicates : seen).add(key);
     }
     return {

@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { composeStack } from "../../stacks";
 import { workflowFiles } from "../workflows/lint";
-import { readStackConfig, ROOT } from "../../synth/stack-files";
-import { SynthError, synthesize } from "../../synth/synthesize";
+import { ROOT } from "../../synth/stack-files";
+import { synthStack } from "../../synth/synth-stack";
+import { SynthError } from "../../synth/synthesize";
 import type { SynthRecord } from "../../synth/record";
 import { rehearse, RehearsalReport } from "../../policy/rehearse/rehearse";
 import { allRules } from "../../policy/rehearse/rules";
@@ -45,8 +45,7 @@ export async function rehearseStack(
   let head = opts.head;
   if (!head) {
     try {
-      head = (await synthesize(readStackConfig(stack, opts.dir), () => composeStack(stack)))
-        .resources;
+      head = (await synthStack(stack, opts.dir)).resources;
     } catch (e) {
       if (!(e instanceof SynthError)) throw e;
       head = e.resources;

@@ -1,6 +1,4 @@
-import type { SynthRecord } from "../../synth/record";
-
-const key = (r: SynthRecord) => `${r.type}::${r.name}`;
+import { recordKey, type SynthRecord } from "../../synth/record";
 
 /** A readable tree of components and resources, with a count per type at the end. */
 export function renderTree(resources: SynthRecord[]): string {
@@ -16,7 +14,7 @@ export function renderTree(resources: SynthRecord[]): string {
     list.forEach((r, i) => {
       const last = i === list.length - 1;
       lines.push(`${indent}${last ? "└─ " : "├─ "}${r.name}  (${r.type})`);
-      walk(key(r), indent + (last ? "   " : "│  "));
+      walk(recordKey(r), indent + (last ? "   " : "│  "));
     });
   };
   walk(null, "");

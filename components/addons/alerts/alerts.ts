@@ -3,7 +3,7 @@ import { DNS_LABEL_HINT } from "../../kubernetes-names";
 import { problem } from "../../problems";
 import { alertGroups, type AddonAlerts } from "./alert-rules";
 import { PROMETHEUS } from "../prometheus";
-import { oneOfProblems } from "../settings";
+import { oneOfProblems } from "../../problems";
 import type { AddonSpec, CommonSettings } from "../spec";
 import type { Values } from "../values";
 

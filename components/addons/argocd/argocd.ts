@@ -7,8 +7,6 @@ import { EXTERNAL_SECRETS } from "../external-secrets";
 import type { AddonSpec, CommonSettings } from "../spec";
 import { requests, ValueLayers } from "../values";
 
-export type { GitOpsClusterFacts } from "./argocd-cluster";
-
 export const ARGOCD = {
   namespace: "argocd",
   /** The root application: every other one comes from its path. */

@@ -3,7 +3,8 @@ import { pinnedReleaseArgs, type ChartPin } from "../catalog";
 import { namespacedKinds } from "../crds";
 import { addonNamespace } from "../namespace";
 import { collectorService, OPEN_TELEMETRY } from "../opentelemetry";
-import { oneOfProblems, stringMapProblems } from "../settings";
+import { oneOfProblems } from "../../problems";
+import { stringMapProblems } from "../settings";
 import { type AddonChart, type AddonSpec, type Prepared, present } from "../spec";
 import { mergeValues, requests, ValueLayers, Values } from "../values";
 

@@ -8,8 +8,9 @@ import {
   dataVolumeDevice,
   NODE_METADATA_OPTIONS,
   NodeTaint,
+  TAINT_EFFECTS,
 } from "../../compute/node-group-settings";
-import { isIntegerIn, problem, isRecord } from "../../problems";
+import { isIntegerIn, isOneOf, problem, isRecord } from "../../problems";
 
 /** Karpenter's own discovery tag: on private subnets and the node security group. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -58,7 +59,7 @@ const EFFECTS = {
 } as const;
 
 /** The one place a NodePool's defaults live. */
-export const NODE_POOL_DEFAULTS = {
+const NODE_POOL_DEFAULTS = {
   amiFamily: "AL2023",
   amiVersion: "latest",
   architectures: ["amd64"],
@@ -157,12 +158,7 @@ export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[]
   }
   out.push(...labelProblems(p.labels, `${at}.labels`));
   (p.taints ?? []).forEach((t, i) => {
-    if (
-      !t ||
-      typeof t.key !== "string" ||
-      t.key === "" ||
-      !["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"].includes(t.effect)
-    ) {
+    if (!t || typeof t.key !== "string" || t.key === "" || !isOneOf(TAINT_EFFECTS, t.effect)) {
       out.push(
         problem(
           `${at}.taints[${i}]`,

@@ -8,9 +8,6 @@ import { type AddonSpec, type CommonSettings, type Prepared, present } from "../
 import { requests, ValueLayers } from "../values";
 import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
 
-/** The named cross-cluster exceptions (`restoreFrom`), for the isolation matrix. */
-export { crossClusterExceptions, type CrossClusterException } from "./velero-bucket";
-
 export const VELERO = {
   namespace: "velero",
   serviceAccount: "velero",

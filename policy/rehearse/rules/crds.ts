@@ -11,7 +11,8 @@ import {
   type CrdKind,
 } from "../../../components/addons/chart-crds";
 import type { SynthRecord } from "../../../synth/record";
-import { keyOf, ResourceGraph } from "../graph";
+import { ResourceGraph } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, Rule } from "../types";
 import { BUILT_IN_GROUPS, HELM_RELEASE, kubeKindOf } from "./kubernetes";
 
@@ -46,7 +47,7 @@ function installersOf(head: SynthRecord[], group: string, kind: string): string[
         f.delivery === "templates" || (f.delivery === "crds-dir" && r.inputs.skipCrds !== true)
       );
     })
-    .map(keyOf);
+    .map(recordKey);
 }
 
 export const crdInstalled: Rule = {
@@ -60,12 +61,12 @@ export const crdInstalled: Rule = {
     const graph = new ResourceGraph(head);
     const vpcCni = head
       .filter((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni")
-      .map(keyOf);
+      .map(recordKey);
     const findings: Finding[] = [];
     for (const r of head) {
       const k = kubeKindOf(r.type);
       if (!k || BUILT_IN_GROUPS.has(k.group)) continue;
-      const subject = keyOf(r);
+      const subject = recordKey(r);
       const eks = eksCrds.find((c) => c.group === k.group && c.kind === k.kind);
       // The control plane's CRDs exist as soon as the cluster does.
       if (eks?.installedBy === "control-plane") continue;
@@ -108,7 +109,7 @@ function missingUpgrade(
     const crdChart = head.find(
       (c) => c.type === HELM_RELEASE && c.inputs.chart === up.chart && c.inputs.version === version,
     );
-    return crdChart && graph.waitsFor(keyOf(r), keyOf(crdChart))
+    return crdChart && graph.waitsFor(recordKey(r), recordKey(crdChart))
       ? undefined
       : `install ${up.chart} at ${version} and make this release depend on it`;
   }
@@ -121,7 +122,7 @@ function missingUpgrade(
           crdSpec(c).names?.kind === k.kind &&
           ((c.inputs.metadata as { annotations?: Record<string, string> } | undefined)
             ?.annotations?.[CRD_SOURCE_ANNOTATION] ?? "") === `${f.pin.chart}@${version}` &&
-          graph.waitsFor(keyOf(r), keyOf(c)),
+          graph.waitsFor(recordKey(r), recordKey(c)),
       ),
   );
   return stale.length === 0
@@ -147,17 +148,19 @@ export const helmCrdsUpgraded: Rule = {
   check({ base, head }) {
     if (!base) return [];
     const graph = new ResourceGraph(head);
-    const before = new Map(base.filter((r) => r.type === HELM_RELEASE).map((r) => [keyOf(r), r]));
+    const before = new Map(
+      base.filter((r) => r.type === HELM_RELEASE).map((r) => [recordKey(r), r]),
+    );
     const findings: Finding[] = [];
     for (const r of head.filter((h) => h.type === HELM_RELEASE)) {
-      const old = before.get(keyOf(r));
+      const old = before.get(recordKey(r));
       if (!old || old.inputs.version === r.inputs.version) continue;
       const bump = `${JSON.stringify(old.inputs.version)} → ${JSON.stringify(r.inputs.version)}`;
       const f = factsOf(r);
       if (!f) {
         findings.push({
           rule: this.id,
-          subject: keyOf(r),
+          subject: recordKey(r),
           message: `chart ${String(r.inputs.chart)}: version changed (got ${bump}) but components/addons/chart-crds.ts does not say how its CRDs arrive; read its crds/ and templates/ and add an entry`,
         });
         continue;
@@ -167,7 +170,7 @@ export const helmCrdsUpgraded: Rule = {
       if (why)
         findings.push({
           rule: this.id,
-          subject: keyOf(r),
+          subject: recordKey(r),
           message: `chart ${f.pin.chart}: version changed (got ${bump}) and its crds/ (${f.kinds.map(kindName).join(", ")}) would stay at the old version, since Helm never upgrades crds/; ${why}`,
         });
     }

@@ -1,5 +1,6 @@
 import type { SynthRecord } from "../../../synth/record";
-import { keyOf, ResourceGraph } from "../graph";
+import { ResourceGraph } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, Rule } from "../types";
 
 export const destroyProtectedFirst: Rule = {
@@ -13,7 +14,7 @@ export const destroyProtectedFirst: Rule = {
       .filter((r) => r.protect)
       .map((r) => ({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message:
           "is protected: set eks-blueprint:protect to false and run pulumi up (which also lifts EKS deletion protection) before pulumi destroy",
       }));
@@ -84,12 +85,12 @@ export const controllersOutliveTheirObjects: Rule = {
     const graph = new ResourceGraph(input.head);
     const findings: Finding[] = [];
     for (const c of CONTROLLED) {
-      const controllers = input.head.filter(c.isController).map(keyOf);
+      const controllers = input.head.filter(c.isController).map(recordKey);
       for (const object of input.head.filter(c.isObject)) {
-        for (const controller of controllers.filter((k) => !graph.waitsFor(keyOf(object), k))) {
+        for (const controller of controllers.filter((k) => !graph.waitsFor(recordKey(object), k))) {
           findings.push({
             rule: this.id,
-            subject: keyOf(object),
+            subject: recordKey(object),
             message: `does not wait for ${controller}, so a destroy can remove ${c.controller} first and orphan ${c.creates}; make it wait for the controller`,
           });
         }
@@ -111,7 +112,7 @@ export const volumeReclaimPolicyStated: Rule = {
       .filter((r) => r.inputs.reclaimPolicy !== "Delete" && r.inputs.reclaimPolicy !== "Retain")
       .map((r) => ({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message:
           "has no reclaimPolicy: say Delete (volumes go with the cluster) or Retain (they stay, and cost)",
       }));

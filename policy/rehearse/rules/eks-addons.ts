@@ -15,7 +15,7 @@ import {
   type EksAddonVersions,
 } from "../../../components/addons/catalog";
 import type { SynthRecord } from "../../../synth/record";
-import { keyOf } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, Rule } from "../types";
 
 const ADDON = "aws:eks/addon:Addon";
@@ -47,7 +47,8 @@ export function clusterOf(addon: SynthRecord, clusters: SynthRecord[]): SynthRec
   if (byName) return byName;
   const refs = new Set([...(addon.dependsOn ?? []), addon.inputs.clusterName]);
   return (
-    clusters.find((c) => refs.has(keyOf(c))) ?? (clusters.length === 1 ? clusters[0] : undefined)
+    clusters.find((c) => refs.has(recordKey(c))) ??
+    (clusters.length === 1 ? clusters[0] : undefined)
   );
 }
 
@@ -87,7 +88,7 @@ export function addonVersionProblems(
   if (!pinned) {
     return [
       problem(
-        `${keyOf(cluster)} version`,
+        `${recordKey(cluster)} version`,
         "not a minor the catalog pins add-on versions for",
         minor,
         `use one of ${Object.keys(catalog.versions).join(", ")}`,
@@ -134,7 +135,7 @@ export function addonVersionDocumentedRule(catalog: EksAddonCatalog = eksAddonCa
         .flatMap((r) =>
           addonVersionProblems(r, clusters, catalog).map((message): Finding => ({
             rule: RULE,
-            subject: keyOf(r),
+            subject: recordKey(r),
             message,
           })),
         );

@@ -1,4 +1,5 @@
-import { keyOf, ResourceGraph } from "../graph";
+import { ResourceGraph } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, RehearsalInput, Rule } from "../types";
 
 /** The cluster itself, as our program registers it (pulumi-eks) or as a plain AWS resource. */
@@ -47,14 +48,14 @@ export const eksWaitsForCluster: Rule = {
   smokeCheck: "addons-ready",
   check(input) {
     const graph = new ResourceGraph(input.head);
-    const cluster = clusters(input).map(keyOf);
+    const cluster = clusters(input).map(recordKey);
     if (cluster.length === 0) return [];
     return input.head
       .filter((r) => NAMES_THE_CLUSTER.has(r.type))
-      .filter((r) => !cluster.some((c) => graph.waitsFor(keyOf(r), c)))
+      .filter((r) => !cluster.some((c) => graph.waitsFor(recordKey(r), c)))
       .map((r): Finding => ({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message: `names the cluster but does not wait for ${cluster.join(", ")}: on a first up its create call can run before the cluster exists, and on a version bump its update before the control plane is upgraded; take the cluster name from the cluster resource's output`,
       }));
   },
@@ -73,13 +74,13 @@ export const workloadsWaitForCompute: Rule = {
   smokeCheck: "addons-ready",
   check(input) {
     const graph = new ResourceGraph(input.head);
-    const compute = input.head.filter((r) => COMPUTE_TYPES.has(r.type)).map(keyOf);
+    const compute = input.head.filter((r) => COMPUTE_TYPES.has(r.type)).map(recordKey);
     return input.head
       .filter(runsPods)
-      .filter((r) => !compute.some((c) => graph.waitsFor(keyOf(r), c)))
+      .filter((r) => !compute.some((c) => graph.waitsFor(recordKey(r), c)))
       .map((r) => ({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message: `runs pods but waits for no node group or Fargate profile: on a first up it can be installed onto a cluster with no nodes and time out; make it wait for the compute`,
       }));
   },
@@ -98,7 +99,7 @@ export const fargateProfilesOneAtATime: Rule = {
     const findings: Finding[] = [];
     profiles.forEach((a, i) =>
       profiles.slice(i + 1).forEach((b) => {
-        const [ka, kb] = [keyOf(a), keyOf(b)];
+        const [ka, kb] = [recordKey(a), recordKey(b)];
         if (a.inputs.clusterName !== b.inputs.clusterName) return;
         if (!graph.waitsFor(ka, kb) && !graph.waitsFor(kb, ka)) {
           findings.push({

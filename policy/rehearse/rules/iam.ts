@@ -6,7 +6,7 @@
  * does not.
  */
 import { awsManagedPolicyNamed } from "../../aws-managed-policies";
-import { keyOf } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, Rule } from "../types";
 
 /** An AWS managed policy ARN in any partition: `arn:<partition>:iam::aws:policy/<path/>Name`. */
@@ -87,7 +87,7 @@ export function managedPolicyExistsRule(lookup: ManagedPolicyLookup = awsManaged
           const message = managedPolicyProblem(ref, lookup);
           if (!message || seen.has(message)) continue;
           seen.add(message);
-          findings.push({ rule: "iam-managed-policy-exists", subject: keyOf(r), message });
+          findings.push({ rule: "iam-managed-policy-exists", subject: recordKey(r), message });
         }
         return findings;
       }),

@@ -8,7 +8,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
 import { REDACTED, type SynthRecord } from "../../../synth/record";
-import { keyOf, ResourceGraph } from "../graph";
+import { ResourceGraph } from "../graph";
+import { recordKey } from "../../../synth/record";
 import { EKS_SYSTEM_NAMESPACES } from "../../../components/teams/namespace";
 import type { Finding, Rule } from "../types";
 
@@ -146,11 +147,11 @@ export const namespaceExists: Rule = {
       const ns = namespaceOf(r, graph);
       if (ns === undefined || ns === REDACTED || INITIAL_NAMESPACES.has(ns)) continue;
       if (r.type === HELM_RELEASE && r.inputs.createNamespace === true) continue;
-      const creators = namespaces.filter((n) => meta(n).name === ns).map(keyOf);
-      if (creators.some((c) => graph.waitsFor(keyOf(r), c))) continue;
+      const creators = namespaces.filter((n) => meta(n).name === ns).map(recordKey);
+      if (creators.some((c) => graph.waitsFor(recordKey(r), c))) continue;
       findings.push({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message:
           creators.length === 0
             ? `namespace: no Namespace in the stack creates it (got ${JSON.stringify(ns)}); the API server answers namespaces "${ns}" not found: declare it (workloadNamespaces) or use one that exists`
@@ -269,7 +270,9 @@ export const objectSchema: Rule = {
       const file = k && modelFileFor(k);
       if (!k || !file) return [];
       const { apiVersion, kind } = k;
-      return [{ key: keyOf(r), file, kind, apiVersion, object: { ...r.inputs, apiVersion, kind } }];
+      return [
+        { key: recordKey(r), file, kind, apiVersion, object: { ...r.inputs, apiVersion, kind } },
+      ];
     });
     if (jobs.length === 0) return [];
     const results = JSON.parse(

@@ -1,5 +1,5 @@
 import type { SynthRecord } from "../../../synth/record";
-import { keyOf } from "../graph";
+import { recordKey } from "../../../synth/record";
 import type { Finding, Rule } from "../types";
 
 /**
@@ -29,7 +29,7 @@ export const rulesTargetNodeSecurityGroup: Rule = {
   smokeCheck: "dns-from-pod-security-group-pod",
   check(input) {
     const clusters = new Map(
-      input.head.filter((r) => r.type === "eks:index:Cluster").map((c) => [keyOf(c), c]),
+      input.head.filter((r) => r.type === "eks:index:Cluster").map((c) => [recordKey(c), c]),
     );
     const ownGroups = (c: SynthRecord | undefined) => c?.inputs.skipDefaultSecurityGroups !== true;
     const findings: Finding[] = [];
@@ -51,7 +51,7 @@ export const rulesTargetNodeSecurityGroup: Rule = {
         if (!own) continue;
         findings.push({
           rule: this.id,
-          subject: keyOf(r),
+          subject: recordKey(r),
           message: `${path} is ${PULUMI_EKS_GROUPS[own.output]} (${own.resource} output ${own.output}), which managed nodes and CoreDNS do not carry; use the cluster security group EKS creates (output ${EKS_GROUP})`,
         });
       }
@@ -60,7 +60,7 @@ export const rulesTargetNodeSecurityGroup: Rule = {
       if (cluster.inputs.nodeSecurityGroupTags !== undefined && ownGroups(cluster)) {
         findings.push({
           rule: this.id,
-          subject: keyOf(cluster),
+          subject: recordKey(cluster),
           message: `nodeSecurityGroupTags tag pulumi-eks's own node group, which managed nodes do not carry, so discovery by those tags finds no node group; tag the EKS-created cluster security group (aws.ec2.Tag)`,
         });
       }

@@ -1,6 +1,6 @@
 import { diffSynth, FieldChange, PARENT_FIELD } from "../../../synth/diff";
 import type { SynthRecord } from "../../../synth/record";
-import { keyOf } from "../graph";
+import { recordKey } from "../../../synth/record";
 import { matchToHead } from "../identity";
 import type { Finding, Rule } from "../types";
 
@@ -60,8 +60,8 @@ export const fixedNameCreateBeforeDelete: Rule = {
     if (!input.base) return [];
     // Resources the head's aliases claim are the same resources: a move, not a delete and create.
     const matched = matchToHead(input.base, input.head);
-    const base = new Map(matched.map((r) => [keyOf(r), r]));
-    const head = new Map(input.head.map((r) => [keyOf(r), r]));
+    const base = new Map(matched.map((r) => [recordKey(r), r]));
+    const head = new Map(input.head.map((r) => [recordKey(r), r]));
     const diff = diffSynth(asDiffInput(input.stack, matched), asDiffInput(input.stack, input.head));
     const findings: Finding[] = [];
     for (const change of diff.changed.filter((c) => c.replacement)) {
@@ -89,8 +89,8 @@ export const fixedNameCreateBeforeDelete: Rule = {
       if (!twin || added.deleteBeforeReplace) continue;
       findings.push({
         rule: this.id,
-        subject: keyOf(added),
-        message: `is created under the physical name ${JSON.stringify(name)} that ${keyOf(twin)} still holds until it is deleted afterwards; give it an alias to the old resource, or a new name`,
+        subject: recordKey(added),
+        message: `is created under the physical name ${JSON.stringify(name)} that ${recordKey(twin)} still holds until it is deleted afterwards; give it an alias to the old resource, or a new name`,
       });
     }
     return findings;
@@ -111,13 +111,13 @@ export const kubernetesVersionMovesNodes: Rule = {
   check(input) {
     const [before, after] = [clusterOf(input.base ?? []), clusterOf(input.head)];
     if (!before || !after || before.inputs.version === after.inputs.version) return [];
-    const base = new Set((input.base ?? []).map(keyOf));
+    const base = new Set((input.base ?? []).map(recordKey));
     return input.head
-      .filter((r) => r.type === "eks:index:ManagedNodeGroup" && base.has(keyOf(r)))
+      .filter((r) => r.type === "eks:index:ManagedNodeGroup" && base.has(recordKey(r)))
       .filter((r) => r.inputs.version !== after.inputs.version)
       .map((r) => ({
         rule: this.id,
-        subject: keyOf(r),
+        subject: recordKey(r),
         message: `stays on ${JSON.stringify(r.inputs.version ?? "the version it was created with")} while the control plane moves ${before.inputs.version} → ${after.inputs.version}; let its version follow the cluster, or add a blue/green group (same role, draining: true on the old one) on the new version`,
       }));
   },
@@ -137,7 +137,7 @@ export const eksUpgradeOneMinor: Rule = {
     return [
       {
         rule: this.id,
-        subject: keyOf(after),
+        subject: recordKey(after),
         message: `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : "upgrade one minor version per pulumi up"}`,
       },
     ];
