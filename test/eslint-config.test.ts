@@ -9,7 +9,7 @@ const linter = new Linter({ configType: "flat", cwd: root });
 const restricted = (file: string, source: string, rule = "layers/import-order") =>
   linter
     .verify(source, config, path.join(root, file))
-    .filter((m) => m.ruleId === rule)
+    .filter((m) => m.ruleId === rule && m.severity === 2)
     .map((m) => m.message);
 const importing = (spec: string) => `import { X } from "${spec}";\nexport const Y = X;\n`;
 

@@ -46,10 +46,6 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
         )
       : []),
     ...fargateProfilesProblems(args.fargateProfiles ?? {}, key("fargateProfiles")),
-    ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
-      at: key("irsaRoles"),
-      profilesAt: key("fargateProfiles"),
-    }),
     ...Object.entries(args.irsaRoles ?? {}).flatMap(([name, spec]) => [
       ...shortNameProblems(name, key(`irsaRoles.${name}`), "role name"),
       ...workloadRoleProblems(spec, key(`irsaRoles.${name}`)),
@@ -62,6 +58,10 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
     ...podSecurityGroupPlacementProblems(args, key),
     ...blueprintTeamsProblems(args, key),
     ...blueprintNamespaceProblems(args, key),
+    ...podIdentityFargateProblems(args.irsaRoles ?? {}, args.fargateProfiles ?? {}, {
+      at: key("irsaRoles"),
+      profilesAt: key("fargateProfiles"),
+    }),
   ];
 }
 

@@ -1,7 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
-import { isIntegerIn, PathOf, problem, throwProblems, under, isOneOf } from "../problems";
+import { isIntegerIn, oneOfProblems, PathOf, problem, throwProblems, under } from "../problems";
 
 export interface NetworkArgs {
   /** EKS cluster name the subnets are tagged for (`kubernetes.io/cluster/<name>`). */
@@ -67,13 +67,13 @@ export function networkProblems(
       ),
     );
   }
-  if (args.natGateways !== undefined && !isOneOf(NAT_GATEWAY_STRATEGIES, args.natGateways)) {
+  if (args.natGateways !== undefined) {
     out.push(
-      problem(
-        path("natGateways"),
-        "unknown NAT strategy",
+      ...oneOfProblems(
         args.natGateways,
-        `use ${NAT_GATEWAY_STRATEGIES.join(" or ")}`,
+        NAT_GATEWAY_STRATEGIES,
+        path("natGateways"),
+        "NAT strategy",
       ),
     );
   }

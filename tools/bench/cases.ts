@@ -2,13 +2,9 @@
 import { mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import { cliStart } from "../run/cli-start";
+import { ROOT } from "../../synth/stack-files";
 import { scratchDir } from "./run";
 
-export const ROOT = path.resolve(
-  __dirname,
-  "../..",
-  __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
-);
 /** The compiled tools, as `npm run build` writes them: the bare synth runs from here. */
 export const TOOLS = "dist/tools";
 /** How every npm script runs a TypeScript program from its source (package.json). */

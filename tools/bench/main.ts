@@ -11,7 +11,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { CASES, Case, Options, parseArgs, PLAIN, ROOT, SPLITS, TOOLS } from "./cases";
+import { ROOT } from "../../synth/stack-files";
+import { CASES, Case, Options, parseArgs, PLAIN, SPLITS, TOOLS } from "./cases";
 import { compareResults, renderResults } from "./report";
 import {
   childReport,

@@ -5,12 +5,13 @@
  */
 import { labelProblems } from "../../kubernetes-names";
 import {
+  AMI_FAMILIES,
   dataVolumeDevice,
   NODE_METADATA_OPTIONS,
   NodeTaint,
   TAINT_EFFECTS,
 } from "../../compute/node-group-settings";
-import { isIntegerIn, isOneOf, problem, isRecord } from "../../problems";
+import { isIntegerIn, isOneOf, oneOfProblems, problem, isRecord } from "../../problems";
 
 /** Karpenter's own discovery tag: on private subnets and the node security group. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -90,12 +91,10 @@ function listOfProblems(
 
 /** Every problem with one NodePool, keyed `<at>.<field>`. */
 export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[] {
-  const out: string[] = [];
-  if (p.amiFamily !== undefined && !["AL2023", "Bottlerocket"].includes(p.amiFamily)) {
-    out.push(
-      problem(`${at}.amiFamily`, "unknown AMI family", p.amiFamily, "use AL2023 or Bottlerocket"),
-    );
-  }
+  const out: string[] =
+    p.amiFamily === undefined
+      ? []
+      : oneOfProblems(p.amiFamily, AMI_FAMILIES, `${at}.amiFamily`, "AMI family");
   out.push(
     ...listOfProblems(p.architectures, ["amd64", "arm64"], `${at}.architectures`, "architecture"),
   );
