@@ -1,12 +1,7 @@
 /**
- * eks-blueprint: production Amazon EKS clusters as Pulumi ComponentResources.
- *
- * The one public entry point (`import { EksBlueprint } from "eks-blueprint"`), and a curated one:
- * the components with their Args, the add-ons under one namespace (`addons`), and the few pure
- * builders a consumer composes with. Everything else under components/ is internal and may change
- * in any release. test/public-api.test.ts holds the runtime names to a literal list, so adding
- * one is a deliberate edit there.
- *
+ * eks-blueprint: production Amazon EKS clusters as Pulumi ComponentResources. The one, curated
+ * entry point: components with their Args, add-ons under `addons`, and the pure builders consumers
+ * compose with; all else is internal. test/public-api.test.ts pins the runtime names.
  * @packageDocumentation
  */
 
@@ -59,28 +54,22 @@ export {
 export { WorkloadAccess, type WorkloadAccessArgs } from "./access/workload-access";
 
 // Route 53 weighted records for hostnames two clusters share during a migration.
-export {
-  TrafficRecords,
-  type AliasTarget,
-  type ExternalPeer,
-  type TrafficArgs,
-  type TrafficRecordsArgs,
-} from "./traffic/traffic-records";
+export { TrafficRecords, type TrafficRecordsArgs } from "./traffic/traffic-records";
+export type { AliasTarget, ExternalPeer, TrafficArgs } from "./traffic/weighted-records";
 
-// The in-cluster platform: the selected add-ons, in order, and the namespaces' network-policy baseline.
+// The in-cluster platform: the selected add-ons, in order, and the network-policy baseline.
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
 // Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
-export {
-  Teams,
-  type TeamsArgs,
-  type TeamEgressRule,
-  type TeamLimits,
-  type TeamNamespaceSpec,
-  type TeamPodSecurityException,
-  type TeamQuota,
-  type TeamSpec,
-} from "./teams/teams";
+export { Teams, type TeamsArgs } from "./teams/teams";
+export type {
+  TeamEgressRule,
+  TeamLimits,
+  TeamNamespaceSpec,
+  TeamPodSecurityException,
+  TeamQuota,
+  TeamSpec,
+} from "./teams/team-settings";
 export {
   InterruptionQueue,
   type InterruptionQueueArgs,

@@ -1,15 +1,10 @@
 import { problem } from "./problems";
 
-/**
- * Kubernetes' rules for names and labels, once: namespaces, object names, service accounts, node
- * and pod labels, taints. https://kubernetes.io/docs/concepts/overview/working-with-objects/names/
- * and https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
- */
+// Kubernetes' name and label rules, once:
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ and
+// https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set
 
-/**
- * A DNS-1123 label: the form of every namespace name (and of most object names). At most 63
- * lowercase letters, digits and '-', starting and ending with a letter or digit.
- */
+/** DNS-1123 label (namespaces, most object names): at most 63 of a-z 0-9 '-', alphanumeric ends. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const DNS_LABEL_HINT = "use at most 63 lowercase letters, digits and '-'";
 

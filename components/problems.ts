@@ -1,18 +1,25 @@
-/**
- * The one format of every validation problem, and how a component reports them. Each component
- * checks its own args with pure `…Problems()` functions beside it; the stack schema calls the same
- * functions, so a library user and a stack user get the same answer, worded for the path each of
- * them typed (`nodeGroups.general.minSize` or `eks-blueprint:nodeGroups.general.minSize`).
- */
+// The one format of validation problems. Components check their args with pure `…Problems()`
+// functions the stack schema calls too: one answer, worded for the path each user typed
+// (`nodeGroups.general.minSize` or `eks-blueprint:nodeGroups.general.minSize`).
 
 /** `<path>: <what is wrong> (got <value>); <what is valid>`. */
 export const problem = (key: string, what: string, got: unknown, valid: string): string =>
   `${key}: ${what} (got ${JSON.stringify(got)}); ${valid}`;
 
+/** `[problem(…)]` when `wrong`, else none: a check that finds at most one problem. */
+export const problemIf = (wrong: boolean, ...p: Parameters<typeof problem>): string[] =>
+  wrong ? [problem(...p)] : [];
+
+/** A problem list and the function that adds one to it, for checks made field by field. */
+export function problemList(
+  out: string[] = [],
+): [string[], (...p: Parameters<typeof problem>) => void] {
+  return [out, (...p) => void out.push(problem(...p))];
+}
+
 /**
- * Turns a field of an args object into the path its caller typed. Args that nest (`network` in
- * BlueprintArgs) or that stack config spells differently (`network.cidrBlock` is
- * `eks-blueprint:vpcCidr`) get their own mapping; a plain prefix is `under`.
+ * An args field as its caller typed it: nested args (`network`) and stack config spellings
+ * (`network.cidrBlock` is `eks-blueprint:vpcCidr`) map their own way; a plain prefix is `under`.
  */
 export type PathOf = (field: string) => string;
 
@@ -22,17 +29,11 @@ export const under =
   (field) =>
     prefix ? `${prefix}.${field}` : field;
 
-/**
- * Throws one error listing every problem, or nothing when there is none. Components call it
- * before `super()`, so a mistake fails with no resource registered.
- */
+/** Throws one error listing every problem; called before `super()`, so nothing is registered. */
 export function throwProblems(component: string, name: string, problems: readonly string[]): void {
-  if (problems.length > 0) {
-    throw new Error(`${component} ${name}:\n  - ${problems.join("\n  - ")}`);
-  }
+  if (problems.length > 0) throw new Error(`${component} ${name}:\n  - ${problems.join("\n  - ")}`);
 }
 
-/** True for an integer from `min` to `max`. */
 export const isIntegerIn = (v: unknown, min: number, max: number): v is number =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
@@ -44,10 +45,10 @@ export const isOneOf = <T>(options: readonly T[], value: unknown): value is T =>
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === "object" && !Array.isArray(value);
 
-/** `A, B or C`: a list of options as a sentence names them. */
-export const optionList = (options: readonly unknown[]): string =>
+/** `A, B or C` (or `A, B and C`): a list of options as a sentence names them. */
+export const optionList = (options: readonly unknown[], last = "or"): string =>
   options.length > 1
-    ? `${options.slice(0, -1).join(", ")} or ${String(options[options.length - 1])}`
+    ? `${options.slice(0, -1).join(", ")} ${last} ${String(options[options.length - 1])}`
     : String(options[0]);
 
 /** A problem unless `value` is one of `options`; `hint` follows the list in the fix. */
@@ -67,10 +68,8 @@ export function oneOfProblems(
 export const keysOf = <T extends object>(o: T): Extract<keyof T, string>[] =>
   Object.keys(o).filter((k): k is Extract<keyof T, string> => k in o);
 
-/**
- * Short names of node groups, Fargate profiles, workload roles and pod security groups: they
- * become part of physical names (`<clusterName>-<short name>`), which AWS caps at 63 or 64.
- */
+// Short names (node groups, Fargate profiles, workload roles, pod security groups) go into
+// physical names, `<clusterName>-<short name>`, which AWS caps at 63 or 64 characters.
 const SHORT_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const SHORT_NAME_HINT =
   "use 1-20 characters: lowercase letters, digits and hyphens, starting with a letter";

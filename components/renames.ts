@@ -1,12 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isRecord } from "./problems";
 
-// Every rename since prod's deployed state, in one table, applied by one transform. A renamed
-// resource carries an alias to its old identity, so `pulumi up` moves it in place: without one,
-// Pulumi creates the new resource and then deletes the old, and for a named Kubernetes object the
-// delete removes the object just created (pulumi/pulumi-kubernetes#2948). The engine runs a
-// component's transforms on the component and on everything below it, its packaged components'
-// children included (https://www.pulumi.com/docs/iac/concepts/options/transforms/).
+// Every rename since prod's deployed state, in one table. Without an alias to its old identity
+// Pulumi creates the new resource, then deletes the old: for a named Kubernetes object, the object
+// just created (pulumi/pulumi-kubernetes#2948). Transforms reach all below a component, packaged
+// ones' children included (https://www.pulumi.com/docs/iac/concepts/options/transforms/).
 
 /** The components that own renames: each passes `renames(<kind>, name)` as a transform. */
 type RenameOwner =
@@ -34,7 +32,6 @@ const T = "eks-blueprint:index:";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const typeOf = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
-/** URN of `name` of `type` under the parent URN `parent`, as the engine forms it. */
 const urnUnder = (name: string, type: string, parent: string) =>
   pulumi.createUrn(name, type, parent);
 
@@ -52,16 +49,12 @@ const RENAMES: Record<RenameOwner, Rule[]> = {
   IrsaRole: [
     byPosition("aws:iam/rolePolicyAttachment:RolePolicyAttachment", (o, i) => `${o}-managed-${i}`),
   ],
-  PodSecurityGroup: [
+  PodSecurityGroup: ["Ingress", "Egress"].map((d) =>
     byPosition(
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-      (o, i) => `${o}-ingress-${i}`,
+      `aws:vpc/securityGroup${d}Rule:SecurityGroup${d}Rule`,
+      (o, i) => `${o}-${d.toLowerCase()}-${i}`,
     ),
-    byPosition(
-      "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
-      (o, i) => `${o}-egress-${i}`,
-    ),
-  ],
+  ),
   // pulumi-eks names admins' entries `<cluster>-<key>` (nodejs/eks/cluster/authenticationMode.ts).
   Cluster: [
     byPosition("aws:eks/accessEntry:AccessEntry", (o, i) => `${o}-admin-${i}`),
@@ -143,11 +136,7 @@ const urnOfParent = (parent: pulumi.Input<pulumi.Resource> | undefined) =>
     ? Promise.resolve("")
     : new Promise<string>((resolve) => pulumi.output(parent).apply((p) => p.urn.apply(resolve)));
 
-/**
- * The transform that gives the owner `name` of kind `kind`, and everything below it, the aliases
- * of the table. `positions` maps a child's current name to its place in the owner's list, for
- * children once named by position.
- */
+/** The owner's rename transform; `positions` maps a child's name to its place in the list. */
 export function renames(
   kind: RenameOwner,
   name: string,
@@ -175,9 +164,8 @@ export function renames(
     };
     const found = RENAMES[kind].flatMap((rule) => rule(seen) ?? []);
     if (found.length === 0) return undefined;
-    // The SDK hands a transform `false` for each flag that was not set. Returned, a false
-    // `deleteBeforeReplace` overrides the provider's delete-first choice for a fixed name
-    // (pulumi/pulumi step_generator.go), and a false flag reads as set; so only `true` goes back.
+    // The SDK passes unset flags as `false`, and a returned false `deleteBeforeReplace` overrides
+    // the provider's delete-first for fixed names (pulumi/pulumi step_generator.go): only true.
     const { deleteBeforeReplace, protect, retainOnDelete, ...rest }: pulumi.CustomResourceOptions =
       opts;
     const out: pulumi.CustomResourceOptions = {
@@ -191,7 +179,6 @@ export function renames(
   };
 }
 
-/** `opts` with the owner's renames added to its transforms. */
 export const withRenames = (
   opts: pulumi.ComponentResourceOptions | undefined,
   kind: RenameOwner,

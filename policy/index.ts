@@ -1,8 +1,5 @@
-/**
- * The CrossGuard policy pack: `npm run build && pulumi preview --policy-pack policy`. Each policy
- * runs the same pure rule as the offline synth (policy/rules.ts). Importing @pulumi/policy starts
- * the analyzer's gRPC server, so nothing else imports this file.
- */
+// The CrossGuard pack (`npm run build && pulumi preview --policy-pack policy`) over the synth's
+// rules. Importing @pulumi/policy starts the analyzer's gRPC server: nothing else imports this.
 import {
   PolicyPack,
   PolicyResource as CrossGuardResource,
@@ -20,19 +17,31 @@ const contextFor = (urn: string, facts: StackFacts) => {
   return { stack, production: isProductionStack(stack), facts };
 };
 
+/** CrossGuard's props are the inputs. */
+const toPolicyResource = (
+  r: Pick<CrossGuardResource, "type" | "name" | "props" | "opts">,
+): PolicyResource => ({
+  type: r.type,
+  name: r.name,
+  inputs: r.props,
+  protect: r.opts.protect,
+});
+
+const policyOf = (rule: Rule) => ({
+  name: rule.id,
+  description: `${rule.description} (${rule.link})`,
+  enforcementLevel: rule.enforcement,
+});
+
 function resourcePolicy(rule: Rule): ResourceValidationPolicy {
   return {
-    name: rule.id,
-    description: `${rule.description} (${rule.link})`,
-    enforcementLevel: rule.enforcement,
+    ...policyOf(rule),
     validateResource: (args, reportViolation) => {
-      const resource = {
-        type: args.type,
-        name: args.name,
-        inputs: args.props,
-        protect: args.opts.protect,
-      };
-      for (const message of checkResource(rule, resource, contextFor(args.urn, NO_FACTS))) {
+      for (const message of checkResource(
+        rule,
+        toPolicyResource(args),
+        contextFor(args.urn, NO_FACTS),
+      )) {
         reportViolation(message);
       }
     },
@@ -40,27 +49,18 @@ function resourcePolicy(rule: Rule): ResourceValidationPolicy {
 }
 
 /**
- * Stack policies see outputs, not inputs. For the remote components (@pulumi/eks, @pulumi/awsx)
- * outputs are not the inputs the rules read, so there the rules judge the AWS resources the
- * components create (aws:eks/cluster:Cluster, aws:eks/nodeGroup:NodeGroup, launch templates).
+ * Stack policies see outputs, which for the remote components (@pulumi/eks, @pulumi/awsx) are not
+ * the inputs the rules read: there they judge the AWS resources the components create.
  */
 const judgedInStackPolicy = (r: CrossGuardResource) => !/^(eks|awsx):/.test(r.type);
 
 function stackPolicy(rule: Rule): StackValidationPolicy {
   return {
-    name: rule.id,
-    description: `${rule.description} (${rule.link})`,
-    enforcementLevel: rule.enforcement,
+    ...policyOf(rule),
     validateStack: (args, reportViolation) => {
-      const toRule = (r: CrossGuardResource): PolicyResource => ({
-        type: r.type,
-        name: r.name,
-        inputs: r.props,
-        protect: r.opts.protect,
-      });
-      const facts = stackFacts(args.resources.map(toRule));
+      const facts = stackFacts(args.resources.map(toPolicyResource));
       for (const r of args.resources.filter(judgedInStackPolicy)) {
-        for (const message of checkResource(rule, toRule(r), contextFor(r.urn, facts))) {
+        for (const message of checkResource(rule, toPolicyResource(r), contextFor(r.urn, facts))) {
           reportViolation(message, r.urn);
         }
       }

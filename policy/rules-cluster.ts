@@ -5,8 +5,8 @@ import { isOpenCidr } from "./values";
 export const BEST_PRACTICES = "https://docs.aws.amazon.com/eks/latest/best-practices";
 
 /**
- * Log types EKS can send to CloudWatch; audit and authenticator are the ones an investigation
- * needs. Read from the AWS docs, apart from the component's own list, so the rule can fail it.
+ * From the AWS docs, not the component's list, so the rule can fail it; audit and authenticator
+ * are what an investigation needs.
  */
 export const CONTROL_PLANE_LOG_TYPES = [
   "api",
@@ -82,7 +82,7 @@ export const clusterRules: Rule[] = [
     description:
       'Cluster access is managed with EKS access entries (authenticationMode "API"), not the aws-auth ConfigMap.',
     enforcement: "advisory",
-    // The aws-auth ConfigMap is deprecated; access entries are auditable AWS API objects.
+    // aws-auth is deprecated; access entries are auditable AWS API objects.
     link: `${BEST_PRACTICES}/identity-and-access-management.html`,
     types: CLUSTER_TYPES,
     check(r) {

@@ -1,14 +1,8 @@
 import { ActionCatalog, defaultCatalog, unknownActionReason } from "./iam-actions";
-import {
-  conditionValues,
-  isAllow,
-  policyDocuments,
-  statementActions,
-  statementLabel,
-} from "./iam-documents";
+import { conditionValues, isAllow, statementActions, statementsIn } from "./iam-documents";
 import { BEST_PRACTICES } from "./rules-cluster";
 import { PolicyResource, Rule } from "./types";
-import { parseJson, strings } from "./values";
+import { strings } from "./values";
 
 const ROLE = "aws:iam/role:Role";
 const WEB_IDENTITY = "sts:assumerolewithwebidentity";
@@ -23,50 +17,35 @@ const ADMINISTRATOR_ACCESS = /^arn:aws[a-z-]*:iam::aws:policy\/AdministratorAcce
 const hasWildcard = (values: string[]) => values.some((v) => /[*?]/.test(v));
 
 /** Web-identity (IRSA) statements must pin the token's subject and audience to exact values. */
-function webIdentityTrustProblems(r: PolicyResource): string[] {
-  const doc = parseJson(r.inputs.assumeRolePolicy);
-  if (doc === undefined) return [];
-  const problems: string[] = [];
-  for (const found of policyDocuments({ assumeRolePolicy: doc })) {
-    found.statements.forEach((s, i) => {
-      const actions = strings(s.Action).map((a) => a.toLowerCase());
-      if (!isAllow(s) || !actions.some((a) => a === WEB_IDENTITY || a === "sts:*" || a === "*"))
-        return;
-      for (const claim of [":sub", ":aud"]) {
-        const values = conditionValues(s, ["StringEquals", "StringLike"], claim);
-        if (!values?.length) {
-          problems.push(
-            `${statementLabel(found, i)} has no ${claim} condition: tokens with any ${claim.slice(1)} are accepted`,
-          );
-        } else if (hasWildcard(values)) {
-          problems.push(
-            `${statementLabel(found, i)} ${claim} condition uses a wildcard (${values.join(", ")})`,
-          );
-        }
-      }
+const webIdentityTrustProblems = (r: PolicyResource): string[] =>
+  statementsIn({ assumeRolePolicy: r.inputs.assumeRolePolicy }).flatMap(({ s, label }) => {
+    const actions = strings(s.Action).map((a) => a.toLowerCase());
+    if (!isAllow(s) || !actions.some((a) => a === WEB_IDENTITY || a === "sts:*" || a === "*"))
+      return [];
+    return [":sub", ":aud"].flatMap((claim) => {
+      const values = conditionValues(s, ["StringEquals", "StringLike"], claim);
+      if (!values?.length)
+        return [
+          `${label} has no ${claim} condition: tokens with any ${claim.slice(1)} are accepted`,
+        ];
+      return hasWildcard(values)
+        ? [`${label} ${claim} condition uses a wildcard (${values.join(", ")})`]
+        : [];
     });
-  }
-  return problems;
-}
+  });
 
 /** Allow statements that amount to administrator: `*` or `iam:*` on every resource, or NotAction. */
-function adminStatementProblems(r: PolicyResource): string[] {
-  const problems: string[] = [];
-  for (const doc of policyDocuments(r.inputs)) {
-    doc.statements.forEach((s, i) => {
-      if (!isAllow(s) || !strings(s.Resource).includes("*")) return;
-      const broad = strings(s.Action).filter((a) =>
-        ["*", "*:*", "iam:*"].includes(a.toLowerCase()),
-      );
-      if (broad.length)
-        problems.push(`${statementLabel(doc, i)} allows ${broad.join(", ")} on Resource "*"`);
-      if (s.NotAction !== undefined) {
-        problems.push(`${statementLabel(doc, i)} allows everything but NotAction on Resource "*"`);
-      }
-    });
-  }
-  return problems;
-}
+const adminStatementProblems = (r: PolicyResource): string[] =>
+  statementsIn(r.inputs).flatMap(({ s, label }) => {
+    if (!isAllow(s) || !strings(s.Resource).includes("*")) return [];
+    const broad = strings(s.Action).filter((a) => ["*", "*:*", "iam:*"].includes(a.toLowerCase()));
+    return [
+      ...(broad.length ? [`${label} allows ${broad.join(", ")} on Resource "*"`] : []),
+      ...(s.NotAction !== undefined
+        ? [`${label} allows everything but NotAction on Resource "*"`]
+        : []),
+    ];
+  });
 
 function administratorAccessProblems(r: PolicyResource): string[] {
   const arns = r.type === ROLE ? strings(r.inputs.managedPolicyArns) : strings(r.inputs.policyArn);
@@ -74,21 +53,16 @@ function administratorAccessProblems(r: PolicyResource): string[] {
 }
 
 /** Every action in every policy document must exist in AWS's service authorization data. */
-export function unknownActionProblems(
+export const unknownActionProblems = (
   r: PolicyResource,
   catalog: ActionCatalog = defaultCatalog(),
-): string[] {
-  const problems: string[] = [];
-  for (const doc of policyDocuments(r.inputs)) {
-    doc.statements.forEach((s, i) => {
-      for (const action of statementActions(s)) {
-        const reason = unknownActionReason(action, catalog);
-        if (reason) problems.push(`${statementLabel(doc, i)}: ${reason}`);
-      }
-    });
-  }
-  return problems;
-}
+): string[] =>
+  statementsIn(r.inputs).flatMap(({ s, label }) =>
+    statementActions(s).flatMap((action) => {
+      const reason = unknownActionReason(action, catalog);
+      return reason ? [`${label}: ${reason}`] : [];
+    }),
+  );
 
 export const iamRules: Rule[] = [
   {

@@ -1,10 +1,9 @@
 import { BEST_PRACTICES } from "./rules-cluster";
-import { EKS_CLUSTER, MANAGED_NODE_GROUP, NODE_GROUP_TYPES } from "./shapes";
+import { EKS_CLUSTER, FARGATE_PROFILE, MANAGED_NODE_GROUP, NODE_GROUP_TYPES } from "./shapes";
 import { PolicyResource, Rule } from "./types";
 import { get, list, obj, str, strings } from "./values";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile";
 
 function imdsProblems(r: PolicyResource): string[] {
   if (r.type === LAUNCH_TEMPLATE) {

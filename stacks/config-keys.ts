@@ -1,9 +1,5 @@
-/**
- * The config keys this project reads, and the check that every key a stack sets in our
- * namespaces is one of them. The Pulumi CLI has no such check: it hands the program every key of
- * `Pulumi.<stack>.yaml`, so a typo such as `eks-blueprint:protected` would otherwise be ignored
- * and the stack deployed with the default it was meant to change.
- */
+// The config keys we read. The Pulumi CLI passes every key of `Pulumi.<stack>.yaml` unchecked, so a
+// typo such as `eks-blueprint:protected` would deploy the default it meant to change: we refuse it.
 import { PROJECT, configSchema } from "./config-schema";
 import { configError } from "./errors";
 import { configValue } from "./validators";
@@ -16,11 +12,7 @@ export const OUR_NAMESPACES = [PROJECT, MIGRATION_NAMESPACE] as const;
 /** Keys that hold secrets: set with `pulumi config set --secret`. */
 export const SECRET_CONFIG_KEYS: readonly string[] = [`${PROJECT}:grafanaAdminPassword`];
 
-/**
- * Every key of our namespaces the stack config reader takes, qualified and sorted
- * (`eks-blueprint:protect`, `migration:weight`). `aws:region` is read too, but the `aws`
- * namespace is the provider's.
- */
+/** Our namespaces' keys, qualified and sorted; `aws:region` is read too but is the provider's. */
 export function knownConfigKeys(): string[] {
   const fields = Object.keys(configSchema.shape).filter((k) => k !== "region");
   return [
@@ -43,10 +35,7 @@ export function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/**
- * The known key closest to `key` by edit distance (ties: the first in sorted order), compared
- * case-insensitively; undefined when `key` is not in one of our namespaces.
- */
+/** Nearest known key, case-insensitive (ties: first sorted); undefined outside our namespaces. */
 export function closestKey(key: string): string | undefined {
   const namespace = key.slice(0, key.indexOf(":"));
   if (!isOneOf(OUR_NAMESPACES, namespace)) return undefined;
@@ -73,12 +62,7 @@ const MOVED_KEYS: Record<string, string> = {
   ),
 };
 
-/**
- * One problem per key of our namespaces that the project does not read, naming the closest
- * valid key and listing the valid keys of that namespace:
- * `eks-blueprint:protected: unknown key (got true); did you mean eks-blueprint:protect? Valid keys: …`.
- * `config` is the full flat config (`namespace:key` → string), as `pulumi.runtime.allConfig()` gives it.
- */
+/** A problem per unread key of our namespaces in the flat config, naming the closest valid key. */
 export function unknownKeyProblems(config: Record<string, string | undefined>): string[] {
   const known = knownConfigKeys();
   return Object.keys(config)
@@ -87,23 +71,14 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
     .map((key) => {
       const namespace = key.slice(0, key.indexOf(":") + 1);
       const valid = known.filter((k) => k.startsWith(namespace)).join(", ");
-      if (MOVED_KEYS[key])
-        return configError(key, "moved", configValue(config[key]), MOVED_KEYS[key]);
-      return configError(
-        key,
-        "unknown key",
-        configValue(config[key]),
-        `did you mean ${closestKey(key)}? Valid keys: ${valid}`,
-      );
+      const [what, fix] = MOVED_KEYS[key]
+        ? ["moved", MOVED_KEYS[key]]
+        : ["unknown key", `did you mean ${closestKey(key)}? Valid keys: ${valid}`];
+      return configError(key, what, configValue(config[key]), fix);
     });
 }
 
-/**
- * The config key a stack user types for a BlueprintArgs path, so a component's problem reads in
- * stack words: `nodeGroups.general.minSize` → `eks-blueprint:nodeGroups.general.minSize`,
- * `network.cidrBlock` → `eks-blueprint:vpcCidr`, `network.availabilityZones` →
- * `eks-blueprint:availabilityZones`, `region` → `aws:region`.
- */
+/** The stack config key of a BlueprintArgs path, so a component's problem reads in stack words. */
 export function configKeyOf(path: string): string {
   if (path === "region") return "aws:region";
   if (path === "network.cidrBlock") return `${PROJECT}:vpcCidr`;

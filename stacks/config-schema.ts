@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
 import { NAT_GATEWAY_STRATEGIES, NETWORK_DEFAULTS } from "../components/network/network";
-import { componentString } from "./validators";
+import { boolean, componentString } from "./validators";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";
 import { teamsSchema } from "./teams-config";
@@ -15,13 +15,9 @@ const addonsConfigSchema = z.record(z.string(), z.unknown(), {
 });
 
 /**
- * The project's top-level config keys (`aws:region` and `eks-blueprint:<field>`), each with how
- * its value is read: its type and known keys. What a value may be is the components' own check
- * (`blueprintProblems`), which the stack runs with config keys, so a library user and a stack
- * user get the same answer. A default here is the component's own constant. A key with a default
- * (or optional) here is optional for the stack, and is therefore not declared in Pulumi.yaml (the
- * CLI requires every declared key without a `default:`); the `.describe()` texts say what an
- * optional key without a schema default falls back to.
+ * Top-level keys (`aws:region`, `eks-blueprint:<field>`): types and known keys; `blueprintProblems`
+ * checks values, as for library users. Defaults are component constants. Optional keys stay out of
+ * Pulumi.yaml (the CLI requires declared keys without `default:`); `.describe()` is the fallback.
  */
 export const configSchema = z.strictObject({
   region: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, {
@@ -36,9 +32,7 @@ export const configSchema = z.strictObject({
   ),
   endpointPublicAccessCidrs: z.array(z.string()).default([]),
   adminRoleArns: z.array(z.string()).default([]),
-  protect: z
-    .boolean({ error: "not a boolean; use true or false" })
-    .default(CLUSTER_DEFAULTS.protect),
+  protect: boolean.default(CLUSTER_DEFAULTS.protect),
   logRetentionDays: z.number().default(CLUSTER_DEFAULTS.logRetentionDays),
   nodeGroups: nodeGroupsSchema,
   fargateProfiles: fargateProfilesSchema.default({}),

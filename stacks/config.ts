@@ -8,7 +8,7 @@ import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-c
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, PROJECT, StackConfig } from "./config-schema";
 import { configValue } from "./validators";
-import { configError, ConfigValidationError, zodProblems } from "./errors";
+import { ConfigValidationError, zodProblems } from "./errors";
 import {
   MIGRATION_NAMESPACE,
   MigrationSettings,
@@ -18,24 +18,17 @@ import {
   trafficArgs,
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
-import { isRecord } from "../components/problems";
-
-export { configSchema, PROJECT } from "./config-schema";
+import { isRecord, problemList } from "../components/problems";
 
 /** Entries that name a singleton, by config key, for the migration checks. */
-function singletonRefs(c: StackConfig) {
-  const refs: Record<string, { singleton: string; namespace: string }> = {};
-  for (const [key, entries] of [
-    ["irsaRoles", c.irsaRoles],
-    ["podSecurityGroups", c.podSecurityGroups],
-  ] as const) {
-    for (const [name, e] of Object.entries(entries)) {
-      if (e.singleton)
-        refs[`${PROJECT}:${key}.${name}`] = { singleton: e.singleton, namespace: e.namespace };
-    }
-  }
-  return refs;
-}
+const singletonRefs = (c: StackConfig) =>
+  Object.fromEntries(
+    (["irsaRoles", "podSecurityGroups"] as const).flatMap((key) =>
+      Object.entries(c[key]).flatMap(([name, { singleton, namespace }]) =>
+        singleton ? [[`${PROJECT}:${key}.${name}`, { singleton, namespace }] as const] : [],
+      ),
+    ),
+  );
 
 /** A singleton runs in one cluster only: the stack that does not own it gets nothing for it. */
 function ownedOnly<T extends { singleton?: string }>(
@@ -47,16 +40,15 @@ function ownedOnly<T extends { singleton?: string }>(
   );
 }
 
-/** Every value of the schema's keys, as the user wrote it. */
-const readRaw = (get: (key: string) => string | undefined): Record<string, unknown> =>
+const readRaw = (config: Record<string, string | undefined>): Record<string, unknown> =>
   Object.fromEntries(
     Object.entries(configSchema.shape).map(([field, schema]) => [
       field,
-      configValue(get(configKeyOf(field)), schema),
+      configValue(config[configKeyOf(field)], schema),
     ]),
   );
 
-/** Only the `migration:*` keys the project reads: unknown ones are reported by unknownKeyProblems. */
+/** The `migration:*` keys the project reads; unknownKeyProblems reports the others. */
 const migrationKeys = (config: Record<string, string | undefined>) =>
   Object.fromEntries(
     knownConfigKeys()
@@ -66,9 +58,8 @@ const migrationKeys = (config: Record<string, string | undefined>) =>
 
 /** Every problem with the config, or the parsed pieces when there is none. */
 function checkStackConfig(stack: string, config: Record<string, string | undefined>) {
-  const get = (key: string) => config[key];
-  const problems = unknownKeyProblems(config);
-  const raw = readRaw(get);
+  const [problems, add] = problemList(unknownKeyProblems(config));
+  const raw = readRaw(config);
   const parsed = configSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -85,20 +76,15 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   }
   const istio = isRecord(raw.addons) ? raw.addons.istio : undefined;
   if (migration.settings?.hostnames.length && (!isRecord(istio) || istio.enabled === false)) {
-    // The weighted records alias the Istio gateway's load balancer (components/traffic/traffic-records.ts).
-    problems.push(
-      configError(
-        `${MIGRATION_NAMESPACE}:hostnames`,
-        `set, but ${PROJECT}:addons.istio is off: the weighted records alias its gateway's load balancer`,
-        migration.settings.hostnames,
-        `turn ${PROJECT}:addons.istio on, or remove the hostnames`,
-      ),
+    add(
+      `${MIGRATION_NAMESPACE}:hostnames`,
+      `set, but ${PROJECT}:addons.istio is off: the weighted records alias its gateway's load balancer`,
+      migration.settings.hostnames,
+      `turn ${PROJECT}:addons.istio on, or remove the hostnames`,
     );
   }
   if (parsed.success) {
-    // The checks EksBlueprint makes for library users, worded with the config keys: every entry,
-    // owned singleton or not, is checked.
-    // With the add-ons, so the teams' mesh checks see whether Istio is installed.
+    // EksBlueprint's checks, on every entry and with the add-ons (teams' mesh checks need Istio).
     const args = {
       ...blueprintArgs(stack, parsed.data),
       addons: toAddonSelection(parsed.data.addons),
@@ -114,11 +100,8 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
   return { c: parsed.data, m: migration.settings };
 }
 
-/**
- * The blueprint's args from parsed config, before the singleton filter and the add-ons. Values
- * whose shape the schema read but whose content it leaves to the components (`natGateways`, a
- * taint's effect) are typed here as the components take them; `blueprintProblems` checks them.
- */
+// Blueprint args from parsed config, before the singleton filter and add-ons. Values the schema
+// leaves to the components (`natGateways`, taint effects) are typed here; blueprintProblems checks.
 function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
   return {
     clusterName: c.clusterName ?? `${PROJECT}-${stack}`,
@@ -145,10 +128,8 @@ function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
 }
 
 /**
- * Validates a stack's config and returns the blueprint's typed args, or throws one
- * ConfigValidationError listing every problem, before any resource exists. `config` is the full
- * flat config (`namespace:key` → string, objects as JSON), as `pulumi.runtime.allConfig()` gives
- * it: every key of our namespaces is looked at, so a misspelt one is an error, not ignored.
+ * The blueprint's args from the flat config (`pulumi.runtime.allConfig()`: `ns:key` → string or
+ * JSON), or one ConfigValidationError with every problem, misspelt keys too, before any resource.
  */
 export function parseStackConfig(
   stack: string,
@@ -156,12 +137,12 @@ export function parseStackConfig(
   secrets: AddonSecrets = {},
 ): BlueprintArgs {
   const { c, m } = checkStackConfig(stack, config);
-  const clusterName = c.clusterName ?? `${PROJECT}-${stack}`;
+  const args = blueprintArgs(stack, c);
   const addons = withGitOpsFacts(toAddonSelection(c.addons, secrets), migrationGitOpsFacts(m));
   // EksBlueprint refuses traffic without Istio (blueprintTrafficProblems), in its own paths.
-  const traffic = trafficArgs(clusterName, m);
+  const traffic = trafficArgs(args.clusterName, m);
   return {
-    ...blueprintArgs(stack, c),
+    ...args,
     irsaRoles: ownedOnly(m, c.irsaRoles),
     podSecurityGroups: ownedOnly(m, c.podSecurityGroups),
     addons,
@@ -172,8 +153,7 @@ export function parseStackConfig(
 /** Reads the current stack's config through Pulumi (the language host's values). */
 export function loadStackConfig(stack: string = pulumi.getStack()): BlueprintArgs {
   const all = pulumi.runtime.allConfig();
-  const grafanaKey = `${PROJECT}:grafanaAdminPassword`;
-  const grafanaAdminPassword =
-    all[grafanaKey] === undefined ? undefined : pulumi.secret(all[grafanaKey]);
+  const password = all[`${PROJECT}:grafanaAdminPassword`];
+  const grafanaAdminPassword = password === undefined ? undefined : pulumi.secret(password);
   return parseStackConfig(stack, all, { grafanaAdminPassword });
 }

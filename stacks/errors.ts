@@ -12,7 +12,7 @@ export class ConfigValidationError extends Error {
   }
 }
 
-/** Joins a zod issue path onto a config key, `eks-blueprint:nodeGroups` + [a, 0] → `eks-blueprint:nodeGroups.a[0]`. */
+/** Joins a zod issue path onto a config key: `x:nodeGroups` + [a, 0] → `x:nodeGroups.a[0]`. */
 export function keyPath(root: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (acc, p) => (typeof p === "number" ? `${acc}[${p}]` : `${acc}.${String(p)}`),

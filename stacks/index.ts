@@ -1,17 +1,11 @@
 import { loadStackConfig } from "./config";
-import type { StackOutputs } from "./outputs";
+import type { Composition, StackOutputs } from "./outputs";
 import { prod } from "./prod";
 import { prod2 } from "./prod2";
 
-export const compositions: Record<
-  string,
-  (args: ReturnType<typeof loadStackConfig>) => StackOutputs
-> = {
-  prod,
-  prod2,
-};
+export const compositions: Record<string, Composition> = { prod, prod2 };
 
-/** Validates the stack's config, then builds what that stack composes. Throws before any resource on bad input. */
+/** Builds the stack's composition from validated config; bad input throws before any resource. */
 export function composeStack(stack: string): StackOutputs {
   const compose = compositions[stack];
   if (!compose) {

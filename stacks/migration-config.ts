@@ -8,19 +8,12 @@ import {
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import { DNS_LABEL } from "../components/kubernetes-names";
 import { configValue, namespaceName } from "./validators";
+import { problemList } from "../components/problems";
 
-/**
- * The `migration` config namespace: what one stack contributes while two clusters share
- * production. It is a namespace of its own (`migration:weight`, not `eks-blueprint:weight`) because
- * it describes the move, not the cluster: when the move is over, the keys go and the blueprint
- * config stays as it was.
- */
+/** Keys for the move while two clusters share production, not for a cluster: gone when it ends. */
 export const MIGRATION_NAMESPACE = "migration";
 
-/**
- * Tag the blueprint puts on every AWS resource it makes for a singleton workload (its IRSA role,
- * its pod security group), so the coexistence check can prove the other stack has none.
- */
+/** Tag on every AWS resource made for a singleton: coexist proves the other stack has none. */
 export { SINGLETON_TAG } from "../components/access/workload-access";
 
 const weight = z
@@ -41,11 +34,8 @@ const hostedZoneId = z
     error: "not a hosted zone id; use the bare id such as Z0123456789ABCDEFGHIJ",
   });
 
-/**
- * A member of the weighted sets no blueprint stack owns (the cluster a first move starts from).
- * Only an alias: a weighted set has one record type, and ours are alias A records to the gateway
- * NLB; an old CNAME to a load balancer becomes an alias to the same load balancer.
- */
+// A weighted-set member no blueprint stack owns (where a first move starts). Alias only: a set has
+// one record type (ours: alias A to the gateway NLB), so an old CNAME becomes an alias to its LB.
 const externalPeer = z
   .strictObject({
     weight,
@@ -101,9 +91,7 @@ export const migrationSchema = z.strictObject({
     .default({}),
   hostnames: z
     .array(hostname, { error: "not a list; use a list of hostnames such as [www.example.com]" })
-    .refine((h) => new Set(h).size === h.length, {
-      error: "duplicate hostnames; list each once",
-    })
+    .refine((h) => new Set(h).size === h.length, { error: "duplicate hostnames; list each once" })
     .default([]),
   singletons: z
     .record(
@@ -114,7 +102,6 @@ export const migrationSchema = z.strictObject({
 });
 
 export interface SingletonSettings {
-  /** Namespace the singleton runs in. */
   namespace: string;
   /** True in exactly one of the two stacks: the one that runs it. */
   owned: boolean;
@@ -122,9 +109,8 @@ export interface SingletonSettings {
 
 export interface MigrationSettings {
   /**
-   * This cluster's Route 53 weight in each of `hostnames`, 0 to 255. Required when `hostnames` is
-   * set: it is this stack's share of production traffic, and a key deleted by mistake must not
-   * silently move traffic. 0 (unused) when `hostnames` is empty.
+   * This cluster's Route 53 weight (0 to 255) in each of `hostnames`. Required with `hostnames`, so
+   * a key deleted by mistake cannot silently move traffic; 0 (unused) without them.
    */
   weight: number;
   /** Public hostnames both clusters serve; the stack owns one weighted record for each. @default [] */
@@ -132,8 +118,8 @@ export interface MigrationSettings {
   /** The Route 53 zone of `hostnames`. Required when `hostnames` is set. */
   hostedZoneId?: string;
   /**
-   * Members of the weighted sets no blueprint stack owns, by set identifier: the cluster a first
-   * move starts from, whose records this stack then owns too (docs/migration.md, "Adopting"). @default {}
+   * Weighted-set members no blueprint stack owns, by set identifier; this stack then owns their
+   * records too (docs/migration.md, "Adopting"). @default {}
    */
   externalPeers?: Record<string, ExternalPeer>;
   /** Workloads that must never run twice, by name, with whether this stack runs them. @default {} */
@@ -142,11 +128,7 @@ export interface MigrationSettings {
 
 const key = (k: string) => `${MIGRATION_NAMESPACE}:${k}`;
 
-/**
- * Reads the `migration:*` keys from a flat config (Pulumi's `namespace:key` → string, as
- * `pulumi.runtime.allConfig()` returns it). Returns every problem in the project's error format
- * instead of throwing, so the stack config reader can report them with its own in one error.
- */
+/** Reads `migration:*` from the flat config; returns problems for the caller's one error. */
 export function readMigrationConfig(config: Record<string, string | undefined>): {
   settings?: MigrationSettings;
   problems: string[];
@@ -182,35 +164,29 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
     return { problems };
   }
   const { weight: w, hostnames, hostedZoneId: zone, externalPeers, singletons } = parsed.data;
-  const missing: string[] = [];
+  const [missing, add] = problemList();
   if (w === undefined && hostnames.length > 0) {
-    missing.push(
-      configError(
-        key("weight"),
-        "missing while migration:hostnames is set",
-        undefined,
-        `set this stack's share with \`pulumi config set migration:weight <0-${MAX_WEIGHT}>\``,
-      ),
+    add(
+      key("weight"),
+      "missing while migration:hostnames is set",
+      undefined,
+      `set this stack's share with \`pulumi config set migration:weight <0-${MAX_WEIGHT}>\``,
     );
   }
   if (zone === undefined && hostnames.length > 0) {
-    missing.push(
-      configError(
-        key("hostedZoneId"),
-        "missing while migration:hostnames is set",
-        undefined,
-        "set the Route 53 zone of the hostnames with `pulumi config set migration:hostedZoneId <id>`",
-      ),
+    add(
+      key("hostedZoneId"),
+      "missing while migration:hostnames is set",
+      undefined,
+      "set the Route 53 zone of the hostnames with `pulumi config set migration:hostedZoneId <id>`",
     );
   }
   if (Object.keys(externalPeers).length > 0 && hostnames.length === 0) {
-    missing.push(
-      configError(
-        key("externalPeers"),
-        "set without migration:hostnames",
-        Object.keys(externalPeers),
-        "list the shared hostnames whose weighted records the peers join",
-      ),
+    add(
+      key("externalPeers"),
+      "set without migration:hostnames",
+      Object.keys(externalPeers),
+      "list the shared hostnames whose weighted records the peers join",
     );
   }
   if (missing.length > 0) return { problems: missing };
@@ -235,10 +211,7 @@ export function parseMigrationConfig(
   return settings;
 }
 
-/**
- * The weighted records this stack owns (components/traffic/traffic-records.ts), or none without shared
- * hostnames. The set identifier is the cluster name, unique per stack.
- */
+/** This stack's weighted records (set identifier: the cluster name); none without hostnames. */
 export function trafficArgs(clusterName: string, m: MigrationSettings): TrafficArgs | undefined {
   if (m.hostnames.length === 0 || m.hostedZoneId === undefined) return undefined;
   return {
@@ -268,28 +241,21 @@ const singletonHint = (settings: MigrationSettings) => {
     : "declare it under migration:singletons with its namespace and whether this stack owns it";
 };
 
-/**
- * Problems with config entries that name a singleton (`singleton: <name>` on an IRSA role or pod
- * security group): the name must be declared in `migration:singletons`, and the entry must live in
- * the singleton's namespace. `refs` maps each entry's config key to its singleton and namespace.
- */
+/** Problems with `refs` (config key → singleton, namespace): undeclared or another namespace. */
 export function singletonReferenceProblems(
   settings: MigrationSettings,
   refs: Record<string, { singleton: string; namespace: string }>,
 ): string[] {
-  const problems: string[] = [];
+  const [problems, add] = problemList();
   for (const [ref, { singleton: name, namespace }] of Object.entries(refs)) {
     const s = settings.singletons[name];
-    if (!s) {
-      problems.push(configError(`${ref}.singleton`, "not declared", name, singletonHint(settings)));
-    } else if (s.namespace !== namespace) {
-      problems.push(
-        configError(
-          `${ref}.namespace`,
-          `not the namespace of singleton ${name}`,
-          namespace,
-          `use ${s.namespace}, as migration:singletons.${name}.namespace says`,
-        ),
+    if (!s) add(`${ref}.singleton`, "not declared", name, singletonHint(settings));
+    else if (s.namespace !== namespace) {
+      add(
+        `${ref}.namespace`,
+        `not the namespace of singleton ${name}`,
+        namespace,
+        `use ${s.namespace}, as migration:singletons.${name}.namespace says`,
       );
     }
   }

@@ -1,10 +1,5 @@
-/**
- * Every namespace the config puts something into must exist when that something is created:
- * Kubernetes refuses a namespaced object in a missing namespace (`namespaces "api" not found`).
- * The blueprint's own entries (IRSA roles, pod security groups, Fargate selectors) are checked by
- * `blueprintNamespaceProblems`; what only the stack has, the migration singletons, is checked
- * here by the same rule, against the same declared namespaces: the teams' and workloadNamespaces.
- */
+// Kubernetes refuses an object in a missing namespace (`namespaces "api" not found`). The
+// blueprint's entries are `blueprintNamespaceProblems`'s; this checks the migration singletons.
 import type { BlueprintArgs } from "../components/blueprint/blueprint";
 import { DNS_LABEL } from "../components/kubernetes-names";
 import { undeclaredNamespaceProblems } from "../components/teams/namespace";
@@ -13,17 +8,11 @@ import { teamNamespaces } from "../components/teams/team-settings";
 import { configKeyOf } from "./config-keys";
 import type { MigrationSettings } from "./migration-config";
 
-/** Every namespace the stack creates for workloads: workloadNamespaces, then each team's. */
 export const declaredNamespaces = (
   args: Pick<BlueprintArgs, "workloadNamespaces" | "teams">,
 ): string[] => [...(args.workloadNamespaces ?? []), ...teamNamespaces(args.teams)];
 
-/**
- * One problem per singleton whose namespace neither the stack nor Kubernetes creates, naming
- * where it could be declared (`eks-blueprint:teams.<team>.namespaces` or
- * `eks-blueprint:workloadNamespaces`). A name that is not a namespace name at all is left to the
- * check of its own key.
- */
+/** Singletons in a namespace nothing creates, naming where to declare it; invalid names skipped. */
 export function singletonNamespaceProblems(
   singletons: MigrationSettings["singletons"],
   args: Pick<BlueprintArgs, "workloadNamespaces" | "teams">,

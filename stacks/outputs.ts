@@ -11,25 +11,27 @@ export interface StackOutputs {
   vpcId: pulumi.Output<string>;
   vpcCidr: string;
   nodeGroupNames: Record<string, pulumi.Output<string>>;
-  /**
-   * The Istio gateway's NLB as an alias target (`{name, zoneId}`), when Istio is installed: what
-   * this stack's weighted records point at, and what `npm run adopt` puts in the first batch.
-   */
+  /** With Istio, its gateway NLB as alias target: for the weighted records and `npm run adopt`. */
   gatewayLoadBalancer?: pulumi.Output<{ name: string; zoneId: string }>;
 }
 
-export function blueprintOutputs(args: BlueprintArgs, blueprint: EksBlueprint): StackOutputs {
-  return {
-    clusterName: args.clusterName,
-    kubernetesVersion: args.kubernetesVersion,
-    endpoint: blueprint.cluster.eksCluster.core.endpoint,
-    oidcProviderArn: blueprint.cluster.oidcProviderArn,
-    kubeconfig: blueprint.cluster.kubeconfig,
-    vpcId: blueprint.network.vpcId,
-    vpcCidr: args.network.cidrBlock,
-    nodeGroupNames: blueprint.nodeGroups.names,
-    ...(blueprint.gatewayLoadBalancer
-      ? { gatewayLoadBalancer: blueprint.gatewayLoadBalancer }
-      : {}),
+/** A stack's program: its validated config in, its outputs out. */
+export type Composition = (args: BlueprintArgs) => StackOutputs;
+
+/** The composition of one EksBlueprint named `name` (`prod`). */
+export const composition =
+  (name: string): Composition =>
+  (args) => {
+    const { cluster, network, nodeGroups, gatewayLoadBalancer } = new EksBlueprint(name, args);
+    return {
+      clusterName: args.clusterName,
+      kubernetesVersion: args.kubernetesVersion,
+      endpoint: cluster.eksCluster.core.endpoint,
+      oidcProviderArn: cluster.oidcProviderArn,
+      kubeconfig: cluster.kubeconfig,
+      vpcId: network.vpcId,
+      vpcCidr: args.network.cidrBlock,
+      nodeGroupNames: nodeGroups.names,
+      ...(gatewayLoadBalancer ? { gatewayLoadBalancer } : {}),
+    };
   };
-}

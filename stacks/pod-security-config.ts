@@ -1,10 +1,8 @@
 import { z } from "zod";
 
 /**
- * The shape of `eks-blueprint:podSecurityGroups`. Config cannot hold another group's id, so a rule
- * names a sibling group instead: `{ from: podSecurityGroup, group: <name> }`; WorkloadAccess
- * resolves it. Selectors, rules, ports, sibling references, trunking node types and Fargate
- * overlap are the components' checks, run by the stack through `blueprintProblems`.
+ * `eks-blueprint:podSecurityGroups`. Config cannot hold a group id, so a rule names a sibling
+ * (`{ from: podSecurityGroup, group: <name> }`) for WorkloadAccess; the components check values.
  */
 export const podSecurityGroupsSchema = z.record(
   z.string(),

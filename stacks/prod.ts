@@ -1,8 +1,4 @@
-import { BlueprintArgs, EksBlueprint } from "../components/blueprint/blueprint";
-import { blueprintOutputs, StackOutputs } from "./outputs";
+import { composition } from "./outputs";
 
 /** prod: the cluster in service. During a migration it keeps serving until prod2 has all traffic. */
-export function prod(args: BlueprintArgs): StackOutputs {
-  const blueprint = new EksBlueprint("prod", args);
-  return blueprintOutputs(args, blueprint);
-}
+export const prod = composition("prod");

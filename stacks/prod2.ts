@@ -1,8 +1,4 @@
-import { BlueprintArgs, EksBlueprint } from "../components/blueprint/blueprint";
-import { blueprintOutputs, StackOutputs } from "./outputs";
+import { composition } from "./outputs";
 
 /** prod2: the replacement cluster, built beside prod and taking traffic from it step by step. */
-export function prod2(args: BlueprintArgs): StackOutputs {
-  const blueprint = new EksBlueprint("prod2", args);
-  return blueprintOutputs(args, blueprint);
-}
+export const prod2 = composition("prod2");

@@ -1,9 +1,5 @@
-/**
- * `eks-blueprint:teams`: how the stack reads teams. zod checks only the shape (known fields,
- * types); what a value may be (namespace names, a Pod Security exception's reason, quantities,
- * CIDRs, role ARNs, a namespace claimed twice) is the components' check (components/teams/team-problems.ts),
- * which the stack runs with config keys, so a library user and a stack user get the same answer.
- */
+// `eks-blueprint:teams`: zod checks only the shape; values are components/teams/team-problems.ts's
+// check, run with config keys so a library user and a stack user get the same answer.
 import { z } from "zod";
 import type { PodSecurityException } from "../components/teams/team-settings";
 import { componentString } from "./validators";
@@ -37,10 +33,7 @@ const egressRule = z.strictObject({
 
 const teamNamespace = z.strictObject({
   podSecurity: z
-    .strictObject({
-      level: componentString<PodSecurityException>(),
-      reason,
-    })
+    .strictObject({ level: componentString<PodSecurityException>(), reason })
     .optional()
     .describe("Defaults to restricted, with no exception."),
   mesh: z.boolean().optional().describe("Defaults to false."),

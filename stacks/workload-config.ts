@@ -4,12 +4,8 @@ import { DEFAULT_STATEMENT_EFFECT } from "../components/access/irsa-policy";
 import { WORKLOAD_IDENTITIES } from "../components/access/workload-role";
 import type { MigrationSettings } from "./migration-config";
 
-/**
- * The shape of `eks-blueprint:irsaRoles`: application teams get AWS access from stack config,
- * without code, through IRSA or (`identity: podIdentity`) EKS Pod Identity. What the values may
- * be is WorkloadAccess's own check (`workloadRoleProblems`), run by the stack through
- * `blueprintProblems` with config keys.
- */
+// `eks-blueprint:irsaRoles`: AWS access for teams from config, through IRSA or EKS Pod Identity
+// (`identity: podIdentity`); values are WorkloadAccess's check (`workloadRoleProblems`).
 const statement = z.strictObject({
   effect: z
     .enum(["Allow", "Deny"], { error: "not an IAM effect; use Allow or Deny" })
@@ -33,10 +29,7 @@ export const irsaRolesSchema = z.record(
   }),
 );
 
-/**
- * What Argo CD's applications read of the migration: this cluster's weight (when it serves
- * shared hostnames) and which singletons it runs (docs/gitops.md).
- */
+/** The migration as Argo CD's apps read it (docs/gitops.md): weight with hostnames, singletons. */
 export function migrationGitOpsFacts(m: MigrationSettings): GitOpsClusterFacts {
   return {
     ...(m.hostnames.length > 0 ? { weight: m.weight } : {}),

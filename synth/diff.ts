@@ -2,7 +2,6 @@ import { isRecord } from "../components/problems";
 import { recordKey, REDACTED, type ResourceView, type SynthRecord } from "./record";
 import { forcesReplacement } from "./replacements";
 
-/** What the diff reads of a synth record. */
 export type DiffRecord = ResourceView & Pick<SynthRecord, "parent">;
 
 export interface DiffInput {
@@ -56,7 +55,7 @@ const isScalar = (v: unknown) => v === null || typeof v !== "object";
 
 function parseContainer(s: string): unknown {
   const t = s.trim();
-  if (!t.startsWith("{") && !t.startsWith("[")) return undefined;
+  if (!/^[{[]/.test(t)) return undefined;
   try {
     const v: unknown = JSON.parse(t);
     return typeof v === "object" && v !== null ? v : undefined;
@@ -65,10 +64,7 @@ function parseContainer(s: string): unknown {
   }
 }
 
-/**
- * Inputs as leaf paths → values. JSON held in strings (IAM policies, kubeconfigs) is opened, so a
- * one-action change to a policy shows as one line; lists of scalars stay whole.
- */
+/** Inputs as leaf path → value; JSON in strings (IAM policies) is opened: one action, one line. */
 export function flattenInputs(
   value: unknown,
   path = "",
@@ -93,7 +89,7 @@ export function flattenInputs(
   return out;
 }
 
-/** Replaces `from` as a whole token (between non-alphanumerics) with `to`: "prod-vpc" → "prod2-vpc". */
+/** Replaces whole-token `from` (between non-alphanumerics) with `to`: "prod-vpc" → "prod2-vpc". */
 export function renameToken(name: string, from: string, to: string): string {
   const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   return name.replace(new RegExp(`(^|[^A-Za-z0-9])${escaped}(?=$|[^A-Za-z0-9])`, "g"), `$1${to}`);
@@ -107,7 +103,7 @@ function renameRecord(r: DiffRecord, from: string, to: string): DiffRecord {
   return { ...r, name: renameToken(r.name, from, to), parent };
 }
 
-/** Each resource's top-level ancestor; a top-level resource with no children belongs to the stack. */
+/** Each resource's top-level ancestor; a childless top-level resource belongs to the stack. */
 function componentsOf(records: readonly DiffRecord[]): Map<string, string> {
   const parents = new Map(records.map((r) => [recordKey(r), r.parent]));
   const hasChildren = new Set(records.map((r) => r.parent).filter((p): p is string => p !== null));
@@ -141,32 +137,18 @@ function fieldChanges(type: string, before: DiffRecord, after: DiffRecord): Fiel
       replaces: forcesReplacement(type, path),
     });
   }
-  if (before.parent !== after.parent) {
-    // The parent is part of the URN: without an alias, Pulumi deletes the old resource and creates a new one.
-    changes.push({
-      path: PARENT_FIELD,
-      before: before.parent,
-      after: after.parent,
-      secret: false,
-      replaces: true,
-    });
-  }
-  if ((before.protect ?? false) !== (after.protect ?? false)) {
-    changes.push({
-      path: PROTECT_FIELD,
-      before: before.protect ?? false,
-      after: after.protect ?? false,
-      secret: false,
-      replaces: false,
-    });
+  // The parent is part of the URN: without an alias, Pulumi deletes and recreates the resource.
+  const options: [string, unknown, unknown, boolean][] = [
+    [PARENT_FIELD, before.parent, after.parent, true],
+    [PROTECT_FIELD, before.protect ?? false, after.protect ?? false, false],
+  ];
+  for (const [path, x, y, replaces] of options) {
+    if (x !== y) changes.push({ path, before: x, after: y, secret: false, replaces });
   }
   return changes;
 }
 
-/**
- * Compares two synth results. Identity is type + name; when the stacks differ (prod vs prod2), the
- * base stack's name is read as the head's inside resource names, so `prod-vpc` meets `prod2-vpc`.
- */
+/** Compares synth results by type + name; across stacks, base `prod-vpc` meets head `prod2-vpc`. */
 export function diffSynth(base: DiffInput, head: DiffInput): SynthDiff {
   const rename =
     base.stack && head.stack && base.stack !== head.stack

@@ -1,60 +1,20 @@
-// Everything the synth takes from @pulumi/pulumi beyond its public API, in one place;
-// test/internals.test.ts fails when one of these shapes changes.
+// All the synth takes from @pulumi/pulumi beyond its public API; test/internals.test.ts guards it.
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import { mapAliasesForRequest } from "@pulumi/pulumi/runtime/resource";
 import { deserializeProperties, serializeProperties } from "@pulumi/pulumi/runtime/rpc";
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import * as gstruct from "google-protobuf/google/protobuf/struct_pb";
+import type { Alias as AliasMessage } from "@pulumi/pulumi/proto/alias_pb";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 
-/** The getters and setters we use of the protobuf RegisterResourceRequest (proto/resource_pb.d.ts). */
-export interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProvider(): string;
-  getObject(): gstruct.Struct | undefined;
-  setObject(value: gstruct.Struct): void;
-  getDependenciesList(): string[];
-  getPropertydependenciesMap(): {
-    forEach(f: (deps: { getUrnsList(): string[] }, key: string) => void): void;
-  };
-  getProtect(): boolean | undefined;
-  setProtect(value: boolean): void;
-  getDeletebeforereplace(): boolean;
-  setDeletebeforereplace(value: boolean): void;
-  getDeletebeforereplacedefined(): boolean;
-  setDeletebeforereplacedefined(value: boolean): void;
-  getRetainondelete(): boolean | undefined;
-  setRetainondelete(value: boolean): void;
-  getTransformsList(): { getToken(): string }[];
-  getAliasesList(): AliasMessage[];
-  setAliasesList(value: AliasMessage[]): void;
-}
-
-interface AliasMessage {
-  getUrn(): string;
-  getSpec():
-    | {
-        getName(): string;
-        getType(): string;
-        getStack(): string;
-        getProject(): string;
-        getParenturn(): string;
-        getNoparent(): boolean;
-      }
-    | undefined;
-}
+export type RegisterRequest = RegisterResourceRequest;
 
 type Callback = (err: unknown, response: unknown) => void;
 
-/**
- * The mock monitor, doing two things the engine does and MockMonitor does not: it runs resource
- * transforms before a registration (the resource's own, then its ancestors', then the stack's:
- * pulumi/pulumi pkg/resource/deploy/source_eval.go, RegisterResource), and it hands each request,
- * as the engine would receive it, to `onRequest`.
- */
+// MockMonitor plus what the engine does: run resource transforms before registering (own, then
+// ancestors', then the stack's: pulumi/pulumi pkg/resource/deploy/source_eval.go,
+// RegisterResource), and hand each request, as the engine gets it, to `onRequest`.
 class RecordingMonitor extends MockMonitor {
   private readonly callbacks = new Map<string, pulumi.ResourceTransform>();
   private readonly stackTransforms: pulumi.ResourceTransform[] = [];
@@ -172,7 +132,7 @@ function urnOf(req: RegisterRequest): string {
   return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${type}::${req.getName()}`;
 }
 
-/** An alias of a request as the SDK hands it to a transform (runtime/callbacks.js, registerTransform). */
+/** An alias as the SDK hands it to a transform (runtime/callbacks.js, registerTransform). */
 function aliasOption(alias: AliasMessage): string | pulumi.Alias {
   const spec = alias.getSpec();
   if (!spec) return alias.getUrn();
@@ -207,11 +167,9 @@ type Debuggable = {
 };
 
 /**
- * Skips two pieces of debugging work the runtime does per resource that nothing reads under the
- * mocks (0.26 s of a prod2 synth; bench/README.md): the stack trace, id and label
- * `debuggablePromise` gives every output promise (read only by the PULUMI_DEBUG_PROMISE_LEAKS
- * report; the leak tracking itself is kept, as runtime/debuggable.js does it), and the stack walk
- * of `Resource.stackTrace`, which the mock monitor ignores.
+ * Skips per-resource debug work nothing reads under the mocks (0.26 s of a prod2 synth): the trace,
+ * id and label `debuggablePromise` gives each promise (for the PULUMI_DEBUG_PROMISE_LEAKS report;
+ * leak tracking stays, as in runtime/debuggable.js) and `Resource.stackTrace`'s stack walk.
  */
 export function skipRuntimeDebugInfo(): void {
   if (process.env.PULUMI_DEBUG_PROMISE_LEAKS) return;

@@ -11,17 +11,13 @@ export interface Registration {
   name: string;
   custom: boolean;
   inputs: Record<string, unknown>;
-  /** The state the mocks answered with, as a provider would: what later inputs can be taken from. */
+  /** The state the mocks answered with, as a provider would: what later inputs can read. */
   state: Record<string, unknown>;
 }
 
-/** crypto.hash (Node 20.12+) is the one-shot form, four times cheaper than a Hash object per id. */
-const sha256 = crypto.hash
-  ? (s: string) => crypto.hash("sha256", s, "hex")
-  : (s: string) => crypto.createHash("sha256").update(s).digest("hex");
-const hex = (s: string, n: number) => sha256(s).slice(0, n);
+/** crypto.hash is the one-shot form, four times cheaper than a Hash object per id. */
+const hex = (s: string, n: number) => crypto.hash("sha256", s, "hex").slice(0, n);
 
-/** Three subnets per tier, one per AZ, with ids stable across runs. */
 const subnetIds = (vpc: string, tier: string) =>
   [0, 1, 2].map((az) => `subnet-${hex(`${vpc}/${tier}/${az}`, 17)}`);
 
@@ -36,9 +32,9 @@ export interface MockSecurityGroupIds {
 }
 
 /**
- * Distinct, recognisable ids for the groups of the cluster named `clusterName`, so a test can say
- * which one a rule targets: `sg-0e45c1…` is EKS's own, `sg-0b1c1…`/`sg-0b1e0…` are pulumi-eks's
- * (hex, as real ids are: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
+ * Ids telling `clusterName`'s groups apart: `sg-0e45c1…` is EKS's, `sg-0b1c1…`/`sg-0b1e0…`
+ * pulumi-eks's (hex, as real ids are:
+ * https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroup.html).
  */
 export function mockSecurityGroupIds(clusterName: string): MockSecurityGroupIds {
   const id = (marker: string, what: string) =>
@@ -52,6 +48,14 @@ export function mockSecurityGroupIds(clusterName: string): MockSecurityGroupIds 
 
 type Inputs = Record<string, unknown>;
 type OutputsFor = (name: string, inputs: Inputs, region: string) => Inputs;
+const nameOf = (inputs: Inputs, name: string) => (inputs.name as string | undefined) ?? name;
+/** Outputs of a resource with a physical name: `name` first, then what `f` makes of it. */
+const named =
+  (f: (n: string, region: string) => Inputs): OutputsFor =>
+  (name, inputs, region) => {
+    const n = nameOf(inputs, name);
+    return { name: n, ...f(n, region) };
+  };
 
 function kubeconfigFor(clusterName: string, endpoint: string, region: string) {
   return {
@@ -80,11 +84,8 @@ function kubeconfigFor(clusterName: string, endpoint: string, region: string) {
   };
 }
 
-/**
- * Realistic outputs per type token. Remote components (@pulumi/eks, @pulumi/awsx) only have the
- * outputs returned here: an output missing here resolves to undefined and every input built from
- * it silently vanishes from the synth, so each one our program reads is listed.
- */
+// Realistic outputs per type token. Remote components (@pulumi/eks, @pulumi/awsx) have only these:
+// a missing one resolves to undefined and inputs built from it silently vanish from the synth.
 const outputsByType: Record<string, OutputsFor> = {
   "awsx:ec2:Vpc": (name) => ({
     vpcId: `vpc-${hex(name, 17)}`,
@@ -93,15 +94,14 @@ const outputsByType: Record<string, OutputsFor> = {
     isolatedSubnetIds: [],
   }),
   "eks:index:Cluster": (name, inputs, region) => {
-    const clusterName = (inputs.name as string | undefined) ?? name;
+    const clusterName = nameOf(inputs, name);
     const id = hex(clusterName, 32).toUpperCase();
     const endpoint = `https://${id}.gr7.${region}.eks.amazonaws.com`;
     const issuer = `oidc.eks.${region}.amazonaws.com/id/${id}`;
     const kubeconfig = kubeconfigFor(clusterName, endpoint, region);
     const groups = mockSecurityGroupIds(clusterName);
-    // pulumi-eks 4.3.0 nodejs/eks/cluster/cluster.ts (createCore, createCluster): without
-    // skipDefaultSecurityGroups it makes its own cluster and node groups and returns their ids;
-    // with it, both outputs are the group EKS itself creates (eksCluster.vpcConfig).
+    // pulumi-eks 4.3.0 nodejs/eks/cluster/cluster.ts (createCore, createCluster): its own groups'
+    // ids, or with skipDefaultSecurityGroups both are the group EKS creates (eksCluster.vpcConfig).
     const skip = inputs.skipDefaultSecurityGroups === true;
     return {
       kubeconfig,
@@ -111,8 +111,7 @@ const outputsByType: Record<string, OutputsFor> = {
       oidcIssuer: issuer,
       clusterSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksCluster,
       nodeSecurityGroupId: skip ? groups.eksCluster : groups.pulumiEksNode,
-      // The aws.eks.Cluster below the component. Really a resource reference; here its plain
-      // outputs, which is all our program reads of it (`eksCluster.eksCluster.name`).
+      // Really an aws.eks.Cluster reference; its plain outputs are all our program reads.
       eksCluster: {
         name: clusterName,
         arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:cluster/${clusterName}`,
@@ -130,9 +129,8 @@ const outputsByType: Record<string, OutputsFor> = {
       },
     };
   },
-  // pulumi-eks's ManagedNodeGroup outputs the aws.eks.NodeGroup it made (managedNodeGroup.d.ts,
-  // `nodeGroup`). With a name prefix the provider appends a 26-character unique suffix
-  // (terraform-plugin-sdk helper/id); a fixed-looking one here keeps the synth stable.
+  // Outputs its aws.eks.NodeGroup (managedNodeGroup.d.ts, `nodeGroup`); a name prefix gets a
+  // 26-char unique suffix (terraform-plugin-sdk helper/id); a fixed-looking one keeps synth stable.
   "eks:index:ManagedNodeGroup": (name, inputs) => ({
     nodeGroup: {
       nodeGroupName:
@@ -140,18 +138,11 @@ const outputsByType: Record<string, OutputsFor> = {
         `${inputs.nodeGroupNamePrefix ?? `${name}-`}20260101000000000${hex(name, 9)}`,
     },
   }),
-  "aws:iam/role:Role": (name, inputs) => {
-    const roleName = (inputs.name as string | undefined) ?? name;
-    return {
-      name: roleName,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${roleName}`,
-      uniqueId: `AROA${hex(roleName, 17).toUpperCase()}`,
-    };
-  },
-  "aws:iam/policy:Policy": (name, inputs) => {
-    const policyName = (inputs.name as string | undefined) ?? name;
-    return { name: policyName, arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${policyName}` };
-  },
+  "aws:iam/role:Role": named((n) => ({
+    arn: `arn:aws:iam::${MOCK_ACCOUNT}:role/${n}`,
+    uniqueId: `AROA${hex(n, 17).toUpperCase()}`,
+  })),
+  "aws:iam/policy:Policy": named((n) => ({ arn: `arn:aws:iam::${MOCK_ACCOUNT}:policy/${n}` })),
   "aws:kms/key:Key": (name, _inputs, region) => {
     const keyId = `${hex(name, 8)}-${hex(name + 1, 4)}-${hex(name + 2, 4)}-${hex(name + 3, 4)}-${hex(name + 4, 12)}`;
     return { keyId, arn: `arn:aws:kms:${region}:${MOCK_ACCOUNT}:key/${keyId}` };
@@ -164,35 +155,25 @@ const outputsByType: Record<string, OutputsFor> = {
     id: `lt-${hex(name, 17)}`,
     latestVersion: 1,
   }),
-  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
-    const groupName = (inputs.name as string | undefined) ?? name;
-    return {
-      name: groupName,
-      arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${groupName}`,
-    };
-  },
-  "aws:sqs/queue:Queue": (name, inputs, region) => {
-    const queueName = (inputs.name as string | undefined) ?? name;
-    return {
-      name: queueName,
-      arn: `arn:aws:sqs:${region}:${MOCK_ACCOUNT}:${queueName}`,
-      url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${queueName}`,
-    };
-  },
+  "aws:cloudwatch/logGroup:LogGroup": named((n, region) => ({
+    arn: `arn:aws:logs:${region}:${MOCK_ACCOUNT}:log-group:${n}`,
+  })),
+  "aws:sqs/queue:Queue": named((n, region) => ({
+    arn: `arn:aws:sqs:${region}:${MOCK_ACCOUNT}:${n}`,
+    url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT}/${n}`,
+  })),
   "aws:eks/fargateProfile:FargateProfile": (name, inputs, region) => ({
     arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:fargateprofile/${inputs.clusterName}/${inputs.fargateProfileName ?? name}/${hex(name, 8)}`,
   }),
-  // Day-2 platform (core add-ons, EFS, Karpenter).
-  // (aws:eks/addon:Addon is mocked below, by the add-on bundle.)
+  // Day-2 platform (core add-ons, EFS, Karpenter); aws:eks/addon:Addon is with the add-ons below.
   "aws:eks/accessEntry:AccessEntry": (name, inputs, region) => ({
     accessEntryArn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:access-entry/${inputs.clusterName}/role/${MOCK_ACCOUNT}/${hex(name, 12)}`,
     kubernetesGroups: [],
     userName: `system:node:{{EC2PrivateDNSName}}`,
   }),
-  "aws:cloudwatch/eventRule:EventRule": (name, inputs, region) => {
-    const ruleName = (inputs.name as string | undefined) ?? name;
-    return { name: ruleName, arn: `arn:aws:events:${region}:${MOCK_ACCOUNT}:rule/${ruleName}` };
-  },
+  "aws:cloudwatch/eventRule:EventRule": named((n, region) => ({
+    arn: `arn:aws:events:${region}:${MOCK_ACCOUNT}:rule/${n}`,
+  })),
   "aws:efs/fileSystem:FileSystem": (name, _inputs, region) => {
     const id = `fs-${hex(name, 17)}`;
     return { id, arn: `arn:aws:elasticfilesystem:${region}:${MOCK_ACCOUNT}:file-system/${id}` };
@@ -201,9 +182,8 @@ const outputsByType: Record<string, OutputsFor> = {
     arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName ?? name}/${hex(name, 8)}`,
     addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.mock",
   }),
-  // A LoadBalancer Service gets its NLB's DNS name in status once the AWS Load Balancer Controller
-  // has made it; the controller names an NLB k8s-<namespace>-<name>-<hash> (10 hex), and ELB adds
-  // 16 hex and the region's domain (a real one: k8s-ui-uinlb-21b5b2e77e-28b54fd6dd7fa4a1.elb.us-west-2.amazonaws.com).
+  // Status gets the NLB the AWS Load Balancer Controller names k8s-<ns>-<name>-<10 hex>, plus ELB's
+  // 16 hex and domain: k8s-ui-uinlb-21b5b2e77e-28b54fd6dd7fa4a1.elb.us-west-2.amazonaws.com (real).
   "kubernetes:core/v1:Service": (name, inputs, region) => {
     const spec = inputs.spec as { type?: string } | undefined;
     if (spec?.type !== "LoadBalancer") return {};
@@ -227,20 +207,14 @@ function defaultOutputs(type: string, name: string, inputs: Inputs, region: stri
   const [pkg, mod] = type.split(":");
   if (pkg !== "aws") return {};
   const service = (mod ?? "").split("/")[0];
-  const physical = (inputs.name as string | undefined) ?? name;
-  return { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${physical}` };
+  return { arn: `arn:aws:${service}:${region}:${MOCK_ACCOUNT}:${nameOf(inputs, name)}` };
 }
 
 const isResource = (v: unknown) =>
   pulumi.Resource.isInstance(v) ||
   (Array.isArray(v) && v.some((e) => pulumi.Resource.isInstance(e)));
 
-/**
- * Inputs come back as outputs, as a provider echoes them, except resources passed as inputs
- * (`cluster: c` to a node group): a provider returns ids, not live resources, and echoing the
- * resource made the runtime rehydrate it, and every resource in its own state, once per
- * reference (ten lookups per node group; bench/README.md).
- */
+/** Inputs echoed as a provider does, minus resources (echoed, each rehydrates per reference). */
 function withoutResources(inputs: Inputs): Inputs {
   const keys = Object.keys(inputs);
   if (!keys.some((k) => isResource(inputs[k]))) return inputs;
@@ -251,11 +225,8 @@ function idFor(type: string, name: string): string {
   return `${name}-${hex(`${type}::${name}`, 8)}`;
 }
 
-/**
- * Canonical hosted zone ids of Elastic Load Balancing per region and type, as
- * https://docs.aws.amazon.com/general/latest/gr/elb.html lists them; only the regions the stacks
- * and tests use, so another region fails loudly instead of getting a made-up id.
- */
+// ELB canonical hosted zone ids per region and type, as listed at
+// https://docs.aws.amazon.com/general/latest/gr/elb.html; only our regions: another fails loudly.
 const ELB_HOSTED_ZONES: Record<string, { application: string; network: string }> = {
   "us-east-1": { application: "Z35SXDOTRQ7X7K", network: "Z26RNL4JYFTOTI" },
   "us-west-2": { application: "Z1H1FL5HABSF5", network: "Z18D5FSROUN65G" },
@@ -290,9 +261,8 @@ const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
 };
 
 /**
- * The one mocks harness for tests and the offline synth: records every registration and answers
- * with realistic outputs; an unmocked function call throws, so a new data-source lookup cannot
- * slip into the program unnoticed.
+ * The mocks for tests and the offline synth: records every registration, answers with realistic
+ * outputs; an unmocked call throws, so no new data-source lookup slips in unnoticed.
  */
 export function createMocks(
   records: Registration[],

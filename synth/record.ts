@@ -6,7 +6,6 @@ export interface ResourceView {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
-  /** The `protect` resource option. */
   protect?: boolean;
 }
 
@@ -24,16 +23,14 @@ export interface Source {
 /** Input path (`securityGroupIds[0]`) → every output of its dependencies that holds that value. */
 export type Provenance = Record<string, Source[]>;
 
-/** One resource as our program registers it: the unit of the synth JSON, the policy rules and the diff. */
+/** One resource as our program registers it: the unit of the synth JSON, policy rules and diff. */
 export interface SynthRecord extends ResourceView {
   /** `type::name` of the parent, or null for a top-level resource. */
   parent: string | null;
   /**
-   * `type::name` of every resource the engine waits for before creating this one, as the program
-   * sends them in the RegisterResource request: explicit `dependsOn`, the resources behind its
-   * input values, and its provider. A dependency on a component arrives expanded to the custom
-   * resources below it (pulumi/pulumi sdk/nodejs/runtime/dependsOn.ts,
-   * `getAllTransitivelyReferencedResourceURNs`), exactly as the engine orders it.
+   * `type::name` of what the engine waits for, as RegisterResource sends it: `dependsOn`, input
+   * values' resources, the provider; a component expands to its custom resources (pulumi/pulumi
+   * sdk/nodejs/runtime/dependsOn.ts, `getAllTransitivelyReferencedResourceURNs`).
    */
   dependsOn: string[];
   /** Protected from deletion (`protect: true`): a destroy fails until it is lifted. */
@@ -47,11 +44,7 @@ export interface SynthRecord extends ResourceView {
   retainOnDelete?: true;
   /** `type::name` of the identities this resource was registered under before (`aliases`). */
   aliases?: string[];
-  /**
-   * Which input values the program took from another resource's outputs: for each input the
-   * engine is told depends on resources (the request's `propertyDependencies`), every string in it
-   * that equals an output of one of those resources, with that output's path.
-   */
+  /** Input strings equal to an output of a resource in their `propertyDependencies`, by path. */
   provenance?: Provenance;
 }
 

@@ -1,21 +1,13 @@
-/**
- * Input fields whose change makes the provider replace the resource (delete and create again)
- * rather than update it in place. Replacing a production cluster, node group or VPC is the change
- * a reviewer must not miss, so the synth diff flags these in bold.
- *
- * Sources: the `ForceNew` attributes of the Terraform AWS provider that pulumi-aws bridges
- * (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_cluster,
- * .../eks_node_group, .../vpc, .../subnet), the EKS API's in-place updates
- * (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html), and
- * Kubernetes' immutable fields (metadata.name and namespace; StorageClass parameters).
- * The @pulumi/eks and @pulumi/awsx components pass their inputs to those resources, so they are
- * listed under the component inputs our program sets.
- */
+// Input fields whose change replaces the resource (delete, create) rather than update it: the synth
+// diff bolds them, as a replaced production cluster, node group or VPC must not be missed. Sources:
+// the `ForceNew` attributes of the Terraform AWS provider that pulumi-aws bridges
+// (https://registry.terraform.io/providers/hashicorp/aws/latest/docs/resources/eks_cluster,
+// .../eks_node_group, .../vpc, .../subnet), the EKS API's in-place updates
+// (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html), Kubernetes'
+// immutable fields (metadata.name and namespace; StorageClass parameters); @pulumi/eks and awsx
+// inputs as they feed those. Paths are dotted, as the diff prints them: a path covers its
+// sub-fields, `[*]` is any list index.
 
-/**
- * Field paths (dotted, as the diff prints them) per type token; a path covers its sub-fields and
- * `[*]` stands for any list index.
- */
 /** The aws.eks.NodeGroup attributes that are ForceNew in the Terraform provider. */
 const NODE_GROUP_FIELDS = [
   "clusterName",
@@ -54,8 +46,7 @@ const REPLACEMENT_FIELDS: Record<string, readonly string[]> = {
     "accessConfig.bootstrapClusterCreatorAdminPermissions",
     "bootstrapSelfManagedAddons",
   ],
-  // pulumi-eks passes these to aws.eks.NodeGroup; `cluster` and `nodeRole` become its clusterName
-  // and nodeRoleArn.
+  // Passed to aws.eks.NodeGroup; `cluster` and `nodeRole` become its clusterName and nodeRoleArn.
   "eks:index:ManagedNodeGroup": ["cluster", "nodeRole", ...NODE_GROUP_FIELDS],
   "aws:eks/nodeGroup:NodeGroup": NODE_GROUP_FIELDS,
   "aws:eks/fargateProfile:FargateProfile": [
@@ -72,8 +63,7 @@ const REPLACEMENT_FIELDS: Record<string, readonly string[]> = {
     "namespace",
     "serviceAccount",
   ],
-  // awsx: a new CIDR replaces the VPC; a new subnet layout replaces the subnets, and with them the
-  // cluster's and node groups' subnets. Subnet tags update in place.
+  // A new CIDR or subnet layout replaces the VPC or subnets (and cluster's); tags update in place.
   "awsx:ec2:Vpc": [
     "cidrBlock",
     "ipv4IpamPoolId",

@@ -10,7 +10,6 @@ export const ROOT = path.resolve(
   __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
 );
 
-/** A stack's config as the synth takes it, every field set. */
 export type StackConfigFile = Required<SynthOptions>;
 
 /** Pulumi passes every config value as a string; structured values as JSON. */
@@ -21,7 +20,7 @@ export function flattenConfig(
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(config)) {
     if (value !== null && typeof value === "object" && "secure" in (value as object)) {
-      // Offline there is no secrets provider to decrypt with; the synth shows the value as redacted.
+      // Offline there is no secrets provider to decrypt with: the synth shows it redacted.
       flat[key] = REDACTED;
       secretKeys.push(key);
     } else {
@@ -31,13 +30,18 @@ export function flattenConfig(
   return { config: flat, secretKeys };
 }
 
-/** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` from `dir` the way the Pulumi CLI hands them to the program. */
+const readYaml = (dir: string, file: string): unknown =>
+  parse(readFileSync(path.join(dir, file), "utf8"));
+
+/** `Pulumi.yaml` and the `config:` map of `Pulumi.<stack>.yaml` in `dir`, as parsed YAML. */
+export function readStackFiles<P extends { name: string }>(stack: string, dir: string = ROOT) {
+  const project = readYaml(dir, "Pulumi.yaml") as P;
+  const settings = readYaml(dir, `Pulumi.${stack}.yaml`) as { config?: Record<string, unknown> };
+  return { project, config: settings?.config ?? {} };
+}
+
+/** Reads `Pulumi.yaml` and `Pulumi.<stack>.yaml` in `dir` as the Pulumi CLI hands them over. */
 export function readStackConfig(stack: string, dir: string = ROOT): StackConfigFile {
-  const project = (parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as { name: string })
-    .name;
-  const file = path.join(dir, `Pulumi.${stack}.yaml`);
-  const settings = (parse(readFileSync(file, "utf8")) ?? {}) as {
-    config?: Record<string, unknown>;
-  };
-  return { project, stack, ...flattenConfig(settings.config ?? {}) };
+  const { project, config } = readStackFiles(stack, dir);
+  return { project: project.name, stack, ...flattenConfig(config) };
 }

@@ -3,7 +3,7 @@ import { readStackConfig } from "./stack-files";
 import { synthesize } from "./synthesize";
 import type { SynthResult } from "./record";
 
-/** Synthesizes a committed stack: its Pulumi.<stack>.yaml, the real composition, the shared mocks. */
+/** Synthesizes a committed stack: its Pulumi.<stack>.yaml, real composition, shared mocks. */
 export async function synthStack(stack: string, dir?: string): Promise<SynthResult> {
   const file = readStackConfig(stack, dir);
   return synthesize(file, () => composeStack(stack));

@@ -6,13 +6,12 @@ import { recordKey, REDACTED, type Provenance, type SynthRecord, type SynthResul
 export interface SynthOptions {
   project: string;
   stack: string;
-  /** Flat Pulumi config, `namespace:key` → string (objects JSON-encoded), as the language host passes it. */
+  /** Flat config, `namespace:key` → string (objects as JSON), as the language host passes it. */
   config: Record<string, string>;
-  /** Config keys that hold secrets. */
   secretKeys?: string[];
 }
 
-/** The program threw; `resources` holds what it had registered by then (nothing, for a config error). */
+/** The program threw; `resources` holds what it had registered (nothing, for a config error). */
 export class SynthError extends Error {
   constructor(
     readonly cause: unknown,
@@ -34,67 +33,38 @@ const urnTypeName = (urn: string) => {
   return `${type}::${parts[3] ?? ""}`;
 };
 
-/** Secrets become "[secret]", resource references `type::name`, and keys are sorted, so output is stable. */
-export function normalizeValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(normalizeValue);
-  if (value !== null && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return REDACTED;
-    if (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string")
-      return urnTypeName(obj.urn);
-    if (pulumi.Resource.isInstance(obj)) {
-      const res = obj as unknown as { __pulumiType: string; __name: string };
-      return `${res.__pulumiType}::${res.__name}`;
-    }
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .filter((k) => obj[k] !== undefined)
-        .map((k) => [k, normalizeValue(obj[k])]),
-    );
+// Stable values: secrets become "[secret]", keys sorted, references `type::name`, also added to
+// `refs`: the SDK drops them from remote components' dependencies (runtime/resource.js
+// `excludeResourceReferencesFromDependencies: remote`), yet the children wait for them.
+function normalizeValue(value: unknown, refs?: Set<string>): unknown {
+  if (Array.isArray(value)) return value.map((v) => normalizeValue(v, refs));
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (obj[SECRET_SIG_KEY] === SECRET_SIG) return REDACTED;
+  const res = obj as unknown as { __pulumiType: string; __name: string };
+  const ref =
+    obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string"
+      ? urnTypeName(obj.urn)
+      : pulumi.Resource.isInstance(obj)
+        ? `${res.__pulumiType}::${res.__name}`
+        : undefined;
+  if (ref !== undefined) {
+    refs?.add(ref);
+    return ref;
   }
-  return value;
-}
-
-/**
- * The resources passed as input values (`cluster: c`). A remote component (pulumi-eks, awsx)
- * gets them as references that the SDK leaves out of the request's dependencies
- * (runtime/resource.js: `excludeResourceReferencesFromDependencies: remote`); its provider makes
- * the children that use them wait for them instead, so for ordering they are dependencies too.
- */
-function resourceReferences(value: unknown, into = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) value.forEach((v) => resourceReferences(v, into));
-  else if (value !== null && typeof value === "object") {
-    const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] === SECRET_SIG) return into;
-    if (
-      (obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string") ||
-      pulumi.Resource.isInstance(obj)
-    ) {
-      into.add(normalizeValue(obj) as string);
-    } else Object.values(obj).forEach((v) => resourceReferences(v, into));
-  }
-  return into;
+  return Object.fromEntries(
+    Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => [k, normalizeValue(obj[k], refs)]),
+  );
 }
 
 const compareRecords = (a: SynthRecord, b: SynthRecord) =>
   a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
-/** The resource options of one RegisterResource request that the rehearsal reads. */
-interface RequestOptions {
-  parent: string | null;
-  dependsOn: string[];
-  protect: boolean;
-  /** Set by the program or a transform, so the engine uses it instead of the provider's choice. */
-  deleteBeforeReplace?: boolean;
-  retainOnDelete: boolean;
-  aliases: string[];
-  /** Top-level input → `type::name` of the resources its value was computed from. */
-  propertyDependencies: Map<string, string[]>;
-}
-
 /** What the synth keeps of one RegisterResource request, as the engine would receive it. */
-function requestOptions(req: RegisterRequest): RequestOptions {
+function requestOptions(req: RegisterRequest) {
   const provider = req.getProvider();
   // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
   const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
@@ -114,9 +84,8 @@ function requestOptions(req: RegisterRequest): RequestOptions {
         ? req.getDeletebeforereplace()
         : undefined,
     retainOnDelete: req.getRetainondelete() === true,
-    // An alias spec leaves out what stays the same: `type::name`, then `@<parent type::name>`
-    // for an old parent, or `@` alone for none. A URN alias keeps the current parent here (a
-    // URN names its ancestors' types, not which resource).
+    // An alias spec omits what stays: `type::name`, then `@<parent type::name>` or `@` for none.
+    // A URN alias keeps the current parent (a URN names its ancestors' types, not which resource).
     aliases: req.getAliasesList().map((a) => {
       const spec = a.getSpec();
       if (!spec) return urnTypeName(a.getUrn());
@@ -146,12 +115,7 @@ function stringLeaves(
   return out;
 }
 
-/**
- * Where each input value came from. The engine learns which resources an input depends on
- * (`propertyDependencies`, from the Outputs the program passed); a string in that input equal to
- * one of those resources' outputs was taken from it. Every matching output is listed: a value
- * that two outputs share (pulumi-eks returns one group id under several names) names them all.
- */
+/** Input strings equal to outputs of their dependencies, all listed (pulumi-eks repeats ids). */
 function provenanceOf(
   inputs: Record<string, unknown>,
   dependencies: Map<string, string[]>,
@@ -171,17 +135,13 @@ function provenanceOf(
   return Object.keys(found).length ? found : undefined;
 }
 
-/**
- * Runs `program` under the shared mocks with the given config and returns every resource it
- * registered. Awaits `pulumi.runtime.disconnect()`, which resolves once every registration has
- * reached the mocks, so nothing is guessed with timers.
- */
+/** Runs `program` under the mocks; returns all it registered, awaiting disconnect (no timers). */
 export async function synthesize<T>(
   options: SynthOptions,
   program: () => T | Promise<T>,
 ): Promise<SynthResult> {
   const registrations: Registration[] = [];
-  const requests = new Map<string, RequestOptions>();
+  const requests = new Map<string, ReturnType<typeof requestOptions>>();
   const region = options.config["aws:region"] ?? DEFAULT_REGION;
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   skipRuntimeDebugInfo();
@@ -221,17 +181,14 @@ export async function synthesize<T>(
       const request = requests.get(key);
       const parent = request?.parent ? urnTypeName(request.parent) : null;
       const provenance = request && provenanceOf(r.inputs, request.propertyDependencies, outputsOf);
+      const refs = new Set<string>();
+      const inputs = normalizeValue(r.inputs, refs) as Record<string, unknown>;
       return {
         type: r.type,
         name: r.name,
         parent: parent && !parent.startsWith(`${stackType}::`) ? parent : null,
-        inputs: normalizeValue(r.inputs) as Record<string, unknown>,
-        dependsOn: [
-          ...new Set([
-            ...(request?.dependsOn ?? []).map(urnTypeName),
-            ...resourceReferences(r.inputs),
-          ]),
-        ]
+        inputs,
+        dependsOn: [...new Set([...(request?.dependsOn ?? []).map(urnTypeName), ...refs])]
           .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
           .sort(),
         ...(request?.protect ? { protect: true as const } : {}),

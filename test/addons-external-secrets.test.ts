@@ -4,7 +4,7 @@ import {
   externalSecretsProblems,
   externalSecretsValues,
 } from "../components/addons/external-secrets";
-import { addonOf, fakeContext, one, byType, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, byType, synthProgram, valuesInput } from "./day2-context";
 
 const input = {
   partition: "aws",
@@ -70,7 +70,9 @@ test("namespaces, when given, limit who may use the stores", () => {
 });
 
 test("the service account we own carries the role; requests are set for all three pods", () => {
-  const v = externalSecretsValues({ roleArn: "arn:aws:iam::111122223333:role/r" });
+  const v = externalSecretsValues(
+    valuesInput({}, {}, { roleArn: "arn:aws:iam::111122223333:role/r" }),
+  );
   expect(v.owned).toEqual({
     installCRDs: true,
     serviceAccount: {

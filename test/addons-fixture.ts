@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AddonBundle, AddonSelection } from "../components/addons/bundle";
-import { AddonKey, specOf, suffixOf } from "../components/addons/registry";
+import { AddonBundle } from "../components/addons/bundle";
+import { AddonKey, specOf, suffixOf, AddonSelection } from "../components/addons/registry";
 import type { AddonContext } from "../components/addons/context";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { synthesize } from "../synth/synthesize";

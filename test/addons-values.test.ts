@@ -17,9 +17,9 @@ import { snapshotControllerValues } from "../components/addons/snapshot-controll
 import { veleroValues } from "../components/addons/velero/velero";
 import { isRecord } from "../components/problems";
 import { deepMerge, mergeValues, Values } from "../components/addons/values";
+import { valuesInput } from "./day2-context";
 import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 
-const roleArn = "arn:aws:iam::111122223333:role/test";
 const cluster = {
   clusterName: "eks-blueprint-prod2",
   region: "us-west-2",
@@ -48,54 +48,37 @@ const ours: Record<Checked, Values> = {
   istioBase: all(istioBaseValues()),
   istiod: all(istiodValues({ ...cluster, tracing: true })),
   istioGateway: all(istioGatewayValues()),
-  awsLoadBalancerController: all(
-    albControllerValues({ ...cluster, vpcId: "vpc-1", roleArn, serviceMonitor: true }),
-  ),
-  clusterAutoscaler: all(clusterAutoscalerValues({ ...cluster, roleArn, serviceMonitor: true })),
-  fluentBit: all(fluentBitValues({ region: "us-west-2", logGroupName: "/aws/eks/c/x", roleArn })),
+  awsLoadBalancerController: all(albControllerValues(valuesInput({}, cluster, {}, true))),
+  clusterAutoscaler: all(clusterAutoscalerValues(valuesInput({}, cluster, {}, true))),
+  fluentBit: all(fluentBitValues(valuesInput({}, cluster))),
   prometheus: all(
-    prometheusValues({
-      ...cluster,
-      retention: "15d",
-      storageSize: "50Gi",
-      storageClassName: "gp3",
-    }),
+    prometheusValues(valuesInput({ retention: "15d", storageSize: "50Gi" }, cluster)),
   ),
   externalDns: all(
-    externalDnsValues({
-      ...cluster,
-      domainFilters: ["example.com"],
-      hostedZoneIds: ["Z1"],
-      policy: "upsert-only",
-      roleArn,
-      serviceMonitor: true,
-    }),
+    externalDnsValues(
+      valuesInput(
+        { domainFilters: ["example.com"], hostedZoneIds: ["Z1"], policy: "upsert-only" },
+        cluster,
+        {},
+        true,
+      ),
+    ),
   ),
   reloader: all(reloaderValues()),
-  externalSecrets: all(externalSecretsValues({ roleArn, serviceMonitor: true })),
+  externalSecrets: all(externalSecretsValues(valuesInput({}, cluster, {}, true))),
   snapshotController: all(snapshotControllerValues()),
   velero: all(
-    veleroValues({
-      ...cluster,
-      roleArn,
-      bucket: "eks-blueprint-prod2-velero-111122223333",
-      schedule: "0 3 * * *",
-      retentionDays: 30,
-      restoreFrom: {
-        cluster: "eks-blueprint-prod",
-        bucket: "eks-blueprint-prod-velero-111122223333",
-      },
-      serviceMonitor: true,
-    }),
+    veleroValues(
+      valuesInput(
+        { schedule: "0 3 * * *", retentionDays: 30, restoreFrom: "eks-blueprint-prod" },
+        cluster,
+        { bucket: "eks-blueprint-prod2-velero-111122223333" },
+        true,
+      ),
+    ),
   ),
   openTelemetry: all(
-    openTelemetryValues({
-      ...cluster,
-      exporter: "xray",
-      replicas: 2,
-      roleArn,
-      serviceMonitor: true,
-    }),
+    openTelemetryValues(valuesInput({ exporter: "xray", replicas: 2 }, cluster, {}, true)),
   ),
   openCost: all(openCostValues(cluster)),
 };

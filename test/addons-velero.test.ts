@@ -12,7 +12,7 @@ import {
   veleroBucketPolicy,
   veleroPolicy,
 } from "../components/addons/velero/velero-bucket";
-import { addonOf, fakeContext, one, byType, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, byType, synthProgram, valuesInput } from "./day2-context";
 
 const OWN = "eks-blueprint-prod2-velero-111122223333";
 const OTHER = "eks-blueprint-prod-velero-111122223333";
@@ -101,16 +101,14 @@ test("the bucket refuses every request without TLS", () => {
   ]);
 });
 
-const values = (restoreFrom?: { cluster: string; bucket: string }) =>
-  veleroValues({
-    clusterName: "eks-blueprint-prod2",
-    region: "us-west-2",
-    roleArn: "arn:aws:iam::111122223333:role/v",
-    bucket: OWN,
-    schedule: "0 3 * * *",
-    retentionDays: 30,
-    restoreFrom,
-  });
+const values = (restoreFrom?: string) =>
+  veleroValues(
+    valuesInput(
+      { schedule: "0 3 * * *", retentionDays: 30, restoreFrom },
+      {},
+      { roleArn: "arn:aws:iam::111122223333:role/v", bucket: OWN },
+    ),
+  );
 
 test("one read-write location of our own; restoreFrom adds a read-only one", () => {
   const config = (v: ReturnType<typeof values>) =>
@@ -124,7 +122,7 @@ test("one read-write location of our own; restoreFrom adds a read-only one", () 
     config: { region: "us-west-2" },
   };
   expect(config(values())).toEqual([own]);
-  expect(config(values({ cluster: "eks-blueprint-prod", bucket: OTHER }))).toEqual([
+  expect(config(values("eks-blueprint-prod"))).toEqual([
     own,
     {
       name: "from-eks-blueprint-prod",

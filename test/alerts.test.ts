@@ -3,7 +3,7 @@ import { ADDON_ALERTS, alertGroups } from "../components/addons/alerts/alert-rul
 import { alertmanagerConfigSpec, alertsProblems } from "../components/addons/alerts/alerts";
 import { prometheusValues } from "../components/addons/prometheus";
 import { ADDON_KEYS } from "../components/addons/registry";
-import { addonOf, one, byType, synthProgram } from "./day2-context";
+import { addonOf, one, byType, synthProgram, valuesInput } from "./day2-context";
 
 /** The little of lezer's syntax tree this file walks. */
 interface PromQLNode {
@@ -171,12 +171,9 @@ describe("the receiver", () => {
   });
 
   test("an AlertmanagerConfig in `monitoring` routes every alert (Prometheus's matcher strategy)", () => {
-    const v = prometheusValues({
-      clusterName: "c",
-      retention: "15d",
-      storageSize: "50Gi",
-      storageClassName: "gp3",
-    });
+    const v = prometheusValues(
+      valuesInput({ retention: "15d", storageSize: "50Gi" }, { clusterName: "c" }),
+    );
     expect(v.owned.alertmanager).toEqual({
       alertmanagerSpec: {
         alertmanagerConfigMatcherStrategy: { type: "OnNamespaceExceptForAlertmanagerNamespace" },

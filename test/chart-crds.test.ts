@@ -2,14 +2,11 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { charts } from "../components/addons/registry";
-import {
-  chartCrdFactsFor,
-  chartCrds,
-  vendoredCrdPatches,
-  type ChartCrdFacts,
-} from "../components/addons/chart-crds";
+import { vendoredCrdPatches } from "../components/addons/crds";
+import { chartCrdFactsFor, chartCrds, type ChartCrdFacts } from "../components/addons/chart-crds";
 import { prometheusValues } from "../components/addons/prometheus";
 import { istioBaseValues } from "../components/addons/istio/istio";
+import { valuesInput } from "./day2-context";
 
 const facts = chartCrds as Record<string, ChartCrdFacts>;
 const VENDORED_SHA256 = "35e3464909a494f5e4922a62ec67ff14b0f333c2b01e8491b88a387e86351ad9";
@@ -105,12 +102,9 @@ describe("the vendored ALB controller CRDs (crds/ of kubernetes-sigs/aws-load-ba
 });
 
 test("kube-prometheus-stack runs its CRD upgrade job, with a pinned busybox", () => {
-  const v = prometheusValues({
-    clusterName: "c",
-    retention: "15d",
-    storageSize: "50Gi",
-    storageClassName: "gp3",
-  });
+  const v = prometheusValues(
+    valuesInput({ retention: "15d", storageSize: "50Gi" }, { clusterName: "c" }),
+  );
   expect(v.owned.crds).toEqual({
     upgradeJob: { enabled: true, image: { busybox: { tag: "1.37.0" } } },
   });

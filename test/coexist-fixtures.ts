@@ -21,6 +21,7 @@ import { MigrationSettings, trafficArgs } from "../stacks/migration-config";
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import type { SynthRecord } from "../synth/record";
+import { valuesInput } from "./day2-context";
 
 export const ZONE = "Z0PUBLICZONE0001";
 export const REGION = "us-west-2";
@@ -53,10 +54,6 @@ export interface StackOptions {
   migration?: Partial<MigrationSettings>;
   /** Chart values merged over ours, per chart name. */
   values?: Partial<Record<"cluster-autoscaler" | "external-dns" | "aws-for-fluent-bit", Values>>;
-  /** Replaces the cluster-autoscaler role's policy. */
-  autoscalerPolicy?: PolicyDocument;
-  fluentBitPolicy?: PolicyDocument;
-  externalDnsPolicy?: PolicyDocument;
   /** Records added as they are. */
   extra?: SynthRecord[];
 }
@@ -88,37 +85,25 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       name: `/aws/eks/${cluster}/cluster`,
     }),
     rec("aws:cloudwatch/logGroup:LogGroup", `${stack}-fluent-bit-containers`, { name: logGroup }),
-    ...irsa(
-      `${stack}-ca-irsa`,
-      ca,
-      o.autoscalerPolicy ?? clusterAutoscalerPolicy({ ...ctx, clusterName: cluster }),
-    ),
+    ...irsa(`${stack}-ca-irsa`, ca, clusterAutoscalerPolicy({ ...ctx, clusterName: cluster })),
     ...irsa(
       `${stack}-dns-irsa`,
       dns,
-      o.externalDnsPolicy ??
-        externalDnsPolicy({
-          partition: "aws",
-          hostedZoneIds: [ZONE],
-          domains: clusterDomains(cluster, ["example.com"]),
-          policy: "sync",
-        }),
+      externalDnsPolicy({
+        partition: "aws",
+        hostedZoneIds: [ZONE],
+        domains: clusterDomains(cluster, ["example.com"]),
+        policy: "sync",
+      }),
     ),
-    ...irsa(
-      `${stack}-fb-irsa`,
-      fb,
-      o.fluentBitPolicy ?? fluentBitPolicy({ ...ctx, logGroupNames: [logGroup] }),
-    ),
+    ...irsa(`${stack}-fb-irsa`, fb, fluentBitPolicy({ ...ctx, logGroupNames: [logGroup] })),
     release(
       `${stack}-ca`,
       "cluster-autoscaler",
       mergeValues(
-        clusterAutoscalerValues({
-          clusterName: cluster,
-          region: REGION,
-          kubernetesVersion: "1.35",
-          roleArn: roleArn(ca),
-        }),
+        clusterAutoscalerValues(
+          valuesInput({}, { clusterName: cluster }, { roleArn: roleArn(ca) }),
+        ),
         v["cluster-autoscaler"],
       ),
     ),
@@ -126,14 +111,13 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       `${stack}-dns`,
       "external-dns",
       mergeValues(
-        externalDnsValues({
-          clusterName: cluster,
-          region: REGION,
-          domainFilters: ["example.com"],
-          hostedZoneIds: [ZONE],
-          policy: "sync",
-          roleArn: roleArn(dns),
-        }),
+        externalDnsValues(
+          valuesInput(
+            { domainFilters: ["example.com"], hostedZoneIds: [ZONE], policy: "sync" },
+            { clusterName: cluster },
+            { roleArn: roleArn(dns) },
+          ),
+        ),
         v["external-dns"],
       ),
     ),
@@ -141,7 +125,7 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       `${stack}-fb`,
       "aws-for-fluent-bit",
       mergeValues(
-        fluentBitValues({ region: REGION, logGroupName: logGroup, roleArn: roleArn(fb) }),
+        fluentBitValues(valuesInput({}, { clusterName: cluster }, { roleArn: roleArn(fb) })),
         v["aws-for-fluent-bit"],
       ),
     ),
@@ -149,24 +133,18 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       `${stack}-prometheus`,
       "kube-prometheus-stack",
       mergeValues(
-        prometheusValues({
-          clusterName: cluster,
-          retention: "15d",
-          storageSize: "50Gi",
-          storageClassName: "gp3",
-        }),
+        prometheusValues(
+          valuesInput({ retention: "15d", storageSize: "50Gi" }, { clusterName: cluster }),
+        ),
       ),
     ),
     release(
       `${stack}-alb`,
       "aws-load-balancer-controller",
       mergeValues(
-        albControllerValues({
-          clusterName: cluster,
-          region: REGION,
-          vpcId: "vpc-1",
-          roleArn: roleArn(`${cluster}-alb`),
-        }),
+        albControllerValues(
+          valuesInput({}, { clusterName: cluster }, { roleArn: roleArn(`${cluster}-alb`) }),
+        ),
       ),
     ),
     release(`${stack}-istiod`, "istiod", mergeValues(istiodValues({ clusterName: cluster }))),

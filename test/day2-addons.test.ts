@@ -7,7 +7,7 @@ import { isRecord } from "../components/problems";
 import { mergeValues, Values } from "../components/addons/values";
 import { corednsConfiguration } from "../components/cluster/core-addons";
 import { karpenterValues } from "../components/addons/karpenter/karpenter";
-import { addonOf, fakeContext, one, synthProgram } from "./day2-context";
+import { addonOf, fakeContext, one, synthProgram, valuesInput } from "./day2-context";
 import { upstreamYaml } from "./upstream";
 
 /** A chart's values.yaml, vendored at its pin (test/fixtures/upstream/charts/<chart>/). */
@@ -29,8 +29,12 @@ function unknownKeys(ours: Values, theirs: Values, prefix = ""): string[] {
 const ROLE = "arn:aws:iam::111122223333:role/r";
 const merged = {
   "metrics-server": mergeValues(metricsServerValues({ replicas: 2 })),
-  "aws-efs-csi-driver": mergeValues(efsCsiValues(ROLE)),
-  karpenter: mergeValues(karpenterValues({ clusterName: "c", queueName: "c", roleArn: ROLE })),
+  "aws-efs-csi-driver": mergeValues(efsCsiValues(valuesInput({}, {}, { roleArn: ROLE }))),
+  karpenter: mergeValues(
+    karpenterValues(
+      valuesInput({ nodePools: {} }, { clusterName: "c" }, { queueName: "c", roleArn: ROLE }),
+    ),
+  ),
 };
 
 test.each(Object.entries(merged))("every key we set exists in %s's values.yaml", (chart, v) => {

@@ -4,11 +4,40 @@ import { Addon } from "../components/addons/addon";
 import type { AddonContext } from "../components/addons/context";
 import { AddonKey, SettingsOf, specOf } from "../components/addons/registry";
 import { resolveSettings } from "../components/addons/settings";
-import type { CommonSettings } from "../components/addons/spec";
+import type { CommonSettings, Resolved, ValuesInput } from "../components/addons/spec";
 import { synthesize } from "../synth/synthesize";
 import type { SynthRecord, SynthResult } from "../synth/record";
 
 export const ISSUER = "oidc.eks.us-west-2.amazonaws.com/id/TEST";
+
+/**
+ * What a values builder gets, outside a program: the context has only its plain fields, and the
+ * IRSA role is resolved.
+ */
+export function valuesInput<S>(
+  settings: S,
+  context: Partial<AddonContext> = {},
+  resolved: Partial<Resolved> = {},
+  serviceMonitor = false,
+): ValuesInput<S> {
+  return {
+    context: {
+      clusterName: "eks-blueprint-prod2",
+      region: "us-west-2",
+      kubernetesVersion: "1.35",
+      partition: "aws",
+      ...context,
+    } as AddonContext,
+    settings,
+    resolved: {
+      accountId: "111122223333",
+      vpcId: "vpc-1",
+      roleArn: "arn:aws:iam::111122223333:role/test",
+      ...resolved,
+    },
+    serviceMonitor,
+  };
+}
 
 /** A fake AddonContext, built inside a synth program (the provider is a resource). */
 export function fakeContext(overrides: Partial<AddonContext> = {}): AddonContext {

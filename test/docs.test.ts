@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { configSchema, parseStackConfig, PROJECT } from "../stacks/config";
+import { configSchema, PROJECT } from "../stacks/config-schema";
+import { parseStackConfig } from "../stacks/config";
 import { MIGRATION_NAMESPACE, migrationSchema } from "../stacks/migration-config";
 import { readStackConfig, ROOT } from "../synth/stack-files";
 

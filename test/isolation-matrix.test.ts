@@ -1,6 +1,8 @@
 // The isolation matrix on the real compositions: the committed prod and prod2 reach nothing of
 // each other and pass every positive control; widening one condition per controller is caught;
 // a deny-all policy or resources without the tags the policies key on fail the positive control.
+// What the matrix cannot judge fails it: test/isolation-policies.test.ts.
+import { externalDnsPolicy } from "../components/addons/external-dns";
 import { karpenterControllerPolicy } from "../components/addons/karpenter/policy";
 import type { PolicyDocument } from "../components/access/irsa-policy";
 import { stableJson } from "../components/access/irsa-policy";
@@ -8,6 +10,7 @@ import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coex
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { coexistSide, committedSide, RawConfig } from "./stack-harness";
+import { patchValues } from "./coexist-fixtures";
 import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
@@ -57,6 +60,9 @@ function attached(s: CoexistStack, suffix: string, arn: string): CoexistStack {
   );
   return { ...s, synth: { ...s.synth, resources } };
 }
+
+/** The label the matrix adds to a name in UNCONFIGURED_ZONE. */
+const nowhere = "in a zone no stack configures";
 
 /** What prod2's role `<suffix>` may do to prod, as `action on label`, without repeats. */
 const reach = (m: IsolationMatrix, suffix: string) => [
@@ -212,7 +218,51 @@ describe("widening one condition per controller is caught", () => {
       `may ${change}#DELETE on prod's A www.example.com`,
       own("DELETE", "api.example.com"),
       own("DELETE", "www.example.com"),
+      ...["CREATE", "UPSERT", "DELETE"].flatMap((a) => [
+        `may ${change}#${a} on prod's A svc.eks-blueprint-prod.example.com ${nowhere}`,
+        own(a, `svc.eks-blueprint-prod2.example.com ${nowhere}`),
+      ]),
     ]);
+  });
+
+  test("ExternalDNS: its own names on every zone are caught in a zone no stack configures", async () => {
+    const anyZone = externalDnsPolicy({
+      partition: "aws",
+      hostedZoneIds: ["*"],
+      domains: ["eks-blueprint-prod2.example.com"],
+      policy: "sync",
+    });
+    const m = await isolationMatrix(prod, inline(prod2, "external-dns", anyZone));
+    expect(reach(m, "external-dns")).toEqual(
+      ["CREATE", "UPSERT", "DELETE"].map(
+        (a) =>
+          `positive control: route53:ChangeResourceRecordSets#${a} on its own A svc.eks-blueprint-prod2.example.com ${nowhere} should be denied, the simulator says allowed`,
+      ),
+    );
+  });
+
+  test("ExternalDNS: a zone only the other stack configures is probed too", async () => {
+    const other = "Z0PRIVATEZONE002";
+    const prodTwoZones = patchValues(prod, "external-dns", (v) => ({
+      ...v,
+      extraArgs: [...(v.extraArgs as string[]), `--zone-id-filter=${other}`],
+    }));
+    const inOther = (m: IsolationMatrix) =>
+      m.problems.filter((p) => p.stack === "prod2" && p.detail.includes(`hostedzone/${other}`));
+    // Sharing the public zone is fine: prod2's own policy names only its zone and its names.
+    expect(inOther(await isolationMatrix(prodTwoZones, prod2))).toEqual([]);
+    const upstream = doc({
+      Effect: "Allow",
+      Action: ["route53:ChangeResourceRecordSets"],
+      Resource: ["arn:aws:route53:::hostedzone/*"],
+    });
+    const wide = await isolationMatrix(prodTwoZones, inline(prod2, "external-dns", upstream));
+    expect(inOther(wide).map((p) => p.detail.replace(/ \(arn:[^)]*\)$/, ""))).toEqual(
+      ["CREATE", "UPSERT", "DELETE"].flatMap((a) => [
+        `may route53:ChangeResourceRecordSets#${a} on prod's A svc.eks-blueprint-prod.example.com`,
+        `may route53:ChangeResourceRecordSets#${a} on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
+      ]),
+    );
   });
 
   test("cluster-autoscaler: a condition on the shared enabled tag only resizes prod's groups", async () => {
@@ -280,34 +330,6 @@ describe("the positive control cannot be passed by doing nothing", () => {
       "positive control: ec2:DeleteTags on its own volume of claim prometheus-db should be allowed, the simulator says denied",
       "positive control: ec2:DeleteSnapshot on its own snapshot of claim prometheus-db should be allowed, the simulator says denied",
       "positive control: ec2:CreateVolume on its own snapshot of claim prometheus-db should be allowed, the simulator says denied",
-    ]);
-  });
-
-  test("a role no catalog knows fails closed", async () => {
-    const extra = {
-      ...prod2,
-      synth: {
-        ...prod2.synth,
-        resources: [
-          ...prod2.synth.resources,
-          {
-            type: "aws:iam/role:Role",
-            name: "prod2-mystery",
-            parent: null,
-            dependsOn: [],
-            inputs: { name: "eks-blueprint-prod2-mystery" },
-          },
-        ],
-      },
-    };
-    const m = await isolationMatrix(prod, extra);
-    expect(m.problems).toEqual([
-      {
-        stack: "prod2",
-        role: "eks-blueprint-prod2-mystery",
-        detail:
-          "no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED",
-      },
     ]);
   });
 });

@@ -1,22 +1,31 @@
 // The scoped controller policies against the upstream ones they are checked with: every upstream
-// action still granted, and each added condition exactly where the catalog says it is.
+// action still granted, and each added condition exactly where the catalog says it is. Then the
+// policies the isolation matrix judges a role by, and what it cannot judge: that fails it.
 import {
   ALB_CLUSTER_TAG,
   albControllerPolicy,
   albStatementScoping,
 } from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
-import { iamScoping } from "../components/addons/catalog";
 import {
   ebsCsiConfiguration,
   ebsCsiManagedPolicyArn,
   ebsCsiRoleTags,
 } from "../components/addons/ebs-csi";
-import type { PolicyDocument, PolicyStatement } from "../components/access/irsa-policy";
+import {
+  IRSA_ANNOTATION,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../components/access/irsa-policy";
 import {
   clusterSubnetsOnly,
   karpenterControllerPolicy,
 } from "../components/addons/karpenter/policy";
-import { awsManagedPolicy } from "../policy/coexist/isolation";
+import { awsManagedPolicy, isolationMatrix, judgedPolicies } from "../policy/coexist/isolation";
+import type { CoexistStack } from "../policy/coexist/records";
+import { MOCK_ACCOUNT } from "../synth/mocks";
+import type { SynthRecord } from "../synth/record";
+import { patchValues, rec } from "./coexist-fixtures";
+import { committedSide } from "./stack-harness";
 import { upstreamJson } from "./upstream";
 
 const upstreamAlb = upstreamJson<PolicyDocument>("iam/aws-load-balancer-controller.json");
@@ -145,15 +154,146 @@ describe("Karpenter", () => {
   });
 });
 
-test("the catalog lists the scoping of each confined controller", () => {
-  expect(Object.keys(iamScoping)).toEqual([
-    "awsLoadBalancerController",
-    "ebsCsiDriver",
-    "karpenter",
-    "clusterAutoscaler",
-    "fluentBit",
-  ]);
-  expect(iamScoping.ebsCsiDriver.reference).toBe(
-    "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2",
-  );
+describe("the policies a role is judged by", () => {
+  const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({
+    Version: "2012-10-17",
+    Statement,
+  });
+  const policy = JSON.stringify(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }));
+  const attach = (name: string, role: string, policyArn: string) =>
+    rec("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, { role, policyArn });
+
+  test("inline, inlinePolicies, attached from the synth and AWS managed; the rest named unreadable", () => {
+    const synth = {
+      stack: "x",
+      resources: [
+        rec("aws:iam/role:Role", "r", { name: "role1", inlinePolicies: [{ name: "in", policy }] }),
+        rec("aws:iam/rolePolicy:RolePolicy", "rp", { role: "role1", policy }),
+        rec("aws:iam/policy:Policy", "p", { name: "mine", path: "/team/", policy }),
+        attach("at1", "role1", `arn:aws:iam::${MOCK_ACCOUNT}:policy/team/mine`),
+        attach("at2", "role1", "arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        attach("at3", "role1", `arn:aws:iam::${MOCK_ACCOUNT}:policy/elsewhere`),
+        rec("aws:iam/rolePolicy:RolePolicy", "other", { role: "role2", policy }),
+        rec("aws:iam/rolePolicy:RolePolicy", "hidden", { role: "role1", policy: "[secret]" }),
+      ],
+    };
+    const { policies, unevaluable } = judgedPolicies(synth, "role1");
+    expect(policies.map((p) => p.name)).toEqual([
+      "in",
+      "aws:iam/rolePolicy:RolePolicy::rp",
+      "aws:iam/policy:Policy::p",
+      "arn:aws:iam::aws:policy/ReadOnlyAccess",
+    ]);
+    expect(unevaluable).toEqual([
+      "aws:iam/rolePolicy:RolePolicy::hidden (document not readable)",
+      `arn:aws:iam::${MOCK_ACCOUNT}:policy/elsewhere (attached, not in the synth)`,
+    ]);
+  });
+
+  describe("on the committed stacks", () => {
+    let prod: CoexistStack;
+    let prod2: CoexistStack;
+    beforeAll(() => {
+      prod = committedSide("prod");
+      prod2 = committedSide("prod2");
+    });
+    const ca = "eks-blueprint-prod2-cluster-autoscaler";
+    const scale = [
+      "autoscaling:SetDesiredCapacity",
+      "autoscaling:TerminateInstanceInAutoScalingGroup",
+    ];
+    /** prod2 with `change` applied to its records. */
+    const prod2With = (change: (rs: SynthRecord[]) => SynthRecord[]) => ({
+      ...prod2,
+      synth: { ...prod2.synth, resources: change(prod2.synth.resources) },
+    });
+    /** What the matrix finds wrong with prod2 when its autoscaler role has `d` inline. */
+    const autoscalerWith = async (d: PolicyDocument) => {
+      const b = prod2With((rs) =>
+        rs.map((r) =>
+          r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === ca
+            ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(d) } }
+            : r,
+        ),
+      );
+      return (await isolationMatrix(prod, b)).problems;
+    };
+
+    test("an explicit Deny outside its own cluster makes an unconditioned Allow safe", async () => {
+      const deny = {
+        StringNotEquals: { "aws:ResourceTag/eks:cluster-name": "eks-blueprint-prod2" },
+      };
+      const guarded = doc(
+        { Effect: "Allow", Action: scale, Resource: "*" },
+        { Effect: "Deny", Action: scale, Resource: "*", Condition: deny },
+      );
+      expect(await autoscalerWith(guarded)).toEqual([]);
+    });
+
+    test("a policy the simulator rejects is a problem, with the simulator's reason", async () => {
+      const bad = doc({ Effect: "Maybe" as "Allow", Action: scale, Resource: "*" });
+      const problems = await autoscalerWith(bad);
+      expect(problems).toHaveLength(1);
+      expect(problems[0].role).toBe(ca);
+      expect(problems[0].detail).toMatch(
+        /^the simulator could not evaluate autoscaling:SetDesiredCapacity on Auto Scaling group of node group eks-blueprint-prod-general: aws:iam\/rolePolicy:RolePolicy::\S+ Statement\[0\]\.Effect: Effect must be present and exactly "Allow" or "Deny"$/,
+      );
+    });
+
+    test("a policy it cannot read is a problem", async () => {
+      const elsewhere = `arn:aws:iam::${MOCK_ACCOUNT}:policy/elsewhere`;
+      const b = prod2With((rs) => [...rs, attach("ca-elsewhere", ca, elsewhere)]);
+      expect((await isolationMatrix(prod, b)).problems).toEqual([
+        {
+          stack: "prod2",
+          role: ca,
+          detail: `${elsewhere} (attached, not in the synth) cannot be evaluated`,
+        },
+      ]);
+    });
+
+    test("a role no catalog knows is a problem", async () => {
+      const role = rec("aws:iam/role:Role", "prod2-mystery", {
+        name: "eks-blueprint-prod2-mystery",
+      });
+      expect(
+        (
+          await isolationMatrix(
+            prod,
+            prod2With((rs) => [...rs, role]),
+          )
+        ).problems,
+      ).toEqual([
+        {
+          stack: "prod2",
+          role: "eks-blueprint-prod2-mystery",
+          detail:
+            "no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED",
+        },
+      ]);
+    });
+
+    test("a controller's release must run as the role judged for it", async () => {
+      const fb = "eks-blueprint-prod2-fluent-bit";
+      const runningAs = async (annotations: Record<string, string>) => {
+        const b = patchValues(prod2, "aws-for-fluent-bit", (v) => ({
+          ...v,
+          serviceAccount: { ...(v.serviceAccount as object), annotations },
+        }));
+        return (await isolationMatrix(prod, b)).problems;
+      };
+      const its = "its aws-for-fluent-bit release prod2-platform-addons-fluent-bit";
+      expect(await runningAs({})).toEqual([
+        { stack: "prod2", role: fb, detail: `${its} has no IRSA role annotation to judge` },
+      ]);
+      const node = `arn:aws:iam::${MOCK_ACCOUNT}:role/eks-blueprint-prod2-node`;
+      expect(await runningAs({ [IRSA_ANNOTATION]: node })).toEqual([
+        {
+          stack: "prod2",
+          role: fb,
+          detail: `${its} runs as role eks-blueprint-prod2-node (its IRSA role annotation), not this one`,
+        },
+      ]);
+    });
+  });
 });

@@ -11,8 +11,7 @@ import {
 } from "../components/access/pod-security-group";
 import {
   baselineRules,
-  egressRuleArgs,
-  ingressRuleArgs,
+  ruleArgs as ec2RuleArgs,
 } from "../components/access/pod-security-group-rules";
 import {
   securityGroupPolicySpec,
@@ -88,12 +87,12 @@ test.each([
   ],
 ] as const)("ingress from %j", (rule, peer) => {
   const ports = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
-  expect(ingressRuleArgs(POD_SG, rule)).toEqual({ securityGroupId: POD_SG, ...ports, ...peer });
+  expect(ec2RuleArgs(POD_SG, rule)).toEqual({ securityGroupId: POD_SG, ...ports, ...peer });
 });
 
 test("egress to a database port, a port range, and every protocol", () => {
   const db = { to: "securityGroup", securityGroupId: DB_SG, ...tcp(5432) } as const;
-  expect(egressRuleArgs(POD_SG, { ...db, description: "orders db" })).toEqual({
+  expect(ec2RuleArgs(POD_SG, { ...db, description: "orders db" })).toEqual({
     securityGroupId: POD_SG,
     referencedSecurityGroupId: DB_SG,
     ipProtocol: "tcp",
@@ -102,12 +101,12 @@ test("egress to a database port, a port range, and every protocol", () => {
     description: "orders db",
   });
   const range = { to: "cidr", cidr: "10.0.0.0/8", protocol: "udp", port: 53, toPort: 54 } as const;
-  expect(egressRuleArgs(POD_SG, range)).toMatchObject({
+  expect(ec2RuleArgs(POD_SG, range)).toMatchObject({
     ipProtocol: "udp",
     fromPort: 53,
     toPort: 54,
   });
-  expect(egressRuleArgs(POD_SG, { to: "cidr", cidr: "0.0.0.0/0", protocol: "all" })).toEqual({
+  expect(ec2RuleArgs(POD_SG, { to: "cidr", cidr: "0.0.0.0/0", protocol: "all" })).toEqual({
     securityGroupId: POD_SG,
     ipProtocol: "-1",
     cidrIpv4: "0.0.0.0/0",

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { configSchema, PROJECT } from "../stacks/config";
+import { configSchema, PROJECT } from "../stacks/config-schema";
 import { knownConfigKeys } from "../stacks/config-keys";
 import { ROOT } from "../synth/stack-files";
 

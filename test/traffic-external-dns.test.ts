@@ -10,6 +10,7 @@ import {
   ExternalDnsPolicy,
 } from "../components/addons/external-dns";
 import { mergeValues } from "../components/addons/values";
+import { valuesInput } from "./day2-context";
 
 const ZONE = "Z0123456789EXAMPLE";
 const ROLE = "arn:aws:iam::111122223333:role/eks-blueprint-prod2-external-dns";
@@ -53,14 +54,13 @@ const ownTxt = "extdns-cname.www.eks-blueprint-prod2.example.com";
 
 test("the values: the cluster's own domain, the TXT prefix, and the parent zone still matched", () => {
   const v = mergeValues(
-    externalDnsValues({
-      clusterName: "eks-blueprint-prod2",
-      region: "us-west-2",
-      domainFilters: ["example.com"],
-      hostedZoneIds: [ZONE],
-      policy: "sync",
-      roleArn: ROLE,
-    }),
+    externalDnsValues(
+      valuesInput(
+        { domainFilters: ["example.com"], hostedZoneIds: [ZONE], policy: "sync" },
+        {},
+        { roleArn: ROLE },
+      ),
+    ),
   );
   expect([v.domainFilters, v.txtPrefix, v.txtOwnerId, v.extraArgs]).toEqual([
     ["eks-blueprint-prod2.example.com"],

@@ -1,6 +1,6 @@
 import { isRecord } from "../problems";
 
-/** The IAM policy document shape we build and test. Keys sorted on output (see `policyJson`). */
+/** The IAM policy document shape we build and test; `stableJson` sorts its keys on output. */
 export interface PolicyStatement {
   /** Statement id, unique in the policy. @default none */
   Sid?: string;
@@ -54,27 +54,19 @@ export interface ServiceAccountRef {
   serviceAccount: string;
 }
 
-/**
- * Lets exactly one service account assume the role. Pinning `:aud` as well as `:sub` stops a
- * token minted for another audience being replayed here.
- */
+/** Trust for one service account; pinning `:aud` too stops replay of other audiences' tokens. */
 export function irsaTrustPolicy(t: ServiceAccountRef): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Action: "sts:AssumeRoleWithWebIdentity",
-        Principal: { Federated: t.oidcProviderArn },
-        Condition: {
-          StringEquals: {
-            [`${t.oidcIssuer}:sub`]: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`,
-            [`${t.oidcIssuer}:aud`]: "sts.amazonaws.com",
-          },
-        },
+  return policyDocument({
+    Effect: "Allow",
+    Action: "sts:AssumeRoleWithWebIdentity",
+    Principal: { Federated: t.oidcProviderArn },
+    Condition: {
+      StringEquals: {
+        [`${t.oidcIssuer}:sub`]: `system:serviceaccount:${t.namespace}:${t.serviceAccount}`,
+        [`${t.oidcIssuer}:aud`]: "sts.amazonaws.com",
       },
-    ],
-  };
+    },
+  });
 }
 
 /** The service principal EKS Pod Identity assumes roles as (the eks-auth API). */
@@ -86,22 +78,15 @@ export interface PodIdentitySubject {
   namespace: string;
   /** Service account name. */
   serviceAccount: string;
-  /**
-   * EKS cluster names whose associations may use the role. @default none: any cluster of the
-   * account with an association for this namespace and service account
-   */
+  /** EKS clusters whose associations may use the role. @default none: any in the account */
   clusterNames?: string[];
 }
 
 /**
- * Trust for EKS Pod Identity: `pods.eks.amazonaws.com` with `sts:AssumeRole` and
- * `sts:TagSession`, conditioned on the session tags EKS sets on every assumption
- * (`kubernetes-namespace`, `kubernetes-service-account`, `eks-cluster-name`: "Create IAM role
- * with trust policy required by EKS Pod Identity",
- * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html, and the tag list in
- * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html#pod-id-abac-tags). It names
- * no OIDC issuer, so the same role serves a service in either cluster with no trust edit; a
- * singleton's role names only the cluster that runs it.
+ * EKS Pod Identity trust, conditioned on the session tags EKS sets
+ * (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html,
+ * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html#pod-id-abac-tags). Naming no
+ * OIDC issuer, one role serves either cluster; a singleton's names only the cluster running it.
  */
 export function podIdentityTrustPolicy(t: PodIdentitySubject): PolicyDocument {
   const equals: Record<string, string | string[]> = {
@@ -112,18 +97,13 @@ export function podIdentityTrustPolicy(t: PodIdentitySubject): PolicyDocument {
     equals["aws:RequestTag/eks-cluster-name"] =
       t.clusterNames.length === 1 ? t.clusterNames[0] : [...t.clusterNames].sort();
   }
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
-        Effect: "Allow",
-        Action: ["sts:AssumeRole", "sts:TagSession"],
-        Principal: { Service: POD_IDENTITY_PRINCIPAL },
-        Condition: { StringEquals: equals },
-      },
-    ],
-  };
+  return policyDocument({
+    Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
+    Effect: "Allow",
+    Action: ["sts:AssumeRole", "sts:TagSession"],
+    Principal: { Service: POD_IDENTITY_PRINCIPAL },
+    Condition: { StringEquals: equals },
+  });
 }
 
 /** The annotation the EKS pod identity webhook reads to inject web-identity credentials. */
@@ -150,7 +130,6 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** What a statement does when it does not say. */
 export const DEFAULT_STATEMENT_EFFECT = "Allow";
 
 export interface StatementSpec {
@@ -174,9 +153,36 @@ export function statementsPolicy(statements: StatementSpec[]): PolicyDocument {
   };
 }
 
-/** The AWS partition a region belongs to. */
+/** An IAM ARN's name, its last segment (`arn:aws:iam::1:role/team/admin` → `admin`). */
+export const arnName = (arn: string): string => arn.split("/").pop() ?? arn;
+
 export function partitionOf(region: string): string {
   if (region.startsWith("us-gov-")) return "aws-us-gov";
   if (region.startsWith("cn-")) return "aws-cn";
   return "aws";
 }
+
+export const policyDocument = (...Statement: PolicyStatement[]): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement,
+});
+
+type Grant = [
+  Sid: string,
+  Action: PolicyStatement["Action"],
+  Resource: PolicyStatement["Resource"],
+  Condition?: PolicyStatement["Condition"],
+];
+const statement =
+  (Effect: "Allow" | "Deny") =>
+  (...[Sid, Action, Resource, Condition]: Grant): PolicyStatement => ({
+    Sid,
+    Effect,
+    Action,
+    Resource,
+    ...(Condition ? { Condition } : {}),
+  });
+/** An Allow statement: its Sid, actions, resources and conditions. */
+export const allow = statement("Allow");
+/** A Deny statement, in the same order. */
+export const deny = statement("Deny");

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaAnnotation, irsaTrustPolicy, stableJson } from "./irsa-policy";
+import { arnName, irsaAnnotation, irsaTrustPolicy, stableJson } from "./irsa-policy";
 import { dnsLabelProblems } from "../kubernetes-names";
-import { problem, throwProblems, under } from "../problems";
+import { throwProblems, under, problemList } from "../problems";
 import { withRenames } from "../renames";
 
 export interface IrsaRoleArgs {
@@ -15,15 +15,11 @@ export interface IrsaRoleArgs {
   /** Service account name. */
   serviceAccount: string;
   /**
-   * Physical IAM role name, at most 64 characters. Derive it from the cluster name
-   * (`<clusterName>-<purpose>`) so two clusters in one account never collide.
+   * IAM role name, at most 64 characters; `<clusterName>-<purpose>` keeps clusters apart.
    * @default Pulumi's autonaming: the logical name and a random suffix, unique per stack
    */
   roleName?: string;
-  /**
-   * Managed policy ARNs to attach; each attachment is named after the policy (the ARN's last
-   * segment), so the names must differ. @default none
-   */
+  /** Managed policy ARNs, attachments named after each (names must differ). @default none */
   managedPolicyArns?: string[];
   /** Inline permissions policy (JSON). @default none: the role has only its trust policy */
   policy?: pulumi.Input<string>;
@@ -31,60 +27,63 @@ export interface IrsaRoleArgs {
   tags?: Record<string, string>;
 }
 
-/** IAM's limit on a role name, and the characters it takes. */
 const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const POLICY_ARN = /^arn:aws[a-z-]*:iam::(aws|\d{12}):policy\/(.+\/)?[\w+=,.@-]+$/;
 
-/** The policy's name, the last segment of its ARN (`…:policy/service-role/AmazonEBSCSIDriverPolicy`). */
-export const policyNameOf = (policyArn: string): string => policyArn.split("/").pop() ?? policyArn;
-
-/** The attachment of one managed policy: named after the policy, never its place in the list. */
+/** A policy attachment's name: the policy's, never its place in the list. */
 export const managedPolicyAttachmentName = (name: string, policyArn: string): string =>
-  `${name}-${policyNameOf(policyArn)}`;
+  `${name}-${arnName(policyArn)}`;
 
-/** Every problem with an IrsaRole's args, keyed by `path` (its fields, as the caller typed them). */
+/** Every problem with an IrsaRole's args, keyed by `path`. */
 export function irsaRoleProblems(
   args: Pick<IrsaRoleArgs, "namespace" | "serviceAccount" | "roleName" | "managedPolicyArns">,
   path = under(""),
 ): string[] {
-  const out = [
+  const [out, add] = problemList([
     ...dnsLabelProblems(args.namespace, path("namespace")),
     ...dnsLabelProblems(args.serviceAccount, path("serviceAccount"), "service account name"),
-  ];
+  ]);
   if (args.roleName !== undefined && !ROLE_NAME.test(args.roleName)) {
-    out.push(
-      problem(
-        path("roleName"),
-        "not an IAM role name",
-        args.roleName,
-        "use at most 64 letters, digits and +=,.@_-",
-      ),
+    add(
+      path("roleName"),
+      "not an IAM role name",
+      args.roleName,
+      "use at most 64 letters, digits and +=,.@_-",
     );
   }
   const arns = args.managedPolicyArns ?? [];
   arns.forEach((arn, i) => {
     const at = `${path("managedPolicyArns")}[${i}]`;
     if (!POLICY_ARN.test(arn)) {
-      out.push(
-        problem(
-          at,
-          "not an IAM policy ARN",
-          arn,
-          "use arn:aws:iam::<account or aws>:policy/<name>",
-        ),
-      );
-    } else if (arns.findIndex((a) => policyNameOf(a) === policyNameOf(arn)) !== i) {
-      out.push(
-        problem(
-          at,
-          "a second policy with the same name; attachments are named after the policy",
-          arn,
-          "attach each policy once, and give policies of the same name distinct names",
-        ),
+      add(at, "not an IAM policy ARN", arn, "use arn:aws:iam::<account or aws>:policy/<name>");
+    } else if (arns.findIndex((a) => arnName(a) === arnName(arn)) !== i) {
+      add(
+        at,
+        "a second policy with the same name; attachments are named after the policy",
+        arn,
+        "attach each policy once, and give policies of the same name distinct names",
       );
     }
   });
   return out;
+}
+
+export function rolePermissions(
+  name: string,
+  role: aws.iam.Role,
+  args: Pick<IrsaRoleArgs, "roleName" | "managedPolicyArns" | "policy">,
+  parent: pulumi.Resource,
+): void {
+  for (const policyArn of args.managedPolicyArns ?? []) {
+    const attachmentName = managedPolicyAttachmentName(name, policyArn);
+    new aws.iam.RolePolicyAttachment(attachmentName, { role: role.name, policyArn }, { parent });
+  }
+  // Inline policy names are per role, so a fixed one cannot collide; autonamed otherwise.
+  const policyName = args.roleName ? `${args.roleName}-permissions` : undefined;
+  if (args.policy) {
+    const policy = { name: policyName, role: role.name, policy: args.policy };
+    new aws.iam.RolePolicy(`${name}-permissions`, policy, { parent });
+  }
 }
 
 /** An IAM role that exactly one Kubernetes service account may assume through the cluster's OIDC provider. */
@@ -105,32 +104,13 @@ export class IrsaRole extends pulumi.ComponentResource {
       .apply(([oidcProviderArn, oidcIssuer]) =>
         stableJson(irsaTrustPolicy({ ...args, oidcProviderArn, oidcIssuer })),
       );
-    // No fixed name by default: the logical name alone ("orders-api") would collide between two
-    // stacks in one account, and IrsaRole does not know the cluster name to derive one from.
+    // Autonamed: a logical name ("orders-api") collides across stacks; no cluster name is known.
     this.role = new aws.iam.Role(
       name,
       { name: args.roleName, assumeRolePolicy: trust, tags: args.tags },
       { parent: this },
     );
-    for (const policyArn of args.managedPolicyArns ?? []) {
-      new aws.iam.RolePolicyAttachment(
-        managedPolicyAttachmentName(name, policyArn),
-        { role: this.role.name, policyArn },
-        { parent: this },
-      );
-    }
-    if (args.policy) {
-      new aws.iam.RolePolicy(
-        `${name}-permissions`,
-        {
-          // Inline policy names are per role, so a fixed one cannot collide; autonamed otherwise.
-          name: args.roleName ? `${args.roleName}-permissions` : undefined,
-          role: this.role.name,
-          policy: args.policy,
-        },
-        { parent: this },
-      );
-    }
+    rolePermissions(name, this.role, args, this);
     this.roleArn = this.role.arn;
     this.serviceAccountAnnotations = this.role.arn.apply(irsaAnnotation);
     this.registerOutputs({ roleArn: this.roleArn });

@@ -1,31 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaRoleProblems, managedPolicyAttachmentName } from "./irsa";
+import { irsaRoleProblems, rolePermissions } from "./irsa";
 import { podIdentityTrustPolicy, stableJson } from "./irsa-policy";
-import { problem, throwProblems, under } from "../problems";
+import { throwProblems, under, problemList } from "../problems";
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/(.+\/)?[\w+=,.@-]{1,64}$/;
 
 export interface PodIdentityRoleArgs {
-  /**
-   * The cluster the association goes in: `Cluster.clusterNameOutput`, so the association waits
-   * for the cluster through its inputs.
-   */
+  /** The cluster: `Cluster.clusterNameOutput`, so the association waits for it. */
   cluster: pulumi.Input<string>;
   /** Namespace of the service account. */
   namespace: string;
   /** Service account name. */
   serviceAccount: string;
   /**
-   * A role that already exists (owned outside this stack, for example by both clusters' account
-   * baseline): only the association is made, and the role's trust is left to its owner.
-   * @default none: the role is created here
+   * An existing role owned elsewhere (an account baseline): only the association is made, and its
+   * trust is its owner's. @default none: the role is created here
    */
   roleArn?: pulumi.Input<string>;
-  /**
-   * Cluster names the created role's trust admits (`aws:RequestTag/eks-cluster-name`).
-   * @default none: any cluster of the account with an association for this service account
-   */
+  /** Clusters the new role trusts (`eks-cluster-name` tag). @default none: any in the account */
   trustedClusters?: string[];
   /** Physical name of the created role, at most 64 characters. @default Pulumi's autonaming */
   roleName?: string;
@@ -37,11 +30,7 @@ export interface PodIdentityRoleArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * Every problem with a PodIdentityRole's args, keyed by `path`: the IRSA role's own checks
- * (namespace, service account, role name, policy ARNs), an existing role's ARN, and permissions
- * given for a role this component does not create.
- */
+/** PodIdentityRole problems, keyed by `path`: IrsaRole's, `roleArn`'s, and ignored permissions. */
 export function podIdentityRoleProblems(
   args: Pick<
     PodIdentityRoleArgs,
@@ -49,43 +38,35 @@ export function podIdentityRoleProblems(
   > & { roleArn?: unknown; policy?: unknown },
   path = under(""),
 ): string[] {
-  const out = irsaRoleProblems(args, path);
+  const [out, add] = problemList(irsaRoleProblems(args, path));
   if (args.roleArn === undefined) return out;
   if (typeof args.roleArn === "string" && !ROLE_ARN.test(args.roleArn)) {
-    out.push(
-      problem(
-        path("roleArn"),
-        "not an IAM role ARN",
-        args.roleArn,
-        "use arn:aws:iam::<account>:role/<name>",
-      ),
+    add(
+      path("roleArn"),
+      "not an IAM role ARN",
+      args.roleArn,
+      "use arn:aws:iam::<account>:role/<name>",
     );
   }
   const given = (["roleName", "managedPolicyArns", "policy", "trustedClusters"] as const).filter(
     (k) => args[k] !== undefined,
   );
   if (given.length > 0) {
-    out.push(
-      problem(
-        path("roleArn"),
-        `an existing role, so ${given.join(", ")} would not apply`,
-        args.roleArn,
-        "leave the role's permissions and trust to its owner, or drop roleArn to create it here",
-      ),
+    add(
+      path("roleArn"),
+      `an existing role, so ${given.join(", ")} would not apply`,
+      args.roleArn,
+      "leave the role's permissions and trust to its owner, or drop roleArn to create it here",
     );
   }
   return out;
 }
 
 /**
- * EKS Pod Identity for one service account: an IAM role trusted by `pods.eks.amazonaws.com`
- * (never a cluster's OIDC issuer), or an existing role, and the association that maps the
- * service account to it in one cluster. The service account needs no annotation.
- *
- * Not for Fargate pods: Pod Identity runs through the agent DaemonSet on EC2 nodes, and EKS
- * lists Fargate among what it does not support
- * (https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations):
- * they keep IRSA (IrsaRole).
+ * EKS Pod Identity for one service account: a role trusted by `pods.eks.amazonaws.com` (or an
+ * existing one) and its association in one cluster; no annotation. Fargate pods keep IrsaRole: the
+ * agent is a DaemonSet on EC2 nodes, and EKS does not support Fargate
+ * (https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html#pod-id-considerations).
  */
 export class PodIdentityRole extends pulumi.ComponentResource {
   /** The created role. @default none when `roleArn` names an existing one */
@@ -103,11 +84,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
         {
           name: args.roleName,
           assumeRolePolicy: stableJson(
-            podIdentityTrustPolicy({
-              namespace: args.namespace,
-              serviceAccount: args.serviceAccount,
-              clusterNames: args.trustedClusters,
-            }),
+            podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters }),
           ),
           tags: args.tags,
         },
@@ -115,24 +92,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
       );
       this.role = role;
       this.roleArn = role.arn;
-      for (const policyArn of args.managedPolicyArns ?? []) {
-        new aws.iam.RolePolicyAttachment(
-          managedPolicyAttachmentName(name, policyArn),
-          { role: role.name, policyArn },
-          { parent: this },
-        );
-      }
-      if (args.policy) {
-        new aws.iam.RolePolicy(
-          `${name}-permissions`,
-          {
-            name: args.roleName ? `${args.roleName}-permissions` : undefined,
-            role: role.name,
-            policy: args.policy,
-          },
-          { parent: this },
-        );
-      }
+      rolePermissions(name, role, args, this);
     }
     this.association = new aws.eks.PodIdentityAssociation(
       `${name}-association`,

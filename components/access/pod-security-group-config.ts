@@ -9,10 +9,8 @@ export interface PodSecurityGroupConfig extends PodSecurityGroupSpec {
 }
 
 /**
- * Every pod security group whose namespace is neither `declared` nor one EKS has, keyed
- * `<at>.<group>.namespace`; `declaredAt` names where namespaces are declared, in the caller's
- * words (`workloadNamespaces` for EksBlueprint, `eks-blueprint:workloadNamespaces` for
- * stack config).
+ * Groups whose namespace is neither `declared` nor EKS's, keyed `<at>.<group>.namespace`;
+ * `declaredAt` is where the caller declares them (`eks-blueprint:workloadNamespaces` in a stack).
  */
 export function podSecurityGroupNamespaceProblems(
   groups: Record<string, { namespace: string }>,
@@ -27,9 +25,8 @@ export function podSecurityGroupNamespaceProblems(
 }
 
 /**
- * Rules that name a sibling pod security group (`group`) must name one declared before them:
- * groups are created in declaration order, and a rule takes its peer's id. Keyed
- * `<at>.<group>.<direction>[<index>].group`.
+ * A rule's sibling `group` must be declared earlier: groups are created in order, and a rule takes
+ * its peer's id. Keyed `<at>.<group>.<direction>[<index>].group`.
  */
 export function podSecurityGroupReferenceProblems(
   groups: Record<string, PodSecurityGroupConfig>,

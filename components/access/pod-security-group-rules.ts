@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { isNetworkCidr } from "../network/cidr";
-import { problem, isIntegerIn } from "../problems";
+import { problem, problemIf, isIntegerIn } from "../problems";
 
 /** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
 export type PortSpec =
@@ -14,10 +14,7 @@ export type PortSpec =
     }
   | { protocol: "all" };
 
-/**
- * A security group on the other side: its id, or (in WorkloadAccess and stack config, where no id
- * exists before deploy) `group`, a sibling pod security group declared before this one.
- */
+/** A peer group: its id or, where ids come only at deploy (WorkloadAccess), an earlier sibling. */
 interface SecurityGroupPeer {
   /** @default the sibling `group`'s id */
   securityGroupId?: pulumi.Input<string>;
@@ -50,7 +47,6 @@ export type PodSgEnforcingMode = "standard" | "strict";
 
 type RuleArgs = aws.vpc.SecurityGroupIngressRuleArgs & aws.vpc.SecurityGroupEgressRuleArgs;
 
-/** Every field a peer may carry; a rule is read through this once its kind is known. */
 type PeerFields = {
   cidr?: string;
   securityGroupId?: pulumi.Input<string>;
@@ -60,7 +56,6 @@ type PeerFields = {
 
 const peerKind = (rule: PodSgRule) => ("from" in rule ? rule.from : rule.to);
 
-/** The peer fields of a rule, whichever its kind. */
 const peerOf = (rule: PodSgRule): PeerFields => ({
   cidr: "cidr" in rule ? rule.cidr : undefined,
   securityGroupId: "securityGroupId" in rule ? rule.securityGroupId : undefined,
@@ -68,7 +63,8 @@ const peerOf = (rule: PodSgRule): PeerFields => ({
   prefixListId: "prefixListId" in rule ? rule.prefixListId : undefined,
 });
 
-function ruleArgs(securityGroupId: pulumi.Input<string>, rule: PodSgRule): RuleArgs {
+/** A rule's EC2 args, ingress or egress (the two take the same fields). */
+export function ruleArgs(securityGroupId: pulumi.Input<string>, rule: PodSgRule): RuleArgs {
   const peer = peerOf(rule);
   const target: Partial<RuleArgs> = (() => {
     switch (peerKind(rule)) {
@@ -91,18 +87,6 @@ function ruleArgs(securityGroupId: pulumi.Input<string>, rule: PodSgRule): RuleA
   return { securityGroupId, ...ports, ...target, description: rule.description };
 }
 
-/** Args of the `aws.vpc.SecurityGroupIngressRule` for one ingress rule of the group. */
-export const ingressRuleArgs = (
-  securityGroupId: pulumi.Input<string>,
-  rule: PodSgIngressRule,
-): aws.vpc.SecurityGroupIngressRuleArgs => ruleArgs(securityGroupId, rule);
-
-/** Args of the `aws.vpc.SecurityGroupEgressRule` for one egress rule of the group. */
-export const egressRuleArgs = (
-  securityGroupId: pulumi.Input<string>,
-  rule: PodSgEgressRule,
-): aws.vpc.SecurityGroupEgressRuleArgs => ruleArgs(securityGroupId, rule);
-
 // EC2's allowed characters for security group and rule descriptions.
 const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 
@@ -110,7 +94,7 @@ export const isPort = (p: unknown): p is number => isIntegerIn(p, 0, 65535);
 
 const PEER_KINDS = ["cidr", "podSecurityGroup", "securityGroup", "prefixList", "self"];
 
-/** Problems with one rule, keyed under `key` (for example `ingress[0]`). */
+/** Problems with one rule, keyed under `key` (`ingress[0]`). */
 export function ruleProblems(key: string, rule: PodSgRule): string[] {
   const r: PeerFields = peerOf(rule);
   const kind = peerKind(rule);
@@ -184,13 +168,10 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
 }
 
 /**
- * A rule's name within its group, from what it allows, never its position: `tcp-3306-sg-0a1b…`,
- * `udp-53-self`, `all-cidr-10.0.0.0-16`. Removing the first rule then leaves the others' names
- * (and resources) alone. A description edit keeps the name (EC2 updates it in place); a content
- * edit is a new name, created before the old rule is deleted, and EC2 accepts that because the
- * two rules differ. A peer known only at deploy time (a security group id that is an Output) is
- * named by the sibling `group` it came from, else by the rule's description, else by its kind
- * (`tcp-8443-podsecuritygroup`); `ruleKeyProblems` asks for descriptions where that is ambiguous.
+ * A rule's name, from what it allows, never its position (`tcp-3306-sg-0a1b…`, `udp-53-self`), so
+ * removing one spares the rest. A content edit is a new rule created before the old is deleted
+ * (EC2 accepts: they differ). An Output peer is named by its sibling `group`, else description,
+ * else kind (`tcp-8443-podsecuritygroup`); `ruleKeyProblems` asks for descriptions if ambiguous.
  */
 export function ruleKey(rule: PodSgRule): string {
   const peer = peerOf(rule);
@@ -218,24 +199,17 @@ export function ruleKey(rule: PodSgRule): string {
     .replace(/-+$/, "");
 }
 
-/**
- * Problems with the names of a group's rules, keyed `<at>[<index>]`: two rules named alike, which
- * is the same rule twice, or two rules to peers known only at deploy time on the same ports
- * without descriptions to tell them apart.
- */
+/** Rules named alike, keyed `<at>[<index>]`: a rule twice, or Output peers without descriptions. */
 export function ruleKeyProblems(rules: readonly PodSgRule[], at: string): string[] {
   const keys = rules.map(ruleKey);
   return keys.flatMap((key, i) =>
-    keys.indexOf(key) !== i
-      ? [
-          problem(
-            `${at}[${i}]`,
-            "named like an earlier rule (a rule is named by what it allows)",
-            key,
-            "list each rule once; rules whose peer is known only at deploy time are told apart by their description",
-          ),
-        ]
-      : [],
+    problemIf(
+      keys.indexOf(key) !== i,
+      `${at}[${i}]`,
+      "named like an earlier rule (a rule is named by what it allows)",
+      key,
+      "list each rule once; rules whose peer is known only at deploy time are told apart by their description",
+    ),
   );
 }
 
@@ -247,13 +221,11 @@ export interface BaselineRule {
 }
 
 /**
- * Rules every pod security group needs, from
- * https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html: outbound
- * TCP and UDP 53 to the group of the CoreDNS pods (the cluster security group, on the nodes), and
- * that group allowing the same inbound; inbound from the nodes' group on each kubelet probe port.
+ * Rules every pod security group needs
+ * (https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html): DNS to and
+ * from CoreDNS's group (the cluster group, on the nodes), kubelet probe ports in from the nodes.
  */
 export function baselineRules(b: {
-  /** Physical name of the pod security group, named in the cluster group's rules. */
   groupName: string;
   podSecurityGroupId: pulumi.Input<string>;
   clusterSecurityGroupId: pulumi.Input<string>;

@@ -1,5 +1,4 @@
-// The cluster side of security groups for pods: the SecurityGroupPolicy object that assigns the
-// groups, and the vpc-cni settings that turn branch network interfaces on.
+// The cluster side of security groups for pods: SecurityGroupPolicy, and vpc-cni's branch ENIs.
 import type * as pulumi from "@pulumi/pulumi";
 import type { PodSgEnforcingMode } from "./pod-security-group-rules";
 
@@ -13,10 +12,9 @@ export interface PodSgSelectors {
 }
 
 /**
- * Spec of the SecurityGroupPolicy. The VPC resource controller skips, with only a log line, a
- * policy with neither selector or no group (amazon-vpc-resource-controller-k8s
- * `pkg/utils/helper.go`, filterPodSecurityGroups), so that is an error here; the EKS docs allow
- * 1-5 group ids.
+ * The VPC resource controller skips, with a mere log line, a policy with no selector or no group
+ * (amazon-vpc-resource-controller-k8s `pkg/utils/helper.go`, filterPodSecurityGroups): errors here.
+ * EKS allows 1-5 group ids.
  */
 export function securityGroupPolicySpec(
   selectors: PodSgSelectors,
@@ -38,20 +36,14 @@ export function securityGroupPolicySpec(
 }
 
 /**
- * The `vpc-cni` add-on's configuration values that turn security groups for pods on (the cluster
- * side of every PodSecurityGroup). EKS add-on values put aws-node env vars under `env`
- * (`aws eks describe-addon-configuration`); the sample schema (v1.12.0-eksbuild.1) lists only
- * `env.ENABLE_POD_ENI`, and leaves `env.POD_SECURITY_GROUP_ENFORCING_MODE` and
- * `init.env.DISABLE_TCP_EARLY_DEMUX` unconfirmed. @pulumi/eks's VpcCniAddon writes
- * `init.env.DISABLE_TCP_EARLY_DEMUX` into these same values (pulumi-eks
- * `nodejs/eks/addons/cni-addon.ts`). Check the pinned version with
- * `aws eks describe-addon-configuration --addon-name vpc-cni --addon-version <v>`.
- *
- * `standard` (our default; upstream's is `strict`) keeps NodeLocal DNSCache, network policies and
- * `externalTrafficPolicy: Local` working and exempts same-node kubelet probes; traffic leaving the
- * VPC then uses the node's security group. `strict` routes all pod traffic through the pod's group,
- * and kubelet TCP probes then need TCP early demux off
- * (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
+ * vpc-cni values for security groups for pods. The sample schema (v1.12.0-eksbuild.1) confirms
+ * only `env.ENABLE_POD_ENI`; pulumi-eks writes `init.env.DISABLE_TCP_EARLY_DEMUX` into the same
+ * values (`nodejs/eks/addons/cni-addon.ts`). Check a pin with
+ * `aws eks describe-addon-configuration --addon-name vpc-cni --addon-version <v>`. `standard`
+ * (upstream's default is `strict`) keeps NodeLocal DNSCache, network policies and
+ * `externalTrafficPolicy: Local` working and exempts same-node probes, but traffic leaving the VPC
+ * uses the node's group; `strict` routes all through the pod's group, so TCP probes need TCP early
+ * demux off: https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html
  */
 export function vpcCniPodEniConfiguration(mode: PodSgEnforcingMode = "standard") {
   const env = { ENABLE_POD_ENI: "true", POD_SECURITY_GROUP_ENFORCING_MODE: mode };

@@ -28,29 +28,19 @@ export interface WorkloadAccessArgs {
   oidcIssuer: pulumi.Input<string>;
   /** VPC of the cluster, where the pod security groups live. */
   vpcId: pulumi.Input<string>;
-  /**
-   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`): managed
-   * nodes, CoreDNS and the kubelet run with it.
-   */
+  /** `Cluster.clusterSecurityGroupId`: the group of managed nodes, CoreDNS and the kubelet. */
   clusterSecurityGroupId: pulumi.Input<string>;
   /** The cluster's one Kubernetes provider, for the SecurityGroupPolicy resources. */
   provider: k8s.Provider;
-  /**
-   * The cluster as an output (`Cluster.clusterNameOutput`), for Pod Identity associations, so
-   * they wait for the cluster through their inputs. @default clusterName
-   */
+  /** `Cluster.clusterNameOutput`, so Pod Identity associations wait for it. @default clusterName */
   cluster?: pulumi.Input<string>;
-  /**
-   * Workload roles by short name, IRSA or Pod Identity (`identity`); a created IAM role is
-   * `<clusterName>-<name>`. @default {}
-   */
+  /** IRSA or Pod Identity roles by short name, created as `<clusterName>-<name>`. @default {} */
   irsaRoles?: Record<string, WorkloadRoleSpec>;
   /** Pod security groups by short name, in declaration order. @default {} */
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
   /**
-   * Namespaces this program creates, by name (`createNamespace`). Each SecurityGroupPolicy waits
-   * for its own; a pod security group in any other namespace but EKS's own is an error, checked
-   * by `podSecurityGroupNamespaceProblems`. @default {}
+   * Namespaces this program creates, by name; each SecurityGroupPolicy waits for its own, and any
+   * other namespace but EKS's is an error. @default {}
    */
   namespaces?: Record<string, pulumi.Resource>;
   /** Pod security groups wait for these (the node groups with trunk ENIs). @default [] */
@@ -59,10 +49,7 @@ export interface WorkloadAccessArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * What application teams get from stack config alone: IAM roles (IRSA or EKS Pod Identity) and
- * security groups for pods.
- */
+/** What teams get from stack config alone: IAM roles (IRSA or Pod Identity) and pod SGs. */
 export class WorkloadAccess extends pulumi.ComponentResource {
   /** The IRSA roles, by short name. */
   readonly roles: Record<string, IrsaRole> = {};
@@ -97,8 +84,8 @@ export class WorkloadAccess extends pulumi.ComponentResource {
             ...(spec.roleArn !== undefined
               ? { roleArn: spec.roleArn }
               : {
-                  // Only this cluster's associations: a singleton's role never serves the other
-                  // cluster, and a shared service's role is created in each stack.
+                  // This cluster only: a singleton never serves the other, a shared service's
+                  // role is created in each stack.
                   trustedClusters: [args.clusterName],
                   roleName: `${args.clusterName}-${role}`,
                   managedPolicyArns: spec.managedPolicyArns,

@@ -1,11 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IrsaRole } from "../access/irsa";
+import { IrsaRole } from "../access/irsa";
 import { stableJson } from "../access/irsa-policy";
-import { addonRole } from "./addon-role";
-import { pinnedChartReleaseArgs } from "./catalog";
+import { pinnedReleaseArgs } from "./catalog";
 import type { AddonContext } from "./context";
-import { addonNamespace } from "./namespace";
+import { createNamespace } from "../teams/namespace";
 import type {
   AddonScope,
   AddonSpec,
@@ -24,11 +23,9 @@ export interface AddonArgs<
   P extends Prepared,
   D extends keyof S = never,
 > {
-  /** The registry entry. */
   spec: AddonSpec<S, P, D>;
   /** The settings, defaults filled in (`resolveSettings`). */
   settings: WithDefaults<S, D>;
-  /** The cluster the add-on goes on. */
   context: AddonContext;
   /** What the add-on installs after (the ready resources of its `installAfter` add-ons). @default [] */
   after?: pulumi.Resource[];
@@ -36,11 +33,7 @@ export interface AddonArgs<
   installed?: ReadonlySet<string>;
 }
 
-/**
- * One add-on on one cluster: namespace, `prepare`, IRSA role, Helm release (values merged as our
- * defaults → the stack's `values` → the keys we own), then `finish`. The type token is the
- * entry's own (`eks-blueprint:index:Reloader`), as each add-on had its own component before.
- */
+/** One add-on on one cluster, under its entry's own type token (deployed add-ons keep theirs). */
 export class Addon<
   S extends CommonSettings,
   P extends Prepared = Prepared,
@@ -69,60 +62,54 @@ export class Addon<
       child,
       k8s: { ...child, provider: ctx.provider },
     };
-    const ns = spec.namespace;
+    const { namespace: ns, role: roleSpec, chart } = spec;
     if (ns.podSecurity) {
-      this.namespace = addonNamespace(
+      this.namespace = createNamespace(
         `${name}-ns`,
-        { ...ctx, namespace: ns.name, podSecurity: ns.podSecurity },
-        { parent: this },
+        { ...ctx, name: ns.name, podSecurity: ns.podSecurity },
+        child,
       );
     }
     const prepared = spec.prepare?.(scope, this.namespace);
     const resolvedBase = pulumi
       .all([ctx.accountId, ctx.vpcId, pulumi.all(prepared?.inputs ?? {})])
       .apply(([accountId, vpcId, inputs]): Resolved => ({ accountId, vpcId, ...inputs }));
-    const roleSpec = spec.role;
     const policyOf = roleSpec?.policy;
     if (roleSpec) {
-      this.role = addonRole(
+      // Named after the cluster, trusting only its service account: clusters never share one.
+      this.role = new IrsaRole(
         `${name}-irsa`,
-        ctx,
         {
+          ...ctx,
           namespace: ns.name,
           serviceAccount: roleSpec.serviceAccount,
-          roleSuffix: roleSpec.roleSuffix,
+          roleName: `${ctx.clusterName}-${roleSpec.roleSuffix}`,
           policy: policyOf
             ? resolvedBase.apply((r) => stableJson(policyOf(ctx, r, settings)))
             : undefined,
           managedPolicyArns: roleSpec.managedPolicyArns?.(ctx.partition),
-          tags: roleSpec.tags?.(ctx),
+          tags: { ...ctx.tags, ...roleSpec.tags?.(ctx) },
         },
         child,
       );
     }
-    const chart = spec.chart;
     if (chart) {
       const resolved = pulumi
         .all([resolvedBase, this.role?.roleArn])
         .apply(([r, roleArn]): Resolved => (roleArn ? { ...r, roleArn } : r));
-      const values = resolved.apply((r) =>
-        mergeValues(
-          chart.values({
-            context: ctx,
-            settings,
-            resolved: r,
-            serviceMonitor: scope.installed.has("prometheus"),
-          }),
-          settings.values,
-        ),
-      );
+      const serviceMonitor = scope.installed.has("prometheus");
       this.release = new k8s.helm.v3.Release(
         name,
         {
-          ...pinnedChartReleaseArgs(chart.pin, {
+          ...pinnedReleaseArgs(chart.pin, {
             name: chart.release,
             namespace: this.namespace?.metadata.name ?? ns.name,
-            values,
+            values: resolved.apply((r) =>
+              mergeValues(
+                chart.values({ context: ctx, settings, resolved: r, serviceMonitor }),
+                settings.values,
+              ),
+            ),
             timeoutSeconds: chart.timeoutSeconds,
           }),
           ...(chart.skipCrds ? { skipCrds: true } : {}),

@@ -7,12 +7,7 @@ import { addonSelectionProblems, bundlePaths, installedAddons } from "./selectio
 import { resolveSettings } from "./settings";
 import type { CommonSettings, Finished } from "./spec";
 
-export type { AddonSelection } from "./registry";
-
-/**
- * The install order as data: for each installed add-on, the add-ons that must exist before it
- * (and, on `pulumi destroy`, must outlive it). The bundle wires exactly these into `dependsOn`.
- */
+/** Per installed add-on, those it waits for (and that outlive it on destroy): its `dependsOn`. */
 export function addonOrder(selection: AddonSelection): Partial<Record<AddonKey, AddonKey[]>> {
   const installed = installedAddons(selection);
   const edges = installEdges(installed);
@@ -32,10 +27,7 @@ export interface AddonBundleArgs {
 export class AddonBundle extends pulumi.ComponentResource {
   /** Each installed add-on's component, by registry key. */
   readonly addons: Partial<Record<AddonKey, Addon<CommonSettings>>> = {};
-  /**
-   * Put these in `dependsOn` of every Service of type LoadBalancer and every Ingress, so destroy
-   * deletes them (and the controller their load balancers) before the controller goes.
-   */
+  /** `dependsOn` for LB Services and Ingresses: destroy then deletes them (and their LBs) first. */
   readonly loadBalancerReady: pulumi.Resource[];
   /** Namespace and name of the ingress gateway Service, when Istio is on. */
   readonly gatewayService?: Finished["gatewayService"];
@@ -46,10 +38,7 @@ export class AddonBundle extends pulumi.ComponentResource {
     throwProblems(
       "AddonBundle",
       name,
-      addonSelectionProblems(selection, bundlePaths, {
-        at: "context",
-        value: args.context,
-      }),
+      addonSelectionProblems(selection, bundlePaths, { at: "context", value: args.context }),
     );
     super("eks-blueprint:index:AddonBundle", name, {}, opts);
     const installed = installedAddons(selection);
@@ -57,12 +46,11 @@ export class AddonBundle extends pulumi.ComponentResource {
     const installedSet = new Set<string>(installed);
     for (const key of installed) {
       const spec = specOf(key);
-      const given = selection[key];
       this.addons[key] = new Addon(
         `${name}-${suffixOf(spec)}`,
         {
           spec,
-          settings: resolveSettings(spec, given),
+          settings: resolveSettings(spec, selection[key]),
           context: args.context,
           after: (order[key] ?? []).flatMap((dep) => this.addons[dep]?.ready ?? []),
           installed: installedSet,

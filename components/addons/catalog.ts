@@ -1,10 +1,4 @@
-/**
- * The pins that are not charts (image tags we override, the upstream IAM policy the ALB
- * controller's version was checked against, EKS managed add-on versions per Kubernetes minor),
- * and what a chart pin is and how it becomes a Helm release. Each chart pin is written in its
- * add-on's file, beside what it installs, as one object literal of the shape below (Renovate's
- * custom managers read them); `charts` (registry.ts) gathers them into the one chart map.
- */
+/** Non-chart pins and how a chart pin becomes a Helm release (chart pins: each add-on's file). */
 import type * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { KubernetesMinor } from "../cluster/kubernetes-versions";
@@ -32,9 +26,8 @@ export interface OciChartPin {
 }
 
 /**
- * cluster-autoscaler simulates the scheduler of one Kubernetes minor, so its image follows the
- * cluster's minor, not the chart's default (v1.35.0). Newest patch of each minor per the
- * kubernetes/autoscaler tags `cluster-autoscaler-1.3x.y` (2026-07-22).
+ * cluster-autoscaler simulates one minor's scheduler, so its image follows the cluster's minor,
+ * not the chart's v1.35.0. Newest patches per tags `cluster-autoscaler-1.3x.y` (2026-07-22).
  */
 export const clusterAutoscalerImageTags: Record<KubernetesMinor, string> = {
   "1.33": "v1.33.6",
@@ -42,11 +35,7 @@ export const clusterAutoscalerImageTags: Record<KubernetesMinor, string> = {
   "1.35": "v1.35.2",
 };
 
-/**
- * The upstream IAM policy the ALB controller's chart version was checked against. Bump
- * the chart pin in aws-load-balancer-controller.ts, `chartVersion`, `upstream` and the JSON copy
- * together: test/addons-catalog.test.ts fails when one moves without the others.
- */
+/** ALB controller IAM policy pin: bump with the chart pin and JSON copy (addons-catalog test). */
 export const albControllerIamPolicy = {
   chartVersion: "3.5.0",
   upstream:
@@ -57,53 +46,9 @@ export const albControllerIamPolicy = {
   sha256: "bb9e48240ace4258c78d152ce98175ee6a118f0715faad4ff5a3e394c9d66171",
 } as const;
 
-/**
- * How each controller's IAM is held to its own cluster, and the upstream policy it is checked
- * against (every upstream action is kept: test/addons-policies.test.ts, test/day2-karpenter.test.ts,
- * test/isolation-policies.test.ts). The isolation matrix of `npm run coexist` asks the IAM
- * simulator whether each still reaches the other cluster; the reasons per statement are beside
- * each policy (ALB_SCOPING_REASONS, ebsCsiManagedPolicyArn, clusterSubnetsOnly).
- */
-export const iamScoping = {
-  awsLoadBalancerController: {
-    reference: albControllerIamPolicy.upstream,
-    conditions: [
-      "creates: aws:RequestTag/elbv2.k8s.aws/cluster = <cluster> (upstream: the tag is present)",
-      "changes to load balancers, target groups, security groups: aws:ResourceTag/elbv2.k8s.aws/cluster = <cluster> (upstream: present)",
-      "listeners, rules, targets, certificates, WAF: aws:ResourceTag/elbv2.k8s.aws/cluster = <cluster> where the resource has it (upstream: none)",
-      "security-group ingress on untagged groups: ec2:Vpc = the cluster's VPC (upstream: none)",
-    ],
-  },
-  ebsCsiDriver: {
-    reference: "arn:aws:iam::aws:policy/AmazonEBSCSIDriverPolicyV2",
-    conditions: [
-      "AWS's AmazonEBSCSIDriverEKSClusterScopedPolicy: volumes and snapshots with ebs.csi.aws.com/cluster-name = aws:PrincipalTag/eks-cluster-name (V2: ebs.csi.aws.com/cluster = true, every cluster's)",
-      "instances: eks:cluster-name = aws:PrincipalTag/eks-cluster-name (V2: any instance)",
-      "the role is tagged eks-cluster-name = <cluster>; the add-on sets controller.k8sTagClusterId = <cluster>",
-    ],
-  },
-  karpenter: {
-    reference:
-      "https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml",
-    conditions: [
-      "RunInstances / CreateFleet: subnets and security groups must carry karpenter.sh/discovery = <cluster> (a Deny; upstream: any in the region)",
-      "instances, launch templates, instance profiles: upstream's kubernetes.io/cluster/<cluster> = owned, unchanged",
-    ],
-  },
-  clusterAutoscaler: {
-    reference:
-      "https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md",
-    conditions: ["resizes: aws:ResourceTag/k8s.io/cluster-autoscaler/<cluster> = owned"],
-  },
-  fluentBit: {
-    reference: "https://github.com/aws/aws-for-fluent-bit",
-    conditions: ["log streams only in the cluster's own log group ARNs"],
-  },
-} as const;
-
 /** What turns a pin into a Helm release: every add-on's release goes through here. */
 export function pinnedReleaseArgs(
-  pin: ChartPin,
+  pin: ChartPin | OciChartPin,
   release: {
     /** Helm release name; fixed, so chart resource names never get a random suffix. */
     name: string;
@@ -117,38 +62,16 @@ export function pinnedReleaseArgs(
     name: release.name,
     chart: pin.chart,
     version: pin.version,
-    repositoryOpts: { repo: pin.repo },
+    // An oci:// chart carries its registry: Helm must get no classic repo URL beside it.
+    ...("repo" in pin ? { repositoryOpts: { repo: pin.repo } } : {}),
     namespace: release.namespace,
     values: release.values,
     // We create every namespace ourselves, with Pod Security Admission labels.
     createNamespace: false,
-    // skipAwait stays false: on delete the provider then runs `helm uninstall --wait`, which
-    // holds a LoadBalancer Service until the ALB controller has deleted its NLB (teardown order).
+    // skipAwait false: `helm uninstall --wait` holds a LB Service until its NLB is deleted.
     timeout: release.timeoutSeconds ?? 600,
     maxHistory: 10,
   };
-}
-
-/** `pinnedReleaseArgs` for an OCI chart: the reference is the chart, and there is no repo. */
-export function pinnedOciReleaseArgs(
-  pin: OciChartPin,
-  release: Parameters<typeof pinnedReleaseArgs>[1],
-): k8s.helm.v3.ReleaseArgs {
-  const args = pinnedReleaseArgs(
-    { chart: pin.chart, version: pin.version, repo: "https://unused.invalid", source: pin.source },
-    release,
-  );
-  // An oci:// chart carries its registry: Helm must get no classic repo URL beside it.
-  delete args.repositoryOpts;
-  return args;
-}
-
-/** The release args for either kind of pin. */
-export function pinnedChartReleaseArgs(
-  pin: ChartPin | OciChartPin,
-  release: Parameters<typeof pinnedReleaseArgs>[1],
-): k8s.helm.v3.ReleaseArgs {
-  return "repo" in pin ? pinnedReleaseArgs(pin, release) : pinnedOciReleaseArgs(pin, release);
 }
 
 /** The EKS managed add-ons we pin for every supported minor. */
@@ -174,38 +97,27 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
 };
 
 /**
- * Where each add-on's pins were read. The EKS user guide publishes a "latest version of the
- * Amazon EKS add-on type for each Kubernetes version" table for vpc-cni, coredns and kube-proxy
- * only; for the other three it publishes no version at all (their pages send readers to
- * `aws eks describe-addon-versions`), so their pins come from AWS Labs' own per-minor version
- * maps in awslabs/cdk-eks-blueprints, the closest public AWS source. A pin is valid only while
- * EKS still offers it: .github/workflows/addon-versions.yml asks the live API every week, and
- * policy/rehearse/rules/eks-addons.ts refuses an add-on whose version is not listed here.
+ * Where each pin was read. The EKS user guide tables versions per minor for vpc-cni, coredns and
+ * kube-proxy only; the other three come from awslabs/cdk-eks-blueprints' per-minor version maps,
+ * the closest public AWS source. .github/workflows/addon-versions.yml checks weekly that EKS still
+ * offers each pin; policy/rehearse/rules/eks-addons.ts refuses a version not listed here.
  */
 export const eksAddonVersionSources: Record<keyof EksAddonVersions, string> = {
-  // EKS user guide, "Amazon VPC CNI versions" table (the AWS China edition of the same guide,
-  // the only copy we could read that lists 1.35).
+  // EKS user guide, "Amazon VPC CNI versions" table (AWS China edition: the only one listing 1.35).
   vpcCni: "https://docs.amazonaws.cn/eks/latest/userguide/managing-vpc-cni.md",
-  // EKS user guide, "CoreDNS versions" table (the edition that lists 1.33 to 1.36).
+  // EKS user guide, "CoreDNS versions" / "kube-proxy versions" tables (edition listing 1.33-1.36).
   coredns: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
-  // EKS user guide, "kube-proxy versions" table (same edition).
   kubeProxy: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
-  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
+  // These three: no EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
   podIdentityAgent:
     "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/eks-pod-identity-agent/index.ts",
-  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
   ebsCsiDriver:
     "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/ebs-csi-driver/index.ts",
-  // No EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
   cloudwatchObservability:
     "https://github.com/awslabs/cdk-eks-blueprints/blob/05d3dbd0a462409bf002c989750d0de13bf83af2/lib/addons/cloud-watch-insights/index.ts",
 };
 
-/**
- * EKS managed add-on versions per Kubernetes minor, each the version its source (in
- * `eksAddonVersionSources`) gives for that minor. vpc-cni and eks-pod-identity-agent move one
- * minor at a time, so a bump here must not skip a minor of theirs.
- */
+/** Per minor as sourced; vpc-cni and eks-pod-identity-agent bumps must not skip a minor. */
 export const eksAddonVersions: Record<KubernetesMinor, EksAddonVersions> = {
   "1.33": {
     vpcCni: "v1.21.1-eksbuild.7", // user guide table, row 1.33

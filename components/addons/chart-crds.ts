@@ -1,23 +1,7 @@
-/**
- * Which of our charts install which CustomResourceDefinitions, and how they reach the cluster on
- * install and on upgrade: each add-on records it beside its pin (`AddonChart.crds`, read in the
- * chart at the pinned version); this file gathers the records from the registry, with the CRDs
- * EKS itself installs. test/chart-crds.test.ts fails when a pin moves without its record being
- * re-read. What the fields mean, and why it matters: crds.ts.
- */
+/** Every chart's CRD record (`AddonChart.crds`; see crds.ts), plus the CRDs EKS installs. */
 import type { ChartPin, OciChartPin } from "./catalog";
 import { clusterKinds, namespacedKinds, type ChartCrds, type CrdKind } from "./crds";
 import { addonCharts } from "./registry";
-
-export {
-  CRD_SOURCE_ANNOTATION,
-  vendoredCrdPatches,
-  type ChartCrds,
-  type CrdDelivery,
-  type CrdKind,
-  type CrdManifest,
-  type CrdUpgradePath,
-} from "./crds";
 
 /** One chart's CRD facts with the pin they were read for. */
 export interface ChartCrdFacts extends ChartCrds {
@@ -38,14 +22,10 @@ export const chartCrds: Readonly<Record<string, ChartCrdFacts>> = Object.fromEnt
   addonCharts().map(([key, c]) => [key, { pin: c.pin, ...(c.crds ?? none(c.pin)) }]),
 );
 
-/**
- * CRDs that EKS itself installs, so objects of these kinds need no release of ours. `installedBy`
- * names what must exist first: the control plane (the cluster) or the vpc-cni add-on.
- */
+/** CRDs EKS installs, needing no release of ours; `installedBy` is what must exist first. */
 export const eksCrds: (CrdKind & { installedBy: "control-plane" | "vpc-cni"; source: string })[] = [
-  // The VPC resource controller runs on the EKS control plane (aws/containers-roadmap#1124)
-  // and installs these CRDs; "EKS platform version updates also check securitygrouppolicies
-  // and cninodes installation" (maintainer, aws/amazon-vpc-resource-controller-k8s#358).
+  // The VPC resource controller on the EKS control plane installs these and checks them on
+  // platform updates (aws/containers-roadmap#1124, aws/amazon-vpc-resource-controller-k8s#358).
   {
     ...namespacedKinds("vpcresources.k8s.aws", "SecurityGroupPolicy")[0],
     installedBy: "control-plane",

@@ -1,8 +1,8 @@
-import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
+import { allow, policyDocument, type PolicyDocument } from "../access/irsa-policy";
 import { clusterAutoscalerImageTags } from "./catalog";
 import { minorPins } from "./settings";
-import { type AddonSpec, type CommonSettings, present } from "./spec";
-import { requests, ValueLayers } from "./values";
+import type { AddonSpec, CommonSettings, ValuesInput } from "./spec";
+import { irsaServiceAccount, requests, ValueLayers } from "./values";
 
 export const CLUSTER_AUTOSCALER = {
   namespace: "kube-system",
@@ -24,16 +24,11 @@ export const clusterAutoscalerClusterProblems = imageTags.problems;
 /** The autoscaler image for a cluster's Kubernetes minor; throws for a minor we do not pin. */
 export const clusterAutoscalerImageTag = imageTags.require;
 
-export interface ClusterAutoscalerValuesInput {
-  clusterName: string;
-  region: string;
-  kubernetesVersion: string;
-  roleArn: string;
-  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
-  serviceMonitor?: boolean;
-}
-
-export function clusterAutoscalerValues(i: ClusterAutoscalerValuesInput): ValueLayers {
+export function clusterAutoscalerValues({
+  context: ctx,
+  resolved,
+  serviceMonitor,
+}: ValuesInput<ClusterAutoscalerSettings>): ValueLayers {
   return {
     defaults: {
       resources: requests("100m", "300Mi", "600Mi"),
@@ -42,25 +37,16 @@ export function clusterAutoscalerValues(i: ClusterAutoscalerValuesInput): ValueL
         "balance-similar-node-groups": true,
         expander: "least-waste",
       },
-      serviceMonitor: {
-        enabled: i.serviceMonitor ?? false,
-        namespace: CLUSTER_AUTOSCALER.namespace,
-      },
+      serviceMonitor: { enabled: serviceMonitor, namespace: CLUSTER_AUTOSCALER.namespace },
     },
     owned: {
       cloudProvider: "aws",
-      awsRegion: i.region,
+      awsRegion: ctx.region,
       // The chart's default tags become --node-group-auto-discovery=asg:tag=
       // k8s.io/cluster-autoscaler/enabled,k8s.io/cluster-autoscaler/<clusterName>: our groups only.
-      autoDiscovery: { clusterName: i.clusterName },
-      image: { tag: clusterAutoscalerImageTag(i.kubernetesVersion) },
-      rbac: {
-        serviceAccount: {
-          create: true,
-          name: CLUSTER_AUTOSCALER.serviceAccount,
-          annotations: irsaAnnotation(i.roleArn),
-        },
-      },
+      autoDiscovery: { clusterName: ctx.clusterName },
+      image: { tag: clusterAutoscalerImageTag(ctx.kubernetesVersion) },
+      rbac: { serviceAccount: irsaServiceAccount(CLUSTER_AUTOSCALER.serviceAccount, resolved) },
     },
   };
 }
@@ -73,53 +59,43 @@ export interface ClusterAutoscalerPolicyInput {
 }
 
 /**
- * Upstream's "full features" policy (reference iam/cluster-autoscaler.json) with its write
- * statement conditioned on both auto-discovery tags, which EKS managed node groups put on their
- * Auto Scaling groups: this cluster's autoscaler can never resize another cluster's nodes.
- * Describe calls support no resource scoping, except eks:DescribeNodegroup.
+ * Upstream's "full features" policy (reference iam/cluster-autoscaler.json), writes held to both
+ * auto-discovery tags: never another cluster's nodes. Describe calls cannot be scoped, except
+ * eks:DescribeNodegroup.
  */
 export function clusterAutoscalerPolicy(i: ClusterAutoscalerPolicyInput): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
+  return policyDocument(
+    allow(
+      "Describe",
+      [
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeAutoScalingInstances",
+        "autoscaling:DescribeLaunchConfigurations",
+        "autoscaling:DescribeScalingActivities",
+        "ec2:DescribeImages",
+        "ec2:DescribeInstanceTypes",
+        "ec2:DescribeLaunchTemplateVersions",
+        "ec2:GetInstanceTypesFromInstanceRequirements",
+      ],
+      "*",
+    ),
+    allow(
+      "DescribeOwnNodegroups",
+      ["eks:DescribeNodegroup"],
+      `arn:${i.partition}:eks:${i.region}:${i.accountId}:nodegroup/${i.clusterName}/*/*`,
+    ),
+    allow(
+      "ScaleOwnGroups",
+      ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
+      "*",
       {
-        Sid: "Describe",
-        Effect: "Allow",
-        Action: [
-          "autoscaling:DescribeAutoScalingGroups",
-          "autoscaling:DescribeAutoScalingInstances",
-          "autoscaling:DescribeLaunchConfigurations",
-          "autoscaling:DescribeScalingActivities",
-          "ec2:DescribeImages",
-          "ec2:DescribeInstanceTypes",
-          "ec2:DescribeLaunchTemplateVersions",
-          "ec2:GetInstanceTypesFromInstanceRequirements",
-        ],
-        Resource: "*",
-      },
-      {
-        Sid: "DescribeOwnNodegroups",
-        Effect: "Allow",
-        Action: ["eks:DescribeNodegroup"],
-        Resource: `arn:${i.partition}:eks:${i.region}:${i.accountId}:nodegroup/${i.clusterName}/*/*`,
-      },
-      {
-        Sid: "ScaleOwnGroups",
-        Effect: "Allow",
-        Action: [
-          "autoscaling:SetDesiredCapacity",
-          "autoscaling:TerminateInstanceInAutoScalingGroup",
-        ],
-        Resource: "*",
-        Condition: {
-          StringEquals: {
-            [`aws:ResourceTag/k8s.io/cluster-autoscaler/${i.clusterName}`]: "owned",
-            "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
-          },
+        StringEquals: {
+          [`aws:ResourceTag/k8s.io/cluster-autoscaler/${i.clusterName}`]: "owned",
+          "aws:ResourceTag/k8s.io/cluster-autoscaler/enabled": "true",
         },
       },
-    ],
-  };
+    ),
+  );
 }
 
 export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
@@ -145,11 +121,6 @@ export const clusterAutoscaler: AddonSpec<ClusterAutoscalerSettings> = {
         "https://github.com/kubernetes/autoscaler/blob/cluster-autoscaler-chart-9.59.0/cluster-autoscaler/charts/cluster-autoscaler/Chart.yaml",
     },
     release: "cluster-autoscaler",
-    values: ({ context, resolved, serviceMonitor }) =>
-      clusterAutoscalerValues({
-        ...context,
-        roleArn: present(resolved.roleArn, "its IRSA role"),
-        serviceMonitor,
-      }),
+    values: clusterAutoscalerValues,
   },
 };

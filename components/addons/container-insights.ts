@@ -11,16 +11,14 @@ export const CONTAINER_INSIGHTS = {
 } as const;
 
 /**
- * The add-on's configuration. It ships its own Fluent Bit, which by default sends every
- * container log to /aws/containerinsights/<cluster>/application: with our Fluent Bit on, that
- * collection is off, so logs are never shipped (and paid for) twice. We leave the OpenTelemetry
- * pipeline (`otelContainerInsights`) at its default, off; if it is ever turned on, its own
- * `logs.enabled` must be false too (reference README section 4; CloudWatch user guide, "Opt out
+ * Its own Fluent Bit ships every container log to /aws/containerinsights/<cluster>/application; off
+ * while ours runs, so logs are never paid for twice. If `otelContainerInsights` is ever turned on,
+ * its `logs.enabled` must be false too (reference README section 4; CloudWatch user guide, "Opt out
  * of collecting container logs").
  */
-export function containerInsightsConfiguration(fluentBitOn: boolean): Values {
-  return { containerLogs: { enabled: !fluentBitOn } };
-}
+export const containerInsightsConfiguration = (fluentBitOn: boolean): Values => ({
+  containerLogs: { enabled: !fluentBitOn },
+});
 
 /** The IAM the add-on's page documents for its IRSA role. */
 export const containerInsightsPolicyArns = (partition: string): string[] => [

@@ -1,22 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
-/**
- * What every add-on needs to know about the cluster it is installed on. Built once by the
- * blueprint from the Cluster and Network components; add-ons never read Pulumi config.
- */
+/** What add-ons know of their cluster, built by the blueprint; add-ons never read Pulumi config. */
 export interface AddonContext {
-  /**
-   * EKS cluster name, known before anything registers. Physical names, owner ids, log groups and
-   * metric labels derive from it. Not for the `clusterName` input of an AWS resource: use `cluster`.
-   */
+  /** Known up front (names, labels); for an AWS resource's `clusterName` input use `cluster`. */
   clusterName: string;
   /**
-   * The same name as an output of the cluster resource (`Cluster.clusterNameOutput`). Every AWS
-   * resource that names the cluster (EKS add-ons, access entries, pod identity associations,
-   * Fargate profiles) takes its `clusterName` from here: the dependency is then in its inputs,
-   * so CreateAddon never runs before the cluster exists, nor UpdateAddon before a control-plane
-   * upgrade has finished.
+   * The name as an output (`Cluster.clusterNameOutput`), for AWS resources' `clusterName` inputs:
+   * CreateAddon then waits for the cluster, UpdateAddon for a control-plane upgrade.
    */
   cluster: pulumi.Output<string>;
   /** Kubernetes minor version of the cluster, for example "1.35". */
@@ -41,9 +32,6 @@ export interface AddonContext {
   tags: Record<string, string>;
   /** Private subnets, one per zone (EFS mount targets). @default none: EFS cannot be installed */
   privateSubnetIds?: pulumi.Input<string>[];
-  /**
-   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`), which
-   * managed nodes carry (EFS mount targets admit it). @default none: EFS cannot be installed
-   */
+  /** EKS's cluster security group, on managed nodes. @default none: EFS cannot be installed */
   clusterSecurityGroupId?: pulumi.Input<string>;
 }

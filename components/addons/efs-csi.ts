@@ -3,8 +3,8 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import { problem } from "../problems";
 import { zoneSpread } from "./metrics-server";
-import { type AddonSpec, type CommonSettings, present } from "./spec";
-import { requests, ValueLayers } from "./values";
+import { type AddonSpec, type CommonSettings, present, type ValuesInput } from "./spec";
+import { irsaServiceAccount, requests, ValueLayers } from "./values";
 
 export const EFS_CSI = {
   namespace: "kube-system",
@@ -20,12 +20,10 @@ export const efsCsiManagedPolicyArn = (partition: string): string =>
 export type EfsSettings = CommonSettings;
 
 /**
- * Chart values (4.4.1). The controller runs 2 replicas by default with its PDB off: we turn the
- * PDB on and spread over zones (the chart adds its own label selector to each constraint).
- * Only the controller gets the IRSA role: it creates and deletes access points; the node
- * plugin only mounts, which needs no AWS API (upstream docs/iam-policy-create.md).
+ * Chart values (4.4.1): PDB on, zones spread (the chart adds selectors). Only the controller calls
+ * AWS; the node plugin only mounts (upstream docs/iam-policy-create.md).
  */
-export function efsCsiValues(roleArn: string): ValueLayers {
+export function efsCsiValues({ resolved }: ValuesInput<unknown>): ValueLayers {
   return {
     defaults: {
       controller: {
@@ -39,13 +37,7 @@ export function efsCsiValues(roleArn: string): ValueLayers {
       },
     },
     owned: {
-      controller: {
-        serviceAccount: {
-          create: true,
-          name: EFS_CSI.serviceAccount,
-          annotations: { "eks.amazonaws.com/role-arn": roleArn },
-        },
-      },
+      controller: { serviceAccount: irsaServiceAccount(EFS_CSI.serviceAccount, resolved) },
       // We create the StorageClass ourselves, with the file system we made.
       storageClasses: [],
     },
@@ -159,15 +151,14 @@ export const efs: AddonSpec<EfsSettings, EfsPrepared> = {
         "https://github.com/kubernetes-sigs/aws-efs-csi-driver/blob/helm-chart-aws-efs-csi-driver-4.4.1/charts/aws-efs-csi-driver/Chart.yaml",
     },
     release: "aws-efs-csi-driver",
-    values: ({ resolved }) => efsCsiValues(present(resolved.roleArn, "its IRSA role")),
+    values: efsCsiValues,
   },
-  finish: ({ name, k8s: k8sOpts }, plumbed) => {
-    const prepared = present(plumbed.prepared, "efs's prepare");
-    const { released } = plumbed;
+  finish: ({ name, k8s: k8sOpts }, { prepared, released }) => {
+    const { fileSystem, mounts } = present(prepared, "efs's prepare");
     const storageClass = new k8s.storage.v1.StorageClass(
       `${name}-sc`,
-      efsStorageClass(prepared.fileSystem.id),
-      { ...k8sOpts, dependsOn: [...released, ...prepared.mounts] },
+      efsStorageClass(fileSystem.id),
+      { ...k8sOpts, dependsOn: [...released, ...mounts] },
     );
     return { ready: [storageClass] };
   },

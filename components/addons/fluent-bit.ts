@@ -1,8 +1,8 @@
+import { allow, policyDocument, type PolicyDocument } from "../access/irsa-policy";
 import * as aws from "@pulumi/aws";
 import { logRetentionProblems } from "../cluster/cluster-settings";
-import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
-import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
-import { requests, ValueLayers } from "./values";
+import { requests, ValueLayers, irsaServiceAccount } from "./values";
+import type { AddonSpec, CommonSettings, Prepared, ValuesInput } from "./spec";
 
 export const FLUENT_BIT = {
   // Not amazon-cloudwatch: that one belongs to the Container Insights add-on.
@@ -15,21 +15,12 @@ export interface FluentBitSettings extends CommonSettings {
   retentionDays?: number;
 }
 
-/**
- * The log groups Fluent Bit writes to, named after the cluster beside EKS's own
- * `/aws/eks/<cluster>/cluster`, so two clusters never share one.
- */
+/** Log groups named after the cluster, beside EKS's `/aws/eks/<cluster>/cluster`: never shared. */
 export function fluentBitLogGroups(clusterName: string): { containers: string } {
   return { containers: `/aws/eks/${clusterName}/containers` };
 }
 
-export interface FluentBitValuesInput {
-  region: string;
-  logGroupName: string;
-  roleArn: string;
-}
-
-export function fluentBitValues(i: FluentBitValuesInput): ValueLayers {
+export function fluentBitValues({ context: ctx, resolved }: ValuesInput<unknown>): ValueLayers {
   return {
     defaults: {
       resources: requests("50m", "64Mi", "250Mi"),
@@ -39,17 +30,12 @@ export function fluentBitValues(i: FluentBitValuesInput): ValueLayers {
     owned: {
       cloudWatchLogs: {
         enabled: true,
-        region: i.region,
-        logGroupName: i.logGroupName,
-        // Pulumi creates the group and owns its retention, so the role needs neither
-        // logs:CreateLogGroup nor logs:PutRetentionPolicy.
+        region: ctx.region,
+        logGroupName: fluentBitLogGroups(ctx.clusterName).containers,
+        // Pulumi creates the group (`prepare`).
         autoCreateGroup: false,
       },
-      serviceAccount: {
-        create: true,
-        name: FLUENT_BIT.serviceAccount,
-        annotations: irsaAnnotation(i.roleArn),
-      },
+      serviceAccount: irsaServiceAccount(FLUENT_BIT.serviceAccount, resolved),
     },
   };
 }
@@ -68,18 +54,14 @@ export interface FluentBitPolicyInput {
 export function fluentBitPolicy(i: FluentBitPolicyInput): PolicyDocument {
   const arn = (group: string) =>
     `arn:${i.partition}:logs:${i.region}:${i.accountId}:log-group:${group}`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "WriteClusterLogGroups",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        // The group ARN for CreateLogStream, `:*` for its streams (PutLogEvents).
-        Resource: i.logGroupNames.flatMap((g) => [arn(g), `${arn(g)}:*`]),
-      },
-    ],
-  };
+  return policyDocument(
+    allow(
+      "WriteClusterLogGroups",
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      // The group ARN for CreateLogStream, `:*` for its streams (PutLogEvents).
+      i.logGroupNames.flatMap((g) => [arn(g), `${arn(g)}:*`]),
+    ),
+  );
 }
 
 export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> = {
@@ -92,8 +74,7 @@ export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> 
   },
   defaults: { retentionDays: 30 },
   problems: (s, at) => logRetentionProblems(s.retentionDays, `${at}.retentionDays`),
-  // Pulumi creates the groups first and owns their retention, so the role needs neither
-  // logs:CreateLogGroup nor logs:PutRetentionPolicy.
+  // Pulumi owns the groups, so the role needs no logs:CreateLogGroup or logs:PutRetentionPolicy.
   prepare: ({ name, context, settings, child }) => ({
     dependsOn: Object.entries(fluentBitLogGroups(context.clusterName)).map(
       ([key, groupName]) =>
@@ -115,9 +96,7 @@ export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> 
       }),
   },
   chart: {
-    // app 3.2.1. Chosen over fluent/fluent-bit 0.58.1: its CloudWatch Logs output is structured
-    // values (region, log group, auto-create) that the values test can check against the chart,
-    // where the Fluent chart takes the whole pipeline as one opaque config string.
+    // app 3.2.1. Not fluent/fluent-bit: this chart's CloudWatch output is checkable values.
     pin: {
       chart: "aws-for-fluent-bit",
       version: "0.2.0",
@@ -126,11 +105,6 @@ export const fluentBit: AddonSpec<FluentBitSettings, Prepared, "retentionDays"> 
         "https://github.com/aws/eks-charts/blob/5239609242f3430be50fb0b714a24d3ef2b47983/stable/aws-for-fluent-bit/Chart.yaml",
     },
     release: "aws-for-fluent-bit",
-    values: ({ context, resolved }) =>
-      fluentBitValues({
-        region: context.region,
-        logGroupName: fluentBitLogGroups(context.clusterName).containers,
-        roleArn: present(resolved.roleArn, "its IRSA role"),
-      }),
+    values: fluentBitValues,
   },
 };

@@ -1,14 +1,6 @@
-/**
- * The add-ons, as the package exports them under one namespace (`import { addons } from
- * "eks-blueprint"`): the registry and what derives from it, and the types its entries are
- * written in (a new add-on is a registry entry: docs/adding-an-addon.md). Names follow the
- * registry key: key `reloader`, entry `addonRegistry.reloader`, component
- * `eks-blueprint:index:Reloader`, settings `ReloaderSettings` (`SettingsOf<"reloader">`).
- */
+/** The package's `addons` namespace; a new add-on: docs/adding-an-addon.md. */
 
-// The registry, the one chart map it carries, and the one answer to "what gets installed". Each
-// add-on is reached through its key (`addonRegistry.reloader`, `SettingsOf<"reloader">`), so a new
-// add-on needs no line here.
+// Add-ons are reached by key (`addonRegistry.reloader`), so a new one needs no line here.
 export {
   ADDON_KEYS,
   addonRegistry,

@@ -7,11 +7,7 @@ export const METRICS_SERVER = {
   serviceAccount: "metrics-server",
 } as const;
 
-/**
- * One topology spread over zones for the pods matching `matchLabels`. DoNotSchedule for
- * controllers whose replicas must sit in different zones for the PDB to mean anything; a
- * replica then waits for a node in a free zone rather than doubling up in one.
- */
+/** A zone spread; DoNotSchedule, as doubling up in one zone would void the PDB. */
 export function zoneSpread(
   matchLabels: Record<string, string>,
   whenUnsatisfiable: "DoNotSchedule" | "ScheduleAnyway" = "DoNotSchedule",
@@ -31,11 +27,7 @@ export interface MetricsServerSettings extends CommonSettings {
   replicas?: number;
 }
 
-/**
- * metrics-server values. The chart defaults to 1 replica, no PDB and no spread (reference
- * README, chart notes): we set all three so a node-group replacement never leaves the
- * metrics.k8s.io API without a backend (the HPA stops scaling while it is gone).
- */
+/** Chart defaults: 1 replica, no PDB or spread (README); ours keep metrics.k8s.io up in a drain. */
 export function metricsServerValues(s: { replicas: number }): ValueLayers {
   return {
     defaults: {
@@ -51,8 +43,7 @@ export function metricsServerValues(s: { replicas: number }): ValueLayers {
       // The spread's selector assumes these names.
       fullnameOverride: "metrics-server",
       serviceAccount: { create: true, name: METRICS_SERVER.serviceAccount },
-      // 10250 is the chart default and is free on EC2 nodes: the pod has its own VPC IP. Move it
-      // (10251) only if metrics-server is ever scheduled on Fargate, where 10250 is reserved.
+      // The chart default, free on EC2 (own VPC IP); on Fargate 10250 is reserved: use 10251.
       containerPort: 10250,
     },
   };

@@ -12,27 +12,26 @@ const byNamespace = (ns: string) => ({
   namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
 });
 
+/** A policy on every pod in `namespace` for one direction: no rules denies it all. */
+const policy = (
+  namespace: string,
+  name: string,
+  type: "Ingress" | "Egress",
+  rules: Pick<Policy["spec"], "ingress" | "egress"> = {},
+): Policy => ({
+  metadata: { name, namespace },
+  spec: { podSelector: {}, policyTypes: [type], ...rules },
+});
+
 /**
- * The baseline for one workload namespace: deny all ingress, then allow it from the namespace
- * itself, from the Istio ingress gateway's namespace and from Prometheus's namespace (scrapes).
- * Policies are additive, so each allow is its own object and reads as one rule. Enforced by the
- * VPC CNI's network policy agent (`enableNetworkPolicy` in components/cluster/core-addons.ts).
- * `kubernetes.io/metadata.name` is set by the API server on every namespace (Kubernetes 1.22+).
+ * Deny ingress, then allow it from the namespace, the Istio gateway's and Prometheus's. Enforced by
+ * the VPC CNI's agent (`enableNetworkPolicy`); the API server sets `kubernetes.io/metadata.name`.
  */
 export function baselinePolicies(namespace: string): Policy[] {
-  const allowFrom = (name: string, peerNamespace: string): Policy => ({
-    metadata: { name, namespace },
-    spec: {
-      podSelector: {},
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [byNamespace(peerNamespace)] }],
-    },
-  });
+  const allowFrom = (name: string, peer: string) =>
+    policy(namespace, name, "Ingress", { ingress: [{ from: [byNamespace(peer)] }] });
   return [
-    {
-      metadata: { name: "default-deny-ingress", namespace },
-      spec: { podSelector: {}, policyTypes: ["Ingress"] },
-    },
+    policy(namespace, "default-deny-ingress", "Ingress"),
     allowFrom("allow-same-namespace", namespace),
     allowFrom("allow-istio-ingress", ISTIO.gatewayNamespace),
     allowFrom("allow-prometheus-scrape", PROMETHEUS.namespace),
@@ -40,9 +39,8 @@ export function baselinePolicies(namespace: string): Policy[] {
 }
 
 /**
- * The EKS Pod Identity agent's IPv4 address on every node: pods fetch their credentials from
- * http://169.254.170.23/ (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html,
- * Considerations; port 80 as the agent's `AWS_CONTAINER_CREDENTIALS_FULL_URI`).
+ * The EKS Pod Identity agent on every node, where pods get credentials at http://169.254.170.23/
+ * (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html, Considerations).
  */
 export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
 
@@ -65,37 +63,21 @@ export interface TeamPolicyOptions {
 const tcp = (port: number) => ({ protocol: "TCP", port });
 
 /**
- * A team namespace's policies on top of the ingress baseline: deny all egress, then allow what
- * a workload needs, each allow its own object (policies are additive,
- * https://kubernetes.io/docs/concepts/services-networking/network-policies/):
- * - DNS: CoreDNS pods (`k8s-app: kube-dns` in kube-system, as EKS's coredns add-on labels
- *   them) on 53, UDP and TCP (TCP for answers that do not fit a datagram).
- * - AWS APIs: TCP 443 anywhere. AWS endpoints have no fixed addresses a policy could name, and
- *   interface VPC endpoints live inside the VPC, so the port is the only narrowing; the API
- *   server (also 443) is reached through the same rule.
- * - The Pod Identity agent: 169.254.170.23:80 on the node.
- * - The team's own namespaces, both ways (the baseline already allows the namespace itself in).
- * - istiod on 15012 (xDS and certificates) when the namespace is in the mesh. 15017, istiod's
- *   webhook port, is called by the API server, not by pods (istio 1.30
- *   manifests/charts/istio-control/istio-discovery/templates/service.yaml).
- * - Each extra rule, with its reason as an annotation.
- * Enforced by the VPC CNI's network policy agent on EC2 nodes only: Fargate pods are not
- * subject to NetworkPolicies (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html).
+ * A team namespace's egress over the ingress baseline: deny all, then one additive allow each
+ * (https://kubernetes.io/docs/concepts/services-networking/network-policies/): CoreDNS on UDP and
+ * TCP 53 (TCP for large answers); TCP 443 anywhere, as AWS endpoints have no fixed addresses (the
+ * API server too); the Pod Identity agent; the team's namespaces, both ways; in the mesh, istiod's
+ * 15012 (xDS, certificates), not 15017, which only the API server calls (istio 1.30
+ * manifests/charts/istio-control/istio-discovery/templates/service.yaml); each extra rule, its
+ * reason an annotation. Fargate pods ignore NetworkPolicies
+ * (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html).
  */
 export function teamPolicies(namespace: string, o: TeamPolicyOptions): Policy[] {
-  const egress = (
-    name: string,
-    to: k8s.types.input.networking.v1.NetworkPolicyEgressRule,
-  ): Policy => ({
-    metadata: { name, namespace },
-    spec: { podSelector: {}, policyTypes: ["Egress"], egress: [to] },
-  });
+  const egress = (name: string, to: k8s.types.input.networking.v1.NetworkPolicyEgressRule) =>
+    policy(namespace, name, "Egress", { egress: [to] });
   const others = o.teamNamespaces.filter((n) => n !== namespace);
   const policies: Policy[] = [
-    {
-      metadata: { name: "default-deny-egress", namespace },
-      spec: { podSelector: {}, policyTypes: ["Egress"] },
-    },
+    policy(namespace, "default-deny-egress", "Egress"),
     egress("allow-dns", {
       to: [
         { ...byNamespace("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } },
@@ -113,14 +95,8 @@ export function teamPolicies(namespace: string, o: TeamPolicyOptions): Policy[] 
     egress("allow-team-egress", { to: o.teamNamespaces.map(byNamespace) }),
   ];
   if (others.length > 0) {
-    policies.push({
-      metadata: { name: "allow-team-ingress", namespace },
-      spec: {
-        podSelector: {},
-        policyTypes: ["Ingress"],
-        ingress: [{ from: others.map(byNamespace) }],
-      },
-    });
+    const ingress = [{ from: others.map(byNamespace) }];
+    policies.push(policy(namespace, "allow-team-ingress", "Ingress", { ingress }));
   }
   if (o.mesh) {
     policies.push(

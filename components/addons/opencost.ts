@@ -1,13 +1,12 @@
 import { PROMETHEUS } from "./prometheus";
 import type { AddonSpec, CommonSettings } from "./spec";
-import { requests, ValueLayers } from "./values";
+import { NO_PRIVILEGES, requests, ValueLayers } from "./values";
 
 export const OPEN_COST = { namespace: "opencost" } as const;
 
 /**
- * The Prometheus kube-prometheus-stack runs: Service `<fullname>-prometheus` (fullname is the
- * release name, which contains the chart name; templates/prometheus/service.yaml and _helpers.tpl
- * at kube-prometheus-stack-88.5.3), port 9090 (values.yaml `prometheus.service.port`).
+ * kube-prometheus-stack's Prometheus, `<release>-prometheus`:9090
+ * (templates/prometheus/service.yaml, _helpers.tpl, values.yaml at kube-prometheus-stack-88.5.3).
  */
 export const OUR_PROMETHEUS = {
   serviceName: "kube-prometheus-stack-prometheus",
@@ -19,12 +18,7 @@ export const OUR_PROMETHEUS = {
 export type OpenCostSettings = CommonSettings;
 
 /** The containers' context `restricted` needs; the chart's commented example runs them as 1000. */
-const RESTRICTED_CONTAINER = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  runAsNonRoot: true,
-  runAsUser: 1000,
-};
+const RESTRICTED_CONTAINER = { ...NO_PRIVILEGES, runAsNonRoot: true, runAsUser: 1000 };
 
 /** opencost chart values (opencost-2.5.17, charts/opencost/values.yaml). */
 export function openCostValues(i: { clusterName: string }): ValueLayers {
@@ -70,8 +64,7 @@ export const openCost: AddonSpec<OpenCostSettings> = {
     prometheus: "its ServiceMonitor needs the operator's CRDs, and it queries that Prometheus",
   },
   chart: {
-    // app 1.120.1. Chosen over Kubecost: Apache-2.0 and CNCF, and its chart points at an existing
-    // Prometheus with three values, where Kubecost's cost-analyzer bundles its own by default.
+    // app 1.120.1. Not Kubecost: Apache-2.0, CNCF, and it uses our Prometheus rather than its own.
     pin: {
       chart: "opencost",
       version: "2.5.17",

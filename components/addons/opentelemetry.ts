@@ -1,10 +1,9 @@
-import * as k8s from "@pulumi/kubernetes";
-import { irsaAnnotation, PolicyDocument } from "../access/irsa-policy";
-import { problem } from "../problems";
-import { oneOfProblems } from "../problems";
+import { allow, policyDocument, PolicyDocument } from "../access/irsa-policy";
+import { customResource } from "./crds";
+import { oneOfProblems, problemList } from "../problems";
 import { wholeNumberProblems } from "./settings";
-import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
-import { requests, ValueLayers, Values } from "./values";
+import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "./spec";
+import { irsaServiceAccount, NO_PRIVILEGES, requests, ValueLayers, Values } from "./values";
 
 export const OPEN_TELEMETRY = {
   namespace: "tracing",
@@ -43,10 +42,7 @@ export interface CollectorConfigInput {
   otlpEndpoint?: string;
 }
 
-/**
- * The collector's whole configuration: OTLP in, the cluster's name on every span, X-Ray or OTLP
- * out. Receivers listen on the pod IP as the chart's own default does (values.yaml `config`).
- */
+/** OTLP in, the cluster's name on every span, X-Ray or OTLP out; receivers on the pod IP. */
 export function collectorConfig(i: CollectorConfigInput): Values {
   const exporter =
     i.exporter === "xray"
@@ -93,36 +89,30 @@ export function collectorConfig(i: CollectorConfigInput): Values {
   };
 }
 
-export interface OpenTelemetryValuesInput extends CollectorConfigInput {
-  replicas: number;
-  roleArn: string;
-  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
-  serviceMonitor?: boolean;
-}
-
 /** opentelemetry-collector chart values (opentelemetry-collector-0.170.0, values.yaml). */
-export function openTelemetryValues(i: OpenTelemetryValuesInput): ValueLayers {
+export function openTelemetryValues({
+  context: ctx,
+  settings: s,
+  resolved,
+  serviceMonitor,
+}: ValuesInput<WithDefaults<OpenTelemetrySettings, "exporter" | "replicas">>): ValueLayers {
   return {
     defaults: {
-      replicaCount: i.replicas,
-      // A memory limit sets GOMEMLIMIT (values.yaml `useGOMEMLIMIT`), and memory_limiter keeps
-      // the collector under 80% of it.
+      replicaCount: s.replicas,
+      // The limit sets GOMEMLIMIT (`useGOMEMLIMIT`); memory_limiter keeps under 80% of it.
       resources: requests("100m", "256Mi", "512Mi"),
-      serviceMonitor: { enabled: i.serviceMonitor ?? false },
+      serviceMonitor: { enabled: serviceMonitor },
     },
     owned: {
       mode: "deployment",
       fullnameOverride: OPEN_TELEMETRY.release,
-      // The chart has no default image (NOTES.txt fails without one); contrib is the distribution
-      // with the awsxray exporter, its tag the chart's appVersion.
+      // The chart has none (NOTES.txt fails); contrib has awsxray; the tag is the appVersion.
       image: {
         repository:
           "ghcr.io/open-telemetry/opentelemetry-collector-releases/opentelemetry-collector-contrib",
       },
-      // `config` is merged with the chart's defaults (Jaeger, Zipkin and Prometheus receivers,
-      // debug pipelines for logs and metrics), and Helm values cannot delete a default key:
-      // `alternateConfig` is used instead, whole (values.yaml: "IS NOT MERGED with config").
-      alternateConfig: collectorConfig(i),
+      // `alternateConfig` replaces the chart's undeletable default `config` whole (values.yaml).
+      alternateConfig: collectorConfig({ ...ctx, ...s }),
       ports: {
         "jaeger-compact": { enabled: false },
         "jaeger-thrift": { enabled: false },
@@ -130,91 +120,64 @@ export function openTelemetryValues(i: OpenTelemetryValuesInput): ValueLayers {
         zipkin: { enabled: false },
         metrics: { enabled: true },
       },
-      // `restricted`: non-root (the image's user is 10001), no privilege escalation, no
-      // capabilities, the RuntimeDefault seccomp profile; the chart leaves both contexts empty.
+      // `restricted` (the image's user is 10001); the chart leaves both contexts empty.
       podSecurityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
-      securityContext: {
-        allowPrivilegeEscalation: false,
-        capabilities: { drop: ["ALL"] },
-        readOnlyRootFilesystem: true,
-      },
-      serviceAccount: {
-        create: true,
-        name: OPEN_TELEMETRY.serviceAccount,
-        annotations: irsaAnnotation(i.roleArn),
-      },
+      securityContext: { ...NO_PRIVILEGES, readOnlyRootFilesystem: true },
+      serviceAccount: irsaServiceAccount(OPEN_TELEMETRY.serviceAccount, resolved),
     },
   };
 }
 
 /**
- * X-Ray writes only (the AWSXRayDaemonWriteAccess actions minus the sampling reads, which only
- * the awsproxy extension would make). X-Ray's PutTraceSegments and PutTelemetryRecords take no
- * resource ARN (Service Authorization Reference, AWS X-Ray: no resource types for either), so
- * the statement is `*`, held to the cluster's region; the cluster attribute, not IAM, tells the
- * two clusters' traces apart.
+ * AWSXRayDaemonWriteAccess minus sampling reads (awsproxy only). Neither action takes a resource
+ * ARN (Service Authorization Reference, AWS X-Ray): `*` in the region; the cluster attribute, not
+ * IAM, keeps clusters apart.
  */
 export function openTelemetryPolicy(i: { region: string }): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "WriteTraces",
-        Effect: "Allow",
-        Action: ["xray:PutTelemetryRecords", "xray:PutTraceSegments"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:RequestedRegion": i.region } },
-      },
-    ],
-  };
+  return policyDocument(
+    allow("WriteTraces", ["xray:PutTelemetryRecords", "xray:PutTraceSegments"], "*", {
+      StringEquals: { "aws:RequestedRegion": i.region },
+    }),
+  );
 }
 
 /** A gRPC target as the OTLP exporter takes it: host:port, no scheme. */
 const HOST_PORT = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?:\d{1,5}$/;
 
 export function openTelemetryProblems(s: OpenTelemetrySettings, at: string): string[] {
-  const out = [
+  const [out, add] = problemList([
     ...oneOfProblems(s.exporter, TRACE_EXPORTERS, `${at}.exporter`, "trace exporter"),
     ...wholeNumberProblems(s.replicas, 1, 10, `${at}.replicas`, "a replica count"),
     ...wholeNumberProblems(s.samplingPercent, 0, 100, `${at}.samplingPercent`, "a percentage"),
-  ];
+  ]);
   if (
     s.exporter === "otlp" &&
     !(typeof s.otlpEndpoint === "string" && HOST_PORT.test(s.otlpEndpoint))
   ) {
-    out.push(
-      problem(
-        `${at}.otlpEndpoint`,
-        "not an OTLP/gRPC endpoint",
-        s.otlpEndpoint,
-        "use host:port such as otlp.example.com:4317 when exporter is otlp",
-      ),
+    add(
+      `${at}.otlpEndpoint`,
+      "not an OTLP/gRPC endpoint",
+      s.otlpEndpoint,
+      "use host:port such as otlp.example.com:4317 when exporter is otlp",
     );
   }
   if (s.exporter === "xray" && s.otlpEndpoint !== undefined) {
-    out.push(
-      problem(
-        `${at}.otlpEndpoint`,
-        "set while exporter is xray",
-        s.otlpEndpoint,
-        "remove it, or set exporter to otlp",
-      ),
+    add(
+      `${at}.otlpEndpoint`,
+      "set while exporter is xray",
+      s.otlpEndpoint,
+      "remove it, or set exporter to otlp",
     );
   }
   return out;
 }
 
 /** Istio's Telemetry resource turning the provider on mesh-wide (istio-system is the root namespace). */
-export function meshTracingSpec(samplingPercent: number): Values {
-  return {
-    tracing: [
-      {
-        providers: [{ name: OPEN_TELEMETRY.meshProvider }],
-        randomSamplingPercentage: samplingPercent,
-      },
-    ],
-  };
-}
+export const meshTracingSpec = (percent: number): Values => ({
+  tracing: [
+    { providers: [{ name: OPEN_TELEMETRY.meshProvider }], randomSamplingPercentage: percent },
+  ],
+});
 
 export const openTelemetry: AddonSpec<
   OpenTelemetrySettings,
@@ -240,8 +203,7 @@ export const openTelemetry: AddonSpec<
     policy: (ctx) => openTelemetryPolicy(ctx),
   },
   chart: {
-    // app 0.158.0. Chosen over ADOT: the ADOT EKS add-on needs cert-manager for its operator,
-    // and the upstream chart ships a values.schema.json the values test validates against.
+    // app 0.158.0. Not ADOT: its EKS add-on needs cert-manager; this chart has a values schema.
     pin: {
       chart: "opentelemetry-collector",
       version: "0.170.0",
@@ -250,29 +212,17 @@ export const openTelemetry: AddonSpec<
         "https://github.com/open-telemetry/opentelemetry-helm-charts/blob/opentelemetry-collector-0.170.0/charts/opentelemetry-collector/Chart.yaml",
     },
     release: OPEN_TELEMETRY.release,
-    values: ({ context, settings: s, resolved, serviceMonitor }) =>
-      openTelemetryValues({
-        clusterName: context.clusterName,
-        region: context.region,
-        exporter: s.exporter,
-        otlpEndpoint: s.otlpEndpoint,
-        replicas: s.replicas,
-        roleArn: present(resolved.roleArn, "its IRSA role"),
-        serviceMonitor,
-      }),
+    values: openTelemetryValues,
   },
   // Istio sends spans only where a Telemetry resource selects a provider
   // (https://istio.io/latest/docs/tasks/observability/distributed-tracing/opentelemetry/).
   finish: ({ name, settings: s, installed, after, k8s: k8sOpts }, { released }) => {
     if (!installed.has("istio")) return {};
-    const telemetry = new k8s.apiextensions.CustomResource(
+    const telemetry = customResource(
       `${name}-mesh-tracing`,
-      {
-        apiVersion: "telemetry.istio.io/v1",
-        kind: "Telemetry",
-        metadata: { name: "mesh-default", namespace: "istio-system" },
-        spec: meshTracingSpec(s.samplingPercent),
-      },
+      ["telemetry.istio.io/v1", "Telemetry"],
+      { name: "mesh-default", namespace: "istio-system" },
+      meshTracingSpec(s.samplingPercent),
       { ...k8sOpts, dependsOn: [...released, ...after] },
     );
     return { ready: [...released, telemetry] };

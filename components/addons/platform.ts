@@ -14,10 +14,7 @@ export interface PlatformArgs {
   privateSubnetIds: pulumi.Output<string[]>;
   /** Number of availability zones (one EFS mount target each). */
   availabilityZones: number;
-  /**
-   * The security group EKS creates with the cluster (`Cluster.clusterSecurityGroupId`), which
-   * managed nodes carry: allowed to reach the EFS mount targets.
-   */
+  /** EKS's cluster security group, on managed nodes: allowed to reach the EFS mount targets. */
   clusterSecurityGroupId: pulumi.Input<string>;
   /** Workload namespaces already created, by name; each gets the network policy baseline. @default {} */
   workloadNamespaces?: Record<string, pulumi.Resource>;

@@ -1,10 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { problem } from "../problems";
+import { problemList } from "../problems";
 import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
-import { type AddonSpec, type CommonSettings, type Prepared, present } from "./spec";
+import { present } from "./spec";
+import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "./spec";
 import { requests, ValueLayers } from "./values";
 
 export const PROMETHEUS = {
@@ -25,22 +26,17 @@ export interface PrometheusSettings extends CommonSettings {
   grafanaAdminPassword?: pulumi.Input<string>;
 }
 
-export interface PrometheusValuesInput {
-  clusterName: string;
-  retention: string;
-  storageSize: string;
-  storageClassName: string;
-}
-
 /** kube-prometheus-stack values. Subchart keys (grafana, kube-state-metrics, node-exporter) are their charts'. */
-export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
+export function prometheusValues({
+  context: ctx,
+  settings: s,
+}: ValuesInput<WithDefaults<PrometheusSettings, "retention" | "storageSize">>): ValueLayers {
   return {
     defaults: {
       prometheus: {
         prometheusSpec: {
           resources: requests("500m", "2Gi", "4Gi"),
-          // With the claim deleted along with the StatefulSet, the gp3 volume (reclaim Delete)
-          // goes on `pulumi destroy` instead of being orphaned.
+          // Deleting the claim with the StatefulSet lets destroy remove the gp3 volume too.
           persistentVolumeClaimRetentionPolicy: { whenDeleted: "Delete", whenScaled: "Retain" },
         },
       },
@@ -49,8 +45,7 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
       grafana: { resources: requests("100m", "256Mi", "512Mi") },
       "kube-state-metrics": { resources: requests("50m", "128Mi", "512Mi") },
       "prometheus-node-exporter": { resources: requests("20m", "32Mi", "128Mi") },
-      // EKS runs these on the managed control plane (and kube-proxy's metrics on localhost):
-      // there is nothing to scrape, and their rules would only raise TargetDown alerts.
+      // EKS-managed (kube-proxy's metrics on localhost): no targets, so only TargetDown alerts.
       kubeControllerManager: { enabled: false },
       kubeScheduler: { enabled: false },
       kubeEtcd: { enabled: false },
@@ -60,19 +55,18 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
       prometheus: {
         prometheusSpec: {
           // Series from prod and prod2 stay apart wherever they are federated or remote-written.
-          externalLabels: { cluster: i.clusterName },
-          retention: i.retention,
+          externalLabels: { cluster: ctx.clusterName },
+          retention: s.retention,
           storageSpec: {
             volumeClaimTemplate: {
               spec: {
-                storageClassName: i.storageClassName,
+                storageClassName: EBS_CSI.storageClassName,
                 accessModes: ["ReadWriteOnce"],
-                resources: { requests: { storage: i.storageSize } },
+                resources: { requests: { storage: s.storageSize } },
               },
             },
           },
-          // Select every ServiceMonitor/PodMonitor/rule in the cluster, not only this
-          // release's: the other add-ons ship their own ServiceMonitors.
+          // Every ServiceMonitor/PodMonitor/rule in the cluster, not only this release's.
           serviceMonitorSelectorNilUsesHelmValues: false,
           podMonitorSelectorNilUsesHelmValues: false,
           ruleSelectorNilUsesHelmValues: false,
@@ -81,18 +75,14 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
       },
       alertmanager: {
         alertmanagerSpec: {
-          // An AlertmanagerConfig in `monitoring` (the alerts add-on's receiver) routes every
-          // alert; one in any other namespace still matches only its own namespace's alerts
-          // (CRD alertmanagerConfigMatcherStrategy, prometheus-operator v0.93.1).
+          // An AlertmanagerConfig in `monitoring` routes all alerts; one elsewhere, only its
+          // namespace's (CRD alertmanagerConfigMatcherStrategy, prometheus-operator v0.93.1).
           alertmanagerConfigMatcherStrategy: { type: "OnNamespaceExceptForAlertmanagerNamespace" },
         },
       },
       crds: {
-        // Helm applies the crds subchart's crds/ on install only; this pre-install/pre-upgrade
-        // hook job applies the chart's CRDs server-side on every upgrade (values.yaml `crds.upgradeJob`,
-        // charts/crds/templates/upgrade/job.yaml at kube-prometheus-stack-88.5.3). Its pod and
-        // container security contexts (non-root, RuntimeDefault seccomp, no privilege escalation,
-        // all capabilities dropped) meet `restricted`, so `monitoring` admits it at any level.
+        // A hook job applies the CRDs server-side on upgrade; it meets `restricted`
+        // (charts/crds/templates/upgrade/job.yaml at kube-prometheus-stack-88.5.3).
         upgradeJob: {
           enabled: true,
           // The chart default is busybox:latest; a pinned tag keeps upgrades repeatable.
@@ -115,35 +105,29 @@ export function prometheusValues(i: PrometheusValuesInput): ValueLayers {
 const GP3_GIB = { min: 1, max: 16384 };
 
 export function prometheusProblems(s: PrometheusSettings, at: string): string[] {
-  const out: string[] = [];
+  const [out, add] = problemList();
   if (typeof s.retention !== "string" || !/^[1-9]\d*(ms|s|m|h|d|w|y)$/.test(s.retention)) {
-    out.push(
-      problem(
-        `${at}.retention`,
-        "not a Prometheus retention",
-        s.retention,
-        "use a duration such as 15d or 720h",
-      ),
+    add(
+      `${at}.retention`,
+      "not a Prometheus retention",
+      s.retention,
+      "use a duration such as 15d or 720h",
     );
   }
   const size = typeof s.storageSize === "string" ? /^([1-9]\d*)Gi$/.exec(s.storageSize) : null;
   if (!size) {
-    out.push(
-      problem(
-        `${at}.storageSize`,
-        "not a volume size",
-        s.storageSize,
-        "use whole gibibytes such as 50Gi",
-      ),
+    add(
+      `${at}.storageSize`,
+      "not a volume size",
+      s.storageSize,
+      "use whole gibibytes such as 50Gi",
     );
   } else if (Number(size[1]) > GP3_GIB.max) {
-    out.push(
-      problem(
-        `${at}.storageSize`,
-        "volume too large",
-        s.storageSize,
-        `gp3 takes ${GP3_GIB.min}Gi to ${GP3_GIB.max}Gi`,
-      ),
+    add(
+      `${at}.storageSize`,
+      "volume too large",
+      s.storageSize,
+      `gp3 takes ${GP3_GIB.min}Gi to ${GP3_GIB.max}Gi`,
     );
   }
   return out;
@@ -164,7 +148,6 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
     ebsCsiDriver: "Prometheus keeps its samples on a gp3 volume the EBS CSI driver provisions",
   },
   installAfter: { ebsCsiDriver: "its volume is a gp3 claim the CSI driver provisions" },
-  // The password never enters Helm values (or the release's stored manifest): a Secret holds it.
   prepare: ({ name, settings: s, k8s: k8sOpts, child }, ns) => {
     const password =
       s.grafanaAdminPassword ??
@@ -194,23 +177,14 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
       source:
         "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/Chart.yaml",
     },
-    // The `crds` subchart's crds/ directory; its templates/upgrade/job.yaml is a
-    // pre-install/pre-upgrade hook running `kubectl apply --server-side --force-conflicts`.
+    // The `crds` subchart's crds/, upgraded by the hook job (`crds.upgradeJob`).
     crds: {
       checkedAt: "88.5.3",
       delivery: "crds-dir",
       kinds: namespacedKinds(
         "monitoring.coreos.com",
-        "Alertmanager",
-        "AlertmanagerConfig",
-        "PodMonitor",
-        "Probe",
-        "Prometheus",
-        "PrometheusAgent",
-        "PrometheusRule",
-        "ScrapeConfig",
-        "ServiceMonitor",
-        "ThanosRuler",
+        "Alertmanager AlertmanagerConfig PodMonitor Probe Prometheus PrometheusAgent",
+        "PrometheusRule ScrapeConfig ServiceMonitor ThanosRuler",
       ),
       source:
         "https://github.com/prometheus-community/helm-charts/tree/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/charts/crds",
@@ -218,12 +192,6 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
     },
     release: "kube-prometheus-stack",
     timeoutSeconds: 900,
-    values: ({ context, settings: s }) =>
-      prometheusValues({
-        clusterName: context.clusterName,
-        retention: s.retention,
-        storageSize: s.storageSize,
-        storageClassName: EBS_CSI.storageClassName,
-      }),
+    values: prometheusValues,
   },
 };

@@ -1,8 +1,4 @@
-/**
- * The one list of add-ons. Adding one is a new file beside this one (its `AddonSpec`) and one line
- * here; the selection type, the stack config schema, the install order, the docs and the README
- * rows all derive from this map (test/addons-registry.test.ts holds the literal ones in step).
- */
+/** The one list of add-ons; selection type, schema, order, docs and README derive from it. */
 import { karpenter } from "./karpenter/karpenter";
 import { alerts } from "./alerts/alerts";
 import { argocd } from "./argocd/argocd";
@@ -57,10 +53,8 @@ export type SettingsOf<K extends AddonKey> =
   (typeof addonRegistry)[K] extends AddonSpec<infer S, infer _P, infer _D> ? S : never;
 
 /**
- * Which add-ons a cluster runs. A key present installs that add-on with its settings (`{}` takes
- * every default); `enabled: false` keeps the settings but installs nothing. An entry with
- * `onByDefault` (metrics-server, cluster-autoscaler) is installed when its key is absent, unless a
- * selected add-on conflicts with it (Karpenter with cluster-autoscaler).
+ * Which add-ons a cluster runs: a key present installs it (`{}`: defaults) unless `enabled: false`;
+ * an absent key installs only an `onByDefault` add-on no selected one conflicts with.
  */
 export type AddonSelection = { [K in AddonKey]?: SettingsOf<K> };
 
@@ -81,10 +75,7 @@ export const specOf = (key: AddonKey): AddonSpec<CommonSettings, Prepared> =>
   // eslint-disable-next-line @typescript-eslint/consistent-type-assertions
   addonRegistry[key] as unknown as AddonSpec<CommonSettings, Prepared>;
 
-/**
- * Every chart each add-on installs, by its key in `charts`: the add-on's own release under the
- * add-on's key, then its `hookCharts`.
- */
+/** Every chart by its `charts` key: each add-on's release under its own key, then `hookCharts`. */
 export function addonCharts(keys: readonly AddonKey[] = ADDON_KEYS): [string, AddonChart][] {
   return keys.flatMap((k) => {
     const spec = specOf(k);
@@ -93,18 +84,12 @@ export function addonCharts(keys: readonly AddonKey[] = ADDON_KEYS): [string, Ad
   });
 }
 
-/**
- * The one chart map, gathered from the registry: each pin is written once, in its add-on's file.
- * Keyed as `addonCharts` keys them (`charts.reloader`, `charts.istiod`).
- */
+/** The one chart map, from the add-ons' files, keyed like `addonCharts` (`charts.istiod`). */
 export const charts: Readonly<Record<string, ChartPin | OciChartPin>> = Object.fromEntries(
   addonCharts().map(([key, c]) => [key, c.pin]),
 );
 
-/**
- * Install order: every add-on after the ones its `installAfter` names, ties in registry order.
- * Throws on a cycle (a registry mistake, caught by the registry test).
- */
+/** Every add-on after those its `installAfter` names, ties in registry order; throws on a cycle. */
 export function installOrder(keys: readonly AddonKey[] = ADDON_KEYS): AddonKey[] {
   const out: AddonKey[] = [];
   const visiting = new Set<AddonKey>();

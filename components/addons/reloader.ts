@@ -1,5 +1,5 @@
 import type { AddonSpec, CommonSettings } from "./spec";
-import { requests, ValueLayers } from "./values";
+import { NO_PRIVILEGES, requests, ValueLayers } from "./values";
 
 export const RELOADER = { namespace: "reloader" } as const;
 
@@ -13,12 +13,8 @@ export function reloaderValues(): ValueLayers {
       reloader: {
         deployment: {
           resources: requests("10m", "64Mi", "256Mi"),
-          // The chart leaves the container context empty; these two make `restricted` pass
-          // (the pod context already sets runAsNonRoot and the RuntimeDefault seccomp profile).
-          containerSecurityContext: {
-            allowPrivilegeEscalation: false,
-            capabilities: { drop: ["ALL"] },
-          },
+          // The chart leaves it empty; the pod context already has runAsNonRoot and RuntimeDefault.
+          containerSecurityContext: NO_PRIVILEGES,
         },
       },
     },
@@ -39,10 +35,8 @@ export const reloader: AddonSpec<ReloaderSettings> = {
   },
   defaults: {},
   chart: {
-    // app v1.4.17. Not 2.2.16: the stakater-charts index we could read lists versions up to 2.2.12
-    // only, and 2.2.16 is proven only in the OCI registry. 2.2.12 → 2.2.16 adds the values keys
-    // reloader.namespaces, hostUsers, runtimeClassName and schedulerName, none of which we set
-    // (test/addons-values.test.ts holds us to that).
+    // app v1.4.17. Not 2.2.16, which only the OCI registry has, not the stakater-charts index; its
+    // new keys (reloader.namespaces, hostUsers, runtimeClassName, schedulerName) are none we set.
     pin: {
       chart: "reloader",
       version: "2.2.12",

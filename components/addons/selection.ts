@@ -1,4 +1,4 @@
-import { problem, type PathOf, isOneOf, isRecord } from "../problems";
+import { problem, type PathOf, isOneOf, isRecord, problemList } from "../problems";
 import type { AddonContext } from "./context";
 import { ADDON_KEYS, AddonKey, addonKeysIn, installOrder, specOf } from "./registry";
 import { settingsProblems } from "./settings";
@@ -10,26 +10,16 @@ export const bundlePaths: PathOf = (field) => (field ? `addons.${field}` : "addo
 type Given = Readonly<Record<string, unknown>>;
 
 /** What the selection holds for a key, as the caller typed it. */
-const entryOf = (s: Given, k: string): Record<string, unknown> | undefined => {
-  const e = s[k];
-  return isRecord(e) ? e : undefined;
-};
+const entryOf = (s: Given, k: string) => (isRecord(s[k]) ? s[k] : undefined);
 
 /** Switched on by its key: present and not `enabled: false`. */
-const selected = (s: Given, k: AddonKey) => {
-  const e = entryOf(s, k);
-  return e !== undefined && e.enabled !== false;
-};
+const selected = (s: Given, k: AddonKey) => isRecord(s[k]) && s[k].enabled !== false;
 
 /** Whether `a` and `b` declare a conflict, either way round. */
 const conflict = (a: AddonKey, b: AddonKey): string | undefined =>
   specOf(a).conflicts?.[b] ?? specOf(b).conflicts?.[a];
 
-/**
- * The one answer to "is it installed": a key present installs it unless `enabled: false`; an
- * absent key installs only an `onByDefault` add-on, and not beside a selected one it conflicts
- * with; and what an installed add-on `implies`. Returned in install order.
- */
+/** What gets installed (by `AddonSelection`'s rules, then `implies`), in install order. */
 export function installedAddons(selection: Given): AddonKey[] {
   const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   const on = new Set([
@@ -48,10 +38,8 @@ export function installedAddons(selection: Given): AddonKey[] {
 }
 
 /**
- * Every problem with a selection, keyed by `pathOf` (`addons.prometheus.retention` for a library
- * user, `eks-blueprint:addons.prometheus.retention` for a stack): unknown add-ons, each add-on's
- * settings, add-ons that conflict, and what an add-on requires. `context`, when given, is checked
- * for what the installed add-ons need of the cluster (a pinned image for its minor).
+ * Every problem with a selection, keyed by `pathOf` (`addons.x.y`; `eks-blueprint:addons.x.y` in a
+ * stack): unknown keys, settings, conflicts, `requires`, and with `context` the cluster's needs.
  */
 export function addonSelectionProblems(
   selection: unknown,
@@ -68,9 +56,11 @@ export function addonSelectionProblems(
       ),
     ];
   }
-  const out = Object.keys(selection)
-    .filter((k) => !isOneOf(ADDON_KEYS, k))
-    .map((k) => problem(pathOf(k), "unknown add-on", k, `use one of ${ADDON_KEYS.join(", ")}`));
+  const [out, add] = problemList(
+    Object.keys(selection)
+      .filter((k) => !isOneOf(ADDON_KEYS, k))
+      .map((k) => problem(pathOf(k), "unknown add-on", k, `use one of ${ADDON_KEYS.join(", ")}`)),
+  );
   for (const k of ADDON_KEYS) {
     if (selection[k] !== undefined)
       out.push(...settingsProblems(specOf(k), selection[k], pathOf(k)));
@@ -79,13 +69,11 @@ export function addonSelectionProblems(
   const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   chosen.forEach((k, i) => {
     for (const other of chosen.slice(0, i).filter((c) => conflict(c, k))) {
-      out.push(
-        problem(
-          pathOf(k),
-          `on together with ${other}`,
-          entryOf(selection, k),
-          `${conflict(other, k)}; keep one of them (enabled: false on the other)`,
-        ),
+      add(
+        pathOf(k),
+        `on together with ${other}`,
+        entryOf(selection, k),
+        `${conflict(other, k)}; keep one of them (enabled: false on the other)`,
       );
     }
   });
@@ -94,25 +82,21 @@ export function addonSelectionProblems(
     const spec = specOf(k);
     for (const [needed, why] of Object.entries(spec.requires ?? {})) {
       if (!isOneOf(installed, needed)) {
-        out.push(
-          problem(
-            pathOf(needed),
-            `off, but ${k} needs it: ${why}`,
-            entryOf(selection, needed),
-            `turn ${needed} on or ${k} off`,
-          ),
+        add(
+          pathOf(needed),
+          `off, but ${k} needs it: ${why}`,
+          entryOf(selection, needed),
+          `turn ${needed} on or ${k} off`,
         );
       }
     }
     for (const [implied, why] of Object.entries(spec.implies ?? {})) {
       if (entryOf(selection, implied)?.enabled === false) {
-        out.push(
-          problem(
-            pathOf(`${implied}.enabled`),
-            `false, but ${k} turns it on: ${why}`,
-            false,
-            `remove enabled: false or turn ${k} off`,
-          ),
+        add(
+          pathOf(`${implied}.enabled`),
+          `false, but ${k} turns it on: ${why}`,
+          false,
+          `remove enabled: false or turn ${k} off`,
         );
       }
     }

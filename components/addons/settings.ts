@@ -1,5 +1,5 @@
 import { SUPPORTED_KUBERNETES_MINORS } from "../cluster/kubernetes-versions";
-import { isIntegerIn, isRecord, problem } from "../problems";
+import { isIntegerIn, isRecord, problem, problemList } from "../problems";
 import type { AddonSpec, CommonSettings, Prepared, WithDefaults } from "./spec";
 
 /** The settings of one add-on with its registry defaults filled in; `enabled` is not a setting. */
@@ -15,10 +15,7 @@ export function resolveSettings<S extends CommonSettings, D extends keyof S = ne
   return out as WithDefaults<S, D>;
 }
 
-/**
- * Every problem with one add-on's raw settings, keyed `<at>.<field>`: not a map, an unknown key,
- * `enabled` or `values` of the wrong kind, then the add-on's own `problems` (defaults filled in).
- */
+/** Problems with raw settings, keyed `<at>.<field>`: shape and keys, then the add-on's own. */
 export function settingsProblems(
   spec: AddonSpec<CommonSettings, Prepared>,
   raw: unknown,
@@ -35,21 +32,16 @@ export function settingsProblems(
     ];
   }
   const known = ["enabled", "values", ...Object.keys(spec.defaults)];
-  const out = Object.keys(raw)
-    .filter((k) => !known.includes(k))
-    .map((k) => problem(`${at}.${k}`, "unknown setting", k, `use ${known.join(", ")}`));
+  const [out, add] = problemList(
+    Object.keys(raw)
+      .filter((k) => !known.includes(k))
+      .map((k) => problem(`${at}.${k}`, "unknown setting", k, `use ${known.join(", ")}`)),
+  );
   if (raw.enabled !== undefined && typeof raw.enabled !== "boolean") {
-    out.push(problem(`${at}.enabled`, "not a boolean", raw.enabled, "use true or false"));
+    add(`${at}.enabled`, "not a boolean", raw.enabled, "use true or false");
   }
   if (raw.values !== undefined && !isRecord(raw.values)) {
-    out.push(
-      problem(
-        `${at}.values`,
-        "not a map of chart values",
-        raw.values,
-        "give the chart's keys as a map",
-      ),
-    );
+    add(`${at}.values`, "not a map of chart values", raw.values, "give the chart's keys as a map");
   }
   if (out.length > 0) return out;
   return spec.problems?.(resolveSettings(spec, raw), at) ?? [];
@@ -83,6 +75,12 @@ export function stringListProblems(
       : [problem(`${at}[${i}]`, `not a ${what}`, v, valid)],
   );
 }
+
+/** A `contextProblems` check: a problem, `what`, unless the cluster's name matches `pattern`. */
+export const clusterNameProblems =
+  (pattern: RegExp, what: string, valid: string) =>
+  ({ clusterName }: { clusterName: string }, at: string): string[] =>
+    pattern.test(clusterName) ? [] : [problem(`${at}.clusterName`, what, clusterName, valid)];
 
 /** A problem unless `value` is a map of string to string. */
 export function stringMapProblems(value: unknown, at: string, what: string): string[] {

@@ -7,22 +7,15 @@ export const SNAPSHOT_CONTROLLER = { namespace: "snapshot-controller" } as const
 /** The CSI snapshot controller takes no settings of its own. */
 export type SnapshotControllerSettings = CommonSettings;
 
-/**
- * Chart values (piraeus snapshot-controller 5.2.0, charts/snapshot-controller/values.yaml). The
- * chart's container context is already non-root, read-only and without capabilities; its pod
- * context is empty, so the seccomp profile `restricted` demands is ours.
- */
+/** Values per charts/snapshot-controller/values.yaml at 5.2.0, plus the pod's seccomp profile. */
 export function snapshotControllerValues(): ValueLayers {
   return {
-    defaults: {
-      controller: { resources: requests("10m", "32Mi", "128Mi") },
-    },
+    defaults: { controller: { resources: requests("10m", "32Mi", "128Mi") } },
     owned: {
       // The CRDs are templates here (templates/crds.yaml), so every upgrade moves them.
       installCRDs: true,
       controller: { podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } } },
-      // Only clusters that still hold v1beta1/v1beta2 VolumeGroupSnapshots need the conversion
-      // webhook (values.yaml); a new cluster holds none.
+      // Only for v1beta1/v1beta2 VolumeGroupSnapshots (values.yaml); a new cluster has none.
       webhook: { enabled: false },
     },
   };
@@ -39,10 +32,8 @@ export const snapshotController: AddonSpec<SnapshotControllerSettings> = {
   },
   defaults: {},
   chart: {
-    // app v8.6.0 (kubernetes-csi/external-snapshotter). A chart rather than the EKS add-on
-    // `snapshot-controller`: an EKS add-on's version must be pinned per minor in
-    // components/addons/catalog.ts (rehearsal rule eks-addon-version-documented), and the chart
-    // installs the same upstream controller and CRDs at a version Renovate can move.
+    // app v8.6.0 (kubernetes-csi/external-snapshotter). A chart, not the EKS add-on: the same
+    // upstream code at a version Renovate moves, without per-minor pins.
     pin: {
       chart: "snapshot-controller",
       version: "5.2.0",
@@ -50,18 +41,16 @@ export const snapshotController: AddonSpec<SnapshotControllerSettings> = {
       source:
         "https://github.com/piraeusdatastore/helm-charts/blob/snapshot-controller-5.2.0/charts/snapshot-controller/Chart.yaml",
     },
-    // The Makefile's `crds` target fills crds.yaml from external-snapshotter at appVersion;
-    // templates/crds.yaml renders it when installCRDs is true.
+    // The Makefile fills crds.yaml from external-snapshotter at appVersion; installCRDs renders it.
     crds: {
       checkedAt: "5.2.0",
       delivery: "templates",
       kinds: [
-        ...clusterKinds("snapshot.storage.k8s.io", "VolumeSnapshotClass", "VolumeSnapshotContent"),
+        ...clusterKinds("snapshot.storage.k8s.io", "VolumeSnapshotClass VolumeSnapshotContent"),
         ...namespacedKinds("snapshot.storage.k8s.io", "VolumeSnapshot"),
         ...clusterKinds(
           "groupsnapshot.storage.k8s.io",
-          "VolumeGroupSnapshotClass",
-          "VolumeGroupSnapshotContent",
+          "VolumeGroupSnapshotClass VolumeGroupSnapshotContent",
         ),
         ...namespacedKinds("groupsnapshot.storage.k8s.io", "VolumeGroupSnapshot"),
       ],

@@ -10,10 +10,7 @@ import type { ValueLayers, Values } from "./values";
 
 /** Settings every add-on takes, whatever else it has. */
 export interface CommonSettings {
-  /**
-   * `false` keeps the settings in place without installing the add-on, so a stack can switch an
-   * add-on off and on again without retyping its zones, pools or overrides. @default true
-   */
+  /** `false` keeps the settings but installs nothing (switch back on as is). @default true */
   enabled?: boolean;
   /** Chart values merged over ours (keys we own still win). @default {} */
   values?: Values;
@@ -23,7 +20,6 @@ export interface CommonSettings {
 export interface Resolved {
   accountId: string;
   vpcId: string;
-  /** The IRSA role, when the add-on has one. */
   roleArn?: string;
   /** What `prepare` resolved, by the name it gave. */
   [input: string]: string | undefined;
@@ -31,9 +27,7 @@ export interface Resolved {
 
 /** What a values builder gets: the cluster, the settings with defaults filled in, resolved ids. */
 export interface ValuesInput<S> {
-  /** The cluster. */
   context: AddonContext;
-  /** The add-on's settings, defaults filled in. */
   settings: S;
   /** `accountId`, `vpcId`, `roleArn` (when the add-on has a role) and `prepare`'s inputs. */
   resolved: Resolved;
@@ -51,7 +45,6 @@ export type ChildOptions = pulumi.CustomResourceOptions & { parent: pulumi.Resou
 export interface AddonScope<S> {
   /** The component's logical name; children are `<name>-<suffix>`. */
   name: string;
-  /** The cluster. */
   context: AddonContext;
   /** The add-on's settings, defaults filled in. */
   settings: S;
@@ -81,16 +74,9 @@ export interface AddonIrsaSpec<S> {
 
 /** A chart an add-on installs: its pin, written here once, and what the chart does with CRDs. */
 export interface AddonChart {
-  /**
-   * The pin, one object literal in this shape (Renovate's custom managers read it in
-   * components/addons/**): `{ chart, version, repo, source }`, or `{ chart: "oci://…", version,
-   * source }`. `charts` (catalog.ts) gathers every pin from the registry.
-   */
+  /** One literal `{ chart, version, repo, source }` (OCI: no repo), the shape Renovate reads. */
   pin: ChartPin | OciChartPin;
-  /**
-   * Which CRDs the chart installs and how they reach the cluster on upgrade, read in the chart at
-   * the pinned version (`chartCrds`, chart-crds.ts). @default none: the chart installs no CRDs
-   */
+  /** CRDs and upgrade path, read at the pin. @default none: the chart installs no CRDs */
   crds?: ChartCrds;
 }
 
@@ -134,41 +120,27 @@ export interface Finished {
   loadBalancerReady?: pulumi.Resource[];
   /** Namespace and name of the ingress gateway Service (Istio). @default none */
   gatewayService?: {
-    /** Its namespace. */
     namespace: string;
-    /** Its name. */
     name: string;
     /** Its load balancer's DNS name, known once the controller made it. @default none */
     hostname?: pulumi.Output<string>;
   };
 }
 
-/**
- * One add-on as data: what differs from the next one. The `Addon` component (addon.ts) does the
- * plumbing every add-on shares, in this order: namespace, `prepare`, IRSA role, Helm release,
- * `finish`. Registered in registry.ts; everything else (selection type, stack schema, install
- * order, docs) derives from there.
- */
+/** One add-on as data; `Addon` (addon.ts) does the shared plumbing, registry.ts lists them. */
 export interface AddonSpec<
   S extends CommonSettings,
   P extends Prepared = Prepared,
   D extends keyof S = never,
 > {
-  /**
-   * The component's type token is `eks-blueprint:index:<component>`: the registry key in
-   * PascalCase, like the settings type `<Component>Settings` (test/addons-registry.test.ts).
-   */
+  /** PascalCase registry key: type token `eks-blueprint:index:<C>`, settings `<C>Settings`. */
   component: string;
-  /**
-   * Its logical name under the bundle is `<bundle>-<suffix>` (`suffixOf`). Given only where an
-   * older name must stay, so the deployed add-on keeps its identity. @default the component in kebab-case
-   */
+  /** Keeps an older logical name, `<bundle>-<suffix>`. @default the component in kebab-case */
   suffix?: string;
   /** One line for the README, the docs and the selection's doc comment. */
   summary: string;
   /** The namespace the add-on runs in. `podSecurity` set: we create it with that PSA level. */
   namespace: {
-    /** Its Kubernetes name. */
     name: string;
     /** The Pod Security level its pods need. @default none: we do not create it (kube-system) */
     podSecurity?: PodSecurityLevel;
@@ -193,19 +165,13 @@ export interface AddonSpec<
   implies?: Record<string, string>;
   /** Why this add-on is installed when its key is absent. @default none: off unless selected */
   onByDefault?: string;
-  /**
-   * Add-ons that must not run beside this one, each with the reason: selecting both is a problem,
-   * and selecting this one keeps an `onByDefault` one off. @default none
-   */
+  /** Add-ons never beside it (reasons); it keeps an `onByDefault` one off. @default none */
   conflicts?: Record<string, string>;
   /** Its IRSA role. @default none: it calls no AWS API */
   role?: AddonIrsaSpec<WithDefaults<S, D>>;
   /** Its Helm chart, under its registry key in `charts`. @default none: `finish` installs it (an EKS add-on) */
   chart?: AddonChartSpec<WithDefaults<S, D>>;
-  /**
-   * Charts its hooks install themselves (Istio's three, Karpenter's CRD chart), each under its key
-   * in `charts`, a key that starts with the add-on's. @default none
-   */
+  /** Charts its hooks install, under `charts` keys starting with the add-on's. @default none */
   hookCharts?: Record<string, AddonChart>;
   /** Resources the role or the release need first (log groups, CRDs, a Secret, a queue). @default none */
   prepare?: (scope: AddonScope<WithDefaults<S, D>>, namespace?: k8s.core.v1.Namespace) => P;

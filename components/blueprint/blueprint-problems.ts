@@ -17,19 +17,16 @@ import { networkProblems } from "../network/network";
 import { podSecurityGroupNodeProblems } from "../compute/nitro";
 import { nodeGroupsProblems } from "../compute/node-group-problems";
 import { podSecurityGroupProblems } from "../access/pod-security-group";
-import { PathOf, problem, shortNameProblems, under } from "../problems";
+import { PathOf, problem, shortNameProblems, under, problemList } from "../problems";
 import { podSecurityGroupReferenceProblems } from "../access/pod-security-group-config";
 import { podIdentityFargateProblems, workloadRoleProblems } from "../access/workload-role";
 import { blueprintTeamsProblems, namespacesDeclaredAt } from "../teams/team-problems";
 import { teamNamespaces } from "../teams/team-settings";
 
 /**
- * Every problem with a blueprint's args, each keyed by `key(<BlueprintArgs path>)`: the library's
- * own paths by default (`nodeGroups.general.minSize`); the stack passes its config keys
- * (`eks-blueprint:nodeGroups.general.minSize`). Each component's own check, then what only the
- * whole blueprint can see: pod security groups on nodes that cannot trunk or on Fargate, and
- * objects in namespaces nobody creates. A section the caller left out (a stack whose config
- * failed to parse there) is skipped, not reported twice.
+ * A blueprint's problems, keyed `key(<BlueprintArgs path>)`: each component's checks, then the
+ * whole blueprint's (pod security groups on non-trunking nodes or Fargate, objects in namespaces
+ * nobody creates). Sections left out (config that failed to parse) are skipped, not re-reported.
  */
 export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")): string[] {
   const groups = args.podSecurityGroups ?? {};
@@ -66,11 +63,9 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
 }
 
 /**
- * With any pod security group: every node group type must trunk, and no Fargate profile may
- * select a group's pods. Fargate pods do take a SecurityGroupPolicy, but its groups then replace
- * the cluster security group they reach the control plane through
- * (https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html), and a
- * PodSecurityGroup's policy lists only its own group, which this platform keeps for EC2 pods.
+ * With pod security groups, node types must trunk and no Fargate profile may select their pods:
+ * there the policy's groups (ours: only its own) replace the cluster group that reaches the control
+ * plane (https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html).
  */
 export function podSecurityGroupPlacementProblems(
   args: Pick<BlueprintArgs, "podSecurityGroups" | "nodeGroups" | "fargateProfiles">,
@@ -78,8 +73,10 @@ export function podSecurityGroupPlacementProblems(
 ): string[] {
   const groups = Object.entries(args.podSecurityGroups ?? {});
   if (groups.length === 0) return [];
-  const out = Object.entries(args.nodeGroups ?? {}).flatMap(([name, g]) =>
-    podSecurityGroupNodeProblems(g.instanceTypes, key(`nodeGroups.${name}.instanceTypes`)),
+  const [out, add] = problemList(
+    Object.entries(args.nodeGroups ?? {}).flatMap(([name, g]) =>
+      podSecurityGroupNodeProblems(g.instanceTypes, key(`nodeGroups.${name}.instanceTypes`)),
+    ),
   );
   for (const [name, sg] of groups) {
     for (const [profile, fp] of Object.entries(args.fargateProfiles ?? {})) {
@@ -88,15 +85,13 @@ export function podSecurityGroupPlacementProblems(
         (s) => selectorNamespaceProblems(s.namespace, "").length === 0,
       );
       if (!usable.some((s) => fargateSelects(s, sg))) continue;
-      out.push(
-        problem(
-          key(`podSecurityGroups.${name}.namespace`),
-          `Fargate profile ${profile} selects these pods, and on Fargate a SecurityGroupPolicy's ` +
-            "groups replace the cluster security group they reach the control plane through",
-          sg.namespace,
-          "run them on a node group: narrow the profile's selectors (namespace or labels) so they " +
-            "miss this group's podSelector",
-        ),
+      add(
+        key(`podSecurityGroups.${name}.namespace`),
+        `Fargate profile ${profile} selects these pods, and on Fargate a SecurityGroupPolicy's ` +
+          "groups replace the cluster security group they reach the control plane through",
+        sg.namespace,
+        "run them on a node group: narrow the profile's selectors (namespace or labels) so they " +
+          "miss this group's podSelector",
       );
     }
   }
@@ -104,9 +99,8 @@ export function podSecurityGroupPlacementProblems(
 }
 
 /**
- * Namespaces: the workload namespaces must be creatable, and every object the args put into a
- * namespace (IRSA service accounts, pod security groups, Fargate selectors) needs one that this
- * program or Kubernetes creates. A Fargate pattern must match at least one of them.
+ * Workload namespaces must be creatable; objects put into one (service accounts, pod security
+ * groups, Fargate selectors) need one this program or Kubernetes creates, and patterns a match.
  */
 export function blueprintNamespaceProblems(
   args: Pick<
@@ -119,16 +113,12 @@ export function blueprintNamespaceProblems(
   // Team namespaces count as declared; their own names are checked with the teams.
   const declared = [...workload, ...teamNamespaces(args.teams)];
   const declaredAt = namespacesDeclaredAt(args, key);
-  const refs: [string, string][] = [
-    ...Object.entries(args.irsaRoles ?? {}).map(([n, r]): [string, string] => [
-      key(`irsaRoles.${n}.namespace`),
+  const refs = (["irsaRoles", "podSecurityGroups"] as const).flatMap((field) =>
+    Object.entries(args[field] ?? {}).map(([n, r]): [string, string] => [
+      key(`${field}.${n}.namespace`),
       r.namespace,
     ]),
-    ...Object.entries(args.podSecurityGroups ?? {}).map(([n, g]): [string, string] => [
-      key(`podSecurityGroups.${n}.namespace`),
-      g.namespace,
-    ]),
-  ];
+  );
   const patterns: [string, string][] = [];
   for (const [n, p] of Object.entries(args.fargateProfiles ?? {})) {
     p.selectors.forEach((s, i) => {

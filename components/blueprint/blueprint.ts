@@ -3,7 +3,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { withRenames } from "../renames";
 import { withGitOpsFacts } from "../addons/argocd/argocd";
-import type { AddonSelection } from "../addons/bundle";
+import { type AddonSelection } from "../addons/registry";
 import type { AddonContext } from "../addons/context";
 import { Cluster, CLUSTER_DEFAULTS } from "../cluster/cluster";
 import { CoreAddons } from "../cluster/core-addons";
@@ -12,7 +12,8 @@ import { FargateLogging } from "../compute/fargate-logging";
 import { partitionOf } from "../access/irsa-policy";
 import { blueprintProblems } from "./blueprint-problems";
 import { createNamespace } from "../teams/namespace";
-import { Teams, TeamSpec } from "../teams/teams";
+import { TeamSpec } from "../teams/team-settings";
+import { Teams } from "../teams/teams";
 import { Network, NETWORK_DEFAULTS } from "../network/network";
 import { vpcResourceControllerPolicyArn } from "../compute/nitro";
 import { NodeGroupSpec } from "../compute/node-group-settings";
@@ -25,11 +26,10 @@ import { addonSelectionProblems, installedAddons } from "../addons/selection";
 import { usesPodIdentity, WorkloadRoleSpec } from "../access/workload-role";
 import { PodSecurityGroupConfig } from "../access/pod-security-group-config";
 import { WorkloadAccess } from "../access/workload-access";
+import { AliasTarget, TrafficArgs } from "../traffic/weighted-records";
 import {
-  AliasTarget,
   blueprintTrafficProblems,
   gatewayLoadBalancer,
-  TrafficArgs,
   TrafficRecords,
 } from "../traffic/traffic-records";
 
@@ -63,45 +63,30 @@ export interface BlueprintArgs {
   fargateProfiles?: Record<string, { selectors: FargateSelector[] }>;
   /** Workload IRSA roles by short name. @default {} */
   irsaRoles?: Record<string, WorkloadRoleSpec>;
-  /**
-   * Security groups for pods, by short name. Any entry switches the cluster side on: the VPC CNI's
-   * ENABLE_POD_ENI and AmazonEKSVPCResourceController on the cluster role. @default {}
-   */
+  /** Security groups for pods by short name; any turns the cluster side on. @default {} */
   podSecurityGroups?: Record<string, PodSecurityGroupConfig>;
   /** POD_SECURITY_GROUP_ENFORCING_MODE of the VPC CNI. @default "standard" */
   podSecurityGroupEnforcingMode?: PodSgEnforcingMode;
   /**
-   * Add-ons by registry key (components/addons/registry.ts); Karpenter in place of
-   * cluster-autoscaler is `karpenter: {…}` here. @default metrics-server and cluster-autoscaler
+   * Add-ons by registry key (components/addons/registry.ts); `karpenter: {…}` replaces
+   * cluster-autoscaler. @default metrics-server and cluster-autoscaler
    */
   addons?: AddonSelection;
-  /**
-   * Namespaces to create for workloads outside any team, each with the default-deny network
-   * policy baseline. @default []
-   */
+  /** Namespaces for workloads outside any team, with the default-deny baseline. @default [] */
   workloadNamespaces?: string[];
-  /**
-   * Teams by short name: their namespaces (Pod Security, default-deny network policies, quota,
-   * limit range) and their IAM roles' namespace-scoped access (components/teams/teams.ts). @default {}
-   */
+  /** Teams by short name: guarded namespaces, their roles' namespace-scoped access. @default {} */
   teams?: Record<string, TeamSpec>;
   /** Protect the cluster, its KMS key and the VPC from deletion. @default true */
   protect?: boolean;
   /** Tags for every AWS resource. @default {} */
   tags?: Record<string, string>;
-  /**
-   * Route 53 weighted records for hostnames shared with another cluster, aliased to the Istio
-   * gateway's load balancer (needs `addons.istio`). @default none
-   */
+  /** Route 53 weights for hostnames another cluster shares (needs `addons.istio`). @default none */
   traffic?: TrafficArgs;
 }
 
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
 
-/**
- * A production EKS cluster from one typed args object: network, cluster, core add-ons, compute,
- * workload access and the platform add-ons, wired in the order AWS and Kubernetes need.
- */
+/** A production EKS cluster from one args object, wired in the order AWS and Kubernetes need. */
 export class EksBlueprint extends pulumi.ComponentResource {
   readonly network: Network;
   readonly cluster: Cluster;
@@ -119,7 +104,6 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly gatewayLoadBalancer?: pulumi.Output<AliasTarget>;
 
   constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Every problem with the args at once, before anything is registered.
     throwProblems("EksBlueprint", name, [
       ...blueprintProblems(args),
       ...addonSelectionProblems(args.addons ?? {}),
@@ -132,6 +116,9 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
     const karpenterDiscovery = installedAddons(args.addons ?? {}).includes("karpenter");
+    const { clusterName, kubernetesVersion, region } = args;
+    // What most components take alike (each reads its own).
+    const shared = { clusterName, kubernetesVersion, region, accountId, partition, tags };
 
     this.network = new Network(
       `${name}-network`,
@@ -141,8 +128,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     this.cluster = new Cluster(
       `${name}-cluster`,
       {
-        clusterName: args.clusterName,
-        kubernetesVersion: args.kubernetesVersion,
+        ...shared,
         vpcId: this.network.vpcId,
         privateSubnetIds: this.network.privateSubnetIds,
         publicSubnetIds: this.network.publicSubnetIds,
@@ -153,9 +139,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
           ? [vpcResourceControllerPolicyArn(partition)]
           : [],
         karpenterDiscovery,
-        partition,
         protect,
-        tags,
       },
       { parent: this },
     );
@@ -163,18 +147,13 @@ export class EksBlueprint extends pulumi.ComponentResource {
     let computeBuilt: (groups: pulumi.Resource[]) => void = () => undefined;
     const computeReady = new Promise<pulumi.Resource[]>((resolve) => (computeBuilt = resolve));
     const context = (compute: pulumi.Resource[]): AddonContext => ({
-      clusterName: args.clusterName,
+      ...shared,
       cluster: this.cluster.clusterNameOutput,
-      kubernetesVersion: args.kubernetesVersion,
-      region: args.region,
-      accountId,
-      partition,
       vpcId: this.network.vpcId,
       oidcProviderArn: this.cluster.oidcProviderArn,
       oidcIssuer: this.cluster.oidcIssuer,
       provider: this.cluster.provider,
       computeReady: compute,
-      tags,
     });
     this.coreAddons = new CoreAddons(
       `${name}-core`,
@@ -192,14 +171,11 @@ export class EksBlueprint extends pulumi.ComponentResource {
     this.nodeGroups = new NodeGroups(
       `${name}-nodes`,
       {
+        ...shared,
         cluster: this.cluster.eksCluster,
-        clusterName: args.clusterName,
-        kubernetesVersion: args.kubernetesVersion,
         subnetIds: this.network.privateSubnetIds,
         groups: args.nodeGroups,
         dependsOn: [this.coreAddons.addons.vpcCni],
-        partition,
-        tags,
       },
       { parent: this },
     );
@@ -209,14 +185,10 @@ export class EksBlueprint extends pulumi.ComponentResource {
       this.fargate = new FargateProfiles(
         `${name}-fargate`,
         {
-          clusterName: args.clusterName,
+          ...shared,
           cluster: this.cluster.clusterNameOutput,
           subnetIds: this.network.privateSubnetIds,
           profiles: args.fargateProfiles ?? {},
-          region: args.region,
-          accountId,
-          partition,
-          tags,
         },
         { parent: this },
       );
@@ -224,15 +196,10 @@ export class EksBlueprint extends pulumi.ComponentResource {
       new FargateLogging(
         `${name}-fargate-logs`,
         {
-          clusterName: args.clusterName,
-          kubernetesVersion: args.kubernetesVersion,
-          region: args.region,
-          accountId,
-          partition,
+          ...shared,
           podExecutionRole: this.fargate.role.name,
           provider: this.cluster.provider,
           retentionDays: args.logRetentionDays ?? CLUSTER_DEFAULTS.logRetentionDays,
-          tags,
         },
         { parent: this },
       );
@@ -254,13 +221,11 @@ export class EksBlueprint extends pulumi.ComponentResource {
       this.teams = new Teams(
         `${name}-teams`,
         {
+          ...shared,
           teams: args.teams ?? {},
           cluster: this.cluster.clusterNameOutput,
-          kubernetesVersion: args.kubernetesVersion,
-          partition,
           provider: this.cluster.provider,
           networkPolicyEngine: this.coreAddons.addons.vpcCni,
-          tags,
         },
         { parent: this },
       );
@@ -270,7 +235,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     this.workloads = new WorkloadAccess(
       `${name}-workloads`,
       {
-        clusterName: args.clusterName,
+        ...shared,
         cluster: this.cluster.clusterNameOutput,
         oidcProviderArn: this.cluster.oidcProviderArn,
         oidcIssuer: this.cluster.oidcIssuer,
@@ -281,7 +246,6 @@ export class EksBlueprint extends pulumi.ComponentResource {
         podSecurityGroups: args.podSecurityGroups,
         namespaces: this.namespaces,
         dependsOn: compute,
-        tags,
       },
       { parent: this },
     );
@@ -292,10 +256,9 @@ export class EksBlueprint extends pulumi.ComponentResource {
         // Argo CD's applications read the workload roles' ARNs from its cluster Secret.
         addons: withGitOpsFacts(args.addons, {
           roleArns: Object.fromEntries(
-            [
-              ...Object.entries(this.workloads.roles),
-              ...Object.entries(this.workloads.podIdentityRoles),
-            ].map(([role, r]) => [role, r.roleArn]),
+            Object.entries({ ...this.workloads.roles, ...this.workloads.podIdentityRoles }).map(
+              ([role, r]) => [role, r.roleArn],
+            ),
           ),
         }),
         privateSubnetIds: this.network.privateSubnetIds,
@@ -308,9 +271,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
     );
     const gatewayHostname = this.platform.bundle.gatewayService?.hostname;
     if (gatewayHostname) {
-      this.gatewayLoadBalancer = gatewayLoadBalancer(gatewayHostname, args.region, {
-        parent: this,
-      });
+      this.gatewayLoadBalancer = gatewayLoadBalancer(gatewayHostname, region, { parent: this });
     }
     // blueprintTrafficProblems made sure Istio, and so the gateway, is installed.
     if (args.traffic && this.gatewayLoadBalancer) {

@@ -1,7 +1,8 @@
+import { arnName, policyDocument } from "../access/irsa-policy";
 import { hasHostBits, parseCidr, formatCidr } from "../network/cidr";
-import { problem, isOneOf } from "../problems";
+import { problem, problemIf, isOneOf } from "../problems";
 
-/** Every control-plane log type EKS offers; audit and authenticator logs are what an incident review needs. */
+/** Every control-plane log type; an incident review needs audit and authenticator logs. */
 export const CONTROL_PLANE_LOG_TYPES = [
   "api",
   "audit",
@@ -13,7 +14,7 @@ export const CONTROL_PLANE_LOG_TYPES = [
 export const managedPolicyArn = (partition: string, name: string): string =>
   `arn:${partition}:iam::aws:policy/${name}`;
 
-/** Log group EKS writes control-plane logs to; created by us first so it has a retention period. */
+/** EKS's control-plane log group; we create it first to give it a retention period. */
 export const controlPlaneLogGroupName = (clusterName: string): string =>
   `/aws/eks/${clusterName}/cluster`;
 
@@ -23,8 +24,8 @@ export interface AccessEntrySpec {
 }
 
 /**
- * Access entries (authentication mode API) giving each admin role cluster-admin, instead of the
- * deprecated aws-auth ConfigMap. https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
+ * Cluster-admin access entries, not the deprecated aws-auth ConfigMap:
+ * https://docs.aws.amazon.com/eks/latest/userguide/access-entries.html
  */
 export function adminAccessEntries(
   partition: string,
@@ -46,34 +47,24 @@ export function adminAccessEntries(
   );
 }
 
-/** Trust policy letting an AWS service assume a role, optionally only on behalf of resources matching `sourceArn`. */
+/** Lets an AWS service assume a role, optionally only for resources matching `sourceArn`. */
 export function serviceTrustPolicy(service: string, sourceArn?: string) {
-  return {
-    Version: "2012-10-17" as const,
-    Statement: [
-      {
-        Effect: "Allow" as const,
-        Action: "sts:AssumeRole",
-        Principal: { Service: service },
-        ...(sourceArn ? { Condition: { ArnLike: { "aws:SourceArn": sourceArn } } } : {}),
-      },
-    ],
-  };
+  return policyDocument({
+    Effect: "Allow" as const,
+    Action: "sts:AssumeRole",
+    Principal: { Service: service },
+    ...(sourceArn ? { Condition: { ArnLike: { "aws:SourceArn": sourceArn } } } : {}),
+  });
 }
 
-/** The role's name, the last segment of its ARN (`arn:aws:iam::1:role/team/admin` → `admin`). */
-export const roleNameOf = (roleArn: string): string => roleArn.split("/").pop() ?? roleArn;
-
 /**
- * An admin's access entry key, from the role's name and never its place in the list. pulumi-eks
- * names the AccessEntry `<cluster component>-<key>` and its AccessPolicyAssociation
- * `<cluster component>-<key>-<policy>` (pulumi-eks 4.3.0 nodejs/eks/cluster/authenticationMode.ts,
- * createAccessEntries), so a position key made removing the first admin replace every later
- * entry, and EKS refuses a second entry for a principal that still has one.
+ * An admin's access entry key: the role's name, not its list position, which pulumi-eks puts in
+ * entry names (pulumi-eks 4.3.0 nodejs/eks/cluster/authenticationMode.ts, createAccessEntries):
+ * removing the first admin would replace every later entry, and EKS allows one per principal.
  */
-export const accessEntryKey = (roleArn: string): string => `admin-${roleNameOf(roleArn)}`;
+export const accessEntryKey = (roleArn: string): string => `admin-${arnName(roleArn)}`;
 
-/** Where each admin's access entry, and its policy association, stands in `adminRoleArns`. */
+/** Each admin's access entry and policy association: its index in `adminRoleArns`. */
 export const accessEntryPositions = (cluster: string, roleArns: readonly string[]) =>
   new Map(
     roleArns.flatMap((arn, i) => [
@@ -82,98 +73,80 @@ export const accessEntryPositions = (cluster: string, roleArns: readonly string[
     ]),
   );
 
-/** Cluster names end up in IAM role names (`<cluster>-aws-load-balancer-controller`, 64 at most); 32 leaves room. */
+/** 32 leaves room in IAM role names (`<cluster>-aws-load-balancer-controller`, at most 64). */
 const CLUSTER_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 
 export const clusterNameProblems = (name: unknown, at: string): string[] =>
-  typeof name === "string" && CLUSTER_NAME.test(name)
-    ? []
-    : [
-        problem(
-          at,
-          "not a usable cluster name",
-          name,
-          "use 1-32 characters: lowercase letters, digits and hyphens, starting with a letter",
-        ),
-      ];
+  problemIf(
+    !(typeof name === "string" && CLUSTER_NAME.test(name)),
+    at,
+    "not a usable cluster name",
+    name,
+    "use 1-32 characters: lowercase letters, digits and hyphens, starting with a letter",
+  );
 
 /**
- * The widest block the public API endpoint may admit. A /8 is the largest block one organisation
- * holds (the legacy class A allocations, such as 17.0.0.0/8; IANA's registry:
- * https://www.iana.org/assignments/ipv4-address-space/ipv4-address-space.xhtml); anything wider
- * spans many unrelated networks, so it cannot be "our VPN or our CI runners".
+ * Widest public endpoint block: a /8 is the most one organisation holds (class A, 17.0.0.0/8:
+ * https://www.iana.org/assignments/ipv4-address-space/ipv4-address-space.xhtml); wider is not
+ * "our VPN or our CI runners".
  */
 export const WIDEST_PUBLIC_ACCESS_PREFIX = 8;
 
-/**
- * Problems with the CIDRs allowed to reach the public API endpoint: never the whole internet,
- * never wider than a /8, and written as the network address. EKS stores the block as given, so a
- * typo such as 198.51.100.7/24 would sit in the config meaning something other than it says.
- */
+/** Not the internet, at most /8, no host bits (EKS stores typos like 198.51.100.7/24 as given). */
 export function endpointCidrProblems(cidrs: readonly unknown[], at: string): string[] {
   const widest = WIDEST_PUBLIC_ACCESS_PREFIX;
   return cidrs.flatMap((cidr, i) => {
     const key = `${at}[${i}]`;
     const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
     if (!parsed) return [problem(key, "not an IPv4 CIDR", cidr, "use the form 198.51.100.0/24")];
-    if (parsed.prefix === 0) {
-      return [
-        problem(
-          key,
-          "the API endpoint must never be open to the whole internet",
-          cidr,
-          "list the CIDRs of your VPN or CI runners",
-        ),
-      ];
-    }
     if (parsed.prefix < widest) {
       return [
-        problem(
-          key,
-          `block wider than /${widest}, a large share of the internet`,
-          cidr,
-          `list the CIDRs of your VPN or CI runners, each /${widest} or narrower`,
-        ),
+        parsed.prefix === 0
+          ? problem(
+              key,
+              "the API endpoint must never be open to the whole internet",
+              cidr,
+              "list the CIDRs of your VPN or CI runners",
+            )
+          : problem(
+              key,
+              `block wider than /${widest}, a large share of the internet`,
+              cidr,
+              `list the CIDRs of your VPN or CI runners, each /${widest} or narrower`,
+            ),
       ];
     }
-    return typeof cidr === "string" && hasHostBits(cidr)
-      ? [
-          problem(
-            key,
-            "host bits set",
-            cidr,
-            `use the network address ${formatCidr(parsed.network, parsed.prefix)}`,
-          ),
-        ]
-      : [];
+    return problemIf(
+      typeof cidr === "string" && hasHostBits(cidr),
+      key,
+      "host bits set",
+      cidr,
+      `use the network address ${formatCidr(parsed.network, parsed.prefix)}`,
+    );
   });
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
+const isRoleArn = (arn: unknown): arn is string => typeof arn === "string" && ROLE_ARN.test(arn);
+const ROLE_ARN_HINT = "use arn:aws:iam::<12-digit account>:role/<name>";
 
-/**
- * Problems with the admin role ARNs: each an IAM role ARN, and no two with the same role name,
- * since the role name keys the role's access entry.
- */
+/** A problem unless `arn` is an IAM role ARN. */
+export const roleArnProblems = (arn: unknown, at: string): string[] =>
+  problemIf(!isRoleArn(arn), at, "not an IAM role ARN", arn, ROLE_ARN_HINT);
+
+/** Admin role ARNs: IAM role ARNs, no two with one role name (it keys the access entry). */
 export function adminRoleArnProblems(arns: readonly unknown[], at: string): string[] {
   return arns.flatMap((arn, i) => {
     const key = `${at}[${i}]`;
-    if (typeof arn !== "string" || !ROLE_ARN.test(arn)) {
-      return [
-        problem(key, "not an IAM role ARN", arn, "use arn:aws:iam::<12-digit account>:role/<name>"),
-      ];
-    }
-    const first = arns.findIndex((a) => typeof a === "string" && roleNameOf(a) === roleNameOf(arn));
-    return first !== i
-      ? [
-          problem(
-            key,
-            `a second role named ${roleNameOf(arn)}; the role name keys its access entry`,
-            arn,
-            "list each admin role once, and no two roles of the same name",
-          ),
-        ]
-      : [];
+    if (!isRoleArn(arn)) return roleArnProblems(arn, key);
+    const first = arns.findIndex((a) => typeof a === "string" && arnName(a) === arnName(arn));
+    return problemIf(
+      first !== i,
+      key,
+      `a second role named ${arnName(arn)}; the role name keys its access entry`,
+      arn,
+      "list each admin role once, and no two roles of the same name",
+    );
   });
 }
 
@@ -183,16 +156,11 @@ const LOG_RETENTION_DAYS = [
   3653,
 ] as const;
 
-const isLogRetentionDays = (d: unknown): boolean => isOneOf(LOG_RETENTION_DAYS, d);
-
 export const logRetentionProblems = (days: unknown, at: string): string[] =>
-  isLogRetentionDays(days)
-    ? []
-    : [
-        problem(
-          at,
-          "not a CloudWatch Logs retention period",
-          days,
-          `use one of ${LOG_RETENTION_DAYS.join(", ")}`,
-        ),
-      ];
+  problemIf(
+    !isOneOf(LOG_RETENTION_DAYS, days),
+    at,
+    "not a CloudWatch Logs retention period",
+    days,
+    `use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+  );

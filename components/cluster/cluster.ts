@@ -32,30 +32,21 @@ export interface ClusterArgs {
   /** Subnets for internet-facing load balancers. */
   publicSubnetIds: pulumi.Input<string[]>;
   /**
-   * CIDRs allowed to reach the public API endpoint: network addresses, none wider than /8, never
-   * 0.0.0.0/0. @default [] (public endpoint off; private only)
+   * CIDRs that may reach the public API endpoint: network addresses, at most /8, never 0.0.0.0/0.
+   * @default [] (public endpoint off; private only)
    */
   endpointPublicAccessCidrs?: string[];
-  /**
-   * IAM role ARNs granted cluster-admin through access entries, each keyed by its role name (so
-   * two roles may not share a name). @default []
-   */
+  /** IAM roles made cluster-admin by access entries keyed by role name (unique). @default [] */
   adminRoleArns?: string[];
   /** Retention of the control-plane log group, in days (one CloudWatch Logs offers). @default 30 */
   logRetentionDays?: number;
-  /**
-   * Extra managed policies for the cluster IAM role, for example AmazonEKSVPCResourceController
-   * when security groups for pods are used. @default []
-   */
+  /** Extra cluster role policies (AmazonEKSVPCResourceController for pod SGs). @default [] */
   extraClusterRolePolicyArns?: string[];
-  /**
-   * Tag the EKS cluster security group (the one managed nodes carry) `karpenter.sh/discovery=
-   * <clusterName>`, so Karpenter's nodes get it too. @default false
-   */
+  /** Tag the cluster group `karpenter.sh/discovery` for Karpenter's nodes. @default false */
   karpenterDiscovery?: boolean;
   /** AWS partition. @default "aws" */
   partition?: string;
-  /** Protect the cluster and its KMS key from deletion (Pulumi protect and EKS deletion protection). @default true */
+  /** Pulumi- and EKS-protect the cluster and its KMS key from deletion. @default true */
   protect?: boolean;
   /** Tags for every AWS resource. @default none */
   tags?: Record<string, string>;
@@ -63,7 +54,7 @@ export interface ClusterArgs {
 
 export const CLUSTER_DEFAULTS = { logRetentionDays: 30, partition: "aws", protect: true } as const;
 
-/** Every problem with a cluster's args, keyed by `path` (the fields as the caller typed them). */
+/** Every problem with a cluster's args, keyed by `path`. */
 export function clusterProblems(
   args: Pick<
     ClusterArgs,
@@ -100,18 +91,12 @@ export class Cluster extends pulumi.ComponentResource {
   readonly kubeconfig: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly oidcIssuer: pulumi.Output<string>;
-  /**
-   * The cluster's name as an output of the EKS cluster resource. Every AWS resource that names the
-   * cluster (add-ons, access entries, Fargate profiles) takes its `clusterName` from here, so the
-   * engine creates it after the cluster and, on a minor bump, updates it after the control plane.
-   */
+  /** Name output: resources naming the cluster wait for it, on a bump for the control plane. */
   readonly clusterNameOutput: pulumi.Output<string>;
   /**
-   * The security group EKS creates with the cluster (`vpcConfig.clusterSecurityGroupId`): on the
-   * control plane's ENIs, on every managed node whose launch template names no security group
-   * (ours name none), so on CoreDNS and every pod without a pod security group
-   * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html). The one group every
-   * rule about "the nodes" targets.
+   * EKS's cluster security group: on the control plane ENIs and on managed nodes whose launch
+   * template names none (ours), so on CoreDNS and every pod without its own; "the nodes" in rules
+   * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html).
    */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
 
@@ -158,11 +143,10 @@ export class Cluster extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const rolePolicies = [
+    const attachments = [
       managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
       ...(args.extraClusterRolePolicyArns ?? []),
-    ];
-    const attachments = rolePolicies.map(
+    ].map(
       (policyArn) =>
         new aws.iam.RolePolicyAttachment(
           `${name}-cluster-${policyArn.split("/").pop()}`,
@@ -191,14 +175,11 @@ export class Cluster extends pulumi.ComponentResource {
         skipDefaultNodeGroup: true,
         nodeAssociatePublicIpAddress: false,
         deletionProtection: protect,
-        // pulumi-eks's own cluster and node groups serve only its self-managed node groups (we run
-        // managed ones, which carry the EKS-created group) and would be a second "node group" for
-        // rules to target by mistake. With this set, pulumi-eks returns the EKS-created group as
-        // both clusterSecurityGroupId and nodeSecurityGroupId (pulumi-eks 4.3.0
-        // nodejs/eks/cluster/cluster.ts, createCluster; its d.ts says the same).
+        // pulumi-eks's own groups serve only self-managed nodes and invite mistargeted rules; this
+        // makes it return EKS's group as both cluster and node group (pulumi-eks 4.3.0
+        // nodejs/eks/cluster/cluster.ts, createCluster).
         skipDefaultSecurityGroups: true,
-        // vpc-cni, coredns and kube-proxy are CoreAddons' (pinned versions, vpc-cni's own IRSA
-        // role), so this component must not manage a second copy of them.
+        // CoreAddons owns vpc-cni, coredns and kube-proxy (pinned, vpc-cni with its own IRSA role).
         useDefaultVpcCni: true,
         corednsAddonOptions: { enabled: false },
         kubeProxyAddonOptions: { enabled: false },
@@ -220,9 +201,8 @@ export class Cluster extends pulumi.ComponentResource {
     this.clusterNameOutput = this.eksCluster.eksCluster.name;
     this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
     if (args.karpenterDiscovery) {
-      // EKS creates this group, so no resource of ours owns its tags: a Tag resource adds one
-      // without claiming the rest (terraform-aws-modules/terraform-aws-eks main.tf,
-      // aws_ec2_tag.cluster_primary_security_group, does the same). pulumi-eks's
+      // A Tag adds one to EKS's group without claiming the rest, as terraform-aws-modules/
+      // terraform-aws-eks main.tf aws_ec2_tag.cluster_primary_security_group does; pulumi-eks's
       // nodeSecurityGroupTags would tag only its own node group, which no node carries.
       new aws.ec2.Tag(
         `${name}-karpenter-discovery`,

@@ -3,17 +3,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "../addons/catalog";
 import type { AddonContext } from "../addons/context";
 import { deepMerge, Values } from "../addons/values";
-import { addonRole } from "../addons/addon-role";
 import { IrsaRole } from "../access/irsa";
 import { stableJson } from "../access/irsa-policy";
 import { SUPPORTED_KUBERNETES_MINORS } from "./kubernetes-versions";
 
 export const VPC_CNI = { namespace: "kube-system", serviceAccount: "aws-node" } as const;
 
-/**
- * The catalog's pinned EKS add-on versions for a cluster's minor. A minor without an entry is a
- * config error naming the version and the minors we support, thrown before anything registers.
- */
+/** Pinned EKS add-on versions for a minor; an unpinned one throws before anything registers. */
 export function coreAddonVersions(kubernetesVersion: string): EksAddonVersions {
   const pinned = new Map<string, EksAddonVersions>(Object.entries(eksAddonVersions)).get(
     kubernetesVersion,
@@ -27,20 +23,16 @@ export function coreAddonVersions(kubernetesVersion: string): EksAddonVersions {
 }
 
 /**
- * vpc-cni configuration values: network policy enforcement on (the value is the string "true";
- * add-on v1.14.0-eksbuild.3 or later), merged with the pod-ENI settings of the pod security
- * group issue, so one writer owns the add-on's configuration
- * (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html).
+ * vpc-cni values, one writer for pod ENI and network policy ("true" as a string, v1.14.0-eksbuild.3
+ * and later): https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy-configure.html
  */
 export function vpcCniConfiguration(podEni?: Values): Values {
   return deepMerge(podEni ?? {}, { enableNetworkPolicy: "true" });
 }
 
 /**
- * coredns configuration values. The coredns add-on schema (v1.11 and later; check with
- * `aws eks describe-addon-configuration --addon-name coredns`) takes `replicaCount`,
- * `podDisruptionBudget` and `topologySpreadConstraints`: EKS then renders the PDB itself, so
- * draining a node group never takes both DNS replicas at once.
+ * coredns values (add-on schema v1.11+: `aws eks describe-addon-configuration --addon-name
+ * coredns`); EKS renders the PDB, so a drain never takes both DNS replicas at once.
  */
 export function corednsConfiguration(replicas = 2): Values {
   return {
@@ -59,13 +51,10 @@ export function corednsConfiguration(replicas = 2): Values {
 }
 
 /**
- * Conflict resolution, stated rather than left to EKS's default (NONE, which fails):
- * - create: OVERWRITE, because EKS installs self-managed vpc-cni, coredns and kube-proxy with
- *   every cluster; adopting them must replace their settings with ours.
- * - update: PRESERVE, so a version bump keeps values changed on the cluster (for example an
- *   emergency `kubectl set env` on aws-node) instead of EKS resetting them to its defaults; our
- *   own configurationValues still apply, because they are sent with every update.
- * (https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html)
+ * EKS's default, NONE, fails. Create: OVERWRITE, adopting the self-managed add-ons every cluster
+ * starts with. Update: PRESERVE, so a bump keeps values changed on the cluster (an emergency
+ * `kubectl set env`); ours are sent with every update anyway
+ * (https://docs.aws.amazon.com/eks/latest/userguide/updating-an-add-on.html).
  */
 export const CONFLICT_RESOLUTION = {
   resolveConflictsOnCreate: "OVERWRITE",
@@ -73,23 +62,17 @@ export const CONFLICT_RESOLUTION = {
 } as const;
 
 export interface CoreAddonsArgs {
-  /** The cluster the add-on goes on. */
+  /** The cluster the add-ons go on. */
   context: AddonContext;
   /** Pod-ENI settings (`vpcCniPodEniConfiguration()`) when pods get security groups. @default none */
   vpcCniPodEni?: Values;
   /** CoreDNS replicas. @default 2 */
   corednsReplicas?: number;
-  /**
-   * Install eks-pod-identity-agent. EksBlueprint passes whether anything it builds has a Pod
-   * Identity association: without one the agent's DaemonSet would run on every node for nothing.
-   * @default true
-   */
+  /** Install eks-pod-identity-agent (EksBlueprint: only with an association). @default true */
   podIdentityAgent?: boolean;
   /**
-   * What coredns waits for when the node groups are built after this component. They must be:
-   * the node role has no AmazonEKS_CNI_Policy, so nodes only become Ready once vpc-cni runs
-   * with its IRSA role (terraform-aws-eks calls this `before_compute`). The blueprint passes a
-   * promise it resolves with the node groups. @default context.computeReady
+   * The node groups coredns waits for, built after this component: without AmazonEKS_CNI_Policy on
+   * the node role, nodes are Ready only once vpc-cni runs. @default context.computeReady
    */
   corednsAfter?: Promise<pulumi.Resource[]>;
 }
@@ -103,17 +86,16 @@ export class CoreAddons extends pulumi.ComponentResource {
   };
 
   constructor(name: string, args: CoreAddonsArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Checked before super(): an unpinned minor fails with nothing registered.
     const versions = coreAddonVersions(args.context.kubernetesVersion);
     super("eks-blueprint:index:CoreAddons", name, {}, opts);
     const ctx = args.context;
     // The CNI's ENI permissions go to aws-node only, never to every pod through the node role.
-    this.vpcCniRole = addonRole(
+    this.vpcCniRole = new IrsaRole(
       `${name}-vpc-cni-irsa`,
-      ctx,
       {
+        ...ctx,
         ...VPC_CNI,
-        roleSuffix: "vpc-cni",
+        roleName: `${ctx.clusterName}-vpc-cni`,
         managedPolicyArns: [`arn:${ctx.partition}:iam::aws:policy/AmazonEKS_CNI_Policy`],
       },
       { parent: this },
@@ -135,8 +117,7 @@ export class CoreAddons extends pulumi.ComponentResource {
         },
         { parent: this, dependsOn },
       );
-    // vpc-cni and kube-proxy are DaemonSets EKS installs at cluster creation: nodes need them to
-    // become Ready, so they must not wait for the node groups.
+    // Nodes need vpc-cni and kube-proxy to become Ready, so these do not wait for node groups.
     const vpcCni = addon(
       "vpcCni",
       {
@@ -151,8 +132,7 @@ export class CoreAddons extends pulumi.ComponentResource {
     this.addons = {
       vpcCni,
       kubeProxy: addon("kubeProxy", {}),
-      // The pod identity agent uses the node role (eks-auth:AssumeRoleForPodIdentity is in
-      // AmazonEKSWorkerNodePolicy); it needs no role of its own.
+      // The agent uses the node role (AmazonEKSWorkerNodePolicy has AssumeRoleForPodIdentity).
       ...(args.podIdentityAgent === false
         ? {}
         : { podIdentityAgent: addon("podIdentityAgent", {}) }),

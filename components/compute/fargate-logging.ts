@@ -1,14 +1,9 @@
-/**
- * Logs of Fargate pods. EKS runs a Fluent Bit log router beside every Fargate pod and configures
- * it from one ConfigMap, `aws-logging` in the namespace `aws-observability` (labelled
- * `aws-observability: enabled`), of at most 5300 characters; the router writes with the pod
- * execution role (https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html).
- * Without them a Fargate pod's logs go nowhere: Fluent Bit's DaemonSet never runs on Fargate.
- */
+// Fargate runs no DaemonSet: pods log through EKS's Fluent Bit router, set by one ConfigMap:
+// https://docs.aws.amazon.com/eks/latest/userguide/fargate-logging.html
+import { allow, policyDocument, PolicyDocument, stableJson } from "../access/irsa-policy";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { PolicyDocument, stableJson } from "../access/irsa-policy";
 import { namespaceLogicalName, podSecurityLabels } from "../teams/namespace";
 
 export const FARGATE_LOGGING = {
@@ -22,11 +17,7 @@ export const FARGATE_LOGGING = {
 export const fargateLogGroupName = (clusterName: string): string =>
   `/aws/eks/${clusterName}/fargate`;
 
-/**
- * The router's configuration: the cloudwatch_logs output into our group, as the user guide's
- * CloudWatch example, minus `auto_create_group` and `log_retention_days` (Pulumi creates the group
- * and owns its retention), and with the router's own logs (`flb_log_cw`) kept out of CloudWatch.
- */
+/** The guide's CloudWatch output minus group creation and retention (Pulumi's); no router logs. */
 export function fargateLoggingData(i: {
   region: string;
   logGroupName: string;
@@ -46,11 +37,7 @@ export function fargateLoggingData(i: {
   };
 }
 
-/**
- * What the pod execution role needs to write the group: a stream per pod and its events. The
- * user guide's example also allows CreateLogGroup, DescribeLogStreams and PutRetentionPolicy on
- * `*`; Pulumi creates the group and sets its retention, and the output never describes streams.
- */
+/** Streams and events only; the guide's group, describe and retention grants go unused here. */
 export function fargateLogPolicy(i: {
   partition: string;
   region: string;
@@ -58,22 +45,17 @@ export function fargateLogPolicy(i: {
   logGroupName: string;
 }): PolicyDocument {
   const group = `arn:${i.partition}:logs:${i.region}:${i.accountId}:log-group:${i.logGroupName}`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "WriteFargateLogGroup",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        // The group for CreateLogStream, its streams (`:*`) for PutLogEvents.
-        Resource: [group, `${group}:*`],
-      },
-    ],
-  };
+  return policyDocument(
+    allow(
+      "WriteFargateLogGroup",
+      ["logs:CreateLogStream", "logs:PutLogEvents"],
+      [group, `${group}:*`],
+    ),
+  );
 }
 
 export interface FargateLoggingArgs {
-  /** EKS cluster name; the log group is named after it. */
+  /** EKS cluster name, which names the log group. */
   clusterName: string;
   /** Kubernetes minor, for the namespace's Pod Security labels. */
   kubernetesVersion: string;
@@ -120,7 +102,7 @@ export class FargateLogging extends pulumi.ComponentResource {
       {
         metadata: {
           name: FARGATE_LOGGING.namespace,
-          // No pods run here; `restricted` like every namespace without a reason to be lower.
+          // No pods run here: `restricted`, as every namespace without a reason to be lower.
           labels: {
             "aws-observability": "enabled",
             ...podSecurityLabels("restricted", args.kubernetesVersion),

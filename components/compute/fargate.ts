@@ -4,13 +4,10 @@ import { stableJson } from "../access/irsa-policy";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster/cluster-settings";
 import { DNS_LABEL, DNS_LABEL_HINT, labelProblems } from "../kubernetes-names";
 import { EKS_SYSTEM_NAMESPACES } from "../teams/namespace";
-import { problem, shortNameProblems, throwProblems } from "../problems";
+import { problem, problemIf, shortNameProblems, throwProblems, problemList } from "../problems";
 
 export interface FargateSelector {
-  /**
-   * A namespace, or a pattern with `*` (any run of characters) and `?` (one character) that
-   * selects no namespace EKS creates.
-   */
+  /** A namespace, or a `*`/`?` pattern that selects no namespace EKS creates. */
   namespace: string;
   /** Pods must carry all these labels. @default any pod in the namespace */
   labels?: Record<string, string>;
@@ -19,10 +16,7 @@ export interface FargateSelector {
 export interface FargateProfilesArgs {
   /** EKS cluster name; profile and pod execution role names derive from it. */
   clusterName: string;
-  /**
-   * The cluster's name as an output of the cluster resource (`Cluster.clusterNameOutput`): each
-   * profile's `clusterName`, so every profile waits for the cluster through its inputs.
-   */
+  /** `Cluster.clusterNameOutput`, so every profile waits for the cluster. */
   cluster: pulumi.Input<string>;
   /** Private subnets (Fargate pods never run in public subnets). */
   subnetIds: pulumi.Input<string[]>;
@@ -42,8 +36,7 @@ export interface FargateProfilesArgs {
 export const FARGATE_LIMITS = { profiles: 10, selectors: 5 } as const;
 
 /**
- * Whether `text` matches a Fargate pattern: `*` is any run of characters, `?` exactly one.
- * Wildcards work in namespaces, label keys and values
+ * `*` is any run of characters, `?` one, in namespaces, label keys and values
  * (https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html#fargate-profile-wildcards).
  */
 export function fargatePatternMatches(pattern: string, text: string): boolean {
@@ -54,52 +47,35 @@ export function fargatePatternMatches(pattern: string, text: string): boolean {
   return new RegExp(`^${source}$`).test(text);
 }
 
-/**
- * A selector's namespace: a name, or a pattern EKS accepts "in addition to characters allowed by
- * Kubernetes", but not one that also matches a namespace EKS creates (`*`, `kube-*`,
- * `*-system`): it would move CoreDNS and every add-on in kube-system onto Fargate without anyone
- * having asked for it. Selecting kube-system by its name stays possible, as EKS documents for
- * Fargate-only clusters.
- */
+/** No pattern may match EKS's namespaces (`kube-*` moves CoreDNS to Fargate); a name may. */
 export function selectorNamespaceProblems(namespace: string, at: string): string[] {
   if (typeof namespace !== "string" || !DNS_LABEL.test(namespace.replace(/[*?]/g, "a"))) {
-    return [
-      problem(
-        at,
-        "not a namespace name or pattern",
-        namespace,
-        `${DNS_LABEL_HINT}, with * or ? as wildcards`,
-      ),
-    ];
+    const fix = `${DNS_LABEL_HINT}, with * or ? as wildcards`;
+    return [problem(at, "not a namespace name or pattern", namespace, fix)];
   }
-  const wild = /[*?]/.test(namespace);
-  return wild && EKS_SYSTEM_NAMESPACES.some((ns) => fargatePatternMatches(namespace, ns))
-    ? [
-        problem(
-          at,
-          `pattern also selects namespaces EKS creates (${EKS_SYSTEM_NAMESPACES.join(", ")}), putting CoreDNS and the add-ons on Fargate`,
-          namespace,
-          "name the namespaces, or use a narrower pattern such as batch-*",
-        ),
-      ]
-    : [];
+  return problemIf(
+    /[*?]/.test(namespace) &&
+      EKS_SYSTEM_NAMESPACES.some((ns) => fargatePatternMatches(namespace, ns)),
+    at,
+    `pattern also selects namespaces EKS creates (${EKS_SYSTEM_NAMESPACES.join(", ")}), putting CoreDNS and the add-ons on Fargate`,
+    namespace,
+    "name the namespaces, or use a narrower pattern such as batch-*",
+  );
 }
 
-/** Every problem with a set of Fargate profiles, keyed `<at>.<profile>…`. */
+/** Fargate profiles' problems, keyed `<at>.<profile>…`. */
 export function fargateProfilesProblems(
   profiles: Record<string, { selectors: FargateSelector[] }>,
   at: string,
 ): string[] {
   const { profiles: maxProfiles, selectors: maxSelectors } = FARGATE_LIMITS;
-  const out: string[] = [];
+  const [out, add] = problemList();
   if (Object.keys(profiles).length > maxProfiles) {
-    out.push(
-      problem(
-        at,
-        `more than ${maxProfiles} Fargate profiles`,
-        Object.keys(profiles),
-        `EKS allows at most ${maxProfiles} per cluster`,
-      ),
+    add(
+      at,
+      `more than ${maxProfiles} Fargate profiles`,
+      Object.keys(profiles),
+      `EKS allows at most ${maxProfiles} per cluster`,
     );
   }
   for (const [name, p] of Object.entries(profiles)) {
@@ -107,13 +83,11 @@ export function fargateProfilesProblems(
     out.push(...shortNameProblems(name, key, "Fargate profile name"));
     const selectors = p.selectors ?? [];
     if (selectors.length < 1 || selectors.length > maxSelectors) {
-      out.push(
-        problem(
-          `${key}.selectors`,
-          selectors.length < 1 ? "no selectors" : `more than ${maxSelectors} selectors`,
-          selectors,
-          `list 1 to ${maxSelectors} namespace selectors (EKS allows at most ${maxSelectors} per profile)`,
-        ),
+      add(
+        `${key}.selectors`,
+        selectors.length < 1 ? "no selectors" : `more than ${maxSelectors} selectors`,
+        selectors,
+        `list 1 to ${maxSelectors} namespace selectors (EKS allows at most ${maxSelectors} per profile)`,
       );
     }
     selectors.forEach((s, i) => {
@@ -125,9 +99,8 @@ export function fargateProfilesProblems(
 }
 
 /**
- * Fargate profiles with one pod execution role. EKS creates or deletes only one Fargate profile
- * at a time per cluster (ResourceInUseException otherwise), so each profile depends on the one
- * before it. https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html
+ * Fargate profiles sharing a pod execution role, each after the previous: EKS changes one at a
+ * time (https://docs.aws.amazon.com/eks/latest/userguide/fargate-profile.html).
  */
 export class FargateProfiles extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
@@ -181,11 +154,7 @@ export class FargateProfiles extends pulumi.ComponentResource {
   }
 }
 
-/**
- * True when every pod a set of selectors can pick also matches the Fargate selector: the
- * namespace matches, and each label the selector requires is pinned by `podSelector`. A partial
- * overlap hangs on labels set at deploy time, which args cannot show, so it counts as false.
- */
+/** Whether the selector takes all of `pods`; partial overlaps hang on deploy-time labels: false. */
 export function fargateSelects(
   selector: FargateSelector,
   pods: { namespace: string; podSelector?: Record<string, string> },

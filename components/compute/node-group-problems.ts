@@ -14,16 +14,14 @@ import {
   oneOfProblems,
   PathOf,
   problem,
+  problemIf,
   shortNameProblems,
   under,
   isOneOf,
+  problemList,
 } from "../problems";
 
-/**
- * What EKS and EC2 accept for a managed node group's size and disk. Sizes are counts of nodes;
- * a group must be able to hold one. The gp3 volume takes 1 to 16,384 GiB; below 20 the AMI and
- * images do not fit.
- */
+/** EKS and EC2 limits; gp3 takes up to 16,384 GiB, and below 20 the AMI and images do not fit. */
 export const NODE_GROUP_LIMITS = { minDiskGiB: 20, maxDiskGiB: 16384, maxNodes: 10000 } as const;
 
 function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
@@ -31,48 +29,39 @@ function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
   if (types.length === 0) {
     return [problem(path("instanceTypes"), "no instance types", types, "list at least one")];
   }
-  const out = types.flatMap((t, i) =>
-    isInstanceTypeName(t)
-      ? []
-      : [
-          problem(
-            `${path("instanceTypes")}[${i}]`,
-            "not an EC2 instance type",
-            t,
-            "use one EC2 offers, such as m7i.large or m7g.large (the list: @pulumi/aws ec2.InstanceType)",
-          ),
-        ],
+  const [out, add] = problemList(
+    types.flatMap((t, i) =>
+      problemIf(
+        !isInstanceTypeName(t),
+        `${path("instanceTypes")}[${i}]`,
+        "not an EC2 instance type",
+        t,
+        "use one EC2 offers, such as m7i.large or m7g.large (the list: @pulumi/aws ec2.InstanceType)",
+      ),
+    ),
   );
   const architecture = g.architecture ?? NODE_GROUP_DEFAULTS.architecture;
+  const arm = architecture === "arm64";
   // An unknown architecture is its own problem; comparing types with it would add a false one.
   if (
     isOneOf(ARCHITECTURES, architecture) &&
     types.some((t) => architectureOf(t) !== architecture)
   ) {
-    out.push(
-      architecture === "arm64"
-        ? problem(
-            path("instanceTypes"),
-            "not all arm64 (Graviton) for an arm64 AMI",
-            types,
-            "use Graviton types such as m7g.large or c7g.xlarge",
-          )
-        : problem(
-            path("instanceTypes"),
-            "not all x86_64 for an x86_64 AMI",
-            types,
-            "use x86 types such as m7i.large, or set architecture: arm64 for Graviton",
-          ),
+    add(
+      path("instanceTypes"),
+      arm ? "not all arm64 (Graviton) for an arm64 AMI" : "not all x86_64 for an x86_64 AMI",
+      types,
+      arm
+        ? "use Graviton types such as m7g.large or c7g.xlarge"
+        : "use x86 types such as m7i.large, or set architecture: arm64 for Graviton",
     );
   }
   if ((g.capacityType ?? NODE_GROUP_DEFAULTS.capacityType) === "SPOT" && types.length < 2) {
-    out.push(
-      problem(
-        path("instanceTypes"),
-        "spot capacity from a single instance type",
-        types,
-        "list at least 2 types so one spot pool running dry does not stop the group",
-      ),
+    add(
+      path("instanceTypes"),
+      "spot capacity from a single instance type",
+      types,
+      "list at least 2 types so one spot pool running dry does not stop the group",
     );
   }
   return out;
@@ -80,46 +69,31 @@ function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
 
 function sizeProblems(g: NodeGroupSpec, path: PathOf): string[] {
   const max = NODE_GROUP_LIMITS.maxNodes;
-  const out: string[] = [];
+  const [out, add] = problemList();
   if (!isIntegerIn(g.minSize, 0, max)) {
-    out.push(
-      problem(path("minSize"), "not a node count", g.minSize, `use an integer from 0 to ${max}`),
-    );
+    add(path("minSize"), "not a node count", g.minSize, `use an integer from 0 to ${max}`);
   }
   if (!isIntegerIn(g.maxSize, 1, max)) {
-    out.push(
-      problem(
-        path("maxSize"),
-        "not a node count of at least 1",
-        g.maxSize,
-        `use an integer from 1 to ${max}; a group must be able to hold a node`,
-      ),
+    add(
+      path("maxSize"),
+      "not a node count of at least 1",
+      g.maxSize,
+      `use an integer from 1 to ${max}; a group must be able to hold a node`,
     );
   }
   if (g.desiredSize !== undefined && !isIntegerIn(g.desiredSize, 0, max)) {
-    out.push(
-      problem(
-        path("desiredSize"),
-        "not a node count",
-        g.desiredSize,
-        `use an integer from 0 to ${max}`,
-      ),
-    );
+    add(path("desiredSize"), "not a node count", g.desiredSize, `use an integer from 0 to ${max}`);
   }
   if (out.length > 0) return out;
   if (g.minSize > g.maxSize) {
-    out.push(
-      problem(path("minSize"), "above maxSize", g.minSize, `use at most maxSize (${g.maxSize})`),
-    );
+    add(path("minSize"), "above maxSize", g.minSize, `use at most maxSize (${g.maxSize})`);
   }
   if (g.desiredSize !== undefined && (g.desiredSize < g.minSize || g.desiredSize > g.maxSize)) {
-    out.push(
-      problem(
-        path("desiredSize"),
-        "outside minSize..maxSize",
-        g.desiredSize,
-        `use ${g.minSize} to ${g.maxSize}, or leave it out to start at minSize`,
-      ),
+    add(
+      path("desiredSize"),
+      "outside minSize..maxSize",
+      g.desiredSize,
+      `use ${g.minSize} to ${g.maxSize}, or leave it out to start at minSize`,
     );
   }
   return out;
@@ -128,25 +102,18 @@ function sizeProblems(g: NodeGroupSpec, path: PathOf): string[] {
 function taintProblems(taints: readonly NodeTaint[], at: string): string[] {
   return taints.flatMap((t, i) => {
     const key = `${at}[${i}]`;
-    const out: string[] = [];
+    const [out, add] = problemList();
     if (!isLabelKey(t.key) || (t.value !== undefined && !isLabelValue(t.value))) {
-      out.push(problem(key, "not a Kubernetes taint key and value", t, LABEL_HINT));
+      add(key, "not a Kubernetes taint key and value", t, LABEL_HINT);
     }
     if (!isOneOf(TAINT_EFFECTS, t.effect)) {
-      out.push(
-        problem(
-          `${key}.effect`,
-          "not an EKS taint effect",
-          t.effect,
-          `use ${TAINT_EFFECTS.join(", ")}`,
-        ),
-      );
+      add(`${key}.effect`, "not an EKS taint effect", t.effect, `use ${TAINT_EFFECTS.join(", ")}`);
     }
     return out;
   });
 }
 
-/** Every problem with one node group's args, keyed `<at>.<field>`. */
+/** One node group's problems, keyed `<at>.<field>`. */
 export function nodeGroupProblems(g: NodeGroupSpec, at: string): string[] {
   const path = under(at);
   const { minDiskGiB, maxDiskGiB } = NODE_GROUP_LIMITS;
@@ -159,26 +126,20 @@ export function nodeGroupProblems(g: NodeGroupSpec, at: string): string[] {
     }),
     ...instanceTypeProblems(g, path),
     ...sizeProblems(g, path),
-    ...(g.diskSizeGiB === undefined || isIntegerIn(g.diskSizeGiB, minDiskGiB, maxDiskGiB)
-      ? []
-      : [
-          problem(
-            path("diskSizeGiB"),
-            "not a usable disk size",
-            g.diskSizeGiB,
-            `use an integer from ${minDiskGiB} to ${maxDiskGiB} GiB`,
-          ),
-        ]),
+    ...problemIf(
+      g.diskSizeGiB !== undefined && !isIntegerIn(g.diskSizeGiB, minDiskGiB, maxDiskGiB),
+      path("diskSizeGiB"),
+      "not a usable disk size",
+      g.diskSizeGiB,
+      `use an integer from ${minDiskGiB} to ${maxDiskGiB} GiB`,
+    ),
     ...labelProblems(g.labels, path("labels")),
     ...taintProblems(g.taints ?? [], path("taints")),
     ...(g.role === undefined ? [] : shortNameProblems(g.role, path("role"), "role")),
   ];
 }
 
-/**
- * Blue/green replacement of a node group: groups with the same `role` are one pool in two
- * generations, so at most two, and two only while exactly the old one drains.
- */
+/** Blue/green: at most two groups share a `role`, and two only while exactly the old one drains. */
 export function blueGreenProblems(
   groups: Record<string, Pick<NodeGroupSpec, "role" | "draining">>,
   at: string,
@@ -209,26 +170,14 @@ export function blueGreenProblems(
   });
 }
 
-/**
- * Every problem with a set of node groups, keyed `<at>.<group>…`: at least one group (DaemonSets
- * such as Fluent Bit cannot run on Fargate), short names that leave room for the provider's
- * suffix (unchecked without a usable `clusterName`), and each group's own args.
- */
+/** Node groups' problems, keyed `<at>.<group>…`: at least one (Fargate runs no DaemonSet). */
 export function nodeGroupsProblems(
   clusterName: string | undefined,
   groups: Record<string, NodeGroupSpec>,
   at: string,
 ): string[] {
-  if (Object.keys(groups).length === 0) {
-    return [
-      problem(
-        at,
-        "no node groups",
-        groups,
-        "declare at least one (DaemonSets such as Fluent Bit cannot run on Fargate)",
-      ),
-    ];
-  }
+  const fix = "declare at least one (DaemonSets such as Fluent Bit cannot run on Fargate)";
+  if (Object.keys(groups).length === 0) return [problem(at, "no node groups", groups, fix)];
   return [
     ...Object.entries(groups).flatMap(([name, g]) => {
       const badName = shortNameProblems(name, `${at}.${name}`, "node group name");

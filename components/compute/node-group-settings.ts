@@ -7,7 +7,7 @@ export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
-/** The fields that take one of a list, in the words their problems use (component and stack). */
+/** Fields taking one of a list, in the words their problems use. */
 export const NODE_GROUP_CHOICES = {
   amiFamily: { options: AMI_FAMILIES, what: "AMI family", hint: "" },
   architecture: { options: ARCHITECTURES, what: "architecture", hint: " (Graviton)" },
@@ -29,7 +29,7 @@ export interface NodeGroupSpec {
   amiFamily?: AmiFamily;
   /** CPU architecture; must match every instance type (arm64 = Graviton). @default "x86_64" */
   architecture?: Architecture;
-  /** Instance types; spot groups should list several so one pool running dry does not stop scaling. */
+  /** Instance types; spot groups list several, so one pool running dry does not stop scaling. */
   instanceTypes: string[];
   /** On-demand or spot capacity. @default "ON_DEMAND" */
   capacityType?: CapacityType;
@@ -51,7 +51,7 @@ export interface NodeGroupSpec {
   draining?: boolean;
 }
 
-/** The taint a draining group gets: nothing new lands there; `kubectl drain` moves what runs. */
+/** Nothing new lands on a draining group; `kubectl drain` moves what runs. */
 export const DRAINING_TAINT = {
   key: "eks-blueprint/draining",
   value: "true",
@@ -70,25 +70,18 @@ const AMI_TYPES: Record<AmiFamily, Record<Architecture, string>> = {
   Bottlerocket: { x86_64: "BOTTLEROCKET_x86_64", arm64: "BOTTLEROCKET_ARM_64" },
 };
 
-/** EKS AMI type for an OS family and architecture. */
 export const amiTypeFor = (family: AmiFamily, architecture: Architecture): string =>
   AMI_TYPES[family][architecture];
 
-/**
- * IMDSv2 only, hop limit 1: a pod (one network hop away from the host) cannot reach the node's
- * instance metadata and borrow the node role; pods get AWS credentials through IRSA instead.
- * https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
- */
+// IMDSv2, hop limit 1: pods (a hop away) cannot borrow the node role from instance metadata.
+// https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html
 export const NODE_METADATA_OPTIONS = {
   httpEndpoint: "enabled",
   httpTokens: "required",
   httpPutResponseHopLimit: 1,
 } as const;
 
-/**
- * Bottlerocket keeps its OS on /dev/xvda and containers on the data volume /dev/xvdb; AL2023 has
- * one root volume. The large, encrypted volume goes where the images and pod storage live.
- */
+/** The big volume goes where images live: Bottlerocket's data volume, AL2023's one root volume. */
 export const dataVolumeDevice = (family: AmiFamily): string =>
   family === "Bottlerocket" ? "/dev/xvdb" : "/dev/xvda";
 

@@ -24,38 +24,23 @@ export interface NodeGroupsArgs {
   cluster: eks.Cluster;
   /** EKS cluster name; node group, launch template and node role names derive from it. */
   clusterName: string;
-  /**
-   * Kubernetes minor of the nodes, for example "1.35": the cluster's own version. EKS accepts only
-   * the cluster's version when a group is created, and moves a group to it in place on a bump.
-   */
+  /** The cluster's Kubernetes minor, such as "1.35"; a bump moves groups to it in place. */
   kubernetesVersion: string;
   /** Private subnets; nodes never get public addresses. */
   subnetIds: pulumi.Input<string[]>;
-  /**
-   * The groups, by short name; the EKS node group name is `<clusterName>-<name>-` followed by a
-   * unique suffix, so a group that must be replaced can be created before the old one is deleted.
-   */
+  /** Groups by short name, named `<clusterName>-<name>-` plus a suffix: replaced create-first. */
   groups: Record<string, NodeGroupSpec>;
   /** AWS partition. @default "aws" */
   partition?: string;
-  /**
-   * Tags for the node role, launch templates and node groups. Not copied to instances and volumes,
-   * so editing them never rolls nodes (see launchTemplateTagSpecifications). @default none
-   */
+  /** Tags for the node role, launch templates and node groups, not instances. @default none */
   tags?: Record<string, string>;
-  /**
-   * Extra tags on every instance and volume, through the launch templates. Changing them makes a
-   * new template version, which replaces every node of every group. @default none
-   */
+  /** Instance and volume tags; changing them replaces every node. @default none */
   instanceTags?: Record<string, string>;
-  /** What every group waits for (the vpc-cni add-on, since the node role has no CNI policy). @default [] */
+  /** What every group waits for (vpc-cni: the node role has no CNI policy). @default [] */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/**
- * Worker policies for the node role. The VPC CNI's own permissions (AmazonEKS_CNI_Policy) belong
- * to the vpc-cni add-on's IRSA role, not to every node.
- */
+/** Node role policies; AmazonEKS_CNI_Policy is the vpc-cni IRSA role's, not every node's. */
 export const NODE_ROLE_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
   "AmazonEC2ContainerRegistryPullOnly",
@@ -66,9 +51,9 @@ export const NODE_ROLE_POLICIES = [
 export class NodeGroups extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   readonly groups: Record<string, eks.ManagedNodeGroup> = {};
-  /** EKS node group names, by short name: known once EKS has the group (prefix and unique suffix). */
+  /** EKS node group names by short name, known once created (prefix plus suffix). */
   readonly names: Record<string, pulumi.Output<string>> = {};
-  /** Node group name prefixes, by short name: known before deployment, for discovery and IAM scoping. */
+  /** Name prefixes by short name, known before deployment (discovery, IAM scoping). */
   readonly namePrefixes: Record<string, string> = {};
 
   constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -106,7 +91,7 @@ export class NodeGroups extends pulumi.ComponentResource {
             ),
           ],
           updateDefaultVersion: true,
-          // Stable per group, so a stack tag edit changes only `tags` below (no new version, no roll).
+          // Stable per group: a stack tag edit changes only `tags` (no new version, no roll).
           tagSpecifications: launchTemplateTagSpecifications(
             args.clusterName,
             group,
@@ -120,20 +105,14 @@ export class NodeGroups extends pulumi.ComponentResource {
       const managed = new eks.ManagedNodeGroup(
         `${name}-${group}`,
         {
-          // The engine creates or updates this group only after the cluster it references, so on a
-          // kubernetesVersion bump the control plane is upgraded first, then the nodes follow.
+          // Ordered after the cluster it references: nodes follow the control plane on a bump.
           cluster: args.cluster,
-          // A prefix, not a fixed name: the provider appends a unique suffix, so a replacement
-          // (new instance types, capacity or AMI type, subnets, role: synth/replacements.ts)
-          // is created before the old group is deleted without EKS rejecting a duplicate name.
-          // pulumi-aws autonames nodeGroupName only when no conflicting field is set
-          // (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go, buildConflictsWith).
+          // See nodeGroupNamePrefix; pulumi-aws autonames nodeGroupName only without a conflicting
+          // field (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go, buildConflictsWith).
           nodeGroupNamePrefix: prefix,
-          // pulumi-eks 4.3.0 defaults `version` to the cluster's only without a launch template
-          // (nodejs/eks/nodes/nodegroup.ts, createManagedNodeGroup: `if (!args.version &&
-          // !args.launchTemplate)`), and every group here has one: without this, a bump would
-          // leave the nodes on the old minor. EKS accepts `version` with a launch template that
-          // does not set a custom AMI, as ours do not
+          // pulumi-eks 4.3.0 defaults `version` only without a launch template
+          // (nodejs/eks/nodes/nodegroup.ts, createManagedNodeGroup), so a bump would leave our
+          // nodes behind; EKS takes `version` with a template setting no custom AMI
           // (https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html,
           // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupVersion.html).
           version: args.kubernetesVersion,
@@ -161,7 +140,7 @@ export class NodeGroups extends pulumi.ComponentResource {
       );
       this.groups[group] = managed;
       this.namePrefixes[group] = prefix;
-      // pulumi-eks returns the aws.eks.NodeGroup it made; its name carries the provider's suffix.
+      // Its name carries the provider's suffix.
       this.names[group] = managed.nodeGroup.apply((g) => g.nodeGroupName);
     }
     this.registerOutputs({

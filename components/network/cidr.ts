@@ -1,8 +1,7 @@
-/** IPv4 CIDR arithmetic: the one parser behind every CIDR rule (VPC, API endpoint, pod SG rules). */
+// IPv4 CIDR arithmetic: the one parser behind every CIDR rule.
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-/** Parses `a.b.c.d/n` into a 32-bit network address and prefix length, or undefined. */
 export function parseCidr(cidr: string): { network: number; prefix: number } | undefined {
   const m = IPV4_CIDR.exec(cidr);
   if (!m) return undefined;
@@ -14,7 +13,6 @@ export function parseCidr(cidr: string): { network: number; prefix: number } | u
   return { network: address - (address % size), prefix };
 }
 
-/** `a.b.c.d/n` from a 32-bit network address and a prefix length. */
 export function formatCidr(network: number, prefix: number): string {
   const octets = [24, 16, 8, 0].map((shift) => Math.floor(network / 2 ** shift) % 256);
   return `${octets.join(".")}/${prefix}`;
@@ -26,7 +24,6 @@ export function hasHostBits(cidr: string): boolean {
   return parsed !== undefined && formatCidr(parsed.network, parsed.prefix) !== cidr;
 }
 
-/** True when two IPv4 CIDRs share any address. */
 export function cidrsOverlap(a: string, b: string): boolean {
   const x = parseCidr(a);
   const y = parseCidr(b);
@@ -35,10 +32,7 @@ export function cidrsOverlap(a: string, b: string): boolean {
   return x.network <= end(y) && y.network <= end(x);
 }
 
-/**
- * True for a network CIDR as EC2 rules take it: IPv4 written as its network address
- * (10.0.0.0/16, not 10.0.0.1/16), or an IPv6 block.
- */
+/** A network CIDR as EC2 rules take it: IPv4 without host bits, or an IPv6 block. */
 export function isNetworkCidr(cidr: string): boolean {
   if (!cidr.includes(":")) return parseCidr(cidr) !== undefined && !hasHostBits(cidr);
   const v6 = /^[0-9a-f:]+\/(\d{1,3})$/.exec(cidr);

@@ -1,7 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
-import { isIntegerIn, oneOfProblems, PathOf, problem, throwProblems, under } from "../problems";
+import { isIntegerIn, oneOfProblems, PathOf, throwProblems, under, problemList } from "../problems";
 
 export interface NetworkArgs {
   /** EKS cluster name the subnets are tagged for (`kubernetes.io/cluster/<name>`). */
@@ -16,7 +16,7 @@ export interface NetworkArgs {
   tags?: Record<string, string>;
   /** Protect the VPC from accidental deletion. @default true */
   protect?: boolean;
-  /** Tag the private subnets `karpenter.sh/discovery=<clusterName>` for Karpenter's EC2NodeClass. @default false */
+  /** Tag private subnets `karpenter.sh/discovery` for Karpenter's EC2NodeClass. @default false */
   karpenterDiscovery?: boolean;
 }
 
@@ -28,43 +28,36 @@ export const NETWORK_DEFAULTS = {
 
 export const NAT_GATEWAY_STRATEGIES = ["OnePerAz", "Single"] as const;
 
-/** VPC prefix lengths we accept: a /16 holds 65,536 addresses, a /20 4,096; pods take VPC addresses. */
+/** Pods take VPC addresses: a /16 holds 65,536, a /20 4,096. */
 export const VPC_PREFIX_RANGE = { widest: 16, narrowest: 20 } as const;
 
 /** EKS needs subnets in at least two AZs; no region we deploy to has more than six. */
 export const AVAILABILITY_ZONE_RANGE = { min: 2, max: 6 } as const;
 
-/** Every problem with a network's args, keyed by `path` (the fields as the caller typed them). */
 export function networkProblems(
   args: Pick<NetworkArgs, "cidrBlock" | "availabilityZones" | "natGateways">,
   path: PathOf = under(""),
 ): string[] {
-  const out: string[] = [];
+  const [out, add] = problemList();
   const cidr = typeof args.cidrBlock === "string" ? parseCidr(args.cidrBlock) : undefined;
   const { widest, narrowest } = VPC_PREFIX_RANGE;
   if (!cidr) {
-    out.push(
-      problem(path("cidrBlock"), "not an IPv4 CIDR", args.cidrBlock, "use the form 10.20.0.0/16"),
-    );
+    add(path("cidrBlock"), "not an IPv4 CIDR", args.cidrBlock, "use the form 10.20.0.0/16");
   } else if (cidr.prefix < widest || cidr.prefix > narrowest) {
-    out.push(
-      problem(
-        path("cidrBlock"),
-        "VPC prefix length out of range",
-        args.cidrBlock,
-        `use a /${widest} to /${narrowest} (pods take VPC addresses)`,
-      ),
+    add(
+      path("cidrBlock"),
+      "VPC prefix length out of range",
+      args.cidrBlock,
+      `use a /${widest} to /${narrowest} (pods take VPC addresses)`,
     );
   }
   const { min, max } = AVAILABILITY_ZONE_RANGE;
   if (args.availabilityZones !== undefined && !isIntegerIn(args.availabilityZones, min, max)) {
-    out.push(
-      problem(
-        path("availabilityZones"),
-        "not a usable number of availability zones",
-        args.availabilityZones,
-        `use an integer from ${min} to ${max} (EKS needs at least ${min})`,
-      ),
+    add(
+      path("availabilityZones"),
+      "not a usable number of availability zones",
+      args.availabilityZones,
+      `use an integer from ${min} to ${max} (EKS needs at least ${min})`,
     );
   }
   if (args.natGateways !== undefined) {
@@ -80,10 +73,7 @@ export function networkProblems(
   return out;
 }
 
-/**
- * Subnet tags the AWS Load Balancer Controller uses to place load balancers: public subnets for
- * internet-facing, private for internal. https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html
- */
+/** LB subnet tags: https://docs.aws.amazon.com/eks/latest/userguide/network-load-balancing.html */
 export function subnetTags(
   clusterName: string,
   tier: "public" | "private",
@@ -94,7 +84,7 @@ export function subnetTags(
   };
 }
 
-/** Private subnets get most of the space (pods take VPC IPs); public ones only hold load balancers and NAT. */
+/** Private subnets get most space (pods take VPC IPs); public ones hold load balancers and NAT. */
 export function subnetMasks(cidrBlock: string): { public: number; private: number } {
   const vpcMask = Number(cidrBlock.split("/")[1]);
   return { private: vpcMask + 3, public: vpcMask + 6 };

@@ -1,21 +1,16 @@
-/**
- * Every problem with teams, worded with the path the caller typed: `teams.game.namespaces.game.…`
- * for a library user, `eks-blueprint:teams.game.namespaces.game.…` for a stack user. One team's
- * own args (`teamProblems`), then what only the whole blueprint can see (`teamsProblems`):
- * namespaces or roles claimed twice, the mesh without Istio, meshed pods on Fargate.
- */
+// Team problems: one team's args (`teamProblems`), then what only the blueprint sees
+// (`teamsProblems`): namespaces or roles claimed twice, mesh without Istio, meshed Fargate pods.
 import { installedAddons } from "../addons/selection";
 import type { BlueprintArgs } from "../blueprint/blueprint";
 import { isNetworkCidr } from "../network/cidr";
-import { roleNameOf } from "../cluster/cluster-settings";
+import { arnName } from "../access/irsa-policy";
+import { roleArnProblems } from "../cluster/cluster-settings";
 import { fargatePatternMatches } from "../compute/fargate";
 import { namespaceListProblems } from "./namespace";
-import { isIntegerIn, PathOf, problem, shortNameProblems, under } from "../problems";
+import { isIntegerIn, PathOf, problem, shortNameProblems, under, problemList } from "../problems";
 import { TeamNamespaceSpec, TeamSpec, teamLimits, teamQuota } from "./team-settings";
 
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
-
-/** A Kubernetes quantity (`8`, `500m`, `1.5Gi`); https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/ */
+// https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
 const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
 const QUANTITY_HINT = "use a Kubernetes quantity such as 500m, 2, 512Mi or 16Gi";
 const SCALE: Record<string, number> = {
@@ -35,7 +30,7 @@ const SCALE: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-/** The number a quantity stands for (`512Mi` → 536870912), or undefined when it is none. */
+/** `512Mi` → 536870912; undefined for a non-quantity. */
 export function quantityValue(q: unknown): number | undefined {
   const m = typeof q === "string" ? QUANTITY.exec(q) : undefined;
   return m ? Number(m[1]) * SCALE[m[2] ?? ""] : undefined;
@@ -47,40 +42,32 @@ const quantityProblems = (fields: Record<string, unknown>, at: string): string[]
     .map(([f, v]) => problem(`${at}.${f}`, "not a quantity", v, QUANTITY_HINT));
 
 function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
-  const out: string[] = [];
+  const [out, add] = problemList();
   const psa = ns.podSecurity;
   if (psa !== undefined) {
     if (psa.level !== "baseline" && psa.level !== "privileged") {
-      out.push(
-        problem(
-          `${at}.podSecurity.level`,
-          "not an exception to restricted",
-          psa.level,
-          "use baseline or privileged, or leave podSecurity out for restricted",
-        ),
+      add(
+        `${at}.podSecurity.level`,
+        "not an exception to restricted",
+        psa.level,
+        "use baseline or privileged, or leave podSecurity out for restricted",
       );
     }
     if (typeof psa.reason !== "string" || psa.reason.trim() === "") {
-      out.push(
-        problem(
-          `${at}.podSecurity.reason`,
-          "a Pod Security exception without a reason",
-          psa.reason ?? null,
-          "say why these pods cannot run under restricted (which container needs what), or remove the exception",
-        ),
+      add(
+        `${at}.podSecurity.reason`,
+        "a Pod Security exception without a reason",
+        psa.reason ?? null,
+        "say why these pods cannot run under restricted (which container needs what), or remove the exception",
       );
     }
   }
   const q = teamQuota(ns);
-  out.push(
-    ...quantityProblems(
-      { cpu: q.cpu, memory: q.memory, memoryLimit: q.memoryLimit, storage: q.storage },
-      `${at}.quota`,
-    ),
-  );
+  const { cpu, memory, memoryLimit, storage } = q;
+  out.push(...quantityProblems({ cpu, memory, memoryLimit, storage }, `${at}.quota`));
   for (const f of ["pods", "persistentVolumeClaims", "loadBalancers", "nodePorts"] as const) {
     if (!isIntegerIn(q[f], 0, 100_000)) {
-      out.push(problem(`${at}.quota.${f}`, "not a count", q[f], "use a whole number from 0"));
+      add(`${at}.quota.${f}`, "not a count", q[f], "use a whole number from 0");
     }
   }
   const l = teamLimits(ns);
@@ -90,26 +77,22 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
   const limit = quantityValue(l.defaultMemoryLimit);
   if (limitFields.length === 0 && request !== undefined && limit !== undefined && request > limit) {
     // The API server refuses a LimitRange whose default request exceeds its default limit.
-    out.push(
-      problem(
-        `${at}.limits.defaultMemoryRequest`,
-        `above defaultMemoryLimit ${l.defaultMemoryLimit}`,
-        l.defaultMemoryRequest,
-        `at most ${l.defaultMemoryLimit}`,
-      ),
+    add(
+      `${at}.limits.defaultMemoryRequest`,
+      `above defaultMemoryLimit ${l.defaultMemoryLimit}`,
+      l.defaultMemoryRequest,
+      `at most ${l.defaultMemoryLimit}`,
     );
   }
   for (const [name, rule] of Object.entries(ns.egress ?? {})) {
     const r = `${at}.egress.${name}`;
     out.push(...shortNameProblems(name, r, "egress rule name"));
     if (typeof rule.cidr !== "string" || rule.cidr.includes(":") || !isNetworkCidr(rule.cidr)) {
-      out.push(
-        problem(
-          `${r}.cidr`,
-          "not an IPv4 network CIDR",
-          rule.cidr,
-          "use a.b.c.d/n, for example 10.30.0.0/16",
-        ),
+      add(
+        `${r}.cidr`,
+        "not an IPv4 network CIDR",
+        rule.cidr,
+        "use a.b.c.d/n, for example 10.30.0.0/16",
       );
     }
     if (
@@ -117,39 +100,34 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
       rule.ports.length === 0 ||
       !rule.ports.every((p) => isIntegerIn(p, 1, 65535))
     ) {
-      out.push(
-        problem(`${r}.ports`, "not a list of ports", rule.ports, "list ports from 1 to 65535"),
-      );
+      add(`${r}.ports`, "not a list of ports", rule.ports, "list ports from 1 to 65535");
     }
     if (typeof rule.reason !== "string" || rule.reason.trim() === "") {
-      out.push(
-        problem(
-          `${r}.reason`,
-          "egress without a reason",
-          rule.reason ?? null,
-          "say what the pods reach there and why",
-        ),
+      add(
+        `${r}.reason`,
+        "egress without a reason",
+        rule.reason ?? null,
+        "say what the pods reach there and why",
       );
     }
   }
   return out;
 }
 
-/** `x[0]: …` → `x: …`, for a one-element list check used on a map key. */
+/** `x[0]: …` → `x: …`, for a list check used on a map key. */
 const unindexed = (p: string): string => p.replace(/^([^:]*?)\[0\]:/, "$1:");
 
-/** Every problem with one team's own args, keyed `<at>.…` (`at` is `teams.<team>`). */
+/** One team's own problems, keyed under `at` (`teams.<team>`). */
 export function teamProblems(team: string, spec: TeamSpec, at: string): string[] {
   const names = Object.keys(spec.namespaces ?? {});
-  const out = shortNameProblems(team, at, "team name");
+  const [out, add] = problemList();
+  out.push(...shortNameProblems(team, at, "team name"));
   if (names.length === 0) {
-    out.push(
-      problem(
-        `${at}.namespaces`,
-        "a team without a namespace",
-        spec.namespaces ?? null,
-        "declare at least one namespace",
-      ),
+    add(
+      `${at}.namespaces`,
+      "a team without a namespace",
+      spec.namespaces ?? null,
+      "declare at least one namespace",
     );
   }
   // One name at a time, keyed by the name: a map cannot list one twice.
@@ -160,98 +138,81 @@ export function teamProblems(team: string, spec: TeamSpec, at: string): string[]
     out.push(...namespaceSpecProblems(ns, `${at}.namespaces.${name}`));
   }
   for (const field of ["editRoleArns", "viewRoleArns"] as const) {
-    (spec[field] ?? []).forEach((arn, i) => {
-      if (typeof arn !== "string" || !ROLE_ARN.test(arn)) {
-        out.push(
-          problem(
-            `${at}.${field}[${i}]`,
-            "not an IAM role ARN",
-            arn,
-            "use arn:aws:iam::<12-digit account>:role/<name>",
-          ),
-        );
-      }
-    });
+    (spec[field] ?? []).forEach((arn, i) =>
+      out.push(...roleArnProblems(arn, `${at}.${field}[${i}]`)),
+    );
   }
   return out;
 }
 
 /** What the cross-checks need from the rest of the blueprint. */
 export interface TeamsContext {
-  /** Namespaces declared without a team, and the path they were declared at. */
+  /** Namespaces declared without a team, and where. */
   workloadNamespaces: readonly string[];
   workloadNamespacesAt: string;
-  /** Cluster admins (`adminRoleArns`) and the path: each principal has one access entry. */
+  /** Cluster admins, and where: each principal has one access entry. */
   adminRoleArns: readonly string[];
   adminRoleArnsAt: string;
-  /** Whether Istio and its CNI node agent are installed. */
   istio: boolean;
   istioCni: boolean;
   /** Fargate selectors' namespace patterns, by profile. */
   fargateNamespaces: Record<string, string[]>;
-  /** Paths of `addons.istio` and `addons.istioCni` as the caller typed them. */
+  /** Where `addons.<addon>` is, as the caller typed it. */
   addonAt: (addon: string) => string;
 }
 
-/** Every problem with the teams, one team at a time and then across teams and the blueprint. */
+/** The teams' problems, each alone and then across teams and the blueprint. */
 export function teamsProblems(
   teams: Record<string, TeamSpec>,
   at: string,
   ctx: TeamsContext,
 ): string[] {
-  const out = Object.entries(teams).flatMap(([t, s]) => teamProblems(t, s, `${at}.${t}`));
+  const [out, add] = problemList();
+  out.push(...Object.entries(teams).flatMap(([t, s]) => teamProblems(t, s, `${at}.${t}`)));
   const owner = new Map<string, string>(
     ctx.workloadNamespaces.map((n) => [n, ctx.workloadNamespacesAt]),
   );
   const principal = new Map<string, string>(
-    ctx.adminRoleArns.map((a) => [roleNameOf(a), ctx.adminRoleArnsAt]),
+    ctx.adminRoleArns.map((a) => [arnName(a), ctx.adminRoleArnsAt]),
   );
   for (const [t, spec] of Object.entries(teams)) {
     for (const [name, ns] of Object.entries(spec.namespaces ?? {})) {
       const key = `${at}.${t}.namespaces.${name}`;
       const first = owner.get(name);
       if (first !== undefined) {
-        out.push(
-          problem(
-            key,
-            `already declared in ${first}`,
-            name,
-            "declare each namespace once: in one team, or in workloadNamespaces",
-          ),
+        add(
+          key,
+          `already declared in ${first}`,
+          name,
+          "declare each namespace once: in one team, or in workloadNamespaces",
         );
       } else owner.set(name, `${at}.${t}.namespaces`);
       if (!ns.mesh) continue;
       if (!ctx.istio) {
-        out.push(
-          problem(
-            `${key}.mesh`,
-            `set, but ${ctx.addonAt("istio")} is off`,
-            true,
-            `turn ${ctx.addonAt("istio")} on, or leave the namespace out of the mesh`,
-          ),
+        add(
+          `${key}.mesh`,
+          `set, but ${ctx.addonAt("istio")} is off`,
+          true,
+          `turn ${ctx.addonAt("istio")} on, or leave the namespace out of the mesh`,
         );
       } else if (!ctx.istioCni && !ns.podSecurity) {
         // Without the CNI agent every injected pod runs istio-init with NET_ADMIN and NET_RAW.
-        out.push(
-          problem(
-            `${key}.mesh`,
-            `set under restricted, but ${ctx.addonAt("istioCni")} is off: injected pods need NET_ADMIN and NET_RAW`,
-            true,
-            `turn ${ctx.addonAt("istioCni")} on`,
-          ),
+        add(
+          `${key}.mesh`,
+          `set under restricted, but ${ctx.addonAt("istioCni")} is off: injected pods need NET_ADMIN and NET_RAW`,
+          true,
+          `turn ${ctx.addonAt("istioCni")} on`,
         );
       }
       for (const [profile, patterns] of Object.entries(ctx.fargateNamespaces)) {
         if (!patterns.some((p) => fargatePatternMatches(p, name))) continue;
         // Fargate runs no DaemonSet, so no istio-cni agent sets up its pods' redirection
         // (https://docs.aws.amazon.com/eks/latest/userguide/fargate.html, Considerations).
-        out.push(
-          problem(
-            `${key}.mesh`,
-            `set, but Fargate profile ${profile} selects this namespace and Fargate runs no DaemonSet (istio-cni)`,
-            true,
-            "keep the namespace out of the mesh, or off Fargate",
-          ),
+        add(
+          `${key}.mesh`,
+          `set, but Fargate profile ${profile} selects this namespace and Fargate runs no DaemonSet (istio-cni)`,
+          true,
+          "keep the namespace out of the mesh, or off Fargate",
         );
       }
     }
@@ -259,27 +220,22 @@ export function teamsProblems(
       (spec[field] ?? []).forEach((arn, i) => {
         if (typeof arn !== "string") return;
         const key = `${at}.${t}.${field}[${i}]`;
-        const first = principal.get(roleNameOf(arn));
+        const first = principal.get(arnName(arn));
         if (first !== undefined) {
-          out.push(
-            problem(
-              key,
-              `role ${roleNameOf(arn)} already has an access entry from ${first}; EKS keeps one per principal`,
-              arn,
-              "give each role one place: one team, one level, or adminRoleArns",
-            ),
+          add(
+            key,
+            `role ${arnName(arn)} already has an access entry from ${first}; EKS keeps one per principal`,
+            arn,
+            "give each role one place: one team, one level, or adminRoleArns",
           );
-        } else principal.set(roleNameOf(arn), `${at}.${t}.${field}`);
+        } else principal.set(arnName(arn), `${at}.${t}.${field}`);
       });
     }
   }
   return out;
 }
 
-/**
- * The teams' problems in a blueprint's args, keyed by `key(<BlueprintArgs path>)` like every
- * other blueprint problem (`teams.game.…`, or `eks-blueprint:teams.game.…` from a stack).
- */
+/** The teams' problems in a blueprint, keyed by `key(<BlueprintArgs path>)`. */
 export function blueprintTeamsProblems(
   args: Pick<
     BlueprintArgs,
@@ -306,10 +262,7 @@ export function blueprintTeamsProblems(
   });
 }
 
-/**
- * Where a namespace can be declared, in the caller's words: the teams when there are any, and
- * workloadNamespaces, for the "a namespace this program does not create" problems.
- */
+/** Where namespaces are declared, in the caller's words, for undeclared-namespace problems. */
 export function namespacesDeclaredAt(
   args: Pick<BlueprintArgs, "teams">,
   key: PathOf = under(""),

@@ -1,8 +1,5 @@
-/**
- * Pure builders for what a team gets besides its namespaces and network policies: the
- * ResourceQuota and LimitRange specs of each namespace and its EKS access policy associations.
- */
-import { roleNameOf } from "../cluster/cluster-settings";
+// A team's ResourceQuota and LimitRange specs and EKS access grants.
+import { arnName } from "../access/irsa-policy";
 import { TeamLimits, TeamQuota, TeamSpec } from "./team-settings";
 
 /** ResourceQuota `spec` (https://kubernetes.io/docs/concepts/policy/resource-quotas/). */
@@ -22,8 +19,7 @@ export function resourceQuotaSpec(q: Required<TeamQuota>) {
 }
 
 /**
- * LimitRange `spec` with container defaults only, no min or max: it fills in what a container
- * leaves out, so the quota's `requests.*` and `limits.memory` never refuse an unsized pod
+ * LimitRange `spec`, defaults only, so the quota never refuses an unsized pod
  * (https://kubernetes.io/docs/concepts/policy/limit-range/).
  */
 export function limitRangeSpec(l: Required<TeamLimits>) {
@@ -39,10 +35,8 @@ export function limitRangeSpec(l: Required<TeamLimits>) {
 }
 
 /**
- * EKS access policies a team's roles get, by the field that grants them
- * (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html): edit is
- * the namespaced `edit` ClusterRole (workloads, Services, Secrets, no RBAC), view is read-only
- * without Secrets.
+ * Edit: workloads, Services, Secrets, no RBAC; view: read-only, no Secrets
+ * (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html).
  */
 export const TEAM_ACCESS_POLICIES = {
   edit: "AmazonEKSEditPolicy",
@@ -51,12 +45,9 @@ export const TEAM_ACCESS_POLICIES = {
 
 export type TeamAccessLevel = keyof typeof TEAM_ACCESS_POLICIES;
 
-/** One team role's access entry and its one namespace-scoped policy association. */
+/** A team role's access entry and namespace-scoped policy association. */
 export interface TeamAccessGrant {
-  /**
-   * Logical-name key: the role's name. Not the team's: EKS keeps one access entry per principal,
-   * so a role moving between teams must update its entry, not create a second one.
-   */
+  /** The role's name, not the team's: EKS keeps one entry per principal, updated on a move. */
   key: string;
   principalArn: string;
   level: TeamAccessLevel;
@@ -64,12 +55,12 @@ export interface TeamAccessGrant {
   accessScope: { type: "namespace"; namespaces: string[] };
 }
 
-/** The grants of one team: every edit and view role, scoped to exactly the team's namespaces. */
+/** Every edit and view role of a team, scoped to exactly its namespaces. */
 export function teamAccessGrants(spec: TeamSpec, partition: string): TeamAccessGrant[] {
   const namespaces = Object.keys(spec.namespaces);
   const grants = (level: TeamAccessLevel, arns: string[] = []) =>
     arns.map((principalArn): TeamAccessGrant => ({
-      key: roleNameOf(principalArn),
+      key: arnName(principalArn),
       principalArn,
       level,
       policyArn: `arn:${partition}:eks::aws:cluster-access-policy/${TEAM_ACCESS_POLICIES[level]}`,

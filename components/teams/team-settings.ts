@@ -1,8 +1,4 @@
-/**
- * What a team is: its namespaces (each with its Pod Security level, mesh membership, quota, limit
- * range and extra egress) and the IAM roles that may work in them. The `Teams` component
- * (components/teams/teams.ts) builds it; the checks of one team's args live in team-problems.ts.
- */
+// A team: namespaces (Pod Security, mesh, quota, limits, egress) and the IAM roles working there.
 
 /** Pod Security levels below `restricted`, each only as a reasoned exception. */
 export type PodSecurityException = "baseline" | "privileged";
@@ -15,10 +11,7 @@ export interface TeamPodSecurityException {
   reason: string;
 }
 
-/**
- * ResourceQuota of one namespace (https://kubernetes.io/docs/concepts/policy/resource-quotas/).
- * Quantities are Kubernetes quantities (`8`, `500m`, `16Gi`).
- */
+/** A namespace's ResourceQuota: https://kubernetes.io/docs/concepts/policy/resource-quotas/ */
 export interface TeamQuota {
   /** `requests.cpu`: CPU all pods together may request. @default "8" */
   cpu?: string;
@@ -33,19 +26,15 @@ export interface TeamQuota {
   /** `requests.storage`: storage all claims together may request. @default "500Gi" */
   storage?: string;
   /**
-   * `services.loadbalancers`. @default 0: public traffic enters through the Istio gateway and the
-   * stack's weighted records; a team's own LoadBalancer Service would get a load balancer outside
-   * both, which a migration weight never moves.
+   * `services.loadbalancers`. @default 0: traffic enters through the Istio gateway and weighted
+   * records; a team's own load balancer would bypass both, and no migration weight moves it.
    */
   loadBalancers?: number;
   /** `services.nodeports`. @default 0, for the same reason */
   nodePorts?: number;
 }
 
-/**
- * LimitRange of one namespace: what a container gets when its spec says nothing
- * (https://kubernetes.io/docs/concepts/policy/limit-range/).
- */
+/** Container defaults: https://kubernetes.io/docs/concepts/policy/limit-range/ */
 export interface TeamLimits {
   /** CPU request of a container that sets none. @default "100m" */
   defaultCpuRequest?: string;
@@ -68,15 +57,9 @@ export interface TeamEgressRule {
 }
 
 export interface TeamNamespaceSpec {
-  /**
-   * An exception to Pod Security `restricted`: the level enforced instead, and why. Without a
-   * reason it is refused. @default none: `restricted` is enforced
-   */
+  /** A reasoned exception to Pod Security `restricted`. @default none: `restricted` is enforced */
   podSecurity?: TeamPodSecurityException;
-  /**
-   * Pods join the Istio mesh: the namespace gets the injection label and its pods may reach
-   * istiod. Needs `addons.istio`, and `addons.istioCni` while `restricted`. @default false
-   */
+  /** Join the mesh (needs `addons.istio`; `addons.istioCni` too if `restricted`). @default false */
   mesh?: boolean;
   /** Quota, over the defaults field by field. @default TEAM_DEFAULTS.quota */
   quota?: TeamQuota;
@@ -89,24 +72,18 @@ export interface TeamNamespaceSpec {
 export interface TeamSpec {
   /** The team's namespaces, by Kubernetes name. At least one. */
   namespaces: Record<string, TeamNamespaceSpec>;
-  /**
-   * IAM roles given AmazonEKSEditPolicy on the team's namespaces, and nothing elsewhere: how the
-   * team's pipelines deploy. @default []
-   */
+  /** Roles given AmazonEKSEditPolicy on the team's namespaces only (pipelines). @default [] */
   editRoleArns?: string[];
   /** IAM roles given AmazonEKSViewPolicy on the team's namespaces (on-call, auditors). @default [] */
   viewRoleArns?: string[];
 }
 
 /**
- * Defaults for every team namespace. The quota is a ceiling, not a reservation: it stops one
- * namespace's runaway (an HPA at its maximum, a loop creating Jobs) from taking the whole
- * autoscaled pool, and is far above what one service needs; size it per namespace. Because the
- * quota sets `requests.*` and `limits.memory`, Kubernetes refuses a container that states
- * neither, so the LimitRange gives each one defaults: a small request, so unsized pods still
- * schedule densely, and a memory limit, so a leak is killed in its container rather than on the
- * node. No default CPU limit: a CPU limit throttles a pod even on an idle node, and the quota
- * counts only CPU requests.
+ * The quota is a ceiling, not a reservation, far above one service's needs (size it per namespace):
+ * it stops a namespace's runaway (an HPA at max, a Job loop) taking the pool. Containers then need
+ * requests and memory limits, so the LimitRange gives a small request (unsized pods pack densely)
+ * and a memory limit (a leak dies in its container, not the node); no CPU limit, which throttles
+ * even on an idle node.
  */
 export const TEAM_DEFAULTS = {
   quota: {
@@ -122,18 +99,16 @@ export const TEAM_DEFAULTS = {
   limits: { defaultCpuRequest: "100m", defaultMemoryRequest: "128Mi", defaultMemoryLimit: "512Mi" },
 } as const satisfies { quota: Required<TeamQuota>; limits: Required<TeamLimits> };
 
-/** A team namespace's quota with every default filled in. */
 export const teamQuota = (ns: TeamNamespaceSpec): Required<TeamQuota> => ({
   ...TEAM_DEFAULTS.quota,
   ...ns.quota,
 });
 
-/** A team namespace's limits with every default filled in. */
 export const teamLimits = (ns: TeamNamespaceSpec): Required<TeamLimits> => ({
   ...TEAM_DEFAULTS.limits,
   ...ns.limits,
 });
 
-/** Every namespace of every team, in declaration order. */
+/** Every team namespace, in declaration order. */
 export const teamNamespaces = (teams: Record<string, TeamSpec> | undefined): string[] =>
   Object.values(teams ?? {}).flatMap((t) => Object.keys(t.namespaces ?? {}));

@@ -9,22 +9,10 @@ import { teamProblems } from "./team-problems";
 import { limitRangeSpec, resourceQuotaSpec, teamAccessGrants } from "./team-resources";
 import { TeamSpec, teamLimits, teamQuota } from "./team-settings";
 
-export type {
-  TeamEgressRule,
-  TeamLimits,
-  TeamNamespaceSpec,
-  TeamPodSecurityException,
-  TeamQuota,
-  TeamSpec,
-} from "./team-settings";
-
 export interface TeamsArgs {
   /** Teams by short name. */
   teams: Record<string, TeamSpec>;
-  /**
-   * The cluster as an output (`Cluster.clusterNameOutput`): the access entries name it and so
-   * wait for it through their inputs.
-   */
+  /** `Cluster.clusterNameOutput`, so the access entries wait for the cluster. */
   cluster: pulumi.Input<string>;
   /** Kubernetes minor of the cluster, for the Pod Security version labels. */
   kubernetesVersion: string;
@@ -39,11 +27,8 @@ export interface TeamsArgs {
 }
 
 /**
- * Every team's namespaces and access: per namespace a Namespace (Pod Security `restricted`
- * unless a reasoned exception, mesh label when meshed), its default-deny egress policies with
- * the allows a workload needs, a ResourceQuota and a LimitRange; per role an access entry with
- * one namespace-scoped access policy. Children are named by namespace and by role, never by
- * team, so moving a namespace or a role between teams changes it in place.
+ * Per namespace: a Namespace, default-deny network policies, a ResourceQuota and a LimitRange; per
+ * role, an access entry. Named by namespace and role, not team, so team moves happen in place.
  */
 export class Teams extends pulumi.ComponentResource {
   /** Every team namespace, by name. */
@@ -62,43 +47,32 @@ export class Teams extends pulumi.ComponentResource {
     for (const team of Object.values(args.teams)) {
       const teamNamespaces = Object.keys(team.namespaces);
       for (const [ns, spec] of Object.entries(team.namespaces)) {
-        const psa = podSecurityException(spec.podSecurity);
         const namespace = createNamespace(
           `${name}-ns`,
           {
             name: ns,
-            podSecurity: psa.podSecurity,
+            ...podSecurityException(spec.podSecurity),
             kubernetesVersion: args.kubernetesVersion,
             provider: args.provider,
             labels: meshLabels(spec.mesh ?? false),
-            annotations: psa.annotations,
           },
           { parent: this },
         );
         this.namespaces[ns] = namespace;
         const inside = { ...k8sOpts, dependsOn: [namespace] };
+        const metadata = (objectName: string) => ({ name: objectName, namespace: ns });
         new k8s.core.v1.ResourceQuota(
           `${name}-${ns}-quota`,
-          {
-            metadata: { name: "team-quota", namespace: ns },
-            spec: resourceQuotaSpec(teamQuota(spec)),
-          },
+          { metadata: metadata("team-quota"), spec: resourceQuotaSpec(teamQuota(spec)) },
           inside,
         );
         new k8s.core.v1.LimitRange(
           `${name}-${ns}-limits`,
-          {
-            metadata: { name: "team-defaults", namespace: ns },
-            spec: limitRangeSpec(teamLimits(spec)),
-          },
+          { metadata: metadata("team-defaults"), spec: limitRangeSpec(teamLimits(spec)) },
           inside,
         );
         const engine = args.networkPolicyEngine ? [args.networkPolicyEngine] : [];
-        for (const policy of teamPolicies(ns, {
-          teamNamespaces,
-          mesh: spec.mesh,
-          egress: spec.egress,
-        })) {
+        for (const policy of teamPolicies(ns, { ...spec, teamNamespaces })) {
           new k8s.networking.v1.NetworkPolicy(`${name}-${ns}-${policy.metadata.name}`, policy, {
             ...k8sOpts,
             dependsOn: [namespace, ...engine],
@@ -106,12 +80,6 @@ export class Teams extends pulumi.ComponentResource {
         }
       }
     }
-    this.grantAccess(name, args);
-    this.registerOutputs({ namespaces: Object.keys(this.namespaces) });
-  }
-
-  /** One access entry per role, and its one namespace-scoped access policy. */
-  private grantAccess(name: string, args: TeamsArgs): void {
     for (const spec of Object.values(args.teams)) {
       for (const grant of teamAccessGrants(spec, args.partition ?? "aws")) {
         const entry = new aws.eks.AccessEntry(
@@ -135,14 +103,14 @@ export class Teams extends pulumi.ComponentResource {
           },
           {
             parent: this,
-            // The association is identified by cluster, principal and policy, and a changed
-            // scope replaces it (access_scope is ForceNew: terraform-provider-aws
-            // internal/service/eks/access_policy_association.go). Created first, the new one
-            // would be the old one's identity, and deleting the old would then remove the grant.
+            // A scope change replaces it (ForceNew: terraform-provider-aws
+            // internal/service/eks/access_policy_association.go); created first, the new one would
+            // share the old's identity, and deleting the old would remove the grant.
             deleteBeforeReplace: true,
           },
         );
       }
     }
+    this.registerOutputs({ namespaces: Object.keys(this.namespaces) });
   }
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { problem, throwProblems } from "../problems";
+import { problemIf, throwProblems } from "../problems";
 import {
   AliasTarget,
   TrafficArgs,
@@ -9,12 +9,7 @@ import {
   weightedRecordSpec,
 } from "./weighted-records";
 
-export type { AliasTarget, ExternalPeer, TrafficArgs } from "./weighted-records";
-
-/**
- * The blueprint's traffic problems, in its args' paths: the records' own, and the gateway they
- * alias, which only Istio provides.
- */
+/** The blueprint's traffic problems: the records' own, and Istio, whose gateway they alias. */
 export function blueprintTrafficProblems(
   traffic: TrafficArgs | undefined,
   istio: { enabled?: boolean } | undefined,
@@ -22,16 +17,13 @@ export function blueprintTrafficProblems(
   if (!traffic) return [];
   return [
     ...trafficProblems(traffic, "traffic"),
-    ...(istio && istio.enabled !== false
-      ? []
-      : [
-          problem(
-            "traffic",
-            "set, but addons.istio is off: the records alias the Istio gateway's load balancer",
-            traffic.hostnames,
-            "turn addons.istio on, or leave traffic unset",
-          ),
-        ]),
+    ...problemIf(
+      !istio || istio.enabled === false,
+      "traffic",
+      "set, but addons.istio is off: the records alias the Istio gateway's load balancer",
+      traffic.hostnames,
+      "turn addons.istio on, or leave traffic unset",
+    ),
   ];
 }
 
@@ -41,10 +33,8 @@ export interface TrafficRecordsArgs extends TrafficArgs {
 }
 
 /**
- * The gateway NLB as an alias target: its DNS name (an output of its Service) and its canonical
- * hosted zone id, which an alias names (not the zone the record lives in). That id is fixed per
- * region and load balancer type; the data source reads it from the ELB endpoint table
- * (https://docs.aws.amazon.com/general/latest/gr/elb.html).
+ * The gateway NLB as an alias target: its Service's DNS name and the canonical hosted zone id fixed
+ * per region and type (https://docs.aws.amazon.com/general/latest/gr/elb.html).
  */
 export function gatewayLoadBalancer(
   hostname: pulumi.Output<string>,
@@ -56,10 +46,8 @@ export function gatewayLoadBalancer(
 }
 
 /**
- * The Route 53 weighted records of the shared hostnames, owned by the stack: one per hostname with
- * this cluster's set identifier and weight, aliased to its gateway's NLB, plus one per hostname and
- * external peer. Moving traffic is a config change that `pulumi preview` shows as an in-place
- * update of these records, and `pulumi up` returns once Route 53 has accepted it.
+ * Weighted records of the shared hostnames: this cluster's, aliased to its gateway NLB, and each
+ * external peer's. Moving traffic is a config change, previewed as in-place record updates.
  */
 export class TrafficRecords extends pulumi.ComponentResource {
   /** The records by logical name. */
@@ -68,18 +56,16 @@ export class TrafficRecords extends pulumi.ComponentResource {
   constructor(name: string, args: TrafficRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
     throwProblems("TrafficRecords", name, trafficProblems(args, "traffic"));
     super("eks-blueprint:index:TrafficRecords", name, {}, opts);
-    const target = args.target;
     for (const hostname of args.hostnames) {
       const recordName = weightedRecordName(name, hostname);
-      // Only the alias waits for the load balancer: the weight stays a plain value, so a preview
-      // shows it even while the NLB's name is not known yet.
+      // Only the alias waits for the NLB, so previews show the weight before its name is known.
       const own = weightedRecordSpec(args.zoneId, hostname, args.setIdentifier, args.weight, {
         name: "",
         zoneId: "",
       });
       this.records[recordName] = new aws.route53.Record(
         recordName,
-        { ...own, aliases: target.apply((t) => [{ ...own.aliases[0], ...t }]) },
+        { ...own, aliases: args.target.apply((t) => [{ ...own.aliases[0], ...t }]) },
         { parent: this },
       );
       for (const [peer, p] of Object.entries(args.externalPeers ?? {})) {

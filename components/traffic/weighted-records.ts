@@ -1,9 +1,6 @@
-/**
- * The weighted records a stack owns for the hostnames two clusters share: plain data and checks,
- * used by the TrafficRecords component, the stack config, the coexistence check and the adoption
- * tool alike.
- */
-import { problem } from "../problems";
+// Weighted records for hostnames two clusters share: data and checks for TrafficRecords, stack
+// config, the coexistence check and the adoption tool.
+import { isIntegerIn, problemIf, problemList } from "../problems";
 
 /** Route 53 weights are integers from 0 to 255. https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/resource-record-sets-values-weighted.html */
 export const MAX_WEIGHT = 255;
@@ -18,10 +15,7 @@ export interface AliasTarget {
   evaluateTargetHealth?: boolean;
 }
 
-/**
- * A member of the weighted set that no blueprint stack owns: the cluster a migration starts from,
- * declared in the stack that replaces it, which then owns its weighted records too.
- */
+/** A set member no blueprint owns (a migration's old cluster); its replacement owns its records. */
 export interface ExternalPeer {
   /** Its share, 0 to 255, in every shared hostname. */
   weight: number;
@@ -76,17 +70,11 @@ export function weightedRecordSpec(
   };
 }
 
-/**
- * Logical names from content, never positions: removing a hostname or a peer must not replace
- * the others. This cluster's record is `<component>-<hostname>`, a peer's `<component>-<peer>-<hostname>`.
- */
+/** Named by content, not position: removing a hostname or peer leaves the others. */
 export const weightedRecordName = (component: string, hostname: string, peer?: string) =>
   peer === undefined ? `${component}-${hostname}` : `${component}-${peer}-${hostname}`;
 
-/**
- * The id `pulumi import` takes for a Route 53 record: zone, name, type and set identifier joined by
- * underscores (@pulumi/aws route53/record.d.ts, "Import").
- */
+/** A record's `pulumi import` id (@pulumi/aws route53/record.d.ts, "Import"). */
 export const recordImportId = (r: Pick<WeightedRecordSpec, "zoneId" | "name" | "setIdentifier">) =>
   `${r.zoneId}_${r.name}_A_${r.setIdentifier}`;
 
@@ -94,53 +82,44 @@ const SET_ID = /^[a-z0-9]([-a-z0-9]{0,62}[a-z0-9])?$/;
 export const WEIGHT_HINT = `use an integer from 0 to ${MAX_WEIGHT} (the Route 53 weight range)`;
 
 export const weightProblems = (weight: unknown, at: string): string[] =>
-  typeof weight === "number" && Number.isInteger(weight) && weight >= 0 && weight <= MAX_WEIGHT
-    ? []
-    : [problem(at, "not a Route 53 weight", weight, WEIGHT_HINT)];
+  problemIf(!isIntegerIn(weight, 0, MAX_WEIGHT), at, "not a Route 53 weight", weight, WEIGHT_HINT);
 
 /**
- * Every problem with the traffic args, keyed `<at>.<field>`. The weights of a set must not all be
- * 0: Route 53 then answers every record with equal probability, an even split, not a stop
- * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html). A stack
- * alone can only judge its own records; the other stack's weight is the coexistence check's.
+ * Traffic args' problems, keyed `<at>.<field>`. Not all weights 0: Route 53 then splits evenly
+ * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html); the
+ * other stack's weight is the coexistence check's.
  */
 export function trafficProblems(t: TrafficArgs, at: string): string[] {
   const peers = Object.entries(t.externalPeers ?? {});
-  const p = [
+  const [p, add] = problemList([
     ...weightProblems(t.weight, `${at}.weight`),
     ...peers.flatMap(([id, peer]) =>
       weightProblems(peer.weight, `${at}.externalPeers.${id}.weight`),
     ),
-  ];
+  ]);
   for (const [id] of peers) {
     if (!SET_ID.test(id)) {
-      p.push(
-        problem(
-          `${at}.externalPeers.${id}`,
-          "not a set identifier",
-          id,
-          "use a lowercase name such as legacy",
-        ),
+      add(
+        `${at}.externalPeers.${id}`,
+        "not a set identifier",
+        id,
+        "use a lowercase name such as legacy",
       );
     } else if (id === t.setIdentifier) {
-      p.push(
-        problem(
-          `${at}.externalPeers.${id}`,
-          "the same set identifier as this cluster's records",
-          id,
-          "give the peer its own name: two records with one set identifier are one record",
-        ),
+      add(
+        `${at}.externalPeers.${id}`,
+        "the same set identifier as this cluster's records",
+        id,
+        "give the peer its own name: two records with one set identifier are one record",
       );
     }
   }
   if (peers.length > 0 && t.weight + peers.reduce((s, [, peer]) => s + peer.weight, 0) === 0) {
-    p.push(
-      problem(
-        `${at}.weight`,
-        "0 like every external peer's: Route 53 splits traffic evenly when all weights are 0",
-        t.weight,
-        "give the side that should serve a weight above 0",
-      ),
+    add(
+      `${at}.weight`,
+      "0 like every external peer's: Route 53 splits traffic evenly when all weights are 0",
+      t.weight,
+      "give the side that should serve a weight above 0",
     );
   }
   return p;

@@ -1,16 +1,12 @@
-/**
- * The network side of a stack for the isolation matrix: the load balancers the ALB controller
- * makes, security groups, subnets, and Route 53 names.
- */
+// The isolation matrix's network resources: ALB controller load balancers, security groups,
+// subnets, Route 53 names.
 import { get, list, str, strings } from "../values";
-import { configuredZones } from "./iam-scope";
 import { ClusterResource, hex, ResourceKind, stringMap, Where } from "./isolation-resources";
 import { CHART, CoexistStack, ofType, releases, valuesOf } from "./records";
 
 /**
- * The LoadBalancer Services the ALB controller serves (`service.beta.kubernetes.io/aws-load-balancer-type:
- * external`, which our gateway uses since the controller's Service webhook is off): a Service the
- * stack declares itself, or the Istio gateway chart's own when its `service.type` is LoadBalancer.
+ * LoadBalancer Services the ALB controller serves (`aws-load-balancer-type: external`, as the
+ * controller's Service webhook is off): declared ones, and the Istio gateway chart's.
  */
 function loadBalancedServices(s: CoexistStack): string[] {
   const declared = ofType(s.synth, "kubernetes:core/v1:Service").flatMap((r) => {
@@ -29,12 +25,9 @@ function loadBalancedServices(s: CoexistStack): string[] {
 }
 
 /**
- * For each such Service, the NLB the controller makes, its target group and listener, and the two
- * security groups it makes for an NLB (frontend, and the shared backend one).
- * kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go: every AWS resource
- * gets `elbv2.k8s.aws/cluster: <--cluster-name>` and, for a Service, `service.k8s.aws/stack:
- * <namespace>/<name>` and `service.k8s.aws/resource`; listeners too while ListenerRulesTagging is
- * on (its default). The cluster name is the chart's `clusterName` value, read from the synth.
+ * Per Service: its NLB, target group, listener, frontend and backend security groups, tagged as
+ * kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go does (listeners
+ * while ListenerRulesTagging is on, its default), with the chart's `clusterName`.
  */
 function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
   const alb = releases(s.synth, CHART.albController)[0];
@@ -63,21 +56,18 @@ function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
         label: `NLB of ${service}`,
         arn: elb(`loadbalancer/net/${lbName}/${lbId}`),
         tags: { ...stackTags, "service.k8s.aws/resource": "LoadBalancer" },
-        context: {},
       },
       {
         kind: "target group",
         label: `target group of ${service}:443`,
         arn: elb(`targetgroup/k8s-${hex(`${seed}/tg`, 20)}/${hex(`${seed}/tg-id`, 16)}`),
         tags: { ...stackTags, "service.k8s.aws/resource": `${service}:443` },
-        context: {},
       },
       {
         kind: "listener",
         label: `listener 443 of ${service}`,
         arn: elb(`listener/net/${lbName}/${lbId}/${hex(`${seed}/listener`, 16)}`),
         tags: stackTags,
-        context: {},
       },
       sg("frontend", "ManagedLBSecurityGroup"),
       sg("backend", "backend-sg"),
@@ -86,10 +76,8 @@ function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
 }
 
 /**
- * Security groups in the cluster's VPC that the controllers did not make: the ones the synth
- * creates (with their tags), and the cluster security group EKS creates, tagged `aws:eks:cluster-name`
- * and `kubernetes.io/cluster/<name>: owned` (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html),
- * plus `karpenter.sh/discovery` when the stack adds it (components/cluster/cluster.ts, an aws.ec2.Tag).
+ * Groups no controller made: the synth's, and the cluster group EKS creates and tags
+ * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html), plus our aws.ec2.Tags.
  */
 function clusterSecurityGroups(s: CoexistStack, w: Where): ClusterResource[] {
   const vpc = { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` };
@@ -123,12 +111,24 @@ function clusterSecurityGroups(s: CoexistStack, w: Where): ClusterResource[] {
   return [eks, ...made];
 }
 
+/** The zones an ExternalDNS release is limited to (`--zone-id-filter`, list or map form). */
+export function configuredZones(values: Record<string, unknown>): string[] {
+  const args = values.extraArgs;
+  if (Array.isArray(args)) {
+    return strings(args).flatMap((a) =>
+      a.startsWith("--zone-id-filter=") ? [a.split("=")[1]] : [],
+    );
+  }
+  return strings(get(args, "zone-id-filter"));
+}
+
+/** A zone id no configuration names: if a role may change it, it may change any zone. */
+export const UNCONFIGURED_ZONE = "Z0COEXISTPROBEZONE";
+
 /**
- * Route 53 names: those the stack's ExternalDNS manages (a name under each of its domain filters,
- * and the TXT registry record it writes beside it, `txtPrefix` with `%{record_type}` filled in as
- * registry/mapper/mapper.go does), and the stack's own record sets (aws:route53/record:Record) and
- * shared hostnames, which the stack owns. The names are lowercase without the final dot, as
- * `route53:ChangeResourceRecordSetsNormalizedRecordNames` holds them
+ * Route 53 names: ExternalDNS's (one per domain filter, plus its TXT record as
+ * registry/mapper/mapper.go names it), the same in UNCONFIGURED_ZONE (so `hostedzone/*` fails even
+ * when the other stack has none), and the stack's records and hostnames. Lowercase, no final dot
  * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html).
  */
 function recordResources(s: CoexistStack, w: Where): ClusterResource[] {
@@ -143,7 +143,6 @@ function recordResources(s: CoexistStack, w: Where): ClusterResource[] {
     kind,
     label: `${type} ${name}`,
     arn: zoneArn(zone),
-    tags: {},
     context: {
       "route53:ChangeResourceRecordSetsNormalizedRecordNames": [
         name.toLowerCase().replace(/\.$/, ""),
@@ -163,6 +162,12 @@ function recordResources(s: CoexistStack, w: Where): ClusterResource[] {
         out.push(record("record (ExternalDNS)", zone, txt, "TXT"));
       }
     }
+    // Without domain filters ExternalDNS claims every name: probe the cluster's.
+    const domains = strings(v.domainFilters);
+    for (const domain of domains.length > 0 ? domains : [w.cluster]) {
+      const probe = record("record (unconfigured zone)", UNCONFIGURED_ZONE, `svc.${domain}`, "A");
+      out.push({ ...probe, label: `${probe.label} in a zone no stack configures` });
+    }
   }
   const zones = [...new Set(dns.flatMap((r) => configuredZones(valuesOf(r))))];
   const owned = ofType(s.synth, "aws:route53/record:Record").map((r) => ({
@@ -179,10 +184,7 @@ function recordResources(s: CoexistStack, w: Where): ClusterResource[] {
   return out;
 }
 
-/**
- * The VPC's subnets with the tags the Network component gives them (the awsx subnet specs in the
- * synth: `kubernetes.io/role/elb`, the cluster tag, `karpenter.sh/discovery` when chosen).
- */
+/** The VPC's subnets with the tags of their awsx subnet specs. */
 function subnetResources(s: CoexistStack, w: Where): ClusterResource[] {
   return ofType(s.synth, "awsx:ec2:Vpc").flatMap((vpc) =>
     list(vpc.inputs.subnetSpecs).map((spec) => {
@@ -198,7 +200,6 @@ function subnetResources(s: CoexistStack, w: Where): ClusterResource[] {
   );
 }
 
-/** Every network resource of the stack the matrix probes. */
 export const networkResources = (s: CoexistStack, w: Where): ClusterResource[] => [
   ...loadBalancerResources(s, w),
   ...clusterSecurityGroups(s, w),

@@ -1,10 +1,7 @@
-/**
- * The AWS resources one stack runs, as the IAM simulator sees them: an ARN, the tags AWS, EKS and
- * the controllers put on it, and the request keys that come with it. Built from the stack's synth
- * (isolation-network.ts, isolation-workloads.ts) and from each writer's tagging convention, cited
- * where it is used; ids are stable hashes, so a run prints the same matrix twice.
- */
+// A stack's AWS resources as the IAM simulator (@cloud-copilot/iam-simulate) sees them: ARN, tags
+// and request keys. Ids are stable hashes, so a run prints the same matrix twice.
 import { createHash } from "node:crypto";
+import { runSimulation, type SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { partitionOf } from "../../components/access/irsa-policy";
 import { isObj, str } from "../values";
 import { CHART, clusterNameOf, CoexistStack, ofType, releases, valuesOf } from "./records";
@@ -20,6 +17,7 @@ export const RESOURCE_KINDS = [
   "log group",
   "record (ExternalDNS)",
   "record (stack)",
+  "record (unconfigured zone)",
   "subnet",
   "instance (node group)",
   "instance (Karpenter)",
@@ -32,13 +30,11 @@ export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface ClusterResource {
   kind: ResourceKind;
-  /** What the table and findings call it. */
   label: string;
   arn: string;
-  /** The resource's tags: `aws:ResourceTag/<key>` and the service's own `<service>:ResourceTag/<key>`. */
-  tags: Record<string, string>;
-  /** Other request keys that belong to the resource (`ec2:Vpc`, Route 53's record names). */
-  context: Record<string, string | string[]>;
+  tags?: Record<string, string>;
+  /** Other request keys of the resource (`ec2:Vpc`, Route 53's record names). @default none */
+  context?: Record<string, string | string[]>;
 }
 
 export const hex = (seed: string, n: number) =>
@@ -47,11 +43,11 @@ export const hex = (seed: string, n: number) =>
 /** The service prefix of the resource's own tag keys (`ec2:ResourceTag/…`), where it has one. */
 const TAG_SERVICE: Partial<Record<string, string>> = { ec2: "ec2", autoscaling: "autoscaling" };
 
-/** The request context for one resource: its tags under both key families, and its own keys. */
+/** Its tags as `aws:ResourceTag/…` and `<service>:ResourceTag/…`, and its own keys. */
 export function resourceContext(r: ClusterResource): Record<string, string | string[]> {
   const service = r.arn.split(":")[2];
   const out: Record<string, string | string[]> = { ...r.context };
-  for (const [k, v] of Object.entries(r.tags)) {
+  for (const [k, v] of Object.entries(r.tags ?? {})) {
     out[`aws:ResourceTag/${k}`] = v;
     const own = TAG_SERVICE[service];
     if (own) out[`${own}:ResourceTag/${k}`] = v;
@@ -68,10 +64,7 @@ export interface Where {
   vpcId: string;
 }
 
-/**
- * The VPC id the stack's controllers are configured with (the ALB controller's `vpcId`), else one
- * from its security groups: what an `ec2:Vpc` condition in its policies names.
- */
+/** What an `ec2:Vpc` condition names: the ALB controller's `vpcId`, else its groups'. */
 function vpcIdOf(s: CoexistStack): string {
   const alb = releases(s.synth, CHART.albController)[0];
   const fromAlb = alb ? str(valuesOf(alb).vpcId) : undefined;
@@ -86,7 +79,6 @@ export const stringMap = (v: unknown): Record<string, string> =>
     ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (str(x) ? [[k, str(x)!]] : [])))
     : {};
 
-/** Where the stack's resources live, for their ARNs. */
 export const whereOf = (s: CoexistStack): Where => ({
   stack: s.stack,
   cluster: clusterNameOf(s.synth) ?? s.stack,
@@ -95,3 +87,60 @@ export const whereOf = (s: CoexistStack): Where => ({
   account: s.accountId,
   vpcId: vpcIdOf(s),
 });
+
+export interface SimulatorRequest {
+  action: string;
+  resource: string;
+  context: Record<string, string | string[]>;
+}
+
+/** Why it could not decide is a finding: the check fails closed. */
+export type Verdict = { allowed: boolean } | { error: string };
+
+/**
+ * Verdicts by request: the simulator is deterministic, a verdict costs milliseconds, and each
+ * variant of a stack (one role widened) asks every other role's requests again.
+ */
+const verdicts = new Map<string, Promise<Verdict>>();
+
+export function simulate(
+  principal: string,
+  policies: SimulationIdentityPolicy[],
+  request: SimulatorRequest,
+  resourceAccount: string,
+): Promise<Verdict> {
+  const key = JSON.stringify([principal, policies, request, resourceAccount]);
+  if (!verdicts.has(key))
+    verdicts.set(key, evaluate(principal, policies, request, resourceAccount));
+  return verdicts.get(key)!;
+}
+
+async function evaluate(
+  principal: string,
+  policies: SimulationIdentityPolicy[],
+  request: SimulatorRequest,
+  resourceAccount: string,
+): Promise<Verdict> {
+  const response = await runSimulation(
+    {
+      request: {
+        principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: resourceAccount },
+        contextVariables: request.context,
+      },
+      identityPolicies: policies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+    },
+    {},
+  );
+  if (response.resultType === "error") {
+    const { message, identityPolicyErrors = {} } = response.errors;
+    const details = Object.entries(identityPolicyErrors).flatMap(([policy, errors]) =>
+      errors.map((e) => `${policy} ${e.path}: ${e.message}`),
+    );
+    return { error: details.length > 0 ? details.join("; ") : message };
+  }
+  return { allowed: response.overallResult === "Allowed" };
+}

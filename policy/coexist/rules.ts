@@ -1,8 +1,6 @@
-/**
- * The structural coexistence rules: pure functions of two stacks' synth records and migration
- * settings. The IAM rules, which need the policy simulator, are in iam-scope.ts.
- */
-import { get, str, strings } from "../values";
+// Structural coexistence rules over two stacks' synths and migration settings; what each IAM role
+// may reach is the isolation matrix's.
+import { get, list, str, strings } from "../values";
 import { cidrsOverlap } from "../../components/network/cidr";
 import {
   CHART,
@@ -39,32 +37,23 @@ export function clusterNameRule({ a, b }: Pair): Finding[] {
   return [{ rule: "cluster-name", subject: na ?? "", other: nb ?? "", message: detail }];
 }
 
-export function physicalNameRule({ a, b }: Pair): Finding[] {
-  const findings: Finding[] = [];
-  for (const p of PHYSICAL_NAMES) {
-    const norm = (n: string) => ("iam" in p ? n.toLowerCase() : n);
+export const physicalNameRule = ({ a, b }: Pair): Finding[] =>
+  PHYSICAL_NAMES.flatMap(([type, kind, field, iam]) => {
+    const norm = (n: string) => (iam ? n.toLowerCase() : n);
     const inB = new Map(
-      ofType(b.synth, p.type).flatMap((r) => strings(r.inputs[p.field]).map((n) => [norm(n), r])),
+      ofType(b.synth, type).flatMap((r) => strings(r.inputs[field]).map((n) => [norm(n), r])),
     );
-    for (const ra of ofType(a.synth, p.type)) {
-      for (const name of strings(ra.inputs[p.field])) {
+    return ofType(a.synth, type).flatMap((ra) =>
+      strings(ra.inputs[field]).flatMap((name) => {
         const rb = inB.get(norm(name));
-        if (rb) {
-          const detail = `both name the ${p.kind} "${name}"`;
-          findings.push({
-            rule: "physical-name",
-            subject: recordKey(ra),
-            other: recordKey(rb),
-            message: detail,
-          });
-        }
-      }
-    }
-  }
-  return findings;
-}
+        const message = `both name the ${kind} "${name}"`;
+        const subject = recordKey(ra);
+        return rb ? [{ rule: "physical-name", subject, other: recordKey(rb), message }] : [];
+      }),
+    );
+  });
 
-/** ExternalDNS's own default owner id when `--txt-owner-id` is not given. */
+/** ExternalDNS's owner id without `--txt-owner-id`. */
 const DEFAULT_TXT_OWNER = "default";
 
 export function externalDnsOwnerRule({ a, b }: Pair): Finding[] {
@@ -82,22 +71,17 @@ export function externalDnsOwnerRule({ a, b }: Pair): Finding[] {
 }
 
 export function vpcCidrRule({ a, b }: Pair): Finding[] {
+  const message = "the VPC CIDRs overlap: the VPCs cannot be peered during the move";
   return vpcCidrsOf(a.synth).flatMap((x) =>
     vpcCidrsOf(b.synth)
       .filter((y) => cidrsOverlap(x.cidr, y.cidr))
-      .map((y) => ({
-        rule: "vpc-cidr" as const,
-        subject: x.cidr,
-        other: y.cidr,
-        message: "the VPC CIDRs overlap: the VPCs cannot be peered during the move",
-      })),
+      .map((y) => ({ rule: "vpc-cidr", subject: x.cidr, other: y.cidr, message })),
   );
 }
 
 /**
- * The tag filters a cluster-autoscaler release discovers Auto Scaling groups with, each a list of
- * `key` or `key=value`, as the chart renders `--node-group-auto-discovery=asg:tag=...` (from
- * `autoDiscovery.tags`, whose default names the cluster) plus any in `extraArgs`.
+ * A cluster-autoscaler release's ASG tag filters (`key` or `key=value`), from `autoDiscovery.tags`
+ * as the chart renders them and `extraArgs`.
  * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#auto-discovery-setup
  */
 export function autoscalerDiscoveryFilters(values: Record<string, unknown>): string[][] {
@@ -105,14 +89,14 @@ export function autoscalerDiscoveryFilters(values: Record<string, unknown>): str
   const filters: string[][] = [];
   if (clusterName) {
     const tags = get(values, "autoDiscovery", "tags");
-    const list = Array.isArray(tags)
+    const wanted = Array.isArray(tags)
       ? strings(tags)
       : [
           "k8s.io/cluster-autoscaler/enabled",
           "k8s.io/cluster-autoscaler/{{ .Values.autoDiscovery.clusterName }}",
         ];
     filters.push(
-      list.map((t) =>
+      wanted.map((t) =>
         t.replace(/\{\{\s*\.Values\.autoDiscovery\.clusterName\s*\}\}/g, clusterName),
       ),
     );
@@ -123,7 +107,6 @@ export function autoscalerDiscoveryFilters(values: Record<string, unknown>): str
   return filters;
 }
 
-/** True when an ASG carrying `tags` has every tag of the filter (and its value, when given). */
 export const filterMatches = (filter: string[], tags: Record<string, string>): boolean =>
   filter.every((t) => {
     const [k, v] = t.split(/=(.*)/s, 2);
@@ -135,9 +118,7 @@ export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
     const toCluster = clusterNameOf(to.synth) ?? "";
     return releases(from.synth, CHART.clusterAutoscaler).flatMap((r) => {
       const values = valuesOf(r);
-      const explicit = (
-        Array.isArray(values.autoscalingGroups) ? values.autoscalingGroups : []
-      ).flatMap((g) => strings(get(g, "name")));
+      const explicit = list(values.autoscalingGroups).flatMap((g) => strings(get(g, "name")));
       return nodeGroupNamesOf(to.synth).flatMap((ng) => {
         const tags = managedNodeGroupAsgTags(toCluster, ng);
         const how: [string, string][] = [
@@ -169,7 +150,6 @@ export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
   return [...reach(pair.a, pair.b), ...reach(pair.b, pair.a)];
 }
 
-/** One finding per group both stacks use, listing where each stack names it. */
 export function logGroupRule({ a, b }: Pair): Finding[] {
   const byName = (s: CoexistStack) => {
     const m = new Map<string, string[]>();
@@ -180,18 +160,13 @@ export function logGroupRule({ a, b }: Pair): Finding[] {
   return [...inA].flatMap(([name, resources]) => {
     const theirs = inB.get(name);
     if (!theirs) return [];
-    return [
-      {
-        rule: "log-group" as const,
-        subject: resources.join(", "),
-        other: theirs.join(", "),
-        message: `both stacks use the log group "${name}": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs`,
-      },
-    ];
+    const [subject, other] = [resources.join(", "), theirs.join(", ")];
+    const message = `both stacks use the log group "${name}": one cluster's logs would mix with the other's, and destroying one stack deletes the other's logs`;
+    return [{ rule: "log-group", subject, other, message }];
   });
 }
 
-/** A value of a chart's release in a stack: missing release → no entry; unset value → "(unset)". */
+/** Per release of the chart; an unset value is undefined. */
 const valueIn = (s: CoexistStack, chart: string, path: string[]) =>
   releases(s.synth, chart).map((r) => ({
     resource: recordKey(r),
@@ -206,16 +181,14 @@ function sameValue(
   what: string,
 ) {
   const inB = valueIn(pair.b, chart, path);
-  return valueIn(pair.a, chart, path).flatMap((x) =>
-    inB
+  const cell = (v: { resource: string; value?: string }) =>
+    `${v.resource} ${path.join(".")}=${v.value ?? "(unset)"}`;
+  return valueIn(pair.a, chart, path).flatMap((x) => {
+    const message = `${what} ${x.value ? `is "${x.value}" in both stacks` : "is unset in both stacks"}`;
+    return inB
       .filter((y) => (x.value ?? "") === (y.value ?? ""))
-      .map((y) => ({
-        rule,
-        subject: `${x.resource} ${path.join(".")}=${x.value ?? "(unset)"}`,
-        other: `${y.resource} ${path.join(".")}=${y.value ?? "(unset)"}`,
-        message: `${what} ${x.value ? `is "${x.value}" in both stacks` : "is unset in both stacks"}`,
-      })),
-  );
+      .map((y) => ({ rule, subject: cell(x), other: cell(y), message }));
+  });
 }
 
 export function metricLabelRule(pair: Pair): Finding[] {
@@ -223,27 +196,17 @@ export function metricLabelRule(pair: Pair): Finding[] {
   return sameValue(pair, "metric-label", CHART.prometheus, path, "the metric label cluster");
 }
 
-export function clusterKeyRule(pair: Pair): Finding[] {
-  return [
-    ...sameValue(
-      pair,
-      "cluster-key",
-      CHART.albController,
-      ["clusterName"],
-      "the ALB controller's clusterName",
-    ),
-    ...sameValue(pair, "cluster-key", CHART.istiod, ["global", "meshID"], "Istio's mesh id"),
-    ...sameValue(
-      pair,
-      "cluster-key",
-      CHART.istiod,
-      ["global", "multiCluster", "clusterName"],
-      "Istio's cluster id",
-    ),
-  ];
-}
+/** Keys the clusters' controllers must not share: chart, value path, what it is. */
+const CLUSTER_KEYS: [string, string[], string][] = [
+  [CHART.albController, ["clusterName"], "the ALB controller's clusterName"],
+  [CHART.istiod, ["global", "meshID"], "Istio's mesh id"],
+  [CHART.istiod, ["global", "multiCluster", "clusterName"], "Istio's cluster id"],
+];
 
-/** Every structural rule, in the order of RULES. */
+export const clusterKeyRule = (pair: Pair): Finding[] =>
+  CLUSTER_KEYS.flatMap(([chart, path, what]) => sameValue(pair, "cluster-key", chart, path, what));
+
+/** In the order of RULES. */
 export function structuralFindings(a: CoexistStack, b: CoexistStack): Finding[] {
   const pair = { a, b };
   return [

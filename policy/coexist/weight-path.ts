@@ -1,16 +1,12 @@
-/**
- * The way weights move, not only where they end. Route 53 answers a weighted set whose weights are
- * all 0 as if they were all equal, an even split instead of a stop
- * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html). Two
- * stacks are updated one after the other, and the records one `pulumi up` changes reach Route 53
- * in any order, so every state on the way must keep a weight above 0.
- */
+// Route 53 treats all-zero weights as all equal, an even split instead of a stop
+// (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html). Stacks
+// update one after the other, records in any order: every state on the way keeps a weight above 0.
 import { MigrationSettings, trafficArgs } from "../../stacks/migration-config";
 
-/** Weight per set identifier, of the records one stack owns. */
+/** Weight per set identifier. */
 export type Weights = Record<string, number>;
 
-/** The weights a stack's records carry: its own (set identifier = cluster name) and its peers'. */
+/** Its own (set identifier = cluster name) and its peers'. */
 export function ownedWeights(clusterName: string, m: MigrationSettings | undefined): Weights {
   const t = m && trafficArgs(clusterName, m);
   if (!t) return {};
@@ -21,10 +17,7 @@ export function ownedWeights(clusterName: string, m: MigrationSettings | undefin
 
 const total = (w: Weights) => Object.values(w).reduce((s, x) => s + x, 0);
 
-/**
- * The order to update the stacks in: the one whose weights go up first, so the set gains traffic
- * before it loses any; stacks whose weights do not rise keep the order given.
- */
+/** Stacks whose weights rise go first, so the set gains traffic before it loses any. */
 export function deployOrder(
   stacks: string[],
   before: Record<string, Weights>,
@@ -34,15 +27,11 @@ export function deployOrder(
   return [...stacks.filter((s) => rise(s) > 0), ...stacks.filter((s) => rise(s) <= 0)];
 }
 
-/** Every non-empty subset of a list (a stack's changed records applied in any order). */
+/** Every subset, the empty one first. */
 const subsets = <T>(xs: T[]): T[][] =>
   xs.reduce<T[][]>((acc, x) => [...acc, ...acc.map((s) => [...s, x])], [[]]);
 
-/**
- * Every state the set passes through when the stacks are updated in `order`: each earlier stack
- * fully applied, the current one partly (any subset of its changed records), later ones not yet.
- * Records absent from a state (a stack without hostnames) are not in the set.
- */
+/** Every state on the way: earlier stacks applied, the current one partly, later ones not yet. */
 export function weightStates(
   order: string[],
   before: Record<string, Weights>,
@@ -73,7 +62,7 @@ export function weightStates(
   return states;
 }
 
-/** The states with records whose weights are all 0, each rendered `id=0, id=0`, deduplicated. */
+/** All-zero states, rendered `id=0, id=0`, deduplicated. */
 export function zeroStates(states: Weights[]): string[] {
   const render = (w: Weights) =>
     Object.keys(w)

@@ -1,13 +1,10 @@
 import { recordKey, type SynthRecord } from "../../synth/record";
 
-/** Our own ComponentResources: grouping only, nothing is created in the cloud for them. */
+/** Our ComponentResources: nothing is created in the cloud for them. */
 export const isOwnComponent = (r: Pick<SynthRecord, "type">): boolean =>
   r.type.startsWith("eks-blueprint:");
 
-/**
- * The dependency graph of one synth, as the engine walks it: a resource is created after
- * everything in its `dependsOn`, and deleted before it.
- */
+/** The engine creates a resource after everything in its `dependsOn`, and deletes it before. */
 export class ResourceGraph {
   private readonly records = new Map<string, SynthRecord>();
   private readonly reach = new Map<string, Set<string>>();
@@ -20,11 +17,7 @@ export class ResourceGraph {
     return this.records.get(key);
   }
 
-  all(): SynthRecord[] {
-    return [...this.records.values()];
-  }
-
-  /** Everything `key` waits for, directly or through other resources. */
+  /** Everything `key` waits for, directly or not. */
   dependenciesOf(key: string): Set<string> {
     const known = this.reach.get(key);
     if (known) return known;
@@ -40,15 +33,11 @@ export class ResourceGraph {
     return seen;
   }
 
-  /** True when the engine creates `to` before `from`, because `from` waits for it. */
   waitsFor(from: string, to: string): boolean {
     return this.dependenciesOf(from).has(to);
   }
 
-  /**
-   * An order the engine may create the stack's cloud resources in: every resource after what it
-   * waits for, ties broken by key so the order is stable. Our own components are left out.
-   */
+  /** Cloud resources in an order the engine may create them, ties broken by key. */
   createOrder(): string[] {
     const order: string[] = [];
     const placed = new Set<string>();
@@ -65,7 +54,6 @@ export class ResourceGraph {
     return order;
   }
 
-  /** The order the engine deletes in on `pulumi destroy`: dependents first. */
   deleteOrder(): string[] {
     return this.createOrder().reverse();
   }

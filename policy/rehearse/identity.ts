@@ -2,12 +2,10 @@ import type { SynthRecord } from "../../synth/record";
 import { recordKey } from "../../synth/record";
 
 /**
- * Resource identity as the Pulumi engine keys state (`previous`: the records before a change, for
- * aliases that name a parent gone since): the URN's qualified type (the types of every
- * ancestor but the stack, joined by `$`, then the resource's own) and its name
- * (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN). A record's aliases add the identities it
- * had before; a child also answers to each identity its parent had (the engine's inherited
- * aliases, pkg/resource/deploy/step_generator.go generateAliases).
+ * Identities as the engine keys state: qualified type (ancestors' types but the stack's, joined by
+ * `$`) and name (pulumi/pulumi sdk/go/common/resource/urn.go, NewURN), plus aliases, inherited by
+ * children too (pkg/resource/deploy/step_generator.go generateAliases). `previous` resolves aliases
+ * naming a parent gone since.
  */
 export function identitiesOf(
   records: readonly SynthRecord[],
@@ -16,7 +14,6 @@ export function identitiesOf(
   const byKey = new Map(records.map((r) => [recordKey(r), r]));
   const before = previous.length > 0 ? identitiesOf(previous) : new Map<string, Set<string>>();
   const memo = new Map<string, Set<string>>();
-  // Qualified types of a resource, current and aliased, without the name.
   const qualifiedTypes = (key: string | null, seen: Set<string>): Set<string> => {
     if (key === null) return new Set([""]);
     return new Set([...ids(key, seen)].map((id) => id.slice(0, id.lastIndexOf("::"))));
@@ -33,7 +30,7 @@ export function identitiesOf(
     const parents = qualifiedTypes(r.parent, seen);
     const out = new Set([...parents].map((p) => `${join(p, r.type)}::${r.name}`));
     for (const alias of r.aliases ?? []) {
-      // `type::name` keeps the current parent; `type::name@parent` names the old one; `@` alone, none.
+      // `type::name` keeps the parent; `type::name@parent` names the old one; `@` alone, none.
       const [own, parent] = alias.includes("@") ? alias.split("@") : [alias, undefined];
       const [type, name] = [own.slice(0, own.indexOf("::")), own.slice(own.indexOf("::") + 2)];
       const aliasParents =
@@ -50,10 +47,7 @@ export function identitiesOf(
   return new Map(records.map((r) => [recordKey(r), ids(recordKey(r), new Set())]));
 }
 
-/**
- * The base's records under the head's keys and parents wherever the engine would see the same
- * resource (same identity, or one the head's aliases claim), so a diff shows a move as an update.
- */
+/** The base's records under the head's keys where the engine sees the same resource (a move). */
 export function matchToHead(
   base: readonly SynthRecord[],
   head: readonly SynthRecord[],

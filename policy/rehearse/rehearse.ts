@@ -4,21 +4,18 @@ import { matchToHead } from "./identity";
 import { renderFindings } from "../findings";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";
 
-/** What one rehearsal found: the order the engine would work in, and every blocker. */
 export interface RehearsalReport {
   stack: string;
-  /** The phases rehearsed: config and create always, update with a base, destroy on request. */
   phases: Phase[];
   /** Cloud resources in the order the engine may create them (or delete them, for a destroy). */
   order: string[];
   /** The rules that ran, so the report can cite each one's source. */
   rules: Rule[];
   findings: Finding[];
-  /** With a base: what `pulumi up` would do to each resource, as the synth diff sees it. */
+  /** With a base: what `pulumi up` would do to each resource. */
   update?: UpdateSummary;
 }
 
-/** The resources an update touches, by what happens to them. */
 export interface UpdateSummary {
   created: string[];
   updated: string[];
@@ -27,11 +24,7 @@ export interface UpdateSummary {
   deleted: string[];
 }
 
-/**
- * What an update from `base` to `head` does. A resource that moved to a new logical name with an
- * alias to its old one is the same resource, updated in place; without the alias it is a delete
- * and a create.
- */
+/** A move with an alias to the old name is an update in place; without one, a delete and create. */
 export function updateSummary(
   stack: string,
   base: RehearsalInput["head"],
@@ -47,7 +40,7 @@ export function updateSummary(
   };
 }
 
-/** The phases a rehearsal input calls for. */
+/** config and create always, update with a base, destroy on request. */
 export function phasesOf(input: Pick<RehearsalInput, "base" | "destroy">): Phase[] {
   return [
     "config",
@@ -84,7 +77,7 @@ export function rehearse(input: RehearsalInput, rules: readonly Rule[]): Rehears
   };
 }
 
-/** The report as a person reads it in a terminal or a PR comment (Markdown that reads as text). */
+/** For a terminal or a PR comment: Markdown that reads as text. */
 export function formatReport(report: RehearsalReport, opts: { order?: boolean } = {}): string {
   const lines: string[] = [];
   const verb = report.phases.includes("destroy") ? "delete" : "create";

@@ -1,14 +1,9 @@
-/**
- * Adopting a cluster no blueprint built: its plain records serve production, and a weighted record
- * cannot sit beside a plain one of the same name and type. One ChangeResourceRecordSets batch
- * deletes each plain record (and the old ExternalDNS's ownership TXT records of that name) and
- * creates the two weighted records, the old side's and this stack's. Route 53 applies a batch all
- * or nothing, so the name never answers with nothing, and a DELETE whose values differ from the
- * record's cancels the whole batch (API_ChangeResourceRecordSets: "Change batches are considered
- * transactional changes"; "To delete a resource record set, you must specify all the same values
- * that you specified when you created it"): the DELETEs copy the records exactly as Route 53
- * listed them. The weighted records are then imported into the stack that owns them.
- */
+// Adopting a cluster no blueprint built: weighted and plain records of one name and type cannot
+// coexist, so one ChangeResourceRecordSets batch deletes each plain record (and old ExternalDNS TXT
+// records) and creates both weighted ones; the stack then imports them. Route 53 applies it all or
+// nothing and refuses inexact DELETEs (API_ChangeResourceRecordSets: "Change batches are considered
+// transactional changes"; "To delete a resource record set, you must specify all the same values
+// that you specified when you created it"), so DELETEs copy records as listed.
 import {
   AliasTarget,
   recordImportId,
@@ -30,10 +25,7 @@ export interface RecordSet {
   [field: string]: unknown;
 }
 
-export interface Change {
-  Action: "CREATE" | "DELETE";
-  ResourceRecordSet: RecordSet;
-}
+export type Change = { Action: "CREATE" | "DELETE"; ResourceRecordSet: RecordSet };
 
 /** `pulumi import --file`'s format (pulumi/pulumi pkg/cmd/pulumi/import.go, `importFile`). */
 export interface ImportFile {
@@ -59,12 +51,6 @@ export interface AdoptionInput {
   gateway: AliasTarget;
   /** Every record set of the zone (`aws route53 list-resource-record-sets`). */
   records: RecordSet[];
-}
-
-export interface Adoption {
-  batch: { Comment: string; Changes: Change[] };
-  importFile: ImportFile;
-  problems: string[];
 }
 
 /** Route 53 answers names absolute and lowercase; alias names may carry `dualstack.`. */
@@ -97,7 +83,7 @@ function servedBy(r: RecordSet): string | undefined {
   return undefined;
 }
 
-export function adoption(i: AdoptionInput): Adoption {
+export function adoption(i: AdoptionInput) {
   const problems: string[] = [];
   const peers = Object.entries(i.traffic.externalPeers ?? {});
   const component = `${i.stack}-traffic`;
@@ -148,25 +134,15 @@ export function adoption(i: AdoptionInput): Adoption {
         registryNames(h).includes(norm(r.Name)) &&
         (r.ResourceRecords ?? []).some((v) => v.Value.includes("heritage=external-dns")),
     );
-    changes.push(
-      { Action: "DELETE", ResourceRecordSet: plain[0] },
-      ...txt.map((r): Change => ({ Action: "DELETE", ResourceRecordSet: r })),
-    );
-    const own = weightedRecordSpec(
-      i.traffic.zoneId,
-      h,
-      i.traffic.setIdentifier,
-      i.traffic.weight,
-      i.gateway,
-    );
-    const members: [string, WeightedRecordSpec, string | undefined][] = [
-      [weightedRecordName(component, h), own, undefined],
+    for (const r of [plain[0], ...txt]) changes.push({ Action: "DELETE", ResourceRecordSet: r });
+    // Each weighted set as [peer, set identifier, weight, target]: the old cluster's first.
+    const sets: [string | undefined, string, number, AliasTarget][] = [
+      [undefined, i.traffic.setIdentifier, i.traffic.weight, i.gateway],
     ];
-    if (peer && peerId) {
-      const old = weightedRecordSpec(i.traffic.zoneId, h, peerId, peer.weight, peer.alias);
-      members.unshift([weightedRecordName(component, h, peerId), old, peerId]);
-    }
-    for (const [logicalName, spec] of members) {
+    if (peer && peerId) sets.unshift([peerId, peerId, peer.weight, peer.alias]);
+    for (const [peerKey, setIdentifier, weight, target] of sets) {
+      const spec = weightedRecordSpec(i.traffic.zoneId, h, setIdentifier, weight, target);
+      const logicalName = weightedRecordName(component, h, peerKey);
       changes.push({ Action: "CREATE", ResourceRecordSet: toChange(spec) });
       importFile.resources.push({
         type: "aws:route53/record:Record",

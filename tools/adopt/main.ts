@@ -1,28 +1,21 @@
-/**
- * `npm run adopt -- <stack> --records <file> --gateway <file> --out <dir>`: the first move from
- * a cluster no blueprint built (docs/migration.md, "Adopting a cluster no blueprint built").
- * Reads the stack's `migration:*` config (hostnames, zone, weight 0, the old cluster as its one
- * external peer), the zone's record sets (`aws route53 list-resource-record-sets --output json`)
- * and the stack's gateway (`pulumi stack output gatewayLoadBalancer --json`); writes
- * `<dir>/change-batch.json` and `<dir>/import.json` and prints the two commands to run. Exits 1,
- * writing nothing, on any problem.
- */
+// `npm run adopt -- <stack> --records <file> --gateway <file> --out <dir>`: the first move from a
+// cluster no blueprint built (docs/migration.md, "Adopting a cluster no blueprint built"). Reads
+// the stack's `migration:*` config, the zone's records (`aws route53 list-resource-record-sets
+// --output json`), the gateway (`pulumi stack output gatewayLoadBalancer --json`); writes
+// <dir>/change-batch.json, <dir>/import.json, prints the commands. On a problem: exit 1, no files.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT } from "../../stacks/config-schema";
 import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
 import { readStackConfig } from "../../synth/stack-files";
+import { flagValue } from "../run/mock-report";
 import { adoption, RecordSet } from "./adoption";
 
 const USAGE =
   "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>";
 
 export function main(argv: string[], dir?: string): number {
-  const option = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const [records, gateway, out] = ["--records", "--gateway", "--out"].map(option);
+  const [records, gateway, out] = ["records", "gateway", "out"].map((f) => flagValue(argv, f));
   const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   if (!stack || !records || !gateway || !out) {
     console.error(USAGE);

@@ -3,30 +3,19 @@ import { mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import { cliStart } from "../run/cli-start";
 import { ROOT } from "../../synth/stack-files";
+import { flagValue } from "../run/mock-report";
 import { scratchDir } from "./run";
 
 /** The compiled tools, as `npm run build` writes them: the bare synth runs from here. */
 export const TOOLS = "dist/tools";
 /** How every npm script runs a TypeScript program from its source (package.json). */
 const FROM_SOURCE = ["--require", "./tools/run/register.cjs"];
-const FLOOR_LIBS = [
-  "@pulumi/pulumi",
-  "@pulumi/aws",
-  "@pulumi/eks",
-  "@pulumi/awsx",
-  "@pulumi/kubernetes",
-];
+/** The @pulumi packages the floor requires. */
+const FLOOR_LIBS = ["pulumi", "aws", "eks", "awsx", "kubernetes"];
 /** Turns off both startup measures in tools/synth/main.ts: the synth as it ran before them. */
 export const PLAIN = { EKS_BLUEPRINT_COMPILE_CACHE: "0", EKS_BLUEPRINT_LAZY_LOAD: "0" };
 
-export interface Options {
-  runs: number;
-  /** How many times `npm test` runs; 0 skips it. */
-  testRuns: number;
-  out: string;
-  compare?: string;
-  clusters: number[];
-}
+export type Options = ReturnType<typeof parseArgs>;
 
 export interface Case {
   key: string;
@@ -50,6 +39,8 @@ const freshCaches = () => {
 };
 
 const preview = cliStart(ROOT, "prod2");
+const bare = (stack: string) => [`${TOOLS}/synth/main.js`, stack];
+const split = (stack: string) => [`${TOOLS}/bench/split.js`, stack];
 
 export const CASES: Case[] = [
   {
@@ -60,14 +51,10 @@ export const CASES: Case[] = [
   {
     key: "floor",
     label: "floor: require pulumi, aws, eks, awsx, kubernetes",
-    args: ["-e", FLOOR_LIBS.map((l) => `require(${JSON.stringify(l)})`).join(";")],
+    args: ["-e", FLOOR_LIBS.map((l) => `require("@pulumi/${l}")`).join(";")],
   },
-  { key: "prod", label: "bare synth prod (compiled)", args: [`${TOOLS}/synth/main.js`, "prod"] },
-  {
-    key: "prod2",
-    label: "bare synth prod2 (compiled)",
-    args: [`${TOOLS}/synth/main.js`, "prod2"],
-  },
+  { key: "prod", label: "bare synth prod (compiled)", args: bare("prod") },
+  { key: "prod2", label: "bare synth prod2 (compiled)", args: bare("prod2") },
   {
     key: "prod2Source",
     label: "synth prod2 from sources",
@@ -95,33 +82,25 @@ export const CASES: Case[] = [
   {
     key: "prod2NoCache",
     label: "bare synth prod2, no compile cache",
-    args: [`${TOOLS}/synth/main.js`, "prod2"],
+    args: bare("prod2"),
     env: { EKS_BLUEPRINT_COMPILE_CACHE: "0" },
   },
   {
     key: "prod2Plain",
     label: "bare synth prod2, no compile cache, nothing deferred",
-    args: [`${TOOLS}/synth/main.js`, "prod2"],
+    args: bare("prod2"),
     env: PLAIN,
   },
 ];
 
 export const SPLITS: Case[] = [
-  { key: "prod", label: "prod", args: [`${TOOLS}/bench/split.js`, "prod"] },
-  { key: "prod2", label: "prod2", args: [`${TOOLS}/bench/split.js`, "prod2"] },
-  {
-    key: "prod2Plain",
-    label: "prod2, plain",
-    args: [`${TOOLS}/bench/split.js`, "prod2"],
-    env: PLAIN,
-  },
+  { key: "prod", label: "prod", args: split("prod") },
+  { key: "prod2", label: "prod2", args: split("prod2") },
+  { key: "prod2Plain", label: "prod2, plain", args: split("prod2"), env: PLAIN },
 ];
 
-export function parseArgs(argv: string[]): Options {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
+export function parseArgs(argv: string[]) {
+  const value = (flag: string) => flagValue(argv, flag.slice(2));
   const count = (flag: string, fallback: string, min: number) => {
     const n = Number(value(flag) ?? fallback);
     if (!Number.isInteger(n) || n < min) {
@@ -139,6 +118,7 @@ export function parseArgs(argv: string[]): Options {
   }
   return {
     runs,
+    /** How many times `npm test` runs; 0 skips it. */
     testRuns,
     out: path.resolve(value("--out") ?? path.join(ROOT, "bench-results.json")),
     compare: value("--compare"),

@@ -1,11 +1,11 @@
 // Renders `npm run bench` results (tools/bench/main.ts) as Markdown tables, and compares two runs.
 import { readFileSync } from "node:fs";
 import type { BenchResults } from "./main";
-import type { Summary } from "./run";
 
 const ms = (v: number) => (v >= 10000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
 const mib = (v: number) => `${Math.round(v)} MiB`;
 const x = (v: number) => `${v.toFixed(2)} ×`;
+const yes = (ok: boolean) => (ok ? "yes" : "NO");
 
 function table(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -31,27 +31,23 @@ function synthTable(r: BenchResults): string {
   );
 }
 
+/** The split's times, as column heading → field. */
+const SPLIT_TIMES = {
+  "node start": "nodeStartMs",
+  "module loading": "moduleLoadMs",
+  "of which during eval": "lazyModuleMs",
+  evaluation: "evaluateMs",
+  "spawn + exit": "processMs",
+  wall: "wallMs",
+} as const;
+
 function splitTable(r: BenchResults): string {
   return table(
-    [
-      "synth (medians)",
-      "resources",
-      "node start",
-      "module loading",
-      "of which during eval",
-      "evaluation",
-      "spawn + exit",
-      "wall",
-    ],
+    ["synth (medians)", "resources", ...Object.keys(SPLIT_TIMES)],
     Object.values(r.split).map((s) => [
       s.label,
       String(s.resources),
-      ms(s.nodeStartMs),
-      ms(s.moduleLoadMs),
-      ms(s.lazyModuleMs),
-      ms(s.evaluateMs),
-      ms(s.processMs),
-      ms(s.wallMs),
+      ...Object.values(SPLIT_TIMES).map((k) => ms(s[k])),
     ]),
   );
 }
@@ -120,10 +116,7 @@ export function renderResults(r: BenchResults): string {
     "",
     `Synth JSON byte-identical to the compiled synth's, without the startup measures / from the ` +
       `README's command: ${Object.entries(r.identicalOutput)
-        .map(
-          ([stack, same]) =>
-            `${stack} ${same.plain ? "yes" : "NO"} / ${same.readme ? "yes" : "NO"}`,
-        )
+        .map(([stack, same]) => `${stack} ${yes(same.plain)} / ${yes(same.readme)}`)
         .join(", ")}.`,
     "",
     "## Where the time goes",
@@ -142,23 +135,22 @@ export function renderResults(r: BenchResults): string {
     "",
     table(
       ["target", "value", "limit", "met"],
-      r.targets.map((t) => [t.target, t.value.toFixed(2), String(t.limit), t.ok ? "yes" : "NO"]),
+      r.targets.map((t) => [t.target, t.value.toFixed(2), String(t.limit), yes(t.ok)]),
     ),
   ].join("\n");
 }
 
 /** The figures worth comparing between two runs, as label → value (lower is better for all). */
 function keyFigures(r: BenchResults): [string, number, (v: number) => string][] {
-  const med = (s: Summary) => s.median;
   return [
-    ["README synth (npm run synth -- prod2), median", med(r.cases.readmeSynth.wallMs), ms],
+    ["README synth (npm run synth -- prod2), median", r.cases.readmeSynth.wallMs.median, ms],
     ["README synth ÷ bare synth", r.ratios.readmeSynth, x],
-    ["pulumi preview start, median", med(r.cases.previewWarm.wallMs), ms],
-    ["pulumi preview first start, median", med(r.cases.previewFirst.wallMs), ms],
-    ["floor (5 libraries), median", med(r.cases.floor.wallMs), ms],
-    ["synth prod, median", med(r.cases.prod.wallMs), ms],
-    ["synth prod2, median", med(r.cases.prod2.wallMs), ms],
-    ["synth prod2, CPU", med(r.cases.prod2.cpuMs), ms],
+    ["pulumi preview start, median", r.cases.previewWarm.wallMs.median, ms],
+    ["pulumi preview first start, median", r.cases.previewFirst.wallMs.median, ms],
+    ["floor (5 libraries), median", r.cases.floor.wallMs.median, ms],
+    ["synth prod, median", r.cases.prod.wallMs.median, ms],
+    ["synth prod2, median", r.cases.prod2.wallMs.median, ms],
+    ["synth prod2, CPU", r.cases.prod2.cpuMs.median, ms],
     ["synth prod2, max RSS", r.cases.prod2.maxRssMiB.max, mib],
     ["prod2 ÷ floor", r.ratios.prod2, x],
     ["prod2 module loading", r.split.prod2.moduleLoadMs, ms],

@@ -1,44 +1,12 @@
 // Child-process runner and statistics for `npm run bench` (tools/bench/main.ts).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 
-/** What one child process cost, measured from outside it. */
-export interface RunResult {
-  /** Wall time from spawn to exit, as the parent sees it (includes Node's own startup). */
-  wallMs: number;
-  /** User + system CPU time of the child; less sensitive than wall time to other load. */
-  cpuMs: number;
-  /** Peak resident set size (getrusage ru_maxrss). */
-  maxRssMiB: number;
-  stdout: string;
-}
-
-export interface Summary {
-  median: number;
-  min: number;
-  max: number;
-}
-
+/** GNU time: the child's CPU time and peak RSS, its children's included (npm runs the synth). */
 const TIME = "/usr/bin/time";
-const PROBE_ENV = "EKS_BLUEPRINT_BENCH_PROBE";
-
-/**
- * Without GNU time the child is started with `-r <this file>`: this block then reports the
- * child's own resource usage at exit. Nothing else in this file runs at load.
- */
-const probeFile = process.env[PROBE_ENV];
-if (probeFile) {
-  process.once("exit", () => {
-    const u = process.resourceUsage();
-    writeFileSync(probeFile, `${(u.userCPUTime + u.systemCPUTime) / 1e6} 0 ${u.maxRSS}`);
-  });
-}
-
-export const usageSource = existsSync(TIME)
-  ? `${TIME} (%U %S %M)`
-  : "process.resourceUsage() in the child (-r tools/bench-run)";
+export const usageSource = `${TIME} (%U %S %M)`;
 
 let scratch: string | undefined;
 /** A directory for this bench run's files, removed by cleanUp. */
@@ -50,36 +18,21 @@ export function cleanUp(): void {
   scratch = undefined;
 }
 
-/** This file preloaded as the probe; from its source, behind the TypeScript loader. */
-const probePreload = () =>
-  __filename.endsWith(".ts")
-    ? ["-r", path.join(__dirname, "..", "run", "register.cjs"), "-r", __filename]
-    : ["-r", __filename];
-
 /** Runs `node <args>` (the bench's own Node) from `cwd`; see runTimed. */
-export const runNode = (args: string[], cwd: string, env: Record<string, string> = {}): RunResult =>
+export const runNode = (args: string[], cwd: string, env: Record<string, string> = {}) =>
   runTimed(process.execPath, args, cwd, env);
 
-/** Runs `command <args>` from `cwd` to completion; throws with the child's stderr if it fails. */
-export function runTimed(
-  command: string,
-  args: string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): RunResult {
+/**
+ * Runs `command <args>` from `cwd` to completion: what the child process cost, measured from
+ * outside it. Throws with the child's stderr if it fails.
+ */
+export function runTimed(command: string, args: string[], cwd: string, env = {}) {
+  if (!existsSync(TIME)) throw new Error(`the bench needs GNU time at ${TIME}`);
   const usageFile = path.join(scratchDir(), "usage");
   rmSync(usageFile, { force: true });
-  const useTime = existsSync(TIME);
-  // Without GNU time only a Node child can report its own usage (the probe above).
-  if (!useTime && command !== process.execPath) {
-    throw new Error(`${command}: timing a program other than node needs ${TIME}`);
-  }
-  const [program, argv] = useTime
-    ? [TIME, ["-f", "%U %S %M", "-o", usageFile, command, ...args]]
-    : [process.execPath, [...probePreload(), ...args]];
-  const childEnv = { ...process.env, ...env, ...(useTime ? {} : { [PROBE_ENV]: usageFile }) };
+  const argv = ["-f", "%U %S %M", "-o", usageFile, command, ...args];
   const start = process.hrtime.bigint();
-  const r = spawnSync(program, argv, { cwd, env: childEnv, maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(TIME, argv, { cwd, env: { ...process.env, ...env }, maxBuffer: 256 << 20 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
   if (r.status !== 0) {
     const err = `${r.stderr?.toString() ?? ""}${r.error?.message ?? ""}`.trim().split("\n");
@@ -91,19 +44,18 @@ export function runTimed(
   const last = readFileSync(usageFile, "utf8").trim().split("\n").pop() ?? "";
   const [user, sys, rssKiB] = last.split(/\s+/).map(Number);
   return {
+    /** Wall time from spawn to exit, as the parent sees it (includes Node's own startup). */
     wallMs,
+    /** User + system CPU time of the child; less sensitive than wall time to other load. */
     cpuMs: (user + sys) * 1000,
+    /** Peak resident set size (getrusage ru_maxrss). */
     maxRssMiB: rssKiB / 1024,
     stdout: r.stdout.toString(),
   };
 }
 
 /** Runs a shell-level command (npm test) and times it; never throws. */
-export function runCommand(
-  command: string,
-  args: string[],
-  cwd: string,
-): { wallMs: number; exitCode: number | null; tail: string } {
+export function runCommand(command: string, args: string[], cwd: string) {
   const start = process.hrtime.bigint();
   const r = spawnSync(command, args, { cwd, maxBuffer: 256 * 1024 * 1024 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
@@ -111,17 +63,7 @@ export function runCommand(
   return { wallMs, exitCode: r.status, tail: out.trim().split("\n").slice(-20).join("\n") };
 }
 
-/** The line a bench child prints last: `BENCH {json}`. */
-export function childReport<T>(stdout: string): T {
-  const line = stdout
-    .split("\n")
-    .reverse()
-    .find((l) => l.startsWith("BENCH "));
-  if (!line) throw new Error(`bench child printed no BENCH line:\n${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice("BENCH ".length)) as T;
-}
-
-export function summarize(values: number[]): Summary {
+export function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
@@ -130,15 +72,14 @@ export function summarize(values: number[]): Summary {
 
 export const median = (values: number[]): number => summarize(values).median;
 
-/** Least-squares line through (x, y): the slope is the cost of one more x. */
-export function linearFit(points: [number, number][]): { slope: number; intercept: number } {
+/** The least-squares slope through (x, y): the cost of one more x. */
+export function slope(points: [number, number][]): number {
   const n = points.length;
   const mx = points.reduce((s, [x]) => s + x, 0) / n;
   const my = points.reduce((s, [, y]) => s + y, 0) / n;
   const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
   const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: my - slope * mx };
+  return sxx === 0 ? 0 : sxy / sxx;
 }
 
 /** Rounds every number in a result tree, so the JSON stays readable and diffs stay small. */

@@ -1,6 +1,5 @@
-// Bench child: `node dist/tools/bench/split.js <stack>` synthesizes one stack the way
-// tools/synth/main.ts does and reports where the time went: Node's startup, loading modules, and
-// evaluating the program (registering resources with the mocks until disconnect).
+// Bench child: `node dist/tools/bench/split.js <stack>` synthesizes as tools/synth/main.ts does and
+// reports Node's startup, module loading and evaluation (registering until disconnect).
 import { moduleLoadTimer, report } from "./child";
 import { enableFastLoad } from "../run/fast-load";
 
@@ -27,9 +26,7 @@ report(
       bootMs,
       moduleLoadMs: loaded - start + evalModuleMs,
       evaluateMs: evalMs - evalModuleMs,
-      requireMs: loaded - start,
       lazyModuleMs: evalModuleMs,
-      modules: timer.count(),
     };
   }),
 );

@@ -6,11 +6,11 @@ import { parseMigrationConfig } from "../../stacks/migration-config";
 import { clusterNameOf, CoexistStack, Finding, RULES, RuleId } from "../../policy/coexist/records";
 import { renderFindings } from "../../policy/findings";
 import { structuralFindings } from "../../policy/coexist/rules";
-import { iamScopeFindings } from "../../policy/coexist/iam-scope";
 import { isolationMatrix, isolationTable } from "../../policy/coexist/isolation";
 import { DEFAULT_REGION, MOCK_ACCOUNT } from "../../synth/mocks";
 import { readStackConfig } from "../../synth/stack-files";
 import { synthStack } from "../../synth/synth-stack";
+import { runCli } from "../run/fast-load";
 
 /**
  * One side of the check from a committed stack: its `Pulumi.<stack>.yaml` (the migration settings
@@ -39,10 +39,9 @@ export function coexistStack(
 const ORDER = Object.keys(RULES) as RuleId[];
 
 /** Every finding of every rule, ordered as RULES lists the rules. */
-export async function checkCoexistence(a: CoexistStack, b: CoexistStack): Promise<Finding[]> {
-  const findings = [...structuralFindings(a, b), ...(await iamScopeFindings(a, b))];
+export function checkCoexistence(a: CoexistStack, b: CoexistStack): Finding[] {
   const rank = (f: Finding) => ORDER.indexOf(f.rule as RuleId);
-  return findings.sort((x, y) => rank(x) - rank(y));
+  return structuralFindings(a, b).sort((x, y) => rank(x) - rank(y));
 }
 
 /** The report the CLI prints: a heading, then the table or the all-clear line. */
@@ -72,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const a = await loadCoexistStack(stacks[0]);
   const b = await loadCoexistStack(stacks[1]);
-  const findings = await checkCoexistence(a, b);
+  const findings = checkCoexistence(a, b);
   console.log(coexistReport(a, b, findings));
   // Any allowed cross-cluster write, or a positive control that fails, fails the check.
   const matrix = await isolationMatrix(a, b);
@@ -80,12 +79,4 @@ export async function main(argv: string[]): Promise<number> {
   return findings.length === 0 && matrix.problems.length === 0 ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runCli(main);

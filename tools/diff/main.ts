@@ -1,7 +1,5 @@
-/**
- * `npm run diff -- <base.json> <head.json> [--max-chars N]`: prints the Markdown diff of two synth
- * files (from `npm run synth -- <stack> --out <file>`). Compare a branch with main, or prod with prod2.
- */
+// `npm run diff -- <base.json> <head.json> [--max-chars N]`: the Markdown diff of two synth files
+// (`npm run synth -- <stack> --out <file>`), a branch against main or prod against prod2.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { diffSynth, DiffInput } from "../../synth/diff";
@@ -34,26 +32,14 @@ export function readSynthFile(path: string): DiffInput {
 const USAGE = "usage: npm run diff -- <base.json> <head.json> [--max-chars N]";
 
 export function main(argv: string[]): number {
-  const files: string[] = [];
-  let maxChars: number | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === "--max-chars") {
-      maxChars = Number(argv[++i]);
-      if (!Number.isInteger(maxChars) || maxChars < 1000) {
-        process.stderr.write(
-          `--max-chars: must be an integer of at least 1000 (got ${JSON.stringify(argv[i])})\n`,
-        );
-        return 2;
-      }
-    } else {
-      files.push(argv[i] as string);
-    }
-  }
-  if (files.length !== 2) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  const at = argv.indexOf("--max-chars");
+  const maxChars = at >= 0 ? Number(argv[at + 1]) : undefined;
+  const files = argv.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
   try {
+    const got = JSON.stringify(argv[at + 1]);
+    if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000))
+      throw new Error(`--max-chars: must be an integer of at least 1000 (got ${got})`);
+    if (files.length !== 2) throw new Error(USAGE);
     const [base, head] = files.map(readSynthFile) as [DiffInput, DiffInput];
     process.stdout.write(renderMarkdown(diffSynth(base, head), { maxChars }));
     return 0;

@@ -1,4 +1,4 @@
-import { FieldChange, ResourceChange, ResourceRef, STACK_ROOT, SynthDiff } from "../../synth/diff";
+import { FieldChange, ResourceRef, STACK_ROOT, SynthDiff } from "../../synth/diff";
 
 export interface RenderOptions {
   /** Cut the Markdown to this many characters (GitHub comments hold 65,536). @default no limit */
@@ -30,43 +30,24 @@ function fieldLine(f: FieldChange, max: number): string {
   return f.replaces ? `  - **${line} — forces replacement**` : `  - ${line}`;
 }
 
-function changedLines(c: ResourceChange, max: number): string[] {
-  const head = c.replacement ? `- **replaced ${code(c.key)}**` : `- changed ${code(c.key)}`;
-  return [head, ...c.fields.map((f) => fieldLine(f, max))];
-}
+type Group = Pick<SynthDiff, "changed" | "added" | "removed">;
 
-interface Group {
-  changed: ResourceChange[];
-  added: ResourceRef[];
-  removed: ResourceRef[];
-}
-
+/** Each component's changes; components in key order, resources owned by no component last. */
 function groups(diff: SynthDiff): [string, Group][] {
-  const map = new Map<string, Group>();
-  const group = (component: string) => {
-    let g = map.get(component);
-    if (!g) map.set(component, (g = { changed: [], added: [], removed: [] }));
-    return g;
-  };
-  diff.changed.forEach((c) => group(c.component).changed.push(c));
-  diff.added.forEach((r) => group(r.component).added.push(r));
-  diff.removed.forEach((r) => group(r.component).removed.push(r));
-  // Components in key order; resources owned by no component last.
-  return [...map.entries()].sort(
-    ([a], [b]) => Number(a === STACK_ROOT) - Number(b === STACK_ROOT) || a.localeCompare(b),
-  );
+  const all = [...diff.changed, ...diff.added, ...diff.removed];
+  return [...new Set(all.map((r) => r.component))]
+    .sort((a, b) => Number(a === STACK_ROOT) - Number(b === STACK_ROOT) || a.localeCompare(b))
+    .map((k) => {
+      const of = <T extends ResourceRef>(list: T[]) => list.filter((r) => r.component === k);
+      return [k, { changed: of(diff.changed), added: of(diff.added), removed: of(diff.removed) }];
+    });
 }
 
 function groupCounts(g: Group): string {
-  const parts = [
-    g.changed.some((c) => c.replacement)
-      ? plural(g.changed.filter((c) => c.replacement).length, "replacement")
-      : "",
-    g.added.length ? `${g.added.length} added` : "",
-    g.removed.length ? `${g.removed.length} removed` : "",
-    g.changed.length ? `${g.changed.length} changed` : "",
-  ];
-  return parts.filter(Boolean).join(", ");
+  const replaced = g.changed.filter((c) => c.replacement).length;
+  const counts = (["added", "removed", "changed"] as const).map((k) => `${g[k].length} ${k}`);
+  // Only the counts that are not 0.
+  return [plural(replaced, "replacement"), ...counts].filter((p) => !p.startsWith("0 ")).join(", ");
 }
 
 function truncate(markdown: string, maxChars: number | undefined): string {
@@ -76,10 +57,7 @@ function truncate(markdown: string, maxChars: number | undefined): string {
   return `${markdown.slice(0, Math.max(cut, 0))}${notice}`;
 }
 
-/**
- * Markdown for a PR comment: the summary line, the replacements a reviewer must not miss, then
- * every change grouped by component (replaced, changed, added, removed). Deterministic.
- */
+/** Deterministic PR-comment Markdown: summary, replacements, then changes grouped by component. */
 export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): string {
   const max = options.maxValueChars ?? 160;
   const lines = [summaryLine(diff), ""];
@@ -98,24 +76,23 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
       "> **Replacements**: these resources differ in fields that make AWS delete and recreate them.",
     );
     for (const c of replaced) {
-      lines.push(
-        `> - **${code(c.key)}** because of ${c.fields
-          .filter((f) => f.replaces)
-          .map((f) => code(f.path))
-          .join(", ")}`,
-      );
+      const why = c.fields.filter((f) => f.replaces).map((f) => code(f.path));
+      lines.push(`> - **${code(c.key)}** because of ${why.join(", ")}`);
     }
     lines.push("");
   }
-  if (!diff.added.length && !diff.removed.length && !diff.changed.length)
-    lines.push("No differences.", "");
-  for (const [component, g] of groups(diff)) {
+  const grouped = groups(diff);
+  if (!grouped.length) lines.push("No differences.", "");
+  for (const [component, g] of grouped) {
     const title = component === STACK_ROOT ? "Stack-level resources" : code(component);
     lines.push(`### ${title} (${groupCounts(g)})`, "");
     const ordered = [...g.changed].sort(
       (a, b) => Number(b.replacement) - Number(a.replacement) || a.key.localeCompare(b.key),
     );
-    for (const c of ordered) lines.push(...changedLines(c, max));
+    for (const c of ordered) {
+      lines.push(c.replacement ? `- **replaced ${code(c.key)}**` : `- changed ${code(c.key)}`);
+      lines.push(...c.fields.map((f) => fieldLine(f, max)));
+    }
     for (const r of g.added) lines.push(`- added ${code(r.key)}`);
     for (const r of g.removed) lines.push(`- removed ${code(r.key)}`);
     lines.push("");

@@ -1,8 +1,5 @@
-/**
- * The README's add-on table, written from the registry: one row per registry key. The README
- * holds the table literally (it must read on GitHub and npm), so `npm run docs:addons` rewrites it
- * and test/addons-registry.test.ts fails when it is stale.
- */
+// The README's add-on table, a row per registry key, held literally to read on GitHub and npm:
+// `npm run docs:addons` rewrites it; test/addons-registry.test.ts fails when it is stale.
 import { ADDON_KEYS, specOf } from "../../components/addons/registry";
 
 /** The heading the table sits under; the table runs from the first `|` line to the next blank. */

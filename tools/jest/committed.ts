@@ -1,5 +1,4 @@
-// The committed stacks' synths, made once per jest run (tools/jest/global-setup.ts) and read by
-// every test that takes a committed stack as it is (test/stack-harness.ts).
+// The committed stacks' synths, made once per jest run (global-setup.ts) for test/stack-harness.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -10,15 +9,13 @@ import type { SynthResult } from "../../synth/record";
 /** The stacks the program composes, each with its committed `Pulumi.<stack>.yaml`. */
 export const COMMITTED_STACKS = Object.keys(compositions);
 
-/** The environment variable that names the directory of `<stack>.json` files. */
 const DIR_VARIABLE = "EKS_BLUEPRINT_COMMITTED_SYNTHS";
 
 /** Synthesizes every committed stack into a new directory and names it in the environment. */
 export async function writeCommittedSynths(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "eks-blueprint-jest-"));
-  for (const stack of COMMITTED_STACKS) {
+  for (const stack of COMMITTED_STACKS)
     writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(await synthStack(stack)));
-  }
   process.env[DIR_VARIABLE] = dir;
 }
 

@@ -1,8 +1,5 @@
-// jest's setupFiles (package.json "jest"): each test file's Error.stackTraceLimit back to Node's
-// default of 10. jest raises it to 100 (jest-environment-node), and @pulumi/pulumi records a stack
-// trace for every promise it makes (runtime/debuggable.js, `debuggablePromise`: `new Error().stack`),
-// which jest's source-map support then rewrites frame by frame: up to 100 frames for each of the
-// thousands of promises one synth makes, a tenth of the whole jest run's time. A failing test's
-// trace keeps the ten innermost frames, as it would outside jest.
+// jest's setupFiles: Error.stackTraceLimit back to Node's 10 from jest-environment-node's 100.
+// @pulumi/pulumi takes a trace per promise (runtime/debuggable.js, `debuggablePromise`:
+// `new Error().stack`), which jest's source maps rewrite frame by frame: a tenth of the jest run.
 "use strict";
 Error.stackTraceLimit = 10;

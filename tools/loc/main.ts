@@ -20,18 +20,11 @@ export interface Count {
 export function countLines(text: string): Count {
   const lines = text.split("\n");
   const kind: ("code" | "comment" | undefined)[] = lines.map(() => undefined);
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text[i] === "\n") starts.push(i + 1);
-  const lineOf = (pos: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= pos) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  };
+  const lineOf: number[] = []; // the line of each character
+  for (let i = 0, line = 0; i < text.length; i++) {
+    lineOf.push(line);
+    if (text[i] === "\n") line++;
+  }
   const scanner = ts.createScanner(
     ts.ScriptTarget.Latest,
     false,
@@ -56,7 +49,7 @@ export function countLines(text: string): Count {
     if (t === ts.SyntaxKind.WhitespaceTrivia || t === ts.SyntaxKind.NewLineTrivia) continue;
     const isComment =
       t === ts.SyntaxKind.SingleLineCommentTrivia || t === ts.SyntaxKind.MultiLineCommentTrivia;
-    for (let l = lineOf(scanner.getTokenStart()); l <= lineOf(scanner.getTokenEnd() - 1); l++) {
+    for (let l = lineOf[scanner.getTokenStart()]; l <= lineOf[scanner.getTokenEnd() - 1]; l++) {
       if (!isComment) kind[l] = "code";
       else if (kind[l] === undefined) kind[l] = "comment";
     }

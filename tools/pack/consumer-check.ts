@@ -1,7 +1,6 @@
-// `npm run pack:check` (and part of `npm test`): packs the library as npm would publish it, checks
-// the tarball holds what a consumer needs and nothing else, installs it into examples/consumer (a
-// separate Pulumi project that knows only the public API), type-checks and builds the example and
-// the README's usage snippet, and synthesizes the example under the shared mocks.
+// `npm run pack:check` (also in `npm test`): packs the library as npm would publish it, checks the
+// tarball holds just what a consumer needs, installs it in examples/consumer (public API only),
+// compiles the example and the README's usage snippet, and synthesizes the example under the mocks.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -21,19 +20,13 @@ const shipped = (src: string) =>
 const readJson = <T>(file: string): T => JSON.parse(fs.readFileSync(file, "utf8")) as T;
 
 /** Specifiers a built file loads: `require("x")` in .js; `from "x"` and `import("x")` in .d.ts. */
+const JS_REQUIRE = /\brequire\("([^"]+)"\)/g;
+const DTS_IMPORT = /^(?:import|export)\b[^;]*? from "([^"]+)"|\bimport\("([^"]+)"\)/gm;
 const imports = (file: string, text: string): string[] =>
-  file.endsWith(".d.ts")
-    ? [...text.matchAll(/^(?:import|export)\b[^;]*? from "([^"]+)"|\bimport\("([^"]+)"\)/gm)].map(
-        (m) => m[1] ?? m[2],
-      )
-    : [...text.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+  [...text.matchAll(file.endsWith(".d.ts") ? DTS_IMPORT : JS_REQUIRE)].map((m) => m[1] ?? m[2]);
 
 /** The package a bare specifier belongs to: `@pulumi/aws` for `@pulumi/aws/eks`. */
-const packageOf = (spec: string) =>
-  spec
-    .split("/")
-    .slice(0, spec.startsWith("@") ? 2 : 1)
-    .join("/");
+const packageOf = (spec: string) => /^(@[^/]+\/)?[^/]+/.exec(spec)?.[0] ?? spec;
 
 interface PackageJson {
   main?: string;
@@ -56,26 +49,16 @@ function importProblems(file: string, text: string, packed: Set<string>, pkg: Pa
       continue;
     }
     const target = path.posix.join(path.posix.dirname(file), spec);
-    const candidates = file.endsWith(".d.ts")
-      ? [`${target}.d.ts`, `${target}/index.d.ts`, target]
-      : [`${target}.js`, `${target}/index.js`, target];
-    if (!candidates.some((c) => packed.has(c))) {
+    const ext = file.endsWith(".d.ts") ? ".d.ts" : ".js";
+    if (![`${target}${ext}`, `${target}/index${ext}`, target].some((c) => packed.has(c))) {
       problems.push(`${file} loads "${spec}", which the tarball does not contain`);
     }
   }
   return problems;
 }
 
-/**
- * What is wrong with the tarball, given its file list, the shipped sources (repository paths:
- * components/ and the mocks) and a reader for packed files. Empty when a consumer gets exactly the library:
- * every module built and declared, nothing stale, no test or stack code, no import it cannot load.
- */
-function tarballProblems(
-  files: string[],
-  sources: string[],
-  read: (file: string) => string,
-): string[] {
+/** Tarball problems; none when a consumer gets the library exactly, built, declared, loadable. */
+function tarballProblems(files: string[], sources: string[], read: (file: string) => string) {
   const problems: string[] = [];
   const packed = new Set(files);
   const pkg = JSON.parse(read("package.json")) as PackageJson;
@@ -110,10 +93,7 @@ function tarballProblems(
   return problems;
 }
 
-/**
- * Child processes get the environment without `npm_*`: `npm test` exports its own config
- * (prefix, package path) that would otherwise make the example's `npm install` act on the root.
- */
+/** Drops `npm_*` from the env: `npm test`'s would make the example's install act on the root. */
 function run(command: string, args: string[], cwd: string): string {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
@@ -167,9 +147,8 @@ function resolvedVersion(name: string, dir: string): string | undefined {
 }
 
 /**
- * A fresh install of the tarball. The library must load the program's one @pulumi/pulumi (a second
- * copy registers nothing with the program's engine or mocks), and the versions the example
- * resolves must satisfy the peer ranges the package declares.
+ * A fresh install of the tarball: the library must load the program's one @pulumi/pulumi (a second
+ * copy registers nothing with its engine or mocks), and resolve versions in its peer ranges.
  */
 function install(): void {
   fs.rmSync(path.join(EXAMPLE, "node_modules"), { recursive: true, force: true });
@@ -194,11 +173,7 @@ function install(): void {
   }
 }
 
-/**
- * Type-checks and builds the example together with the README's "Using the library" snippet, in
- * one compile (parsing @pulumi/aws's declarations is most of its cost): the documented usage must
- * compile against the package too. The snippet and its tsconfig live in the git-ignored .pack/.
- */
+/** Compiles the example with the README's usage snippet, at once (@pulumi/aws types dominate). */
 function compile(): void {
   fs.rmSync(path.join(EXAMPLE, "dist"), { recursive: true, force: true });
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -229,11 +204,7 @@ function expectEqual(what: string, got: unknown, want: unknown): void {
   }
 }
 
-/**
- * Runs the built example under the shared mocks and checks what it registered: its cluster, the
- * two add-ons' Helm releases, and its own IRSA role, trusted by exactly that cluster's OIDC
- * provider for one service account (the blueprint's add-ons bring IRSA roles of their own).
- */
+/** Synthesizes the example: its cluster, Helm releases, own IRSA role (add-ons have their own). */
 async function synth(): Promise<number> {
   const config = readStackConfig("dev", EXAMPLE);
   const entry = pathToFileURL(path.join(EXAMPLE, "dist", "index.js")).href;
@@ -253,17 +224,12 @@ async function synth(): Promise<number> {
   );
   const role = one(resources, "aws:iam/role:Role", "orders-api");
   expectEqual("IRSA role parent", role.parent, "eks-blueprint:index:IrsaRole::orders-api");
-  // The OIDC provider the mocks gave this cluster, exactly as the program received it; the mocks
-  // as a consumer gets them, by the package's `testing` entry point.
+  // The cluster's OIDC provider, from the mocks as a consumer gets them (`eks-blueprint/testing`).
   const testing = createRequire(path.join(EXAMPLE, "package.json"))(
     "eks-blueprint/testing",
   ) as typeof import("../../synth/mocks");
   const mocks = testing.createMocks([], config.config["aws:region"]);
-  const { state } = await mocks.newResource({
-    type: cluster.type,
-    name: cluster.name,
-    inputs: cluster.inputs,
-  });
+  const { state } = await mocks.newResource(cluster);
   const issuer = String(state.oidcIssuer);
   expectEqual("IRSA trust policy", JSON.parse(String(role.inputs.assumeRolePolicy)), {
     Statement: [

@@ -1,6 +1,6 @@
-// The deploy rehearsal: `npm run rehearse -- <stack> [--base <synth.json>] [--destroy]`.
-// Synthesizes the stack offline and applies what Pulumi, AWS and Kubernetes enforce (rules/),
-// printing the create (or delete) order and every blocker; exits 1 on any blocker.
+// Deploy rehearsal, `npm run rehearse -- <stack> [--base <synth.json>] [--destroy]`: applies what
+// Pulumi, AWS and Kubernetes enforce (rules/) to the offline synth; prints the create (or delete)
+// order and blockers, exit 1 on any.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { runCli } from "../run/fast-load";
@@ -8,18 +8,11 @@ import { runCli } from "../run/fast-load";
 const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
 
 /** The arguments, or a usage error. */
-export function parseArgs(argv: string[]): {
-  stack: string;
-  base?: string;
-  destroy: boolean;
-  order: boolean;
-} {
+export function parseArgs(argv: string[]) {
   const rest = [...argv];
   const flag = (name: string) => {
     const i = rest.indexOf(name);
-    if (i < 0) return false;
-    rest.splice(i, 1);
-    return true;
+    return i >= 0 && rest.splice(i, 1).length > 0;
   };
   const destroy = flag("--destroy");
   const order = !flag("--no-order");

@@ -1,23 +1,15 @@
-// How the Pulumi CLI starts this program, as a command this machine can run without the CLI: the
-// nodejs language host runs `node <nodeargs> <@pulumi/pulumi/cmd/run> --monitor … --project …
-// --stack … --pwd <dir of main> [--dry-run] <main>` from the directory of `main`, with the stack's
-// config in PULUMI_CONFIG (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go:
-// execRuntime and constructArguments; pkg/engine/project.go getPwdMain). Here the engine is
-// tools/run/mock-engine.ts, preloaded after the runtime options' own nodeargs.
+// The Pulumi CLI's start of this program, without the CLI: the nodejs language host runs `node
+// <nodeargs> <@pulumi/pulumi/cmd/run> --monitor … --project … --stack … --pwd <dir of main>
+// [--dry-run] <main>` in `main`'s directory, config in PULUMI_CONFIG (pulumi/pulumi
+// sdk/nodejs/cmd/pulumi-language-nodejs/main.go: execRuntime, constructArguments;
+// pkg/engine/project.go getPwdMain). Our engine: mock-engine.ts, after the nodeargs.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { readStackConfig } from "../../synth/stack-files";
 
-/** Pulumi.yaml's nodejs runtime options that decide how the program starts. */
-export interface NodeRuntime {
-  main: string;
-  nodeargs: string;
-  typescript: boolean;
-}
-
 /** Reads `runtime.options` and `main` as the language host does (typescript defaults to true). */
-export function nodeRuntime(root: string): NodeRuntime {
+export function nodeRuntime(root: string) {
   const project = parse(readFileSync(path.join(root, "Pulumi.yaml"), "utf8")) as {
     main?: string;
     runtime: string | { name: string; options?: { nodeargs?: string; typescript?: boolean } };
@@ -30,11 +22,7 @@ export function nodeRuntime(root: string): NodeRuntime {
   };
 }
 
-/**
- * nodeargs split into words. The language host uses a shell-style split (github.com/google/shlex);
- * without quotes or escapes that is a split at whitespace, and anything else is refused here
- * rather than split differently.
- */
+/** nodeargs as words: the host's shell-style split (github.com/google/shlex), minus quoting. */
 export function splitNodeargs(nodeargs: string): string[] {
   if (/["'\\]/.test(nodeargs)) {
     throw new Error(
@@ -44,15 +32,8 @@ export function splitNodeargs(nodeargs: string): string[] {
   return nodeargs.split(/\s+/).filter(Boolean);
 }
 
-/** A `node` command line and its environment; run it from `cwd`. */
-export interface CliStart {
-  args: string[];
-  env: Record<string, string>;
-  cwd: string;
-}
-
 /** The program's start for `stack` under the mocks, as `pulumi preview` (a dry run) would do it. */
-export function cliStart(root: string, stack: string): CliStart {
+export function cliStart(root: string, stack: string) {
   const runtime = nodeRuntime(root);
   const config = readStackConfig(stack, root);
   const main = path.resolve(root, runtime.main);
@@ -61,9 +42,7 @@ export function cliStart(root: string, stack: string): CliStart {
     cwd: path.dirname(main),
     args: [
       ...splitNodeargs(runtime.nodeargs),
-      "--require",
-      path.join(root, "tools", "run", "mock-engine.ts"),
-      run,
+      ...["--require", path.join(root, "tools", "run", "mock-engine.ts"), run],
       ...["--monitor", "mock", "--project", config.project, "--stack", stack],
       ...["--pwd", path.dirname(main), "--dry-run", path.basename(main)],
     ],

@@ -1,19 +1,13 @@
-// How our programs start fast (bench/README.md has the figures): Node's on-disk V8 code cache
-// (module.enableCompileCache, Node >= 22.8) and deferred loading of the modules @pulumi/* require
-// eagerly but a synth never uses (0.4 s of a prod2 synth). The deferral reaches into Node's
-// CommonJS loader and names files of @pulumi/*: test/fast-load.test.ts fails when either moves.
-// EKS_BLUEPRINT_COMPILE_CACHE=0 and EKS_BLUEPRINT_LAZY_LOAD=0 turn them off;
-// EKS_BLUEPRINT_COMPILE_CACHE=<dir> moves the cache.
+// Fast starts: Node's V8 code cache on disk (module.enableCompileCache, Node >= 22.8) and deferring
+// modules @pulumi/* require eagerly but a synth never uses (0.4 s of a prod2 synth). The deferral
+// relies on Node's CommonJS loader and @pulumi/* file names: test/fast-load.test.ts catches moves.
+// EKS_BLUEPRINT_COMPILE_CACHE=0|<dir> (off, or where) and EKS_BLUEPRINT_LAZY_LOAD=0 (off).
 import Module from "node:module";
 import * as path from "node:path";
 
 /**
- * A stand-in for a module that requires the real one the first time anything touches it. jest
- * uses it too, for two modules in every test file (tools/jest/lazy.cjs).
- *
- * `esModule` is what `__esModule` reads as before then, so TypeScript's __importStar and
- * __importDefault helpers keep their semantics without loading the module; `callable` makes the
- * stand-in a function, for a module that exports one.
+ * A stand-in requiring the real module on first touch (jest's too: tools/jest/lazy.cjs); till then
+ * `__esModule` is `esModule`, for TypeScript's import helpers; `callable`: it is a function.
  */
 export function deferredModule(load: () => object, esModule: boolean, callable: boolean): object {
   let real: object | undefined;
@@ -37,58 +31,22 @@ export function deferredModule(load: () => object, esModule: boolean, callable: 
   });
 }
 
-/** The parts of Node's CommonJS loader (lib/internal/modules/cjs/loader.js) that @types/node omits. */
-interface CjsModule {
-  filename: string | null;
-}
+/** Node's CommonJS loader parts (lib/internal/modules/cjs/loader.js) that @types/node omits. */
+type CjsModule = { filename: string | null };
 interface CjsLoader {
   _load(request: string, parent: CjsModule | undefined, isMain: boolean): unknown;
   _resolveFilename(request: string, parent: CjsModule, isMain: boolean, options?: object): string;
 }
 const loader = Module as unknown as CjsLoader;
 
-/** `module.enableCompileCache`'s result (nodejs/node doc/api/module.md, "Module compile cache"). */
-interface CompileCacheResult {
-  status: number;
-  message?: string;
-  directory?: string;
-}
-type EnableCompileCache = (directory?: string) => CompileCacheResult;
-
-/**
- * Turns on Node's module compile cache in `directory` and returns the directory it uses, or
- * undefined where this Node has none (before 22.8: modules then load plainly, without a cache).
- * Node keeps the cache per Node version and architecture, checks each entry against the module's
- * source, and never throws: a directory it cannot write just leaves the cache off
- * (https://nodejs.org/api/module.html#moduleenablecompilecachedirectory). @types/node 20 does
- * not declare the function, hence the lookup.
- */
-export function enableCompileCache(
-  directory: string,
-  runtime: { enableCompileCache?: EnableCompileCache } = Module as never,
-): string | undefined {
-  return runtime.enableCompileCache?.(directory).directory;
-}
-
-/**
- * Modules that @pulumi/* require when loaded but use only for features the synth never reaches.
- * Each is required on first use of any property instead. `esModule` is what `__esModule` reads
- * as before then, so TypeScript's __importStar/__importDefault helpers keep their semantics.
- */
+const CODE_PATHS = "@pulumi/pulumi/runtime/closure/codePaths.js";
+/** Modules @pulumi/* require at load for features a synth never reaches: loaded on first use. */
 export const DEFERRED: { from: string; request: string; esModule?: true; callable?: true }[] = [
-  // TypeScript's compiler (8.9 MB): only to serialize JavaScript functions (pulumi.runtime.serializeFunction).
+  // TypeScript's compiler (8.9 MB): only to serialize functions (pulumi.runtime.serializeFunction).
   { from: "@pulumi/pulumi/typescript-shim.js", request: "typescript" },
   // npm's Arborist and its registry client: only to find the packages a serialized function uses.
-  {
-    from: "@pulumi/pulumi/runtime/closure/codePaths.js",
-    request: "@npmcli/arborist",
-    esModule: true,
-  },
-  {
-    from: "@pulumi/pulumi/runtime/closure/codePaths.js",
-    request: "normalize-package-data",
-    callable: true,
-  },
+  { from: CODE_PATHS, request: "@npmcli/arborist", esModule: true },
+  { from: CODE_PATHS, request: "normalize-package-data", callable: true },
   // The Automation API (pulumi.automation) drives the CLI; a program does not use it.
   { from: "@pulumi/pulumi/index.js", request: "./automation", esModule: true },
   // awsx.classic (and the AWS SDK's ECS client with it); our program uses only awsx.ec2.
@@ -98,10 +56,7 @@ export const DEFERRED: { from: string; request: string; esModule?: true; callabl
 /** Makes every DEFERRED require return a deferredModule, if the module is installed. */
 export function deferUnusedModules(): void {
   const load = loader._load;
-  const suffixes = DEFERRED.map((d) => ({
-    ...d,
-    from: `node_modules/${d.from}`.split("/").join(path.sep),
-  }));
+  const suffixes = DEFERRED.map((d) => ({ ...d, from: path.join("node_modules", d.from) }));
   loader._load = function (request, parent, isMain) {
     const d =
       parent && suffixes.find((s) => s.request === request && parent.filename?.endsWith(s.from));
@@ -126,20 +81,16 @@ export function enableFastLoad(env: NodeJS.ProcessEnv = process.env): void {
   if (env.EKS_BLUEPRINT_LAZY_LOAD !== "0") deferUnusedModules();
   const cache = env.EKS_BLUEPRINT_COMPILE_CACHE;
   if (cache === "0") return;
-  const root = path.resolve(
-    __dirname,
-    "../..",
-    __dirname.includes(`${path.sep}dist${path.sep}`) ? ".." : "",
-  );
-  enableCompileCache(
+  const compiled = __dirname.includes(`${path.sep}dist${path.sep}`);
+  const root = path.resolve(__dirname, "../..", compiled ? ".." : "");
+  // Node >= 22.8 (not in @types/node 20); never throws, and an unwritable directory leaves the
+  // cache off (nodejs.org/api/module.html#moduleenablecompilecachedirectory).
+  (Module as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache?.(
     cache || path.join(root, "node_modules", ".cache", "eks-blueprint", "compile"),
   );
 }
 
-/**
- * Runs a command-line entry point the way the synth does: fast loading first, its exit code, and
- * an error as one line (a config error's message is the whole report).
- */
+/** Runs a CLI entry like the synth: fast loading, its exit code, an error as its message alone. */
 export function runCli(entry: (argv: string[]) => Promise<number>): void {
   enableFastLoad();
   entry(process.argv.slice(2)).then(

@@ -1,10 +1,7 @@
 // `node --require ./tools/run/register.cjs --require ./tools/run/mock-engine.ts
 //   node_modules/@pulumi/pulumi/cmd/run --monitor mock --project <p> --stack <s> index.ts`:
-// the program started exactly as the Pulumi CLI starts it (test/pulumi-runtime.test.ts builds the
-// command from Pulumi.yaml), with the shared mocks (synth/mocks.ts) standing in for the
-// engine. Preloaded, it installs the mocks before @pulumi/pulumi's run script connects to any
-// monitor, reads the config from PULUMI_CONFIG as the program will, and prints how many
-// resources the program registered when the process exits cleanly.
+// the program as the Pulumi CLI starts it (cli-start.ts), mocks as engine: installed before the run
+// script connects, config from PULUMI_CONFIG; a clean exit prints the resource count.
 import * as pulumi from "@pulumi/pulumi";
 import { createMocks, DEFAULT_REGION, Registration } from "../../synth/mocks";
 import { flagValue, reportLine } from "./mock-report";
@@ -19,9 +16,8 @@ void pulumi.runtime
     process.argv.includes("--dry-run"),
   )
   .then(() => {
-    // The run script's last call to the engine, once the program is done (runtime/settings.ts,
-    // signalAndWaitForShutdown: the engine answers when every delete hook has run). The mock
-    // monitor lacks the method; with no engine there is no hook to wait for.
+    // The run script's last engine call (runtime/settings.ts, signalAndWaitForShutdown: answered
+    // once every delete hook ran); MockMonitor lacks it, and without an engine there is no hook.
     const monitor = pulumi.runtime.getMonitor() as unknown as {
       signalAndWaitForShutdown?: (request: unknown, done: (err: null) => void) => void;
     };

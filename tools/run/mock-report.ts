@@ -1,5 +1,4 @@
-// What tools/run/mock-engine.ts reads from the run script's arguments and prints at exit, apart
-// from the preload itself so that tests and the bench can use it without installing the mocks.
+// What mock-engine.ts reads and prints, apart from the preload so tests and bench can use it.
 import type { Registration } from "../../synth/mocks";
 
 /** The line the mock engine prints last: `MOCK-ENGINE {"resources":<n>}`. */
@@ -18,10 +17,14 @@ export const programResources = (records: readonly Pick<Registration, "type">[])
 export const reportLine = (records: Registration[]): string =>
   `${REPORT_PREFIX}${JSON.stringify({ resources: programResources(records) })}`;
 
-/** The resource count from a run's stdout; throws when the run printed no report. */
-export function parseReport(stdout: string): number {
-  const line = stdout.split("\n").find((l) => l.startsWith(REPORT_PREFIX));
+/** The JSON after `prefix` on the last line of `stdout` starting with it; throws if none does. */
+export function lastReport<T>(stdout: string, prefix: string): T {
+  const line = [...stdout.split("\n")].reverse().find((l) => l.startsWith(prefix));
   if (!line)
-    throw new Error(`the program printed no ${REPORT_PREFIX.trim()} line:\n${stdout.slice(-2000)}`);
-  return (JSON.parse(line.slice(REPORT_PREFIX.length)) as { resources: number }).resources;
+    throw new Error(`the program printed no ${prefix.trim()} line:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice(prefix.length)) as T;
 }
+
+/** The resource count from a run's stdout; throws when the run printed no report. */
+export const parseReport = (stdout: string): number =>
+  lastReport<{ resources: number }>(stdout, REPORT_PREFIX).resources;

@@ -1,21 +1,16 @@
 // @ts-check
-// TypeScript to CommonJS for Node, one file at a time, with no type check: the compiler is
-// @swc/core (the one jest already transforms the tests with), and its output is kept on disk by a
-// hash of everything that decides it, so a run whose sources did not change never loads swc.
-// tools/run/register.cjs installs it; `npm run typecheck` (tsgo) is where types are checked.
-//
-// Why not a ready-made register: `@swc-node/register` and `tsx` keep nothing between processes
-// and cost +0.25 s and +0.45 s over the compiled synth on this 2-core machine (bench/README.md),
-// which alone is more than the whole budget the README synth has over the bare one.
+// TypeScript to CommonJS, file by file, untyped (`npm run typecheck` checks types), for
+// tools/run/register.cjs: @swc/core, as jest uses, cached on disk by a hash of all that decides the
+// output, so unchanged sources never load swc. `@swc-node/register` and `tsx` cache nothing between
+// processes: +0.25 s and +0.45 s over the compiled synth (bench/README.md), past the synth budget.
 "use strict";
 const { createHash } = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
 /**
- * The swc options: what tsconfig.json asks of tsc (target ES2022, so class fields keep define
- * semantics; CommonJS, since package.json has no "type"), an inline source map (read when Node
- * runs with --enable-source-maps), and no .swcrc lookup, so nothing else changes the output.
+ * What tsconfig.json asks of tsc (ES2022, so class fields keep define semantics; CommonJS, as
+ * package.json has no "type"), an inline source map, and no .swcrc that could change the output.
  * @param {string} filename
  */
 const swcOptions = (filename) => ({
@@ -28,8 +23,7 @@ const swcOptions = (filename) => ({
     target: /** @type {"es2022"} */ ("es2022"),
     keepClassNames: true,
   },
-  // ignoreDynamic: `import()` stays a real dynamic import, as tsc emits it for module node16
-  // (the consumer check imports the example's build by file URL, which require cannot load).
+  // ignoreDynamic: `import()` stays, as tsc emits it for node16 (consumer-check imports file URLs).
   module: { type: /** @type {"commonjs"} */ ("commonjs"), ignoreDynamic: true },
 });
 
@@ -42,8 +36,7 @@ let swc;
 const compiler = () => (swc ??= require("@swc/core"));
 
 /**
- * The cache entry's name: a hash of the compiler version, the options' format, the file's path
- * (the source map names it) and its text.
+ * Hash of compiler version, options format, path (the source map names it) and text.
  * @param {string} source @param {string} filename @param {string} version
  */
 function cacheKey(source, filename, version) {
@@ -60,8 +53,7 @@ const installedVersion = () =>
   (swcVersion ??= /** @type {{ version: string }} */ (require("@swc/core/package.json")).version);
 
 /**
- * JavaScript for one TypeScript file: from `cacheDir` when an earlier run compiled the same text,
- * else from swc, then stored. A cache that cannot be written (read-only checkout) only costs time.
+ * JavaScript for a TypeScript file, cached in `cacheDir` (an unwritable one only costs time).
  * @param {string} source @param {string} filename @param {string | undefined} cacheDir
  */
 function transpile(source, filename, cacheDir) {

@@ -1,12 +1,11 @@
-// Offline synth: `npm run synth -- <stack> [--out <file.json>]`. Started through runCli, which
-// turns on fast loading (tools/run/fast-load.ts) before anything else is required.
+// Offline synth: `npm run synth -- <stack> [--out <file.json>]`; runCli enables fast loading first.
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { runCli } from "../run/fast-load";
 
 async function main(argv: string[]): Promise<number> {
-  // Required only now, after enableFastLoad, and synchronously, so that Node's stat cache (on while
-  // the entry module's top level runs) serves every nested require.
+  // Only now, after enableFastLoad, and synchronously: Node's stat cache (on while the entry
+  // module's top level runs) then serves every nested require.
   /* eslint-disable @typescript-eslint/no-require-imports */
   const { synthJson, synthStack } =
     require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
@@ -17,9 +16,7 @@ async function main(argv: string[]): Promise<number> {
   /* eslint-enable @typescript-eslint/no-require-imports */
   const outIndex = argv.indexOf("--out");
   const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  const stack = argv.find(
-    (a, i) => (!a.startsWith("--") && i !== outIndex + 1) || (outIndex < 0 && !a.startsWith("--")),
-  );
+  const stack = argv.find((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
   if (!stack || (outIndex >= 0 && !out)) {
     console.error("usage: npm run synth -- <stack> [--out <file.json>]");
     return 2;

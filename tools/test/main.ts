@@ -1,7 +1,6 @@
-// `npm test`: runs every check in tools/test/steps.ts with concurrently, two at a time. Each
-// check's output is printed whole once it ends, each line prefixed with the check's name (so two
-// checks never interleave), then one line per check with its time, and the count of passed and
-// failed checks. Exits non-zero if any failed.
+// `npm test`: runs the checks of tools/test/steps.ts with concurrently, output never interleaved,
+// then prints each check's time and the pass/fail counts; exits non-zero if any failed.
+import { runCli } from "../run/fast-load";
 import { RUN, STEPS } from "./steps";
 
 async function main(): Promise<number> {
@@ -23,10 +22,4 @@ async function main(): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : String(err));
-    process.exit(1);
-  },
-);
+runCli(main);

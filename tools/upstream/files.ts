@@ -1,10 +1,6 @@
-/**
- * Which upstream files the tests check our add-ons against, and where each comes from. The pins
- * decide: a chart's files are read at the ref of its `source` (the Chart.yaml it was checked
- * against), the ALB controller's IAM policy at `albControllerIamPolicy.upstream`, Karpenter's
- * CloudFormation template at the Karpenter chart's release tag. Pure: no network, no disk, so the
- * URL construction is tested offline (test/upstream-files.test.ts); refresh.ts does the fetching.
- */
+// The upstream files our add-on tests check against, at the pins: a chart's at its `source` ref,
+// the ALB controller's IAM policy at `albControllerIamPolicy.upstream`, Karpenter's CloudFormation
+// template at its chart's tag. Pure, tested offline; refresh.ts fetches.
 import { createHash } from "node:crypto";
 import type { ChartPin, OciChartPin } from "../../components/addons/catalog";
 
@@ -16,7 +12,6 @@ export interface UpstreamFile {
   repo: string;
   /** Tag, branch or commit the pin names. */
   ref: string;
-  /** Path inside the repository. */
   path: string;
   /** False where upstream may not have the file (values.schema.json): a 404 then means "none". */
   required: boolean;
@@ -33,21 +28,13 @@ export interface VendoredFile extends Omit<UpstreamFile, "required"> {
 /** Files kept for every chart; values.schema.json only where upstream has one. */
 export const CHART_FILES = ["Chart.yaml", "values.yaml", "values.schema.json"] as const;
 
-/**
- * Fixture folder of a chart, by its name (the last segment for an OCI reference). Istio's three
- * charts have generic names (`base`, `gateway`), so they sit together under `istio/`.
- */
-const CHART_DIR_OVERRIDES: Record<string, string> = {
-  base: "istio/base",
-  istiod: "istio/istiod",
-  gateway: "istio/gateway",
-  cni: "istio/cni",
-};
+/** Istio's charts have generic names (`base`, `gateway`), so they sit together under `istio/`. */
+const ISTIO_CHARTS = ["base", "istiod", "gateway", "cni"];
 
 /** The fixture folder (under `charts/`) of a pinned chart. */
 export function chartDir(pin: Pick<ChartPin | OciChartPin, "chart">): string {
   const name = pin.chart.split("/").pop()!;
-  return CHART_DIR_OVERRIDES[name] ?? name;
+  return ISTIO_CHARTS.includes(name) ? `istio/${name}` : name;
 }
 
 /** `https://github.com/<owner>/<name>/blob/<ref>/<path>` split into its parts. */
@@ -61,7 +48,7 @@ export function parseBlobUrl(url: string): { repo: string; ref: string; path: st
   return { repo: m[1], ref: m[2], path: m[3] };
 }
 
-/** The chart's files at the ref its pin was checked against (the folder of `source`'s Chart.yaml). */
+/** The chart's files at the ref its pin was checked at (the folder of `source`'s Chart.yaml). */
 export function chartFiles(pin: ChartPin | OciChartPin): UpstreamFile[] {
   const { repo, ref, path } = parseBlobUrl(pin.source);
   if (!path.endsWith("/Chart.yaml")) {
@@ -125,9 +112,7 @@ export const blobUrl = (f: Pick<UpstreamFile, "repo" | "path">, at: string): str
 
 /** `git hash-object` of some bytes: the id git gives the file's content. */
 export function gitBlobId(content: Buffer): string {
-  return createHash("sha1")
-    .update(Buffer.concat([Buffer.from(`blob ${content.length}\0`), content]))
-    .digest("hex");
+  return createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex");
 }
 
 /** SOURCES.md: one row per vendored file, rendered from sources.json. */

@@ -1,10 +1,6 @@
-/**
- * `npm run upstream:refresh`: downloads every upstream file the tests check against
- * (tools/upstream/files.ts says which) at the ref our pins name, into test/fixtures/upstream/,
- * and rewrites sources.json and SOURCES.md. Run it after a pin moves (a Renovate pull request):
- * the tests then check the new chart's values, schema and Chart.yaml. Needs github.com; each
- * ref is resolved to its commit first, so every file of one ref comes from the same commit.
- */
+// `npm run upstream:refresh`: downloads the upstream files the tests check against (files.ts) at
+// our pins' refs into test/fixtures/upstream/, rewriting sources.json and SOURCES.md; run it when a
+// pin moves. Needs github.com; each ref resolves to a commit first, so its files all come from one.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { albControllerIamPolicy } from "../../components/addons/catalog";
@@ -18,6 +14,7 @@ import {
   type UpstreamFile,
   type VendoredFile,
 } from "./files";
+import { runCli } from "../run/fast-load";
 
 const OUT = path.join(ROOT, "test", "fixtures", "upstream");
 
@@ -38,7 +35,7 @@ async function download(f: UpstreamFile, commit: string): Promise<Buffer | undef
   return Buffer.from(await res.arrayBuffer());
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const files = upstreamFiles({ charts, albPolicyUrl: albControllerIamPolicy.upstream });
   const commits = new Map<string, string>();
   const downloaded: [VendoredFile, Buffer][] = [];
@@ -48,15 +45,11 @@ async function main(): Promise<void> {
     const commit = commits.get(key)!;
     const bytes = await download(f, commit);
     if (!bytes) continue;
-    const { file, repo, ref, path: upstreamPath } = f;
-    downloaded.push([
-      { file, repo, ref, path: upstreamPath, commit, gitBlob: gitBlobId(bytes) },
-      bytes,
-    ]);
-    console.log(`${file} <- ${key} (${commit.slice(0, 12)})`);
+    const { required: _, ...vendored } = f;
+    downloaded.push([{ ...vendored, commit, gitBlob: gitBlobId(bytes) }, bytes]);
+    console.log(`${f.file} <- ${key} (${commit.slice(0, 12)})`);
   }
-  // Everything arrived: only now replace the old files, so a failed run leaves them whole, and a
-  // file upstream dropped (or a chart we unpinned) does not linger.
+  // All arrived: replace now, so a failed run leaves old files whole and dropped ones don't linger.
   for (const dir of ["charts", "iam"])
     fs.rmSync(path.join(OUT, dir), { recursive: true, force: true });
   for (const [f, bytes] of downloaded) {
@@ -66,9 +59,7 @@ async function main(): Promise<void> {
   const vendored = downloaded.map(([f]) => f);
   fs.writeFileSync(path.join(OUT, "sources.json"), `${JSON.stringify(vendored, null, 2)}\n`);
   fs.writeFileSync(path.join(OUT, "SOURCES.md"), sourcesMarkdown(vendored));
+  return 0;
 }
 
-main().catch((e: Error) => {
-  console.error(e.message);
-  process.exit(1);
-});
+runCli(main);

@@ -1,10 +1,7 @@
-/**
- * `node dist/tools/workflows/check-addon-versions.js [--print]`: asks EKS, for every pin in
- * `eksAddonVersions` (components/addons/catalog.ts), whether it still offers that add-on version
- * for that Kubernetes minor, and exits non-zero when one is not offered. Needs the aws CLI with
- * read access to EKS (.github/workflows/addon-versions.yml runs it weekly); `--print` only lists
- * the commands, for a person without credentials.
- */
+// `node dist/tools/workflows/check-addon-versions.js [--print]`: exits non-zero when EKS no longer
+// offers a pin of `eksAddonVersions` (components/addons/catalog.ts) for its Kubernetes minor. Needs
+// the aws CLI with EKS read access (.github/workflows/addon-versions.yml, weekly); `--print` just
+// lists the commands, for someone without credentials.
 import { execFileSync } from "node:child_process";
 import {
   eksAddonNames,
@@ -12,43 +9,29 @@ import {
   type EksAddonVersions,
 } from "../../components/addons/catalog";
 
-/** One pinned add-on version for one Kubernetes minor. */
-export interface AddonPin {
-  minor: string;
-  key: keyof EksAddonVersions;
-  /** The EKS add-on name, as `--addon-name` takes it. */
-  addonName: string;
-  version: string;
-}
-
 /** Every pin of the catalog, minor by minor, in the catalog's order. */
-export function addonPins(
-  versions: Record<string, EksAddonVersions> = eksAddonVersions,
-  names: Record<keyof EksAddonVersions, string> = eksAddonNames,
-): AddonPin[] {
-  return Object.entries(versions).flatMap(([minor, pinned]) =>
+export function addonPins() {
+  return Object.entries(eksAddonVersions).flatMap(([minor, pinned]) =>
     (Object.keys(pinned) as (keyof EksAddonVersions)[]).map((key) => ({
       minor,
       key,
-      addonName: names[key],
+      /** The EKS add-on name, as `--addon-name` takes it. */
+      addonName: eksAddonNames[key],
       version: pinned[key],
     })),
   );
 }
 
+/** One pinned add-on version for one Kubernetes minor. */
+type AddonPin = ReturnType<typeof addonPins>[number];
+
 /** The aws CLI arguments that list what EKS offers for one pin. */
 export const describeArgs = (pin: AddonPin): string[] => [
-  "eks",
-  "describe-addon-versions",
-  "--kubernetes-version",
-  pin.minor,
-  "--addon-name",
-  pin.addonName,
-  "--output",
-  "json",
+  ...["eks", "describe-addon-versions", "--kubernetes-version", pin.minor],
+  ...["--addon-name", pin.addonName, "--output", "json"],
 ];
 
-/** The shape of `describe-addon-versions` output we read (EKS API reference, DescribeAddonVersions). */
+/** What we read of `describe-addon-versions` (EKS API reference, DescribeAddonVersions). */
 interface DescribeAddonVersions {
   addons?: {
     addonName?: string;
@@ -61,8 +44,7 @@ interface DescribeAddonVersions {
 
 /** The versions of `addonName` that an answer says are compatible with `minor`. */
 export function offeredVersions(answer: unknown, addonName: string, minor: string): string[] {
-  const addons = (answer as DescribeAddonVersions).addons ?? [];
-  return addons
+  return ((answer as DescribeAddonVersions).addons ?? [])
     .filter((a) => a.addonName === addonName)
     .flatMap((a) => a.addonVersions ?? [])
     .filter((v) => (v.compatibilities ?? []).some((c) => c.clusterVersion === minor))
@@ -86,10 +68,8 @@ export function main(argv: string[] = process.argv.slice(2)): number {
   }
   const problems: string[] = [];
   for (const pin of pins) {
-    const answer: unknown = JSON.parse(
-      execFileSync("aws", describeArgs(pin), { encoding: "utf8" }),
-    );
-    const p = pinProblem(pin, answer);
+    const answer = execFileSync("aws", describeArgs(pin), { encoding: "utf8" });
+    const p = pinProblem(pin, JSON.parse(answer));
     if (p) problems.push(p);
     process.stdout.write(
       `${p ? "NOT OFFERED" : "offered"}  ${pin.minor} ${pin.addonName} ${pin.version}\n`,

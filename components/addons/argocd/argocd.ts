@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { problem } from "../../problems";
+import { problem, problemList } from "../../problems";
 import { gitOpsClusterMetadata, GitOpsClusterFacts, gitOpsClusterSecret } from "./argocd-cluster";
 import { namespacedKinds } from "../crds";
 import { EXTERNAL_SECRETS } from "../external-secrets";
@@ -24,9 +24,8 @@ export interface ArgocdBootstrap {
   /** Directory of Application and ApplicationSet manifests in the repository. */
   path: string;
   /**
-   * A private repository: the Secrets Manager key (under External Secrets' prefix) whose JSON
-   * holds its credentials, as Argo CD's repository Secret takes them (`username` and `password`,
-   * or `sshPrivateKey`). Never the credentials themselves. Needs `addons.externalSecrets`.
+   * A private repository's Secrets Manager key (under External Secrets' prefix): a JSON of
+   * `username` and `password`, or `sshPrivateKey`. Needs `addons.externalSecrets`.
    * @default none: a public repository
    */
   credentialsKey?: string;
@@ -36,8 +35,7 @@ export interface ArgocdSettings extends CommonSettings {
   /** The root application. @default none: Argo CD runs, and deploys nothing until one is added */
   bootstrap?: ArgocdBootstrap;
   /**
-   * What the applications read about this cluster (cluster Secret annotations and labels). The
-   * stack fills it from `migration:*` and the blueprint adds the workload role ARNs.
+   * Facts for the cluster Secret (`migration:*`, role ARNs).
    * @default the cluster's name, region and account only
    */
   cluster?: GitOpsClusterFacts;
@@ -56,9 +54,7 @@ export function argocdValues(): ValueLayers {
       dex: { enabled: false },
     },
     owned: {
-      // The CRDs are templates (templates/crds/), upgraded with the chart, and kept when it is
-      // uninstalled (`helm.sh/resource-policy: keep`): deleting the Application CRD would delete
-      // every Application with it.
+      // Templates, upgraded with the chart, kept on uninstall: that would delete every Application.
       crds: { install: true, keep: true },
     },
   };
@@ -69,8 +65,7 @@ export function rootApplication(b: ArgocdBootstrap) {
   return {
     apiVersion: "argoproj.io/v1alpha1",
     kind: "Application",
-    // No `resources-finalizer.argocd.argoproj.io`: deleting this Application (turning Argo CD
-    // off) then leaves what it deployed in place instead of cascading
+    // No deletion finalizer: removing this Application leaves what it deployed in place
     // (https://argo-cd.readthedocs.io/en/stable/user-guide/app_deletion/#about-the-deletion-finalizer).
     metadata: { name: ARGOCD.rootApp, namespace: ARGOCD.namespace },
     spec: {
@@ -83,10 +78,8 @@ export function rootApplication(b: ArgocdBootstrap) {
 }
 
 /**
- * The private repository's Secret, written by External Secrets from `credentialsKey`: labelled
- * as an Argo CD repository (declarative setup, "Repositories"), its url and type ours, the
- * credentials merged in from the secret (`template.mergePolicy: Merge`,
- * https://external-secrets.io/v2.9.0/guides/templating/).
+ * The private repository's Secret, from `credentialsKey`: labelled as an Argo CD repository, url
+ * and type ours, credentials merged in (https://external-secrets.io/v2.9.0/guides/templating/).
  */
 export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: string }) {
   return {
@@ -116,49 +109,41 @@ export function argocdProblems(s: ArgocdSettings, at: string): string[] {
   const b = s.bootstrap;
   if (b === undefined) return [];
   const p = `${at}.bootstrap`;
-  const out: string[] = [];
+  const [out, add] = problemList();
   // Credentials first: the value is then never echoed in an error.
   if (typeof b.repoUrl === "string" && CREDENTIALS_IN_URL.test(b.repoUrl)) {
-    out.push(
-      problem(
-        `${p}.repoUrl`,
-        "credentials in the URL",
-        "[redacted]",
-        "drop them from the URL and give credentialsKey, a Secrets Manager key that holds them",
-      ),
+    add(
+      `${p}.repoUrl`,
+      "credentials in the URL",
+      "[redacted]",
+      "drop them from the URL and give credentialsKey, a Secrets Manager key that holds them",
     );
   } else if (typeof b.repoUrl !== "string" || !REPO_URL.test(b.repoUrl)) {
-    out.push(
-      problem(
-        `${p}.repoUrl`,
-        "not a Git repository URL",
-        b.repoUrl,
-        "use https://… or git@host:org/repo.git",
-      ),
+    add(
+      `${p}.repoUrl`,
+      "not a Git repository URL",
+      b.repoUrl,
+      "use https://… or git@host:org/repo.git",
     );
   }
   for (const k of ["revision", "path"] as const) {
     if (typeof b[k] !== "string" || b[k].trim() === "") {
-      out.push(
-        problem(
-          `${p}.${k}`,
-          "missing",
-          b[k],
-          k === "path"
-            ? "give the directory of the root app's manifests"
-            : "give a tag or commit both clusters deploy",
-        ),
+      add(
+        `${p}.${k}`,
+        "missing",
+        b[k],
+        k === "path"
+          ? "give the directory of the root app's manifests"
+          : "give a tag or commit both clusters deploy",
       );
     }
   }
   if (b.credentialsKey !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(b.credentialsKey)) {
-    out.push(
-      problem(
-        `${p}.credentialsKey`,
-        "not a Secrets Manager key",
-        b.credentialsKey,
-        "give the secret's name under the External Secrets prefix, such as argocd/repository",
-      ),
+    add(
+      `${p}.credentialsKey`,
+      "not a Secrets Manager key",
+      b.credentialsKey,
+      "give the secret's name under the External Secrets prefix, such as argocd/repository",
     );
   }
   return out;
@@ -190,7 +175,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
     crds: {
       checkedAt: "10.1.1",
       delivery: "templates",
-      kinds: namespacedKinds("argoproj.io", "Application", "ApplicationSet", "AppProject"),
+      kinds: namespacedKinds("argoproj.io", "Application ApplicationSet AppProject"),
       source:
         "https://github.com/argoproj/argo-helm/tree/argo-cd-10.1.1/charts/argo-cd/templates/crds",
     },
@@ -214,29 +199,11 @@ export const argocd: AddonSpec<ArgocdSettings> = {
     const metadata = pulumi
       .all([ctx.accountId, pulumi.all(facts.roleArns ?? {})])
       .apply(([accountId, roleArns]) =>
-        gitOpsClusterMetadata({
-          clusterName: ctx.clusterName,
-          region: ctx.region,
-          accountId,
-          facts,
-          roleArns,
-        }),
+        gitOpsClusterMetadata({ ...ctx, accountId, facts, roleArns }),
       );
-    const secretArgs = gitOpsClusterSecret({
-      clusterName: ctx.clusterName,
-      namespace: ARGOCD.namespace,
-      metadata: { labels: {}, annotations: {} },
-    });
     const clusterSecret = new k8s.core.v1.Secret(
       `${name}-cluster`,
-      {
-        ...secretArgs,
-        metadata: {
-          ...secretArgs.metadata,
-          labels: metadata.labels,
-          annotations: metadata.annotations,
-        },
-      },
+      gitOpsClusterSecret({ clusterName: ctx.clusterName, namespace: ARGOCD.namespace, metadata }),
       { ...k8sOpts, dependsOn: released },
     );
     const ready: pulumi.Resource[] = [...released, clusterSecret];
@@ -262,10 +229,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
   },
 };
 
-/**
- * The selection with facts added to Argo CD's cluster Secret, when Argo CD is selected: the
- * stack adds the migration's, the blueprint the workload role ARNs. Others' facts stay.
- */
+/** The selection with `facts` merged into Argo CD's cluster facts, if Argo CD is selected. */
 export function withGitOpsFacts<T extends { argocd?: ArgocdSettings }>(
   selection: T | undefined,
   facts: GitOpsClusterFacts,

@@ -1,15 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
-import {
-  irsaAnnotation,
-  isPolicyDocument,
-  PolicyDocument,
-  PolicyStatement,
-} from "../../access/irsa-policy";
+import { isPolicyDocument, PolicyDocument, PolicyStatement } from "../../access/irsa-policy";
 import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
 import vendoredCrds from "./crds-3.5.0.json";
 import upstreamPolicy from "./iam-policy.json";
-import { type AddonChartSpec, type AddonSpec, type CommonSettings, present } from "../spec";
-import { requests, ValueLayers } from "../values";
+import type { AddonChartSpec, AddonSpec, CommonSettings, ValuesInput } from "../spec";
+import { irsaServiceAccount, requests, ValueLayers } from "../values";
 
 // The vendored JSON, read as the types it holds (the catalog test checks the copies).
 if (!isPolicyDocument(upstreamPolicy))
@@ -26,39 +21,27 @@ export const ALB_CONTROLLER = {
 /** The controller takes no settings of its own. */
 export type AwsLoadBalancerControllerSettings = CommonSettings;
 
-export interface AlbControllerValuesInput {
-  clusterName: string;
-  region: string;
-  vpcId: string;
-  roleArn: string;
-  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
-  serviceMonitor?: boolean;
-}
-
 /** Chart values for aws-load-balancer-controller (keys checked against its values.yaml). */
-export function albControllerValues(i: AlbControllerValuesInput): ValueLayers {
+export function albControllerValues({
+  context: ctx,
+  resolved,
+  serviceMonitor,
+}: ValuesInput<unknown>): ValueLayers {
   return {
     defaults: {
       replicaCount: 2,
       resources: requests("100m", "128Mi", "256Mi"),
       podDisruptionBudget: { maxUnavailable: 1 },
-      // Off: with the webhook on, the controller claims every new LoadBalancer Service in the
-      // cluster and sits in the admission path of each (failure policy Fail), so a controller
-      // outage would block unrelated Service writes. Services opt in with the
-      // `aws-load-balancer-type: external` annotation instead, as our Istio gateway does.
+      // On, it would claim every LoadBalancer Service and, failing closed, block Service writes.
       enableServiceMutatorWebhook: false,
-      serviceMonitor: { enabled: i.serviceMonitor ?? false },
+      serviceMonitor: { enabled: serviceMonitor },
     },
     owned: {
-      clusterName: i.clusterName,
+      clusterName: ctx.clusterName,
       // Explicit, so the controller never depends on reaching IMDS (hop limit 1 on our nodes).
-      region: i.region,
-      vpcId: i.vpcId,
-      serviceAccount: {
-        create: true,
-        name: ALB_CONTROLLER.serviceAccount,
-        annotations: irsaAnnotation(i.roleArn),
-      },
+      region: ctx.region,
+      vpcId: resolved.vpcId,
+      serviceAccount: irsaServiceAccount(ALB_CONTROLLER.serviceAccount, resolved),
     },
   };
 }
@@ -73,11 +56,10 @@ export interface AlbControllerPolicyInput {
 }
 
 /**
- * The tag the controller puts on every AWS resource it creates, valued with `--cluster-name`
- * (kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go: "`elbv2.k8s.aws/cluster:
- * cluster-name` will be applied on all AWS resources"). Listeners and listener rules carry it
- * too while the `ListenerRulesTagging` feature gate is on, its default (pkg/config/feature_gates.go;
- * pkg/deploy/elbv2/listener_manager.go creates and reconciles listeners with `ResourceTags`).
+ * On every AWS resource the controller creates, valued `--cluster-name`
+ * (kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go); on listeners and
+ * rules too while the `ListenerRulesTagging` gate is on, its default (pkg/config/feature_gates.go,
+ * pkg/deploy/elbv2/listener_manager.go).
  */
 export const ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 const RESOURCE_TAG = `aws:ResourceTag/${ALB_CLUSTER_TAG}`;
@@ -138,12 +120,7 @@ const withCondition = (s: PolicyStatement, operator: string, add: Record<string,
   Condition: { ...s.Condition, [operator]: { ...s.Condition?.[operator], ...add } },
 });
 
-/**
- * Upstream's policy for this chart version (catalog `albControllerIamPolicy`), every statement
- * at its place with its actions, resources and conditions. ARNs move to the cluster's partition,
- * and each statement is narrowed to this cluster as `albStatementScoping` says (reasons in
- * `ALB_SCOPING_REASONS`); the isolation matrix of `npm run coexist` proves it with the simulator.
- */
+/** Upstream's policy in the cluster's partition, narrowed per `albStatementScoping`. */
 export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument {
   const vpcArn = `arn:${i.partition}:ec2:${i.region}:${i.accountId}:vpc/${i.vpcId}`;
   const narrow = (s: PolicyStatement, how: AlbScoping): PolicyStatement => {
@@ -187,20 +164,17 @@ const albChart = {
     source:
       "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/helm/aws-load-balancer-controller/Chart.yaml",
   },
-  // crds/crds.yaml and crds/gateway-crds.yaml; upstream's own upgrade note is
-  // `kubectl apply -k .../crds` before `helm upgrade` (chart README, "Upgrade").
+  // crds/crds.yaml and crds/gateway-crds.yaml; upstream applies them before `helm upgrade`.
   crds: {
     checkedAt: "3.5.0",
     delivery: "crds-dir",
     kinds: [
       ...namespacedKinds("aga.k8s.aws", "GlobalAccelerator"),
-      ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig", "TargetGroupBinding"),
+      ...namespacedKinds("elbv2.k8s.aws", "ALBTargetControlConfig TargetGroupBinding"),
       ...clusterKinds("elbv2.k8s.aws", "IngressClassParams"),
       ...namespacedKinds(
         "gateway.k8s.aws",
-        "ListenerRuleConfiguration",
-        "LoadBalancerConfiguration",
-        "TargetGroupConfiguration",
+        "ListenerRuleConfiguration LoadBalancerConfiguration TargetGroupConfiguration",
       ),
     ],
     source:
@@ -208,22 +182,11 @@ const albChart = {
     upgrade: { via: "vendored", file: "aws-load-balancer-controller/crds-3.5.0.json" },
   },
   release: "aws-load-balancer-controller",
-  values: ({ context, resolved, serviceMonitor }) =>
-    albControllerValues({
-      ...context,
-      vpcId: resolved.vpcId,
-      roleArn: present(resolved.roleArn, "its IRSA role"),
-      serviceMonitor,
-    }),
+  values: albControllerValues,
   skipCrds: true,
 } satisfies AddonChartSpec<AwsLoadBalancerControllerSettings>;
 
-/**
- * The controller that turns Services and Ingresses into NLBs and ALBs. Every LoadBalancer Service
- * and Ingress must depend on its release (`AddonBundle.loadBalancerReady`), so `pulumi destroy`
- * removes them, and the controller deletes their load balancers and ENIs, before the controller,
- * its role and the nodes go.
- */
+/** LB Services and Ingresses wait for it (`loadBalancerReady`), so destroy deletes them first. */
 export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSettings> = {
   component: "AwsLoadBalancerController",
   // The deployed logical name: a change needs a row in components/renames.ts.
@@ -232,11 +195,9 @@ export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSetti
   namespace: { name: ALB_CONTROLLER.namespace },
   defaults: {},
   installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
-  // Helm never upgrades crds/ (https://helm.sh/docs/chart_best_practices/custom_resource_definitions/),
-  // so we apply the pinned version's copy (`chart.crds` below) before the controller, as
-  // upstream's README asks before each `helm upgrade`; the release skips them.
-  // The version is the vendored copy's, not the pin's: a bump without a new copy then shows
-  // in the annotation, and the rehearsal's `helm-crds-upgraded` rule refuses it.
+  // The vendored CRDs go first (Helm never upgrades crds/:
+  // https://helm.sh/docs/chart_best_practices/custom_resource_definitions/), versioned as the copy:
+  // a bump without a new copy fails the rehearsal's `helm-crds-upgraded` rule.
   prepare: ({ name, k8s: k8sOpts }) => ({
     dependsOn: vendoredCrdPatches(crds, {
       chart: albChart.pin.chart,

@@ -2,20 +2,13 @@ import type { AddonSpec, CommonSettings } from "../spec";
 import { ValueLayers } from "../values";
 
 /**
- * Sidecars with the Istio CNI node agent rather than ambient mode: the agent sets each pod's
- * traffic redirection up from the node, so the injected `istio-init` container, which needs
- * NET_ADMIN and NET_RAW, becomes `istio-validation`, which needs no capability
- * (https://istio.io/latest/docs/setup/additional-setup/cni/). Ambient would replace the data
- * plane itself (ztunnel on every node, waypoints for L7 policy), and the gateway, the tracing
- * provider and every meshed service are configured for sidecars today; CNI keeps all of that and
- * changes only how a pod's iptables rules are made.
+ * The Istio CNI node agent redirects each pod's traffic from the node, so `istio-init` (NET_ADMIN,
+ * NET_RAW) becomes the capability-free `istio-validation`
+ * (https://istio.io/latest/docs/setup/additional-setup/cni/). Not ambient, which would replace the
+ * sidecar data plane our gateway, tracing and services use.
  */
 export const ISTIO_CNI = {
-  /**
-   * kube-system, as the chart's README recommends so `system-node-critical` can be used; it is
-   * where EKS's own privileged node agents (aws-node, kube-proxy) run, so no namespace of ours
-   * needs a `privileged` exception.
-   */
+  /** kube-system per the chart's README (`system-node-critical`); ours need no `privileged`. */
   namespace: "kube-system",
   release: "istio-cni",
 } as const;
@@ -23,13 +16,9 @@ export const ISTIO_CNI = {
 /** The namespace label the injector selects on (istiod's default `istio-injection`). */
 export const MESH_LABEL = "istio-injection";
 
-/**
- * Labels that put a namespace's pods in the mesh, for a team's namespace config. Not in the mesh:
- * no label at all, so a namespace that never opted in keeps exactly the labels it had.
- */
-export function meshLabels(inMesh: boolean): Record<string, string> {
-  return inMesh ? { [MESH_LABEL]: "enabled" } : {};
-}
+/** Mesh labels for a team namespace; none outside the mesh, leaving its labels as they were. */
+export const meshLabels = (inMesh: boolean): Record<string, string> =>
+  inMesh ? { [MESH_LABEL]: "enabled" } : {};
 
 export type IstioCniSettings = CommonSettings;
 
@@ -40,18 +29,15 @@ export function istioCniValues(): ValueLayers {
     owned: {
       // Sidecar mode: the agent only redirects injected pods; ztunnel is never involved.
       ambient: { enabled: false },
-      // A pod that started before the agent ran on its node fails `istio-validation`; the
-      // repair controller (on by default, repairing in place) sets it up then.
+      // Pods started before the agent fail `istio-validation`; the repair controller fixes them.
       repair: { enabled: true },
     },
   };
 }
 
 /**
- * The injected containers' security contexts with CNI on, as istiod's injection template
- * renders them (manifests/charts/istio-control/istio-discovery/files/injection-template.yaml at
- * 1.30.3, `istio-validation` and `istio-proxy`, with `global.proxy.privileged` false, no
- * TPROXY interception, and `global.proxy.seccompProfile` as istiod's values set it).
+ * Security contexts of the injected containers with CNI on (unprivileged, no TPROXY), as rendered
+ * by manifests/charts/istio-control/istio-discovery/files/injection-template.yaml at 1.30.3.
  */
 export function injectedContainers(seccompProfile?: { type: string }) {
   const common = {

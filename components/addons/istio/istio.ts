@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { pinnedReleaseArgs, type ChartPin } from "../catalog";
 import { namespacedKinds } from "../crds";
-import { addonNamespace } from "../namespace";
+import { createNamespace } from "../../teams/namespace";
 import { collectorService, OPEN_TELEMETRY } from "../opentelemetry";
 import { oneOfProblems } from "../../problems";
 import { stringMapProblems } from "../settings";
@@ -18,44 +18,33 @@ export const ISTIO = {
 } as const;
 
 const ISTIO_VERSION = "1.30.3"; // base, istiod and gateway must match
-const ISTIO_REPO = "https://istio-release.storage.googleapis.com/charts";
 
-/**
- * The three charts, released together. Istio publishes 1.30.3 from placeholder Chart.yaml files
- * (version 1.0.0 in git), so each source is the tag's.
- */
+/** A pin at ISTIO_VERSION; sources at the tag (Chart.yaml in git is a placeholder). */
+const istioPin = (chart: string, dir: string): ChartPin => ({
+  chart,
+  version: ISTIO_VERSION,
+  repo: "https://istio-release.storage.googleapis.com/charts",
+  source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/${dir}/Chart.yaml`,
+});
+
+/** The three charts, released together. */
 const istioCharts = {
   istioBase: {
-    pin: {
-      chart: "base",
-      version: ISTIO_VERSION,
-      repo: ISTIO_REPO,
-      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/base/Chart.yaml`,
-    },
-    // base/templates/crds.yaml renders files/crd-all.gen.yaml when `base.enableCRDTemplates`
-    // (default true, and owned by istioBaseValues): the CRDs move with every upgrade.
+    pin: istioPin("base", "base"),
+    // base/templates/crds.yaml renders files/crd-all.gen.yaml when `base.enableCRDTemplates`.
     crds: {
       checkedAt: "1.30.3",
       delivery: "templates",
       kinds: [
-        ...namespacedKinds("extensions.istio.io", "TrafficExtension", "WasmPlugin"),
+        ...namespacedKinds("extensions.istio.io", "TrafficExtension WasmPlugin"),
         ...namespacedKinds(
           "networking.istio.io",
-          "DestinationRule",
-          "EnvoyFilter",
-          "Gateway",
-          "ProxyConfig",
-          "ServiceEntry",
-          "Sidecar",
-          "VirtualService",
-          "WorkloadEntry",
-          "WorkloadGroup",
+          "DestinationRule EnvoyFilter Gateway ProxyConfig ServiceEntry Sidecar VirtualService",
+          "WorkloadEntry WorkloadGroup",
         ),
         ...namespacedKinds(
           "security.istio.io",
-          "AuthorizationPolicy",
-          "PeerAuthentication",
-          "RequestAuthentication",
+          "AuthorizationPolicy PeerAuthentication RequestAuthentication",
         ),
         ...namespacedKinds("telemetry.istio.io", "Telemetry"),
       ],
@@ -63,22 +52,8 @@ const istioCharts = {
         "https://github.com/istio/istio/blob/1.30.3/manifests/charts/base/templates/crds.yaml",
     },
   },
-  istiod: {
-    pin: {
-      chart: "istiod",
-      version: ISTIO_VERSION,
-      repo: ISTIO_REPO,
-      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/istio-control/istio-discovery/Chart.yaml`,
-    },
-  },
-  istioGateway: {
-    pin: {
-      chart: "gateway",
-      version: ISTIO_VERSION,
-      repo: ISTIO_REPO,
-      source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/gateway/Chart.yaml`,
-    },
-  },
+  istiod: { pin: istioPin("istiod", "istio-control/istio-discovery") },
+  istioGateway: { pin: istioPin("gateway", "gateway") },
 } satisfies Record<string, AddonChart & { pin: ChartPin }>;
 
 export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
@@ -89,11 +64,7 @@ export interface IstioSettings {
   enabled?: boolean;
   /** Scheme of the gateway's NLB. @default "internet-facing" */
   gatewayScheme?: LoadBalancerScheme;
-  /**
-   * Extra annotations on the gateway Service (a Pulumi resource, `gatewayService`). The NLB
-   * annotations still win. Shared hostnames are not published from here: each stack owns their
-   * weighted records (components/traffic/traffic-records.ts). @default {}
-   */
+  /** Extra gateway Service annotations (the NLB's win); not for shared hostnames. @default {} */
   gatewayServiceAnnotations?: Record<string, string>;
   /** Chart values merged over ours, per chart (keys we own still win). @default {} */
   values?: {
@@ -107,26 +78,21 @@ export interface IstioSettings {
   };
 }
 
-/**
- * istio/base: CRDs and cluster-wide resources only, so it has no pods and no resources to
- * request. Istio's defaults sit under `_internal_defaults_do_not_set`, which we never write.
- */
+/** istio/base: CRDs only, no pods. We never write `_internal_defaults_do_not_set` (Istio's). */
 export function istioBaseValues(): ValueLayers {
   return {
     defaults: { defaultRevision: "default" },
     owned: {
       global: { istioNamespace: ISTIO.namespace },
-      // CRDs as templates, so `helm upgrade` moves them with the chart (base/values.yaml:
-      // "Helm (as of V3) does not support upgrading CRDs"); never let an override turn it off.
+      // As templates, `helm upgrade` moves the CRDs (base/values.yaml); no override turns it off.
       base: { enableCRDTemplates: true },
     },
   };
 }
 
 /**
- * istiod: mesh and cluster ids come from the cluster name, so two clusters never share one. With
- * `tracing`, the OpenTelemetry collector is registered as the mesh's tracing provider (meshConfig
- * `extensionProviders`); its add-on's Telemetry resource turns it on
+ * istiod: mesh and cluster ids are the cluster name, never shared. `tracing` makes the collector a
+ * mesh tracing provider, turned on by its add-on's Telemetry
  * (https://istio.io/latest/docs/tasks/observability/distributed-tracing/opentelemetry/).
  */
 export function istiodValues(i: {
@@ -147,12 +113,10 @@ export function istiodValues(i: {
         istioNamespace: ISTIO.namespace,
         meshID: i.clusterName,
         multiCluster: { clusterName: i.clusterName },
-        // With the CNI agent (istio-cni.ts) every injected container can meet `restricted`, so
-        // give them the seccomp profile it asks for.
+        // With the CNI agent every injected container can meet `restricted`, given this profile.
         ...(i.cni ? { proxy: { seccompProfile: { type: "RuntimeDefault" } } } : {}),
       },
-      // Injection without istio-init: the node agent redirects traffic (istio-discovery
-      // values.yaml `cni.enabled`, which the injector reads as `pilot.cni`).
+      // No istio-init: the node agent redirects (istio-discovery values.yaml `cni.enabled`).
       ...(i.cni ? { cni: { enabled: true } } : {}),
       ...(i.tracing
         ? {
@@ -171,12 +135,9 @@ export function istiodValues(i: {
 }
 
 /**
- * The gateway Service is an NLB made by the AWS Load Balancer Controller: `external` hands it to
- * the controller (not the in-tree provider), `ip` targets the pods directly. The target group
- * checks Istio's readiness endpoint, so a gateway pod that drains fails its check and a weighted
- * record with `evaluateTargetHealth` stops sending traffic to a cluster with none ready
- * (annotations: kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/guide/service/annotations.md,
- * healthcheck-protocol/-port/-path; 15021 /healthz/ready is the gateway's status port).
+ * An NLB the AWS Load Balancer Controller makes (`external`), targeting pod IPs. Health checks hit
+ * the gateway's status port, so an `evaluateTargetHealth` record skips a cluster with no ready
+ * gateway (kubernetes-sigs/aws-load-balancer-controller v3.5.0 docs/guide/service/annotations.md).
  */
 export function nlbAnnotations(scheme: LoadBalancerScheme): Record<string, string> {
   return {
@@ -190,10 +151,8 @@ export function nlbAnnotations(scheme: LoadBalancerScheme): Record<string, strin
 }
 
 /**
- * The chart's own Service is off ("None" disables it entirely: gateway/values.yaml and
- * templates/service.yaml at 1.30.3): Pulumi cannot see inside a Helm release, and the weighted
- * records need the load balancer's hostname, so the Service is a Pulumi resource
- * (`gatewayServiceArgs`).
+ * The chart's Service is off ("None": gateway/values.yaml, templates/service.yaml at 1.30.3): the
+ * records need its hostname, which Pulumi cannot read inside a release (`gatewayServiceArgs`).
  */
 export function istioGatewayValues(): ValueLayers {
   return {
@@ -207,8 +166,8 @@ export function istioGatewayValues(): ValueLayers {
 }
 
 /**
- * The gateway chart's pod labels for release `istio-ingressgateway` (gateway/templates/_helpers.tpl
- * at 1.30.3, `gateway.selectorLabels`: app = the release name, istio = it without `istio-`).
+ * Pod labels of release `istio-ingressgateway` (gateway/templates/_helpers.tpl at 1.30.3,
+ * `gateway.selectorLabels`): app is the release name, istio it without `istio-`.
  */
 export const GATEWAY_SELECTOR = { app: ISTIO.gatewayName, istio: "ingressgateway" } as const;
 
@@ -276,9 +235,9 @@ export const istio: AddonSpec<
   finish: ({ name, context: ctx, settings: s, after, installed, child, k8s: k8sOpts }, plumbed) => {
     const ns = present(plumbed.namespace, "istio's namespace");
     const overrides = s.values ?? {};
-    const gatewayNs = addonNamespace(
+    const gatewayNs = createNamespace(
       `${name}-gateway-ns`,
-      { ...ctx, namespace: ISTIO.gatewayNamespace, podSecurity: "baseline" },
+      { ...ctx, name: ISTIO.gatewayNamespace, podSecurity: "baseline" },
       child,
     );
     const base = new k8s.helm.v3.Release(
@@ -307,27 +266,20 @@ export const istio: AddonSpec<
       }),
       { ...k8sOpts, dependsOn: [base, ...ctx.computeReady] },
     );
-    const gatewayValues = istioGatewayValues();
     const gateway = new k8s.helm.v3.Release(
       `${name}-gateway`,
       pinnedReleaseArgs(istioCharts.istioGateway.pin, {
         name: ISTIO.gatewayName,
         namespace: gatewayNs.metadata.name,
-        values: mergeValues(gatewayValues, overrides.gateway),
+        values: mergeValues(istioGatewayValues(), overrides.gateway),
       }),
       { ...k8sOpts, dependsOn: [istiod, ...after, gatewayNs] },
     );
-    // Pulumi waits for a LoadBalancer Service until its endpoints are ready and it has an
-    // external address (@pulumi/kubernetes core/v1/service.d.ts, conditions 3 and 4), so the
-    // hostname below is the NLB's once `up` gets past it. After the gateway's pods (its
-    // endpoints) and the ALB controller (`after`), which on destroy must outlive it to delete the
-    // NLB: the teardown contract of test/addons-order.test.ts.
+    // Pulumi awaits ready endpoints and an address (@pulumi/kubernetes core/v1/service.d.ts,
+    // conditions 3 and 4), so `hostname` is the NLB's; the ALB controller deletes it on destroy.
     const service = new k8s.core.v1.Service(
       `${name}-gateway-service`,
-      gatewayServiceArgs({
-        scheme: s.gatewayScheme,
-        annotations: s.gatewayServiceAnnotations,
-      }),
+      gatewayServiceArgs({ scheme: s.gatewayScheme, annotations: s.gatewayServiceAnnotations }),
       { ...k8sOpts, dependsOn: [gateway, ...after, gatewayNs] },
     );
     return {

@@ -10,12 +10,7 @@ export interface InterruptionQueueArgs {
   tags?: Record<string, string>;
 }
 
-/**
- * Upstream's KarpenterInterruptionQueue: an SQS queue named after the cluster (5 minutes'
- * retention: an interruption notice older than that is moot), SSE on, and the five
- * EventBridge rules that feed it spot interruptions, rebalance recommendations, instance state
- * changes, capacity-reservation interruptions and scheduled AWS Health events.
- */
+/** Upstream's KarpenterInterruptionQueue and rules (5 minutes' retention: old notices are moot). */
 export class InterruptionQueue extends pulumi.ComponentResource {
   readonly queue: aws.sqs.Queue;
   readonly rules: aws.cloudwatch.EventRule[] = [];

@@ -1,21 +1,18 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import { pinnedOciReleaseArgs, type OciChartPin } from "../catalog";
-import { clusterKinds, namespacedKinds } from "../crds";
-import { type AddonChart, type AddonSpec, type CommonSettings, present } from "../spec";
-import { requests, ValueLayers } from "../values";
+import { pinnedReleaseArgs, type OciChartPin } from "../catalog";
+import { clusterKinds, customResource, namespacedKinds } from "../crds";
+import { present } from "../spec";
+import type { AddonChart, AddonSpec, CommonSettings, ValuesInput } from "../spec";
+import { irsaServiceAccount, requests, ValueLayers } from "../values";
 import { managedPolicyArn, serviceTrustPolicy } from "../../cluster/cluster-settings";
-import { irsaAnnotation, stableJson } from "../../access/irsa-policy";
+import { stableJson } from "../../access/irsa-policy";
 import { labelProblems } from "../../kubernetes-names";
 import { NODE_ROLE_POLICIES } from "../../compute/node-groups";
 import { InterruptionQueue } from "./interruption-queue";
-import {
-  ec2NodeClassSpec,
-  KarpenterNodePoolSpec,
-  nodePoolSpec,
-  nodePoolsProblems,
-} from "./node-pools";
+import { ec2NodeClassSpec, nodePoolSpec, nodePoolsProblems } from "./node-pools";
+import type { KarpenterNodePoolSpec } from "./node-pools";
 import { karpenterControllerPolicy } from "./policy";
 
 const KARPENTER_VERSION = "1.14.1"; // controller and CRD charts must match (upstream upgrade guide)
@@ -24,13 +21,10 @@ const KARPENTER_VERSION = "1.14.1"; // controller and CRD charts must match (ups
 const KARPENTER_CRDS = [
   ...namespacedKinds("autoscaling.x-k8s.io", "CapacityBuffer"),
   ...clusterKinds("karpenter.k8s.aws", "EC2NodeClass"),
-  ...clusterKinds("karpenter.sh", "NodeClaim", "NodeOverlay", "NodePool"),
+  ...clusterKinds("karpenter.sh", "NodeClaim NodeOverlay NodePool"),
 ];
 
-/**
- * The CRD chart, released with the controller from the same branch. Released from c88abbba… on
- * branch release-v1.14.1 (the tag's own Chart.yaml says 1.13.0).
- */
+/** The CRD chart, from branch release-v1.14.1 (c88abbba…; the tag's Chart.yaml says 1.13.0). */
 const karpenterCrdChart = {
   pin: {
     chart: "oci://public.ecr.aws/karpenter/karpenter-crd",
@@ -46,45 +40,34 @@ const karpenterCrdChart = {
   },
 } satisfies AddonChart & { pin: OciChartPin };
 
-/** Where the controller runs. */
 export const KARPENTER = { namespace: "kube-system", serviceAccount: "karpenter" } as const;
 
 export interface KarpenterSettings extends CommonSettings {
   /** NodePools (each with its EC2NodeClass), by name. */
   nodePools: Record<string, KarpenterNodePoolSpec>;
-  /**
-   * Node labels that place the controller on the small managed group reserved for it (or on
-   * Fargate, whose profile selects kube-system pods labelled app.kubernetes.io/name=karpenter).
-   * The chart's own affinity already keeps it off the nodes it manages. @default none
-   */
+  /** Labels placing the controller on its reserved group (or Fargate's profile). @default none */
   controllerNodeSelector?: Record<string, string>;
 }
 
-/**
- * Controller values. The chart's defaults already give 2 replicas, a PDB (maxUnavailable 1) and
- * a zone spread; we restate the first two so the PDB check sees them, and set upstream's
- * getting-started resources (1 CPU, 1Gi).
- */
-export function karpenterValues(i: {
-  clusterName: string;
-  queueName: string;
-  roleArn: string;
-  controllerNodeSelector?: Record<string, string>;
-}): ValueLayers {
+/** Restates the chart's 2 replicas and PDB for the PDB check; resources as upstream's guide. */
+export function karpenterValues({
+  context: ctx,
+  settings: s,
+  resolved,
+}: ValuesInput<KarpenterSettings>): ValueLayers {
   return {
     defaults: {
       replicas: 2,
       podDisruptionBudget: { name: "karpenter", maxUnavailable: 1 },
       controller: { resources: { ...requests("1", "1Gi"), limits: { cpu: "1", memory: "1Gi" } } },
-      nodeSelector: { "kubernetes.io/os": "linux", ...i.controllerNodeSelector },
+      nodeSelector: { "kubernetes.io/os": "linux", ...s.controllerNodeSelector },
     },
     owned: {
-      settings: { clusterName: i.clusterName, interruptionQueue: i.queueName },
-      serviceAccount: {
-        create: true,
-        name: KARPENTER.serviceAccount,
-        annotations: irsaAnnotation(i.roleArn),
+      settings: {
+        clusterName: ctx.clusterName,
+        interruptionQueue: present(resolved.queueName, "prepare's queueName"),
       },
+      serviceAccount: irsaServiceAccount(KARPENTER.serviceAccount, resolved),
     },
   };
 }
@@ -97,12 +80,7 @@ type KarpenterPrepared = {
   nodeRoleName: string;
 };
 
-/**
- * Karpenter as the cluster's autoscaler, in place of cluster-autoscaler: interruption queue and rules,
- * node role with an EC2_LINUX access entry, controller IRSA role, the CRD and controller charts,
- * and the NodePools with their EC2NodeClasses. No aws-node-termination-handler: Karpenter handles
- * the same interruption events from its queue (Karpenter FAQ, v1.14).
- */
+/** No aws-node-termination-handler: Karpenter reads those events from its queue (FAQ, v1.14). */
 export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
   component: "Karpenter",
   summary:
@@ -148,7 +126,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
     const crds = new k8s.helm.v3.Release(
       `${name}-crd`,
-      pinnedOciReleaseArgs(karpenterCrdChart.pin, {
+      pinnedReleaseArgs(karpenterCrdChart.pin, {
         name: "karpenter-crd",
         namespace: KARPENTER.namespace,
         values: {},
@@ -192,45 +170,28 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       upgrade: { via: "crd-chart", chart: karpenterCrdChart.pin.chart },
     },
     release: "karpenter",
-    values: ({ context, settings, resolved }) =>
-      karpenterValues({
-        clusterName: context.clusterName,
-        controllerNodeSelector: settings.controllerNodeSelector,
-        roleArn: present(resolved.roleArn, "its IRSA role"),
-        queueName: present(resolved.queueName, "prepare's queueName"),
-      }),
+    values: karpenterValues,
     // karpenter-crd owns the CRDs; the controller chart's copy in crds/ must not compete.
     skipCrds: true,
   },
   hookCharts: { karpenterCrd: karpenterCrdChart },
-  finish: ({ name, context: ctx, settings, k8s: k8sOpts }, plumbed) => {
-    const prepared = present(plumbed.prepared, "karpenter's prepare");
-    const { released } = plumbed;
+  finish: ({ name, context: ctx, settings, k8s: k8sOpts }, { prepared, released }) => {
+    const { crds, nodeRoleName } = present(prepared, "karpenter's prepare");
     for (const [pool, spec] of Object.entries(settings.nodePools)) {
-      const nodeClass = new k8s.apiextensions.CustomResource(
+      const nodeClass = customResource(
         `${name}-${pool}-nodeclass`,
-        {
-          apiVersion: "karpenter.k8s.aws/v1",
-          kind: "EC2NodeClass",
-          metadata: { name: pool },
-          spec: ec2NodeClassSpec(spec, {
-            clusterName: ctx.clusterName,
-            nodeRoleName: prepared.nodeRoleName,
-            tags: ctx.tags,
-          }),
-        },
+        ["karpenter.k8s.aws/v1", "EC2NodeClass"],
+        { name: pool },
+        ec2NodeClassSpec(spec, { ...ctx, nodeRoleName }),
         // After the controller too, so on destroy the controller outlives its nodes and drains them.
-        { ...k8sOpts, dependsOn: [prepared.crds, ...released] },
+        { ...k8sOpts, dependsOn: [crds, ...released] },
       );
-      new k8s.apiextensions.CustomResource(
+      customResource(
         `${name}-${pool}-nodepool`,
-        {
-          apiVersion: "karpenter.sh/v1",
-          kind: "NodePool",
-          metadata: { name: pool },
-          spec: nodePoolSpec(pool, spec),
-        },
-        { ...k8sOpts, dependsOn: [prepared.crds, ...released, nodeClass] },
+        ["karpenter.sh/v1", "NodePool"],
+        { name: pool },
+        nodePoolSpec(pool, spec),
+        { ...k8sOpts, dependsOn: [crds, ...released, nodeClass] },
       );
     }
     return {};

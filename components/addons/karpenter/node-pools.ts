@@ -1,8 +1,4 @@
-/**
- * NodePool (karpenter.sh/v1) and EC2NodeClass (karpenter.k8s.aws/v1) specs from stack config.
- * Shapes follow the Karpenter v1.14 docs (https://karpenter.sh/v1.14/concepts/nodepools/ and
- * .../nodeclasses/). Each pool gets its own node class, named like it.
- */
+/** Per https://karpenter.sh/v1.14/concepts/nodepools/ and .../nodeclasses/ */
 import { labelProblems } from "../../kubernetes-names";
 import {
   AMI_FAMILIES,
@@ -11,7 +7,15 @@ import {
   NodeTaint,
   TAINT_EFFECTS,
 } from "../../compute/node-group-settings";
-import { isIntegerIn, isOneOf, oneOfProblems, problem, isRecord } from "../../problems";
+import {
+  isIntegerIn,
+  isOneOf,
+  oneOfProblems,
+  problem,
+  isRecord,
+  shortNameProblems,
+  problemList,
+} from "../../problems";
 
 /** Karpenter's own discovery tag: on private subnets and the node security group. */
 export const DISCOVERY_TAG = "karpenter.sh/discovery";
@@ -22,11 +26,7 @@ export const discoveryTags = (clusterName: string): Record<string, string> => ({
 export interface KarpenterNodePoolSpec {
   /** @default "AL2023" */
   amiFamily?: "AL2023" | "Bottlerocket";
-  /**
-   * AMI version in Karpenter's alias (`al2023@<version>`). "latest" follows new AMIs, which
-   * Karpenter then rolls out through drift: pin a version in production to roll on purpose.
-   * @default "latest"
-   */
+  /** AMI alias version; "latest" rolls via drift, so pin one in production. @default "latest" */
   amiVersion?: string;
   /** Kubernetes architectures. @default ["amd64"] */
   architectures?: ("amd64" | "arm64")[];
@@ -72,67 +72,37 @@ const NODE_POOL_DEFAULTS = {
 
 const withDefaults = (p: KarpenterNodePoolSpec) => ({ ...NODE_POOL_DEFAULTS, ...p });
 
-/** NodePool names become Kubernetes object names and part of EventBridge rule names. */
-const POOL_NAME = /^[a-z][a-z0-9-]{0,19}$/;
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/;
-
-/** Every subset of `options`, as a non-empty list. */
-function listOfProblems(
-  v: unknown,
-  options: readonly string[],
-  at: string,
-  what: string,
-): string[] {
-  if (v === undefined) return [];
-  return Array.isArray(v) && v.length > 0 && v.every((x) => options.includes(x))
-    ? []
-    : [problem(at, `not a list of ${what}s`, v, `list one or more of ${options.join(", ")}`)];
-}
 
 /** Every problem with one NodePool, keyed `<at>.<field>`. */
 export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[] {
-  const out: string[] =
-    p.amiFamily === undefined
-      ? []
-      : oneOfProblems(p.amiFamily, AMI_FAMILIES, `${at}.amiFamily`, "AMI family");
-  out.push(
-    ...listOfProblems(p.architectures, ["amd64", "arm64"], `${at}.architectures`, "architecture"),
-  );
-  out.push(
-    ...listOfProblems(
-      p.capacityTypes,
-      ["spot", "on-demand"],
-      `${at}.capacityTypes`,
-      "capacity type",
-    ),
-  );
-  if (
-    p.instanceCategories !== undefined &&
-    !(
-      Array.isArray(p.instanceCategories) &&
-      p.instanceCategories.length > 0 &&
-      p.instanceCategories.every((c) => /^[a-z]+$/.test(c))
-    )
-  ) {
-    out.push(
-      problem(
-        `${at}.instanceCategories`,
-        "not a list of instance categories",
-        p.instanceCategories,
-        "list lowercase letters such as c, m, r",
-      ),
-    );
+  const [out, add] = problemList();
+  type Key = keyof KarpenterNodePoolSpec;
+  const list = (key: Key, ok: (x: unknown) => boolean, what: string, valid: string) => {
+    const v = p[key];
+    if (v !== undefined && !(Array.isArray(v) && v.length > 0 && v.every(ok))) {
+      add(`${at}.${key}`, `not a list of ${what}`, v, valid);
+    }
+  };
+  const subset = (key: Key, what: string, options: string[]) =>
+    list(key, (x) => isOneOf(options, x), what, `list one or more of ${options.join(", ")}`);
+  const whole = (key: Key, min: number, max: number, what: string, valid: string) => {
+    if (p[key] !== undefined && !isIntegerIn(p[key], min, max)) {
+      add(`${at}.${key}`, what, p[key], valid);
+    }
+  };
+  if (p.amiFamily !== undefined) {
+    out.push(...oneOfProblems(p.amiFamily, AMI_FAMILIES, `${at}.amiFamily`, "AMI family"));
   }
-  if (p.minGeneration !== undefined && !isIntegerIn(p.minGeneration, 1, 100)) {
-    out.push(
-      problem(
-        `${at}.minGeneration`,
-        "not an instance generation",
-        p.minGeneration,
-        "use a whole number such as 5",
-      ),
-    );
-  }
+  subset("architectures", "architectures", ["amd64", "arm64"]);
+  subset("capacityTypes", "capacity types", ["spot", "on-demand"]);
+  list(
+    "instanceCategories",
+    (c) => /^[a-z]+$/.test(String(c)),
+    "instance categories",
+    "list lowercase letters such as c, m, r",
+  );
+  whole("minGeneration", 1, 100, "not an instance generation", "use a whole number such as 5");
   const limits: unknown = p.limits;
   if (
     !isRecord(limits) ||
@@ -141,71 +111,50 @@ export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[]
     !QUANTITY.test(limits.cpu) ||
     !QUANTITY.test(limits.memory)
   ) {
-    out.push(
-      problem(
-        `${at}.limits`,
-        "missing or not Kubernetes quantities",
-        limits,
-        'set limits.cpu and limits.memory (such as "100" and 400Gi) so the pool cannot grow without bound',
-      ),
+    add(
+      `${at}.limits`,
+      "missing or not Kubernetes quantities",
+      limits,
+      'set limits.cpu and limits.memory (such as "100" and 400Gi) so the pool cannot grow without bound',
     );
   }
-  if (p.diskSizeGiB !== undefined && !isIntegerIn(p.diskSizeGiB, 20, 16384)) {
-    out.push(
-      problem(`${at}.diskSizeGiB`, "not a root volume size", p.diskSizeGiB, "use 20 to 16384 GiB"),
-    );
-  }
+  whole("diskSizeGiB", 20, 16384, "not a root volume size", "use 20 to 16384 GiB");
   out.push(...labelProblems(p.labels, `${at}.labels`));
   (p.taints ?? []).forEach((t, i) => {
     if (!t || typeof t.key !== "string" || t.key === "" || !isOneOf(TAINT_EFFECTS, t.effect)) {
-      out.push(
-        problem(
-          `${at}.taints[${i}]`,
-          "not a taint",
-          t,
-          "give a key and an effect: NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE",
-        ),
+      add(
+        `${at}.taints[${i}]`,
+        "not a taint",
+        t,
+        "give a key and an effect: NO_SCHEDULE, NO_EXECUTE or PREFER_NO_SCHEDULE",
       );
     }
   });
-  if (p.weight !== undefined && !isIntegerIn(p.weight, 1, 100)) {
-    out.push(
-      problem(
-        `${at}.weight`,
-        "not a NodePool weight",
-        p.weight,
-        "use a whole number from 1 to 100",
-      ),
-    );
-  }
+  whole("weight", 1, 100, "not a NodePool weight", "use a whole number from 1 to 100");
   return out;
 }
 
 /** Every problem with the NodePools map: at least one, short names, each pool's fields. */
-export function nodePoolsProblems(pools: unknown, at: string): string[] {
-  if (
-    pools === null ||
-    typeof pools !== "object" ||
-    Array.isArray(pools) ||
-    Object.keys(pools).length === 0
-  ) {
+export function nodePoolsProblems(
+  pools: Record<string, KarpenterNodePoolSpec> | undefined,
+  at: string,
+): string[] {
+  if (!isRecord(pools) || Object.keys(pools).length === 0) {
     return [
       problem(at, "no NodePools", pools, "declare at least one, or Karpenter launches nothing"),
     ];
   }
-  return Object.entries(pools).flatMap(([name, p]) =>
-    POOL_NAME.test(name)
-      ? nodePoolProblems(p, `${at}.${name}`)
-      : [
-          problem(
-            `${at}.${name}`,
-            "bad NodePool name",
-            name,
-            "use 1-20 characters: lowercase letters, digits and hyphens, starting with a letter",
-          ),
-        ],
-  );
+  return Object.entries(pools).flatMap(([name, p]) => {
+    const bad = shortNameProblems(name, `${at}.${name}`, "NodePool name");
+    return bad.length > 0 ? bad : nodePoolProblems(p, `${at}.${name}`);
+  });
 }
+
+const requirement = (key: string, values: readonly string[], operator = "In") => ({
+  key,
+  operator,
+  values: [...values],
+});
 
 export function nodePoolSpec(name: string, pool: KarpenterNodePoolSpec) {
   const p = withDefaults(pool);
@@ -215,23 +164,11 @@ export function nodePoolSpec(name: string, pool: KarpenterNodePoolSpec) {
       spec: {
         nodeClassRef: { group: "karpenter.k8s.aws", kind: "EC2NodeClass", name },
         requirements: [
-          { key: "kubernetes.io/arch", operator: "In", values: [...p.architectures] },
-          { key: "kubernetes.io/os", operator: "In", values: ["linux"] },
-          {
-            key: "karpenter.sh/capacity-type",
-            operator: "In",
-            values: [...p.capacityTypes],
-          },
-          {
-            key: "karpenter.k8s.aws/instance-category",
-            operator: "In",
-            values: [...p.instanceCategories],
-          },
-          {
-            key: "karpenter.k8s.aws/instance-generation",
-            operator: "Gt",
-            values: [String(p.minGeneration)],
-          },
+          requirement("kubernetes.io/arch", p.architectures),
+          requirement("kubernetes.io/os", ["linux"]),
+          requirement("karpenter.sh/capacity-type", p.capacityTypes),
+          requirement("karpenter.k8s.aws/instance-category", p.instanceCategories),
+          requirement("karpenter.k8s.aws/instance-generation", [String(p.minGeneration)], "Gt"),
         ],
         taints: (p.taints ?? []).map((t) => ({
           key: t.key,
@@ -262,12 +199,7 @@ export function ec2NodeClassSpec(
     subnetSelectorTerms: [{ tags: discoveryTags(c.clusterName) }],
     securityGroupSelectorTerms: [{ tags: discoveryTags(c.clusterName) }],
     // Same as our managed groups: IMDSv2 only, one hop, so pods cannot borrow the node role.
-    metadataOptions: {
-      httpEndpoint: NODE_METADATA_OPTIONS.httpEndpoint,
-      httpTokens: NODE_METADATA_OPTIONS.httpTokens,
-      httpPutResponseHopLimit: NODE_METADATA_OPTIONS.httpPutResponseHopLimit,
-      httpProtocolIPv6: "disabled",
-    },
+    metadataOptions: { ...NODE_METADATA_OPTIONS, httpProtocolIPv6: "disabled" },
     blockDeviceMappings: [
       {
         deviceName: dataVolumeDevice(family),

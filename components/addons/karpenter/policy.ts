@@ -1,13 +1,11 @@
 /**
- * Karpenter's controller IAM, copied from upstream's getting-started CloudFormation template at
- * v1.14.1 (test/fixtures/upstream/iam/karpenter-cloudformation.yaml, from
- * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml).
- * Upstream splits it over six managed policies; we keep their statements (same Sids, actions,
- * resources and conditions) in one document. test/day2-karpenter.test.ts compares the Allow
- * statements per Sid against the reference file, so an upstream bump shows up as a failing test.
- * One statement is ours: `clusterSubnetsOnly`, the Deny that keeps launches in this cluster.
+ * Karpenter's controller IAM from upstream's CloudFormation template at v1.14.1
+ * (test/fixtures/upstream/iam/karpenter-cloudformation.yaml, from
+ * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml):
+ * its six policies' statements in one document, compared per Sid by test/day2-karpenter.test.ts.
+ * Ours alone: the `clusterSubnetsOnly` Deny.
  */
-import type { PolicyDocument, PolicyStatement } from "../../access/irsa-policy";
+import { allow, deny, type PolicyDocument, type PolicyStatement } from "../../access/irsa-policy";
 import { DISCOVERY_TAG } from "./node-pools";
 
 export interface KarpenterPolicyInput {
@@ -43,10 +41,10 @@ function nodeLifecycle(i: KarpenterPolicyInput): PolicyStatement[] {
     StringLike: { "aws:ResourceTag/karpenter.sh/nodepool": "*" },
   };
   return [
-    {
-      Sid: "AllowScopedEC2InstanceAccessActions",
-      Effect: "Allow",
-      Resource: [
+    allow(
+      "AllowScopedEC2InstanceAccessActions",
+      ["ec2:RunInstances", "ec2:CreateFleet"],
+      [
         ec2("image/*", ""),
         ec2("snapshot/*", ""),
         ec2("security-group/*"),
@@ -54,58 +52,39 @@ function nodeLifecycle(i: KarpenterPolicyInput): PolicyStatement[] {
         ec2("capacity-reservation/*"),
         ec2("placement-group/*"),
       ],
-      Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-    },
-    {
-      Sid: "AllowScopedEC2LaunchTemplateAccessActions",
-      Effect: "Allow",
-      Resource: ec2("launch-template/*"),
-      Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-      Condition: ownedNodepool,
-    },
-    {
-      Sid: "AllowScopedEC2InstanceActionsWithTags",
-      Effect: "Allow",
-      Resource: launched,
-      Action: ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
-      Condition: {
-        StringEquals: requestTags,
-        StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+    ),
+    allow(
+      "AllowScopedEC2LaunchTemplateAccessActions",
+      ["ec2:RunInstances", "ec2:CreateFleet"],
+      ec2("launch-template/*"),
+      ownedNodepool,
+    ),
+    allow(
+      "AllowScopedEC2InstanceActionsWithTags",
+      ["ec2:RunInstances", "ec2:CreateFleet", "ec2:CreateLaunchTemplate"],
+      launched,
+      { StringEquals: requestTags, StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" } },
+    ),
+    allow("AllowScopedResourceCreationTagging", "ec2:CreateTags", launched, {
+      StringEquals: {
+        ...requestTags,
+        "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
       },
-    },
-    {
-      Sid: "AllowScopedResourceCreationTagging",
-      Effect: "Allow",
-      Resource: launched,
-      Action: "ec2:CreateTags",
-      Condition: {
-        StringEquals: {
-          ...requestTags,
-          "ec2:CreateAction": ["RunInstances", "CreateFleet", "CreateLaunchTemplate"],
-        },
-        StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+      StringLike: { "aws:RequestTag/karpenter.sh/nodepool": "*" },
+    }),
+    allow("AllowScopedResourceTagging", "ec2:CreateTags", ec2("instance/*"), {
+      ...ownedNodepool,
+      StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": i.clusterName },
+      "ForAllValues:StringEquals": {
+        "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"],
       },
-    },
-    {
-      Sid: "AllowScopedResourceTagging",
-      Effect: "Allow",
-      Resource: ec2("instance/*"),
-      Action: "ec2:CreateTags",
-      Condition: {
-        ...ownedNodepool,
-        StringEqualsIfExists: { "aws:RequestTag/eks:eks-cluster-name": i.clusterName },
-        "ForAllValues:StringEquals": {
-          "aws:TagKeys": ["eks:eks-cluster-name", "karpenter.sh/nodeclaim", "Name"],
-        },
-      },
-    },
-    {
-      Sid: "AllowScopedDeletion",
-      Effect: "Allow",
-      Resource: [ec2("instance/*"), ec2("launch-template/*")],
-      Action: ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
-      Condition: ownedNodepool,
-    },
+    }),
+    allow(
+      "AllowScopedDeletion",
+      ["ec2:TerminateInstances", "ec2:DeleteLaunchTemplate"],
+      [ec2("instance/*"), ec2("launch-template/*")],
+      ownedNodepool,
+    ),
   ];
 }
 
@@ -122,54 +101,36 @@ function iamIntegration(i: KarpenterPolicyInput): PolicyStatement[] {
   const resource = { ...tagged("ResourceTag", cluster), ...tagged("ResourceTag", region) };
   const nodeClass = (prefix: string) => ({ [`aws:${prefix}/karpenter.k8s.aws/ec2nodeclass`]: "*" });
   return [
-    {
-      Sid: "AllowPassingInstanceRole",
-      Effect: "Allow",
-      Resource: i.nodeRoleArn,
-      Action: "iam:PassRole",
-      Condition: {
-        StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] },
-      },
-    },
-    {
-      Sid: "AllowScopedInstanceProfileCreationActions",
-      Effect: "Allow",
-      Resource: profiles,
-      Action: ["iam:CreateInstanceProfile"],
-      Condition: { StringEquals: request, StringLike: nodeClass("RequestTag") },
-    },
-    {
-      Sid: "AllowScopedInstanceProfileTagActions",
-      Effect: "Allow",
-      Resource: profiles,
-      Action: ["iam:TagInstanceProfile"],
-      Condition: {
-        StringEquals: { ...resource, ...request },
-        StringLike: { ...nodeClass("ResourceTag"), ...nodeClass("RequestTag") },
-      },
-    },
-    {
-      Sid: "AllowScopedInstanceProfileActions",
-      Effect: "Allow",
-      Resource: profiles,
-      Action: [
+    allow("AllowPassingInstanceRole", "iam:PassRole", i.nodeRoleArn, {
+      StringEquals: { "iam:PassedToService": ["ec2.amazonaws.com", "ec2.amazonaws.com.cn"] },
+    }),
+    allow("AllowScopedInstanceProfileCreationActions", ["iam:CreateInstanceProfile"], profiles, {
+      StringEquals: request,
+      StringLike: nodeClass("RequestTag"),
+    }),
+    allow("AllowScopedInstanceProfileTagActions", ["iam:TagInstanceProfile"], profiles, {
+      StringEquals: { ...resource, ...request },
+      StringLike: { ...nodeClass("ResourceTag"), ...nodeClass("RequestTag") },
+    }),
+    allow(
+      "AllowScopedInstanceProfileActions",
+      [
         "iam:AddRoleToInstanceProfile",
         "iam:RemoveRoleFromInstanceProfile",
         "iam:DeleteInstanceProfile",
       ],
-      Condition: { StringEquals: resource, StringLike: nodeClass("ResourceTag") },
-    },
+      profiles,
+      { StringEquals: resource, StringLike: nodeClass("ResourceTag") },
+    ),
   ];
 }
 
 /** ResourceDiscoveryPolicy: read-only lookups, limited to the cluster's region where possible. */
 function resourceDiscovery(i: KarpenterPolicyInput): PolicyStatement[] {
   return [
-    {
-      Sid: "AllowRegionalReadActions",
-      Effect: "Allow",
-      Resource: "*",
-      Action: [
+    allow(
+      "AllowRegionalReadActions",
+      [
         "ec2:DescribeCapacityReservations",
         "ec2:DescribeImages",
         "ec2:DescribeInstances",
@@ -182,55 +143,39 @@ function resourceDiscovery(i: KarpenterPolicyInput): PolicyStatement[] {
         "ec2:DescribeSpotPriceHistory",
         "ec2:DescribeSubnets",
       ],
-      Condition: { StringEquals: { "aws:RequestedRegion": i.region } },
-    },
-    {
-      Sid: "AllowSSMReadActions",
-      Effect: "Allow",
-      Resource: `arn:${i.partition}:ssm:${i.region}::parameter/aws/service/*`,
-      Action: "ssm:GetParameter",
-    },
-    {
-      Sid: "AllowPricingReadActions",
-      Effect: "Allow",
-      Resource: "*",
-      Action: "pricing:GetProducts",
-    },
-    {
-      Sid: "AllowUnscopedInstanceProfileListAction",
-      Effect: "Allow",
-      Resource: "*",
-      Action: "iam:ListInstanceProfiles",
-    },
-    {
-      Sid: "AllowInstanceProfileReadActions",
-      Effect: "Allow",
-      Resource: `arn:${i.partition}:iam::${i.accountId}:instance-profile/*`,
-      Action: "iam:GetInstanceProfile",
-    },
+      "*",
+      { StringEquals: { "aws:RequestedRegion": i.region } },
+    ),
+    allow(
+      "AllowSSMReadActions",
+      "ssm:GetParameter",
+      `arn:${i.partition}:ssm:${i.region}::parameter/aws/service/*`,
+    ),
+    allow("AllowPricingReadActions", "pricing:GetProducts", "*"),
+    allow("AllowUnscopedInstanceProfileListAction", "iam:ListInstanceProfiles", "*"),
+    allow(
+      "AllowInstanceProfileReadActions",
+      "iam:GetInstanceProfile",
+      `arn:${i.partition}:iam::${i.accountId}:instance-profile/*`,
+    ),
   ];
 }
 
 /**
- * Upstream's AllowScopedEC2InstanceAccessActions lets RunInstances and CreateFleet use any subnet
- * and security group in the region, so a Karpenter could launch nodes into another cluster's VPC
- * with its node security group. Our EC2NodeClass selects both by `karpenter.sh/discovery=<cluster>`
- * (node-pools.ts, `subnetSelectorTerms` / `securityGroupSelectorTerms`), so anything else is
- * refused: a Deny, so upstream's statements stay as they are. RunInstances authorizes the subnet
- * and security-group ARNs with `aws:ResourceTag/${TagKey}` (Service Authorization Reference,
- * Amazon EC2, RunInstances; CreateFleet lists subnet as well). StringNotEquals also matches an
- * untagged subnet. Instances and launch templates need nothing more: upstream keys them on
- * `kubernetes.io/cluster/<cluster>: owned`, whose key already names the cluster.
+ * Upstream lets RunInstances and CreateFleet use any subnet and security group in the region, so
+ * Karpenter could launch into another cluster's VPC. Our EC2NodeClass selects both by
+ * `karpenter.sh/discovery=<cluster>`; this Deny refuses the rest, untagged too (both calls
+ * authorize them by `aws:ResourceTag/${TagKey}`: Service Authorization Reference, Amazon EC2).
+ * Instances and launch templates already key on `kubernetes.io/cluster/<cluster>: owned`.
  */
 export function clusterSubnetsOnly(i: KarpenterPolicyInput): PolicyStatement {
   const ec2 = (r: string) => `arn:${i.partition}:ec2:${i.region}:*:${r}`;
-  return {
-    Sid: "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
-    Effect: "Deny",
-    Resource: [ec2("subnet/*"), ec2("security-group/*")],
-    Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-    Condition: { StringNotEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: i.clusterName } },
-  };
+  return deny(
+    "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
+    ["ec2:RunInstances", "ec2:CreateFleet"],
+    [ec2("subnet/*"), ec2("security-group/*")],
+    { StringNotEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: i.clusterName } },
+  );
 }
 
 /** The controller's whole permissions policy (IRSA role for kube-system/karpenter). */
@@ -240,30 +185,22 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocume
     ...nodeLifecycle(i),
     ...iamIntegration(i),
     // EKSIntegrationPolicy
-    {
-      Sid: "AllowAPIServerEndpointDiscovery",
-      Effect: "Allow",
-      Resource: clusterArn,
-      Action: "eks:DescribeCluster",
-    },
+    allow("AllowAPIServerEndpointDiscovery", "eks:DescribeCluster", clusterArn),
     // InterruptionPolicy
-    {
-      Sid: "AllowInterruptionQueueActions",
-      Effect: "Allow",
-      Resource: i.queueArn,
-      Action: ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
-    },
+    allow(
+      "AllowInterruptionQueueActions",
+      ["sqs:DeleteMessage", "sqs:GetQueueUrl", "sqs:ReceiveMessage"],
+      i.queueArn,
+    ),
     ...resourceDiscovery(i),
     clusterSubnetsOnly(i),
   ];
   if (i.zonalShift) {
-    statements.push({
-      Sid: "AllowZonalShiftStatusReadOnly",
-      Effect: "Allow",
-      Resource: "*",
-      Action: ["arc-zonal-shift:GetManagedResource"],
-      Condition: { StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn } },
-    });
+    statements.push(
+      allow("AllowZonalShiftStatusReadOnly", ["arc-zonal-shift:GetManagedResource"], "*", {
+        StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn },
+      }),
+    );
   }
   return { Version: "2012-10-17", Statement: statements };
 }

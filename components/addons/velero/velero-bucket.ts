@@ -1,17 +1,10 @@
-/**
- * Velero's backup bucket: its name, the S3 resources that make it private, encrypted, versioned and
- * self-expiring, the IAM policy confined to it, and the one named cross-cluster exception (reading
- * another cluster's bucket to restore from it).
- */
+// Velero's bucket (private, encrypted, versioned, self-expiring), its policy and one exception.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { PolicyDocument } from "../../access/irsa-policy";
+import { allow, policyDocument, type PolicyDocument } from "../../access/irsa-policy";
 import type { ChildOptions } from "../spec";
 
-/**
- * `<cluster>-velero-<account>`: S3 names are global, so the account keeps two accounts' `prod`
- * apart, and the cluster name lets prod2 name prod's bucket (`restoreFrom`) without a lookup.
- */
+/** S3 names are global (hence the account); the cluster name lets prod2 find prod's bucket. */
 export const veleroBucketName = (clusterName: string, accountId: string): string =>
   `${clusterName}-velero-${accountId}`;
 
@@ -34,26 +27,17 @@ export function veleroBucketLifecycle(retentionDays: number) {
 
 /** Refuses any request that is not over TLS (S3 user guide, "Enforce encryption of data in transit"). */
 export function veleroBucketPolicy(bucketArn: string): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: { AWS: "*" },
-        Action: ["s3:*"],
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
-  };
+  return policyDocument({
+    Sid: "DenyInsecureTransport",
+    Effect: "Deny",
+    Principal: { AWS: "*" },
+    Action: ["s3:*"],
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { "aws:SecureTransport": "false" } },
+  });
 }
 
-/**
- * The bucket and what makes it safe. Every part is retained on delete: the backup taken before
- * `pulumi destroy -s prod` must outlive prod's stack for prod2 to restore it (docs/migration.md),
- * and a bucket whose public access block were deleted with the stack would be unguarded.
- */
+/** Retained on delete: prod's last backup must outlive its stack, and the bucket stays guarded. */
 export function veleroBucket(
   name: string,
   i: { bucketName: pulumi.Input<string>; retentionDays: number; tags: Record<string, string> },
@@ -83,8 +67,7 @@ export function veleroBucket(
       { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
       after,
     ),
-    // SSE-S3, not a KMS key: restoring into another cluster then needs read on the bucket only,
-    // not also kms:Decrypt on this cluster's key (one grant fewer in the exception).
+    // SSE-S3, not KMS: a cross-cluster restore then needs no kms:Decrypt grant.
     new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-encryption`,
       {
@@ -120,10 +103,8 @@ export function veleroBucket(
 export const RESTORE_FROM_SID = "ReadOtherClusterBackups";
 
 /**
- * The object-store permissions velero-plugin-for-aws documents (README at v1.14.2, "Set
- * permissions for Velero"), on this cluster's bucket only. No EC2 permission at all: volume
- * snapshots are CSI snapshots, taken by the EBS CSI driver under its own role. With `restoreFrom`,
- * one more statement reads (never writes) the other cluster's bucket.
+ * velero-plugin-for-aws's object-store permissions (README at v1.14.2, "Set permissions for
+ * Velero"), on this bucket only; no EC2, as EBS CSI takes the snapshots. `restoreFrom` adds a read.
  */
 export function veleroPolicy(i: {
   partition: string;
@@ -131,35 +112,30 @@ export function veleroPolicy(i: {
   restoreFromBucket?: string;
 }): PolicyDocument {
   const arn = (b: string) => `arn:${i.partition}:s3:::${b}`;
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "BackupObjects",
-        Effect: "Allow",
-        Action: [
-          "s3:AbortMultipartUpload",
-          "s3:DeleteObject",
-          "s3:GetObject",
-          "s3:ListMultipartUploadParts",
-          "s3:PutObject",
-          "s3:PutObjectTagging",
-        ],
-        Resource: [`${arn(i.bucket)}/*`],
-      },
-      { Sid: "ListBackups", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [arn(i.bucket)] },
-      ...(i.restoreFromBucket
-        ? [
-            {
-              Sid: RESTORE_FROM_SID,
-              Effect: "Allow" as const,
-              Action: ["s3:GetObject", "s3:ListBucket"],
-              Resource: [arn(i.restoreFromBucket), `${arn(i.restoreFromBucket)}/*`],
-            },
-          ]
-        : []),
-    ],
-  };
+  return policyDocument(
+    allow(
+      "BackupObjects",
+      [
+        "s3:AbortMultipartUpload",
+        "s3:DeleteObject",
+        "s3:GetObject",
+        "s3:ListMultipartUploadParts",
+        "s3:PutObject",
+        "s3:PutObjectTagging",
+      ],
+      [`${arn(i.bucket)}/*`],
+    ),
+    allow("ListBackups", ["s3:ListBucket"], [arn(i.bucket)]),
+    ...(i.restoreFromBucket
+      ? [
+          allow(
+            RESTORE_FROM_SID,
+            ["s3:GetObject", "s3:ListBucket"],
+            [arn(i.restoreFromBucket), `${arn(i.restoreFromBucket)}/*`],
+          ),
+        ]
+      : []),
+  );
 }
 
 /** One deliberate crossing of the cluster boundary, as the isolation matrix lists it. */
@@ -170,7 +146,6 @@ export interface CrossClusterException {
   setting: string;
   /** Role whose policy carries it: `<clusterName>-<roleSuffix>`. */
   roleSuffix: string;
-  /** The statement (Sid) that grants it. */
   sid: string;
   /** What it allows on the other cluster's resources: reads only. */
   actions: string[];
@@ -180,10 +155,7 @@ export interface CrossClusterException {
   why: string;
 }
 
-/**
- * Every cross-cluster grant this file can make. The isolation matrix reads this list: a grant on the
- * other cluster that is not here is a hole; one that is here is reported by name, never silently.
- */
+/** Every cross-cluster grant this file can make; the isolation matrix calls any other a hole. */
 export const crossClusterExceptions: readonly CrossClusterException[] = [
   {
     id: "velero-restore-from",

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaAnnotation } from "../../access/irsa-policy";
-import { problem } from "../../problems";
+import { problemList } from "../../problems";
 import { namespacedKinds } from "../crds";
-import { wholeNumberProblems } from "../settings";
-import { type AddonSpec, type CommonSettings, type Prepared, present } from "../spec";
-import { requests, ValueLayers } from "../values";
+import { clusterNameProblems, wholeNumberProblems } from "../settings";
+import { present } from "../spec";
+import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "../spec";
+import { irsaServiceAccount, NO_PRIVILEGES, requests, ValueLayers } from "../values";
 import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
 
 export const VELERO = {
@@ -23,9 +23,8 @@ export interface VeleroSettings extends CommonSettings {
   /** Days Velero keeps each scheduled backup (its TTL); S3 expires leftovers a week later. @default 30 */
   retentionDays?: number;
   /**
-   * Another cluster's name, whose backup bucket this cluster may read (never write) to restore
-   * from it: a second, read-only backup location, and the named cross-cluster exception
-   * `velero-restore-from` (velero-bucket.ts). Remove it once the restore is done.
+   * Another cluster whose bucket this one may read (never write) to restore from, via a read-only
+   * location and the `velero-restore-from` exception; remove after.
    * @default none: this cluster reads only its own bucket
    */
   restoreFrom?: string;
@@ -34,46 +33,33 @@ export interface VeleroSettings extends CommonSettings {
 /** The read-only backup location of `restoreFrom`. */
 export const restoreLocationName = (other: string): string => `from-${other}`;
 
-export interface VeleroValuesInput {
-  clusterName: string;
-  region: string;
-  roleArn: string;
-  bucket: string;
-  schedule: string;
-  retentionDays: number;
-  /** Bucket of the `restoreFrom` cluster and that cluster's name. @default none */
-  restoreFrom?: { cluster: string; bucket: string };
-  /** Create a ServiceMonitor (needs the Prometheus operator's CRDs). @default false */
-  serviceMonitor?: boolean;
-}
-
-const CONTAINER_SECURITY = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  readOnlyRootFilesystem: true,
-};
+const CONTAINER_SECURITY = { ...NO_PRIVILEGES, readOnlyRootFilesystem: true };
 
 /** Chart values (vmware-tanzu/helm-charts velero-12.1.0, charts/velero/values.yaml). */
-export function veleroValues(i: VeleroValuesInput): ValueLayers {
+export function veleroValues({
+  context: ctx,
+  settings: s,
+  resolved,
+  serviceMonitor,
+}: ValuesInput<WithDefaults<VeleroSettings, "schedule" | "retentionDays">>): ValueLayers {
   const location = (name: string, bucket: string, accessMode: string, isDefault: boolean) => ({
     name,
     provider: "aws",
     bucket,
     default: isDefault,
     accessMode,
-    config: { region: i.region },
+    config: { region: ctx.region },
   });
   return {
     defaults: {
       resources: requests("100m", "128Mi", "512Mi"),
       upgradeJobResources: requests("50m", "64Mi", "256Mi"),
-      metrics: { serviceMonitor: { enabled: i.serviceMonitor ?? false } },
+      metrics: { serviceMonitor: { enabled: serviceMonitor } },
     },
     owned: {
       image: { tag: "v1.18.1" },
-      // The chart leaves both contexts empty. The image's user is a name, not a uid, so the kubelet
-      // could not check runAsNonRoot without runAsUser; fsGroup lets it read the IRSA token (the
-      // chart's own note on podSecurityContext). The same contexts apply to the CRD upgrade job.
+      // The chart leaves both empty. The image's user is a name, so runAsNonRoot needs runAsUser;
+      // fsGroup lets it read the IRSA token (the chart's note). The CRD job gets them too.
       podSecurityContext: {
         runAsNonRoot: true,
         runAsUser: 65532,
@@ -97,12 +83,12 @@ export function veleroValues(i: VeleroValuesInput): ValueLayers {
       upgradeCRDs: true,
       configuration: {
         backupStorageLocation: [
-          location("default", i.bucket, "ReadWrite", true),
-          ...(i.restoreFrom
+          location("default", present(resolved.bucket, "prepare's bucket"), "ReadWrite", true),
+          ...(s.restoreFrom
             ? [
                 location(
-                  restoreLocationName(i.restoreFrom.cluster),
-                  i.restoreFrom.bucket,
+                  restoreLocationName(s.restoreFrom),
+                  veleroBucketName(s.restoreFrom, resolved.accountId),
                   "ReadOnly",
                   false,
                 ),
@@ -117,22 +103,15 @@ export function veleroValues(i: VeleroValuesInput): ValueLayers {
       deployNodeAgent: false,
       // IRSA instead of a Secret holding keys.
       credentials: { useSecret: false },
-      serviceAccount: {
-        server: {
-          create: true,
-          name: VELERO.serviceAccount,
-          annotations: irsaAnnotation(i.roleArn),
-        },
-      },
+      serviceAccount: { server: irsaServiceAccount(VELERO.serviceAccount, resolved) },
       schedules: {
-        // Named after the cluster, so a backup synced from the other cluster's bucket
-        // (`restoreFrom`) never has the name of one of ours.
-        [i.clusterName]: {
+        // Named after the cluster: backups synced from `restoreFrom` never clash with ours.
+        [ctx.clusterName]: {
           disabled: false,
-          schedule: i.schedule,
+          schedule: s.schedule,
           useOwnerReferencesInBackup: false,
           template: {
-            ttl: `${i.retentionDays * 24}h0m0s`,
+            ttl: `${s.retentionDays * 24}h0m0s`,
             storageLocation: "default",
             includedNamespaces: ["*"],
             snapshotVolumes: true,
@@ -144,11 +123,9 @@ export function veleroValues(i: VeleroValuesInput): ValueLayers {
 }
 
 /**
- * The class Velero snapshots EBS volumes with (it picks the class labelled for the driver, Velero
- * docs "CSI"). `tagSpecification_1` tags every snapshot with the cluster (aws-ebs-csi-driver
- * docs/tagging.md, VolumeSnapshotClass parameters), so the EBS CSI role can be held to this
- * cluster's snapshots. Retain: the EBS snapshot outlives the API objects, which Velero deletes
- * after a backup; deleting the backup deletes the snapshot (Velero patches it to Delete then).
+ * Velero picks this class by its label (Velero docs "CSI"). `tagSpecification_1` tags snapshots
+ * with the cluster (aws-ebs-csi-driver docs/tagging.md) for the EBS CSI role's scoping. Retain: the
+ * snapshot outlives the API objects Velero deletes after a backup, until the backup goes.
  */
 export function veleroSnapshotClass(clusterName: string) {
   return {
@@ -168,16 +145,9 @@ const CRON = /^(\S+\s+){4}\S+$/;
 const CLUSTER = /^[a-z0-9][a-z0-9-]{0,42}$/;
 
 export function veleroProblems(s: VeleroSettings, at: string): string[] {
-  const out: string[] = [];
+  const [out, add] = problemList();
   if (typeof s.schedule !== "string" || !CRON.test(s.schedule.trim())) {
-    out.push(
-      problem(
-        `${at}.schedule`,
-        "not a cron schedule",
-        s.schedule,
-        "use five fields such as 0 3 * * *",
-      ),
-    );
+    add(`${at}.schedule`, "not a cron schedule", s.schedule, "use five fields such as 0 3 * * *");
   }
   out.push(
     ...wholeNumberProblems(s.retentionDays, 1, 3650, `${at}.retentionDays`, "a number of days"),
@@ -186,13 +156,11 @@ export function veleroProblems(s: VeleroSettings, at: string): string[] {
     s.restoreFrom !== undefined &&
     (typeof s.restoreFrom !== "string" || !CLUSTER.test(s.restoreFrom))
   ) {
-    out.push(
-      problem(
-        `${at}.restoreFrom`,
-        "not a cluster name",
-        s.restoreFrom,
-        "name the cluster whose backups to read, such as eks-blueprint-prod",
-      ),
+    add(
+      `${at}.restoreFrom`,
+      "not a cluster name",
+      s.restoreFrom,
+      "name the cluster whose backups to read, such as eks-blueprint-prod",
     );
   }
   return out;
@@ -210,17 +178,11 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
   defaults: { schedule: "0 3 * * *", retentionDays: 30, restoreFrom: undefined },
   problems: veleroProblems,
   // S3 names the bucket after the cluster: `<cluster>-velero-<12-digit account>` fits 63 characters.
-  contextProblems: (ctx, at) =>
-    CLUSTER.test(ctx.clusterName)
-      ? []
-      : [
-          problem(
-            `${at}.clusterName`,
-            "cannot name Velero's bucket",
-            ctx.clusterName,
-            "use at most 43 lowercase letters, digits and hyphens",
-          ),
-        ],
+  contextProblems: clusterNameProblems(
+    CLUSTER,
+    "cannot name Velero's bucket",
+    "use at most 43 lowercase letters, digits and hyphens",
+  ),
   implies: {
     ebsCsiDriver: "volume snapshots are EBS CSI snapshots",
     snapshotController: "CSI snapshots need the snapshot controller and its CRDs",
@@ -266,37 +228,15 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
       delivery: "crds-dir",
       kinds: namespacedKinds(
         "velero.io",
-        "BackupRepository",
-        "Backup",
-        "BackupStorageLocation",
-        "DataDownload",
-        "DataUpload",
-        "DeleteBackupRequest",
-        "DownloadRequest",
-        "PodVolumeBackup",
-        "PodVolumeRestore",
-        "Restore",
-        "Schedule",
-        "ServerStatusRequest",
+        "BackupRepository Backup BackupStorageLocation DataDownload DataUpload DeleteBackupRequest",
+        "DownloadRequest PodVolumeBackup PodVolumeRestore Restore Schedule ServerStatusRequest",
         "VolumeSnapshotLocation",
       ),
       source: "https://github.com/vmware-tanzu/helm-charts/tree/velero-12.1.0/charts/velero/crds",
       upgrade: { via: "values", key: "upgradeCRDs" },
     },
     release: "velero",
-    values: ({ context: ctx, settings: s, resolved, serviceMonitor }) =>
-      veleroValues({
-        clusterName: ctx.clusterName,
-        region: ctx.region,
-        roleArn: present(resolved.roleArn, "its IRSA role"),
-        bucket: present(resolved.bucket, "prepare's bucket"),
-        schedule: s.schedule,
-        retentionDays: s.retentionDays,
-        restoreFrom: s.restoreFrom
-          ? { cluster: s.restoreFrom, bucket: veleroBucketName(s.restoreFrom, resolved.accountId) }
-          : undefined,
-        serviceMonitor,
-      }),
+    values: veleroValues,
   },
   finish: ({ name, context: ctx, after, k8s: k8sOpts }, { released }) => {
     const snapshotClass = new k8s.apiextensions.CustomResource(

@@ -1,20 +1,17 @@
-/**
- * CustomResourceDefinitions: a custom resource needs its CRD before it can be created, and a
- * chart's CRDs must move when the chart does. Which chart installs which CRD, and how, is in
- * components/addons/chart-crds.ts, read in each chart's source.
- */
+// A custom resource needs its CRD first, and a chart's CRDs must move with the chart.
+import { CRD_SOURCE_ANNOTATION, type CrdKind } from "../../../components/addons/crds";
 import {
   chartCrdFactsFor,
-  CRD_SOURCE_ANNOTATION,
   eksCrds,
   type ChartCrdFacts,
-  type CrdKind,
 } from "../../../components/addons/chart-crds";
 import type { SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { recordKey } from "../../../synth/record";
-import type { Finding, Rule } from "../types";
+import { defineRule, type Finding, type Rule } from "../types";
 import { BUILT_IN_GROUPS, HELM_RELEASE, kubeKindOf } from "./kubernetes";
+import { get, str } from "../../values";
+import { isEksAddon, isRelease } from "../../shapes";
 
 const CRD_TYPES = new Set([
   "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition",
@@ -23,23 +20,21 @@ const CRD_TYPES = new Set([
 
 const factsOf = (r: SynthRecord): ChartCrdFacts | undefined =>
   r.type === HELM_RELEASE && typeof r.inputs.chart === "string"
-    ? chartCrdFactsFor(
-        r.inputs.chart,
-        (r.inputs.repositoryOpts as { repo?: string } | undefined)?.repo,
-      )
+    ? chartCrdFactsFor(r.inputs.chart, str(get(r.inputs, "repositoryOpts", "repo")))
     : undefined;
 
 const kindName = (k: Pick<CrdKind, "group" | "kind">) => `${k.kind}.${k.group}`;
 
-const crdSpec = (r: SynthRecord) =>
-  (r.inputs.spec ?? {}) as { group?: string; names?: { kind?: string } };
+const isCrdOf = (r: SynthRecord, group: string, kind: string) =>
+  CRD_TYPES.has(r.type) &&
+  get(r.inputs, "spec", "group") === group &&
+  get(r.inputs, "spec", "names", "kind") === kind;
 
-/** Releases (and CRD resources) in `head` that install the CRD of `group`/`kind`. */
+/** Releases and CRD resources that install the CRD of `group`/`kind`. */
 function installersOf(head: SynthRecord[], group: string, kind: string): string[] {
   return head
     .filter((r) => {
-      if (CRD_TYPES.has(r.type))
-        return crdSpec(r).group === group && crdSpec(r).names?.kind === kind;
+      if (CRD_TYPES.has(r.type)) return isCrdOf(r, group, kind);
       const f = factsOf(r);
       if (!f || !f.kinds.some((k) => k.group === group && k.kind === kind)) return false;
       // Helm installs crds/ on install unless the release skips it.
@@ -50,7 +45,7 @@ function installersOf(head: SynthRecord[], group: string, kind: string): string[
     .map(recordKey);
 }
 
-export const crdInstalled: Rule = {
+export const crdInstalled = defineRule({
   id: "k8s-crd-installed",
   phase: "create",
   title: "a custom resource can only be created once its CustomResourceDefinition is installed",
@@ -59,10 +54,8 @@ export const crdInstalled: Rule = {
   smokeCheck: "pulumi-up-succeeds",
   check({ head }) {
     const graph = new ResourceGraph(head);
-    const vpcCni = head
-      .filter((r) => r.type === "aws:eks/addon:Addon" && r.inputs.addonName === "vpc-cni")
-      .map(recordKey);
-    const findings: Finding[] = [];
+    const vpcCni = head.filter(isEksAddon("vpc-cni")).map(recordKey);
+    const findings: Omit<Finding, "rule">[] = [];
     for (const r of head) {
       const k = kubeKindOf(r.type);
       if (!k || BUILT_IN_GROUPS.has(k.group)) continue;
@@ -74,7 +67,6 @@ export const crdInstalled: Rule = {
       if (eks && installers.length === 0) continue; // the default vpc-cni EKS installs itself
       if (installers.some((i) => graph.waitsFor(subject, i))) continue;
       findings.push({
-        rule: this.id,
         subject,
         message:
           installers.length === 0
@@ -84,14 +76,9 @@ export const crdInstalled: Rule = {
     }
     return findings;
   },
-};
+});
 
-const valueAt = (values: unknown, dotted: string) =>
-  dotted
-    .split(".")
-    .reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], values);
-
-/** Why a release's crds/ would stay at its old version in `head`, or undefined when they move. */
+/** Why a release's crds/ would stay at its old version, or undefined. */
 function missingUpgrade(
   r: SynthRecord,
   f: ChartCrdFacts,
@@ -102,13 +89,13 @@ function missingUpgrade(
   const up = f.upgrade;
   if (!up) return "chart-crds.ts records no upgrade path for it";
   if (up.via === "values")
-    return valueAt(r.inputs.values, up.key) === true ? undefined : `set the value ${up.key}: true`;
+    return get(r.inputs.values, ...up.key.split(".")) === true
+      ? undefined
+      : `set the value ${up.key}: true`;
   if (r.inputs.skipCrds !== true) return `set skipCrds: true and ${fixFor(f)}`;
   if (up.via === "skipped") return undefined;
   if (up.via === "crd-chart") {
-    const crdChart = head.find(
-      (c) => c.type === HELM_RELEASE && c.inputs.chart === up.chart && c.inputs.version === version,
-    );
+    const crdChart = head.find((c) => isRelease(up.chart)(c) && c.inputs.version === version);
     return crdChart && graph.waitsFor(recordKey(r), recordKey(crdChart))
       ? undefined
       : `install ${up.chart} at ${version} and make this release depend on it`;
@@ -117,11 +104,9 @@ function missingUpgrade(
     (k) =>
       !head.some(
         (c) =>
-          CRD_TYPES.has(c.type) &&
-          crdSpec(c).group === k.group &&
-          crdSpec(c).names?.kind === k.kind &&
-          ((c.inputs.metadata as { annotations?: Record<string, string> } | undefined)
-            ?.annotations?.[CRD_SOURCE_ANNOTATION] ?? "") === `${f.pin.chart}@${version}` &&
+          isCrdOf(c, k.group, k.kind) &&
+          get(c.inputs, "metadata", "annotations", CRD_SOURCE_ANNOTATION) ===
+            `${f.pin.chart}@${version}` &&
           graph.waitsFor(recordKey(r), recordKey(c)),
       ),
   );
@@ -139,7 +124,7 @@ function fixFor(f: ChartCrdFacts): string {
   return up.why;
 }
 
-export const helmCrdsUpgraded: Rule = {
+export const helmCrdsUpgraded = defineRule({
   id: "helm-crds-upgraded",
   phase: "update",
   title: "Helm installs a chart's crds/ directory once and never upgrades it",
@@ -151,7 +136,7 @@ export const helmCrdsUpgraded: Rule = {
     const before = new Map(
       base.filter((r) => r.type === HELM_RELEASE).map((r) => [recordKey(r), r]),
     );
-    const findings: Finding[] = [];
+    const findings: Omit<Finding, "rule">[] = [];
     for (const r of head.filter((h) => h.type === HELM_RELEASE)) {
       const old = before.get(recordKey(r));
       if (!old || old.inputs.version === r.inputs.version) continue;
@@ -159,7 +144,6 @@ export const helmCrdsUpgraded: Rule = {
       const f = factsOf(r);
       if (!f) {
         findings.push({
-          rule: this.id,
           subject: recordKey(r),
           message: `chart ${String(r.inputs.chart)}: version changed (got ${bump}) but components/addons/chart-crds.ts does not say how its CRDs arrive; read its crds/ and templates/ and add an entry`,
         });
@@ -169,13 +153,12 @@ export const helmCrdsUpgraded: Rule = {
       const why = missingUpgrade(r, f, head, graph);
       if (why)
         findings.push({
-          rule: this.id,
           subject: recordKey(r),
           message: `chart ${f.pin.chart}: version changed (got ${bump}) and its crds/ (${f.kinds.map(kindName).join(", ")}) would stay at the old version, since Helm never upgrades crds/; ${why}`,
         });
     }
     return findings;
   },
-};
+});
 
 export const crdRules: Rule[] = [crdInstalled, helmCrdsUpgraded];

@@ -1,16 +1,12 @@
-/**
- * The deploy path: every Kubernetes and Helm resource is created through the
- * cluster's API endpoint, from the deploy runner outside the cluster's VPC (docs/ci.md, "Reaching
- * the cluster"). Which runner and which range is checked for real by the step before every
- * `pulumi up` (tools/workflows/endpoint-reach.ts) and by tools/workflows/lint.ts; offline, the stack must at
- * least open the public endpoint to some range.
- */
+// Kubernetes and Helm resources are created through the cluster's API from the deploy runner
+// outside the VPC (docs/ci.md). tools/workflows/endpoint-reach.ts checks the real range before
+// `pulumi up`; offline, the stack must at least open the public endpoint to some range.
 import { clusterJobsOffDeployRunner } from "../../workflows";
-import type { Finding, RehearsalInput, Rule } from "../types";
+import { defineRule, type Finding, type RehearsalInput, type Rule } from "../types";
 
 const KEY = "eks-blueprint:endpointPublicAccessCidrs";
 
-export const publicEndpointForDeployRunner: Rule = {
+export const publicEndpointForDeployRunner = defineRule({
   id: "public-endpoint-for-deploy-runner",
   phase: "config",
   title:
@@ -18,18 +14,13 @@ export const publicEndpointForDeployRunner: Rule = {
   source:
     "https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html (Cluster private endpoint)",
   smokeCheck: "pulumi-up-succeeds",
-  check({ stack, stackConfig }: RehearsalInput): Finding[] {
+  check({ stack, stackConfig }) {
     const cidrs = stackConfig[KEY];
     if (Array.isArray(cidrs) && cidrs.length > 0) return [];
-    return [
-      {
-        rule: "public-endpoint-for-deploy-runner",
-        subject: KEY,
-        message: `Pulumi.${stack}.yaml opens the public API endpoint to no range (got ${JSON.stringify(cidrs ?? [])}), so the deploy runner cannot create any Kubernetes or Helm resource; list the deploy runner's egress range (docs/ci.md)`,
-      },
-    ];
+    const message = `Pulumi.${stack}.yaml opens the public API endpoint to no range (got ${JSON.stringify(cidrs ?? [])}), so the deploy runner cannot create any Kubernetes or Helm resource; list the deploy runner's egress range (docs/ci.md)`;
+    return [{ subject: KEY, message }];
   },
-};
+});
 
 export const deployJobsOnDeployRunner: Rule = {
   id: "deploy-jobs-on-deploy-runner",

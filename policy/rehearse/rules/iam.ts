@@ -1,63 +1,43 @@
-/**
- * What IAM refuses: attaching an AWS managed policy that does not exist. AttachRolePolicy (which
- * the provider calls for `RolePolicyAttachment.policyArn` and `Role.managedPolicyArns`) answers
- * NoSuchEntity for an ARN IAM does not know, and the ARN of an AWS managed policy includes its
- * path: `service-role/AmazonEBSCSIDriverPolicy` exists, `service-role/AmazonEBSCSIDriverPolicyV2`
- * does not.
- */
+// AttachRolePolicy answers NoSuchEntity for an AWS managed policy ARN IAM does not know, path
+// included: `service-role/AmazonEBSCSIDriverPolicy` exists,
+// `service-role/AmazonEBSCSIDriverPolicyV2` does not.
 import { awsManagedPolicyNamed } from "../../aws-managed-policies";
+import { stringLeaves } from "../../values";
 import { recordKey } from "../../../synth/record";
-import type { Finding, Rule } from "../types";
+import { defineRule, type Rule } from "../types";
 
 /** An AWS managed policy ARN in any partition: `arn:<partition>:iam::aws:policy/<path/>Name`. */
 const MANAGED_POLICY_ARN = /arn:(aws[a-z-]*):iam::aws:policy\/([\w+=,.@/-]+)(?![\w+=,.@/*?-])/g;
 
-/** One AWS managed policy ARN found in a resource's inputs, with the input path it sits at. */
+/** One AWS managed policy ARN in a resource's inputs. */
 export interface ManagedPolicyReference {
-  /** Input path, for example `policyArn` or `managedPolicyArns[1]`. */
+  /** Input path, for example `managedPolicyArns[1]`. */
   path: string;
   arn: string;
   partition: string;
-  /** Everything after `policy/`: the path and the name, for example `service-role/AmazonEFSCSIDriverPolicy`. */
+  /** After `policy/`, for example `service-role/AmazonEFSCSIDriverPolicy`. */
   pathAndName: string;
 }
 
-/**
- * Every AWS managed policy ARN in `value`, however deep: whole strings and ARNs inside strings
- * (a policy document's condition on `iam:PolicyARN`). Wildcard patterns (`policy/Amazon*`) name
- * no single policy and are skipped.
- */
-export function managedPolicyReferences(value: unknown, path = ""): ManagedPolicyReference[] {
-  if (typeof value === "string") {
-    return [...value.matchAll(MANAGED_POLICY_ARN)].map((m) => ({
+/** Every one in `value`, in strings too (an `iam:PolicyARN` condition); wildcards skipped. */
+export const managedPolicyReferences = (value: unknown): ManagedPolicyReference[] =>
+  stringLeaves(value).flatMap(([path, s]) =>
+    [...s.matchAll(MANAGED_POLICY_ARN)].map((m) => ({
       path,
       arn: m[0],
       partition: m[1],
       pathAndName: m[2],
-    }));
-  }
-  if (Array.isArray(value)) {
-    return value.flatMap((v, i) => managedPolicyReferences(v, `${path}[${i}]`));
-  }
-  if (value !== null && typeof value === "object") {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) =>
-      managedPolicyReferences(v, path ? `${path}.${k}` : k),
-    );
-  }
-  return [];
-}
+    })),
+  );
 
-/** Looks a policy up by name (the ARN's last segment) and returns its ARN in partition `aws`. */
+/** A policy's ARN in partition `aws` by name (the ARN's last segment). */
 export type ManagedPolicyLookup = (name: string) => string | undefined;
 
-/** The lookup the rehearsal uses: the pinned dataset of every AWS managed policy. */
 export const awsManagedPolicies: ManagedPolicyLookup = (name) => awsManagedPolicyNamed(name)?.arn;
 
-/** The dataset's ARNs are in partition `aws`; the same policy in another partition differs only there. */
 const inPartition = (arn: string, partition: string) =>
   arn.replace(/^arn:aws:/, `arn:${partition}:`);
 
-/** What is wrong with one reference, or undefined when IAM has that policy. */
 export function managedPolicyProblem(
   ref: ManagedPolicyReference,
   lookup: ManagedPolicyLookup,
@@ -71,9 +51,8 @@ export function managedPolicyProblem(
   return `${ref.path}: no such AWS managed policy, IAM answers NoSuchEntity (got ${JSON.stringify(ref.arn)}); ${valid}`;
 }
 
-/** The rule, over any lookup (tests may pass their own; the rehearsal uses the dataset). */
 export function managedPolicyExistsRule(lookup: ManagedPolicyLookup = awsManagedPolicies): Rule {
-  return {
+  return defineRule({
     id: "iam-managed-policy-exists",
     phase: "create",
     title: "every AWS managed policy ARN we attach exists in IAM, path included",
@@ -81,17 +60,14 @@ export function managedPolicyExistsRule(lookup: ManagedPolicyLookup = awsManaged
     smokeCheck: "pulumi-up-succeeds",
     check: ({ head }) =>
       head.flatMap((r) => {
-        const seen = new Set<string>();
-        const findings: Finding[] = [];
-        for (const ref of managedPolicyReferences(r.inputs)) {
-          const message = managedPolicyProblem(ref, lookup);
-          if (!message || seen.has(message)) continue;
-          seen.add(message);
-          findings.push({ rule: "iam-managed-policy-exists", subject: recordKey(r), message });
-        }
-        return findings;
+        const problems = managedPolicyReferences(r.inputs).map((ref) =>
+          managedPolicyProblem(ref, lookup),
+        );
+        return [...new Set(problems)]
+          .filter((message): message is string => !!message)
+          .map((message) => ({ subject: recordKey(r), message }));
       }),
-  };
+  });
 }
 
 export const iamRules: Rule[] = [managedPolicyExistsRule()];

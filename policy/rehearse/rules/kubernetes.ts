@@ -1,29 +1,26 @@
-/**
- * What the Kubernetes API server refuses in the objects we create directly: an object in a
- * namespace that does not exist yet, and an object that does not match its kind's schema.
- * (Custom resources without their CRD: ./crds.ts.)
- */
+// What the API server refuses: an object in a namespace that does not exist yet, or not matching
+// its kind's schema. (Custom resources without their CRD: ./crds.ts.)
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
-import { REDACTED, type SynthRecord } from "../../../synth/record";
+import { REDACTED, type SynthRecord, recordKey } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
-import { recordKey } from "../../../synth/record";
 import { EKS_SYSTEM_NAMESPACES } from "../../../components/teams/namespace";
-import type { Finding, Rule } from "../types";
+import { str, stringLeaves } from "../../values";
+import { defineRule, type Finding, type Rule } from "../types";
 
-/** A record's Kubernetes identity, parsed from its type token `kubernetes:<group>/<version>:<Kind>`. */
+/** A record's Kubernetes identity, from its type token `kubernetes:<group>/<version>:<Kind>`. */
 export interface KubeKind {
-  /** API group; "" for the core group (Pulumi's `core`). */
+  /** "" for the core group (Pulumi's `core`). */
   group: string;
   version: string;
   kind: string;
-  /** `apiVersion` as the object carries it: `v1`, `apps/v1`, `karpenter.sh/v1`. */
+  /** `v1`, `apps/v1`, `karpenter.sh/v1`. */
   apiVersion: string;
 }
 
-/** Pulumi-side kubernetes types that are not API objects (Helm, YAML and kustomize wrappers). */
+/** Pulumi's Helm, YAML and kustomize wrappers: no API objects. */
 const NOT_API_GROUPS = new Set(["helm.sh", "yaml", "kustomize"]);
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -34,72 +31,29 @@ export function kubeKindOf(type: string): KubeKind | undefined {
   return { group, version: m[2], kind: m[3], apiVersion: group ? `${group}/${m[2]}` : m[2] };
 }
 
-/**
- * The API groups a Kubernetes cluster serves without any CRD (https://kubernetes.io/docs/reference/kubernetes-api/;
- * test/rehearse-kubernetes.test.ts holds this list to kubernetes-models' group directories).
- */
+/** API groups served without a CRD (https://kubernetes.io/docs/reference/kubernetes-api/). */
 export const BUILT_IN_GROUPS = new Set([
   "",
-  "admissionregistration.k8s.io",
-  "apiextensions.k8s.io",
-  "apiregistration.k8s.io",
-  "apps",
-  "authentication.k8s.io",
-  "authorization.k8s.io",
-  "autoscaling",
-  "batch",
-  "certificates.k8s.io",
-  "coordination.k8s.io",
-  "discovery.k8s.io",
-  "events.k8s.io",
-  "extensions",
-  "flowcontrol.apiserver.k8s.io",
-  "networking.k8s.io",
-  "node.k8s.io",
-  "policy",
-  "rbac.authorization.k8s.io",
-  "resource.k8s.io",
-  "scheduling.k8s.io",
-  "storage.k8s.io",
+  ...`admissionregistration.k8s.io apiextensions.k8s.io apiregistration.k8s.io apps
+    authentication.k8s.io authorization.k8s.io autoscaling batch certificates.k8s.io
+    coordination.k8s.io discovery.k8s.io events.k8s.io extensions flowcontrol.apiserver.k8s.io
+    networking.k8s.io node.k8s.io policy rbac.authorization.k8s.io resource.k8s.io
+    scheduling.k8s.io storage.k8s.io`.split(/\s+/),
 ]);
 
 /**
- * Built-in kinds that are cluster-scoped (`kubectl api-resources --namespaced=false`; each kind's
- * page in https://kubernetes.io/docs/reference/kubernetes-api/). Every other built-in kind is
- * namespaced. Custom kinds take their scope from their CRD (components/addons/chart-crds.ts).
+ * Cluster-scoped built-in kinds (`kubectl api-resources --namespaced=false`;
+ * https://kubernetes.io/docs/reference/kubernetes-api/); custom kinds' scopes come from their CRDs.
  */
-export const CLUSTER_SCOPED_BUILT_IN = new Set([
-  "Namespace",
-  "Node",
-  "PersistentVolume",
-  "ComponentStatus",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "StorageClass",
-  "CSIDriver",
-  "CSINode",
-  "VolumeAttachment",
-  "VolumeAttributesClass",
-  "CustomResourceDefinition",
-  "MutatingWebhookConfiguration",
-  "ValidatingWebhookConfiguration",
-  "ValidatingAdmissionPolicy",
-  "ValidatingAdmissionPolicyBinding",
-  "MutatingAdmissionPolicy",
-  "MutatingAdmissionPolicyBinding",
-  "APIService",
-  "PriorityClass",
-  "RuntimeClass",
-  "IngressClass",
-  "IPAddress",
-  "ServiceCIDR",
-  "FlowSchema",
-  "PriorityLevelConfiguration",
-  "CertificateSigningRequest",
-  "ClusterTrustBundle",
-  "DeviceClass",
-  "ResourceSlice",
-]);
+export const CLUSTER_SCOPED_BUILT_IN = new Set(
+  `Namespace Node PersistentVolume ComponentStatus ClusterRole ClusterRoleBinding StorageClass
+  CSIDriver CSINode VolumeAttachment VolumeAttributesClass CustomResourceDefinition
+  MutatingWebhookConfiguration ValidatingWebhookConfiguration ValidatingAdmissionPolicy
+  ValidatingAdmissionPolicyBinding MutatingAdmissionPolicy MutatingAdmissionPolicyBinding
+  APIService PriorityClass RuntimeClass IngressClass IPAddress ServiceCIDR FlowSchema
+  PriorityLevelConfiguration CertificateSigningRequest ClusterTrustBundle DeviceClass
+  ResourceSlice`.split(/\s+/),
+);
 
 const customScopes = new Map<string, "Namespaced" | "Cluster">(
   [...Object.values(chartCrds).flatMap((f) => f.kinds), ...eksCrds].map((k) => [
@@ -108,20 +62,19 @@ const customScopes = new Map<string, "Namespaced" | "Cluster">(
   ]),
 );
 
-/** True for kinds that never live in a namespace. A Patch resource has its kind's scope. */
+/** A Patch resource has its kind's scope. */
 export function isClusterScoped(k: KubeKind): boolean {
   const kind = k.kind.replace(/Patch$/, "");
   if (BUILT_IN_GROUPS.has(k.group)) return CLUSTER_SCOPED_BUILT_IN.has(kind);
   return customScopes.get(`${k.group}/${kind}`) === "Cluster";
 }
 
-/** The four namespaces every cluster starts with (components/teams/namespace.ts). */
+/** The four namespaces every cluster starts with. */
 export const INITIAL_NAMESPACES: ReadonlySet<string> = new Set(EKS_SYSTEM_NAMESPACES);
 
-const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 const meta = (r: SynthRecord) => (r.inputs.metadata ?? {}) as Record<string, unknown>;
 
-/** The namespace an object goes into, or undefined for a cluster-scoped object. */
+/** undefined for a cluster-scoped object. */
 export function namespaceOf(r: SynthRecord, graph: ResourceGraph): string | undefined {
   if (r.type === HELM_RELEASE) return str(r.inputs.namespace) ?? "default";
   const k = kubeKindOf(r.type);
@@ -133,7 +86,7 @@ export function namespaceOf(r: SynthRecord, graph: ResourceGraph): string | unde
   return str(meta(r).namespace) ?? str(provider?.inputs.namespace) ?? "default";
 }
 
-export const namespaceExists: Rule = {
+export const namespaceExists = defineRule({
   id: "k8s-namespace-exists",
   phase: "create",
   title: "a namespaced object can only be created in a namespace that exists",
@@ -142,7 +95,7 @@ export const namespaceExists: Rule = {
   check({ head }) {
     const graph = new ResourceGraph(head);
     const namespaces = head.filter((r) => r.type === "kubernetes:core/v1:Namespace");
-    const findings: Finding[] = [];
+    const findings: Omit<Finding, "rule">[] = [];
     for (const r of head) {
       const ns = namespaceOf(r, graph);
       if (ns === undefined || ns === REDACTED || INITIAL_NAMESPACES.has(ns)) continue;
@@ -150,7 +103,6 @@ export const namespaceExists: Rule = {
       const creators = namespaces.filter((n) => meta(n).name === ns).map(recordKey);
       if (creators.some((c) => graph.waitsFor(recordKey(r), c))) continue;
       findings.push({
-        rule: this.id,
         subject: recordKey(r),
         message:
           creators.length === 0
@@ -160,11 +112,9 @@ export const namespaceExists: Rule = {
     }
     return findings;
   },
-};
+});
 
-// ---- k8s-object-schema ---------------------------------------------------------------------
-
-/** Model packages, first match wins: built-in kinds, then Karpenter's and Istio's CRDs. */
+/** First match wins. */
 const MODEL_PACKAGES = [
   "kubernetes-models",
   "@kubernetes-models/karpenter",
@@ -181,7 +131,7 @@ const nodeModules = (() => {
   return path.join(dir, "node_modules");
 })();
 
-/** The kubernetes-models module for a kind, or undefined when no installed package models it. */
+/** The kubernetes-models module for a kind, if an installed package models it. */
 export function modelFileFor(k: KubeKind): string | undefined {
   if (!nodeModules || k.kind.endsWith("Patch")) return undefined;
   return MODEL_PACKAGES.map((p) => path.join(nodeModules, p, k.apiVersion, `${k.kind}.js`)).find(
@@ -190,9 +140,8 @@ export function modelFileFor(k: KubeKind): string | undefined {
 }
 
 /**
- * Validates in a child Node process: kubernetes-models is ESM-only ("exports" has only an
- * `import` condition), which neither a CommonJS `require` nor Jest's module loader (without
- * --experimental-vm-modules) can load, and a rule is synchronous.
+ * Runs in a child Node: kubernetes-models is ESM-only, which neither `require` nor Jest (without
+ * --experimental-vm-modules) loads, and a rule is synchronous.
  */
 const VALIDATE_SCRIPT = `
 import { pathToFileURL } from "node:url";
@@ -221,16 +170,13 @@ interface SchemaError {
 const RESOURCE_REF = /^[a-z][\w-]*:[\w./-]*:[\w.-]+::\S+$/i;
 
 /**
- * JSON pointers of values the synth stands in for: secrets ("[secret]") and resource references
- * (`type::name`). The real value has the schema's type, so errors at or under these are dropped.
+ * JSON pointers of synth stand-ins (secrets, `type::name` references): the real value has the
+ * schema's type, so errors at or under these are dropped.
  */
-export function placeholderPaths(value: unknown, at = ""): string[] {
-  if (typeof value === "string") return value === REDACTED || RESOURCE_REF.test(value) ? [at] : [];
-  if (Array.isArray(value)) return value.flatMap((v, i) => placeholderPaths(v, `${at}/${i}`));
-  if (value && typeof value === "object")
-    return Object.entries(value).flatMap(([k, v]) => placeholderPaths(v, `${at}/${k}`));
-  return [];
-}
+export const placeholderPaths = (value: unknown): string[] =>
+  stringLeaves(value, true)
+    .filter(([, s]) => s === REDACTED || RESOURCE_REF.test(s))
+    .map(([pointer]) => pointer);
 
 const at = (obj: unknown, pointer: string) =>
   pointer
@@ -257,7 +203,7 @@ function schemaMessage(e: SchemaError, object: unknown, schemaOf: string): strin
   return `${dotted(e.instancePath)}: ${e.message} (got ${JSON.stringify(at(object, e.instancePath)) ?? "nothing"}); ${valid}`;
 }
 
-export const objectSchema: Rule = {
+export const objectSchema = defineRule({
   id: "k8s-object-schema",
   phase: "create",
   title: "the API server rejects an object that does not match its kind's OpenAPI schema",
@@ -288,12 +234,11 @@ export const objectSchema: Rule = {
           (e) => !stand.some((s) => e.instancePath === s || e.instancePath.startsWith(`${s}/`)),
         )
         .map((e) => ({
-          rule: this.id,
           subject: j.key,
           message: schemaMessage(e, j.object, `${j.apiVersion} ${j.kind}`),
         }));
     });
   },
-};
+});
 
 export const kubernetesRules: Rule[] = [namespaceExists, objectSchema];

@@ -2,15 +2,13 @@ import { diffSynth, FieldChange, PARENT_FIELD } from "../../../synth/diff";
 import type { SynthRecord } from "../../../synth/record";
 import { recordKey } from "../../../synth/record";
 import { matchToHead } from "../identity";
-import type { Finding, Rule } from "../types";
+import { defineRule, type Finding, type Rule } from "../types";
 
 /**
- * The inputs that together are a resource's physical name: two resources with the same values
- * cannot exist at once (AWS answers AlreadyExists / ResourceInUse; IAM and CloudWatch Logs
- * EntityAlreadyExists). A RolePolicyAttachment is no name, but the same collision in another
- * form: attaching twice is a no-op, so deleting the old one detaches the policy from the new.
- * Sources: the AWS provider's resource docs (https://www.pulumi.com/registry/packages/aws/api-docs/)
- * for each type's name field; pulumi-eks nodejs/eks/nodes/nodegroup.ts passes `nodeGroupName`.
+ * Inputs that together are a physical name: two at once fail with AlreadyExists / ResourceInUse.
+ * Attaching a policy twice is a no-op, so deleting the old attachment detaches the new.
+ * Sources: https://www.pulumi.com/registry/packages/aws/api-docs/ per type; pulumi-eks
+ * nodejs/eks/nodes/nodegroup.ts passes `nodeGroupName`.
  */
 const PHYSICAL_NAME: Record<string, readonly string[]> = {
   "eks:index:Cluster": ["name"],
@@ -30,11 +28,11 @@ const PHYSICAL_NAME: Record<string, readonly string[]> = {
   "kubernetes:helm.sh/v3:Release": ["namespace", "name"],
 };
 
-/** Kubernetes objects other than Helm releases: identity is kind, namespace and name. */
+/** Identity is kind, namespace and name. */
 const isKubernetesObject = (type: string) =>
   type.startsWith("kubernetes:") && !type.startsWith("kubernetes:helm.sh/");
 
-/** A resource's physical name, or undefined when the provider names it (autonaming: no collision). */
+/** undefined when the provider names it: autonaming cannot collide. */
 export function physicalName(r: SynthRecord): string | undefined {
   if (isKubernetesObject(r.type)) {
     const meta = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
@@ -47,136 +45,111 @@ export function physicalName(r: SynthRecord): string | undefined {
   return values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join("/");
 }
 
-const asDiffInput = (stack: string, resources: readonly SynthRecord[]) => ({ stack, resources });
-
-export const fixedNameCreateBeforeDelete: Rule = {
-  id: "fixed-name-create-before-delete",
-  phase: "update",
-  title: "a replacement with a fixed physical name cannot be created before the old one is deleted",
-  source:
-    "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/ (Pulumi creates the replacement first by default); https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (ResourceInUseException for an existing name)",
-  smokeCheck: "pulumi-up-succeeds",
-  check(input) {
-    if (!input.base) return [];
-    // Resources the head's aliases claim are the same resources: a move, not a delete and create.
-    const matched = matchToHead(input.base, input.head);
-    const base = new Map(matched.map((r) => [recordKey(r), r]));
-    const head = new Map(input.head.map((r) => [recordKey(r), r]));
-    const diff = diffSynth(asDiffInput(input.stack, matched), asDiffInput(input.stack, input.head));
-    const findings: Finding[] = [];
-    for (const change of diff.changed.filter((c) => c.replacement)) {
-      const [before, after] = [base.get(change.key), head.get(change.key)] as SynthRecord[];
-      // The Kubernetes provider itself replaces a named object delete-first (its Diff sets
-      // deleteBeforeReplace when the name stays; quoted in pulumi/pulumi-terraform#383), unless
-      // the program overrides it with an explicit false.
-      if (isKubernetesObject(change.type) && after.deleteBeforeReplace !== false) continue;
-      const name = physicalName(after);
-      if (!name || name !== physicalName(before) || after.deleteBeforeReplace) continue;
-      const fields = change.fields.filter((f: FieldChange) => f.replaces).map((f) => f.path);
-      findings.push({
-        rule: this.id,
-        subject: change.key,
-        message: `changing ${fields.join(", ")} replaces it, and the replacement is created first under the same name ${JSON.stringify(name)}, which AWS refuses${fields.includes(PARENT_FIELD) ? " (a new parent needs an alias)" : ""}; let the name change with it (a name prefix), replace it delete-first on purpose, or go blue/green`,
-      });
-    }
-    // A resource renamed in the program without an alias is a delete and a create: the create runs
-    // first. For a named Kubernetes object the delete then removes the object just created
-    // (pulumi/pulumi-kubernetes#2948, #4522): the update succeeds and the object is gone.
-    const removed = diff.removed.map((r) => base.get(r.key) as SynthRecord);
-    for (const added of diff.added.map((r) => head.get(r.key) as SynthRecord)) {
-      const name = physicalName(added);
-      const twin = removed.find((r) => r.type === added.type && name && physicalName(r) === name);
-      if (!twin || added.deleteBeforeReplace) continue;
-      findings.push({
-        rule: this.id,
-        subject: recordKey(added),
-        message: `is created under the physical name ${JSON.stringify(name)} that ${recordKey(twin)} still holds until it is deleted afterwards; give it an alias to the old resource, or a new name`,
-      });
-    }
-    return findings;
-  },
-};
-
-const clusterOf = (records: readonly SynthRecord[]) =>
+const diffOf = (stack: string, base: SynthRecord[], head: SynthRecord[]) =>
+  diffSynth({ stack, resources: base }, { stack, resources: head });
+const clusterOf = (records: readonly SynthRecord[] = []) =>
   records.find((r) => r.type === "eks:index:Cluster");
 const minor = (v: unknown) => Number(String(v).split(".")[1]);
 
-export const kubernetesVersionMovesNodes: Rule = {
-  id: "kubernetes-version-moves-nodes",
-  phase: "update",
-  title: "a Kubernetes version bump moves every node group with the control plane",
-  source:
-    "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html (a managed node group keeps its version until it is updated); pulumi-eks nodejs/eks/nodes/nodegroup.ts (sets `version` only without a launch template)",
-  smokeCheck: "nodes-ready",
-  check(input) {
-    const [before, after] = [clusterOf(input.base ?? []), clusterOf(input.head)];
-    if (!before || !after || before.inputs.version === after.inputs.version) return [];
-    const base = new Set((input.base ?? []).map(recordKey));
-    return input.head
-      .filter((r) => r.type === "eks:index:ManagedNodeGroup" && base.has(recordKey(r)))
-      .filter((r) => r.inputs.version !== after.inputs.version)
-      .map((r) => ({
-        rule: this.id,
-        subject: recordKey(r),
-        message: `stays on ${JSON.stringify(r.inputs.version ?? "the version it was created with")} while the control plane moves ${before.inputs.version} → ${after.inputs.version}; let its version follow the cluster, or add a blue/green group (same role, draining: true on the old one) on the new version`,
-      }));
-  },
-};
-
-export const eksUpgradeOneMinor: Rule = {
-  id: "eks-upgrade-one-minor",
-  phase: "update",
-  title: "EKS upgrades the control plane one minor version at a time and never downgrades",
-  source: "https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html",
-  smokeCheck: "pulumi-up-succeeds",
-  check(input) {
-    const [before, after] = [clusterOf(input.base ?? []), clusterOf(input.head)];
-    if (!before || !after) return [];
-    const step = minor(after.inputs.version) - minor(before.inputs.version);
-    if (step === 0 || step === 1) return [];
-    return [
-      {
-        rule: this.id,
-        subject: recordKey(after),
-        message: `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : "upgrade one minor version per pulumi up"}`,
-      },
-    ];
-  },
-};
-
-export const tagEditRollsNodes: Rule = {
-  id: "tag-edit-rolls-nodes",
-  phase: "update",
-  title: "a launch template change rolls every node of the groups that use it",
-  source:
-    "https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html (a new launch template version is a node group update that replaces every node)",
-  smokeCheck: "nodes-ready",
-  check(input) {
-    if (!input.base) return [];
-    const diff = diffSynth(
-      asDiffInput(input.stack, input.base),
-      asDiffInput(input.stack, input.head),
-    );
-    return diff.changed
-      .filter((c) => c.type === "aws:ec2/launchTemplate:LaunchTemplate")
-      .filter((c) => {
-        const paths = c.fields.map((f) => f.path);
-        return (
-          paths.some((p) => p.startsWith("tagSpecifications")) &&
-          paths.every((p) => p.startsWith("tagSpecifications") || p.startsWith("tags"))
-        );
-      })
-      .map((c) => ({
-        rule: this.id,
-        subject: c.key,
-        message: `only its instance and volume tags change, yet the new template version replaces every node of its group; keep tags that change out of the launch template`,
-      }));
-  },
-};
-
 export const updateRules: Rule[] = [
-  fixedNameCreateBeforeDelete,
-  kubernetesVersionMovesNodes,
-  eksUpgradeOneMinor,
-  tagEditRollsNodes,
+  defineRule({
+    id: "fixed-name-create-before-delete",
+    phase: "update",
+    title:
+      "a replacement with a fixed physical name cannot be created before the old one is deleted",
+    source:
+      "https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/ (Pulumi creates the replacement first by default); https://docs.aws.amazon.com/eks/latest/APIReference/API_CreateNodegroup.html (ResourceInUseException for an existing name)",
+    smokeCheck: "pulumi-up-succeeds",
+    check(input) {
+      if (!input.base) return [];
+      // What the head's aliases claim is moved, not deleted and created.
+      const matched = matchToHead(input.base, input.head);
+      const base = new Map(matched.map((r) => [recordKey(r), r]));
+      const head = new Map(input.head.map((r) => [recordKey(r), r]));
+      const diff = diffOf(input.stack, matched, input.head);
+      const findings: Omit<Finding, "rule">[] = [];
+      for (const change of diff.changed.filter((c) => c.replacement)) {
+        const [before, after] = [base.get(change.key), head.get(change.key)] as SynthRecord[];
+        // The Kubernetes provider replaces a named object delete-first unless told false.
+        if (isKubernetesObject(change.type) && after.deleteBeforeReplace !== false) continue;
+        const name = physicalName(after);
+        if (!name || name !== physicalName(before) || after.deleteBeforeReplace) continue;
+        const fields = change.fields.filter((f: FieldChange) => f.replaces).map((f) => f.path);
+        findings.push({
+          subject: change.key,
+          message: `changing ${fields.join(", ")} replaces it, and the replacement is created first under the same name ${JSON.stringify(name)}, which AWS refuses${fields.includes(PARENT_FIELD) ? " (a new parent needs an alias)" : ""}; let the name change with it (a name prefix), replace it delete-first on purpose, or go blue/green`,
+        });
+      }
+      // A rename without an alias creates first; for a named Kubernetes object the delete then
+      // removes the object just created: the update succeeds and the object is gone.
+      const removed = diff.removed.map((r) => base.get(r.key) as SynthRecord);
+      for (const added of diff.added.map((r) => head.get(r.key) as SynthRecord)) {
+        const name = physicalName(added);
+        const twin = removed.find((r) => r.type === added.type && name && physicalName(r) === name);
+        if (!twin || added.deleteBeforeReplace) continue;
+        findings.push({
+          subject: recordKey(added),
+          message: `is created under the physical name ${JSON.stringify(name)} that ${recordKey(twin)} still holds until it is deleted afterwards; give it an alias to the old resource, or a new name`,
+        });
+      }
+      return findings;
+    },
+  }),
+  defineRule({
+    id: "kubernetes-version-moves-nodes",
+    phase: "update",
+    title: "a Kubernetes version bump moves every node group with the control plane",
+    source:
+      "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html (a managed node group keeps its version until it is updated); pulumi-eks nodejs/eks/nodes/nodegroup.ts (sets `version` only without a launch template)",
+    smokeCheck: "nodes-ready",
+    check({ base = [], head }) {
+      const [before, after] = [clusterOf(base), clusterOf(head)];
+      if (!before || !after || before.inputs.version === after.inputs.version) return [];
+      const old = new Set(base.map(recordKey));
+      return head
+        .filter((r) => r.type === "eks:index:ManagedNodeGroup" && old.has(recordKey(r)))
+        .filter((r) => r.inputs.version !== after.inputs.version)
+        .map((r) => ({
+          subject: recordKey(r),
+          message: `stays on ${JSON.stringify(r.inputs.version ?? "the version it was created with")} while the control plane moves ${before.inputs.version} → ${after.inputs.version}; let its version follow the cluster, or add a blue/green group (same role, draining: true on the old one) on the new version`,
+        }));
+    },
+  }),
+  defineRule({
+    id: "eks-upgrade-one-minor",
+    phase: "update",
+    title: "EKS upgrades the control plane one minor version at a time and never downgrades",
+    source: "https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html",
+    smokeCheck: "pulumi-up-succeeds",
+    check({ base, head }) {
+      const [before, after] = [clusterOf(base), clusterOf(head)];
+      if (!before || !after) return [];
+      const step = minor(after.inputs.version) - minor(before.inputs.version);
+      if (step === 0 || step === 1) return [];
+      const message = `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : "upgrade one minor version per pulumi up"}`;
+      return [{ subject: recordKey(after), message }];
+    },
+  }),
+  defineRule({
+    id: "tag-edit-rolls-nodes",
+    phase: "update",
+    title: "a launch template change rolls every node of the groups that use it",
+    source:
+      "https://docs.aws.amazon.com/eks/latest/userguide/launch-templates.html (a new launch template version is a node group update that replaces every node)",
+    smokeCheck: "nodes-ready",
+    check({ stack, base, head }) {
+      if (!base) return [];
+      const message = `only its instance and volume tags change, yet the new template version replaces every node of its group; keep tags that change out of the launch template`;
+      return diffOf(stack, base, head)
+        .changed.filter((c) => c.type === "aws:ec2/launchTemplate:LaunchTemplate")
+        .filter((c) => {
+          const paths = c.fields.map((f) => f.path);
+          return (
+            paths.some((p) => p.startsWith("tagSpecifications")) &&
+            paths.every((p) => p.startsWith("tagSpecifications") || p.startsWith("tags"))
+          );
+        })
+        .map((c) => ({ subject: c.key, message }));
+    },
+  }),
 ];
