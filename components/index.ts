@@ -26,6 +26,7 @@ export type {
   NodeTaint,
   TaintEffect,
 } from "./compute/node-group-settings";
+export type { Architecture } from "./compute/instance-types";
 export { FargateProfiles, type FargateProfilesArgs, type FargateSelector } from "./compute/fargate";
 export { FargateLogging, type FargateLoggingArgs } from "./compute/fargate-logging";
 export { SUPPORTED_KUBERNETES_MINORS, type KubernetesMinor } from "./cluster/kubernetes-versions";
@@ -51,6 +52,16 @@ export {
   type PodSecurityGroupArgs,
   type PodSecurityGroupSpec,
 } from "./access/pod-security-group";
+export type {
+  PodSgEgressRule,
+  PodSgEnforcingMode,
+  PodSgGroupPeer,
+  PodSgIngressRule,
+  PodSgPeer,
+  PodSgPortSpec,
+  PodSgRuleText,
+} from "./access/pod-security-group-rules";
+export type { WorkloadIdentity } from "./access/workload-role";
 export { WorkloadAccess, type WorkloadAccessArgs } from "./access/workload-access";
 
 // Route 53 weighted records for hostnames two clusters share during a migration.
@@ -62,7 +73,9 @@ export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
 export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
 // Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
 export { Teams, type TeamsArgs } from "./teams/teams";
+export type { PodSecurityLevel } from "./teams/namespace";
 export type {
+  PodSecurityException,
   TeamEgressRule,
   TeamLimits,
   TeamNamespaceSpec,

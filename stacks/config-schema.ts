@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
+import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 import { NAT_GATEWAY_STRATEGIES, NETWORK_DEFAULTS } from "../components/network/network";
 import { boolean, componentString } from "./validators";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
@@ -24,7 +25,8 @@ export const configSchema = z.strictObject({
     error: "not an AWS region; set aws:region, for example us-west-2",
   }),
   clusterName: z.string().optional().describe("Defaults to eks-blueprint-<stack>."),
-  kubernetesVersion: z.string(),
+  // Typed as BlueprintArgs takes it; blueprintProblems names a minor not in the list.
+  kubernetesVersion: z.string().pipe(z.custom<KubernetesMinor>()),
   vpcCidr: z.string(),
   availabilityZones: z.number().default(NETWORK_DEFAULTS.availabilityZones),
   natGateways: componentString<(typeof NAT_GATEWAY_STRATEGIES)[number]>().default(

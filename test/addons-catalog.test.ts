@@ -13,7 +13,7 @@ import { clusterAutoscalerImageTag } from "../components/addons/cluster-autoscal
 import { charts } from "../components/addons/registry";
 import { stableJson } from "../components/access/irsa-policy";
 import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
-import { chartFixture, upstreamJson, upstreamYaml } from "./upstream";
+import { chartFixture, expectUpToDate, upstreamJson, upstreamYaml } from "./upstream";
 
 const policyCopy = path.resolve(__dirname, "../components/addons", albControllerIamPolicy.file);
 
@@ -47,9 +47,15 @@ describe("chart pins", () => {
   test.each(Object.entries(charts).filter(([, pin]) => !isIstio(pin)))(
     "%s is the chart and version of the Chart.yaml vendored at its source",
     (_key, pin) => {
-      const meta = upstreamYaml<{ name: string; version: string }>(chartFixture(pin, "Chart.yaml"));
-      expect(pin.chart.split("/").pop()).toBe(meta.name);
-      expect(pin.version).toBe(meta.version);
+      const fixture = chartFixture(pin, "Chart.yaml");
+      const meta = upstreamYaml<{ name: string; version: string }>(fixture);
+      const name = pin.chart.split("/").pop();
+      expectUpToDate([
+        ...(name === meta.name ? [] : [`${fixture}: chart ${meta.name}, the pin says ${name}`]),
+        ...(pin.version === meta.version
+          ? []
+          : [`${fixture}: version ${meta.version}, the pin says ${pin.version}`]),
+      ]);
     },
   );
 

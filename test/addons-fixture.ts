@@ -7,6 +7,7 @@ import type { AddonContext } from "../components/addons/context";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { synthesize } from "../synth/synthesize";
 import type { SynthRecord, SynthResult } from "../synth/record";
+import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 
 /**
  * The add-on bundle tests' shared program: two bundles on two clusters, synthesized under the
@@ -47,7 +48,7 @@ const key = (r: unknown) => {
   return `${res.__pulumiType}::${res.__name}`;
 };
 
-function context(clusterName: string, kubernetesVersion: string): AddonContext {
+function context(clusterName: string, kubernetesVersion: KubernetesMinor): AddonContext {
   const issuer = `oidc.eks.us-west-2.amazonaws.com/id/${clusterName.toUpperCase()}`;
   const nodes = new aws.eks.NodeGroup(`${clusterName}-nodes`, {
     clusterName,

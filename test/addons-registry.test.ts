@@ -25,6 +25,7 @@ import {
 } from "../tools/docs/addon-table";
 import type { SynthResult } from "../synth/record";
 import { fakeContext, one, synthProgram } from "./day2-context";
+import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 
 const README = readFileSync(path.join(__dirname, "..", "README.md"), "utf8");
 const REGISTRY = path.join(__dirname, "../components/addons/registry.ts");
@@ -182,7 +183,10 @@ describe("a library user's mistakes, each named by its arg path", () => {
   test("AddonBundle refuses a minor it pins nothing for, naming the context", async () => {
     await expect(
       synthProgram(
-        () => new AddonBundle("b", { context: fakeContext({ kubernetesVersion: "1.29" }) }),
+        () =>
+          new AddonBundle("b", {
+            context: fakeContext({ kubernetesVersion: "1.29" as KubernetesMinor }),
+          }),
       ),
     ).rejects.toMatchObject({
       message: expect.stringContaining(

@@ -23,7 +23,7 @@ import { hasUpstream, upstreamJson, upstreamYaml } from "./upstream";
 const cluster = {
   clusterName: "eks-blueprint-prod2",
   region: "us-west-2",
-  kubernetesVersion: "1.35",
+  kubernetesVersion: "1.35" as const,
 };
 
 /** The charts this file checks; metrics-server, EFS and Karpenter are day2-*.test.ts's. */

@@ -4,6 +4,7 @@ import { blueprintProblems } from "../components/blueprint/blueprint-problems";
 import { configKeyOf } from "../stacks/config-keys";
 import { SynthError } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
+import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 
 /** A small blueprint a library user could write; each case below breaks one thing in it. */
 const valid: BlueprintArgs = {
@@ -52,7 +53,8 @@ test("a library user gets every mistake at once, by arg path, with nothing regis
 test.each<[string, Partial<BlueprintArgs>, string, string]>([
   [
     "an unsupported Kubernetes version",
-    { kubernetesVersion: "1.29" },
+    // The type refuses it; the check is for config and untyped callers.
+    { kubernetesVersion: "1.29" as KubernetesMinor },
     'kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35',
     "eks-blueprint:kubernetesVersion",
   ],

@@ -8,7 +8,10 @@ import {
   corednsConfiguration,
   vpcCniConfiguration,
 } from "../components/cluster/core-addons";
-import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-versions";
+import {
+  SUPPORTED_KUBERNETES_MINORS,
+  type KubernetesMinor,
+} from "../components/cluster/kubernetes-versions";
 import { vpcCniPodEniConfiguration } from "../components/access/security-group-policy";
 import { fakeContext, one, byType, synthProgram } from "./day2-context";
 
@@ -96,7 +99,10 @@ test("CoreAddons registers the four EKS add-ons at the catalog versions, vpc-cni
 test("CoreAddons for an unpinned minor registers nothing", async () => {
   await expect(
     synthProgram(
-      () => new CoreAddons("core", { context: fakeContext({ kubernetesVersion: "1.36" }) }),
+      () =>
+        new CoreAddons("core", {
+          context: fakeContext({ kubernetesVersion: "1.36" as KubernetesMinor }),
+        }),
     ),
   ).rejects.toMatchObject({
     message: expect.stringContaining('(got "1.36"); use one of 1.33, 1.34, 1.35'),

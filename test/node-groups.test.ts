@@ -11,6 +11,7 @@ import { NodeGroups, NodeGroupsArgs } from "../components/compute/node-groups";
 import { SynthError, synthesize } from "../synth/synthesize";
 import type { SynthResult } from "../synth/record";
 import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
+import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 
 const general: NodeGroupSpec = { instanceTypes: ["m7i.large"], minSize: 1, maxSize: 3 };
 const graviton: NodeGroupSpec = {
@@ -134,7 +135,8 @@ describe("NodeGroups under the mocks", () => {
   });
 
   test("a kubernetesVersion bump moves every group's version with it", async () => {
-    const { result } = await synthNodeGroups({ kubernetesVersion: "1.36" });
+    // The next minor, once SUPPORTED_KUBERNETES_MINORS lists it.
+    const { result } = await synthNodeGroups({ kubernetesVersion: "1.36" as KubernetesMinor });
     expect(one(result, MNG, "nodes-general").inputs.version).toBe("1.36");
     expect(one(result, MNG, "nodes-graviton").inputs.version).toBe("1.36");
   });

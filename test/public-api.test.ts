@@ -120,9 +120,25 @@ function walkArgs(): { problems: string[]; seen: Set<ts.Symbol> } {
   const visitType = (node: ts.Node): void => {
     if (ts.isTypeReferenceNode(node)) {
       const symbol = checker.getSymbolAtLocation(node.typeName);
-      if (symbol) visitInterface(resolved(symbol));
+      if (symbol) visitNamed(resolved(symbol));
     }
     if (!ts.isTypeLiteralNode(node)) ts.forEachChild(node, visitType); // literals: see visitField
+  };
+  // A type alias (`PodSgEnforcingMode`, `PodSgEgressRule`) is named in Args as an interface is;
+  // what it is made of is walked too, its literals' fields included.
+  const visitNamed = (symbol: ts.Symbol): void => {
+    const alias = (symbol.declarations ?? []).find(ts.isTypeAliasDeclaration);
+    if (!alias) return visitInterface(symbol);
+    if (seen.has(symbol) || !alias.getSourceFile().fileName.startsWith(COMPONENTS)) return;
+    seen.add(symbol);
+    const literals = (node: ts.Node): void => {
+      if (ts.isTypeLiteralNode(node)) {
+        for (const m of node.members) if (ts.isPropertySignature(m) && m.type) literals(m.type);
+      }
+      visitType(node);
+      ts.forEachChild(node, literals);
+    };
+    literals(alias.type);
   };
   const visitField = (owner: string, member: ts.TypeElement): void => {
     if (!ts.isPropertySignature(member)) return;
@@ -150,15 +166,38 @@ function walkArgs(): { problems: string[]; seen: Set<ts.Symbol> } {
       }
     }
   };
-  for (const [name, symbol] of publicApi) if (name.endsWith("Args")) visitInterface(symbol);
+  for (const [name, symbol] of publicApi) if (name.endsWith("Args")) visitNamed(symbol);
+  for (const symbol of addonSettings()) visitNamed(symbol);
   return { problems, seen };
+}
+
+/**
+ * Each add-on's settings type (`AwsLoadBalancerControllerSettings`), read off its registry entry's
+ * `AddonSpec<Settings, …>` annotation: `AddonSelection` maps keys to them, so no field names them.
+ */
+function addonSettings(): ts.Symbol[] {
+  const registry = program.getSourceFile(path.join(COMPONENTS, "addons", "registry.ts"))!;
+  const found: ts.Symbol[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isShorthandPropertyAssignment(node)) {
+      const entry = resolved(checker.getShorthandAssignmentValueSymbol(node)!);
+      const type = entry.declarations?.find(ts.isVariableDeclaration)?.type;
+      const settings = type && ts.isTypeReferenceNode(type) && type.typeArguments?.[0];
+      const symbol = settings && ts.isTypeReferenceNode(settings) && settings.typeName;
+      if (!symbol) throw new Error(`registry entry ${node.name.text}: no AddonSpec<Settings> type`);
+      found.push(resolved(checker.getSymbolAtLocation(symbol)!));
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(registry);
+  return found;
 }
 
 test("every public Args field (and every field of the types it uses) is documented, optional ones with @default", () => {
   expect(walkArgs().problems).toEqual([]);
 });
 
-test("every interface a public Args uses can be named by a consumer", () => {
+test("every type a public Args or an add-on's settings use (interfaces, aliases, unions) can be named by a consumer", () => {
   const exported = new Set(publicApi.values());
   const unnamed = [...walkArgs().seen].filter((s) => !exported.has(s)).map((s) => s.name);
   expect(unnamed.sort()).toEqual([]);

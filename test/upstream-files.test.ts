@@ -5,13 +5,14 @@ import { albControllerIamPolicy } from "../components/addons/catalog";
 import { charts } from "../components/addons/registry";
 import {
   chartFiles,
+  fetchNamed,
   gitBlobId,
   parseBlobUrl,
   rawUrl,
   sourcesMarkdown,
   upstreamFiles,
 } from "../tools/upstream/files";
-import { UPSTREAM_DIR, upstreamIndex, upstreamStore } from "./upstream";
+import { expectUpToDate, UPSTREAM_DIR, upstreamIndex, upstreamStore } from "./upstream";
 
 const reloader = {
   chart: "reloader",
@@ -113,6 +114,17 @@ describe("which files a pin names, and where they are downloaded from", () => {
     );
   });
 
+  test("a download that fails names the URL and the reason fetch keeps in its cause", async () => {
+    const url = "https://api.github.com/repos/stakater/Reloader/commits/chart-v2.2.12";
+    const offline = () =>
+      Promise.reject(
+        new TypeError("fetch failed", { cause: new Error("getaddrinfo ENOTFOUND api.github.com") }),
+      );
+    await expect(fetchNamed(url, undefined, offline)).rejects.toThrow(
+      `could not fetch ${url} (fetch failed: getaddrinfo ENOTFOUND api.github.com); npm run upstream:refresh downloads from api.github.com and raw.githubusercontent.com`,
+    );
+  });
+
   test("git's blob id of the bytes, as `git hash-object` prints it", () => {
     expect(gitBlobId(Buffer.from("hello\n"))).toBe("ce013625030ba8dba906f756967f9e9ca394464a");
   });
@@ -126,18 +138,25 @@ describe("the vendored files are the ones our pins name", () => {
 
   test("every vendored file is one a pin names, at the pin's ref", () => {
     const expected = new Set(named.map(where));
-    expect(vendored.map(where).filter((w) => !expected.has(w))).toEqual([]);
+    const stale = vendored.map(where).filter((w) => !expected.has(w));
+    expectUpToDate(stale.map((w) => `${w}: vendored, but no pin names it at this ref`));
   });
 
   test("every file a pin requires is vendored", () => {
     const have = new Set(vendored.map(where));
-    expect(named.filter((f) => f.required && !have.has(where(f))).map(where)).toEqual([]);
+    const missing = named.filter((f) => f.required && !have.has(where(f))).map(where);
+    expectUpToDate(missing.map((w) => `${w}: a pin names it, but it is not vendored`));
+  });
+
+  test("a check that finds the files behind the pins names the fix", () => {
+    expect(() => expectUpToDate(["charts/x/Chart.yaml: version 1, the pin says 2"])).toThrow(
+      "charts/x/Chart.yaml: version 1, the pin says 2\nThe files in test/fixtures/upstream/ follow the pins in components/addons/: run `npm run upstream:refresh`",
+    );
   });
 
   test("SOURCES.md is rendered from sources.json", () => {
-    expect(fs.readFileSync(path.join(UPSTREAM_DIR, "SOURCES.md"), "utf8")).toBe(
-      sourcesMarkdown(vendored),
-    );
+    const written = fs.readFileSync(path.join(UPSTREAM_DIR, "SOURCES.md"), "utf8");
+    expectUpToDate(written === sourcesMarkdown(vendored) ? [] : ["SOURCES.md: not sources.json's"]);
   });
 });
 

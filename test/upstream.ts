@@ -55,6 +55,17 @@ export function upstreamStore(dir: string) {
   };
 }
 
+/**
+ * Fails listing `problems` and the fix, for checks of the vendored files against the pins: a chart
+ * bump fails them until the files are downloaded again at the new pin.
+ */
+export function expectUpToDate(problems: string[]): void {
+  if (problems.length === 0) return;
+  throw new Error(
+    `${problems.join("\n")}\nThe files in test/fixtures/upstream/ follow the pins in components/addons/: run \`npm run upstream:refresh\` (it needs github.com) and commit what it writes.`,
+  );
+}
+
 const store = upstreamStore(UPSTREAM_DIR);
 export const upstreamIndex = store.sources;
 export const hasUpstream = store.has;

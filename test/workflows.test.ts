@@ -220,16 +220,23 @@ test("the smoke workflow is dispatched by hand, copies a config to a per-run sta
   expect(steps[destroy]?.run).toContain('pulumi destroy --stack "$STACK" --yes');
 });
 
-test("the synth-diff job rehearses base → head into the comment and fails only after posting it", () => {
+test("the synth-diff job posts what npm run pr-diff prints, and fails only after posting it", () => {
   const steps = workflow("pull-request.yml").jobs["synth-diff"].steps as Step[];
   const rehearse = steps.findIndex((s) => s.id === "rehearse");
   const comment = steps.findIndex((s) =>
     s.uses?.startsWith("marocchino/sticky-pull-request-comment@"),
   );
   const fail = steps.findIndex((s) => s.name === "Fail on rehearsal blockers");
+  // The one producer of the comment (tools/pr-diff), as run locally: no loops of its own.
   expect(steps[rehearse]?.run).toContain(
-    'npm run --silent rehearse -- "$stack" --no-order --base "../synth/base-$stack.json"',
+    'npm run --silent pr-diff -- "$BASE_SHA" --out-dir ../synth || status=$?',
   );
+  expect(
+    steps.filter((s) =>
+      /\bfor \w+ in\b|npm run (--silent )?(synth|rehearse|diff)\b/.test(s.run ?? ""),
+    ),
+  ).toEqual([]);
+  expect(comment >= 0 && steps[comment]?.with?.path).toBe("synth/comment.md");
   expect([rehearse < comment, comment < fail]).toEqual([true, true]);
-  expect(steps[fail]?.if).toBe("steps.rehearse.outputs.blocked != ''");
+  expect(steps[fail]?.if).toBe("steps.rehearse.outputs.blocked == 'true'");
 });

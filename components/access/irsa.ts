@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { arnName, irsaAnnotation, irsaTrustPolicy, stableJson } from "./irsa-policy";
 import { dnsLabelProblems } from "../kubernetes-names";
 import { throwProblems, under, problemList } from "../problems";
+import { providerOutput } from "../provider-outputs";
 import { withRenames } from "../renames";
 
 export interface IrsaRoleArgs {
@@ -111,8 +112,8 @@ export class IrsaRole extends pulumi.ComponentResource {
       { parent: this },
     );
     rolePermissions(name, this.role, args, this);
-    this.roleArn = this.role.arn;
-    this.serviceAccountAnnotations = this.role.arn.apply(irsaAnnotation);
+    this.roleArn = providerOutput(this.role.arn, "aws:iam/role:Role", name, "arn");
+    this.serviceAccountAnnotations = this.roleArn.apply(irsaAnnotation);
     this.registerOutputs({ roleArn: this.roleArn });
   }
 }

@@ -4,7 +4,7 @@ import { isNetworkCidr } from "../network/cidr";
 import { problem, problemIf, isIntegerIn } from "../problems";
 
 /** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
-export type PortSpec =
+export type PodSgPortSpec =
   | {
       protocol: "tcp" | "udp";
       /** First port, 0-65535. */
@@ -15,7 +15,7 @@ export type PortSpec =
   | { protocol: "all" };
 
 /** A peer group: its id or, where ids come only at deploy (WorkloadAccess), an earlier sibling. */
-interface SecurityGroupPeer {
+export interface PodSgGroupPeer {
   /** @default the sibling `group`'s id */
   securityGroupId?: pulumi.Input<string>;
   /** @default none */
@@ -23,25 +23,25 @@ interface SecurityGroupPeer {
 }
 
 /** The other side of a rule, keyed `from` (ingress) or `to` (egress). */
-type Peer<D extends "from" | "to"> =
+export type PodSgPeer<D extends "from" | "to"> =
   /** An IPv4 or IPv6 CIDR block in canonical form, for example "10.0.0.0/16". */
   | (Record<D, "cidr"> & { cidr: string })
   /** Another PodSecurityGroup's `securityGroupId`; it needs the mirror rule on its own side. */
-  | (Record<D, "podSecurityGroup"> & SecurityGroupPeer)
+  | (Record<D, "podSecurityGroup"> & PodSgGroupPeer)
   /** Any other security group, such as a database's or a load balancer's. */
-  | (Record<D, "securityGroup"> & SecurityGroupPeer)
+  | (Record<D, "securityGroup"> & PodSgGroupPeer)
   /** A managed prefix list, such as an S3 or DynamoDB gateway endpoint's. */
   | (Record<D, "prefixList"> & { prefixListId: pulumi.Input<string> })
   /** The pods of this same group. */
   | Record<D, "self">;
 
-interface RuleText {
+export interface PodSgRuleText {
   /** Shown in the EC2 console. @default none */
   description?: string;
 }
 
-export type PodSgIngressRule = Peer<"from"> & PortSpec & RuleText;
-export type PodSgEgressRule = Peer<"to"> & PortSpec & RuleText;
+export type PodSgIngressRule = PodSgPeer<"from"> & PodSgPortSpec & PodSgRuleText;
+export type PodSgEgressRule = PodSgPeer<"to"> & PodSgPortSpec & PodSgRuleText;
 export type PodSgRule = PodSgIngressRule | PodSgEgressRule;
 export type PodSgEnforcingMode = "standard" | "strict";
 

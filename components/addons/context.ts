@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 
 /** What add-ons know of their cluster, built by the blueprint; add-ons never read Pulumi config. */
 export interface AddonContext {
@@ -11,7 +12,7 @@ export interface AddonContext {
    */
   cluster: pulumi.Output<string>;
   /** Kubernetes minor version of the cluster, for example "1.35". */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** AWS region of the cluster, for example "us-west-2". */
   region: string;
   /** AWS account id that owns the cluster. */

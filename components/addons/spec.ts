@@ -18,8 +18,11 @@ export interface CommonSettings {
 
 /** Account and VPC ids and whatever the add-on's `prepare` resolves, as plain strings. */
 export interface Resolved {
+  /** The AWS account the cluster is in. */
   accountId: string;
+  /** The cluster's VPC. */
   vpcId: string;
+  /** The add-on's IRSA role. @default none: the add-on has no role */
   roleArn?: string;
   /** What `prepare` resolved, by the name it gave. */
   [input: string]: string | undefined;
@@ -27,7 +30,9 @@ export interface Resolved {
 
 /** What a values builder gets: the cluster, the settings with defaults filled in, resolved ids. */
 export interface ValuesInput<S> {
+  /** The cluster the add-on goes on. */
   context: AddonContext;
+  /** The add-on's settings, defaults filled in. */
   settings: S;
   /** `accountId`, `vpcId`, `roleArn` (when the add-on has a role) and `prepare`'s inputs. */
   resolved: Resolved;
@@ -45,6 +50,7 @@ export type ChildOptions = pulumi.CustomResourceOptions & { parent: pulumi.Resou
 export interface AddonScope<S> {
   /** The component's logical name; children are `<name>-<suffix>`. */
   name: string;
+  /** The cluster the add-on goes on. */
   context: AddonContext;
   /** The add-on's settings, defaults filled in. */
   settings: S;
@@ -120,7 +126,9 @@ export interface Finished {
   loadBalancerReady?: pulumi.Resource[];
   /** Namespace and name of the ingress gateway Service (Istio). @default none */
   gatewayService?: {
+    /** The Service's namespace. */
     namespace: string;
+    /** The Service's name. */
     name: string;
     /** Its load balancer's DNS name, known once the controller made it. @default none */
     hostname?: pulumi.Output<string>;
@@ -141,6 +149,7 @@ export interface AddonSpec<
   summary: string;
   /** The namespace the add-on runs in. `podSecurity` set: we create it with that PSA level. */
   namespace: {
+    /** The namespace's name. */
     name: string;
     /** The Pod Security level its pods need. @default none: we do not create it (kube-system) */
     podSecurity?: PodSecurityLevel;

@@ -1,3 +1,4 @@
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -39,7 +40,7 @@ export interface BlueprintArgs {
   /** EKS cluster name; every physical name derives from it, so two stacks never collide. */
   clusterName: string;
   /** Kubernetes minor version, for example "1.35". */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** AWS region, for example "us-west-2". */
   region: string;
   /** The VPC: CIDR, availability zones and NAT gateways. */

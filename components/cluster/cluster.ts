@@ -15,16 +15,17 @@ import {
   managedPolicyArn,
   serviceTrustPolicy,
 } from "./cluster-settings";
-import { kubernetesVersionProblems } from "./kubernetes-versions";
+import { kubernetesVersionProblems, type KubernetesMinor } from "./kubernetes-versions";
 import { PathOf, throwProblems, under } from "../problems";
 import { renames } from "../renames";
+import { providerOutput, type ProviderOutput } from "../provider-outputs";
 import { DISCOVERY_TAG } from "../addons/karpenter/node-pools";
 
 export interface ClusterArgs {
   /** EKS cluster name; every physical name of the cluster derives from it. */
   clusterName: string;
   /** Kubernetes minor version, one of SUPPORTED_KUBERNETES_MINORS, for example "1.35". */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** VPC of the cluster (the Network component's `vpcId`). */
   vpcId: pulumi.Input<string>;
   /** Subnets for the control plane ENIs and the nodes. */
@@ -195,11 +196,14 @@ export class Cluster extends pulumi.ComponentResource {
       },
     );
 
-    this.kubeconfig = pulumi.secret(this.eksCluster.kubeconfigJson);
-    this.oidcProviderArn = this.eksCluster.oidcProviderArn;
-    this.oidcIssuer = this.eksCluster.oidcIssuer;
-    this.clusterNameOutput = this.eksCluster.eksCluster.name;
-    this.clusterSecurityGroupId = this.eksCluster.clusterSecurityGroupId;
+    const c = this.eksCluster;
+    const output = <T>(value: pulumi.Output<T>, field: ProviderOutput<"eks:index:Cluster">) =>
+      providerOutput(value, "eks:index:Cluster", name, field);
+    this.kubeconfig = pulumi.secret(output(c.kubeconfigJson, "kubeconfigJson"));
+    this.oidcProviderArn = output(c.oidcProviderArn, "oidcProviderArn");
+    this.oidcIssuer = output(c.oidcIssuer, "oidcIssuer");
+    this.clusterNameOutput = output(c.eksCluster.name, "eksCluster.name");
+    this.clusterSecurityGroupId = output(c.clusterSecurityGroupId, "clusterSecurityGroupId");
     if (args.karpenterDiscovery) {
       // A Tag adds one to EKS's group without claiming the rest, as terraform-aws-modules/
       // terraform-aws-eks main.tf aws_ec2_tag.cluster_primary_security_group does; pulumi-eks's

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { namespaceLogicalName, podSecurityLabels } from "../teams/namespace";
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 
 export const FARGATE_LOGGING = {
   namespace: "aws-observability",
@@ -58,7 +59,7 @@ export interface FargateLoggingArgs {
   /** EKS cluster name, which names the log group. */
   clusterName: string;
   /** Kubernetes minor, for the namespace's Pod Security labels. */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** AWS region of the cluster and the log group. */
   region: string;
   /** AWS account id of the cluster. */

@@ -1,3 +1,4 @@
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
@@ -25,7 +26,7 @@ export interface NodeGroupsArgs {
   /** EKS cluster name; node group, launch template and node role names derive from it. */
   clusterName: string;
   /** The cluster's Kubernetes minor, such as "1.35"; a bump moves groups to it in place. */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** Private subnets; nodes never get public addresses. */
   subnetIds: pulumi.Input<string[]>;
   /** Groups by short name, named `<clusterName>-<name>-` plus a suffix: replaced create-first. */

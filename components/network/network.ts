@@ -1,6 +1,7 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { parseCidr } from "./cidr";
+import { providerOutput, type ProviderOutput } from "../provider-outputs";
 import { isIntegerIn, oneOfProblems, PathOf, throwProblems, under, problemList } from "../problems";
 
 export interface NetworkArgs {
@@ -124,9 +125,11 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this, protect: args.protect ?? NETWORK_DEFAULTS.protect },
     );
-    this.vpcId = vpc.vpcId;
-    this.publicSubnetIds = vpc.publicSubnetIds;
-    this.privateSubnetIds = vpc.privateSubnetIds;
+    const output = <T>(value: pulumi.Output<T>, field: ProviderOutput<"awsx:ec2:Vpc">) =>
+      providerOutput(value, "awsx:ec2:Vpc", name, field);
+    this.vpcId = output(vpc.vpcId, "vpcId");
+    this.publicSubnetIds = output(vpc.publicSubnetIds, "publicSubnetIds");
+    this.privateSubnetIds = output(vpc.privateSubnetIds, "privateSubnetIds");
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,

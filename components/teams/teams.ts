@@ -8,6 +8,7 @@ import { throwProblems } from "../problems";
 import { teamProblems } from "./team-problems";
 import { limitRangeSpec, resourceQuotaSpec, teamAccessGrants } from "./team-resources";
 import { TeamSpec, teamLimits, teamQuota } from "./team-settings";
+import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 
 export interface TeamsArgs {
   /** Teams by short name. */
@@ -15,7 +16,7 @@ export interface TeamsArgs {
   /** `Cluster.clusterNameOutput`, so the access entries wait for the cluster. */
   cluster: pulumi.Input<string>;
   /** Kubernetes minor of the cluster, for the Pod Security version labels. */
-  kubernetesVersion: string;
+  kubernetesVersion: KubernetesMinor;
   /** AWS partition, for the access policy ARNs. @default "aws" */
   partition?: string;
   /** The cluster's Kubernetes provider. */

@@ -31,11 +31,15 @@ type Run = ReturnType<typeof runCase>;
 function rounds(runs: number, cases: Case[]): Map<string, Run[]> {
   const samples = new Map(cases.map((c) => [c.key, [] as Run[]]));
   for (let round = 0; round <= runs; round++) {
+    const name = round === 0 ? "warm-up" : `round ${round}/${runs}`;
+    const start = performance.now();
     for (const c of cases) {
-      progress(`${round === 0 ? "warm-up" : `round ${round}/${runs}`}: ${c.key}`);
+      progress(`${name}: ${c.key}`);
       const result = runCase(c);
       if (round > 0) samples.get(c.key)?.push(result);
     }
+    progress("");
+    console.log(`  ${name}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
   progress("");
   return samples;
@@ -133,7 +137,11 @@ function measureTests(options: Options) {
   if (options.testRuns === 0) return { skipped: true as const, reason: "--no-tests" };
   const runs = Array.from({ length: options.testRuns }, (_, i) => {
     progress(`npm test ${i + 1}/${options.testRuns}`);
-    return run.runCommand("npm", ["test"], ROOT);
+    const r = run.runCommand("npm", ["test"], ROOT);
+    progress("");
+    const seconds = (r.wallMs / 1000).toFixed(1);
+    console.log(`  npm test ${i + 1}/${options.testRuns}: ${seconds} s, exit ${r.exitCode}`);
+    return r;
   });
   progress("");
   const failed = runs.find((r) => r.exitCode !== 0);
@@ -179,12 +187,30 @@ function build(): void {
 
 export type BenchResults = ReturnType<typeof collect>;
 
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
 function collect(options: Options, loadBefore: number) {
-  build();
-  const identicalOutput = checkOutputs();
-  const { cases, split } = measureSynth(options);
-  const scaling = measureScaling(options);
-  const tests = measureTests(options);
+  run.section("npm run build (untimed)", build);
+  const identicalOutput = run.section(
+    "synth output, measures off and through the README command",
+    checkOutputs,
+    (r) => (Object.values(r).every((s) => s.plain && s.readme) ? "identical" : "DIFFERENT"),
+  );
+  const { cases, split } = run.section(
+    `synth cases, a warm-up and ${options.runs} round${options.runs === 1 ? "" : "s"}`,
+    () => measureSynth(options),
+    (r) => `README synth median ${seconds(r.cases.readmeSynth.wallMs.median)}`,
+  );
+  const scaling = run.section(
+    `scaling over ${options.clusters.join(", ")} clusters`,
+    () => measureScaling(options),
+    (r) => `${r.perClusterMs.wall.toFixed(1)} ms per extra cluster`,
+  );
+  const tests = run.section(
+    `npm test × ${options.testRuns}`,
+    () => measureTests(options),
+    (r) => (r.skipped ? `skipped (${r.reason})` : `median ${seconds(r.wallMs.median)}`),
+  );
   const floor = cases.floor.wallMs.median;
   const bare = cases.prod2.wallMs.median;
   const ratios = {

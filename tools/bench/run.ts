@@ -63,6 +63,19 @@ export function runCommand(command: string, args: string[], cwd: string) {
   return { wallMs, exitCode: r.status, tail: out.trim().split("\n").slice(-20).join("\n") };
 }
 
+/**
+ * Runs one section of the bench, printing a line as it starts and one as it ends (its time and,
+ * with `summary`, its headline figure): a bench takes minutes, and CI logs show no status line.
+ */
+export function section<T>(name: string, fn: () => T, summary?: (result: T) => string): T {
+  console.log(`bench: ${name} …`);
+  const start = process.hrtime.bigint();
+  const result = fn();
+  const seconds = (Number(process.hrtime.bigint() - start) / 1e9).toFixed(1);
+  console.log(`bench: ${name}: ${seconds} s${summary ? `, ${summary(result)}` : ""}`);
+  return result;
+}
+
 export function summarize(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);

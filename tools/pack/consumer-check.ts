@@ -1,6 +1,7 @@
 // `npm run pack:check` (also in `npm test`): packs the library as npm would publish it, checks the
 // tarball holds just what a consumer needs, installs it in examples/consumer (public API only),
-// compiles the example and the README's usage snippet, and synthesizes the example under the mocks.
+// compiles the example, its jest test and the README's usage snippet, synthesizes the example under
+// the mocks, and runs the example's own jest test, built on `eks-blueprint/testing` as installed.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -173,7 +174,7 @@ function install(): void {
   }
 }
 
-/** Compiles the example with the README's usage snippet, at once (@pulumi/aws types dominate). */
+/** Compiles the example, its tests and the README's snippet at once (@pulumi/aws types dominate). */
 function compile(): void {
   fs.rmSync(path.join(EXAMPLE, "dist"), { recursive: true, force: true });
   const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
@@ -182,7 +183,11 @@ function compile(): void {
   if (!snippet) throw new Error('README.md: no ```ts block under "## Using the library"');
   const generated = ["readme-usage.ts", "tsconfig.json"].map((f) => path.join(PACK_DIR, f));
   fs.writeFileSync(generated[0], snippet);
-  const tsconfig = { extends: "../tsconfig.json", files: ["../index.ts", "readme-usage.ts"] };
+  const tests = fs.readdirSync(path.join(EXAMPLE, "test")).map((f) => `../test/${f}`);
+  const tsconfig = {
+    extends: "../tsconfig.json",
+    files: ["../index.ts", "readme-usage.ts", ...tests],
+  };
   fs.writeFileSync(generated[1], JSON.stringify(tsconfig));
   try {
     run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", PACK_DIR], EXAMPLE);
@@ -250,6 +255,17 @@ async function synth(): Promise<number> {
   return resources.length;
 }
 
+/**
+ * The example's own `npm test`: jest, resolving `eks-blueprint` and `eks-blueprint/testing` from
+ * the installed tarball by its `exports`, as a consumer's test does. Returns jest's summary line.
+ */
+function consumerTests(): string {
+  const jest = [require.resolve("jest/bin/jest"), "--ci", "--colors=false"];
+  const r = spawnSync(process.execPath, jest, { cwd: EXAMPLE, encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`the example's jest test failed:\n${r.stdout}${r.stderr}`);
+  return `jest ${/^Tests:\s+(.*)$/m.exec(r.stderr)?.[1] ?? "passed"}`;
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const step = async <T>(label: string, fn: () => T | Promise<T>): Promise<T> => {
@@ -263,8 +279,9 @@ async function main(): Promise<void> {
   await step("npm install of the tarball", install);
   await step("tsc: example and README usage compile against the package", compile);
   const count = await step("synth under the mocks: cluster, 2 Helm releases, IRSA role", synth);
+  const tests = await step("jest: examples/consumer/test on eks-blueprint/testing", consumerTests);
   console.log(
-    `ok: ${files.length} files packed, ${count} resources synthesized, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    `ok: ${files.length} files packed, ${count} resources synthesized, ${tests}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 }
 

@@ -1,6 +1,6 @@
 // The upstream files our add-on tests check against, at the pins: a chart's at its `source` ref,
 // the ALB controller's IAM policy at `albControllerIamPolicy.upstream`, Karpenter's CloudFormation
-// template at its chart's tag. Pure, tested offline; refresh.ts fetches.
+// template at its chart's tag. Pure, tested offline (fetchNamed takes the fetch); refresh.ts fetches.
 import { createHash } from "node:crypto";
 import type { ChartPin, OciChartPin } from "../../components/addons/catalog";
 
@@ -109,6 +109,26 @@ export const rawUrl = (f: Pick<UpstreamFile, "repo" | "path">, at: string): stri
 /** Browsable URL of a file at a commit: what SOURCES.md cites. */
 export const blobUrl = (f: Pick<UpstreamFile, "repo" | "path">, at: string): string =>
   `https://github.com/${f.repo}/blob/${at}/${f.path}`;
+
+/**
+ * `fetch(url)`, or an error naming the URL and why it failed: offline, fetch says only "fetch
+ * failed", and the reason (`getaddrinfo ENOTFOUND api.github.com`) is in its `cause`.
+ */
+export async function fetchNamed(
+  url: string,
+  init?: RequestInit,
+  get: typeof fetch = fetch,
+): Promise<Response> {
+  try {
+    return await get(url, init);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
+    throw new Error(
+      `could not fetch ${url} (${why}${cause}); npm run upstream:refresh downloads from api.github.com and raw.githubusercontent.com, so it needs access to them`,
+    );
+  }
+}
 
 /** `git hash-object` of some bytes: the id git gives the file's content. */
 export function gitBlobId(content: Buffer): string {

@@ -7,6 +7,7 @@ import { albControllerIamPolicy } from "../../components/addons/catalog";
 import { charts } from "../../components/addons/registry";
 import { ROOT } from "../../synth/stack-files";
 import {
+  fetchNamed,
   gitBlobId,
   rawUrl,
   sourcesMarkdown,
@@ -20,16 +21,15 @@ const OUT = path.join(ROOT, "test", "fixtures", "upstream");
 
 /** The commit a tag, branch or commit names (GitHub REST "Get a commit", sha media type). */
 async function resolveCommit(repo: string, ref: string): Promise<string> {
-  const res = await fetch(`https://api.github.com/repos/${repo}/commits/${ref}`, {
-    headers: { Accept: "application/vnd.github.sha" },
-  });
-  if (!res.ok) throw new Error(`${repo}@${ref}: GitHub answered ${res.status}`);
+  const url = `https://api.github.com/repos/${repo}/commits/${ref}`;
+  const res = await fetchNamed(url, { headers: { Accept: "application/vnd.github.sha" } });
+  if (!res.ok) throw new Error(`${url}: GitHub answered ${res.status} (resolving ${repo}@${ref})`);
   return (await res.text()).trim();
 }
 
 /** The file's bytes at a commit, or undefined where upstream has no such file. */
 async function download(f: UpstreamFile, commit: string): Promise<Buffer | undefined> {
-  const res = await fetch(rawUrl(f, commit));
+  const res = await fetchNamed(rawUrl(f, commit));
   if (res.status === 404 && !f.required) return undefined;
   if (!res.ok) throw new Error(`${rawUrl(f, commit)}: ${res.status}`);
   return Buffer.from(await res.arrayBuffer());

@@ -1,0 +1,150 @@
+// tools/pr-diff: the PR comment from a git ref. The orchestration runs on a tiny git repository
+// whose `synth` and `rehearse` scripts are stand-ins (the real ones have their own tests): base
+// from the ref, head from the working tree, every Pulumi.<stack>.yaml, and each way a stack can go.
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { diffBudget, toolSection, TOOL_SECTIONS } from "../tools/pr-diff/comment";
+import { parseArgs, prDiff, stacksIn } from "../tools/pr-diff/main";
+
+// `npm run synth -- <stack> --out <file>`: a bucket per name in resources.json; BROKEN-<stack> fails.
+const SYNTH = `const fs = require("node:fs");
+const [stack, , out] = process.argv.slice(2);
+if (fs.existsSync("BROKEN-" + stack)) { console.error("config: broken"); process.exit(1); }
+const names = JSON.parse(fs.readFileSync("resources.json", "utf8"))[stack] ?? [];
+const resources = names.map((name) => ({ type: "aws:s3/bucket:Bucket", name, parent: null, inputs: { bucket: name } }));
+fs.writeFileSync(out, JSON.stringify({ stack, resources }));
+`;
+// `npm run rehearse -- <stack> --no-order --base <file>`: BLOCK-<stack> is a blocker.
+const REHEARSE = `const fs = require("node:fs");
+const [stack, , , base] = process.argv.slice(2);
+const before = JSON.parse(fs.readFileSync(base, "utf8")).resources.length;
+console.log("rehearsal of " + stack + ": " + before + " before");
+process.exit(fs.existsSync("BLOCK-" + stack) ? 1 : 0);
+`;
+
+function tinyRepo(): string {
+  const repo = fs.mkdtempSync(path.join(os.tmpdir(), "pr-diff-repo-"));
+  const write = (file: string, text: string) => fs.writeFileSync(path.join(repo, file), text);
+  const git = (...args: string[]) =>
+    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+      cwd: repo,
+    });
+  const scripts = { synth: "node synth.js", rehearse: "node rehearse.js" };
+  write("package.json", JSON.stringify({ name: "tiny", private: true, scripts }));
+  write("synth.js", SYNTH);
+  write("rehearse.js", REHEARSE);
+  for (const f of ["Pulumi.yaml", "Pulumi.a.yaml", "Pulumi.b.yaml", "Pulumi.d.yaml"]) write(f, "");
+  write("resources.json", JSON.stringify({ a: ["logs"], b: ["logs"], d: ["logs"] }));
+  write("BROKEN-b", "");
+  git("init", "-q", "-b", "main");
+  git("add", ".");
+  git("commit", "-qm", "base");
+  git("tag", "base");
+  // The change: a gets a bucket, b's base was broken, c is new, d no longer synthesizes.
+  write("resources.json", JSON.stringify({ a: ["logs", "data"], b: ["logs"], c: ["logs"] }));
+  write("Pulumi.c.yaml", "");
+  fs.rmSync(path.join(repo, "BROKEN-b"));
+  write("BROKEN-d", "");
+  git("add", ".");
+  git("commit", "-qm", "head");
+  write("BLOCK-a", ""); // uncommitted: the working tree is the head
+  return repo;
+}
+
+describe("npm run pr-diff on a repository", () => {
+  const repo = tinyRepo();
+  const outDir = path.join(repo, "out");
+  let result: Awaited<ReturnType<typeof prDiff>>;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    const hasTool = () => false;
+    result = await prDiff({ repo, base: "base", outDir, hasTool, log: (l) => logged.push(l) });
+  });
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  const part = (stack: string) =>
+    result.comment.split(/^## Stack /m).find((p) => p.startsWith(`\`${stack}\``)) ?? "";
+
+  test("every Pulumi.<stack>.yaml is a stack, in order, and the blocked ones are named", () => {
+    expect(stacksIn(repo)).toEqual(["a", "b", "c", "d"]);
+    expect(result.comment.match(/^## Stack `(\w)`$/gm)).toEqual(
+      ["a", "b", "c", "d"].map((s) => `## Stack \`${s}\``),
+    );
+    expect(result.blocked).toEqual(["a", "d"]);
+    expect(result.comment).toMatch(
+      /^## Synth diff and update rehearsal\n\nBase `base` \(`[0-9a-f]{12}`\) → head `[0-9a-f]{12}` with uncommitted changes, 4 stacks; \*\*blocked: `a`, `d`\*\*\.\n/,
+    );
+  });
+
+  test("the rehearsal of the head runs against the base's synth, and the diff follows it", () => {
+    expect(part("a")).toContain("### Rehearsal (base → head)\n\nrehearsal of a: 1 before\n");
+    expect(part("a")).toContain("### Synth diff\n\n**1 added, 0 removed, 0 changed");
+  });
+
+  test("a base that does not synthesize, and a stack new in the change, start from empty", () => {
+    expect(part("b")).toContain(
+      "> The base did not synthesize (exit 1: config: broken); the rehearsal and the diff start from an empty stack.",
+    );
+    expect(part("c")).toContain(
+      "> `Pulumi.c.yaml` is new in this change; the rehearsal and the diff start from an empty stack.",
+    );
+    expect(part("c")).toContain("rehearsal of c: 0 before");
+  });
+
+  test("a head that does not synthesize shows why and skips what needs its synth", () => {
+    expect(part("d")).toContain(
+      "### Synth (head)\n\nThe head does not synthesize (exit 1):\n\n```\nconfig: broken\n```",
+    );
+    expect(part("d")).toContain("### Synth diff\n\n_Skipped: the head does not synthesize._");
+  });
+
+  test("a section whose tool is missing here prints as skipped, with the reason", () => {
+    expect(part("a")).toContain(
+      "### Helm render (base → head)\n\n_Skipped: `helm` is not installed here (not found on PATH)._",
+    );
+    expect(toolSection(TOOL_SECTIONS[0], () => true).result).toEqual({
+      skipped: "the Helm render is not built yet",
+    });
+  });
+
+  test("--out-dir keeps each side's synth (the base's empty where it had none) and the comment", () => {
+    expect(fs.readdirSync(outDir).sort()).toEqual([
+      "base-a.json",
+      "base-b.json",
+      "base-c.json",
+      "base-d.json",
+      "comment.md",
+      "head-a.json",
+      "head-b.json",
+      "head-c.json",
+    ]);
+    expect(fs.readFileSync(path.join(outDir, "comment.md"), "utf8")).toBe(result.comment);
+    expect(logged).toContainEqual(expect.stringMatching(/^pr-diff: synth head a: \d+\.\d s$/));
+  });
+
+  test("a ref the repository lacks says how to get it", async () => {
+    await expect(prDiff({ repo, base: "nope" })).rejects.toThrow(
+      'base ref "nope": no such commit in',
+    );
+  });
+});
+
+test.each([
+  [["main"], { base: "main" }],
+  [["main", "--out-dir", "synth"], { base: "main", outDir: "synth" }],
+])("arguments %j", (argv, args) => {
+  expect(parseArgs(argv)).toEqual(args);
+});
+
+test.each([
+  [["main", "--outt", "x"], "unknown option --outt; the one option is --out-dir <dir>"],
+  [[], "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]"],
+  [["main", "--out-dir"], "--out-dir: no directory"],
+])("arguments %j are refused", (argv, message) => {
+  expect(() => parseArgs(argv)).toThrow(message);
+});
+
+test("each stack's diff gets a share of GitHub's 65,536 characters", () => {
+  expect([1, 2, 3, 60].map(diffBudget)).toEqual([20000, 20000, 16000, 1000]);
+});

@@ -1,0 +1,257 @@
+// `npm run pr-diff -- <base-ref> [--out-dir <dir>]`: the PR comment, the one producer of it (the
+// pull-request workflow posts what this prints), from a git ref and with no credentials. For every
+// stack (the root Pulumi.<stack>.yaml files): the synth of the base (the ref's files, `git
+// archive`d into a temporary directory that shares this checkout's node_modules) and of the head
+// (this working tree), the rehearsal of the head with the base's synth as --base, and the synth
+// diff; a section whose tool is not installed here prints as skipped, with the reason. Markdown on
+// stdout, progress on stderr; `--out-dir` keeps the synth files and comment.md. Exit 1 when a
+// rehearsal finds blockers or the head does not synthesize, 2 when it cannot run at all.
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { diffSynth } from "../../synth/diff";
+import { ROOT } from "../../synth/stack-files";
+import { readSynthFile } from "../diff/main";
+import { renderMarkdown } from "../diff/markdown";
+import {
+  diffBudget,
+  fenced,
+  renderComment,
+  type Section,
+  type StackComment,
+  TOOL_SECTIONS,
+  toolSection,
+} from "./comment";
+
+const USAGE = "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]";
+
+/** The arguments, or an error naming what is wrong and what is valid. */
+export function parseArgs(argv: string[]): { base: string; outDir?: string } {
+  const rest = [...argv];
+  const at = rest.indexOf("--out-dir");
+  const outDir = at >= 0 ? rest.splice(at, 2)[1] : undefined;
+  if (at >= 0 && (!outDir || outDir.startsWith("-"))) throw new Error(`--out-dir: no directory`);
+  const unknown = rest.find((a) => a.startsWith("-"));
+  if (unknown) throw new Error(`unknown option ${unknown}; the one option is --out-dir <dir>`);
+  if (rest.length !== 1) throw new Error(USAGE);
+  return { base: rest[0], ...(outDir ? { outDir } : {}) };
+}
+
+/** The stacks of a checkout: its root `Pulumi.<stack>.yaml` files (Pulumi.yaml is the project). */
+export const stacksIn = (dir: string): string[] =>
+  fs
+    .readdirSync(dir)
+    .flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? [])
+    .sort();
+
+function git(repo: string, args: string[]): string {
+  const r = spawnSync("git", ["-C", repo, ...args], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr || r.error?.message}`);
+  return r.stdout.trim();
+}
+
+function commitOf(repo: string, ref: string): string {
+  const r = spawnSync("git", ["-C", repo, "rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  if (r.status !== 0) {
+    throw new Error(
+      `base ref ${JSON.stringify(ref)}: no such commit in ${repo}; fetch it first (git fetch origin ${ref})`,
+    );
+  }
+  return r.stdout.toString().trim();
+}
+
+/** The commit's files in `dir`, with the checkout's node_modules (the base runs on the head's). */
+function archive(repo: string, commit: string, dir: string): void {
+  const tar = `${dir}.tar`;
+  git(repo, ["archive", "--format=tar", "-o", tar, commit]);
+  fs.mkdirSync(dir);
+  const r = spawnSync("tar", ["-xf", tar, "-C", dir], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`tar -xf ${tar}: ${r.stderr || r.error?.message}`);
+  fs.rmSync(tar);
+  const modules = path.join(repo, "node_modules");
+  if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
+}
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The last lines of what a failed run printed, errors first. */
+const tail = (r: Ran) => (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-15).join("\n");
+
+/** `npm run <script> -- <args>` in `dir`, its own package.json's (npm_* dropped: ours would leak). */
+function npmRun(dir: string, script: string, args: string[]): Promise<Ran> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
+  );
+  return new Promise((resolve) => {
+    const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: dir, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
+    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Runs the tasks `limit` at a time (two cores: each a Node process loading @pulumi/*). */
+async function inParallel<T>(tasks: (() => Promise<T>)[], limit = 2): Promise<T[]> {
+  const results: T[] = new Array<T>(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      results[i] = await tasks[i]();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+/** Whether `tool` is an executable on PATH. */
+export function onPath(tool: string): boolean {
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, tool), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+export interface PrDiffOptions {
+  /** The checkout whose working tree is the head. @default the repository root */
+  repo?: string;
+  /** A branch, tag or commit the repository has. */
+  base: string;
+  /** Where to keep the synth files and comment.md. @default a temporary directory, removed */
+  outDir?: string;
+  /** Whether a tool is installed here. @default {@link onPath} */
+  hasTool?: (tool: string) => boolean;
+  /** Progress lines. @default stderr */
+  log?: (line: string) => void;
+}
+
+/** Synthesizes, rehearses and diffs every stack; the comment and the stacks that block. */
+export async function prDiff(
+  options: PrDiffOptions,
+): Promise<{ comment: string; blocked: string[] }> {
+  const repo = path.resolve(options.repo ?? ROOT);
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stacks = stacksIn(repo);
+  if (stacks.length === 0) throw new Error(`${repo}: no Pulumi.<stack>.yaml, so no stacks`);
+  const base = { ref: options.base, commit: commitOf(repo, options.base) };
+  const head = { commit: git(repo, ["rev-parse", "HEAD"]), dirty: false };
+  head.dirty = git(repo, ["status", "--porcelain"]) !== "";
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "pr-diff-"));
+  const out = path.resolve(options.outDir ?? path.join(work, "synth"));
+  fs.mkdirSync(out, { recursive: true });
+  const file = (side: string, stack: string) => path.join(out, `${side}-${stack}.json`);
+  const timed = async (what: string, run: () => Promise<Ran>) => {
+    const start = performance.now();
+    const ran = await run();
+    const seconds = ((performance.now() - start) / 1000).toFixed(1);
+    log(`pr-diff: ${what}: ${seconds} s${ran.code === 0 ? "" : `, exit ${ran.code}`}`);
+    return ran;
+  };
+  try {
+    const baseDir = path.join(work, "base");
+    archive(repo, base.commit, baseDir);
+    const baseStacks = new Set(stacksIn(baseDir));
+    const synth = (side: "base" | "head", stack: string) => async () =>
+      side === "base" && !baseStacks.has(stack)
+        ? undefined
+        : timed(`synth ${side} ${stack}`, () =>
+            npmRun(side === "base" ? baseDir : repo, "synth", [stack, "--out", file(side, stack)]),
+          );
+    const synths = await inParallel(stacks.flatMap((s) => [synth("base", s), synth("head", s)]));
+    const blocked: string[] = [];
+    const parts = stacks.map((stack, i) => {
+      const [baseRun, headRun] = [synths[2 * i], synths[2 * i + 1]];
+      const notes: string[] = [];
+      if (!baseRun || baseRun.code !== 0) {
+        const why = baseRun
+          ? `The base did not synthesize (exit ${baseRun.code}: ${tail(baseRun).split("\n").pop()})`
+          : `\`Pulumi.${stack}.yaml\` is new in this change`;
+        notes.push(`${why}; the rehearsal and the diff start from an empty stack.`);
+        log(`pr-diff: ${stack}: ${why}`);
+        fs.writeFileSync(file("base", stack), `${JSON.stringify({ stack, resources: [] })}\n`);
+      }
+      return { stack, notes, headRun: headRun as Ran };
+    });
+    const rehearsals = await inParallel(
+      parts.map(
+        ({ stack, headRun }) =>
+          async () =>
+            headRun.code !== 0
+              ? undefined
+              : timed(`rehearse ${stack}`, () =>
+                  npmRun(repo, "rehearse", [stack, "--no-order", "--base", file("base", stack)]),
+                ),
+      ),
+    );
+    const comments: StackComment[] = parts.map(({ stack, notes, headRun }, i) => {
+      const tools = TOOL_SECTIONS.map((s) => toolSection(s, options.hasTool ?? onPath));
+      const rehearsal = rehearsals[i];
+      if (!rehearsal) {
+        blocked.push(stack);
+        const skipped = { skipped: "the head does not synthesize" };
+        const failure = `The head does not synthesize (exit ${headRun.code}):\n\n${fenced(tail(headRun))}`;
+        const sections: Section[] = [
+          { title: "Synth (head)", result: { body: failure } },
+          { title: "Rehearsal (base → head)", result: skipped },
+          { title: "Synth diff", result: skipped },
+        ];
+        return { stack, notes, sections: [...sections, ...tools] };
+      }
+      if (rehearsal.code !== 0) blocked.push(stack);
+      const rehearsed =
+        rehearsal.code <= 1
+          ? rehearsal.stdout
+          : `The rehearsal did not run (exit ${rehearsal.code}):\n\n${fenced(tail(rehearsal))}`;
+      const diff = diffSynth(
+        readSynthFile(file("base", stack)),
+        readSynthFile(file("head", stack)),
+      );
+      const sections: Section[] = [
+        { title: "Rehearsal (base → head)", result: { body: rehearsed } },
+        {
+          title: "Synth diff",
+          result: { body: renderMarkdown(diff, { maxChars: diffBudget(stacks.length) }) },
+        },
+      ];
+      return { stack, notes, sections: [...sections, ...tools] };
+    });
+    const comment = renderComment({ base, head, stacks: comments, blocked });
+    if (options.outDir) fs.writeFileSync(path.join(out, "comment.md"), comment);
+    return { comment, blocked };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    console.error(`pr-diff: ${(e as Error).message}`);
+    return 2;
+  }
+  try {
+    const { comment, blocked } = await prDiff(args);
+    process.stdout.write(comment);
+    if (blocked.length > 0) console.error(`pr-diff: blocked: ${blocked.join(", ")}`);
+    return blocked.length > 0 ? 1 : 0;
+  } catch (e) {
+    console.error(`pr-diff: ${(e as Error).message}`);
+    return 2;
+  }
+}
+
+if (require.main === module) void main(process.argv.slice(2)).then((c) => (process.exitCode = c));
