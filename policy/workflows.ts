@@ -1,8 +1,8 @@
 // Our checks of the GitHub workflows, pure functions of a workflow's text, run beside actionlint.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isMap, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
-import { ROOT } from "../synth/stack-files";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
+import { ROOT } from "../stacks/stack-names";
 import type { Finding, RuleInfo } from "./findings";
 
 /** actionlint's findings carry its kinds as their rule. */
@@ -10,6 +10,7 @@ export const WORKFLOW_RULES: RuleInfo[] = [
   { id: "pinned-action", title: "every action is pinned to a release tag or a commit" },
   { id: "deploy-runner", title: "a job that runs Pulumi runs on the deploy runner" },
   { id: "node-version", title: "actions/setup-node reads .nvmrc" },
+  { id: "stack-list", title: "loops and matrices over the stacks read `npm run -s stacks`" },
 ];
 
 export const at = (file: string, line: number, column: number) => `${file}:${line}:${column}`;
@@ -122,6 +123,59 @@ export function nodeVersionNotFromFile(file: string, content: string): Finding[]
         ];
       }),
   );
+}
+
+const STACKS_HINT =
+  "read the list from `npm run -s stacks` (one name a line; `-- --json` for a matrix's fromJSON), so that a new Pulumi.<stack>.yaml is included";
+
+/**
+ * Adding a stack is adding its `Pulumi.<stack>.yaml`: a matrix or a `run` script that lists stacks
+ * itself (`[prod2, prod]`, `for stack in prod2 prod`, `Pulumi.prod.yaml Pulumi.prod2.yaml`) would
+ * leave a new one out. Two listed side by side, or one after `for … in`, is such a list.
+ */
+export function fixedStackLists(
+  file: string,
+  content: string,
+  stacks: readonly string[],
+): Finding[] {
+  const wf = parseWorkflow(content);
+  const names = new Set(stacks.flatMap((s) => [s, `Pulumi.${s}.yaml`]));
+  const finding = (node: Node | null | undefined, where: string, got: string): Finding => ({
+    rule: "stack-list",
+    subject: wf.at(file, node),
+    message: `${where}: a fixed list of stacks (${got}); ${STACKS_HINT}`,
+  });
+  return wf.jobs.flatMap(([id, job]) => {
+    const found: Finding[] = [];
+    const matrix = job.getIn(["strategy", "matrix"], true);
+    for (const { key, value } of isMap(matrix) ? matrix.items : []) {
+      const items = isSeq(value)
+        ? value.items.map((i) => (isScalar(i) ? String(i.value) : ""))
+        : [];
+      if (items.some((i) => names.has(i))) {
+        found.push(
+          finding(
+            value as Node,
+            `jobs.${id}.strategy.matrix.${String(key)}`,
+            `[${items.join(", ")}]`,
+          ),
+        );
+      }
+    }
+    stepsOf(job).forEach((step, n) => {
+      const run = step.get("run", true) as Node | undefined;
+      for (const line of String(step.get("run") ?? "").split("\n")) {
+        const words = line.split(/[\s"'`,;()]+/);
+        const listed = words.some(
+          (w, i) =>
+            names.has(w) &&
+            (names.has(words[i + 1]) || (words[i - 1] === "in" && words[i - 3] === "for")),
+        );
+        if (listed) found.push(finding(run ?? step, `jobs.${id}.steps[${n}].run`, line.trim()));
+      }
+    });
+    return found;
+  });
 }
 
 /** The ephemeral-stack workflow whose step ids name the smoke checks. */

@@ -19,6 +19,7 @@ import {
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
 import { isRecord, problemList } from "../components/problems";
+import { stackNames } from "./stack-names";
 
 /** Entries that name a singleton, by config key, for the migration checks. */
 const singletonRefs = (c: StackConfig) =>
@@ -57,7 +58,11 @@ const migrationKeys = (config: Record<string, string | undefined>) =>
   );
 
 /** Every problem with the config, or the parsed pieces when there is none. */
-function checkStackConfig(stack: string, config: Record<string, string | undefined>) {
+function checkStackConfig(
+  stack: string,
+  config: Record<string, string | undefined>,
+  stacks: readonly string[],
+) {
   const [problems, add] = problemList(unknownKeyProblems(config));
   const raw = readRaw(config);
   const parsed = configSchema.safeParse(raw);
@@ -69,7 +74,7 @@ function checkStackConfig(stack: string, config: Record<string, string | undefin
     }
   }
   problems.push(...addonsConfigProblems(raw.addons));
-  const migration = readMigrationConfig(migrationKeys(config));
+  const migration = readMigrationConfig(migrationKeys(config), { stack, stacks });
   problems.push(...migration.problems);
   if (parsed.success && migration.settings) {
     problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
@@ -130,13 +135,15 @@ function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
 /**
  * The blueprint's args from the flat config (`pulumi.runtime.allConfig()`: `ns:key` → string or
  * JSON), or one ConfigValidationError with every problem, misspelt keys too, before any resource.
+ * `stacks`: the project's stacks, which `migration:peers` may name (stacks/stack-names.ts).
  */
 export function parseStackConfig(
   stack: string,
   config: Record<string, string | undefined>,
   secrets: AddonSecrets = {},
+  stacks: readonly string[] = stackNames(),
 ): BlueprintArgs {
-  const { c, m } = checkStackConfig(stack, config);
+  const { c, m } = checkStackConfig(stack, config, stacks);
   const args = blueprintArgs(stack, c);
   const addons = withGitOpsFacts(toAddonSelection(c.addons, secrets), migrationGitOpsFacts(m));
   // EksBlueprint refuses traffic without Istio (blueprintTrafficProblems), in its own paths.
@@ -151,9 +158,12 @@ export function parseStackConfig(
 }
 
 /** Reads the current stack's config through Pulumi (the language host's values). */
-export function loadStackConfig(stack: string = pulumi.getStack()): BlueprintArgs {
+export function loadStackConfig(
+  stack: string = pulumi.getStack(),
+  stacks: readonly string[] = stackNames(),
+): BlueprintArgs {
   const all = pulumi.runtime.allConfig();
   const password = all[`${PROJECT}:grafanaAdminPassword`];
   const grafanaAdminPassword = password === undefined ? undefined : pulumi.secret(password);
-  return parseStackConfig(stack, all, { grafanaAdminPassword });
+  return parseStackConfig(stack, all, { grafanaAdminPassword }, stacks);
 }

@@ -1,17 +1,16 @@
 import { loadStackConfig } from "./config";
-import type { Composition, StackOutputs } from "./outputs";
-import { prod } from "./prod";
-import { prod2 } from "./prod2";
+import { composition, type StackOutputs } from "./outputs";
+import { noStackFile, stackNames } from "./stack-names";
 
-export const compositions: Record<string, Composition> = { prod, prod2 };
-
-/** Builds the stack's composition from validated config; bad input throws before any resource. */
-export function composeStack(stack: string): StackOutputs {
-  const compose = compositions[stack];
-  if (!compose) {
-    throw new Error(
-      `stack ${JSON.stringify(stack)} has no composition; use one of ${Object.keys(compositions).join(", ")} (stacks/index.ts)`,
-    );
-  }
-  return compose(loadStackConfig(stack));
+/**
+ * Builds the stack's composition from validated config; bad input throws before any resource.
+ * Every stack is one EksBlueprint named after it (`prod`), so its URNs follow from its name alone.
+ * `stacks`: the project's stacks (its `Pulumi.<stack>.yaml` files), which `migration:peers` names.
+ */
+export function composeStack(
+  stack: string,
+  stacks: readonly string[] = stackNames(),
+): StackOutputs {
+  if (!stacks.includes(stack)) throw new Error(noStackFile(stack, stacks));
+  return composition(stack)(loadStackConfig(stack, stacks));
 }

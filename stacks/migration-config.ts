@@ -8,13 +8,11 @@ import {
 import { configError, ConfigValidationError, zodProblems } from "./errors";
 import { DNS_LABEL } from "../components/kubernetes-names";
 import { configValue, namespaceName } from "./validators";
-import { problemList } from "../components/problems";
+import { optionList, problemList } from "../components/problems";
+import { STACK_NAME } from "./stack-names";
 
 /** Keys for the move while two clusters share production, not for a cluster: gone when it ends. */
 export const MIGRATION_NAMESPACE = "migration";
-
-/** Tag on every AWS resource made for a singleton: coexist proves the other stack has none. */
-export { SINGLETON_TAG } from "../components/access/workload-access";
 
 const weight = z
   .number({ error: `not a number; ${WEIGHT_HINT}` })
@@ -77,8 +75,17 @@ const singleton = z.strictObject({
   }),
 });
 
+const STACK_HINT = "use the <stack> of a Pulumi.<stack>.yaml file, such as prod";
+const stackName = z
+  .string({ error: `not a stack name; ${STACK_HINT}` })
+  .regex(STACK_NAME, { error: `not a stack name; ${STACK_HINT}` });
+
 /** The keys of the namespace, each read from its JSON text as Pulumi passes it. */
 export const migrationSchema = z.strictObject({
+  peers: z
+    .array(stackName, { error: "not a list; use a list of stack names such as [prod]" })
+    .refine((p) => new Set(p).size === p.length, { error: "duplicate stacks; list each once" })
+    .default([]),
   weight: weight.optional(),
   hostedZoneId: hostedZoneId.optional(),
   externalPeers: z
@@ -109,6 +116,11 @@ export interface SingletonSettings {
 
 export interface MigrationSettings {
   /**
+   * The stacks this one runs beside while traffic moves between them: `npm test` checks each
+   * declared pair's coexistence once (either side may declare it). Absent when none.
+   */
+  peers?: string[];
+  /**
    * This cluster's Route 53 weight (0 to 255) in each of `hostnames`. Required with `hostnames`, so
    * a key deleted by mistake cannot silently move traffic; 0 (unused) without them.
    */
@@ -128,8 +140,43 @@ export interface MigrationSettings {
 
 const key = (k: string) => `${MIGRATION_NAMESPACE}:${k}`;
 
-/** Reads `migration:*` from the flat config; returns problems for the caller's one error. */
-export function readMigrationConfig(config: Record<string, string | undefined>): {
+/** The stack whose config is read and the project's stacks, which its peers must be among. */
+export interface StackContext {
+  stack: string;
+  stacks: readonly string[];
+}
+
+/**
+ * A peer is another stack of the project (stacks/stack-names.ts: its Pulumi.<stack>.yaml files).
+ * Checked on the value as written, so these come with the schema's problems; a value that is no
+ * list or no stack name is the schema's to report.
+ */
+function peerProblems(peers: unknown, { stack, stacks }: StackContext): string[] {
+  const [problems, add] = problemList();
+  if (!Array.isArray(peers)) return problems;
+  const others = stacks.filter((s) => s !== stack);
+  const valid =
+    others.length > 0
+      ? `use ${optionList(others)} (the project's other Pulumi.<stack>.yaml files)`
+      : "this project has no other Pulumi.<stack>.yaml file to pair with: remove the key";
+  peers.forEach((peer: unknown, i) => {
+    if (typeof peer !== "string" || !STACK_NAME.test(peer)) return;
+    if (peer === stack) add(key(`peers[${i}]`), "this stack itself", peer, valid);
+    else if (!stacks.includes(peer)) {
+      add(key(`peers[${i}]`), "not a stack of this project", peer, valid);
+    }
+  });
+  return problems;
+}
+
+/**
+ * Reads `migration:*` from the flat config; returns problems for the caller's one error. With
+ * `context`, every `migration:peers` entry must name another of the project's stacks.
+ */
+export function readMigrationConfig(
+  config: Record<string, string | undefined>,
+  context?: StackContext,
+): {
   settings?: MigrationSettings;
   problems: string[];
 } {
@@ -141,6 +188,7 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
     const field = k.slice(prefix.length);
     raw[field] = configValue(text, fields.get(field));
   }
+  const peerIssues = context ? peerProblems(raw.peers, context) : [];
   const parsed = migrationSchema.safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue) => {
@@ -155,16 +203,16 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
             key(k),
             "unknown key",
             k,
-            "use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers or migration:singletons",
+            "use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers, migration:singletons or migration:peers",
           ),
         );
       }
       return zodProblems(root, input, sub);
     });
-    return { problems };
+    return { problems: [...peerIssues, ...problems] };
   }
   const { weight: w, hostnames, hostedZoneId: zone, externalPeers, singletons } = parsed.data;
-  const [missing, add] = problemList();
+  const [missing, add] = problemList(peerIssues);
   if (w === undefined && hostnames.length > 0) {
     add(
       key("weight"),
@@ -192,6 +240,7 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
   if (missing.length > 0) return { problems: missing };
   return {
     settings: {
+      ...(parsed.data.peers.length > 0 ? { peers: parsed.data.peers } : {}),
       weight: w ?? 0,
       hostnames,
       ...(zone === undefined ? {} : { hostedZoneId: zone }),
@@ -205,8 +254,9 @@ export function readMigrationConfig(config: Record<string, string | undefined>):
 /** As `readMigrationConfig`, but throws one ConfigValidationError listing every problem. */
 export function parseMigrationConfig(
   config: Record<string, string | undefined>,
+  context?: StackContext,
 ): MigrationSettings {
-  const { settings, problems } = readMigrationConfig(config);
+  const { settings, problems } = readMigrationConfig(config, context);
   if (!settings) throw new ConfigValidationError(problems);
   return settings;
 }

@@ -1,12 +1,13 @@
 import { composeStack } from "../stacks";
+import { stackNames } from "../stacks/stack-names";
 import { readStackConfig } from "./stack-files";
 import { synthesize } from "./synthesize";
 import type { SynthResult } from "./record";
 
-/** Synthesizes a committed stack: its Pulumi.<stack>.yaml, real composition, shared mocks. */
+/** Synthesizes a stack of `dir`: its Pulumi.<stack>.yaml, the composition, the shared mocks. */
 export async function synthStack(stack: string, dir?: string): Promise<SynthResult> {
   const file = readStackConfig(stack, dir);
-  return synthesize(file, () => composeStack(stack));
+  return synthesize(file, () => composeStack(stack, stackNames(dir)));
 }
 
 /** Stable JSON of a synth result: same config, same bytes. */

@@ -112,7 +112,7 @@ const cases: Case[] = [
   [
     "misspelt migration key",
     (c) => (c["migration:wieght"] = 0),
-    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:externalPeers, migration:hostedZoneId, migration:hostnames, migration:singletons, migration:weight",
+    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:externalPeers, migration:hostedZoneId, migration:hostnames, migration:peers, migration:singletons, migration:weight",
   ],
   [
     "Fargate selector namespace Bad_NS!",

@@ -6,41 +6,20 @@ import { smokeCheckIds } from "../policy/workflows";
 import { parseArgs } from "../tools/rehearse/main";
 import { rehearse } from "../policy/rehearse/rehearse";
 import { allRules } from "../policy/rehearse/rules";
-import { rehearseStack } from "../tools/rehearse/stack";
 import { COMMITTED_STACKS } from "../tools/jest/committed";
 import type { RawConfig } from "./stack-harness";
-import { committedSynth, synthStackWith } from "./stack-harness";
+import { committedConfig, committedSynth, synthStackWith } from "./stack-harness";
+import { expectDestroyFollowsProtect, expectFirstUpClean } from "./stack-suites";
 
 test.each(COMMITTED_STACKS)("%s rehearses its first up with 0 blockers", async (stack) => {
-  const report = await rehearseStack(stack, { head: committedSynth(stack).resources });
-  expect(report.findings).toEqual([]);
-  expect(report.phases).toEqual(["config", "create"]);
-  // The cluster comes before everything that names it, and its VPC before it.
-  const at = (key: string) => report.order.indexOf(key);
-  expect(at(`awsx:ec2:Vpc::${stack}-network`)).toBeLessThan(
-    at(`eks:index:Cluster::${stack}-cluster`),
-  );
-  expect(at(`eks:index:Cluster::${stack}-cluster`)).toBeLessThan(
-    at(`aws:eks/addon:Addon::${stack}-core-kube-proxy`),
-  );
+  await expectFirstUpClean(stack, committedSynth(stack).resources);
 });
 
 test.each(COMMITTED_STACKS)(
-  "%s's destroy rehearsal asks only for protection to be lifted first",
+  "%s's destroy rehearsal asks only for the protection its config keeps to be lifted first",
   async (stack) => {
     const head = committedSynth(stack).resources;
-    const report = await rehearseStack(stack, { destroy: true, head });
-    expect([...new Set(report.findings.map((f) => f.rule))]).toEqual(["destroy-protected-first"]);
-    expect(report.findings.map((f) => f.subject)).toEqual([
-      `aws:kms/key:Key::${stack}-cluster-secrets`,
-      `awsx:ec2:Vpc::${stack}-network`,
-      `eks:index:Cluster::${stack}-cluster`,
-    ]);
-    // Deleted in reverse: the gateway before the controllers that clean up after it.
-    const at = (key: string) => report.order.indexOf(key);
-    const release = (n: string) => `kubernetes:helm.sh/v3:Release::${stack}-platform-addons-${n}`;
-    expect(at(release("istio-gateway"))).toBeLessThan(at(release("alb-controller")));
-    expect(at(release("istio-gateway"))).toBeLessThan(at(release("external-dns")));
+    await expectDestroyFollowsProtect(stack, head, committedConfig(stack));
   },
 );
 

@@ -6,7 +6,9 @@ import { IrsaRole } from "../components/access/irsa";
 import { updateSummary } from "../policy/rehearse/rehearse";
 import { synthesize } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
+import { COMMITTED_STACKS } from "../tools/jest/committed";
 import { committedSynth, RawConfig, synthStackWith } from "./stack-harness";
+import { deleteBeforeReplaceFalse } from "./stack-suites";
 
 const ADMIN = "arn:aws:iam::111122223333:role/platform-admin";
 const BREAK_GLASS = "arn:aws:iam::111122223333:role/break-glass";
@@ -163,14 +165,10 @@ test("a rename keeps the provider's delete-before-replace choice: no explicit fa
   expect(result?.opts).toEqual({ aliases: [{ name: "orders-api-managed-0" }] });
 });
 
-test.each(["prod", "prod2"])(
+test.each(COMMITTED_STACKS)(
   "no resource of %s overrides the provider with deleteBeforeReplace: false",
   (stack) => {
-    expect(
-      committedSynth(stack)
-        .resources.filter((r) => r.deleteBeforeReplace === false)
-        .map((r) => r.name),
-    ).toEqual([]);
+    expect(deleteBeforeReplaceFalse(committedSynth(stack).resources)).toEqual([]);
   },
 );
 

@@ -24,11 +24,12 @@ describe("known keys and the closest one", () => {
       "migration:externalPeers",
       "migration:hostedZoneId",
       "migration:hostnames",
+      "migration:peers",
       "migration:singletons",
       "migration:weight",
     ]);
     expect(keys).not.toContain("aws:region");
-    expect(keys).toHaveLength(24);
+    expect(keys).toHaveLength(25);
     expect([...keys].sort()).toEqual(keys);
   });
 

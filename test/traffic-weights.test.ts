@@ -87,6 +87,11 @@ test("deploy.yml's plan from the committed files: the rollback goes prod first",
   });
 });
 
+test("deploy.yml's plan from the sorted list: without a rise, the stack serving least goes first", () => {
+  const same = commit({ prod: 100, prod2: 0 });
+  expect(deployPlan(["prod", "prod2"], same, same)).toEqual({ order: ["prod2", "prod"], zero: [] });
+});
+
 test("deploy.yml's plan: a commit that ends at 0/0 is refused, and the CLI exits 1 naming it", () => {
   const base = commit({ prod: 100, prod2: 0 });
   expect(deployPlan(["prod2", "prod"], base, commit({ prod: 0, prod2: 0 })).zero).toEqual([

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import {
   clusterJobsOffDeployRunner,
+  fixedStackLists,
   nodeVersionNotFromFile,
   smokeCheckIds,
   unpinnedActions,
@@ -66,8 +67,14 @@ test.each([
 });
 
 test("pull requests preview every stack with the policy pack and OIDC credentials", () => {
-  const preview = workflow("pull-request.yml").jobs.preview;
-  expect(preview.strategy.matrix.stack).toEqual(["prod2", "prod"]);
+  const { test, preview } = workflow("pull-request.yml").jobs;
+  // The list is the test job's output: `npm run -s stacks -- --json`, one per Pulumi.<stack>.yaml.
+  expect(test.outputs.stacks).toBe("${{ steps.stacks.outputs.json }}");
+  expect(test.steps.find((s: Step) => s.id === "stacks").run).toContain(
+    "npm run -s stacks -- --json",
+  );
+  expect(preview.needs).toBe("test");
+  expect(preview.strategy.matrix.stack).toBe("${{ fromJSON(needs.test.outputs.stacks) }}");
   expect(preview.permissions["id-token"]).toBe("write");
   const steps = preview.steps as { uses?: string; with?: Record<string, unknown> }[];
   expect(
@@ -82,27 +89,48 @@ test("pull requests preview every stack with the policy pack and OIDC credential
   });
 });
 
-test("deploy updates the stacks one after the other in weight order, each gated by its environment", () => {
+test("deploy updates every stack one at a time in deploy-order's order, each gated by its environment", () => {
   const jobs = workflow("deploy.yml").jobs;
   // The order itself: tools/workflows/deploy-order.ts, tested in test/traffic-weights.test.ts.
-  expect(jobs.order.steps.at(-1).run).toContain(
-    'node dist/tools/workflows/deploy-order.js --base "$RUNNER_TEMP/base" prod2 prod',
+  const run = (jobs.order.steps as Step[]).map((s) => s.run ?? "").join("\n");
+  expect(run).toContain('npm run -s stacks > "$RUNNER_TEMP/stacks.txt"');
+  expect(run).toContain(
+    'node dist/tools/workflows/deploy-order.js --base "$RUNNER_TEMP/base" "${stacks[@]}"',
   );
-  expect(jobs.first).toMatchObject({
+  expect(jobs.order.outputs.order).toBe("${{ steps.order.outputs.order }}");
+  // A matrix over the order, one job at a time; a failure cancels the stacks after it.
+  expect(jobs.up).toMatchObject({
     needs: "order",
+    strategy: {
+      "max-parallel": 1,
+      "fail-fast": true,
+      matrix: { stack: "${{ fromJSON(needs.order.outputs.order) }}" },
+    },
     uses: "./.github/workflows/pulumi-up.yml",
-    with: { stack: "${{ needs.order.outputs.first }}" },
-  });
-  expect(jobs.second).toMatchObject({
-    needs: ["order", "first"],
-    uses: "./.github/workflows/pulumi-up.yml",
-    with: { stack: "${{ needs.order.outputs.second }}" },
+    with: { stack: "${{ matrix.stack }}" },
   });
   const up = workflow("pulumi-up.yml").jobs.up;
   expect(up.environment).toBe("${{ inputs.stack }}");
   expect(
     up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@")).with.command,
   ).toBe("up");
+});
+
+test.each([
+  ["a matrix", "    strategy:\n      matrix:\n        stack: [prod2, prod]\n", 1],
+  ["a loop", "    steps:\n      - run: for stack in prod2 prod; do echo $stack; done\n", 1],
+  ["a loop over one", "    steps:\n      - run: for s in prod; do echo $s; done\n", 1],
+  ["the files", "    steps:\n      - run: cp Pulumi.prod.yaml Pulumi.prod2.yaml /tmp\n", 1],
+  ["the arguments", "    steps:\n      - run: node order.js --base b prod2 prod\n", 1],
+  ["one stack", "    steps:\n      - run: pulumi preview -s prod\n", 0],
+  [
+    "the list",
+    "    strategy:\n      matrix:\n        stack: ${{ fromJSON(needs.a.outputs.s) }}\n",
+    0,
+  ],
+])("stacks listed in %s give %i stack-list finding(s)", (_, job, count) => {
+  const content = `on: push\njobs:\n  j:\n    runs-on: ubuntu-latest\n${job}`;
+  expect(fixedStackLists("w.yml", content, ["prod", "prod2"])).toHaveLength(count);
 });
 
 // pulumi-up.yml's job at fb96b52, the shape of issue 13's blocker 9: `pulumi up` from a

@@ -1,7 +1,8 @@
 // Rules of the move itself: weighted records, their weights, and singletons run in one cluster.
 import { get, isObj, str, strings } from "../values";
 import { conditionValues, statementsIn } from "../iam-documents";
-import { SINGLETON_TAG, trafficArgs } from "../../stacks/migration-config";
+import { SINGLETON_TAG } from "../../components/access/workload-access";
+import { trafficArgs } from "../../stacks/migration-config";
 import { weightedRecordSpec } from "../../components/traffic/weighted-records";
 import {
   CHART,

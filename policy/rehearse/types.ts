@@ -19,6 +19,8 @@ export interface RehearsalInput {
   project: ProjectFile;
   /** `Pulumi.<stack>.yaml`'s `config:`: keys are `namespace:key`; a secret is `{ secure: "…" }`. */
   stackConfig: Record<string, unknown>;
+  /** The project's stacks, which `migration:peers` may name. @default the project root's */
+  stacks?: readonly string[];
   /** Every resource the stack registers, with its `dependsOn`. */
   head: SynthRecord[];
   /** The synth before the change (`--base`). @default none */

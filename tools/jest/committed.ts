@@ -2,12 +2,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { compositions } from "../../stacks";
+import { stackNames } from "../../stacks/stack-names";
 import { synthStack } from "../../synth/synth-stack";
 import type { SynthResult } from "../../synth/record";
 
-/** The stacks the program composes, each with its committed `Pulumi.<stack>.yaml`. */
-export const COMMITTED_STACKS = Object.keys(compositions);
+/** The committed stacks: one per `Pulumi.<stack>.yaml` at the root (stacks/stack-names.ts). */
+export const COMMITTED_STACKS = stackNames();
 
 const DIR_VARIABLE = "EKS_BLUEPRINT_COMMITTED_SYNTHS";
 

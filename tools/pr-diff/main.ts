@@ -8,6 +8,7 @@
 // rehearsal finds blockers or the head does not synthesize, 2 when it cannot run at all.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { stackNames } from "../../stacks/stack-names";
 import * as os from "node:os";
 import * as path from "node:path";
 import { diffSynth } from "../../synth/diff";
@@ -38,12 +39,8 @@ export function parseArgs(argv: string[]): { base: string; outDir?: string } {
   return { base: rest[0], ...(outDir ? { outDir } : {}) };
 }
 
-/** The stacks of a checkout: its root `Pulumi.<stack>.yaml` files (Pulumi.yaml is the project). */
-export const stacksIn = (dir: string): string[] =>
-  fs
-    .readdirSync(dir)
-    .flatMap((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f)?.[1] ?? [])
-    .sort();
+/** The stacks of a checkout (stacks/stack-names.ts: one per `Pulumi.<stack>.yaml`). */
+export const stacksIn = (dir: string): string[] => stackNames(dir);
 
 function git(repo: string, args: string[]): string {
   const r = spawnSync("git", ["-C", repo, ...args], { encoding: "utf8" });

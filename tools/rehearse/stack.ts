@@ -1,4 +1,5 @@
 import { workflowFiles } from "../workflows/lint";
+import { stackNames } from "../../stacks/stack-names";
 import { readStackFiles, ROOT } from "../../synth/stack-files";
 import { synthStack } from "../../synth/synth-stack";
 import { SynthError } from "../../synth/synthesize";
@@ -11,7 +12,7 @@ import type { ProjectFile, RehearsalInput, Rule } from "../../policy/rehearse/ty
 export const asRecords = (resources: readonly unknown[]): SynthRecord[] =>
   (resources as readonly SynthRecord[]).map((r) => ({ ...r, dependsOn: r.dependsOn ?? [] }));
 
-/** Rehearses a committed stack: files, mocked synth and every rule (which explain bad config). */
+/** Rehearses a stack of `dir`: files, mocked synth and every rule (which explain bad config). */
 export async function rehearseStack(
   stack: string,
   opts: {
@@ -34,6 +35,7 @@ export async function rehearseStack(
     stack,
     project,
     stackConfig,
+    stacks: stackNames(opts.dir),
     workflows: workflowFiles(opts.dir ?? ROOT),
     head,
     ...(opts.base ? { base: asRecords(opts.base) } : {}),

@@ -10,10 +10,11 @@ async function main(): Promise<number> {
   // Rejected when any check failed; either way it holds every check's close event.
   const closed = await result.catch((events: Awaited<typeof result>) => events);
   console.log("\nsummary");
+  const width = Math.max(...closed.map((e) => e.command.name.length));
   for (const e of [...closed].sort((a, b) => a.index - b.index)) {
     const status = e.exitCode === 0 ? "passed" : `failed (exit ${e.exitCode})`;
     const seconds = e.timings.durationSeconds.toFixed(1).padStart(5);
-    console.log(`  ${seconds} s  ${e.command.name.padEnd(15)} ${status}`);
+    console.log(`  ${seconds} s  ${e.command.name.padEnd(width)} ${status}`);
   }
   const failed = closed.filter((e) => e.exitCode !== 0).length;
   const wall = ((performance.now() - started) / 1000).toFixed(1);

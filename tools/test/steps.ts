@@ -1,6 +1,8 @@
 // What `npm test` runs, two at a time: jest keeps one slot with two workers (its default here is
 // one in-band process; loading @pulumi/* per fresh registry dominates, so two nearly halve it), the
 // rest share the other. Commands run from the root on npm's PATH, whose `node` is .nvmrc's.
+import { stackNames } from "../../stacks/stack-names";
+import { peerPairs } from "../../synth/stack-files";
 
 /**
  * One check: a shell command run from the repository root. Its name, unique, is shown before each
@@ -18,6 +20,27 @@ const program = (file: string, ...args: string[]) =>
 const cached = (tool: string, location: string) =>
   `${tool} --cache --cache-strategy content --cache-location node_modules/.cache/${location} .`;
 
+/**
+ * Per stack file, its synth (with the policy rules) and its rehearsal; per pair of stacks declared
+ * migration peers (`migration:peers`), their coexistence check. Adding a stack adds its steps.
+ */
+export function stackSteps(stacks: readonly string[], pairs: readonly [string, string][]): Step[] {
+  return [
+    ...stacks.map((stack) => ({
+      name: `synth ${stack}`,
+      command: program("tools/synth/main.ts", stack, "--out", `out/${stack}.json`),
+    })),
+    ...stacks.map((stack) => ({
+      name: `rehearse ${stack}`,
+      command: program("tools/rehearse/main.ts", stack, "--no-order"),
+    })),
+    ...pairs.map(([a, b]) => ({
+      name: `coexist ${a} ${b}`,
+      command: program("tools/coexist/main.ts", a, b),
+    })),
+  ];
+}
+
 export const STEPS: Step[] = [
   { name: "jest", command: "jest --maxWorkers=2" },
   // tsgo: tsc's errors on this tree in a third of the time (bench/README.md); typecheck:tsc is tsc.
@@ -26,14 +49,7 @@ export const STEPS: Step[] = [
   { name: "eslint", command: cached("eslint", "eslint/") },
   { name: "prettier", command: cached("prettier --check", "prettier/cache.json") },
   { name: "workflow lint", command: program("tools/workflows/lint.ts") },
-  { name: "synth prod", command: program("tools/synth/main.ts", "prod", "--out", "out/prod.json") },
-  {
-    name: "synth prod2",
-    command: program("tools/synth/main.ts", "prod2", "--out", "out/prod2.json"),
-  },
-  { name: "rehearse prod", command: program("tools/rehearse/main.ts", "prod", "--no-order") },
-  { name: "rehearse prod2", command: program("tools/rehearse/main.ts", "prod2", "--no-order") },
-  { name: "coexist", command: program("tools/coexist/main.ts", "prod", "prod2") },
+  ...stackSteps(stackNames(), peerPairs()),
   // Build (tsconfig.build.json), then pack and check, in one command: never on a failed build.
   {
     name: "pack",

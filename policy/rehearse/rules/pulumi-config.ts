@@ -85,7 +85,7 @@ export const pulumiConfigRules: Rule[] = [
     check(input) {
       const { config } = flattenConfig(input.stackConfig);
       try {
-        parseStackConfig(input.stack, config);
+        parseStackConfig(input.stack, config, {}, input.stacks);
         return [];
       } catch (e) {
         if (!(e instanceof ConfigValidationError)) throw e;

@@ -1,0 +1,75 @@
+// The checks every stack passes, whatever its config. The suites run them per committed stack
+// (test.each(COMMITTED_STACKS)); test/stack-files.test.ts runs them on a scratch copy with a stack
+// added. Expectations come from the stack's own config file, never from the code under test.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { rehearseStack } from "../tools/rehearse/stack";
+import type { SynthRecord } from "../synth/record";
+import type { RawConfig } from "./stack-harness";
+
+/** The `config:` of `dir`'s `Pulumi.<stack>.yaml`, as written. */
+export const stackFileConfig = (stack: string, dir: string): RawConfig =>
+  (parse(readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: RawConfig })
+    .config;
+
+/** The keys Pulumi.yaml declares: the CLI refuses a stack without any of them. */
+export function missingDeclaredKeys(config: RawConfig, dir: string): string[] {
+  const project = parse(readFileSync(path.join(dir, "Pulumi.yaml"), "utf8")) as {
+    name: string;
+    config: Record<string, unknown>;
+  };
+  return Object.keys(project.config).filter((k) => !(`${project.name}:${k}` in config));
+}
+
+/** A first `up` rehearses with no blocker, the VPC before the cluster before kube-proxy. */
+export async function expectFirstUpClean(stack: string, head: SynthRecord[], dir?: string) {
+  const report = await rehearseStack(stack, { head, dir });
+  expect(report.findings).toEqual([]);
+  expect(report.phases).toEqual(["config", "create"]);
+  const at = (key: string) => report.order.indexOf(key);
+  expect(at(`awsx:ec2:Vpc::${stack}-network`)).toBeLessThan(
+    at(`eks:index:Cluster::${stack}-cluster`),
+  );
+  expect(at(`eks:index:Cluster::${stack}-cluster`)).toBeLessThan(
+    at(`aws:eks/addon:Addon::${stack}-core-kube-proxy`),
+  );
+}
+
+/**
+ * A destroy asks only for protection to be lifted first, and only where the stack's config keeps
+ * it (`eks-blueprint:protect`, true when unset as the README's table says): the KMS key, the VPC and
+ * the cluster. A stack with `protect: false` (one that serves no production) is destroyed as is.
+ */
+export async function expectDestroyFollowsProtect(
+  stack: string,
+  head: SynthRecord[],
+  config: RawConfig,
+  dir?: string,
+) {
+  const report = await rehearseStack(stack, { destroy: true, head, dir });
+  const protectedByConfig = config["eks-blueprint:protect"] !== false;
+  expect([...new Set(report.findings.map((f) => f.rule))]).toEqual(
+    protectedByConfig ? ["destroy-protected-first"] : [],
+  );
+  expect(report.findings.map((f) => f.subject)).toEqual(
+    protectedByConfig
+      ? [
+          `aws:kms/key:Key::${stack}-cluster-secrets`,
+          `awsx:ec2:Vpc::${stack}-network`,
+          `eks:index:Cluster::${stack}-cluster`,
+        ]
+      : [],
+  );
+  // Deleted in reverse: the gateway before the controllers that clean up after it, where the
+  // stack runs them.
+  const at = (n: string) =>
+    report.order.indexOf(`kubernetes:helm.sh/v3:Release::${stack}-platform-addons-${n}`);
+  for (const controller of ["alb-controller", "external-dns"].filter((c) => at(c) >= 0)) {
+    if (at("istio-gateway") >= 0) expect(at("istio-gateway")).toBeLessThan(at(controller));
+  }
+}
+
+/** No resource overrides the provider's replacement order with `deleteBeforeReplace: false`. */
+export const deleteBeforeReplaceFalse = (resources: readonly SynthRecord[]): string[] =>
+  resources.filter((r) => r.deleteBeforeReplace === false).map((r) => r.name);
