@@ -1,4 +1,4 @@
-import { problem } from "./problems";
+import { isRecord, problem } from "./problems";
 
 // Kubernetes' name and label rules, once:
 // https://kubernetes.io/docs/concepts/overview/working-with-objects/names/ and
@@ -32,6 +32,9 @@ export const LABEL_HINT =
 
 /** Every entry of a label map that Kubernetes would refuse, keyed `<at>.<key>`. */
 export function labelProblems(labels: Record<string, unknown> | undefined, at: string): string[] {
+  if (labels !== undefined && !isRecord(labels)) {
+    return [problem(at, "not a map of labels", labels, `give key: value pairs; ${LABEL_HINT}`)];
+  }
   return Object.entries(labels ?? {})
     .filter(([k, v]) => !isLabelKey(k) || !isLabelValue(v))
     .map(([k, v]) => problem(`${at}.${k}`, "not a Kubernetes label", { [k]: v }, LABEL_HINT));

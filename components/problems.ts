@@ -64,6 +64,21 @@ export function oneOfProblems(
     : [problem(at, `unknown ${what}`, value, `use ${optionList(options)}${hint}`)];
 }
 
+/**
+ * A problem per key of the map `value` that is not one of `known`, keyed `<at>.<key>`: a misspelt
+ * optional field would otherwise keep its default without a word. Not a map: none (its own check).
+ */
+export function unknownFieldProblems(
+  value: unknown,
+  known: readonly string[],
+  at: string,
+): string[] {
+  if (!isRecord(value)) return [];
+  return Object.keys(value)
+    .filter((k) => !known.includes(k))
+    .map((k) => problem(`${at}.${k}`, "unknown key", k, `use ${optionList(known)}`));
+}
+
 /** An object's own keys, typed as its keys. */
 export const keysOf = <T extends object>(o: T): Extract<keyof T, string>[] =>
   Object.keys(o).filter((k): k is Extract<keyof T, string> => k in o);

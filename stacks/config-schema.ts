@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CLUSTER_DEFAULTS } from "../components/cluster/cluster";
 import type { KubernetesMinor } from "../components/cluster/kubernetes-versions";
 import { NAT_GATEWAY_STRATEGIES, NETWORK_DEFAULTS } from "../components/network/network";
-import { boolean, componentString } from "./validators";
+import { boolean, componentString, componentNumber } from "./validators";
 import { fargateProfilesSchema, nodeGroupsSchema } from "./node-groups-config";
 import { enforcingModeSchema, podSecurityGroupsSchema } from "./pod-security-config";
 import { teamsSchema } from "./teams-config";
@@ -28,14 +28,14 @@ export const configSchema = z.strictObject({
   // Typed as BlueprintArgs takes it; blueprintProblems names a minor not in the list.
   kubernetesVersion: z.string().pipe(z.custom<KubernetesMinor>()),
   vpcCidr: z.string(),
-  availabilityZones: z.number().default(NETWORK_DEFAULTS.availabilityZones),
+  availabilityZones: componentNumber().default(NETWORK_DEFAULTS.availabilityZones),
   natGateways: componentString<(typeof NAT_GATEWAY_STRATEGIES)[number]>().default(
     NETWORK_DEFAULTS.natGateways,
   ),
   endpointPublicAccessCidrs: z.array(z.string()).default([]),
   adminRoleArns: z.array(z.string()).default([]),
   protect: boolean.default(CLUSTER_DEFAULTS.protect),
-  logRetentionDays: z.number().default(CLUSTER_DEFAULTS.logRetentionDays),
+  logRetentionDays: componentNumber().default(CLUSTER_DEFAULTS.logRetentionDays),
   nodeGroups: nodeGroupsSchema,
   fargateProfiles: fargateProfilesSchema.default({}),
   irsaRoles: irsaRolesSchema.default({}),

@@ -1,5 +1,4 @@
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
 import type { BlueprintArgs } from "../components/blueprint/blueprint";
 import { blueprintProblems } from "../components/blueprint/blueprint-problems";
 import { withGitOpsFacts } from "../components/addons/argocd/argocd";
@@ -8,7 +7,7 @@ import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-c
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, PROJECT, StackConfig } from "./config-schema";
 import { configValue } from "./validators";
-import { ConfigValidationError, zodProblems } from "./errors";
+import { ConfigValidationError } from "./errors";
 import {
   MIGRATION_NAMESPACE,
   MigrationSettings,
@@ -18,7 +17,8 @@ import {
   trafficArgs,
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
-import { isRecord, problemList } from "../components/problems";
+import { isRecord, keysOf, problemIf } from "../components/problems";
+import { isCutAway, readKey } from "./config-read";
 import { stackNames } from "./stack-names";
 
 /** Entries that name a singleton, by config key, for the migration checks. */
@@ -57,52 +57,74 @@ const migrationKeys = (config: Record<string, string | undefined>) =>
       .map((k) => [k, config[k]]),
   );
 
+/**
+ * Stand-ins for required keys that do not read, so the components still check the rest; the
+ * components' problems with them are cut away (config-read.ts). No check reads the region.
+ */
+const STAND_INS: Partial<Record<keyof StackConfig, unknown>> = {
+  region: "us-east-1",
+  kubernetesVersion: "",
+  vpcCidr: "",
+  nodeGroups: {},
+};
+
+/** Each key read on its own (config-read.ts): the schema's problems, and all of it that reads. */
+function readConfig(raw: Record<string, unknown>) {
+  const readings = keysOf(configSchema.shape).map((field) => {
+    const reading = readKey(configKeyOf(field), configSchema.shape[field], raw[field]);
+    return { field, ...reading, value: reading.value ?? STAND_INS[field] };
+  });
+  const readable = configSchema.safeParse(
+    Object.fromEntries(readings.map(({ field, value }) => [field, value])),
+  );
+  return {
+    problems: readings.flatMap((r) => r.problems),
+    cuts: readings.flatMap((r) => r.cuts),
+    readable: readable.data,
+  };
+}
+
 /** Every problem with the config, or the parsed pieces when there is none. */
 function checkStackConfig(
   stack: string,
   config: Record<string, string | undefined>,
   stacks: readonly string[],
 ) {
-  const [problems, add] = problemList(unknownKeyProblems(config));
   const raw = readRaw(config);
-  const parsed = configSchema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const [top, ...rest] = issue.path;
-      const sub = new z.ZodError([{ ...issue, path: rest }]);
-      problems.push(...zodProblems(configKeyOf(String(top)), raw[String(top)], sub));
-    }
-  }
-  problems.push(...addonsConfigProblems(raw.addons));
+  const { problems: schemaProblems, cuts, readable } = readConfig(raw);
+  const addonProblems = addonsConfigProblems(raw.addons);
+  // An add-on whose settings are refused counts as set aside: checks that name it are left out.
+  cuts.push(...addonProblems.map((p) => p.slice(0, p.indexOf(": "))));
+  const problems = [...unknownKeyProblems(config), ...schemaProblems, ...addonProblems];
   const migration = readMigrationConfig(migrationKeys(config), { stack, stacks });
   problems.push(...migration.problems);
-  if (parsed.success && migration.settings) {
-    problems.push(...singletonReferenceProblems(migration.settings, singletonRefs(parsed.data)));
+  const checked = (found: string[]) => problems.push(...found.filter((p) => !isCutAway(p, cuts)));
+  if (readable && migration.settings) {
+    checked(singletonReferenceProblems(migration.settings, singletonRefs(readable)));
   }
   const istio = isRecord(raw.addons) ? raw.addons.istio : undefined;
-  if (migration.settings?.hostnames.length && (!isRecord(istio) || istio.enabled === false)) {
-    add(
+  checked(
+    problemIf(
+      !!migration.settings?.hostnames.length && (!isRecord(istio) || istio.enabled === false),
       `${MIGRATION_NAMESPACE}:hostnames`,
       `set, but ${PROJECT}:addons.istio is off: the weighted records alias its gateway's load balancer`,
-      migration.settings.hostnames,
+      migration.settings?.hostnames,
       `turn ${PROJECT}:addons.istio on, or remove the hostnames`,
-    );
-  }
-  if (parsed.success) {
-    // EksBlueprint's checks, on every entry and with the add-ons (teams' mesh checks need Istio).
-    const args = {
-      ...blueprintArgs(stack, parsed.data),
-      addons: toAddonSelection(parsed.data.addons),
-    };
-    problems.push(...blueprintProblems(args, configKeyOf));
+    ),
+  );
+  if (readable) {
+    // EksBlueprint's checks, on every entry and with the add-ons (teams' mesh checks need Istio),
+    // on all that reads: in one run with the schema's problems, less those about its cut parts.
+    const args = { ...blueprintArgs(stack, readable), addons: toAddonSelection(readable.addons) };
+    checked(blueprintProblems(args, configKeyOf));
     if (migration.settings) {
-      problems.push(...singletonNamespaceProblems(migration.settings.singletons, args));
+      checked(singletonNamespaceProblems(migration.settings.singletons, args));
     }
   }
-  if (problems.length > 0 || !parsed.success || !migration.settings) {
+  if (problems.length > 0 || !readable || !migration.settings) {
     throw new ConfigValidationError(problems);
   }
-  return { c: parsed.data, m: migration.settings };
+  return { c: readable, m: migration.settings };
 }
 
 // Blueprint args from parsed config, before the singleton filter and add-ons. Values the schema

@@ -4,7 +4,7 @@ import {
   NODE_GROUP_DEFAULTS as DEFAULTS,
   type TaintEffect,
 } from "../components/compute/node-group-settings";
-import { boolean, componentEnum, componentString } from "./validators";
+import { boolean, componentEnum, componentString, componentNumber } from "./validators";
 
 // `eks-blueprint:nodeGroups` and `eks-blueprint:fargateProfiles`: types and known keys only; values
 // are `nodeGroupsProblems` and `fargateProfilesProblems`'s. Defaults are the components' constants.
@@ -20,10 +20,10 @@ const nodeGroupSchema = z.strictObject({
   architecture: componentEnum(CHOICES.architecture).default(DEFAULTS.architecture),
   instanceTypes: z.array(z.string()),
   capacityType: componentEnum(CHOICES.capacityType).default(DEFAULTS.capacityType),
-  minSize: z.number(),
-  maxSize: z.number(),
-  desiredSize: z.number().optional(),
-  diskSizeGiB: z.number().default(DEFAULTS.diskSizeGiB),
+  minSize: componentNumber(),
+  maxSize: componentNumber(),
+  desiredSize: componentNumber().optional(),
+  diskSizeGiB: componentNumber().default(DEFAULTS.diskSizeGiB),
   labels: z.record(z.string(), z.string()).optional(),
   taints: z.array(taint).optional(),
   role: z.string().optional(),

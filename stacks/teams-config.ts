@@ -2,20 +2,23 @@
 // check, run with config keys so a library user and a stack user get the same answer.
 import { z } from "zod";
 import type { PodSecurityException } from "../components/teams/team-settings";
-import { componentString } from "./validators";
+import { componentString, componentNumber, componentValue } from "./validators";
 
 /** A reason the component requires; a missing one is its problem to word, not zod's. */
 const reason = z.string({ error: "not a string" }).optional().pipe(z.custom<string>());
+
+/** A count the component checks, worded with its range. */
+const count = componentNumber().optional();
 
 const quota = z.strictObject({
   cpu: z.string().optional(),
   memory: z.string().optional(),
   memoryLimit: z.string().optional(),
-  pods: z.number().optional(),
-  persistentVolumeClaims: z.number().optional(),
+  pods: count,
+  persistentVolumeClaims: count,
   storage: z.string().optional(),
-  loadBalancers: z.number().optional(),
-  nodePorts: z.number().optional(),
+  loadBalancers: count,
+  nodePorts: count,
 });
 
 const limits = z.strictObject({
@@ -26,7 +29,7 @@ const limits = z.strictObject({
 
 const egressRule = z.strictObject({
   cidr: z.string(),
-  ports: z.array(z.number()),
+  ports: componentValue<number[]>(),
   protocol: z.enum(["TCP", "UDP"], { error: "not a protocol; use TCP or UDP" }).optional(),
   reason,
 });

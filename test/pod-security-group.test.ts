@@ -169,7 +169,7 @@ test("a bad spec reports every problem with its key", () => {
   expect(podSecurityGroupProblems(bad, "eks-blueprint:podSecurityGroups.api")).toEqual([
     "eks-blueprint:podSecurityGroups.api.namespace: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
     "eks-blueprint:podSecurityGroups.api.serviceAccountSelector.team/: not a Kubernetes label (got {\"team/\":\"x\"}); use a label key and value of at most 63 letters, digits, '-', '_' and '.'",
-    'eks-blueprint:podSecurityGroups.api.ingress[0].cidr: not a network CIDR (got "10.0.0.1/16"); use a network address such as 10.0.0.0/16 or 2600:1f14::/56',
+    'eks-blueprint:podSecurityGroups.api.ingress[0].cidr: host bits set (got "10.0.0.1/16"); use the network address 10.0.0.0/16',
     "eks-blueprint:podSecurityGroups.api.ingress[0].port: not a port (got 70000); use an integer from 0 to 65535",
     'eks-blueprint:podSecurityGroups.api.egress[0].securityGroupId: not a security group id (got "db"); use an id such as sg-0123456789abcdef0',
     "eks-blueprint:podSecurityGroups.api.egress[0].toPort: not a port at or above port (got 5431); use an integer from 5432 to 65535",

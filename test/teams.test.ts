@@ -1,5 +1,7 @@
 import type * as k8s from "@pulumi/kubernetes";
 import { teamPolicies } from "../components/addons/network-policies";
+import { ADDON_KEYS, specOf } from "../components/addons/registry";
+import { EKS_SYSTEM_NAMESPACES } from "../components/teams/namespace";
 import {
   quantityValue,
   teamProblems,
@@ -284,7 +286,7 @@ describe("one team's problems", () => {
     [
       "egress to an address with host bits",
       ns({ egress: { db: { cidr: "10.30.0.7/16", ports: [5432], reason: "orders database" } } }),
-      'teams.game.namespaces.game.egress.db.cidr: not an IPv4 network CIDR (got "10.30.0.7/16"); use a.b.c.d/n, for example 10.30.0.0/16',
+      'teams.game.namespaces.game.egress.db.cidr: host bits set (got "10.30.0.7/16"); use the network address 10.30.0.0/16',
     ],
     [
       "egress without ports",
@@ -318,6 +320,19 @@ describe("one team's problems", () => {
     ],
   ])("%s is refused", (_, spec, message) => {
     expect(teamProblems("game", spec, "teams.game")).toEqual([message]);
+  });
+
+  // From the registry: a new add-on's namespace is refused without a change here.
+  test.each(
+    ADDON_KEYS.map((k) => [k, specOf(k).namespace.name]).filter(
+      ([, ns]) => !(EKS_SYSTEM_NAMESPACES as readonly string[]).includes(ns),
+    ),
+  )("the namespace of the %s add-on (%s) is no team's", (addon, ns) => {
+    const found = teamProblems("game", { namespaces: { [ns]: {} } }, "teams.game");
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^teams\\.game\\.namespaces\\.${ns}: the namespace of `));
+    expect(found[0]).toContain(addon);
+    expect(found[0]).toContain("; use a namespace of your own");
   });
 
   test("a team name that cannot be a short name is refused", () => {

@@ -8,6 +8,17 @@ export interface PodSecurityGroupConfig extends PodSecurityGroupSpec {
   singleton?: string;
 }
 
+/** Every field of a config entry: the compiler keeps it whole, the check refuses any other key. */
+export const POD_SECURITY_GROUP_CONFIG_FIELDS: Record<keyof PodSecurityGroupConfig, true> = {
+  namespace: true,
+  podSelector: true,
+  serviceAccountSelector: true,
+  ingress: true,
+  egress: true,
+  kubeletProbePorts: true,
+  singleton: true,
+};
+
 /**
  * Groups whose namespace is neither `declared` nor EKS's, keyed `<at>.<group>.namespace`;
  * `declaredAt` is where the caller declares them (`eks-blueprint:workloadNamespaces` in a stack).

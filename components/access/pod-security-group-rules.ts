@@ -1,7 +1,7 @@
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { isNetworkCidr } from "../network/cidr";
-import { problem, problemIf, isIntegerIn } from "../problems";
+import { hostBitsProblems, isNetworkCidr } from "../network/cidr";
+import { isIntegerIn, isRecord, problem, problemIf, unknownFieldProblems } from "../problems";
 
 /** Ports of a rule: one TCP or UDP port or range, or every protocol and port. */
 export type PodSgPortSpec =
@@ -94,19 +94,43 @@ export const isPort = (p: unknown): p is number => isIntegerIn(p, 0, 65535);
 
 const PEER_KINDS = ["cidr", "podSecurityGroup", "securityGroup", "prefixList", "self"];
 
+/** The peer's fields by kind; every rule also takes `from` or `to`, its ports and description. */
+const PEER_FIELDS: Record<string, readonly string[]> = {
+  cidr: ["cidr"],
+  podSecurityGroup: ["securityGroupId", "group"],
+  securityGroup: ["securityGroupId", "group"],
+  prefixList: ["prefixListId"],
+  self: [],
+};
+
 /** Problems with one rule, keyed under `key` (`ingress[0]`). */
 export function ruleProblems(key: string, rule: PodSgRule): string[] {
+  if (!isRecord(rule)) {
+    const fix = "give a map such as { to: cidr, cidr: 10.0.0.0/16, protocol: tcp, port: 443 }";
+    return [problem(key, "not a rule", rule, fix)];
+  }
   const r: PeerFields = peerOf(rule);
   const kind = peerKind(rule);
+  const known = [
+    "from" in rule ? "from" : "to",
+    ...(PEER_FIELDS[kind] ?? []),
+    "protocol",
+    "port",
+    "toPort",
+    "description",
+  ];
   const sgKind = kind === "securityGroup" || kind === "podSecurityGroup";
   const hasPorts = rule.protocol === "tcp" || rule.protocol === "udp";
   const port: unknown = "port" in rule ? rule.port : undefined;
   const toPort: unknown = "toPort" in rule ? rule.toPort : undefined;
+  const hostBits = kind === "cidr" ? hostBitsProblems(r.cidr, `${key}.cidr`) : [];
   // [is wrong, field, what is wrong, value, what is valid]
   const checks: [boolean, string, string, unknown, string][] = [
     [!PEER_KINDS.includes(kind), "", "unknown peer", kind, `use one of ${PEER_KINDS.join(", ")}`],
     [
-      kind === "cidr" && !(typeof r.cidr === "string" && isNetworkCidr(r.cidr)),
+      kind === "cidr" &&
+        hostBits.length === 0 &&
+        !(typeof r.cidr === "string" && isNetworkCidr(r.cidr)),
       "cidr",
       "not a network CIDR",
       r.cidr,
@@ -153,18 +177,23 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
       `use an integer from ${String(port)} to 65535`,
     ],
     [
-      rule.description !== undefined && !EC2_DESCRIPTION.test(rule.description),
+      rule.description !== undefined &&
+        !(typeof rule.description === "string" && EC2_DESCRIPTION.test(rule.description)),
       "description",
       "not a valid EC2 rule description",
       rule.description,
       "use at most 255 of a-z A-Z 0-9 . _-:/()#,@[]+=&;{}!$* and space",
     ],
   ];
-  return checks
-    .filter(([wrong]) => wrong)
-    .map(([, field, what, got, valid]) =>
-      problem(field ? `${key}.${field}` : key, what, got, valid),
-    );
+  return [
+    ...unknownFieldProblems(rule, known, key),
+    ...hostBits,
+    ...checks
+      .filter(([wrong]) => wrong)
+      .map(([, field, what, got, valid]) =>
+        problem(field ? `${key}.${field}` : key, what, got, valid),
+      ),
+  ];
 }
 
 /**

@@ -97,6 +97,10 @@ export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix =
   }
   for (const direction of DIRECTIONS) {
     const rules: PodSgRule[] = spec[direction] ?? [];
+    if (!Array.isArray(rules)) {
+      add(key(direction), "not a list of rules", rules, `list the ${direction} rules, [] for none`);
+      continue;
+    }
     const ruleErrors = rules.flatMap((r, i) => ruleProblems(key(`${direction}[${i}]`), r));
     out.push(...ruleErrors);
     // Names come from what a rule allows; only well-formed rules have a meaning to name.

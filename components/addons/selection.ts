@@ -1,4 +1,5 @@
-import { problem, type PathOf, isOneOf, isRecord, problemList } from "../problems";
+import { problem, type PathOf, isOneOf, isRecord, optionList, problemList } from "../problems";
+import { EKS_SYSTEM_NAMESPACES } from "../teams/namespace";
 import type { AddonContext } from "./context";
 import { ADDON_KEYS, AddonKey, addonKeysIn, installOrder, specOf } from "./registry";
 import { settingsProblems } from "./settings";
@@ -18,6 +19,36 @@ const selected = (s: Given, k: AddonKey) => isRecord(s[k]) && s[k].enabled !== f
 /** Whether `a` and `b` declare a conflict, either way round. */
 const conflict = (a: AddonKey, b: AddonKey): string | undefined =>
   specOf(a).conflicts?.[b] ?? specOf(b).conflicts?.[a];
+
+/** Each namespace an add-on runs in (its registry entry's `namespace.name`), with those add-ons. */
+function addonNamespaces(): Map<string, AddonKey[]> {
+  const owners = new Map<string, AddonKey[]>();
+  for (const k of ADDON_KEYS) {
+    const name = specOf(k).namespace.name;
+    owners.set(name, [...(owners.get(name) ?? []), k]);
+  }
+  return owners;
+}
+
+/**
+ * A problem when `name`, a namespace to create for workloads, is one an add-on runs in: two
+ * Namespace objects of one name, and the workloads' quota and default-deny policies on the
+ * add-on's pods. Kubernetes' own namespaces are `namespaceListProblems`'s.
+ */
+export function addonNamespaceProblems(name: string, at: string): string[] {
+  const namespaces = addonNamespaces();
+  const owners = namespaces.get(name);
+  if (!owners || isOneOf(EKS_SYSTEM_NAMESPACES, name)) return [];
+  const taken = [...namespaces.keys()].filter((n) => !isOneOf(EKS_SYSTEM_NAMESPACES, n)).sort();
+  return [
+    problem(
+      at,
+      `the namespace of the ${optionList(owners, "and")} add-on${owners.length > 1 ? "s" : ""}`,
+      name,
+      `use a namespace of your own: add-ons create ${optionList(taken, "and")} with their own Pod Security level and policies`,
+    ),
+  ];
+}
 
 /** What gets installed (by `AddonSelection`'s rules, then `implies`), in install order. */
 export function installedAddons(selection: Given): AddonKey[] {

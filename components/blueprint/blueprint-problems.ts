@@ -14,14 +14,27 @@ import {
   undeclaredNamespaceProblems,
 } from "../teams/namespace";
 import { networkProblems } from "../network/network";
+import { addonNamespaceProblems } from "../addons/selection";
 import { podSecurityGroupNodeProblems } from "../compute/nitro";
 import { nodeGroupsProblems } from "../compute/node-group-problems";
 import { podSecurityGroupProblems } from "../access/pod-security-group";
-import { PathOf, problem, shortNameProblems, under, problemList } from "../problems";
-import { podSecurityGroupReferenceProblems } from "../access/pod-security-group-config";
+import {
+  PathOf,
+  problem,
+  shortNameProblems,
+  under,
+  problemList,
+  unknownFieldProblems,
+} from "../problems";
+import {
+  POD_SECURITY_GROUP_CONFIG_FIELDS,
+  podSecurityGroupReferenceProblems,
+} from "../access/pod-security-group-config";
 import { podIdentityFargateProblems, workloadRoleProblems } from "../access/workload-role";
 import { blueprintTeamsProblems, namespacesDeclaredAt } from "../teams/team-problems";
 import { teamNamespaces } from "../teams/team-settings";
+
+const FIELDS = Object.keys(POD_SECURITY_GROUP_CONFIG_FIELDS);
 
 /**
  * A blueprint's problems, keyed `key(<BlueprintArgs path>)`: each component's checks, then the
@@ -49,6 +62,7 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
     ]),
     ...Object.entries(groups).flatMap(([name, spec]) => [
       ...shortNameProblems(name, key(`podSecurityGroups.${name}`), "pod security group name"),
+      ...unknownFieldProblems(spec, FIELDS, key(`podSecurityGroups.${name}`)),
       ...podSecurityGroupProblems(spec, key(`podSecurityGroups.${name}`)),
     ]),
     ...podSecurityGroupReferenceProblems(groups, key("podSecurityGroups")),
@@ -131,6 +145,7 @@ export function blueprintNamespaceProblems(
   const named = refs.filter(([, namespace]) => DNS_LABEL.test(namespace));
   return [
     ...namespaceListProblems(workload, key("workloadNamespaces")),
+    ...workload.flatMap((n, i) => addonNamespaceProblems(n, `${key("workloadNamespaces")}[${i}]`)),
     ...undeclaredNamespaceProblems(named, declared, declaredAt),
     ...patterns
       .filter(([, pattern]) => !existing.some((ns) => fargatePatternMatches(pattern, ns)))

@@ -1,5 +1,5 @@
 import { arnName, policyDocument } from "../access/irsa-policy";
-import { hasHostBits, parseCidr, formatCidr } from "../network/cidr";
+import { hostBitsProblems, parseCidr } from "../network/cidr";
 import { problem, problemIf, isOneOf } from "../problems";
 
 /** Every control-plane log type; an incident review needs audit and authenticator logs. */
@@ -116,13 +116,7 @@ export function endpointCidrProblems(cidrs: readonly unknown[], at: string): str
             ),
       ];
     }
-    return problemIf(
-      typeof cidr === "string" && hasHostBits(cidr),
-      key,
-      "host bits set",
-      cidr,
-      `use the network address ${formatCidr(parsed.network, parsed.prefix)}`,
-    );
+    return hostBitsProblems(cidr, key);
   });
 }
 

@@ -4,11 +4,18 @@ import { problemIf, isOneOf } from "../problems";
 export const SUPPORTED_KUBERNETES_MINORS = ["1.33", "1.34", "1.35"] as const;
 export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_MINORS)[number];
 
+/** YAML reads an unquoted `1.30` as the number 1.3: a minor that looks so gets the quoted form. */
+const quoteHint = (version: unknown): string => {
+  const text = String(version);
+  const hint = `; written ${text}0 unquoted, YAML reads the number ${text}: quote it: "${text}0"`;
+  return /^\d+\.\d$/.test(text) ? hint : "";
+};
+
 export const kubernetesVersionProblems = (version: unknown, at: string): string[] =>
   problemIf(
     !isOneOf(SUPPORTED_KUBERNETES_MINORS, version),
     at,
     "unsupported Kubernetes version",
     version,
-    `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")}`,
+    `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")}${quoteHint(version)}`,
   );

@@ -1,4 +1,5 @@
 // IPv4 CIDR arithmetic: the one parser behind every CIDR rule.
+import { problem } from "../problems";
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
@@ -22,6 +23,17 @@ export function formatCidr(network: number, prefix: number): string {
 export function hasHostBits(cidr: string): boolean {
   const parsed = parseCidr(cidr);
   return parsed !== undefined && formatCidr(parsed.network, parsed.prefix) !== cidr;
+}
+
+/**
+ * A problem when an IPv4 CIDR is not its network address (`10.20.0.1/16`): AWS refuses some such
+ * blocks and stores others as given, so every CIDR the config takes must be canonical.
+ */
+export function hostBitsProblems(cidr: unknown, at: string): string[] {
+  const parsed = typeof cidr === "string" ? parseCidr(cidr) : undefined;
+  if (!parsed || !hasHostBits(String(cidr))) return [];
+  const network = formatCidr(parsed.network, parsed.prefix);
+  return [problem(at, "host bits set", cidr, `use the network address ${network}`)];
 }
 
 export function cidrsOverlap(a: string, b: string): boolean {

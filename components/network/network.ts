@@ -1,6 +1,6 @@
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { parseCidr } from "./cidr";
+import { hostBitsProblems, parseCidr } from "./cidr";
 import { providerOutput, type ProviderOutput } from "../provider-outputs";
 import { isIntegerIn, oneOfProblems, PathOf, throwProblems, under, problemList } from "../problems";
 
@@ -51,6 +51,8 @@ export function networkProblems(
       args.cidrBlock,
       `use a /${widest} to /${narrowest} (pods take VPC addresses)`,
     );
+  } else {
+    out.push(...hostBitsProblems(args.cidrBlock, path("cidrBlock")));
   }
   const { min, max } = AVAILABILITY_ZONE_RANGE;
   if (args.availabilityZones !== undefined && !isIntegerIn(args.availabilityZones, min, max)) {

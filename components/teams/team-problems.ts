@@ -1,8 +1,8 @@
 // Team problems: one team's args (`teamProblems`), then what only the blueprint sees
 // (`teamsProblems`): namespaces or roles claimed twice, mesh without Istio, meshed Fargate pods.
-import { installedAddons } from "../addons/selection";
+import { addonNamespaceProblems, installedAddons } from "../addons/selection";
 import type { BlueprintArgs } from "../blueprint/blueprint";
-import { isNetworkCidr } from "../network/cidr";
+import { hostBitsProblems, isNetworkCidr } from "../network/cidr";
 import { arnName } from "../access/irsa-policy";
 import { roleArnProblems } from "../cluster/cluster-settings";
 import { fargatePatternMatches } from "../compute/fargate";
@@ -87,7 +87,10 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
   for (const [name, rule] of Object.entries(ns.egress ?? {})) {
     const r = `${at}.egress.${name}`;
     out.push(...shortNameProblems(name, r, "egress rule name"));
-    if (typeof rule.cidr !== "string" || rule.cidr.includes(":") || !isNetworkCidr(rule.cidr)) {
+    const hostBits = hostBitsProblems(rule.cidr, `${r}.cidr`);
+    out.push(...hostBits);
+    const ipv4 = typeof rule.cidr === "string" && !rule.cidr.includes(":");
+    if (hostBits.length === 0 && !(ipv4 && isNetworkCidr(rule.cidr))) {
       add(
         `${r}.cidr`,
         "not an IPv4 network CIDR",
@@ -132,7 +135,10 @@ export function teamProblems(team: string, spec: TeamSpec, at: string): string[]
   }
   // One name at a time, keyed by the name: a map cannot list one twice.
   names.forEach((n) =>
-    out.push(...namespaceListProblems([n], `${at}.namespaces.${n}`).map(unindexed)),
+    out.push(
+      ...namespaceListProblems([n], `${at}.namespaces.${n}`).map(unindexed),
+      ...addonNamespaceProblems(n, `${at}.namespaces.${n}`),
+    ),
   );
   for (const [name, ns] of Object.entries(spec.namespaces ?? {})) {
     out.push(...namespaceSpecProblems(ns, `${at}.namespaces.${name}`));

@@ -7,20 +7,26 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT } from "../../stacks/config-schema";
 import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
-import { readStackConfig } from "../../synth/stack-files";
-import { flagValue } from "../run/mock-report";
+import { readStackConfig, ROOT } from "../../synth/stack-files";
+import { argsOrUsage, CliSpec, inputFile, runMain, stackFile } from "../run/args";
 import { adoption, RecordSet } from "./adoption";
 
-const USAGE =
-  "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>";
+const SPEC: CliSpec = {
+  usage:
+    "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>",
+  values: ["--records", "--gateway", "--out"],
+  positionals: [1, 1],
+};
 
-export function main(argv: string[], dir?: string): number {
-  const [records, gateway, out] = ["records", "gateway", "out"].map((f) => flagValue(argv, f));
-  const stack = argv.find((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
+export function main(argv: string[], dir: string = ROOT): number {
+  const args = argsOrUsage(argv, SPEC);
+  const [records, gateway, out] = ["--records", "--gateway", "--out"].map((f) => args?.value(f));
+  const stack = args?.positionals[0];
   if (!stack || !records || !gateway || !out) {
-    console.error(USAGE);
+    if (args) console.error(SPEC.usage);
     return 2;
   }
+  stackFile(dir, stack);
   const file = readStackConfig(stack, dir);
   const clusterName = file.config[`${PROJECT}:clusterName`] ?? `${PROJECT}-${stack}`;
   const traffic = trafficArgs(clusterName, parseMigrationConfig(file.config));
@@ -30,13 +36,26 @@ export function main(argv: string[], dir?: string): number {
     );
     return 1;
   }
-  const read = (f: string) => JSON.parse(readFileSync(f, "utf8")) as unknown;
+  const read = (f: string, what: string, make: string) =>
+    JSON.parse(
+      readFileSync(inputFile(f, what, `make it with \`${make} > ${f}\``), "utf8"),
+    ) as unknown;
   const result = adoption({
     project: file.project,
     stack,
     traffic,
-    gateway: read(gateway) as { name: string; zoneId: string },
-    records: (read(records) as { ResourceRecordSets: RecordSet[] }).ResourceRecordSets,
+    gateway: read(
+      gateway,
+      "the new cluster's gateway load balancer",
+      `pulumi stack output gatewayLoadBalancer --json -s ${stack}`,
+    ) as { name: string; zoneId: string },
+    records: (
+      read(
+        records,
+        "the zone's records",
+        `aws route53 list-resource-record-sets --hosted-zone-id ${traffic.zoneId} --output json`,
+      ) as { ResourceRecordSets: RecordSet[] }
+    ).ResourceRecordSets,
   });
   if (result.problems.length > 0) {
     console.error(result.problems.join("\n"));
@@ -56,4 +75,4 @@ export function main(argv: string[], dir?: string): number {
   return 0;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) runMain(main);

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import { cliStart } from "../run/cli-start";
 import { ROOT } from "../../synth/stack-files";
-import { flagValue } from "../run/mock-report";
+import { CliSpec, inputFile, parseArgs as parseCli } from "../run/args";
 import { scratchDir } from "./run";
 
 /** The compiled tools, as `npm run build` writes them: the bare synth runs from here. */
@@ -99,8 +99,16 @@ export const SPLITS: Case[] = [
   { key: "prod2Plain", label: "prod2, plain", args: split("prod2"), env: PLAIN },
 ];
 
+const SPEC: CliSpec = {
+  usage:
+    "usage: npm run bench [-- --runs <n>] [--test-runs <n> | --no-tests] [--out <file.json>] [--compare <file.json>] [--clusters <a,b,…>]",
+  values: ["--runs", "--test-runs", "--out", "--compare", "--clusters"],
+  switches: ["--no-tests"],
+};
+
 export function parseArgs(argv: string[]) {
-  const value = (flag: string) => flagValue(argv, flag.slice(2));
+  const args = parseCli(argv, SPEC);
+  const value = (flag: string) => args.value(flag);
   const count = (flag: string, fallback: string, min: number) => {
     const n = Number(value(flag) ?? fallback);
     if (!Number.isInteger(n) || n < min) {
@@ -109,19 +117,26 @@ export function parseArgs(argv: string[]) {
     return n;
   };
   const runs = count("--runs", "7", 1);
-  const testRuns = argv.includes("--no-tests") ? 0 : count("--test-runs", "3", 0);
+  const testRuns = args.has("--no-tests") ? 0 : count("--test-runs", "3", 0);
   const clusters = (value("--clusters") ?? "1,5,10,20").split(",").map(Number);
   if (clusters.some((n) => !Number.isInteger(n) || n < 1) || clusters.length < 2) {
     throw new Error(
       `--clusters: use two or more cluster counts such as 1,5,10,20 (got ${value("--clusters")})`,
     );
   }
+  const compare = value("--compare");
   return {
     runs,
     /** How many times `npm test` runs; 0 skips it. */
     testRuns,
     out: path.resolve(value("--out") ?? path.join(ROOT, "bench-results.json")),
-    compare: value("--compare"),
+    compare:
+      compare &&
+      inputFile(
+        compare,
+        "an earlier bench result",
+        "make it with `npm run bench -- --out <file.json>`",
+      ),
     clusters,
   };
 }

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { diffSynth, DiffInput } from "../../synth/diff";
+import { CliSpec, inputFile, parseArgs } from "../run/args";
 import { renderMarkdown } from "./markdown";
 
 const synthFile = z.object({
@@ -19,7 +20,11 @@ const synthFile = z.object({
 });
 
 export function readSynthFile(path: string): DiffInput {
-  const parsed = synthFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
+  const make =
+    "make it with `npm run synth -- <stack> --out <file>` (on the base commit for a base)";
+  const parsed = synthFile.safeParse(
+    JSON.parse(readFileSync(inputFile(path, "a synth file", make), "utf8")),
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(
@@ -29,18 +34,22 @@ export function readSynthFile(path: string): DiffInput {
   return parsed.data;
 }
 
-const USAGE = "usage: npm run diff -- <base.json> <head.json> [--max-chars N]";
+const SPEC: CliSpec = {
+  usage: "usage: npm run diff -- <base.json> <head.json> [--max-chars N]",
+  values: ["--max-chars"],
+  positionals: [2, 2],
+};
 
 export function main(argv: string[]): number {
-  const at = argv.indexOf("--max-chars");
-  const maxChars = at >= 0 ? Number(argv[at + 1]) : undefined;
-  const files = argv.filter((_, i) => at < 0 || (i !== at && i !== at + 1));
   try {
-    const got = JSON.stringify(argv[at + 1]);
+    const args = parseArgs(argv, SPEC);
+    const given = args.value("--max-chars");
+    const maxChars = given === undefined ? undefined : Number(given);
     if (maxChars !== undefined && (!Number.isInteger(maxChars) || maxChars < 1000))
-      throw new Error(`--max-chars: must be an integer of at least 1000 (got ${got})`);
-    if (files.length !== 2) throw new Error(USAGE);
-    const [base, head] = files.map(readSynthFile) as [DiffInput, DiffInput];
+      throw new Error(
+        `--max-chars: must be an integer of at least 1000 (got ${JSON.stringify(given)})`,
+      );
+    const [base, head] = args.positionals.map(readSynthFile) as [DiffInput, DiffInput];
     process.stdout.write(renderMarkdown(diffSynth(base, head), { maxChars }));
     return 0;
   } catch (e) {

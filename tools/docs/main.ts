@@ -3,10 +3,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as prettier from "prettier";
 import { ROOT } from "../../synth/stack-files";
+import { parseArgs } from "../run/args";
 import { runCli } from "../run/fast-load";
 import { addonTable, withAddonTable } from "./addon-table";
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  parseArgs(argv, { usage: "usage: npm run docs:addons" });
   const file = path.join(ROOT, "README.md");
   const before = fs.readFileSync(file, "utf8");
   const options = { ...(await prettier.resolveConfig(file)), filepath: file };

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as ts from "typescript";
+import { argsOrUsage } from "../run/args";
 
 export const FOLDERS = ["components", "stacks", "synth", "policy", "tools"];
 const SOURCE = /\.(ts|cts|mts|cjs|mjs|js)$/;
@@ -115,11 +116,10 @@ export function report(now: Map<string, Count>, before?: Map<string, Count>): st
 }
 
 if (require.main === module) {
-  const ref = process.argv[2];
-  if (process.argv.length > 3 || ref?.startsWith("-")) {
-    process.stderr.write("usage: npm run loc [-- <git ref to compare with>]\n");
-    process.exit(2);
-  }
+  const usage = "usage: npm run loc [-- <git ref to compare with>]";
+  const args = argsOrUsage(process.argv.slice(2), { usage, positionals: [0, 1] });
+  if (!args) process.exit(2);
+  const [ref] = args.positionals;
   process.stdout.write(`${report(countFolders(), ref ? countFolders(ref) : undefined)}\n`);
   if (ref) process.stdout.write(`\n(in parentheses: the change since ${ref})\n`);
 }

@@ -3,42 +3,50 @@
 // order and blockers, exit 1 on any.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { CliSpec, inputFile, parseArgs as parseCli, stackFile } from "../run/args";
 import { runCli } from "../run/fast-load";
 
-const USAGE = "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]";
+const SPEC: CliSpec = {
+  usage: "usage: npm run rehearse -- <stack> [--base <synth.json>] [--destroy] [--no-order]",
+  values: ["--base"],
+  switches: ["--destroy", "--no-order"],
+  positionals: [1, 1],
+};
 
 /** The arguments, or a usage error. */
 export function parseArgs(argv: string[]) {
-  const rest = [...argv];
-  const flag = (name: string) => {
-    const i = rest.indexOf(name);
-    return i >= 0 && rest.splice(i, 1).length > 0;
+  const args = parseCli(argv, SPEC);
+  return {
+    stack: args.positionals[0],
+    base: args.value("--base"),
+    destroy: args.has("--destroy"),
+    order: !args.has("--no-order"),
   };
-  const destroy = flag("--destroy");
-  const order = !flag("--no-order");
-  const b = rest.indexOf("--base");
-  const base = b >= 0 ? rest.splice(b, 2)[1] : undefined;
-  if ((b >= 0 && !base) || rest.length !== 1 || rest[0].startsWith("--")) throw new Error(USAGE);
-  return { stack: rest[0], base, destroy, order };
 }
 
+/** The base synth file, or how to make one: a synth of the same stack on the base commit. */
+const baseFile = (file: string, stack: string) =>
+  inputFile(
+    file,
+    "the synth to rehearse the update from",
+    `make it on the base commit (such as \`git worktree add ../base main\`) with \`npm run synth -- ${stack} --out ${path.resolve(file)}\`, or leave --base out to rehearse a first deploy`,
+  );
+
 async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
   /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth.ts */
   const { rehearseStack } = require("./stack") as typeof import("./stack");
   const { formatReport } =
     require("../../policy/rehearse/rehearse") as typeof import("../../policy/rehearse/rehearse");
   const { volumeFates } =
     require("../../policy/rehearse/rules/destroy") as typeof import("../../policy/rehearse/rules/destroy");
+  const { ROOT } = require("../../synth/stack-files") as typeof import("../../synth/stack-files");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  let args: ReturnType<typeof parseArgs>;
-  try {
-    args = parseArgs(argv);
-  } catch (e) {
-    console.error((e as Error).message);
-    return 2;
-  }
+  stackFile(ROOT, args.stack);
   const base = args.base
-    ? (JSON.parse(readFileSync(path.resolve(args.base), "utf8")) as { resources: unknown[] })
+    ? (JSON.parse(readFileSync(baseFile(args.base, args.stack), "utf8")) as {
+        resources: unknown[];
+      })
     : undefined;
   const report = await rehearseStack(args.stack, { base: base?.resources, destroy: args.destroy });
   console.log(formatReport(report, { order: args.order }));

@@ -4,6 +4,7 @@
 // EKS_BLUEPRINT_COMPILE_CACHE=0|<dir> (off, or where) and EKS_BLUEPRINT_LAZY_LOAD=0 (off).
 import Module from "node:module";
 import * as path from "node:path";
+import { runMain } from "./args";
 
 /**
  * A stand-in requiring the real module on first touch (jest's too: tools/jest/lazy.cjs); till then
@@ -90,14 +91,8 @@ export function enableFastLoad(env: NodeJS.ProcessEnv = process.env): void {
   );
 }
 
-/** Runs a CLI entry like the synth: fast loading, its exit code, an error as its message alone. */
+/** Runs a CLI entry like the synth: fast loading, then `runMain` (an error as its message alone). */
 export function runCli(entry: (argv: string[]) => Promise<number>): void {
   enableFastLoad();
-  entry(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      console.error(err instanceof Error ? err.message : String(err));
-      process.exit(1);
-    },
-  );
+  runMain(entry, (code) => process.exit(code));
 }

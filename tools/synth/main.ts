@@ -1,9 +1,19 @@
 // Offline synth: `npm run synth -- <stack> [--out <file.json>]`; runCli enables fast loading first.
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { CliSpec, parseArgs, stackFile } from "../run/args";
 import { runCli } from "../run/fast-load";
 
+const SPEC: CliSpec = {
+  usage: "usage: npm run synth -- <stack> [--out <file.json>]",
+  values: ["--out"],
+  positionals: [1, 1],
+};
+
 async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, SPEC);
+  const [stack] = args.positionals;
+  const out = args.value("--out");
   // Only now, after enableFastLoad, and synchronously: Node's stat cache (on while the entry
   // module's top level runs) then serves every nested require.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -13,14 +23,9 @@ async function main(argv: string[]): Promise<number> {
   const { evaluatePolicies, formatViolations, isProductionStack } =
     require("../../policy/rules") as typeof import("../../policy/rules");
   const { errorCount } = require("../../policy/findings") as typeof import("../../policy/findings");
+  const { ROOT } = require("../../synth/stack-files") as typeof import("../../synth/stack-files");
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const outIndex = argv.indexOf("--out");
-  const out = outIndex >= 0 ? argv[outIndex + 1] : undefined;
-  const stack = argv.find((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
-  if (!stack || (outIndex >= 0 && !out)) {
-    console.error("usage: npm run synth -- <stack> [--out <file.json>]");
-    return 2;
-  }
+  stackFile(ROOT, stack);
   const result = await synthStack(stack);
   console.log(`stack ${stack}\n`);
   console.log(renderTree(result.resources));

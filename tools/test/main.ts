@@ -1,9 +1,13 @@
 // `npm test`: runs the checks of tools/test/steps.ts with concurrently, output never interleaved,
 // then prints each check's time and the pass/fail counts; exits non-zero if any failed.
+import { parseArgs } from "../run/args";
 import { runCli } from "../run/fast-load";
 import { RUN, STEPS } from "./steps";
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  parseArgs(argv, {
+    usage: "usage: npm test (no arguments: it runs every check of tools/test/steps.ts)",
+  });
   const { concurrently } = await import("concurrently");
   const started = performance.now();
   const { result } = concurrently(STEPS, RUN);

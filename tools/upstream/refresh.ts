@@ -15,6 +15,7 @@ import {
   type UpstreamFile,
   type VendoredFile,
 } from "./files";
+import { parseArgs } from "../run/args";
 import { runCli } from "../run/fast-load";
 
 const OUT = path.join(ROOT, "test", "fixtures", "upstream");
@@ -35,7 +36,8 @@ async function download(f: UpstreamFile, commit: string): Promise<Buffer | undef
   return Buffer.from(await res.arrayBuffer());
 }
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  parseArgs(argv, { usage: "usage: npm run upstream:refresh" });
   const files = upstreamFiles({ charts, albPolicyUrl: albControllerIamPolicy.upstream });
   const commits = new Map<string, string>();
   const downloaded: [VendoredFile, Buffer][] = [];

@@ -8,6 +8,7 @@ import {
   eksAddonVersions,
   type EksAddonVersions,
 } from "../../components/addons/catalog";
+import { parseArgs } from "../run/args";
 
 /** Every pin of the catalog, minor by minor, in the catalog's order. */
 export function addonPins() {
@@ -61,8 +62,10 @@ export function pinProblem(pin: AddonPin, answer: unknown): string | undefined {
 }
 
 export function main(argv: string[] = process.argv.slice(2)): number {
+  const usage = "usage: node dist/tools/workflows/check-addon-versions.js [--print]";
+  const args = parseArgs(argv, { usage, switches: ["--print"] });
   const pins = addonPins();
-  if (argv.includes("--print")) {
+  if (args.has("--print")) {
     for (const pin of pins) process.stdout.write(`aws ${describeArgs(pin).join(" ")}\n`);
     return 0;
   }

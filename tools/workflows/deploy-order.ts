@@ -18,7 +18,7 @@ import {
 } from "../../policy/coexist/weight-path";
 import { stackFile } from "../../stacks/stack-names";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
-import { flagValue } from "../run/mock-report";
+import { argsOrUsage, CliSpec } from "../run/args";
 
 /** A stack's weights as its config file in `dir` sets them; none when the file does not exist. */
 export function weightsIn(stack: string, dir: string): Weights {
@@ -42,16 +42,21 @@ export function deployPlan(stacks: string[], baseDir: string, headDir: string = 
   return { order, zero: zeroStates(weightStates(order, before, after)) };
 }
 
+const SPEC: CliSpec = {
+  usage:
+    "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
+  values: ["--base", "--head"],
+  positionals: [1, Infinity],
+};
+
 export function main(argv: string[]): number {
-  const baseDir = flagValue(argv, "base");
-  const stacks = argv.filter((a, i) => !a.startsWith("--") && !argv[i - 1]?.startsWith("--"));
-  if (!baseDir || stacks.length < 1) {
-    console.error(
-      "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
-    );
+  const args = argsOrUsage(argv, SPEC);
+  const baseDir = args?.value("--base");
+  if (!args || !baseDir) {
+    if (args) console.error(SPEC.usage);
     return 2;
   }
-  const { order, zero } = deployPlan(stacks, baseDir, flagValue(argv, "head"));
+  const { order, zero } = deployPlan(args.positionals, baseDir, args.value("--head"));
   if (zero.length > 0) {
     console.error(
       `updating ${order.join(" then ")} passes through every weight at 0 (${zero.join("; ")}), which Route 53 answers as an even split: raise the serving side in one commit and lower the other in the next`,

