@@ -4,7 +4,8 @@
 import { isolationMatrix } from "../policy/coexist/isolation";
 import { CoexistStack, Finding, RuleId, weightedRecordsOf } from "../policy/coexist/records";
 import { checkCoexistence, coexistReport, main } from "../tools/coexist/main";
-import { coexistSide, committedSide, RawConfig } from "./stack-harness";
+import { COMMITTED_STACKS } from "../tools/jest/committed";
+import { coexistSide, committedConfig, committedSide, RawConfig } from "./stack-harness";
 
 const addons = (c: RawConfig) =>
   (c["eks-blueprint:addons"] ??= {}) as Record<string, Record<string, unknown>>;
@@ -17,6 +18,27 @@ beforeAll(async () => {
   prod = committedSide("prod");
   prod2 = committedSide("prod2");
 }, 60_000);
+
+// Every pair the stack files declare as migration peers (on either side), read from them: what
+// `npm run coexist -- <a> <b>` checks, run once here for every pair, on the global setup's synths.
+const declaredPairs = [
+  ...new Set(
+    COMMITTED_STACKS.flatMap((stack) =>
+      ((committedConfig(stack)["migration:peers"] as string[] | undefined) ?? []).map((peer) =>
+        [stack, peer].sort().join(" "),
+      ),
+    ),
+  ),
+].map((pair) => pair.split(" ") as [string, string]);
+
+test.each(declaredPairs)(
+  "the declared peers %s and %s coexist: no collision, no cross-cluster write",
+  async (a, b) => {
+    const [sideA, sideB] = [committedSide(a), committedSide(b)];
+    expect(checkCoexistence(sideA, sideB)).toEqual([]);
+    expect((await isolationMatrix(sideA, sideB)).problems).toEqual([]);
+  },
+);
 
 /** The check fails on the pair, and the rule is in its findings and in the printed table. */
 function brokenOn(a: CoexistStack, b: CoexistStack, rule: RuleId): Finding[] {

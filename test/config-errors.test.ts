@@ -1,4 +1,5 @@
-import { rejectedConfig, RawConfig } from "./stack-harness";
+import { committedConfig, rejectedConfig, RawConfig } from "./stack-harness";
+import { declaredNamespacesOf } from "./stack-suites";
 
 type Case = [string, (c: RawConfig) => void, string];
 
@@ -11,8 +12,10 @@ const fargateNamespace = (namespace: string) => (c: RawConfig) =>
 
 const PROJECT_KEYS =
   "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
-const NOT_CREATED =
-  'declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","game","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system';
+// The namespaces prod2's file declares, read from it: a team onboarded there changes the list.
+const NOT_CREATED = `declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ${JSON.stringify(declaredNamespacesOf(committedConfig("prod2")))}) or use one EKS has: default, kube-node-lease, kube-public, kube-system`;
+/** A namespace no stack file declares (docs/teams.md's example team, `payments`, may be one). */
+const UNDECLARED = "no-team-declares-this";
 
 /** Each bad config names its key, the bad value and what would be valid, and registers nothing. */
 const cases: Case[] = [
@@ -156,13 +159,13 @@ const cases: Case[] = [
   ],
   [
     "pod security group in an undeclared namespace",
-    (c) => (entry(c, "eks-blueprint:podSecurityGroups", "api-server").namespace = "payments"),
-    `eks-blueprint:podSecurityGroups.api-server.namespace: a namespace this program does not create (got "payments"); ${NOT_CREATED}`,
+    (c) => (entry(c, "eks-blueprint:podSecurityGroups", "api-server").namespace = UNDECLARED),
+    `eks-blueprint:podSecurityGroups.api-server.namespace: a namespace this program does not create (got "${UNDECLARED}"); ${NOT_CREATED}`,
   ],
   [
     "IRSA role in an undeclared namespace",
-    (c) => (entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = "payments"),
-    `eks-blueprint:irsaRoles.api-server.namespace: a namespace this program does not create (got "payments"); ${NOT_CREATED}`,
+    (c) => (entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = UNDECLARED),
+    `eks-blueprint:irsaRoles.api-server.namespace: a namespace this program does not create (got "${UNDECLARED}"); ${NOT_CREATED}`,
   ],
   [
     "singleton in an undeclared namespace",

@@ -166,7 +166,7 @@ test("a schema problem in one node group leaves the others' checks in the same r
   const found = await problems((c) => {
     groups(c).general.labels = "general";
     groups(c).graviton.instanceTypes = ["m7g.xlarge"];
-    entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = "payments";
+    entry(c, "eks-blueprint:irsaRoles", "api-server").namespace = "no-team-declares-this"; // not docs/teams.md's `payments`
   });
   expect(found.map((p) => p.slice(0, p.indexOf(": ")))).toEqual([
     "eks-blueprint:nodeGroups.general.labels",

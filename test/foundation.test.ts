@@ -1,4 +1,5 @@
-import { byType, committedSynth, one, synthStackWith } from "./stack-harness";
+import { byType, committedConfig, committedSynth, one, synthStackWith } from "./stack-harness";
+import { teamRolesOf } from "./stack-suites";
 import type { SynthResult } from "../synth/record";
 import { subnetTags } from "../components/network/network";
 import { CONTROL_PLANE_LOG_TYPES } from "../components/cluster/cluster-settings";
@@ -286,22 +287,22 @@ describe("everything naming the cluster waits for it", () => {
         .filter((r) => NAMES_THE_CLUSTER.includes(r.type))
         .map((r) => `${r.type.split(":")[1]} ${r.name}`)
         .sort(),
-    ).toEqual([
-      "eks/accessEntry prod2-platform-addons-karpenter-node",
-      "eks/accessEntry prod2-teams-api-deploy",
-      "eks/accessEntry prod2-teams-api-oncall",
-      "eks/accessEntry prod2-teams-data-deploy",
-      "eks/accessEntry prod2-teams-game-deploy",
-      "eks/accessEntry prod2-teams-game-oncall",
-      "eks/accessEntry prod2-teams-notifications-deploy",
-      "eks/addon prod2-core-coredns",
-      "eks/addon prod2-core-eks-pod-identity-agent",
-      "eks/addon prod2-core-kube-proxy",
-      "eks/addon prod2-core-vpc-cni",
-      "eks/addon prod2-platform-addons-container-insights",
-      "eks/addon prod2-platform-addons-ebs-csi",
-      "eks/fargateProfile prod2-fargate-batch",
-      "eks/podIdentityAssociation prod2-workloads-pod-identity-leaderboard-association",
-    ]);
+    ).toEqual(
+      [
+        "eks/accessEntry prod2-platform-addons-karpenter-node",
+        // One per team role in prod2's file (eks-blueprint:teams), read from it.
+        ...teamRolesOf(committedConfig("prod2")).map(
+          ({ role }) => `eks/accessEntry prod2-teams-${role}`,
+        ),
+        "eks/addon prod2-core-coredns",
+        "eks/addon prod2-core-eks-pod-identity-agent",
+        "eks/addon prod2-core-kube-proxy",
+        "eks/addon prod2-core-vpc-cni",
+        "eks/addon prod2-platform-addons-container-insights",
+        "eks/addon prod2-platform-addons-ebs-csi",
+        "eks/fargateProfile prod2-fargate-batch",
+        "eks/podIdentityAssociation prod2-workloads-pod-identity-leaderboard-association",
+      ].sort(),
+    );
   });
 });

@@ -13,7 +13,8 @@ import { WorkloadAccess } from "../components/access/workload-access";
 import { SynthError } from "../synth/synthesize";
 import type { SynthResult } from "../synth/record";
 import { synthProgram } from "./day2-context";
-import { byType, committedSynth, one } from "./stack-harness";
+import { byType, committedConfig, committedSynth, one } from "./stack-harness";
+import { teamNamespacesOf, withHint } from "./stack-suites";
 
 let prod2: SynthResult;
 beforeAll(async () => {
@@ -158,12 +159,27 @@ describe("prod2's namespaces", () => {
     );
     const meshed = { "istio-injection": "enabled", ...RESTRICTED_1_35 };
     const teams = "eks-blueprint:index:Teams::prod2-teams";
-    expect(workload.map((r) => [r.name, r.inputs.metadata, r.parent])).toEqual([
-      ["prod2-teams-ns-api", { name: "api", labels: meshed }, teams],
-      ["prod2-teams-ns-batch-jobs", { name: "batch-jobs", labels: RESTRICTED_1_35 }, teams],
-      ["prod2-teams-ns-game", { name: "game", labels: meshed }, teams],
-      ["prod2-teams-ns-notifications", { name: "notifications", labels: meshed }, teams],
-    ]);
+    // The team namespaces prod2's file declares (eks-blueprint:teams), as it declares them.
+    const declared = teamNamespacesOf(committedConfig("prod2")).filter((n) => !n.podSecurity);
+    expect(declared.length).toBeGreaterThan(0);
+    expect(
+      workload
+        .filter((r) => declared.some((n) => r.name === `prod2-teams-ns-${n.name}`))
+        .map((r) => [r.name, r.inputs.metadata, r.parent]),
+    ).toEqual(
+      declared
+        .map((n) => [
+          `prod2-teams-ns-${n.name}`,
+          { name: n.name, labels: n.mesh ? meshed : RESTRICTED_1_35 },
+          teams,
+        ])
+        .sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1)),
+    );
+    expect(workload.map((r) => r.name).sort()).toEqual(
+      teamNamespacesOf(committedConfig("prod2"))
+        .map((n) => `prod2-teams-ns-${n.name}`)
+        .sort(),
+    );
   });
 
   test("the api-server SecurityGroupPolicy waits for namespace api", () => {
@@ -181,29 +197,36 @@ describe("prod2's namespaces", () => {
       (r) => !r.name.endsWith(`-${(r.inputs.metadata as { name: string }).name}`),
     );
     expect(mismatched).toEqual([]);
-    expect(
-      byType(prod2, "kubernetes:core/v1:Namespace")
-        .map((r) => (r.inputs.metadata as { name: string }).name)
-        .sort(),
-    ).toEqual([
-      "api",
+    // The add-ons' namespaces (those prod2's file enables) and the teams' (read from the file).
+    const addonNamespaces = [
       "argocd",
       "aws-observability",
-      "batch-jobs",
       "external-dns",
       "external-secrets",
-      "game",
       "istio-ingress",
       "istio-system",
       "logging",
       "monitoring",
-      "notifications",
       "opencost",
       "reloader",
       "snapshot-controller",
       "tracing",
       "velero",
-    ]);
+    ];
+    withHint(
+      "prod2's Namespaces are its add-ons' and its teams'; enabling or disabling an add-on in Pulumi.prod2.yaml changes the add-on list in test/namespace.test.ts",
+      () =>
+        expect(
+          byType(prod2, "kubernetes:core/v1:Namespace")
+            .map((r) => (r.inputs.metadata as { name: string }).name)
+            .sort(),
+        ).toEqual(
+          [
+            ...addonNamespaces,
+            ...teamNamespacesOf(committedConfig("prod2")).map((n) => n.name),
+          ].sort(),
+        ),
+    );
   });
 });
 

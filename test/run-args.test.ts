@@ -1,7 +1,7 @@
 // tools/run/args.ts: every tool's command line. An unknown flag is refused, naming the valid ones,
 // before anything runs or is written; a missing input file is named with how to make it.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs as benchArgs } from "../tools/bench/cases";
@@ -131,8 +131,16 @@ describe("every tool refuses an unknown flag", () => {
 
 describe("a missing input file is named, with how to make it", () => {
   test("a stack without its config file", () => {
-    expect(() => stackFile(ROOT, "staging")).toThrow(
-      /^Pulumi\.staging\.yaml: no such file, so no stack staging; use .*prod2.*, or add it: copy Pulumi\.\S+\.yaml to Pulumi\.staging\.yaml/,
+    // A name no Pulumi.<stack>.yaml has: adding a stack (say staging) changes nothing here.
+    const stacks = readdirSync(ROOT)
+      .flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? [])
+      .sort();
+    const absent = "no-such-stack";
+    expect(stacks).not.toContain(absent);
+    expect(() => stackFile(ROOT, absent)).toThrow(
+      new RegExp(
+        `^Pulumi\\.${absent}\\.yaml: no such file, so no stack ${absent}; use ${stacks.join(" or ")}, or add it: copy Pulumi\\.\\S+\\.yaml to Pulumi\\.${absent}\\.yaml`,
+      ),
     );
   });
 

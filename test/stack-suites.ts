@@ -73,3 +73,53 @@ export async function expectDestroyFollowsProtect(
 /** No resource overrides the provider's replacement order with `deleteBeforeReplace: false`. */
 export const deleteBeforeReplaceFalse = (resources: readonly SynthRecord[]): string[] =>
   resources.filter((r) => r.deleteBeforeReplace === false).map((r) => r.name);
+
+/** A team of `eks-blueprint:teams`, as a stack file writes it (docs/teams.md). */
+export type TeamEntry = {
+  namespaces?: Record<string, { mesh?: boolean; podSecurity?: { level?: string } } | null>;
+  editRoleArns?: string[];
+  viewRoleArns?: string[];
+};
+
+/** The stack file's `eks-blueprint:teams`, in file order. */
+export const teamsOf = (config: RawConfig): Record<string, TeamEntry> =>
+  (config["eks-blueprint:teams"] ?? {}) as Record<string, TeamEntry>;
+
+/** Every team's namespaces with their settings, in file order. */
+export const teamNamespacesOf = (config: RawConfig) =>
+  Object.values(teamsOf(config)).flatMap((team) =>
+    Object.entries(team.namespaces ?? {}).map(([name, settings]) => ({
+      name,
+      ...(settings ?? {}),
+    })),
+  );
+
+/** The namespaces the stack file declares, as a config error lists them (`now [...]`). */
+export const declaredNamespacesOf = (config: RawConfig): string[] => [
+  ...((config["eks-blueprint:workloadNamespaces"] as string[] | undefined) ?? []),
+  ...teamNamespacesOf(config).map((n) => n.name),
+];
+
+/** Each team role: its IAM role name, the level and the team's namespaces (docs/teams.md). */
+export const teamRolesOf = (config: RawConfig) =>
+  Object.values(teamsOf(config)).flatMap((team) => {
+    const namespaces = Object.keys(team.namespaces ?? {});
+    const role = (arn: string) => arn.slice(arn.lastIndexOf("/") + 1);
+    return [
+      ...(team.editRoleArns ?? []).map((arn) => ({ role: role(arn), level: "edit", namespaces })),
+      ...(team.viewRoleArns ?? []).map((arn) => ({ role: role(arn), level: "view", namespaces })),
+    ];
+  });
+
+/**
+ * Runs `check`; if it fails, the failure starts with `hint`: what to run or edit when the failure
+ * follows from an intended change to a stack file or a vendored chart.
+ */
+export function withHint<T>(hint: string, check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof Error) e.message = `${hint}\n\n${e.message}`;
+    throw e;
+  }
+}

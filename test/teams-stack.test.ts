@@ -3,9 +3,19 @@
 // range; the team roles' access is namespace-scoped and waits for the cluster. And the two
 // config errors the issue names: a namespace no team declares, an exception without a reason.
 import type { SynthResult } from "../synth/record";
-import { byType, committedSynth, RawConfig, rejectedConfig } from "./stack-harness";
+import {
+  byType,
+  committedConfig,
+  committedSynth,
+  RawConfig,
+  rejectedConfig,
+} from "./stack-harness";
+import { declaredNamespacesOf, teamNamespacesOf, teamRolesOf } from "./stack-suites";
 
-const NAMESPACES = ["api", "batch-jobs", "game", "notifications"];
+// What prod2's file declares (eks-blueprint:teams), read from it: onboarding a team there
+// (docs/teams.md) adds its namespaces and roles here, with no test to edit.
+const CONFIG = committedConfig("prod2");
+const NAMESPACES = teamNamespacesOf(CONFIG).map((n) => n.name);
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const CLUSTER = "eks:index:Cluster::prod2-cluster";
 
@@ -63,46 +73,27 @@ test("team roles get namespace-scoped edit or view, each waiting for the cluster
     prod2,
     "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   ).filter((r) => r.name.startsWith("prod2-teams-"));
+  const byName = (a: unknown[], b: unknown[]) => ((a[0] as string) < (b[0] as string) ? -1 : 1);
   expect(
-    associations.map((r) => [
-      r.name,
-      (r.inputs.policyArn as string).split("/").pop(),
-      r.inputs.accessScope,
-    ]),
-  ).toEqual([
-    [
-      "prod2-teams-api-deploy-edit",
-      "AmazonEKSEditPolicy",
-      { type: "namespace", namespaces: ["api"] },
-    ],
-    [
-      "prod2-teams-api-oncall-view",
-      "AmazonEKSViewPolicy",
-      { type: "namespace", namespaces: ["api"] },
-    ],
-    [
-      "prod2-teams-data-deploy-edit",
-      "AmazonEKSEditPolicy",
-      { type: "namespace", namespaces: ["batch-jobs"] },
-    ],
-    [
-      "prod2-teams-game-deploy-edit",
-      "AmazonEKSEditPolicy",
-      { type: "namespace", namespaces: ["game"] },
-    ],
-    [
-      "prod2-teams-game-oncall-view",
-      "AmazonEKSViewPolicy",
-      { type: "namespace", namespaces: ["game"] },
-    ],
-    [
-      "prod2-teams-notifications-deploy-edit",
-      "AmazonEKSEditPolicy",
-      { type: "namespace", namespaces: ["notifications"] },
-    ],
-  ]);
+    associations
+      .map((r) => [r.name, (r.inputs.policyArn as string).split("/").pop(), r.inputs.accessScope])
+      .sort(byName),
+  ).toEqual(
+    teamRolesOf(CONFIG)
+      .map(({ role, level, namespaces }) => [
+        `prod2-teams-${role}-${level}`,
+        level === "edit" ? "AmazonEKSEditPolicy" : "AmazonEKSViewPolicy",
+        { type: "namespace", namespaces },
+      ])
+      .sort(byName),
+  );
   const entries = byType(prod2, "aws:eks/accessEntry:AccessEntry").filter((r) =>
     r.name.startsWith("prod2-teams-"),
+  );
+  expect(entries.map((r) => r.name).sort()).toEqual(
+    teamRolesOf(CONFIG)
+      .map(({ role }) => `prod2-teams-${role}`)
+      .sort(),
   );
   expect(entries.map((r) => r.inputs.type)).toEqual(entries.map(() => "STANDARD"));
   for (const r of [...associations, ...entries]) {
@@ -117,17 +108,25 @@ test("team roles get namespace-scoped edit or view, each waiting for the cluster
 const teams = (c: RawConfig) =>
   c["eks-blueprint:teams"] as Record<string, { namespaces: Record<string, unknown> }>;
 
+const gameToArcade = (c: RawConfig) => {
+  delete teams(c).game.namespaces.game;
+  teams(c).game.namespaces.arcade = {};
+};
+/** The namespaces the error lists, from prod2's file with the same edit. */
+const NOW_ARCADE = (() => {
+  const edited = structuredClone(CONFIG);
+  gameToArcade(edited);
+  return JSON.stringify(declaredNamespacesOf(edited));
+})();
+
 test.each<[string, (c: RawConfig) => void, string]>([
   [
     "a workload role in a namespace no team declares",
-    (c) => {
-      delete teams(c).game.namespaces.game;
-      teams(c).game.namespaces.arcade = {};
-    },
+    gameToArcade,
     [
-      'eks-blueprint:irsaRoles.leaderboard.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
-      'eks-blueprint:irsaRoles.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
-      'migration:singletons.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ["api","notifications","arcade","batch-jobs"]) or use one EKS has: default, kube-node-lease, kube-public, kube-system',
+      `eks-blueprint:irsaRoles.leaderboard.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ${NOW_ARCADE}) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+      `eks-blueprint:irsaRoles.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ${NOW_ARCADE}) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
+      `migration:singletons.match-server.namespace: a namespace this program does not create (got "game"); declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ${NOW_ARCADE}) or use one EKS has: default, kube-node-lease, kube-public, kube-system`,
     ].join("\n"),
   ],
   [
