@@ -93,6 +93,22 @@ export const CASES: Case[] = [
   },
 ];
 
+/**
+ * Every cache `npm test` fills, relative to the root; the bench empties them all before each run,
+ * as CI starts: eslint's and prettier's (--cache-location, tools/test/steps.ts), register.cjs's
+ * transpiled .ts and Node compile cache, jest's cacheDirectory (package.json "jest"; @swc/jest's
+ * transforms live there), the consumer check's jest and the type check's incremental state
+ * (tsconfig.json "incremental"). swc keeps nothing on disk without plugins.
+ */
+export const TEST_CACHES = [
+  "node_modules/.cache/eslint",
+  "node_modules/.cache/prettier",
+  "node_modules/.cache/eks-blueprint",
+  "node_modules/.cache/jest",
+  "node_modules/.cache/jest-consumer",
+  "dist/tsconfig.tsbuildinfo",
+];
+
 export const SPLITS: Case[] = [
   { key: "prod", label: "prod", args: split("prod") },
   { key: "prod2", label: "prod2", args: split("prod2") },

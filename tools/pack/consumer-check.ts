@@ -260,7 +260,15 @@ async function synth(): Promise<number> {
  * the installed tarball by its `exports`, as a consumer's test does. Returns jest's summary line.
  */
 function consumerTests(): string {
-  const jest = [require.resolve("jest/bin/jest"), "--ci", "--colors=false"];
+  // Its transform cache beside ours (not jest's shared /tmp/jest_*), cleared with it by the bench.
+  const cache = path.join(ROOT, "node_modules", ".cache", "jest-consumer");
+  const jest = [
+    require.resolve("jest/bin/jest"),
+    "--ci",
+    "--colors=false",
+    "--cacheDirectory",
+    cache,
+  ];
   const r = spawnSync(process.execPath, jest, { cwd: EXAMPLE, encoding: "utf8" });
   if (r.status !== 0) throw new Error(`the example's jest test failed:\n${r.stdout}${r.stderr}`);
   return `jest ${/^Tests:\s+(.*)$/m.exec(r.stderr)?.[1] ?? "passed"}`;
