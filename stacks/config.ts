@@ -4,6 +4,8 @@ import { blueprintProblems } from "../components/blueprint/blueprint-problems";
 import { withGitOpsFacts } from "../components/addons/argocd/argocd";
 import { migrationGitOpsFacts } from "./workload-config";
 import { AddonSecrets, addonsConfigProblems, toAddonSelection } from "./addons-config";
+import { addonSettingsProblems, bundlePaths } from "../components/addons/selection";
+import { UNDECLARED_NAMESPACE } from "../components/teams/namespace";
 import { configKeyOf, knownConfigKeys, unknownKeyProblems } from "./config-keys";
 import { configSchema, PROJECT, StackConfig } from "./config-schema";
 import { configValue } from "./validators";
@@ -94,11 +96,22 @@ function checkStackConfig(
   const { problems: schemaProblems, cuts, readable } = readConfig(raw);
   const addonProblems = addonsConfigProblems(raw.addons);
   // An add-on whose settings are refused counts as set aside: checks that name it are left out.
-  cuts.push(...addonProblems.map((p) => p.slice(0, p.indexOf(": "))));
+  // How add-ons relate (off, but another needs it) refuses nothing, so it cuts nothing away.
+  const refused = isRecord(raw.addons)
+    ? addonSettingsProblems(raw.addons, (field) => configKeyOf(bundlePaths(field)))
+    : [];
+  cuts.push(...refused.map((p) => p.slice(0, p.indexOf(": "))));
   const problems = [...unknownKeyProblems(config), ...schemaProblems, ...addonProblems];
   const migration = readMigrationConfig(migrationKeys(config), { stack, stacks });
   problems.push(...migration.problems);
-  const checked = (found: string[]) => problems.push(...found.filter((p) => !isCutAway(p, cuts)));
+  // With teams or workloadNamespaces unread, what they declare is unknown: no reference is judged.
+  const declaring = [configKeyOf("teams"), configKeyOf("workloadNamespaces")];
+  const undeclaredUnknown = cuts.some((c) =>
+    declaring.some((d) => c === d || c.startsWith(`${d}.`)),
+  );
+  const judged = (p: string) =>
+    !isCutAway(p, cuts) && !(undeclaredUnknown && p.includes(`: ${UNDECLARED_NAMESPACE} (`));
+  const checked = (found: string[]) => problems.push(...found.filter(judged));
   if (readable && migration.settings) {
     checked(singletonReferenceProblems(migration.settings, singletonRefs(readable)));
   }

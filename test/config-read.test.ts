@@ -174,3 +174,24 @@ test("a schema problem in one node group leaves the others' checks in the same r
     "eks-blueprint:irsaRoles.api-server.namespace",
   ]);
 });
+
+test("Istio off: every check that needs it speaks in the same run", async () => {
+  const found = await problems((c) => (addon(c, "istio").enabled = false));
+  const keys = found.map((p) => p.slice(0, p.indexOf(": ")));
+  expect(keys).toContain("migration:hostnames");
+  expect(keys.filter((k) => k.endsWith(".mesh")).length).toBeGreaterThan(0);
+  expect(found.length).toBeGreaterThan(2);
+});
+
+test("a peer of an unknown kind is one problem, not an unknown key besides", async () => {
+  const found = await problems((c) => (apiEgress(c).to = "sg"));
+  expect(found).toHaveLength(1);
+  expect(found[0]).toMatch(
+    /^eks-blueprint:podSecurityGroups\.api-server\.egress\[0\]: unknown peer /,
+  );
+});
+
+test("teams that do not read: one problem, not every namespace reference besides", async () => {
+  const found = await problems((c) => (c["eks-blueprint:teams"] = "oops"));
+  expect(found.map((p) => p.slice(0, p.indexOf(": ")))).toEqual(["eks-blueprint:teams"]);
+});

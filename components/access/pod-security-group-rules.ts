@@ -113,7 +113,8 @@ export function ruleProblems(key: string, rule: PodSgRule): string[] {
   const kind = peerKind(rule);
   const known = [
     "from" in rule ? "from" : "to",
-    ...(PEER_FIELDS[kind] ?? []),
+    // An unknown peer is its own problem: any peer's fields may stand beside it.
+    ...(PEER_FIELDS[kind] ?? Object.values(PEER_FIELDS).flat()),
     "protocol",
     "port",
     "toPort",

@@ -68,6 +68,21 @@ export function installedAddons(selection: Given): AddonKey[] {
   return installOrder(ADDON_KEYS.filter((k) => on.has(k)));
 }
 
+/** Unknown add-ons and refused settings: the selection's own problems, before how add-ons relate. */
+export function addonSettingsProblems(
+  selection: Record<string, unknown>,
+  pathOf: PathOf,
+): string[] {
+  return [
+    ...Object.keys(selection)
+      .filter((k) => !isOneOf(ADDON_KEYS, k))
+      .map((k) => problem(pathOf(k), "unknown add-on", k, `use one of ${ADDON_KEYS.join(", ")}`)),
+    ...ADDON_KEYS.flatMap((k) =>
+      selection[k] === undefined ? [] : settingsProblems(specOf(k), selection[k], pathOf(k)),
+    ),
+  ];
+}
+
 /**
  * Every problem with a selection, keyed by `pathOf` (`addons.x.y`; `eks-blueprint:addons.x.y` in a
  * stack): unknown keys, settings, conflicts, `requires`, and with `context` the cluster's needs.
@@ -87,15 +102,7 @@ export function addonSelectionProblems(
       ),
     ];
   }
-  const [out, add] = problemList(
-    Object.keys(selection)
-      .filter((k) => !isOneOf(ADDON_KEYS, k))
-      .map((k) => problem(pathOf(k), "unknown add-on", k, `use one of ${ADDON_KEYS.join(", ")}`)),
-  );
-  for (const k of ADDON_KEYS) {
-    if (selection[k] !== undefined)
-      out.push(...settingsProblems(specOf(k), selection[k], pathOf(k)));
-  }
+  const [out, add] = problemList(addonSettingsProblems(selection, pathOf));
   if (out.length > 0) return out;
   const chosen = ADDON_KEYS.filter((k) => selected(selection, k));
   chosen.forEach((k, i) => {

@@ -53,6 +53,8 @@ export function namespaceListProblems(names: readonly string[], at: string): str
   return out;
 }
 
+export const UNDECLARED_NAMESPACE = "a namespace this program does not create";
+
 /** `[key, namespace]` references to a namespace neither `declared` (at `declaredAt`) nor EKS's. */
 export function undeclaredNamespaceProblems(
   references: readonly (readonly [key: string, namespace: string])[],
@@ -65,7 +67,7 @@ export function undeclaredNamespaceProblems(
     .map(([key, namespace]) =>
       problem(
         key,
-        "a namespace this program does not create",
+        UNDECLARED_NAMESPACE,
         namespace,
         `declare it in ${declaredAt} (now ${JSON.stringify(declared)}) or use one EKS has: ${EKS_SYSTEM_NAMESPACES.join(", ")}`,
       ),
