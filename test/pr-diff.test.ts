@@ -5,7 +5,13 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { diffBudget, toolSection, TOOL_SECTIONS } from "../tools/pr-diff/comment";
+import {
+  COMMENT_LIMIT,
+  diffBudget,
+  renderComment,
+  toolSection,
+  TOOL_SECTIONS,
+} from "../tools/pr-diff/comment";
 import { parseArgs, prDiff, stacksIn } from "../tools/pr-diff/main";
 
 // `npm run synth -- <stack> --out <file>`: a bucket per name in resources.json; BROKEN-<stack> fails.
@@ -147,4 +153,17 @@ test.each([
 
 test("each stack's diff gets a share of GitHub's 65,536 characters", () => {
   expect([1, 2, 3, 60].map(diffBudget)).toEqual([20000, 20000, 16000, 1000]);
+});
+
+test("the whole comment stays under GitHub's limit, saying where the rest is", () => {
+  const big = { title: "Rehearsal (base → head)", result: { body: "x".repeat(70_000) } };
+  const comment = renderComment({
+    base: { ref: "main", commit: "a".repeat(40) },
+    head: { commit: "b".repeat(40), dirty: false },
+    stacks: [{ stack: "prod", notes: [], sections: [big] }],
+    blocked: [],
+  });
+  expect(comment.length).toBeLessThanOrEqual(65_536);
+  expect(comment.length).toBeGreaterThan(COMMENT_LIMIT);
+  expect(comment).toMatch(/run `npm run pr-diff -- <base>` for all of it\._\n$/);
 });

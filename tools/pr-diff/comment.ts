@@ -81,8 +81,14 @@ export function renderComment(input: CommentInput): string {
     for (const note of s.notes) lines.push("", `> ${note}`);
     for (const section of s.sections) lines.push("", renderSection(section));
   }
-  return `${lines.join("\n")}\n`;
+  const all = `${lines.join("\n")}\n`;
+  return all.length <= COMMENT_LIMIT ? all : `${all.slice(0, COMMENT_LIMIT)}\n\n${TRUNCATED}\n`;
 }
+
+/** Under GitHub's 65,536 characters with room for the truncation note; over it nothing posts. */
+export const COMMENT_LIMIT = 65_000;
+const TRUNCATED =
+  "_Truncated at 65,000 characters (GitHub's limit for a comment): run `npm run pr-diff -- <base>` for all of it._";
 
 /** Each stack's share of a comment GitHub caps at 65,536 characters: 20,000 at most, 1,000 least. */
 export const diffBudget = (stacks: number): number =>
