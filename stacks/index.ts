@@ -1,9 +1,12 @@
 import { loadStackConfig } from "./config";
-import type { Composition, StackOutputs } from "./outputs";
-import { prod } from "./prod";
-import { prod2 } from "./prod2";
+import { type Composition, composition, type StackOutputs } from "./outputs";
 
-export const compositions: Record<string, Composition> = { prod, prod2 };
+// prod is the cluster in service; prod2 its replacement, taking traffic step by step. Each stack
+// is one EksBlueprint named after it.
+export const compositions: Record<string, Composition> = {
+  prod: composition("prod"),
+  prod2: composition("prod2"),
+};
 
 /** Builds the stack's composition from validated config; bad input throws before any resource. */
 export function composeStack(stack: string): StackOutputs {
