@@ -32,8 +32,6 @@ const T = "eks-blueprint:index:";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const nameOf = (urn: string) => urn.slice(urn.lastIndexOf("::") + 2);
 const typeOf = (urn: string) => urn.split("::")[2]?.split("$").pop() ?? "";
-const urnUnder = (name: string, type: string, parent: string) =>
-  pulumi.createUrn(name, type, parent);
 
 /** Children once named by their position in a list (`<owner>-<what>-<i>`), now by content. */
 const byPosition =
@@ -78,7 +76,7 @@ const RENAMES: Record<RenameOwner, Rule[]> = {
       if (!old || (MOVED_UNDER_BUNDLE.includes(own) && underPlatform(r.ownerParent))) return;
       if (r.name === r.owner && r.type === `${T}${own}`) return [{ type: `${T}${old}` }];
       return r.parent === r.ownerUrn
-        ? [{ parent: urnUnder(r.owner, `${T}${old}`, r.ownerParent) }]
+        ? [{ parent: pulumi.createUrn(r.owner, `${T}${old}`, r.ownerParent) }]
         : undefined;
     },
   ],
@@ -99,7 +97,7 @@ const RENAMES: Record<RenameOwner, Rule[]> = {
       return [
         {
           name: `${was}${r.name.slice(parentName.length)}`,
-          parent: urnUnder(was, `${T}${FORMER_TYPE[parentType] ?? parentType}`, r.ownerUrn),
+          parent: pulumi.createUrn(was, `${T}${FORMER_TYPE[parentType] ?? parentType}`, r.ownerUrn),
         },
       ];
     },
@@ -109,7 +107,7 @@ const RENAMES: Record<RenameOwner, Rule[]> = {
   EksBlueprint: [
     (r) => {
       if (r.type !== NAMESPACE) return;
-      const platform = urnUnder(`${r.owner}-platform`, `${T}Platform`, r.ownerUrn);
+      const platform = pulumi.createUrn(`${r.owner}-platform`, `${T}Platform`, r.ownerUrn);
       const fromPlatform = (ns: string) => ({
         name: `${r.owner}-platform-ns-${ns}`,
         parent: platform,
