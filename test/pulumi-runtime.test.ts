@@ -45,9 +45,9 @@ test("the stack the run script registers is not counted as a program resource", 
 
 test("the program started as the Pulumi CLI starts it registers the synth's resources", async () => {
   const start = cliStart(root, "prod2");
-  // The clone's own caches (node_modules/.cache/eks-blueprint), as `pulumi preview` would use
-  // them: empty on a fresh clone and in CI, so this start compiles every file; the synths that
-  // npm test runs after it then start warm. test/run-transpile.test.ts covers the cache itself.
+  // The clone's own caches (node_modules/.cache/eks-blueprint), as `pulumi preview` uses them:
+  // empty on a fresh clone and in CI, where this start compiles every file and the synths after
+  // it start warm; on a warm clone it starts warm. test/run-transpile.test.ts tests the cache.
   const r = spawnSync(process.execPath, start.args, {
     cwd: start.cwd,
     encoding: "utf8",
