@@ -92,3 +92,17 @@ const SHORT_NAME_HINT =
 /** A problem when `name` is not a short name; `what` says what it names (`node group name`). */
 export const shortNameProblems = (name: string, at: string, what: string): string[] =>
   SHORT_NAME.test(name) ? [] : [problem(at, `bad ${what}`, name, SHORT_NAME_HINT)];
+
+/** Edit distance: the fewest single-character insertions, deletions and substitutions. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
+      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, substitution));
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}

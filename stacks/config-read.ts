@@ -75,7 +75,8 @@ export function readKey(root: string, schema: z.ZodType, input: unknown): KeyRea
     : { value: undefined, problems, cuts: [root] };
 }
 
-const within = (key: string, outer: string) =>
+/** `key` is `outer` or a key under it. */
+export const within = (key: string, outer: string) =>
   key === outer || key.startsWith(`${outer}.`) || key.startsWith(`${outer}[`);
 
 /** Config keys a problem names in its text (`turn eks-blueprint:addons.istio on`). */

@@ -20,7 +20,7 @@ import {
 } from "./migration-config";
 import { singletonNamespaceProblems } from "./namespace-refs";
 import { isRecord, keysOf, problemIf } from "../components/problems";
-import { isCutAway, readKey } from "./config-read";
+import { isCutAway, readKey, within } from "./config-read";
 import { stackNames } from "./stack-names";
 
 /** Entries that name a singleton, by config key, for the migration checks. */
@@ -106,9 +106,7 @@ function checkStackConfig(
   problems.push(...migration.problems);
   // With teams or workloadNamespaces unread, what they declare is unknown: no reference is judged.
   const declaring = [configKeyOf("teams"), configKeyOf("workloadNamespaces")];
-  const undeclaredUnknown = cuts.some((c) =>
-    declaring.some((d) => c === d || c.startsWith(`${d}.`)),
-  );
+  const undeclaredUnknown = cuts.some((c) => declaring.some((d) => within(c, d)));
   const judged = (p: string) =>
     !isCutAway(p, cuts) && !(undeclaredUnknown && p.includes(`: ${UNDECLARED_NAMESPACE} (`));
   const checked = (found: string[]) => problems.push(...found.filter(judged));

@@ -1,9 +1,6 @@
 import type { z } from "zod";
 import { problem } from "../components/problems";
 
-/** `<config key>: <what is wrong> (got <value>); <what is valid>`: the components' one format. */
-export const configError = problem;
-
 /** Thrown once, with every problem found, before any resource is registered. */
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -68,7 +65,7 @@ export function zodProblems(root: string, input: unknown, error: z.ZodError): st
   return error.issues.map((issue) => {
     const key = keyPath(root, issue.path);
     if (issue.code === "unrecognized_keys") {
-      return configError(
+      return problem(
         key,
         `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`,
         issue.keys,
@@ -79,16 +76,16 @@ export function zodProblems(root: string, input: unknown, error: z.ZodError): st
     // zod's type check, or componentValue's, whose component checks every value but an absent one.
     if (got === undefined && (issue.code === "invalid_type" || issue.message === "missing")) {
       const expected = issue.code === "invalid_type" ? issue.expected : undefined;
-      return configError(key, "missing", got, `set it with \`${configSetCommand(key, expected)}\``);
+      return problem(key, "missing", got, `set it with \`${configSetCommand(key, expected)}\``);
     }
     // zod's own wording ("Invalid input: expected number, received string") names no fix.
     if (issue.code === "invalid_type" && issue.message.startsWith("Invalid input")) {
       const [what, valid] = wrongType(issue.expected, got);
-      return configError(key, what, got, valid);
+      return problem(key, what, got, valid);
     }
-    const [problem, valid] = issue.message.includes(";")
+    const [what, valid] = issue.message.includes(";")
       ? issue.message.split(/;\s*(.*)/s, 2)
       : [issue.message, "see the key in the stack config table in README.md"];
-    return configError(key, problem, got, valid);
+    return problem(key, what, got, valid);
   });
 }

@@ -5,10 +5,10 @@ import {
   type TrafficArgs,
   WEIGHT_HINT,
 } from "../components/traffic/weighted-records";
-import { configError, ConfigValidationError, zodProblems } from "./errors";
+import { ConfigValidationError, zodProblems } from "./errors";
 import { DNS_LABEL } from "../components/kubernetes-names";
 import { configValue, namespaceName } from "./validators";
-import { optionList, problemList } from "../components/problems";
+import { optionList, problem, problemList } from "../components/problems";
 import { STACK_NAME } from "./stack-names";
 
 /** Keys for the move while two clusters share production, not for a cluster: gone when it ends. */
@@ -199,7 +199,7 @@ export function readMigrationConfig(
       // An unknown key sits at the top: report it as `migration:<key>`, as the user typed it.
       if (issue.code === "unrecognized_keys" && top === undefined) {
         return issue.keys.map((k) =>
-          configError(
+          problem(
             key(k),
             "unknown key",
             k,
@@ -278,7 +278,7 @@ export function ownsSingleton(settings: MigrationSettings, name: string): boolea
   const s = settings.singletons[name];
   if (!s) {
     throw new Error(
-      configError(key(`singletons.${name}`), "not declared", name, singletonHint(settings)),
+      problem(key(`singletons.${name}`), "not declared", name, singletonHint(settings)),
     );
   }
   return s.owned;

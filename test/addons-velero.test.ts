@@ -5,8 +5,6 @@ import {
   veleroValues,
 } from "../components/addons/velero/velero";
 import {
-  crossClusterExceptions,
-  RESTORE_FROM_SID,
   veleroBucketLifecycle,
   veleroBucketName,
   veleroBucketPolicy,
@@ -56,23 +54,6 @@ test("restoreFrom adds exactly one statement: read-only, on the other cluster's 
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:ListBucket"],
       Resource: [`arn:aws:s3:::${OTHER}`, `arn:aws:s3:::${OTHER}/*`],
-    },
-  ]);
-});
-
-test("the exception the isolation matrix reads names that statement, its setting and its reads", () => {
-  expect(crossClusterExceptions).toEqual([
-    {
-      id: "velero-restore-from",
-      setting: "addons.velero.restoreFrom",
-      roleSuffix: "velero",
-      sid: RESTORE_FROM_SID,
-      actions: ["s3:GetObject", "s3:ListBucket"],
-      resources: [
-        "arn:aws:s3:::{other}-velero-{account}",
-        "arn:aws:s3:::{other}-velero-{account}/*",
-      ],
-      why: expect.stringContaining("read-only"),
     },
   ]);
 });
@@ -268,7 +249,10 @@ describe("synth", () => {
 
   test.each([
     [{}, ["BackupObjects", "ListBackups"]],
-    [{ restoreFrom: "eks-blueprint-prod" }, ["BackupObjects", "ListBackups", RESTORE_FROM_SID]],
+    [
+      { restoreFrom: "eks-blueprint-prod" },
+      ["BackupObjects", "ListBackups", "ReadOtherClusterBackups"],
+    ],
   ])("with %j the role's statements are %j", async (settings, sids) => {
     const r = await synth(settings);
     const policy = JSON.parse(

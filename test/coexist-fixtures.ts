@@ -221,3 +221,14 @@ export const without = (s: CoexistStack, drop: (r: SynthRecord) => boolean): Coe
   ...s,
   synth: { ...s.synth, resources: s.synth.resources.filter((r) => !drop(r)) },
 });
+
+/** A copy of `s` where the role `<cluster>-<suffix>` has `policy` as its inline document. */
+export function inline(s: CoexistStack, suffix: string, policy: PolicyDocument): CoexistStack {
+  const role = `eks-blueprint-${s.stack}-${suffix}`;
+  const resources = s.synth.resources.map((r) =>
+    r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role
+      ? { ...r, inputs: { ...r.inputs, policy: stableJson(policy) } }
+      : r,
+  );
+  return { ...s, synth: { ...s.synth, resources } };
+}

@@ -1,10 +1,13 @@
 // The coexistence check end to end, on the real compositions: the committed prod and prod2 pass,
 // and each deliberately broken config pair fails naming its rule. The committed stacks are
 // synthesized once (beforeAll); each broken pair synthesizes only the stack it breaks.
+import { policyDocument } from "../components/access/irsa-policy";
 import { isolationMatrix } from "../policy/coexist/isolation";
 import { CoexistStack, Finding, RuleId, weightedRecordsOf } from "../policy/coexist/records";
 import { checkCoexistence, coexistReport, main } from "../tools/coexist/main";
-import { COMMITTED_STACKS } from "../tools/jest/committed";
+import { UsageError } from "../tools/run/args";
+import { stackNames } from "../stacks/stack-names";
+import { inline } from "./coexist-fixtures";
 import { coexistSide, committedConfig, committedSide, RawConfig } from "./stack-harness";
 
 const addons = (c: RawConfig) =>
@@ -23,7 +26,7 @@ beforeAll(async () => {
 // `npm run coexist -- <a> <b>` checks, run once here for every pair, on the global setup's synths.
 const declaredPairs = [
   ...new Set(
-    COMMITTED_STACKS.flatMap((stack) =>
+    stackNames().flatMap((stack) =>
       ((committedConfig(stack)["migration:peers"] as string[] | undefined) ?? []).map((peer) =>
         [stack, peer].sort().join(" "),
       ),
@@ -148,17 +151,12 @@ describe("broken config pairs", () => {
 
   // No rule reads IAM; the isolation matrix, which the CLI prints and fails on, judges each role.
   test("an autoscaler role whose policy is not scoped by the cluster tag reaches the other cluster", async () => {
-    const unscoped = JSON.stringify({
-      Version: "2012-10-17",
-      Statement: [{ Effect: "Allow", Action: "autoscaling:SetDesiredCapacity", Resource: "*" }],
+    const unscoped = policyDocument({
+      Effect: "Allow",
+      Action: "autoscaling:SetDesiredCapacity",
+      Resource: "*",
     });
-    const resources = prod2.synth.resources.map((r) =>
-      r.type === "aws:iam/rolePolicy:RolePolicy" &&
-      r.inputs.role === "eks-blueprint-prod2-cluster-autoscaler"
-        ? { ...r, inputs: { ...r.inputs, policy: unscoped } }
-        : r,
-    );
-    const b = { ...prod2, synth: { ...prod2.synth, resources } };
+    const b = inline(prod2, "cluster-autoscaler", unscoped);
     expect(checkCoexistence(prod, b)).toEqual([]);
     const { problems } = await isolationMatrix(prod, b);
     expect(problems.filter((p) => !p.detail.startsWith("positive control: "))).toEqual([
@@ -186,14 +184,11 @@ test("between the two halves of a singleton move the check reports exactly what 
   ]);
 });
 
-test("the CLI needs exactly two different stacks", async () => {
-  const errors: string[] = [];
-  const spy = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
-  expect(await main(["prod"])).toBe(2);
-  expect(await main(["prod", "prod"])).toBe(2);
-  spy.mockRestore();
-  expect(errors).toEqual([
-    "usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)",
-    "usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)",
-  ]);
-});
+test.each([[["prod"]], [["prod", "prod"]]])(
+  "the CLI refuses %j: two different stacks",
+  async (argv) => {
+    await expect(main(argv)).rejects.toThrow(
+      new UsageError("usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)"),
+    );
+  },
+);

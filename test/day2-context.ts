@@ -58,7 +58,6 @@ export function fakeContext(overrides: Partial<AddonContext> = {}): AddonContext
   };
 }
 
-/** Synthesizes a small program against the shared mocks. */
 /**
  * Synthesizes `program`. What it returns is dropped: a program's return value would be its stack
  * outputs, and Pulumi warns of each undefined field of a component returned whole.

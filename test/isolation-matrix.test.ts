@@ -4,13 +4,12 @@
 // What the matrix cannot judge fails it: test/isolation-policies.test.ts.
 import { externalDnsPolicy } from "../components/addons/external-dns";
 import { karpenterControllerPolicy } from "../components/addons/karpenter/policy";
-import type { PolicyDocument } from "../components/access/irsa-policy";
-import { stableJson } from "../components/access/irsa-policy";
+import { policyDocument, type PolicyDocument } from "../components/access/irsa-policy";
 import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coexist/isolation";
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { coexistSide, committedSide, RawConfig } from "./stack-harness";
-import { patchValues } from "./coexist-fixtures";
+import { inline, patchValues } from "./coexist-fixtures";
 import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
@@ -34,21 +33,12 @@ beforeAll(async () => {
   committed = await isolationMatrix(prod, prod2);
 }, 120_000);
 
-const doc = (...Statement: PolicyDocument["Statement"]): PolicyDocument => ({
-  Version: "2012-10-17",
-  Statement,
+// kubernetes-sigs/external-dns docs/tutorials/aws.md, "IAM Policy".
+const UPSTREAM_EXTERNAL_DNS = policyDocument({
+  Effect: "Allow",
+  Action: ["route53:ChangeResourceRecordSets"],
+  Resource: ["arn:aws:route53:::hostedzone/*"],
 });
-
-/** A copy of `s` where the role `<cluster>-<suffix>` has `policy` as its inline document. */
-function inline(s: CoexistStack, suffix: string, policy: PolicyDocument): CoexistStack {
-  const role = `eks-blueprint-${s.stack}-${suffix}`;
-  const resources = s.synth.resources.map((r) =>
-    r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role
-      ? { ...r, inputs: { ...r.inputs, policy: stableJson(policy) } }
-      : r,
-  );
-  return { ...s, synth: { ...s.synth, resources } };
-}
 
 /** A copy of `s` where every attachment to the role `<cluster>-<suffix>` attaches `arn`. */
 function attached(s: CoexistStack, suffix: string, arn: string): CoexistStack {
@@ -174,7 +164,7 @@ describe("widening one condition per controller is caught", () => {
       nodeRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/eks-blueprint-prod2-karpenter-node`,
       queueArn: `arn:aws:sqs:us-west-2:${MOCK_ACCOUNT}:eks-blueprint-prod2`,
     });
-    const allowsOnly = doc(...upstream.Statement.filter((s) => s.Effect === "Allow"));
+    const allowsOnly = policyDocument(...upstream.Statement.filter((s) => s.Effect === "Allow"));
     const m = await isolationMatrix(kProd, inline(kProd2, "karpenter", allowsOnly));
     expect(reach(m, "karpenter")).toEqual([
       "may ec2:RunInstances on prod's public subnet",
@@ -189,13 +179,7 @@ describe("widening one condition per controller is caught", () => {
   });
 
   test("ExternalDNS: upstream's every-zone ChangeResourceRecordSets rewrites prod's names", async () => {
-    // kubernetes-sigs/external-dns docs/tutorials/aws.md, "IAM Policy".
-    const upstream = doc({
-      Effect: "Allow",
-      Action: ["route53:ChangeResourceRecordSets"],
-      Resource: ["arn:aws:route53:::hostedzone/*"],
-    });
-    const m = await isolationMatrix(prod, inline(prod2, "external-dns", upstream));
+    const m = await isolationMatrix(prod, inline(prod2, "external-dns", UPSTREAM_EXTERNAL_DNS));
     const change = "route53:ChangeResourceRecordSets";
     const own = (a: string, host: string) =>
       `positive control: ${change}#${a} on its own A ${host} should be denied, the simulator says allowed`;
@@ -251,12 +235,10 @@ describe("widening one condition per controller is caught", () => {
       m.problems.filter((p) => p.stack === "prod2" && p.detail.includes(`hostedzone/${other}`));
     // Sharing the public zone is fine: prod2's own policy names only its zone and its names.
     expect(inOther(await isolationMatrix(prodTwoZones, prod2))).toEqual([]);
-    const upstream = doc({
-      Effect: "Allow",
-      Action: ["route53:ChangeResourceRecordSets"],
-      Resource: ["arn:aws:route53:::hostedzone/*"],
-    });
-    const wide = await isolationMatrix(prodTwoZones, inline(prod2, "external-dns", upstream));
+    const wide = await isolationMatrix(
+      prodTwoZones,
+      inline(prod2, "external-dns", UPSTREAM_EXTERNAL_DNS),
+    );
     expect(inOther(wide).map((p) => p.detail.replace(/ \(arn:[^)]*\)$/, ""))).toEqual(
       ["CREATE", "UPSERT", "DELETE"].flatMap((a) => [
         `may route53:ChangeResourceRecordSets#${a} on prod's A svc.eks-blueprint-prod.example.com`,
@@ -266,7 +248,7 @@ describe("widening one condition per controller is caught", () => {
   });
 
   test("cluster-autoscaler: a condition on the shared enabled tag only resizes prod's groups", async () => {
-    const enabledOnly = doc({
+    const enabledOnly = policyDocument({
       Effect: "Allow",
       Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
       Resource: "*",
@@ -280,7 +262,7 @@ describe("widening one condition per controller is caught", () => {
   });
 
   test("Fluent Bit: logs:* on every /aws/eks group writes to prod's groups", async () => {
-    const wide = doc({
+    const wide = policyDocument({
       Effect: "Allow",
       Action: ["logs:*"],
       Resource: "arn:aws:logs:*:*:log-group:/aws/eks/*",
@@ -297,7 +279,10 @@ describe("widening one condition per controller is caught", () => {
 
 describe("the positive control cannot be passed by doing nothing", () => {
   test("a deny-all ALB policy reaches nothing, and fails every own-cluster write", async () => {
-    const m = await isolationMatrix(prod, inline(prod2, "aws-load-balancer-controller", doc()));
+    const m = await isolationMatrix(
+      prod,
+      inline(prod2, "aws-load-balancer-controller", policyDocument()),
+    );
     const mine = m.problems.filter(
       (p) => p.role === "eks-blueprint-prod2-aws-load-balancer-controller",
     );

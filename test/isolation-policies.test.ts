@@ -13,6 +13,7 @@ import {
 } from "../components/addons/ebs-csi";
 import {
   IRSA_ANNOTATION,
+  policyDocument,
   type PolicyDocument,
   type PolicyStatement,
 } from "../components/access/irsa-policy";
@@ -24,7 +25,7 @@ import { awsManagedPolicy, isolationMatrix, judgedPolicies } from "../policy/coe
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import type { SynthRecord } from "../synth/record";
-import { patchValues, rec } from "./coexist-fixtures";
+import { inline, patchValues, rec } from "./coexist-fixtures";
 import { committedSide } from "./stack-harness";
 import { upstreamJson } from "./upstream";
 
@@ -155,11 +156,9 @@ describe("Karpenter", () => {
 });
 
 describe("the policies a role is judged by", () => {
-  const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({
-    Version: "2012-10-17",
-    Statement,
-  });
-  const policy = JSON.stringify(doc({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }));
+  const policy = JSON.stringify(
+    policyDocument({ Effect: "Allow", Action: "s3:GetObject", Resource: "*" }),
+  );
   const attach = (name: string, role: string, policyArn: string) =>
     rec("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name, { role, policyArn });
 
@@ -208,22 +207,14 @@ describe("the policies a role is judged by", () => {
       synth: { ...prod2.synth, resources: change(prod2.synth.resources) },
     });
     /** What the matrix finds wrong with prod2 when its autoscaler role has `d` inline. */
-    const autoscalerWith = async (d: PolicyDocument) => {
-      const b = prod2With((rs) =>
-        rs.map((r) =>
-          r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === ca
-            ? { ...r, inputs: { ...r.inputs, policy: JSON.stringify(d) } }
-            : r,
-        ),
-      );
-      return (await isolationMatrix(prod, b)).problems;
-    };
+    const autoscalerWith = async (d: PolicyDocument) =>
+      (await isolationMatrix(prod, inline(prod2, "cluster-autoscaler", d))).problems;
 
     test("an explicit Deny outside its own cluster makes an unconditioned Allow safe", async () => {
       const deny = {
         StringNotEquals: { "aws:ResourceTag/eks:cluster-name": "eks-blueprint-prod2" },
       };
-      const guarded = doc(
+      const guarded = policyDocument(
         { Effect: "Allow", Action: scale, Resource: "*" },
         { Effect: "Deny", Action: scale, Resource: "*", Condition: deny },
       );
@@ -231,7 +222,7 @@ describe("the policies a role is judged by", () => {
     });
 
     test("a policy the simulator rejects is a problem, with the simulator's reason", async () => {
-      const bad = doc({ Effect: "Maybe" as "Allow", Action: scale, Resource: "*" });
+      const bad = policyDocument({ Effect: "Maybe" as "Allow", Action: scale, Resource: "*" });
       const problems = await autoscalerWith(bad);
       expect(problems).toHaveLength(1);
       expect(problems[0].role).toBe(ca);

@@ -12,7 +12,9 @@ import {
   toolSection,
   TOOL_SECTIONS,
 } from "../tools/pr-diff/comment";
-import { parseArgs, prDiff, stacksIn } from "../tools/pr-diff/main";
+import { stackNames } from "../stacks/stack-names";
+import { UsageError } from "../tools/run/args";
+import { prDiff, prDiffArgs } from "../tools/pr-diff/main";
 
 // `npm run synth -- <stack> --out <file>`: a bucket per name in resources.json; BROKEN-<stack> fails.
 const SYNTH = `const fs = require("node:fs");
@@ -73,7 +75,7 @@ describe("npm run pr-diff on a repository", () => {
     result.comment.split(/^## Stack /m).find((p) => p.startsWith(`\`${stack}\``)) ?? "";
 
   test("every Pulumi.<stack>.yaml is a stack, in order, and the blocked ones are named", () => {
-    expect(stacksIn(repo)).toEqual(["a", "b", "c", "d"]);
+    expect(stackNames(repo)).toEqual(["a", "b", "c", "d"]);
     expect(result.comment.match(/^## Stack `(\w)`$/gm)).toEqual(
       ["a", "b", "c", "d"].map((s) => `## Stack \`${s}\``),
     );
@@ -140,15 +142,19 @@ test.each([
   [["main"], { base: "main" }],
   [["main", "--out-dir", "synth"], { base: "main", outDir: "synth" }],
 ])("arguments %j", (argv, args) => {
-  expect(parseArgs(argv)).toEqual(args);
+  expect(prDiffArgs(argv)).toEqual(args);
 });
 
+const USAGE = "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]";
 test.each([
-  [["main", "--outt", "x"], "unknown option --outt; the one option is --out-dir <dir>"],
-  [[], "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]"],
-  [["main", "--out-dir"], "--out-dir: no directory"],
+  [
+    ["main", "--outt", "x"],
+    `unknown flag --outt (did you mean --out-dir?); valid flags: --out-dir\n${USAGE}`,
+  ],
+  [[], USAGE],
+  [["main", "--out-dir"], `--out-dir: needs a value\n${USAGE}`],
 ])("arguments %j are refused", (argv, message) => {
-  expect(() => parseArgs(argv)).toThrow(message);
+  expect(() => prDiffArgs(argv)).toThrow(new UsageError(message));
 });
 
 test("each stack's diff gets a share of GitHub's 65,536 characters", () => {

@@ -6,16 +6,16 @@ import { smokeCheckIds } from "../policy/workflows";
 import { parseArgs } from "../tools/rehearse/main";
 import { rehearse } from "../policy/rehearse/rehearse";
 import { allRules } from "../policy/rehearse/rules";
-import { COMMITTED_STACKS } from "../tools/jest/committed";
+import { stackNames } from "../stacks/stack-names";
 import type { RawConfig } from "./stack-harness";
 import { committedConfig, committedSynth, synthStackWith } from "./stack-harness";
 import { expectDestroyFollowsProtect, expectFirstUpClean } from "./stack-suites";
 
-test.each(COMMITTED_STACKS)("%s rehearses its first up with 0 blockers", async (stack) => {
+test.each(stackNames())("%s rehearses its first up with 0 blockers", async (stack) => {
   await expectFirstUpClean(stack, committedSynth(stack).resources);
 });
 
-test.each(COMMITTED_STACKS)(
+test.each(stackNames())(
   "%s's destroy rehearsal asks only for the protection its config keeps to be lifted first",
   async (stack) => {
     const head = committedSynth(stack).resources;

@@ -6,7 +6,7 @@ import { IrsaRole } from "../components/access/irsa";
 import { updateSummary } from "../policy/rehearse/rehearse";
 import { synthesize } from "../synth/synthesize";
 import { synthProgram } from "./day2-context";
-import { COMMITTED_STACKS } from "../tools/jest/committed";
+import { stackNames } from "../stacks/stack-names";
 import { committedSynth, RawConfig, synthStackWith } from "./stack-harness";
 import { deleteBeforeReplaceFalse } from "./stack-suites";
 
@@ -165,7 +165,7 @@ test("a rename keeps the provider's delete-before-replace choice: no explicit fa
   expect(result?.opts).toEqual({ aliases: [{ name: "orders-api-managed-0" }] });
 });
 
-test.each(COMMITTED_STACKS)(
+test.each(stackNames())(
   "no resource of %s overrides the provider with deleteBeforeReplace: false",
   (stack) => {
     expect(deleteBeforeReplaceFalse(committedSynth(stack).resources)).toEqual([]);

@@ -1,11 +1,7 @@
 import { isInstanceTypeName } from "../components/compute/instance-types";
 import { parseStackConfig } from "../stacks/config";
-import {
-  closestKey,
-  editDistance,
-  knownConfigKeys,
-  unknownKeyProblems,
-} from "../stacks/config-keys";
+import { editDistance } from "../components/problems";
+import { closestKey, knownConfigKeys, unknownKeyProblems } from "../stacks/config-keys";
 import { blueprintNamespaceProblems } from "../components/blueprint/blueprint-problems";
 import { formatCidr, hasHostBits, parseCidr } from "../components/network/cidr";
 import { endpointCidrProblems } from "../components/cluster/cluster-settings";

@@ -1,6 +1,3 @@
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { parse } from "yaml";
 import type { CoexistStack } from "../policy/coexist/records";
 import { composeStack } from "../stacks";
 import { coexistStack } from "../tools/coexist/main";
@@ -8,6 +5,7 @@ import { committedSynth } from "../tools/jest/committed";
 import { flattenConfig, readStackConfig, ROOT } from "../synth/stack-files";
 import { SynthError, synthesize } from "../synth/synthesize";
 import type { SynthRecord, SynthResult } from "../synth/record";
+import { stackFileConfig } from "./stack-suites";
 
 export type RawConfig = Record<string, unknown>;
 
@@ -32,10 +30,7 @@ const parsedConfigs = new Map<string, RawConfig>();
 
 /** The committed `Pulumi.<stack>.yaml` config, as a mutable object (a copy: parsed once a file). */
 export function committedConfig(stack: string): RawConfig {
-  if (!parsedConfigs.has(stack)) {
-    const text = readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
-    parsedConfigs.set(stack, (parse(text) as { config: RawConfig }).config);
-  }
+  if (!parsedConfigs.has(stack)) parsedConfigs.set(stack, stackFileConfig(stack, ROOT));
   return structuredClone(parsedConfigs.get(stack) as RawConfig);
 }
 

@@ -1,5 +1,5 @@
 // The checks every stack passes, whatever its config. The suites run them per committed stack
-// (test.each(COMMITTED_STACKS)); test/stack-names.test.ts runs them on a scratch copy with a stack
+// (test.each(stackNames())); test/stack-names.test.ts runs them on a scratch copy with a stack
 // added. Expectations come from the stack's own config file, never from the code under test.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";

@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import { deployOrder, weightStates, zeroStates } from "../policy/coexist/weight-path";
 import { ROOT } from "../synth/stack-files";
 import { deployPlan, main } from "../tools/workflows/deploy-order";
+import { UsageError } from "../tools/run/args";
 import { committedConfig } from "./stack-harness";
 
 const P = "eks-blueprint-prod";
@@ -105,12 +106,15 @@ test("deploy.yml's plan: a commit that ends at 0/0 is refused, and the CLI exits
   expect(main(["--base", commit({ prod: 0, prod2: 100 }), "prod2", "prod"])).toBe(0);
   const head = commit({ prod: 0, prod2: 0 });
   expect(main(["--base", base, "--head", head, "prod2", "prod"])).toBe(1);
-  expect(main(["prod2"])).toBe(2);
+  expect(() => main(["prod2"])).toThrow(
+    new UsageError(
+      "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
+    ),
+  );
   err.mockRestore();
   log.mockRestore();
   expect(logs).toEqual(['order=["prod","prod2"]']);
   expect(errors).toEqual([
     `updating prod2 then prod passes through every weight at 0 (${P}=0, ${P2}=0), which Route 53 answers as an even split: raise the serving side in one commit and lower the other in the next`,
-    "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
   ]);
 });

@@ -143,14 +143,13 @@ export interface StatementSpec {
 
 /** A permissions policy from the short statement form used in stack config. */
 export function statementsPolicy(statements: StatementSpec[]): PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: statements.map((s) => ({
+  return policyDocument(
+    ...statements.map((s) => ({
       Effect: s.effect ?? DEFAULT_STATEMENT_EFFECT,
       Action: s.actions,
       Resource: s.resources,
     })),
-  };
+  );
 }
 
 /** An IAM ARN's name, its last segment (`arn:aws:iam::1:role/team/admin` → `admin`). */

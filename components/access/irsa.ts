@@ -69,12 +69,18 @@ export function irsaRoleProblems(
   return out;
 }
 
-export function rolePermissions(
+/** The role `name` that `assumeRolePolicy` trusts, with its managed and inline policies. */
+export function permittedRole(
   name: string,
-  role: aws.iam.Role,
-  args: Pick<IrsaRoleArgs, "roleName" | "managedPolicyArns" | "policy">,
+  assumeRolePolicy: pulumi.Input<string>,
+  args: Pick<IrsaRoleArgs, "roleName" | "managedPolicyArns" | "policy" | "tags">,
   parent: pulumi.Resource,
-): void {
+): aws.iam.Role {
+  const role = new aws.iam.Role(
+    name,
+    { name: args.roleName, assumeRolePolicy, tags: args.tags },
+    { parent },
+  );
   for (const policyArn of args.managedPolicyArns ?? []) {
     const attachmentName = managedPolicyAttachmentName(name, policyArn);
     new aws.iam.RolePolicyAttachment(attachmentName, { role: role.name, policyArn }, { parent });
@@ -85,6 +91,7 @@ export function rolePermissions(
     const policy = { name: policyName, role: role.name, policy: args.policy };
     new aws.iam.RolePolicy(`${name}-permissions`, policy, { parent });
   }
+  return role;
 }
 
 /** An IAM role that exactly one Kubernetes service account may assume through the cluster's OIDC provider. */
@@ -106,12 +113,7 @@ export class IrsaRole extends pulumi.ComponentResource {
         stableJson(irsaTrustPolicy({ ...args, oidcProviderArn, oidcIssuer })),
       );
     // Autonamed: a logical name ("orders-api") collides across stacks; no cluster name is known.
-    this.role = new aws.iam.Role(
-      name,
-      { name: args.roleName, assumeRolePolicy: trust, tags: args.tags },
-      { parent: this },
-    );
-    rolePermissions(name, this.role, args, this);
+    this.role = permittedRole(name, trust, args, this);
     this.roleArn = providerOutput(this.role.arn, "aws:iam/role:Role", name, "arn");
     this.serviceAccountAnnotations = this.roleArn.apply(irsaAnnotation);
     this.registerOutputs({ roleArn: this.roleArn });

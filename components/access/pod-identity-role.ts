@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { irsaRoleProblems, rolePermissions } from "./irsa";
+import { irsaRoleProblems, permittedRole } from "./irsa";
 import { podIdentityTrustPolicy, stableJson } from "./irsa-policy";
 import { throwProblems, under, problemList } from "../problems";
 
@@ -79,20 +79,9 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     super("eks-blueprint:index:PodIdentityRole", name, {}, opts);
     if (args.roleArn !== undefined) this.roleArn = pulumi.output(args.roleArn);
     else {
-      const role = new aws.iam.Role(
-        name,
-        {
-          name: args.roleName,
-          assumeRolePolicy: stableJson(
-            podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters }),
-          ),
-          tags: args.tags,
-        },
-        { parent: this },
-      );
-      this.role = role;
-      this.roleArn = role.arn;
-      rolePermissions(name, role, args, this);
+      const trust = podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters });
+      this.role = permittedRole(name, stableJson(trust), args, this);
+      this.roleArn = this.role.arn;
     }
     this.association = new aws.eks.PodIdentityAssociation(
       `${name}-association`,

@@ -92,8 +92,6 @@ const EC2_DESCRIPTION = /^[A-Za-z0-9. _\-:/()#,@[\]+=&;{}!$*]{0,255}$/;
 
 export const isPort = (p: unknown): p is number => isIntegerIn(p, 0, 65535);
 
-const PEER_KINDS = ["cidr", "podSecurityGroup", "securityGroup", "prefixList", "self"];
-
 /** The peer's fields by kind; every rule also takes `from` or `to`, its ports and description. */
 const PEER_FIELDS: Record<string, readonly string[]> = {
   cidr: ["cidr"],
@@ -102,6 +100,7 @@ const PEER_FIELDS: Record<string, readonly string[]> = {
   prefixList: ["prefixListId"],
   self: [],
 };
+const PEER_KINDS = Object.keys(PEER_FIELDS);
 
 /** Problems with one rule, keyed under `key` (`ingress[0]`). */
 export function ruleProblems(key: string, rule: PodSgRule): string[] {

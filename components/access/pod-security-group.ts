@@ -82,8 +82,7 @@ export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
 /** A spec's problems, keyed under `keyPrefix` (such as `eks-blueprint:podSecurityGroups.api`). */
 export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix = ""): string[] {
   const key = under(keyPrefix);
-  const [out, add] = problemList();
-  out.push(...dnsLabelProblems(spec.namespace, key("namespace")));
+  const [out, add] = problemList(dnsLabelProblems(spec.namespace, key("namespace")));
   if (!spec.podSelector && !spec.serviceAccountSelector) {
     add(
       key("podSelector"),

@@ -1,5 +1,5 @@
 import { SUPPORTED_KUBERNETES_MINORS } from "../cluster/kubernetes-versions";
-import { isIntegerIn, isRecord, problem, problemList } from "../problems";
+import { isIntegerIn, isRecord, problem, problemIf, problemList } from "../problems";
 import type { AddonSpec, CommonSettings, Prepared, WithDefaults } from "./spec";
 
 /** The settings of one add-on with its registry defaults filled in; `enabled` is not a setting. */
@@ -55,9 +55,13 @@ export function wholeNumberProblems(
   at: string,
   what: string,
 ): string[] {
-  return isIntegerIn(value, min, max)
-    ? []
-    : [problem(at, `not ${what}`, value, `use a whole number from ${min} to ${max}`)];
+  return problemIf(
+    !isIntegerIn(value, min, max),
+    at,
+    `not ${what}`,
+    value,
+    `use a whole number from ${min} to ${max}`,
+  );
 }
 
 /** A problem for each entry of `list` that does not match `pattern`, or one if it is no list. */
@@ -110,16 +114,13 @@ export function minorPins<T>(
   const pins = new Map(Object.entries(table));
   const pinned = (minor: string) => pins.get(minor);
   const problems = (cluster: { kubernetesVersion: string }, at: string) =>
-    pinned(cluster.kubernetesVersion) !== undefined
-      ? []
-      : [
-          problem(
-            `${at}.kubernetesVersion`,
-            `no ${what} pinned for the cluster's Kubernetes minor`,
-            cluster.kubernetesVersion,
-            `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to ${tableName} in components/addons/catalog.ts`,
-          ),
-        ];
+    problemIf(
+      pinned(cluster.kubernetesVersion) === undefined,
+      `${at}.kubernetesVersion`,
+      `no ${what} pinned for the cluster's Kubernetes minor`,
+      cluster.kubernetesVersion,
+      `use one of ${SUPPORTED_KUBERNETES_MINORS.join(", ")} or add it to ${tableName} in components/addons/catalog.ts`,
+    );
   const require = (minor: string) => {
     const pin = pinned(minor);
     if (pin === undefined) throw new Error(problems({ kubernetesVersion: minor }, "context")[0]);

@@ -123,8 +123,7 @@ const unindexed = (p: string): string => p.replace(/^([^:]*?)\[0\]:/, "$1:");
 /** One team's own problems, keyed under `at` (`teams.<team>`). */
 export function teamProblems(team: string, spec: TeamSpec, at: string): string[] {
   const names = Object.keys(spec.namespaces ?? {});
-  const [out, add] = problemList();
-  out.push(...shortNameProblems(team, at, "team name"));
+  const [out, add] = problemList(shortNameProblems(team, at, "team name"));
   if (names.length === 0) {
     add(
       `${at}.namespaces`,
@@ -173,8 +172,9 @@ export function teamsProblems(
   at: string,
   ctx: TeamsContext,
 ): string[] {
-  const [out, add] = problemList();
-  out.push(...Object.entries(teams).flatMap(([t, s]) => teamProblems(t, s, `${at}.${t}`)));
+  const [out, add] = problemList(
+    Object.entries(teams).flatMap(([t, s]) => teamProblems(t, s, `${at}.${t}`)),
+  );
   const owner = new Map<string, string>(
     ctx.workloadNamespaces.map((n) => [n, ctx.workloadNamespacesAt]),
   );

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { PROJECT } from "../../stacks/config-schema";
 import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
-import { argsOrUsage, CliSpec, inputFile, runMain, stackFile } from "../run/args";
+import { CliSpec, inputFile, parseArgs, runMain, stackFile, UsageError } from "../run/args";
 import { adoption, RecordSet } from "./adoption";
 
 const SPEC: CliSpec = {
@@ -19,13 +19,10 @@ const SPEC: CliSpec = {
 };
 
 export function main(argv: string[], dir: string = ROOT): number {
-  const args = argsOrUsage(argv, SPEC);
-  const [records, gateway, out] = ["--records", "--gateway", "--out"].map((f) => args?.value(f));
-  const stack = args?.positionals[0];
-  if (!stack || !records || !gateway || !out) {
-    if (args) console.error(SPEC.usage);
-    return 2;
-  }
+  const args = parseArgs(argv, SPEC);
+  const [records, gateway, out] = ["--records", "--gateway", "--out"].map((f) => args.value(f));
+  const [stack] = args.positionals;
+  if (!records || !gateway || !out) throw new UsageError(SPEC.usage);
   stackFile(dir, stack);
   const file = readStackConfig(stack, dir);
   const clusterName = file.config[`${PROJECT}:clusterName`] ?? `${PROJECT}-${stack}`;

@@ -124,28 +124,27 @@ const SPEC: CliSpec = {
 
 export function parseArgs(argv: string[]) {
   const args = parseCli(argv, SPEC);
-  const value = (flag: string) => args.value(flag);
   const count = (flag: string, fallback: string, min: number) => {
-    const n = Number(value(flag) ?? fallback);
+    const n = Number(args.value(flag) ?? fallback);
     if (!Number.isInteger(n) || n < min) {
-      throw new Error(`${flag}: not an integer of at least ${min} (got ${value(flag)})`);
+      throw new Error(`${flag}: not an integer of at least ${min} (got ${args.value(flag)})`);
     }
     return n;
   };
   const runs = count("--runs", "7", 1);
   const testRuns = args.has("--no-tests") ? 0 : count("--test-runs", "3", 0);
-  const clusters = (value("--clusters") ?? "1,5,10,20").split(",").map(Number);
+  const clusters = (args.value("--clusters") ?? "1,5,10,20").split(",").map(Number);
   if (clusters.some((n) => !Number.isInteger(n) || n < 1) || clusters.length < 2) {
     throw new Error(
-      `--clusters: use two or more cluster counts such as 1,5,10,20 (got ${value("--clusters")})`,
+      `--clusters: use two or more cluster counts such as 1,5,10,20 (got ${args.value("--clusters")})`,
     );
   }
-  const compare = value("--compare");
+  const compare = args.value("--compare");
   return {
     runs,
     /** How many times `npm test` runs; 0 skips it. */
     testRuns,
-    out: path.resolve(value("--out") ?? path.join(ROOT, "bench-results.json")),
+    out: path.resolve(args.value("--out") ?? path.join(ROOT, "bench-results.json")),
     compare:
       compare &&
       inputFile(

@@ -41,7 +41,6 @@ function rounds(runs: number, cases: Case[]): Map<string, Run[]> {
     progress("");
     console.log(`  ${name}: ${((performance.now() - start) / 1000).toFixed(1)} s`);
   }
-  progress("");
   return samples;
 }
 
@@ -144,7 +143,6 @@ function measureTests(options: Options) {
     console.log(`  npm test ${i + 1}/${options.testRuns}: ${seconds} s, exit ${r.exitCode}`);
     return r;
   });
-  progress("");
   const failed = runs.find((r) => r.exitCode !== 0);
   return {
     skipped: false as const,
@@ -162,7 +160,12 @@ function checkOutputs(): Record<string, { plain: boolean; readme: boolean }> {
   try {
     const read = (file: string) => readFileSync(path.join(dir, file), "utf8");
     const synth = (stack: string, env: Record<string, string>, file: string) => {
-      run.runNode([`${TOOLS}/synth/main.js`, stack, "--out", path.join(dir, file)], ROOT, env);
+      run.runTimed(
+        process.execPath,
+        [`${TOOLS}/synth/main.js`, stack, "--out", path.join(dir, file)],
+        ROOT,
+        env,
+      );
       return read(file);
     };
     return Object.fromEntries(

@@ -18,10 +18,6 @@ export function cleanUp(): void {
   scratch = undefined;
 }
 
-/** Runs `node <args>` (the bench's own Node) from `cwd`; see runTimed. */
-export const runNode = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  runTimed(process.execPath, args, cwd, env);
-
 /**
  * Runs `command <args>` from `cwd` to completion: what the child process cost, measured from
  * outside it. Throws with the child's stderr if it fails.

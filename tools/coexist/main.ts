@@ -10,7 +10,7 @@ import { isolationMatrix, isolationTable } from "../../policy/coexist/isolation"
 import { DEFAULT_REGION, MOCK_ACCOUNT } from "../../synth/mocks";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
 import { synthStack } from "../../synth/synth-stack";
-import { argsOrUsage, stackFile } from "../run/args";
+import { parseArgs, stackFile, UsageError } from "../run/args";
 import { runCli } from "../run/fast-load";
 
 /**
@@ -66,11 +66,8 @@ export function coexistReport(a: CoexistStack, b: CoexistStack, findings: Findin
 /** The CLI: 0 when the pair coexists, 1 on any finding, 2 on bad arguments. */
 export async function main(argv: string[]): Promise<number> {
   const usage = "usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)";
-  const stacks = argsOrUsage(argv, { usage, positionals: [2, 2] })?.positionals;
-  if (!stacks || stacks[0] === stacks[1]) {
-    if (stacks) console.error(usage);
-    return 2;
-  }
+  const stacks = parseArgs(argv, { usage, positionals: [2, 2] }).positionals;
+  if (stacks[0] === stacks[1]) throw new UsageError(usage);
   for (const stack of stacks) stackFile(ROOT, stack);
   const a = await loadCoexistStack(stacks[0]);
   const b = await loadCoexistStack(stacks[1]);

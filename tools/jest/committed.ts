@@ -6,15 +6,12 @@ import { stackNames } from "../../stacks/stack-names";
 import { synthStack } from "../../synth/synth-stack";
 import type { SynthResult } from "../../synth/record";
 
-/** The committed stacks: one per `Pulumi.<stack>.yaml` at the root (stacks/stack-names.ts). */
-export const COMMITTED_STACKS = stackNames();
-
 const DIR_VARIABLE = "EKS_BLUEPRINT_COMMITTED_SYNTHS";
 
 /** Synthesizes every committed stack into a new directory and names it in the environment. */
 export async function writeCommittedSynths(): Promise<void> {
   const dir = mkdtempSync(path.join(tmpdir(), "eks-blueprint-jest-"));
-  for (const stack of COMMITTED_STACKS)
+  for (const stack of stackNames())
     writeFileSync(path.join(dir, `${stack}.json`), JSON.stringify(await synthStack(stack)));
   process.env[DIR_VARIABLE] = dir;
 }

@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as ts from "typescript";
-import { argsOrUsage } from "../run/args";
+import { parseArgs, runMain } from "../run/args";
 
 export const FOLDERS = ["components", "stacks", "synth", "policy", "tools"];
 const SOURCE = /\.(ts|cts|mts|cjs|mjs|js)$/;
@@ -116,10 +116,11 @@ export function report(now: Map<string, Count>, before?: Map<string, Count>): st
 }
 
 if (require.main === module) {
-  const usage = "usage: npm run loc [-- <git ref to compare with>]";
-  const args = argsOrUsage(process.argv.slice(2), { usage, positionals: [0, 1] });
-  if (!args) process.exit(2);
-  const [ref] = args.positionals;
-  process.stdout.write(`${report(countFolders(), ref ? countFolders(ref) : undefined)}\n`);
-  if (ref) process.stdout.write(`\n(in parentheses: the change since ${ref})\n`);
+  runMain((argv) => {
+    const usage = "usage: npm run loc [-- <git ref to compare with>]";
+    const [ref] = parseArgs(argv, { usage, positionals: [0, 1] }).positionals;
+    process.stdout.write(`${report(countFolders(), ref ? countFolders(ref) : undefined)}\n`);
+    if (ref) process.stdout.write(`\n(in parentheses: the change since ${ref})\n`);
+    return 0;
+  });
 }

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { diffSynth } from "../../synth/diff";
 import { ROOT } from "../../synth/stack-files";
 import { readSynthFile } from "../diff/main";
+import { parseArgs } from "../run/args";
 import { renderMarkdown } from "../diff/markdown";
 import {
   diffBudget,
@@ -27,20 +28,12 @@ import {
 
 const USAGE = "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]";
 
-/** The arguments, or an error naming what is wrong and what is valid. */
-export function parseArgs(argv: string[]): { base: string; outDir?: string } {
-  const rest = [...argv];
-  const at = rest.indexOf("--out-dir");
-  const outDir = at >= 0 ? rest.splice(at, 2)[1] : undefined;
-  if (at >= 0 && (!outDir || outDir.startsWith("-"))) throw new Error(`--out-dir: no directory`);
-  const unknown = rest.find((a) => a.startsWith("-"));
-  if (unknown) throw new Error(`unknown option ${unknown}; the one option is --out-dir <dir>`);
-  if (rest.length !== 1) throw new Error(USAGE);
-  return { base: rest[0], ...(outDir ? { outDir } : {}) };
+/** The arguments, read as every tool reads its own (tools/run/args.ts). */
+export function prDiffArgs(argv: readonly string[]): { base: string; outDir?: string } {
+  const args = parseArgs(argv, { usage: USAGE, values: ["--out-dir"], positionals: [1, 1] });
+  const outDir = args.value("--out-dir");
+  return { base: args.positionals[0], ...(outDir ? { outDir } : {}) };
 }
-
-/** The stacks of a checkout (stacks/stack-names.ts: one per `Pulumi.<stack>.yaml`). */
-export const stacksIn = (dir: string): string[] => stackNames(dir);
 
 function git(repo: string, args: string[]): string {
   const r = spawnSync("git", ["-C", repo, ...args], { encoding: "utf8" });
@@ -140,7 +133,7 @@ export async function prDiff(
 ): Promise<{ comment: string; blocked: string[] }> {
   const repo = path.resolve(options.repo ?? ROOT);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const stacks = stacksIn(repo);
+  const stacks = stackNames(repo);
   if (stacks.length === 0) throw new Error(`${repo}: no Pulumi.<stack>.yaml, so no stacks`);
   const base = { ref: options.base, commit: commitOf(repo, options.base) };
   const head = { commit: git(repo, ["rev-parse", "HEAD"]), dirty: false };
@@ -159,7 +152,7 @@ export async function prDiff(
   try {
     const baseDir = path.join(work, "base");
     archive(repo, base.commit, baseDir);
-    const baseStacks = new Set(stacksIn(baseDir));
+    const baseStacks = new Set(stackNames(baseDir));
     const synth = (side: "base" | "head", stack: string) => async () =>
       side === "base" && !baseStacks.has(stack)
         ? undefined
@@ -233,15 +226,8 @@ export async function prDiff(
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: ReturnType<typeof parseArgs>;
   try {
-    args = parseArgs(argv);
-  } catch (e) {
-    console.error(`pr-diff: ${(e as Error).message}`);
-    return 2;
-  }
-  try {
-    const { comment, blocked } = await prDiff(args);
+    const { comment, blocked } = await prDiff(prDiffArgs(argv));
     process.stdout.write(comment);
     if (blocked.length > 0) console.error(`pr-diff: blocked: ${blocked.join(", ")}`);
     return blocked.length > 0 ? 1 : 0;

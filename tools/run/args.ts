@@ -1,7 +1,8 @@
 // Every tool's command line, read one way: a flag it does not know is refused, naming the ones it
 // does (`--outt x.json` would otherwise run without writing the file), before anything runs.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
+import { noStackFile, stackNames } from "../../stacks/stack-names";
 
 export interface CliSpec {
   /** The usage line, `usage: npm run synth -- <stack> [--out <file.json>]`. */
@@ -79,17 +80,6 @@ export function parseArgs(argv: readonly string[], spec: CliSpec): Args {
   return { positionals, value: (f) => values.get(f), has: (f) => switches.has(f) };
 }
 
-/** `parseArgs`, or undefined after printing the usage error: for a `main` that returns 2 itself. */
-export function argsOrUsage(argv: readonly string[], spec: CliSpec): Args | undefined {
-  try {
-    return parseArgs(argv, spec);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(e.message);
-    return undefined;
-  }
-}
-
 /**
  * `file`, when it exists; else an error saying which file is missing and how to make it (`make`,
  * such as "make it with `npm run synth -- prod2 --out out/main-prod2.json`").
@@ -102,18 +92,10 @@ export function inputFile(file: string, what: string, make: string): string {
 /** A file's name as the user would type it here: relative to the working directory. */
 const shown = (file: string) => path.relative(process.cwd(), file) || file;
 
-/**
- * `Pulumi.<stack>.yaml` in `root`; missing, an error naming it, the stacks there and how to add
- * one (a stack is its config file).
- */
-export function stackFile(root: string, stack: string): string {
-  const file = path.join(root, `Pulumi.${stack}.yaml`);
-  if (existsSync(file)) return file;
-  const stacks = readdirSync(root).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
-  const like = stacks[stacks.length - 1] ?? "<stack>";
-  throw new UsageError(
-    `${shown(file)}: no such file, so no stack ${stack}; use ${stacks.join(" or ")}, or add it: copy Pulumi.${like}.yaml to ${path.basename(file)} and give it its own clusterName and vpcCidr`,
-  );
+/** Refuses `stack` when `root` has no `Pulumi.<stack>.yaml`: a stack is its config file. */
+export function stackFile(root: string, stack: string): void {
+  const stacks = stackNames(root);
+  if (!stacks.includes(stack)) throw new UsageError(noStackFile(stack, stacks));
 }
 
 /**

@@ -18,7 +18,7 @@ import {
 } from "../../policy/coexist/weight-path";
 import { stackFile } from "../../stacks/stack-names";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
-import { argsOrUsage, CliSpec } from "../run/args";
+import { CliSpec, parseArgs, runMain, UsageError } from "../run/args";
 
 /** A stack's weights as its config file in `dir` sets them; none when the file does not exist. */
 export function weightsIn(stack: string, dir: string): Weights {
@@ -50,12 +50,9 @@ const SPEC: CliSpec = {
 };
 
 export function main(argv: string[]): number {
-  const args = argsOrUsage(argv, SPEC);
-  const baseDir = args?.value("--base");
-  if (!args || !baseDir) {
-    if (args) console.error(SPEC.usage);
-    return 2;
-  }
+  const args = parseArgs(argv, SPEC);
+  const baseDir = args.value("--base");
+  if (!baseDir) throw new UsageError(SPEC.usage);
   const { order, zero } = deployPlan(args.positionals, baseDir, args.value("--head"));
   if (zero.length > 0) {
     console.error(
@@ -67,4 +64,4 @@ export function main(argv: string[]): number {
   return 0;
 }
 
-if (require.main === module) process.exit(main(process.argv.slice(2)));
+if (require.main === module) runMain(main);

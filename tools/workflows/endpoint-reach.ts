@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { BlockList, isIP } from "node:net";
 import { parse } from "yaml";
-import { argsOrUsage, inputFile, runMain } from "../run/args";
+import { inputFile, parseArgs, runMain } from "../run/args";
 
 export const CIDRS_KEY = "eks-blueprint:endpointPublicAccessCidrs";
 
@@ -44,9 +44,7 @@ export function configuredCidrs(stackConfigYaml: string): string[] {
 export function main(argv: string[]): number {
   const usage =
     "usage: node dist/tools/workflows/endpoint-reach.js Pulumi.<stack>.yaml <egress address>";
-  const args = argsOrUsage(argv, { usage, positionals: [2, 2] });
-  if (!args) return 2;
-  const [configFile, address] = args.positionals;
+  const [configFile, address] = parseArgs(argv, { usage, positionals: [2, 2] }).positionals;
   const make = "give the stack's config file, such as Pulumi.prod2.yaml";
   const cidrs = configuredCidrs(
     readFileSync(inputFile(configFile, "a stack config", make), "utf8"),

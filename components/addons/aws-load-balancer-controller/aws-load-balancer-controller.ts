@@ -1,5 +1,10 @@
 import * as k8s from "@pulumi/kubernetes";
-import { isPolicyDocument, PolicyDocument, PolicyStatement } from "../../access/irsa-policy";
+import {
+  isPolicyDocument,
+  policyDocument,
+  PolicyDocument,
+  PolicyStatement,
+} from "../../access/irsa-policy";
 import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
 import vendoredCrds from "./crds-3.5.0.json";
 import upstreamPolicy from "./iam-policy.json";
@@ -65,26 +70,19 @@ export const ALB_CLUSTER_TAG = "elbv2.k8s.aws/cluster";
 const RESOURCE_TAG = `aws:ResourceTag/${ALB_CLUSTER_TAG}`;
 const REQUEST_TAG = `aws:RequestTag/${ALB_CLUSTER_TAG}`;
 
-/** How one upstream statement is narrowed to this cluster. */
+/** How one upstream statement is narrowed to this cluster, and why. */
 export type AlbScoping =
+  // Upstream only requires the cluster tag on create (Null); the value must be this cluster's.
   | "request-tag-value"
+  // Upstream accepts any resource with the cluster tag, which every cluster's carry: ours only.
   | "resource-tag-value"
+  // Upstream leaves these unconditioned: another cluster's tag is refused, untagged ones stay
+  // reachable (a TargetGroupBinding to a target group made elsewhere; SetWebAcl takes none).
   | "resource-tag-value-if-present"
+  // Upstream opens any security group; only this VPC's now (the install guide's suggestion).
   | "own-vpc"
+  // Reads, resource-less calls, or creates that touch nothing existing.
   | "unchanged";
-
-/** Why each kind of narrowing is there; the catalog's scoping notes quote these. */
-export const ALB_SCOPING_REASONS: Record<AlbScoping, string> = {
-  "request-tag-value":
-    "upstream only requires the cluster tag on create (Null); the value must now be this cluster's name, so nothing is created in another cluster's name",
-  "resource-tag-value":
-    "upstream accepts any resource carrying the cluster tag (Null), which every cluster's load balancers, target groups and security groups do; the value must now be this cluster's name",
-  "resource-tag-value-if-present":
-    "upstream leaves these unconditioned; a resource tagged for another cluster is now refused, while untagged ones stay reachable as upstream has them (a TargetGroupBinding to a target group made elsewhere; SetWebAcl, which takes no resource)",
-  "own-vpc":
-    "upstream lets the controller open any security group; only those in this cluster's VPC now (the install guide's suggestion)",
-  unchanged: "reads, resource-less calls, or creates that touch nothing existing",
-};
 
 const sgIngressOnly = (s: PolicyStatement) =>
   !s.Condition &&
@@ -143,15 +141,14 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
         return s;
     }
   };
-  return {
-    Version: "2012-10-17",
-    Statement: upstream.Statement.map((s) =>
+  return policyDocument(
+    ...upstream.Statement.map((s) =>
       albStatementScoping(s).reduce(narrow, {
         ...s,
         Resource: inPartition(s.Resource, i.partition),
       }),
     ),
-  };
+  );
 }
 
 /** The controller's chart; its CRDs are applied from the vendored copy (`prepare`). */

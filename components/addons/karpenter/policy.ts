@@ -5,7 +5,13 @@
  * its six policies' statements in one document, compared per Sid by test/day2-karpenter.test.ts.
  * Ours alone: the `clusterSubnetsOnly` Deny.
  */
-import { allow, deny, type PolicyDocument, type PolicyStatement } from "../../access/irsa-policy";
+import {
+  allow,
+  deny,
+  policyDocument,
+  type PolicyDocument,
+  type PolicyStatement,
+} from "../../access/irsa-policy";
 import { DISCOVERY_TAG } from "./node-pools";
 
 export interface KarpenterPolicyInput {
@@ -181,7 +187,7 @@ export function clusterSubnetsOnly(i: KarpenterPolicyInput): PolicyStatement {
 /** The controller's whole permissions policy (IRSA role for kube-system/karpenter). */
 export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocument {
   const clusterArn = `arn:${i.partition}:eks:${i.region}:${i.accountId}:cluster/${i.clusterName}`;
-  const statements: PolicyStatement[] = [
+  return policyDocument(
     ...nodeLifecycle(i),
     ...iamIntegration(i),
     // EKSIntegrationPolicy
@@ -194,15 +200,14 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocume
     ),
     ...resourceDiscovery(i),
     clusterSubnetsOnly(i),
-  ];
-  if (i.zonalShift) {
-    statements.push(
-      allow("AllowZonalShiftStatusReadOnly", ["arc-zonal-shift:GetManagedResource"], "*", {
-        StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn },
-      }),
-    );
-  }
-  return { Version: "2012-10-17", Statement: statements };
+    ...(i.zonalShift
+      ? [
+          allow("AllowZonalShiftStatusReadOnly", ["arc-zonal-shift:GetManagedResource"], "*", {
+            StringEquals: { "arc-zonal-shift:ResourceIdentifier": clusterArn },
+          }),
+        ]
+      : []),
+  );
 }
 
 /** Upstream's KarpenterInterruptionQueuePolicy: EventBridge and SQS may send; plain HTTP is denied. */

@@ -99,9 +99,6 @@ export function veleroBucket(
   return bucket;
 }
 
-/** Sid of the statement that opens the cross-cluster exception; the isolation matrix looks for it. */
-export const RESTORE_FROM_SID = "ReadOtherClusterBackups";
-
 /**
  * velero-plugin-for-aws's object-store permissions (README at v1.14.2, "Set permissions for
  * Velero"), on this bucket only; no EC2, as EBS CSI takes the snapshots. `restoreFrom` adds a read.
@@ -129,7 +126,7 @@ export function veleroPolicy(i: {
     ...(i.restoreFromBucket
       ? [
           allow(
-            RESTORE_FROM_SID,
+            "ReadOtherClusterBackups",
             ["s3:GetObject", "s3:ListBucket"],
             [arn(i.restoreFromBucket), `${arn(i.restoreFromBucket)}/*`],
           ),
@@ -137,33 +134,3 @@ export function veleroPolicy(i: {
       : []),
   );
 }
-
-/** One deliberate crossing of the cluster boundary, as the isolation matrix lists it. */
-export interface CrossClusterException {
-  /** Stable id, for the matrix's table. */
-  id: string;
-  /** The setting that opens it; while it is unset the exception is closed. */
-  setting: string;
-  /** Role whose policy carries it: `<clusterName>-<roleSuffix>`. */
-  roleSuffix: string;
-  sid: string;
-  /** What it allows on the other cluster's resources: reads only. */
-  actions: string[];
-  /** Those resources; `{other}` is the other cluster's name, `{account}` the account id. */
-  resources: string[];
-  /** Why it exists and when it closes. */
-  why: string;
-}
-
-/** Every cross-cluster grant this file can make; the isolation matrix calls any other a hole. */
-export const crossClusterExceptions: readonly CrossClusterException[] = [
-  {
-    id: "velero-restore-from",
-    setting: "addons.velero.restoreFrom",
-    roleSuffix: "velero",
-    sid: RESTORE_FROM_SID,
-    actions: ["s3:GetObject", "s3:ListBucket"],
-    resources: ["arn:aws:s3:::{other}-velero-{account}", "arn:aws:s3:::{other}-velero-{account}/*"],
-    why: "restore the other cluster's backups into this one during a migration (docs/migration.md, Backups); read-only, and closed again by removing the setting",
-  },
-];

@@ -24,7 +24,7 @@ export interface VeleroSettings extends CommonSettings {
   retentionDays?: number;
   /**
    * Another cluster whose bucket this one may read (never write) to restore from, via a read-only
-   * location and the `velero-restore-from` exception; remove after.
+   * location and one `ReadOtherClusterBackups` statement on its role; remove after.
    * @default none: this cluster reads only its own bucket
    */
   restoreFrom?: string;

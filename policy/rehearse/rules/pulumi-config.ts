@@ -1,10 +1,5 @@
 import { parseStackConfig } from "../../../stacks/config";
-import {
-  closestKey,
-  isOurKey,
-  knownConfigKeys,
-  SECRET_CONFIG_KEYS,
-} from "../../../stacks/config-keys";
+import { closestKey, SECRET_CONFIG_KEYS, unknownKeys } from "../../../stacks/config-keys";
 import { ConfigValidationError } from "../../../stacks/errors";
 import { flattenConfig } from "../../../synth/stack-files";
 import { defineRule, type Rule } from "../types";
@@ -15,12 +10,6 @@ const PULUMI_CONFIG_SOURCE =
 /** Declared keys may omit the project's namespace. */
 const qualified = (project: string, key: string) => (key.includes(":") ? key : `${project}:${key}`);
 const isSecure = (v: unknown) => v !== null && typeof v === "object" && "secure" in v;
-
-/** Keys of our namespaces the program does not read. */
-const unknownKeys = (stackConfig: Record<string, unknown>): string[] => {
-  const known = new Set(knownConfigKeys());
-  return Object.keys(stackConfig).filter((key) => isOurKey(key) && !known.has(key));
-};
 
 export const pulumiConfigRules: Rule[] = [
   defineRule({
