@@ -187,6 +187,7 @@ test("between the two halves of a singleton move the check reports exactly what 
 test.each([[["prod"]], [["prod", "prod"]]])(
   "the CLI refuses %j: two different stacks",
   async (argv) => {
+    await expect(main(argv)).rejects.toThrow(UsageError); // runCli: the message, exit 2
     await expect(main(argv)).rejects.toThrow(
       new UsageError("usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)"),
     );

@@ -115,6 +115,14 @@ describe("every tool refuses an unknown flag", () => {
     ]);
     expect(existsSync(out)).toBe(false);
   });
+
+  test("adopt, as npm runs it (runMain): exit 2, the message alone", () => {
+    const r = asNpmRunsIt("adopt", "prod2", "--record", "r.json");
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toMatch(
+      /^unknown flag --record \(did you mean --records\?\)[^\n]*\nusage: [^\n]*\n$/,
+    );
+  });
 });
 
 describe("a missing input file is named, with how to make it", () => {

@@ -155,6 +155,7 @@ test("the CLI writes both files and prints the two commands; refused or without 
   expect(main(args, dir)).toBe(0);
   // The committed prod2 declares no peer: refused, naming the key.
   expect(main(args)).toBe(1);
+  expect(() => main(["prod2"])).toThrow(UsageError); // runMain: the message, exit 2
   expect(() => main(["prod2"])).toThrow(
     new UsageError(
       "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>",

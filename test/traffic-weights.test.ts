@@ -106,6 +106,7 @@ test("deploy.yml's plan: a commit that ends at 0/0 is refused, and the CLI exits
   expect(main(["--base", commit({ prod: 0, prod2: 100 }), "prod2", "prod"])).toBe(0);
   const head = commit({ prod: 0, prod2: 0 });
   expect(main(["--base", base, "--head", head, "prod2", "prod"])).toBe(1);
+  expect(() => main(["prod2"])).toThrow(UsageError); // runMain: the message, exit 2
   expect(() => main(["prod2"])).toThrow(
     new UsageError(
       "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
