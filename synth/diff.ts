@@ -50,7 +50,8 @@ export interface SynthDiff {
 
 export const STACK_ROOT = "(stack)";
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-const byPath = (a: string, b: string) => a.localeCompare(b, "en", { numeric: true });
+// One collator: localeCompare with options builds one per call, a tenth of a diff's time.
+const byPath = new Intl.Collator("en", { numeric: true }).compare;
 const isScalar = (v: unknown) => v === null || typeof v !== "object";
 
 function parseContainer(s: string): unknown {

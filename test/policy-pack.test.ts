@@ -1,21 +1,12 @@
-import type {
-  PolicyPackArgs,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-} from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { PACK_NAME, packArgs } from "../policy/pack";
 import { rules } from "../policy/rules";
 import { CLUSTER_NAME } from "./policy-fixtures";
 
-// The real PolicyPack starts the analyzer's gRPC server; record its arguments instead.
-const mockPacks: { name: string; args: PolicyPackArgs }[] = [];
-jest.mock("@pulumi/policy", () => ({
-  PolicyPack: jest.fn((name: string, args: PolicyPackArgs) => mockPacks.push({ name, args })),
-}));
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-require("../policy/index");
+const args = packArgs();
 
 const policy = (name: string) => {
-  const p = mockPacks[0]?.args.policies.find((x) => x.name === name);
+  const p = args.policies.find((x) => x.name === name);
   if (!p) throw new Error(`no policy ${name}`);
   return p;
 };
@@ -23,8 +14,8 @@ const urn = (stack: string, type: string, name: string) =>
   `urn:pulumi:${stack}::eks-blueprint::${type}::${name}`;
 
 test("the pack has one policy per rule, with the rule's id and enforcement level", () => {
-  expect(mockPacks.map((p) => p.name)).toEqual(["eks-blueprint"]);
-  expect(mockPacks[0]?.args.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
+  expect(PACK_NAME).toBe("eks-blueprint");
+  expect(args.policies.map((p) => [p.name, p.enforcementLevel])).toEqual(
     rules.map((r) => [r.id, r.enforcement]),
   );
 });

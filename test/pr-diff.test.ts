@@ -14,7 +14,7 @@ import {
 } from "../tools/pr-diff/comment";
 import { stackNames } from "../stacks/stack-names";
 import { UsageError } from "../tools/run/args";
-import { prDiff, prDiffArgs } from "../tools/pr-diff/main";
+import { prDiff, prDiffArgs, runProcess, type ScriptRunner } from "../tools/pr-diff/main";
 
 // `npm run synth -- <stack> --out <file>`: a bucket per name in resources.json; BROKEN-<stack> fails.
 const SYNTH = `const fs = require("node:fs");
@@ -31,6 +31,14 @@ const before = JSON.parse(fs.readFileSync(base, "utf8")).resources.length;
 console.log("rehearsal of " + stack + ": " + before + " before");
 process.exit(fs.existsSync("BLOCK-" + stack) ? 1 : 0);
 `;
+
+// The scripts as npm would run them (`node synth.js <args>` in the checkout), without npm's start.
+const runScript: ScriptRunner = (dir, script, args) => {
+  const { scripts } = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  return runProcess("sh", ["-c", `${scripts[script]} "$@"`, script, ...args], dir);
+};
 
 function tinyRepo(): string {
   const repo = fs.mkdtempSync(path.join(os.tmpdir(), "pr-diff-repo-"));
@@ -68,7 +76,8 @@ describe("npm run pr-diff on a repository", () => {
   const logged: string[] = [];
   beforeAll(async () => {
     const hasTool = () => false;
-    result = await prDiff({ repo, base: "base", outDir, hasTool, log: (l) => logged.push(l) });
+    const log = (l: string) => logged.push(l);
+    result = await prDiff({ repo, base: "base", outDir, hasTool, log, runScript });
   });
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const part = (stack: string) =>

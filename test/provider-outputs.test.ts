@@ -40,7 +40,8 @@ const ECHO_MOCKS_PROGRAM = `
     nodeGroups: { general: { architecture: "arm64", instanceTypes: ["m7g.large"], minSize: 1, maxSize: 2 } },
     addons: { reloader: {} },
   });
-  setTimeout(() => console.log(JSON.stringify([...failures])), 1000);`;
+  // When nothing is left to run: every registration has settled, failed ones reported.
+  process.once("beforeExit", () => console.log(JSON.stringify([...failures])));`;
 
 test("echo-the-inputs mocks get an error naming the missing output and what to return", () => {
   const options = { cwd: path.join(__dirname, ".."), encoding: "utf8" } as const;

@@ -1,23 +1,48 @@
 import * as aws from "@pulumi/aws";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { stackNames } from "../stacks/stack-names";
 import { synthJson } from "../synth/synth-stack";
 import { synthesize } from "../synth/synthesize";
+import { main } from "../tools/synth/main";
 import { renderTree } from "../tools/synth/tree";
-import { committedSynth, synthStackWith } from "./stack-harness";
+import { committedSynth } from "./stack-harness";
 
-test("same config, same synth JSON, byte for byte", async () => {
-  // One synth from jest's global setup, in another process; one here.
-  const first = synthJson(committedSynth("prod2"));
-  const second = synthJson(await synthStackWith("prod2"));
-  expect(second).toBe(first);
-  const parsed = JSON.parse(first) as { stack: string; resources: Record<string, unknown>[] };
-  expect(parsed.stack).toBe("prod2");
-  for (const r of parsed.resources) {
-    const options = Object.keys(r).filter((k) =>
-      ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases", "provenance"].includes(k),
-    );
-    expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", ...options, "inputs"]);
-  }
-});
+test.each(stackNames())(
+  "npm run synth -- %s --out writes the global setup's synth byte for byte, policy checks passed",
+  async (stack) => {
+    // `npm test` synthesizes every stack here, as the README's command (its program, in-process):
+    // exit 0 is the policy checks passing; the global setup's synth came from another process.
+    const dir = mkdtempSync(path.join(tmpdir(), "eks-synth-"));
+    const out = path.join(dir, `${stack}.json`);
+    const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
+    try {
+      expect(await main([stack, "--out", out])).toBe(0);
+      expect(log.mock.calls.map(([line]) => String(line))).toContain(`\nwrote ${out}`);
+      const written = readFileSync(out, "utf8");
+      expect(written).toBe(synthJson(committedSynth(stack)));
+      const parsed = JSON.parse(written) as { stack: string; resources: Record<string, unknown>[] };
+      expect(parsed.stack).toBe(stack);
+      for (const r of parsed.resources) {
+        const options = Object.keys(r).filter((k) =>
+          ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases", "provenance"].includes(k),
+        );
+        expect(Object.keys(r)).toEqual([
+          "type",
+          "name",
+          "parent",
+          "dependsOn",
+          ...options,
+          "inputs",
+        ]);
+      }
+    } finally {
+      log.mockRestore();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 test("every record lists what the engine waits for, by type::name of a synthesized resource", async () => {
   const { resources } = committedSynth("prod2");

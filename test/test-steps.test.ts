@@ -1,13 +1,10 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import * as path from "node:path";
-import { RUN, stackSteps, STEPS } from "../tools/test/steps";
+import { RUN, STEPS } from "../tools/test/steps";
 
 // tools/test/steps.ts: `npm test` got faster without dropping a check (issue 15).
 const root = path.join(__dirname, "..");
 const commands = Object.fromEntries(STEPS.map((s) => [s.name, s.command]));
-
-// The stacks as the files at the root say, read here, not by the code under test.
-const stackFiles = readdirSync(root).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []);
 
 test("npm test runs every check the sequential chain ran, and the library build", () => {
   expect(STEPS.map((s) => s.name).sort()).toEqual(
@@ -17,18 +14,10 @@ test("npm test runs every check the sequential chain ran, and the library build"
       "prettier",
       "type check and pack",
       "workflow lint",
-      // Per Pulumi.<stack>.yaml, its synth; its rehearsal and its declared peers' coexistence
-      // check run once, in jest (test/rehearse-stacks.test.ts, test/coexist-stacks.test.ts).
-      ...stackFiles.map((s) => `synth ${s}`),
+      // Each Pulumi.<stack>.yaml's synth (`npm run synth`'s program, test/synth.test.ts), its
+      // rehearsal and its declared peers' coexistence check run in jest, once.
     ].sort(),
   );
-});
-
-test("a stack gets its synth, with the policy rules, as `npm run synth` runs it", () => {
-  expect(stackSteps(["prod", "staging"]).map((s) => s.command)).toEqual([
-    "node --require ./tools/run/register.cjs tools/synth/main.ts prod --out out/prod.json",
-    "node --require ./tools/run/register.cjs tools/synth/main.ts staging --out out/staging.json",
-  ]);
 });
 
 test("jest comes first, so it holds one of the two slots while the rest take the other", () => {
@@ -38,7 +27,7 @@ test("jest comes first, so it holds one of the two slots while the rest take the
 
 test("the consumer check runs only after the type check whose build it packs has passed", () => {
   expect(commands["type check and pack"]).toBe(
-    "tsgo -p tsconfig.json --incremental false && node --require ./tools/run/register.cjs tools/pack/consumer-check.ts",
+    "tsgo -p tsconfig.json --incremental false --singleThreaded && node --require ./tools/run/register.cjs tools/pack/consumer-check.ts",
   );
 });
 

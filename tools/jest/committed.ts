@@ -1,4 +1,4 @@
-// The committed stacks' synths, made once per jest run (global-setup.ts) for test/stack-harness.ts.
+// The committed stacks' synths, made once per jest run (global-setup.cjs) for test/stack-harness.ts.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -27,7 +27,7 @@ export function committedSynth(stack: string): SynthResult {
   const dir = process.env[DIR_VARIABLE];
   if (!dir) {
     throw new Error(
-      `${DIR_VARIABLE} is not set: the committed synths are written by jest's globalSetup (package.json "jest", tools/jest/global-setup.ts)`,
+      `${DIR_VARIABLE} is not set: the committed synths are written by jest's globalSetup (package.json "jest", tools/jest/global-setup.cjs)`,
     );
   }
   return JSON.parse(readFileSync(path.join(dir, `${stack}.json`), "utf8")) as SynthResult;

@@ -63,22 +63,26 @@ function archive(repo: string, commit: string, dir: string): void {
   if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
 }
 
-interface Ran {
+/** A finished command: its exit code and what it printed. */
+export interface Ran {
   code: number;
   stdout: string;
   stderr: string;
 }
 
+/** Runs a package script of the checkout in `dir` with `args`. */
+export type ScriptRunner = (dir: string, script: string, args: string[]) => Promise<Ran>;
+
 /** The last lines of what a failed run printed, errors first. */
 const tail = (r: Ran) => (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-15).join("\n");
 
-/** `npm run <script> -- <args>` in `dir`, its own package.json's (npm_* dropped: ours would leak). */
-function npmRun(dir: string, script: string, args: string[]): Promise<Ran> {
+/** `command args` in `cwd`, npm_* dropped from the env (ours would leak into a nested npm). */
+export function runProcess(command: string, args: string[], cwd: string): Promise<Ran> {
   const env = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
   );
   return new Promise((resolve) => {
-    const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd: dir, env });
+    const child = spawn(command, args, { cwd, env });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -87,6 +91,10 @@ function npmRun(dir: string, script: string, args: string[]): Promise<Ran> {
     child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
   });
 }
+
+/** `npm run <script> -- <args>` in `dir`, its own package.json's. */
+const defaultRunner: ScriptRunner = (dir, script, args) =>
+  runProcess("npm", ["run", "--silent", script, "--", ...args], dir);
 
 /** Runs the tasks `limit` at a time (two cores: each a Node process loading @pulumi/*). */
 async function inParallel<T>(tasks: (() => Promise<T>)[], limit = 2): Promise<T[]> {
@@ -125,6 +133,8 @@ export interface PrDiffOptions {
   hasTool?: (tool: string) => boolean;
   /** Progress lines. @default stderr */
   log?: (line: string) => void;
+  /** How the synth and rehearse scripts run. @default `npm run --silent <script> -- <args>` */
+  runScript?: ScriptRunner;
 }
 
 /** Synthesizes, rehearses and diffs every stack; the comment and the stacks that block. */
@@ -133,6 +143,7 @@ export async function prDiff(
 ): Promise<{ comment: string; blocked: string[] }> {
   const repo = path.resolve(options.repo ?? ROOT);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const runScript = options.runScript ?? defaultRunner;
   const stacks = stackNames(repo);
   if (stacks.length === 0) throw new Error(`${repo}: no Pulumi.<stack>.yaml, so no stacks`);
   const base = { ref: options.base, commit: commitOf(repo, options.base) };
@@ -157,7 +168,11 @@ export async function prDiff(
       side === "base" && !baseStacks.has(stack)
         ? undefined
         : timed(`synth ${side} ${stack}`, () =>
-            npmRun(side === "base" ? baseDir : repo, "synth", [stack, "--out", file(side, stack)]),
+            runScript(side === "base" ? baseDir : repo, "synth", [
+              stack,
+              "--out",
+              file(side, stack),
+            ]),
           );
     const synths = await inParallel(stacks.flatMap((s) => [synth("base", s), synth("head", s)]));
     const blocked: string[] = [];
@@ -181,7 +196,7 @@ export async function prDiff(
             headRun.code !== 0
               ? undefined
               : timed(`rehearse ${stack}`, () =>
-                  npmRun(repo, "rehearse", [stack, "--no-order", "--base", file("base", stack)]),
+                  runScript(repo, "rehearse", [stack, "--no-order", "--base", file("base", stack)]),
                 ),
       ),
     );

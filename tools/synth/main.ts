@@ -10,7 +10,7 @@ const SPEC: CliSpec = {
   positionals: [1, 1],
 };
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, SPEC);
   const [stack] = args.positionals;
   const out = args.value("--out");

@@ -1,0 +1,4 @@
+// jest's globalTeardown: removes the synths global-setup.cjs wrote.
+"use strict";
+require("./setup.cjs");
+module.exports = require("./committed.ts").removeCommittedSynths;
