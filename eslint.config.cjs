@@ -77,6 +77,8 @@ module.exports = tseslint.config(
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // No rule here reads JSDoc: not parsing it is an eighth of the lint's CPU.
+  { languageOptions: { parserOptions: { jsDocParsingMode: "none" } } },
   {
     rules: {
       "@typescript-eslint/no-unused-vars": [

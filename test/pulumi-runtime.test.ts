@@ -1,6 +1,6 @@
-import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { cliStart, nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
+import { nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
+import { CLI_STACK, programRun } from "../tools/jest/program-run";
 import { flagValue, parseReport, programResources } from "../tools/run/mock-report";
 import { committedSynth } from "./stack-harness";
 
@@ -44,19 +44,11 @@ test("the stack the run script registers is not counted as a program resource", 
 });
 
 test("the program started as the Pulumi CLI starts it registers the synth's resources", async () => {
-  // prod, the smaller committed stack: the start path is the same for every stack.
-  const start = cliStart(root, "prod");
-  // The clone's own caches (node_modules/.cache/eks-blueprint), as `pulumi preview` uses them;
-  // test/run-transpile.test.ts tests the cache.
-  const r = spawnSync(process.execPath, start.args, {
-    cwd: start.cwd,
-    encoding: "utf8",
-    env: { PATH: process.env.PATH, ...start.env },
-  });
-  expect(r.stderr).toBe("");
-  expect(r.status).toBe(0);
-  const resources = parseReport(r.stdout);
-  const synth = committedSynth("prod");
-  expect(resources).toBe(synth.resources.length);
+  // Started by jest's global setup in band (tools/jest/program-run.ts), else now.
+  const run = await programRun();
+  expect(run.stderr).toBe("");
+  expect(run.status).toBe(0);
+  const resources = parseReport(run.stdout);
+  expect(resources).toBe(committedSynth(CLI_STACK).resources.length);
   expect(resources).toBeGreaterThan(100);
 }, 60000);
