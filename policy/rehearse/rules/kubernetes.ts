@@ -1,6 +1,5 @@
 // What the API server refuses: an object in a namespace that does not exist yet, or not matching
 // its kind's schema. (Custom resources without their CRD: ./crds.ts.)
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
@@ -139,31 +138,39 @@ export function modelFileFor(k: KubeKind): string | undefined {
   );
 }
 
-/**
- * Runs in a child Node: kubernetes-models is ESM-only, which neither `require` nor Jest (without
- * --experimental-vm-modules) loads, and a rule is synchronous.
- */
-const VALIDATE_SCRIPT = `
-import { pathToFileURL } from "node:url";
-let input = "";
-for await (const chunk of process.stdin) input += chunk;
-const out = {};
-for (const { key, file, kind, apiVersion, object } of JSON.parse(input)) {
-  const mod = await import(pathToFileURL(file).href);
-  const Model = Object.values(mod).find((c) => c && c.kind === kind && c.apiVersion === apiVersion);
-  if (!Model) continue;
-  try { new Model(object).validate(); out[key] = []; }
-  catch (e) { out[key] = (e.errors ?? [{ instancePath: "", message: String(e.message) }]).map(
-    ({ instancePath, keyword, message, params }) => ({ instancePath, keyword, message, params })); }
-}
-process.stdout.write(JSON.stringify(out));
-`;
-
 interface SchemaError {
   instancePath: string;
   keyword?: string;
   message: string;
   params?: { allowedValues?: unknown[]; missingProperty?: string; type?: string };
+}
+
+type Model = { kind: string; apiVersion: string; new (object: unknown): { validate(): void } };
+
+/**
+ * The schema errors of `object` by the kubernetes-models class in `file` (none if it models no
+ * such kind). The packages are ES modules without top-level await, which Node's `require` loads
+ * (Node >= 22.12; nodejs.org/api/modules.html#loading-ecmascript-modules-using-require).
+ */
+function schemaErrors(file: string, kind: string, apiVersion: string, object: unknown) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const exports = Object.values(require(file) as Record<string, unknown>);
+  const model = exports.find(
+    (c): c is Model =>
+      typeof c === "function" &&
+      (c as Partial<Model>).kind === kind &&
+      (c as Partial<Model>).apiVersion === apiVersion,
+  );
+  if (!model) return [];
+  try {
+    new model(object).validate();
+    return [];
+  } catch (e) {
+    const errors = (e as { errors?: SchemaError[] }).errors;
+    return (errors ?? [{ instancePath: "", message: String((e as Error).message) }]).map(
+      ({ instancePath, keyword, message, params }) => ({ instancePath, keyword, message, params }),
+    );
+  }
 }
 
 /** `type::name`, as the synth renders a resource passed as an input. */
@@ -211,31 +218,20 @@ export const objectSchema = defineRule({
     "https://github.com/tommy351/kubernetes-models-ts (kubernetes-models 5.1.0, @kubernetes-models/karpenter 2.0.0, @kubernetes-models/istio 3.0.1)",
   smokeCheck: "pulumi-up-succeeds",
   check({ head }) {
-    const jobs = head.flatMap((r) => {
+    return head.flatMap((r) => {
       const k = kubeKindOf(r.type);
       const file = k && modelFileFor(k);
       if (!k || !file) return [];
       const { apiVersion, kind } = k;
-      return [
-        { key: recordKey(r), file, kind, apiVersion, object: { ...r.inputs, apiVersion, kind } },
-      ];
-    });
-    if (jobs.length === 0) return [];
-    const results = JSON.parse(
-      execFileSync(process.execPath, ["--input-type=module", "-e", VALIDATE_SCRIPT], {
-        input: JSON.stringify(jobs),
-        encoding: "utf8",
-      }),
-    ) as Record<string, SchemaError[]>;
-    return jobs.flatMap((j) => {
-      const stand = placeholderPaths(j.object);
-      return (results[j.key] ?? [])
+      const object = { ...r.inputs, apiVersion, kind };
+      const stand = placeholderPaths(object);
+      return schemaErrors(file, kind, apiVersion, object)
         .filter(
           (e) => !stand.some((s) => e.instancePath === s || e.instancePath.startsWith(`${s}/`)),
         )
         .map((e) => ({
-          subject: j.key,
-          message: schemaMessage(e, j.object, `${j.apiVersion} ${j.kind}`),
+          subject: recordKey(r),
+          message: schemaMessage(e, object, `${apiVersion} ${kind}`),
         }));
     });
   },
