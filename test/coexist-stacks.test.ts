@@ -20,7 +20,7 @@ let prod2: CoexistStack;
 beforeAll(async () => {
   prod = committedSide("prod");
   prod2 = committedSide("prod2");
-}, 60_000);
+});
 
 // Every pair the stack files declare as migration peers (on either side), read from them: what
 // `npm run coexist -- <a> <b>` checks, run once here for every pair, on the global setup's synths.

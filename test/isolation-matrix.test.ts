@@ -31,7 +31,7 @@ beforeAll(async () => {
   kProd = await coexistSide("prod", withKarpenter);
   kProd2 = await coexistSide("prod2", withKarpenter);
   committed = await isolationMatrix(prod, prod2);
-}, 120_000);
+});
 
 // kubernetes-sigs/external-dns docs/tutorials/aws.md, "IAM Policy".
 const UPSTREAM_EXTERNAL_DNS = policyDocument({

@@ -51,4 +51,4 @@ test("the program started as the Pulumi CLI starts it registers the synth's reso
   const resources = parseReport(run.stdout);
   expect(resources).toBe(committedSynth(CLI_STACK).resources.length);
   expect(resources).toBeGreaterThan(100);
-}, 60000);
+});

@@ -152,7 +152,7 @@ describe("a scratch copy with a staging stack and a team onboarded in prod2", ()
     for (const stack of stackNames(dir)) {
       synths[stack] = same(stack) ? committedSynth(stack) : await synthStack(stack, dir);
     }
-  }, 120_000);
+  });
 
   test("the list has the new stack; only the declared pairs are checked for coexistence", () => {
     expect(stackNames(dir)).toEqual(stacks);

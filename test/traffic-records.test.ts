@@ -86,7 +86,7 @@ describe("the committed prod2 under the mocks", () => {
   let committed: SynthResult;
   beforeAll(async () => {
     committed = committedSynth("prod2");
-  }, 60_000);
+  });
 
   test("its records alias its own gateway Service's NLB, in us-west-2's canonical NLB zone", () => {
     const service = byType(committed, "kubernetes:core/v1:Service").find((r) =>

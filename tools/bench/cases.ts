@@ -96,8 +96,8 @@ export const CASES: Case[] = [
 /**
  * Every cache `npm test` fills, relative to the root; the bench empties them all before each run,
  * as CI starts: eslint's and prettier's (--cache-location, tools/test/steps.ts), register.cjs's
- * transpiled .ts and Node compile cache, jest's cacheDirectory (package.json "jest"; @swc/jest's
- * transforms live there), the consumer check's jest, and `npm run build`'s incremental state
+ * transpiled .ts and Node compile cache, jest's cacheDirectory (package.json "jest"), the
+ * consumer check's jest (its @swc/jest transforms), and `npm run build`'s incremental state
  * (npm test's compile neither reads nor writes it). swc keeps nothing on disk without plugins.
  */
 export const TEST_CACHES = [

@@ -7,8 +7,8 @@ import * as path from "node:path";
 import { runMain } from "./args";
 
 /**
- * A stand-in requiring the real module on first touch (jest's too: tools/jest/lazy.cjs); till then
- * `__esModule` is `esModule`, for TypeScript's import helpers; `callable`: it is a function.
+ * A stand-in requiring the real module on first touch; till then `__esModule` is `esModule`, for
+ * TypeScript's import helpers; `callable`: it is a function.
  */
 export function deferredModule(load: () => object, esModule: boolean, callable: boolean): object {
   let real: object | undefined;
