@@ -14,7 +14,8 @@ import {
 } from "../tools/pr-diff/comment";
 import { stackNames } from "../stacks/stack-names";
 import { UsageError } from "../tools/run/args";
-import { prDiff, prDiffArgs, runProcess, type ScriptRunner } from "../tools/pr-diff/main";
+import { npmRun, prDiff, prDiffArgs, type ScriptRunner } from "../tools/pr-diff/main";
+import { runProcess } from "../tools/run/processes";
 
 // `npm run synth -- <stack> --out <file>`: a bucket per name in resources.json; BROKEN-<stack> fails.
 const SYNTH = `const fs = require("node:fs");
@@ -82,6 +83,13 @@ describe("npm run pr-diff on a repository", () => {
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const part = (stack: string) =>
     result.comment.split(/^## Stack /m).find((p) => p.startsWith(`\`${stack}\``)) ?? "";
+
+  test("by default a script runs as `npm run --silent <script> -- <args>` in its checkout", async () => {
+    const out = path.join(repo, "npm-run.json");
+    const ran = await npmRun(repo, "synth", ["a", "--out", out]);
+    expect([ran.code, ran.stdout, ran.stderr]).toEqual([0, "", ""]);
+    expect((JSON.parse(fs.readFileSync(out, "utf8")) as { stack: string }).stack).toBe("a");
+  });
 
   test("every Pulumi.<stack>.yaml is a stack, in order, and the blocked ones are named", () => {
     expect(stackNames(repo)).toEqual(["a", "b", "c", "d"]);

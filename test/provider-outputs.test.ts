@@ -20,8 +20,8 @@ test.each(Object.entries(PROVIDER_OUTPUTS))(
   },
 );
 
-// In a process of its own: each failed registration is an unhandled rejection, which ends a jest
-// worker. The program is what a consumer's first test looks like.
+// In a process of its own: each failed registration is an unhandled rejection, which fails the
+// jest run (tools/jest/setup.cjs). The program is what a consumer's first test looks like.
 const ECHO_MOCKS_PROGRAM = `
   const pulumi = require("@pulumi/pulumi");
   const failures = new Set();

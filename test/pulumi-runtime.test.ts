@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
-import { CLI_STACK, programRun } from "../tools/jest/program-run";
+import { BACKGROUND_STACK, backgroundRun } from "../tools/jest/background";
 import { flagValue, parseReport, programResources } from "../tools/run/mock-report";
 import { committedSynth } from "./stack-harness";
 
@@ -44,11 +44,11 @@ test("the stack the run script registers is not counted as a program resource", 
 });
 
 test("the program started as the Pulumi CLI starts it registers the synth's resources", async () => {
-  // Started by jest's global setup in band (tools/jest/program-run.ts), else now.
-  const run = await programRun();
+  // Started by jest's global setup in band (tools/jest/background.ts), else now.
+  const run = await backgroundRun(path.basename(__filename));
   expect(run.stderr).toBe("");
-  expect(run.status).toBe(0);
+  expect(run.code).toBe(0);
   const resources = parseReport(run.stdout);
-  expect(resources).toBe(committedSynth(CLI_STACK).resources.length);
+  expect(resources).toBe(committedSynth(BACKGROUND_STACK).resources.length);
   expect(resources).toBeGreaterThan(100);
 });

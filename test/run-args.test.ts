@@ -97,8 +97,12 @@ describe("every tool refuses an unknown flag", () => {
   test("diff", () => {
     const err: string[] = [];
     const spy = jest.spyOn(process.stderr, "write").mockImplementation((s) => !!err.push(`${s}`));
-    const code = diff(["a.json", "b.json", "--maxchars", "2000"]);
-    spy.mockRestore();
+    let code: number;
+    try {
+      code = diff(["a.json", "b.json", "--maxchars", "2000"]);
+    } finally {
+      spy.mockRestore(); // in band, jest's own reporter writes through it
+    }
     expect([code, err.join("")]).toEqual([
       2,
       "unknown flag --maxchars (did you mean --max-chars?); valid flags: --max-chars\nusage: npm run diff -- <base.json> <head.json> [--max-chars N]\n",

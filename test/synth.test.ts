@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { stackNames } from "../stacks/stack-names";
 import { synthJson } from "../synth/synth-stack";
 import { synthesize } from "../synth/synthesize";
+import { BACKGROUND_STACK, backgroundRun } from "../tools/jest/background";
 import { main } from "../tools/synth/main";
 import { renderTree } from "../tools/synth/tree";
 import { committedSynth } from "./stack-harness";
@@ -12,13 +13,15 @@ import { committedSynth } from "./stack-harness";
 test.each(stackNames())(
   "npm run synth -- %s --out writes the global setup's synth byte for byte, policy checks passed",
   async (stack) => {
-    // `npm test` synthesizes every stack here, as the README's command (its program, in-process):
-    // exit 0 is the policy checks passing; the global setup's synth came from another process.
+    // The README's command, its program run here: exit 0 is the policy checks passing.
     const dir = mkdtempSync(path.join(tmpdir(), "eks-synth-"));
     const out = path.join(dir, `${stack}.json`);
     const log = jest.spyOn(console, "log").mockImplementation(() => undefined);
     try {
-      expect(await main([stack, "--out", out])).toBe(0);
+      const code = await main([stack, "--out", out]);
+      // On a failed policy check, its report (the program prints it).
+      const report = code === 0 ? "" : log.mock.calls.map(([line]) => String(line)).join("\n");
+      expect({ code, report }).toEqual({ code: 0, report: "" });
       expect(log.mock.calls.map(([line]) => String(line))).toContain(`\nwrote ${out}`);
       const written = readFileSync(out, "utf8");
       expect(written).toBe(synthJson(committedSynth(stack)));
@@ -43,6 +46,17 @@ test.each(stackNames())(
     }
   },
 );
+
+test("the README's command, in a process of its own, writes the global setup's bytes", async () => {
+  // Started by jest's global setup in band (tools/jest/background.ts), else now.
+  const run = await backgroundRun(path.basename(__filename));
+  try {
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(readFileSync(run.out ?? "", "utf8")).toBe(synthJson(committedSynth(BACKGROUND_STACK)));
+  } finally {
+    if (run.out) rmSync(path.dirname(run.out), { recursive: true, force: true });
+  }
+});
 
 test("every record lists what the engine waits for, by type::name of a synthesized resource", async () => {
   const { resources } = committedSynth("prod2");

@@ -102,18 +102,21 @@ test("deploy.yml's plan: a commit that ends at 0/0 is refused, and the CLI exits
   const logs: string[] = [];
   const err = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
   const log = jest.spyOn(console, "log").mockImplementation((m: string) => void logs.push(m));
-  // The working tree is the committed (prod 100, prod2 0): from (0, 100) that is the rollback.
-  expect(main(["--base", commit({ prod: 0, prod2: 100 }), "prod2", "prod"])).toBe(0);
-  const head = commit({ prod: 0, prod2: 0 });
-  expect(main(["--base", base, "--head", head, "prod2", "prod"])).toBe(1);
-  expect(() => main(["prod2"])).toThrow(UsageError); // runMain: the message, exit 2
-  expect(() => main(["prod2"])).toThrow(
-    new UsageError(
-      "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
-    ),
-  );
-  err.mockRestore();
-  log.mockRestore();
+  try {
+    // The working tree is the committed (prod 100, prod2 0): from (0, 100) that is the rollback.
+    expect(main(["--base", commit({ prod: 0, prod2: 100 }), "prod2", "prod"])).toBe(0);
+    const head = commit({ prod: 0, prod2: 0 });
+    expect(main(["--base", base, "--head", head, "prod2", "prod"])).toBe(1);
+    expect(() => main(["prod2"])).toThrow(UsageError); // runMain: the message, exit 2
+    expect(() => main(["prod2"])).toThrow(
+      new UsageError(
+        "usage: node dist/tools/workflows/deploy-order.js --base <parent dir> [--head <dir>] <stack>...",
+      ),
+    );
+  } finally {
+    err.mockRestore();
+    log.mockRestore();
+  }
   expect(logs).toEqual(['order=["prod","prod2"]']);
   expect(errors).toEqual([
     `updating prod2 then prod passes through every weight at 0 (${P}=0, ${P2}=0), which Route 53 answers as an even split: raise the serving side in one commit and lower the other in the next`,

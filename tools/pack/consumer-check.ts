@@ -10,6 +10,7 @@ import { pathToFileURL } from "node:url";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
 import { synthesize } from "../../synth/synthesize";
 import type { SynthRecord } from "../../synth/record";
+import { withoutNpm } from "../run/processes";
 
 const EXAMPLE = path.join(ROOT, "examples", "consumer");
 const PACK_DIR = path.join(EXAMPLE, ".pack");
@@ -103,9 +104,7 @@ function tarballProblems(files: string[], sources: string[], read: (file: string
 
 /** Drops `npm_*` from the env: `npm test`'s would make the example's install act on the root. */
 function run(command: string, args: string[], cwd: string): string {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
-  );
+  const env = withoutNpm(process.env);
   const r = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) {
     throw new Error(`${command} ${args.join(" ")} (in ${cwd}) failed:\n${r.stdout}${r.stderr}`);

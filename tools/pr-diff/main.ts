@@ -6,7 +6,7 @@
 // diff; a section whose tool is not installed here prints as skipped, with the reason. Markdown on
 // stdout, progress on stderr; `--out-dir` keeps the synth files and comment.md. Exit 1 when a
 // rehearsal finds blockers or the head does not synthesize, 2 when it cannot run at all.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { stackNames } from "../../stacks/stack-names";
 import * as os from "node:os";
@@ -15,6 +15,7 @@ import { diffSynth } from "../../synth/diff";
 import { ROOT } from "../../synth/stack-files";
 import { readSynthFile } from "../diff/main";
 import { parseArgs } from "../run/args";
+import { inParallel, type Ran, runProcess, tail } from "../run/processes";
 import { renderMarkdown } from "../diff/markdown";
 import {
   diffBudget,
@@ -63,52 +64,12 @@ function archive(repo: string, commit: string, dir: string): void {
   if (fs.existsSync(modules)) fs.symlinkSync(modules, path.join(dir, "node_modules"), "dir");
 }
 
-/** A finished command: its exit code and what it printed. */
-export interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a package script of the checkout in `dir` with `args`. */
 export type ScriptRunner = (dir: string, script: string, args: string[]) => Promise<Ran>;
 
-/** The last lines of what a failed run printed, errors first. */
-const tail = (r: Ran) => (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-15).join("\n");
-
-/** `command args` in `cwd`, npm_* dropped from the env (ours would leak into a nested npm). */
-export function runProcess(command: string, args: string[], cwd: string): Promise<Ran> {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith("npm_")),
-  );
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd, env });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    child.on("error", (e) => resolve({ code: 127, stdout, stderr: `${stderr}${e.message}` }));
-    child.on("close", (code) => resolve({ code: code ?? 1, stdout, stderr }));
-  });
-}
-
 /** `npm run <script> -- <args>` in `dir`, its own package.json's. */
-const defaultRunner: ScriptRunner = (dir, script, args) =>
+export const npmRun: ScriptRunner = (dir, script, args) =>
   runProcess("npm", ["run", "--silent", script, "--", ...args], dir);
-
-/** Runs the tasks `limit` at a time (two cores: each a Node process loading @pulumi/*). */
-async function inParallel<T>(tasks: (() => Promise<T>)[], limit = 2): Promise<T[]> {
-  const results: T[] = new Array<T>(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
-  return results;
-}
 
 /** Whether `tool` is an executable on PATH. */
 export function onPath(tool: string): boolean {
@@ -133,7 +94,7 @@ export interface PrDiffOptions {
   hasTool?: (tool: string) => boolean;
   /** Progress lines. @default stderr */
   log?: (line: string) => void;
-  /** How the synth and rehearse scripts run. @default `npm run --silent <script> -- <args>` */
+  /** How the synth and rehearse scripts run. @default {@link npmRun} */
   runScript?: ScriptRunner;
 }
 
@@ -143,7 +104,7 @@ export async function prDiff(
 ): Promise<{ comment: string; blocked: string[] }> {
   const repo = path.resolve(options.repo ?? ROOT);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const runScript = options.runScript ?? defaultRunner;
+  const runScript = options.runScript ?? npmRun;
   const stacks = stackNames(repo);
   if (stacks.length === 0) throw new Error(`${repo}: no Pulumi.<stack>.yaml, so no stacks`);
   const base = { ref: options.base, commit: commitOf(repo, options.base) };
