@@ -14,7 +14,7 @@ test("npm test runs every check the sequential chain ran, and the library build"
       "prettier",
       "type check and pack",
       "workflow lint",
-      // Each Pulumi.<stack>.yaml's synth (`npm run synth`'s program, test/synth.test.ts), its
+      // Each Pulumi.<stack>.yaml's synth with its policy checks (jest's global setup), its
       // rehearsal and its declared peers' coexistence check run in jest, once.
     ].sort(),
   );
