@@ -1,6 +1,5 @@
 // tools/run/args.ts: every tool's command line. An unknown flag is refused, naming the valid ones,
 // before anything runs or is written; a missing input file is named with how to make it.
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -14,6 +13,7 @@ import { main as endpointReach } from "../tools/workflows/endpoint-reach";
 import { main as checkAddonVersions } from "../tools/workflows/check-addon-versions";
 import { inputFile, parseArgs, stackFile, UsageError } from "../tools/run/args";
 import { ROOT } from "../synth/stack-files";
+import { runProcess } from "../tools/run/processes";
 
 const SYNTH = {
   usage: "usage: npm run synth -- <stack> [--out <file.json>]",
@@ -29,11 +29,26 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** `npm run <tool> -- <args>`, as the script starts it (package.json "scripts"). */
 const asNpmRunsIt = (tool: string, ...args: string[]) =>
-  spawnSync(
+  runProcess(
     process.execPath,
     ["--require", "./tools/run/register.cjs", `tools/${tool}/main.ts`, ...args],
-    { cwd: ROOT, encoding: "utf8" },
+    ROOT,
   );
+
+// The three programs start at once, each a Node start of its own; their tests await them.
+const ran = (() => {
+  const own = mkdtempSync(path.join(tmpdir(), "eks-args-npm-"));
+  const [out, base] = [path.join(own, "x.json"), path.join(own, "main-prod2.json")];
+  return {
+    own,
+    out,
+    base,
+    synth: asNpmRunsIt("synth", "prod2", "--outt", out),
+    adopt: asNpmRunsIt("adopt", "prod2", "--record", "r.json"),
+    rehearse: asNpmRunsIt("rehearse", "prod2", "--base", base),
+  };
+})();
+afterAll(() => rmSync(ran.own, { recursive: true, force: true }));
 
 describe("parseArgs", () => {
   test("reads values, inline values, switches and positionals", () => {
@@ -109,20 +124,19 @@ describe("every tool refuses an unknown flag", () => {
     ]);
   });
 
-  test("synth, as npm runs it: exit 2, the message alone, nothing written", () => {
-    const out = path.join(dir, "x.json");
-    const r = asNpmRunsIt("synth", "prod2", "--outt", out);
-    expect([r.status, r.stdout, r.stderr]).toEqual([
+  test("synth, as npm runs it: exit 2, the message alone, nothing written", async () => {
+    const r = await ran.synth;
+    expect([r.code, r.stdout, r.stderr]).toEqual([
       2,
       "",
       `unknown flag --outt (did you mean --out?); valid flags: --out\n${SYNTH.usage}\n`,
     ]);
-    expect(existsSync(out)).toBe(false);
+    expect(existsSync(ran.out)).toBe(false);
   });
 
-  test("adopt, as npm runs it (runMain): exit 2, the message alone", () => {
-    const r = asNpmRunsIt("adopt", "prod2", "--record", "r.json");
-    expect([r.status, r.stdout]).toEqual([2, ""]);
+  test("adopt, as npm runs it (runMain): exit 2, the message alone", async () => {
+    const r = await ran.adopt;
+    expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toMatch(
       /^unknown flag --record \(did you mean --records\?\)[^\n]*\nusage: [^\n]*\n$/,
     );
@@ -149,11 +163,10 @@ describe("a missing input file is named, with how to make it", () => {
     );
   });
 
-  test("rehearse --base, as npm runs it: exit 2, the synth command to make it", () => {
-    const base = path.join(dir, "main-prod2.json");
-    const r = asNpmRunsIt("rehearse", "prod2", "--base", base);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain(`npm run synth -- prod2 --out ${base}`);
+  test("rehearse --base, as npm runs it: exit 2, the synth command to make it", async () => {
+    const r = await ran.rehearse;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`npm run synth -- prod2 --out ${ran.base}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
