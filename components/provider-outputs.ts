@@ -22,7 +22,7 @@ type Outputs = typeof PROVIDER_OUTPUTS;
 export type ProviderOutput<K extends keyof Outputs> = Outputs[K][number];
 
 /** The error for a missing output: which one, and every output the mocks must return. */
-export function missingOutputMessage(type: string, name: string, output: string): string {
+function missingOutputMessage(type: string, name: string, output: string): string {
   const wanted = Object.entries(PROVIDER_OUTPUTS).map(([t, o]) => `${t}: ${o.join(", ")}`);
   return (
     `${type} "${name}" has no ${output}. Only a provider supplies it: under ` +

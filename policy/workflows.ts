@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type YAMLMap } from "yaml";
-import { ROOT } from "../stacks/stack-names";
+import { ROOT, stackFile } from "../stacks/stack-names";
 import type { Finding, RuleInfo } from "./findings";
 
 /** actionlint's findings carry its kinds as their rule. */
@@ -139,7 +139,7 @@ export function fixedStackLists(
   stacks: readonly string[],
 ): Finding[] {
   const wf = parseWorkflow(content);
-  const names = new Set(stacks.flatMap((s) => [s, `Pulumi.${s}.yaml`]));
+  const names = new Set(stacks.flatMap((s) => [s, stackFile(s)]));
   const finding = (node: Node | null | undefined, where: string, got: string): Finding => ({
     rule: "stack-list",
     subject: wf.at(file, node),

@@ -191,10 +191,7 @@ export function parseStackConfig(
 }
 
 /** Reads the current stack's config through Pulumi (the language host's values). */
-export function loadStackConfig(
-  stack: string = pulumi.getStack(),
-  stacks: readonly string[] = stackNames(),
-): BlueprintArgs {
+export function loadStackConfig(stack: string, stacks: readonly string[]): BlueprintArgs {
   const all = pulumi.runtime.allConfig();
   const password = all[`${PROJECT}:grafanaAdminPassword`];
   const grafanaAdminPassword = password === undefined ? undefined : pulumi.secret(password);

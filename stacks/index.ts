@@ -12,5 +12,5 @@ export function composeStack(
   stacks: readonly string[] = stackNames(),
 ): StackOutputs {
   if (!stacks.includes(stack)) throw new Error(noStackFile(stack, stacks));
-  return composition(stack)(loadStackConfig(stack, stacks));
+  return composition(stack, loadStackConfig(stack, stacks));
 }

@@ -254,9 +254,8 @@ export function readMigrationConfig(
 /** As `readMigrationConfig`, but throws one ConfigValidationError listing every problem. */
 export function parseMigrationConfig(
   config: Record<string, string | undefined>,
-  context?: StackContext,
 ): MigrationSettings {
-  const { settings, problems } = readMigrationConfig(config, context);
+  const { settings, problems } = readMigrationConfig(config);
   if (!settings) throw new ConfigValidationError(problems);
   return settings;
 }

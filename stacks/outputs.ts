@@ -15,23 +15,18 @@ export interface StackOutputs {
   gatewayLoadBalancer?: pulumi.Output<{ name: string; zoneId: string }>;
 }
 
-/** A stack's program: its validated config in, its outputs out. */
-export type Composition = (args: BlueprintArgs) => StackOutputs;
-
-/** The composition of one EksBlueprint named `name` (`prod`). */
-export const composition =
-  (name: string): Composition =>
-  (args) => {
-    const { cluster, network, nodeGroups, gatewayLoadBalancer } = new EksBlueprint(name, args);
-    return {
-      clusterName: args.clusterName,
-      kubernetesVersion: args.kubernetesVersion,
-      endpoint: cluster.eksCluster.core.endpoint,
-      oidcProviderArn: cluster.oidcProviderArn,
-      kubeconfig: cluster.kubeconfig,
-      vpcId: network.vpcId,
-      vpcCidr: args.network.cidrBlock,
-      nodeGroupNames: nodeGroups.names,
-      ...(gatewayLoadBalancer ? { gatewayLoadBalancer } : {}),
-    };
+/** A stack's program, one EksBlueprint named `name` (`prod`): its validated config in, its outputs out. */
+export function composition(name: string, args: BlueprintArgs): StackOutputs {
+  const { cluster, network, nodeGroups, gatewayLoadBalancer } = new EksBlueprint(name, args);
+  return {
+    clusterName: args.clusterName,
+    kubernetesVersion: args.kubernetesVersion,
+    endpoint: cluster.eksCluster.core.endpoint,
+    oidcProviderArn: cluster.oidcProviderArn,
+    kubeconfig: cluster.kubeconfig,
+    vpcId: network.vpcId,
+    vpcCidr: args.network.cidrBlock,
+    nodeGroupNames: nodeGroups.names,
+    ...(gatewayLoadBalancer ? { gatewayLoadBalancer } : {}),
   };
+}

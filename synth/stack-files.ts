@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { readMigrationConfig } from "../stacks/migration-config";
 import { noStackFile, ROOT, stackFile, stackNames } from "../stacks/stack-names";
 import { REDACTED } from "./record";
 import type { SynthOptions } from "./synthesize";
@@ -45,28 +44,4 @@ export function readStackFiles<P extends { name: string }>(stack: string, dir: s
 export function readStackConfig(stack: string, dir: string = ROOT): StackConfigFile {
   const { project, config } = readStackFiles(stack, dir);
   return { project: project.name, stack, ...flattenConfig(config) };
-}
-
-/**
- * The pairs of stacks in `dir` that run side by side, as `migration:peers` declares them on either
- * side: each pair once, its names and the list sorted. Never a pair nobody declared, so a copied
- * file is not paired with its source. A stack whose file or `migration:*` is invalid declares
- * nothing here: its synth reports why.
- */
-export function peerPairs(dir: string = ROOT): [string, string][] {
-  const stacks = stackNames(dir);
-  const pairs = new Map<string, [string, string]>();
-  for (const stack of stacks) {
-    let config: Record<string, string>;
-    try {
-      config = readStackConfig(stack, dir).config;
-    } catch {
-      continue; // Not YAML: its synth says where.
-    }
-    for (const peer of readMigrationConfig(config, { stack, stacks }).settings?.peers ?? []) {
-      const [a, b] = [stack, peer].sort();
-      pairs.set(`${a} ${b}`, [a, b]);
-    }
-  }
-  return [...pairs.entries()].sort(([x], [y]) => (x < y ? -1 : 1)).map(([, pair]) => pair);
 }

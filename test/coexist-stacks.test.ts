@@ -6,9 +6,9 @@ import { isolationMatrix } from "../policy/coexist/isolation";
 import { CoexistStack, Finding, RuleId, weightedRecordsOf } from "../policy/coexist/records";
 import { checkCoexistence, coexistReport, main } from "../tools/coexist/main";
 import { UsageError } from "../tools/run/args";
-import { stackNames } from "../stacks/stack-names";
 import { inline } from "./coexist-fixtures";
-import { coexistSide, committedConfig, committedSide, RawConfig } from "./stack-harness";
+import { coexistSide, committedSide, RawConfig } from "./stack-harness";
+import { declaredPairs } from "./stack-suites";
 
 const addons = (c: RawConfig) =>
   (c["eks-blueprint:addons"] ??= {}) as Record<string, Record<string, unknown>>;
@@ -22,19 +22,8 @@ beforeAll(async () => {
   prod2 = committedSide("prod2");
 });
 
-// Every pair the stack files declare as migration peers (on either side), read from them: what
-// `npm run coexist -- <a> <b>` checks, run once here for every pair, on the global setup's synths.
-const declaredPairs = [
-  ...new Set(
-    stackNames().flatMap((stack) =>
-      ((committedConfig(stack)["migration:peers"] as string[] | undefined) ?? []).map((peer) =>
-        [stack, peer].sort().join(" "),
-      ),
-    ),
-  ),
-].map((pair) => pair.split(" ") as [string, string]);
-
-test.each(declaredPairs)(
+// What `npm run coexist -- <a> <b>` checks, for every declared pair, on the global setup's synths.
+test.each(declaredPairs())(
   "the declared peers %s and %s coexist: no collision, no cross-cluster write",
   async (a, b) => {
     const [sideA, sideB] = [committedSide(a), committedSide(b)];
@@ -187,7 +176,7 @@ test("between the two halves of a singleton move the check reports exactly what 
 test.each([[["prod"]], [["prod", "prod"]]])(
   "the CLI refuses %j: two different stacks",
   async (argv) => {
-    await expect(main(argv)).rejects.toThrow(UsageError); // runCli: the message, exit 2
+    // A UsageError (toThrow compares the class too): runCli prints the message, exit 2.
     await expect(main(argv)).rejects.toThrow(
       new UsageError("usage: npm run coexist -- <stack A> <stack B>   (for example: prod prod2)"),
     );

@@ -171,7 +171,6 @@ test.each([
   [[], USAGE],
   [["main", "--out-dir"], `--out-dir: needs a value\n${USAGE}`],
 ])("arguments %j are refused", (argv, message) => {
-  expect(() => prDiffArgs(argv)).toThrow(UsageError);
   expect(() => prDiffArgs(argv)).toThrow(new UsageError(message));
 });
 

@@ -7,11 +7,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parse, parseDocument } from "yaml";
-import { parseStackConfig } from "../stacks/config";
-import { ConfigValidationError } from "../stacks/errors";
 import { readMigrationConfig } from "../stacks/migration-config";
 import { stackNames } from "../stacks/stack-names";
-import { flattenConfig, peerPairs, readStackConfig, ROOT } from "../synth/stack-files";
+import { flattenConfig, readStackConfig, ROOT } from "../synth/stack-files";
 import { synthStack } from "../synth/synth-stack";
 import type { SynthResult } from "../synth/record";
 import { committedSynth } from "../tools/jest/committed";
@@ -22,12 +20,14 @@ import { checkCoexistence, coexistStack } from "../tools/coexist/main";
 import { deployPlan } from "../tools/workflows/deploy-order";
 import { main as stacksCli } from "../tools/stacks/main";
 import {
+  declaredPairs,
   deleteBeforeReplaceFalse,
   expectDestroyFollowsProtect,
   expectFirstUpClean,
   missingDeclaredKeys,
   stackFileConfig,
 } from "./stack-suites";
+import { rejectedConfig } from "./stack-harness";
 
 const scratch = () => mkdtempSync(path.join(tmpdir(), "eks-blueprint-stacks-"));
 const dirs: string[] = [];
@@ -77,18 +77,13 @@ describe("migration:peers", () => {
   ])("%s is refused", (peers, message) => {
     expect(problems(peers)).toEqual([message]);
   });
-  test("the stack config refuses an unknown peer with its other problems, before any resource", () => {
-    const { config } = readStackConfig("prod2");
-    config["migration:peers"] = '["prd"]';
-    config["migration:weight"] = "300";
-    let error: unknown;
-    try {
-      parseStackConfig("prod2", config);
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigValidationError);
-    expect((error as ConfigValidationError).problems.join("\n")).toMatch(
+  test("the stack config refuses an unknown peer with its other problems, before any resource", async () => {
+    const { message, registered } = await rejectedConfig("prod2", (c) => {
+      c["migration:peers"] = ["prd"];
+      c["migration:weight"] = 300;
+    });
+    expect(registered).toEqual([]);
+    expect(message).toMatch(
       /migration:peers\[0\]: not a stack of this project \(got "prd"\)[^]*migration:weight/,
     );
   });
@@ -157,8 +152,8 @@ describe("a scratch copy with a staging stack and a team onboarded in prod2", ()
   test("the list has the new stack; only the declared pairs are checked for coexistence", () => {
     expect(stackNames(dir)).toEqual(stacks);
     // prod2 declares prod; the copy, with no peers, is paired with nothing, not with its source.
-    expect(peerPairs(dir)).toContainEqual(["prod", "prod2"]);
-    expect(peerPairs(dir).flat()).not.toContain("staging");
+    expect(declaredPairs(dir)).toContainEqual(["prod", "prod2"]);
+    expect(declaredPairs(dir).flat()).not.toContain("staging");
   });
 
   test("every stack synthesizes with no mandatory policy violation, as `npm run synth` checks", () => {
@@ -183,7 +178,7 @@ describe("a scratch copy with a staging stack and a team onboarded in prod2", ()
   });
 
   test("the declared pairs coexist: no collision, no cross-cluster write", async () => {
-    for (const [a, b] of peerPairs(dir)) {
+    for (const [a, b] of declaredPairs(dir)) {
       const side = (s: string) => coexistStack(s, readStackConfig(s, dir).config, synths[s]);
       expect(checkCoexistence(side(a), side(b))).toEqual([]);
       expect((await isolationMatrix(side(a), side(b))).problems).toEqual([]);

@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
+import { stackNames } from "../stacks/stack-names";
+import { ROOT } from "../synth/stack-files";
 import { rehearseStack } from "../tools/rehearse/stack";
 import type { SynthRecord } from "../synth/record";
 import type { RawConfig } from "./stack-harness";
@@ -12,6 +14,17 @@ import type { RawConfig } from "./stack-harness";
 export const stackFileConfig = (stack: string, dir: string): RawConfig =>
   (parse(readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config: RawConfig })
     .config;
+
+/**
+ * Every pair of `dir`'s stacks that a stack file declares as migration peers (either side
+ * declares), read from the files: the pairs `npm test` checks for coexistence.
+ */
+export function declaredPairs(dir: string = ROOT): [string, string][] {
+  const peersOf = (stack: string) =>
+    (stackFileConfig(stack, dir)["migration:peers"] as string[] | undefined) ?? [];
+  const pairs = stackNames(dir).flatMap((s) => peersOf(s).map((p) => [s, p].sort().join(" ")));
+  return [...new Set(pairs)].sort().map((pair) => pair.split(" ") as [string, string]);
+}
 
 /** The keys Pulumi.yaml declares: the CLI refuses a stack without any of them. */
 export function missingDeclaredKeys(config: RawConfig, dir: string): string[] {
@@ -28,6 +41,7 @@ export async function expectFirstUpClean(stack: string, head: SynthRecord[], dir
   expect(report.findings).toEqual([]);
   expect(report.phases).toEqual(["config", "create"]);
   const at = (key: string) => report.order.indexOf(key);
+  expect(at(`awsx:ec2:Vpc::${stack}-network`)).toBeGreaterThanOrEqual(0);
   expect(at(`awsx:ec2:Vpc::${stack}-network`)).toBeLessThan(
     at(`eks:index:Cluster::${stack}-cluster`),
   );
@@ -62,11 +76,17 @@ export async function expectDestroyFollowsProtect(
       : [],
   );
   // Deleted in reverse: the gateway before the controllers that clean up after it, where the
-  // stack runs them.
-  const at = (n: string) =>
-    report.order.indexOf(`kubernetes:helm.sh/v3:Release::${stack}-platform-addons-${n}`);
-  for (const controller of ["alb-controller", "external-dns"].filter((c) => at(c) >= 0)) {
-    if (at("istio-gateway") >= 0) expect(at("istio-gateway")).toBeLessThan(at(controller));
+  // stack runs them (read from the synth, so a release missing from the order fails).
+  const release = (n: string) => `kubernetes:helm.sh/v3:Release::${stack}-platform-addons-${n}`;
+  const runs = ["istio-gateway", "alb-controller", "external-dns"].filter((n) =>
+    head.some((r) => `${r.type}::${r.name}` === release(n)),
+  );
+  const at = (n: string) => report.order.indexOf(release(n));
+  expect(runs.filter((n) => at(n) < 0)).toEqual([]);
+  if (runs.includes("istio-gateway")) {
+    for (const controller of runs.filter((n) => n !== "istio-gateway")) {
+      expect(at("istio-gateway")).toBeLessThan(at(controller));
+    }
   }
 }
 

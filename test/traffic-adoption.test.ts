@@ -10,6 +10,7 @@ import { UsageError } from "../tools/run/args";
 import { stringify } from "yaml";
 import { ROOT } from "../synth/stack-files";
 import { committedConfig, synthStackWith } from "./stack-harness";
+import { printed } from "./printed";
 
 const records = (
   JSON.parse(
@@ -147,25 +148,18 @@ test("the CLI writes both files and prints the two commands; refused or without 
   writeFileSync(path.join(dir, "Pulumi.yaml"), readFileSync(path.join(ROOT, "Pulumi.yaml")));
   const config = { ...committedConfig("prod2"), "migration:externalPeers": { legacy } };
   writeFileSync(path.join(dir, "Pulumi.prod2.yaml"), stringify({ config }));
-  const logs: string[] = [];
-  const errors: string[] = [];
-  const log = jest.spyOn(console, "log").mockImplementation((m: string) => void logs.push(m));
-  const err = jest.spyOn(console, "error").mockImplementation((m: string) => void errors.push(m));
-  try {
+  const { logs, errors } = printed(() => {
     const args = ["prod2", "--records", recordsFile, "--gateway", gatewayFile, "--out", out];
     expect(main(args, dir)).toBe(0);
     // The committed prod2 declares no peer: refused, naming the key.
     expect(main(args)).toBe(1);
-    expect(() => main(["prod2"])).toThrow(UsageError); // runMain: the message, exit 2
+    // A UsageError (toThrow compares the class too): runMain prints the message, exit 2.
     expect(() => main(["prod2"])).toThrow(
       new UsageError(
         "usage: npm run adopt -- <stack> --records <records.json> --gateway <gateway.json> --out <dir>",
       ),
     );
-  } finally {
-    log.mockRestore();
-    err.mockRestore();
-  }
+  });
   expect(logs).toEqual([
     `aws route53 change-resource-record-sets --hosted-zone-id Z0123456789EXAMPLE --change-batch file://${out}/change-batch.json\npulumi import --file ${out}/import.json --protect=false --generate-code=false --yes -s prod2`,
   ]);

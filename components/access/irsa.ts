@@ -69,29 +69,36 @@ export function irsaRoleProblems(
   return out;
 }
 
-/** The role `name` that `assumeRolePolicy` trusts, with its managed and inline policies. */
+/**
+ * The role `name` that `assumeRolePolicy` trusts, with its managed and inline policies; each
+ * managed policy's attachment is `<name>-<policy name>`.
+ */
 export function permittedRole(
   name: string,
   assumeRolePolicy: pulumi.Input<string>,
   args: Pick<IrsaRoleArgs, "roleName" | "managedPolicyArns" | "policy" | "tags">,
   parent: pulumi.Resource,
-): aws.iam.Role {
+): { role: aws.iam.Role; attachments: aws.iam.RolePolicyAttachment[] } {
   const role = new aws.iam.Role(
     name,
     { name: args.roleName, assumeRolePolicy, tags: args.tags },
     { parent },
   );
-  for (const policyArn of args.managedPolicyArns ?? []) {
-    const attachmentName = managedPolicyAttachmentName(name, policyArn);
-    new aws.iam.RolePolicyAttachment(attachmentName, { role: role.name, policyArn }, { parent });
-  }
+  const attachments = (args.managedPolicyArns ?? []).map(
+    (policyArn) =>
+      new aws.iam.RolePolicyAttachment(
+        managedPolicyAttachmentName(name, policyArn),
+        { role: role.name, policyArn },
+        { parent },
+      ),
+  );
   // Inline policy names are per role, so a fixed one cannot collide; autonamed otherwise.
   const policyName = args.roleName ? `${args.roleName}-permissions` : undefined;
   if (args.policy) {
     const policy = { name: policyName, role: role.name, policy: args.policy };
     new aws.iam.RolePolicy(`${name}-permissions`, policy, { parent });
   }
-  return role;
+  return { role, attachments };
 }
 
 /** An IAM role that exactly one Kubernetes service account may assume through the cluster's OIDC provider. */
@@ -113,7 +120,7 @@ export class IrsaRole extends pulumi.ComponentResource {
         stableJson(irsaTrustPolicy({ ...args, oidcProviderArn, oidcIssuer })),
       );
     // Autonamed: a logical name ("orders-api") collides across stacks; no cluster name is known.
-    this.role = permittedRole(name, trust, args, this);
+    this.role = permittedRole(name, trust, args, this).role;
     this.roleArn = providerOutput(this.role.arn, "aws:iam/role:Role", name, "arn");
     this.serviceAccountAnnotations = this.roleArn.apply(irsaAnnotation);
     this.registerOutputs({ roleArn: this.roleArn });

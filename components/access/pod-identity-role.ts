@@ -80,7 +80,7 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     if (args.roleArn !== undefined) this.roleArn = pulumi.output(args.roleArn);
     else {
       const trust = podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters });
-      this.role = permittedRole(name, stableJson(trust), args, this);
+      this.role = permittedRole(name, stableJson(trust), args, this).role;
       this.roleArn = this.role.arn;
     }
     this.association = new aws.eks.PodIdentityAssociation(

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { permittedRole } from "../access/irsa";
 import { stableJson } from "../access/irsa-policy";
 import {
   adminAccessEntries,
@@ -135,26 +136,20 @@ export class Cluster extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.role = new aws.iam.Role(
+    const { role, attachments } = permittedRole(
       `${name}-cluster`,
+      stableJson(serviceTrustPolicy("eks.amazonaws.com")),
       {
-        name: `${args.clusterName}-cluster`,
-        assumeRolePolicy: stableJson(serviceTrustPolicy("eks.amazonaws.com")),
+        roleName: `${args.clusterName}-cluster`,
+        managedPolicyArns: [
+          managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
+          ...(args.extraClusterRolePolicyArns ?? []),
+        ],
         tags: args.tags,
       },
-      { parent: this },
+      this,
     );
-    const attachments = [
-      managedPolicyArn(partition, "AmazonEKSClusterPolicy"),
-      ...(args.extraClusterRolePolicyArns ?? []),
-    ].map(
-      (policyArn) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-cluster-${policyArn.split("/").pop()}`,
-          { role: this.role.name, policyArn },
-          { parent: this },
-        ),
-    );
+    this.role = role;
 
     this.eksCluster = new eks.Cluster(
       name,

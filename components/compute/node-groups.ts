@@ -2,6 +2,7 @@ import type { KubernetesMinor } from "../cluster/kubernetes-versions";
 import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
+import { permittedRole } from "../access/irsa";
 import { stableJson } from "../access/irsa-policy";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster/cluster-settings";
 import {
@@ -48,6 +49,24 @@ export const NODE_ROLE_POLICIES = [
   "AmazonSSMManagedInstanceCore",
 ] as const;
 
+/** An EC2 node role `roleName` with NODE_ROLE_POLICIES, as NodeGroups' and Karpenter's nodes have. */
+export const nodeRole = (
+  name: string,
+  roleName: string,
+  { partition, tags }: { partition: string; tags?: Record<string, string> },
+  parent: pulumi.Resource,
+) =>
+  permittedRole(
+    name,
+    stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
+    {
+      roleName,
+      managedPolicyArns: NODE_ROLE_POLICIES.map((p) => managedPolicyArn(partition, p)),
+      tags,
+    },
+    parent,
+  );
+
 /** Managed node groups sharing one node role, each with its own IMDSv2-only launch template. */
 export class NodeGroups extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
@@ -61,23 +80,13 @@ export class NodeGroups extends pulumi.ComponentResource {
     throwProblems("NodeGroups", name, nodeGroupsProblems(args.clusterName, args.groups, "groups"));
     super("eks-blueprint:index:NodeGroups", name, {}, opts);
     const partition = args.partition ?? "aws";
-    this.role = new aws.iam.Role(
+    const { role, attachments } = nodeRole(
       `${name}-node`,
-      {
-        name: `${args.clusterName}-node`,
-        assumeRolePolicy: stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
-        tags: args.tags,
-      },
-      { parent: this },
+      `${args.clusterName}-node`,
+      { partition, tags: args.tags },
+      this,
     );
-    const attachments = NODE_ROLE_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-node-${policy}`,
-          { role: this.role.name, policyArn: managedPolicyArn(partition, policy) },
-          { parent: this },
-        ),
-    );
+    this.role = role;
     for (const [group, spec] of Object.entries(args.groups)) {
       const amiFamily = spec.amiFamily ?? NODE_GROUP_DEFAULTS.amiFamily;
       const launchTemplate = new aws.ec2.LaunchTemplate(

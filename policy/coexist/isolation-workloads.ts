@@ -1,4 +1,5 @@
 // The matrix's workload resources: EBS, log groups, instances, launch templates, ASGs, S3.
+import { isEksAddon } from "../shapes";
 import { get, list, parseJson, str } from "../values";
 import { ClusterResource, hex, stringMap, Where } from "./isolation-resources";
 import {
@@ -17,9 +18,7 @@ import {
  * docs/tagging.md; cluster tags only with `controller.k8sTagClusterId`, pkg/driver/controller.go).
  */
 function ebsResources(s: CoexistStack, w: Where): ClusterResource[] {
-  const addon = ofType(s.synth, "aws:eks/addon:Addon").find(
-    (r) => r.inputs.addonName === "aws-ebs-csi-driver",
-  );
+  const addon = s.synth.resources.find(isEksAddon("aws-ebs-csi-driver"));
   if (!addon) return [];
   const id = str(get(parseJson(addon.inputs.configurationValues), "controller", "k8sTagClusterId"));
   const clusterTags: Record<string, string> = id

@@ -184,9 +184,7 @@ function checkOutputs(): Record<string, { plain: boolean; readme: boolean }> {
 
 /** `npm run build`, untimed: the bare synth and the split run from dist/. */
 function build(): void {
-  progress("npm run build (untimed)");
   const r = run.runCommand("npm", ["run", "build"], ROOT);
-  progress("");
   if (r.exitCode !== 0) throw new Error(`npm run build failed:\n${r.tail}`);
 }
 

@@ -40,6 +40,10 @@ const SPEC: CliSpec = {
   positionals: [2, 2],
 };
 
+/** The Markdown diff of two synth files, at most `maxChars` long. */
+export const diffFiles = (base: string, head: string, maxChars?: number): string =>
+  renderMarkdown(diffSynth(readSynthFile(base), readSynthFile(head)), { maxChars });
+
 export function main(argv: string[]): number {
   try {
     const args = parseArgs(argv, SPEC);
@@ -49,8 +53,7 @@ export function main(argv: string[]): number {
       throw new Error(
         `--max-chars: must be an integer of at least 1000 (got ${JSON.stringify(given)})`,
       );
-    const [base, head] = args.positionals.map(readSynthFile) as [DiffInput, DiffInput];
-    process.stdout.write(renderMarkdown(diffSynth(base, head), { maxChars }));
+    process.stdout.write(diffFiles(args.positionals[0], args.positionals[1], maxChars));
     return 0;
   } catch (e) {
     process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);

@@ -11,12 +11,10 @@ import * as fs from "node:fs";
 import { stackNames } from "../../stacks/stack-names";
 import * as os from "node:os";
 import * as path from "node:path";
-import { diffSynth } from "../../synth/diff";
 import { ROOT } from "../../synth/stack-files";
-import { readSynthFile } from "../diff/main";
+import { diffFiles } from "../diff/main";
 import { parseArgs } from "../run/args";
 import { inParallel, type Ran, runProcess, tail } from "../run/processes";
-import { renderMarkdown } from "../diff/markdown";
 import {
   diffBudget,
   fenced,
@@ -108,8 +106,10 @@ export async function prDiff(
   const stacks = stackNames(repo);
   if (stacks.length === 0) throw new Error(`${repo}: no Pulumi.<stack>.yaml, so no stacks`);
   const base = { ref: options.base, commit: commitOf(repo, options.base) };
-  const head = { commit: git(repo, ["rev-parse", "HEAD"]), dirty: false };
-  head.dirty = git(repo, ["status", "--porcelain"]) !== "";
+  const head = {
+    commit: git(repo, ["rev-parse", "HEAD"]),
+    dirty: git(repo, ["status", "--porcelain"]) !== "",
+  };
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "pr-diff-"));
   const out = path.resolve(options.outDir ?? path.join(work, "synth"));
   fs.mkdirSync(out, { recursive: true });
@@ -161,8 +161,8 @@ export async function prDiff(
                 ),
       ),
     );
+    const tools = TOOL_SECTIONS.map((s) => toolSection(s, options.hasTool ?? onPath));
     const comments: StackComment[] = parts.map(({ stack, notes, headRun }, i) => {
-      const tools = TOOL_SECTIONS.map((s) => toolSection(s, options.hasTool ?? onPath));
       const rehearsal = rehearsals[i];
       if (!rehearsal) {
         blocked.push(stack);
@@ -180,16 +180,10 @@ export async function prDiff(
         rehearsal.code <= 1
           ? rehearsal.stdout
           : `The rehearsal did not run (exit ${rehearsal.code}):\n\n${fenced(tail(rehearsal))}`;
-      const diff = diffSynth(
-        readSynthFile(file("base", stack)),
-        readSynthFile(file("head", stack)),
-      );
+      const diff = diffFiles(file("base", stack), file("head", stack), diffBudget(stacks.length));
       const sections: Section[] = [
         { title: "Rehearsal (base → head)", result: { body: rehearsed } },
-        {
-          title: "Synth diff",
-          result: { body: renderMarkdown(diff, { maxChars: diffBudget(stacks.length) }) },
-        },
+        { title: "Synth diff", result: { body: diff } },
       ];
       return { stack, notes, sections: [...sections, ...tools] };
     });

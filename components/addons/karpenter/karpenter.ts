@@ -6,10 +6,8 @@ import { clusterKinds, customResource, namespacedKinds } from "../crds";
 import { present } from "../spec";
 import type { AddonChart, AddonSpec, CommonSettings, ValuesInput } from "../spec";
 import { irsaServiceAccount, requests, ValueLayers } from "../values";
-import { managedPolicyArn, serviceTrustPolicy } from "../../cluster/cluster-settings";
-import { stableJson } from "../../access/irsa-policy";
 import { labelProblems } from "../../kubernetes-names";
-import { NODE_ROLE_POLICIES } from "../../compute/node-groups";
+import { nodeRole } from "../../compute/node-groups";
 import { InterruptionQueue } from "./interruption-queue";
 import { ec2NodeClassSpec, nodePoolSpec, nodePoolsProblems } from "./node-pools";
 import type { KarpenterNodePoolSpec } from "./node-pools";
@@ -99,28 +97,12 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       child,
     );
     const nodeRoleName = `${ctx.clusterName}-karpenter-node`;
-    const nodeRole = new aws.iam.Role(
-      `${name}-node`,
-      {
-        name: nodeRoleName,
-        assumeRolePolicy: stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
-        tags: ctx.tags,
-      },
-      child,
-    );
     // Upstream also attaches AmazonEKS_CNI_Policy here; ours lives on the vpc-cni IRSA role.
-    const attachments = NODE_ROLE_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-node-${policy}`,
-          { role: nodeRole.name, policyArn: managedPolicyArn(ctx.partition, policy) },
-          child,
-        ),
-    );
+    const { role: node, attachments } = nodeRole(`${name}-node`, nodeRoleName, ctx, child.parent);
     // EC2_LINUX lets nodes with this role join as system:nodes (access entries, not aws-auth).
     const accessEntry = new aws.eks.AccessEntry(
       `${name}-node`,
-      { clusterName: ctx.cluster, principalArn: nodeRole.arn, type: "EC2_LINUX", tags: ctx.tags },
+      { clusterName: ctx.cluster, principalArn: node.arn, type: "EC2_LINUX", tags: ctx.tags },
       child,
     );
     // Separate CRD chart: Helm never upgrades a chart's crds/ folder (upstream upgrade guide).
@@ -136,7 +118,7 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
     return {
       dependsOn: [crds, accessEntry, ...attachments],
       inputs: {
-        nodeRoleArn: nodeRole.arn,
+        nodeRoleArn: node.arn,
         queueArn: interruption.queue.arn,
         queueName: interruption.queue.name,
       },

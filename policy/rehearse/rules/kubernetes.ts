@@ -140,7 +140,6 @@ export function modelFileFor(k: KubeKind): string | undefined {
 
 interface SchemaError {
   instancePath: string;
-  keyword?: string;
   message: string;
   params?: { allowedValues?: unknown[]; missingProperty?: string; type?: string };
 }
@@ -167,9 +166,7 @@ function schemaErrors(file: string, kind: string, apiVersion: string, object: un
     return [];
   } catch (e) {
     const errors = (e as { errors?: SchemaError[] }).errors;
-    return (errors ?? [{ instancePath: "", message: String((e as Error).message) }]).map(
-      ({ instancePath, keyword, message, params }) => ({ instancePath, keyword, message, params }),
-    );
+    return errors ?? [{ instancePath: "", message: String((e as Error).message) }];
   }
 }
 
