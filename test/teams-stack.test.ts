@@ -19,6 +19,10 @@ const NAMESPACES = teamNamespacesOf(CONFIG).map((n) => n.name);
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const CLUSTER = "eks:index:Cluster::prod2-cluster";
 
+test("prod2's file declares team roles, so the comparisons below are not of empty lists", () => {
+  expect(teamRolesOf(CONFIG).length).toBeGreaterThan(0);
+});
+
 let prod2: SynthResult;
 beforeAll(async () => {
   prod2 = committedSynth("prod2");
