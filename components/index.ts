@@ -22,6 +22,7 @@ export { NodeGroups, type NodeGroupsArgs } from "./compute/node-groups";
 export type {
   AmiFamily,
   CapacityType,
+  DeployedNodeGroup,
   NodeGroupSpec,
   NodeTaint,
   TaintEffect,
@@ -76,7 +77,9 @@ export { Teams, type TeamsArgs } from "./teams/teams";
 export type { PodSecurityLevel } from "./teams/namespace";
 export type {
   PodSecurityException,
+  RestrictionStage,
   TeamEgressRule,
+  TeamLiveNamespace,
   TeamLimits,
   TeamNamespaceSpec,
   TeamPodSecurityException,

@@ -13,6 +13,7 @@ export const PROVIDER_OUTPUTS = {
     "oidcIssuer",
     "clusterSecurityGroupId",
     "eksCluster.name",
+    "eksCluster.vpcConfig.clusterSecurityGroupId",
   ],
   "aws:iam/role:Role": ["arn"],
 } as const;

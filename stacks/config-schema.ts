@@ -36,6 +36,7 @@ export const configSchema = z.strictObject({
   adminRoleArns: z.array(z.string()).default([]),
   protect: boolean.default(CLUSTER_DEFAULTS.protect),
   logRetentionDays: componentNumber().default(CLUSTER_DEFAULTS.logRetentionDays),
+  keepPulumiEksSecurityGroups: boolean.default(false),
   nodeGroups: nodeGroupsSchema,
   fargateProfiles: fargateProfilesSchema.default({}),
   irsaRoles: irsaRolesSchema.default({}),

@@ -153,6 +153,7 @@ function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
     endpointPublicAccessCidrs: c.endpointPublicAccessCidrs,
     adminRoleArns: c.adminRoleArns,
     logRetentionDays: c.logRetentionDays,
+    keepPulumiEksSecurityGroups: c.keepPulumiEksSecurityGroups,
     nodeGroups: c.nodeGroups,
     fargateProfiles: c.fargateProfiles,
     irsaRoles: c.irsaRoles,

@@ -106,6 +106,7 @@ export const migrationSchema = z.strictObject({
       singleton,
     )
     .default({}),
+  importRecords: z.boolean({ error: "not a boolean; use true or false" }).default(false),
 });
 
 export interface SingletonSettings {
@@ -136,6 +137,11 @@ export interface MigrationSettings {
   externalPeers?: Record<string, ExternalPeer>;
   /** Workloads that must never run twice, by name, with whether this stack runs them. @default {} */
   singletons: Record<string, SingletonSettings>;
+  /**
+   * This cluster's weighted records already exist (its ExternalDNS published them before the stack
+   * owned them): the stack imports them, never creating or deleting them first. @default false
+   */
+  importRecords?: boolean;
 }
 
 const key = (k: string) => `${MIGRATION_NAMESPACE}:${k}`;
@@ -203,7 +209,7 @@ export function readMigrationConfig(
             key(k),
             "unknown key",
             k,
-            "use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers, migration:singletons or migration:peers",
+            "use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers, migration:singletons, migration:importRecords or migration:peers",
           ),
         );
       }
@@ -211,7 +217,14 @@ export function readMigrationConfig(
     });
     return { problems: [...peerIssues, ...problems] };
   }
-  const { weight: w, hostnames, hostedZoneId: zone, externalPeers, singletons } = parsed.data;
+  const {
+    weight: w,
+    hostnames,
+    hostedZoneId: zone,
+    externalPeers,
+    singletons,
+    importRecords,
+  } = parsed.data;
   const [missing, add] = problemList(peerIssues);
   if (w === undefined && hostnames.length > 0) {
     add(
@@ -246,6 +259,7 @@ export function readMigrationConfig(
       ...(zone === undefined ? {} : { hostedZoneId: zone }),
       externalPeers,
       singletons,
+      ...(importRecords ? { importRecords } : {}),
     },
     problems: [],
   };
@@ -269,6 +283,7 @@ export function trafficArgs(clusterName: string, m: MigrationSettings): TrafficA
     setIdentifier: clusterName,
     weight: m.weight,
     externalPeers: m.externalPeers,
+    ...(m.importRecords ? { importExisting: true } : {}),
   };
 }
 

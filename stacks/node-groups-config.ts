@@ -28,6 +28,13 @@ const nodeGroupSchema = z.strictObject({
   taints: z.array(taint).optional(),
   role: z.string().optional(),
   draining: boolean.optional(),
+  deployed: z
+    .strictObject({
+      name: z.string(),
+      instanceTags: z.record(z.string(), z.string()).optional(),
+    })
+    .optional()
+    .describe("Defaults to none: the group is named by prefix, its instances tagged as today."),
 });
 
 export const nodeGroupsSchema = z.record(z.string(), nodeGroupSchema);

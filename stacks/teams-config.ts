@@ -1,7 +1,7 @@
 // `eks-blueprint:teams`: zod checks only the shape; values are components/teams/team-problems.ts's
 // check, run with config keys so a library user and a stack user get the same answer.
 import { z } from "zod";
-import type { PodSecurityException } from "../components/teams/team-settings";
+import type { PodSecurityException, RestrictionStage } from "../components/teams/team-settings";
 import { componentString, componentNumber, componentValue } from "./validators";
 
 /** A reason the component requires; a missing one is its problem to word, not zod's. */
@@ -34,7 +34,13 @@ const egressRule = z.strictObject({
   reason,
 });
 
+const live = z.strictObject({
+  stage: componentString<RestrictionStage>(),
+  labels: z.record(z.string(), z.string()).optional(),
+});
+
 const teamNamespace = z.strictObject({
+  live: live.optional().describe("Defaults to none: the stack creates the namespace."),
   podSecurity: z
     .strictObject({ level: componentString<PodSecurityException>(), reason })
     .optional()

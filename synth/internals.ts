@@ -6,9 +6,14 @@ import { deserializeProperties, serializeProperties } from "@pulumi/pulumi/runti
 import { setMockOptions } from "@pulumi/pulumi/runtime/settings";
 import * as gstruct from "google-protobuf/google/protobuf/struct_pb";
 import type { Alias as AliasMessage } from "@pulumi/pulumi/proto/alias_pb";
-import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import type {
+  ReadResourceRequest,
+  RegisterResourceRequest,
+} from "@pulumi/pulumi/proto/resource_pb";
 
 export type RegisterRequest = RegisterResourceRequest;
+/** A `.get`: the engine reads the object by id, never creating, updating or deleting it. */
+export type ReadRequest = ReadResourceRequest;
 
 type Callback = (err: unknown, response: unknown) => void;
 
@@ -23,9 +28,14 @@ class RecordingMonitor extends MockMonitor {
 
   constructor(
     mocks: pulumi.runtime.Mocks,
-    private readonly onRequest: (req: RegisterRequest) => void,
+    private readonly onRequest: (req: RegisterRequest | ReadRequest) => void,
   ) {
     super(mocks);
+  }
+
+  override async readResource(req: ReadRequest, callback: Callback): Promise<void> {
+    this.onRequest(req);
+    return super.readResource(req, callback);
   }
 
   override recordTransformCallback(
@@ -154,7 +164,7 @@ export async function setRecordingMocks(
   mocks: pulumi.runtime.Mocks,
   project: string,
   stack: string,
-  onRequest: (req: RegisterRequest) => void,
+  onRequest: (req: RegisterRequest | ReadRequest) => void,
 ): Promise<void> {
   await pulumi.runtime.setMocks(mocks, project, stack, false);
   setMockOptions(new RecordingMonitor(mocks, onRequest), project, stack, false);

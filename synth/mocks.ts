@@ -182,6 +182,14 @@ const outputsByType: Record<string, OutputsFor> = {
     arn: `arn:aws:eks:${region}:${MOCK_ACCOUNT}:addon/${inputs.clusterName}/${inputs.addonName ?? name}/${hex(name, 8)}`,
     addonVersion: inputs.addonVersion ?? "v0.0.0-eksbuild.mock",
   }),
+  // The release's own name and namespace, as Helm reports them (helm.sh/v3 ReleaseStatus).
+  "kubernetes:helm.sh/v3:Release": (name, inputs) => ({
+    status: {
+      name: inputs.name ?? name,
+      namespace: inputs.namespace ?? "default",
+      status: "deployed",
+    },
+  }),
   // Status gets the NLB the AWS Load Balancer Controller names k8s-<ns>-<name>-<10 hex>, plus ELB's
   // 16 hex and domain: k8s-ui-uinlb-21b5b2e77e-28b54fd6dd7fa4a1.elb.us-west-2.amazonaws.com (real).
   "kubernetes:core/v1:Service": (name, inputs, region) => {
@@ -261,6 +269,18 @@ const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
 };
 
 /**
+ * A `.get` of a Kubernetes object (an id `namespace/name`, no inputs) answers with the live object:
+ * a Service read is a LoadBalancer one, as the only Service the program reads is the gateway's.
+ */
+function liveObject(args: pulumi.runtime.MockResourceArgs): Inputs | undefined {
+  const given = Object.values(args.inputs ?? {}).some((v) => v !== undefined);
+  if (!args.id || given || !args.type.startsWith("kubernetes:")) return undefined;
+  const [namespace, name] = args.id.includes("/") ? args.id.split("/") : [undefined, args.id];
+  const spec = args.type === "kubernetes:core/v1:Service" ? { spec: { type: "LoadBalancer" } } : {};
+  return { metadata: { name, ...(namespace ? { namespace } : {}) }, ...spec };
+}
+
+/**
  * The mocks for tests and the offline synth: records every registration, answers with realistic
  * outputs; an unmocked call throws, so no new data-source lookup slips in unnoticed.
  */
@@ -271,11 +291,12 @@ export function createMocks(
   return {
     newResource: (args: pulumi.runtime.MockResourceArgs) => {
       const inputs = (args.inputs ?? {}) as Inputs;
+      const seen = liveObject(args) ?? inputs;
       const outputs =
-        outputsByType[args.type]?.(args.name, inputs, region) ??
-        defaultOutputs(args.type, args.name, inputs, region);
+        outputsByType[args.type]?.(args.name, seen, region) ??
+        defaultOutputs(args.type, args.name, seen, region);
       const id = (outputs.id as string | undefined) ?? idFor(args.type, args.name);
-      const state = { ...withoutResources(inputs), ...outputs, id };
+      const state = { ...withoutResources(seen), ...outputs, id };
       records.push({
         type: args.type,
         name: args.name,

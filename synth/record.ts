@@ -33,6 +33,16 @@ export interface SynthRecord extends ResourceView {
    * sdk/nodejs/runtime/dependsOn.ts, `getAllTransitivelyReferencedResourceURNs`).
    */
   dependsOn: string[];
+  /**
+   * Read by this id (`.get`): the engine reads the live object in preview and up, and never
+   * creates, updates or deletes it (pulumi/pulumi pkg/resource/deploy/step.go, ReadStep).
+   */
+  read?: string;
+  /**
+   * Adopted by this id (`import`): the first update reads the live object into the state instead of
+   * creating it, and fails unless the inputs match it; later updates treat it as any resource.
+   */
+  import?: string;
   /** Protected from deletion (`protect: true`): a destroy fails until it is lifted. */
   protect?: true;
   /**

@@ -1,5 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
-import { type RegisterRequest, setRecordingMocks, skipRuntimeDebugInfo } from "./internals";
+import {
+  type ReadRequest,
+  type RegisterRequest,
+  setRecordingMocks,
+  skipRuntimeDebugInfo,
+} from "./internals";
 import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
 import { recordKey, REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
 
@@ -63,11 +68,22 @@ function normalizeValue(value: unknown, refs?: Set<string>): unknown {
 const compareRecords = (a: SynthRecord, b: SynthRecord) =>
   a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 
+/** A provider reference is `<urn>::<id>`; the URN is what the engine creates first. */
+const providerUrnOf = (req: RegisterRequest | ReadRequest) => {
+  const provider = req.getProvider();
+  return provider ? [provider.slice(0, provider.lastIndexOf("::"))] : [];
+};
+
+/** What the synth keeps of a ReadResource request (`.get`): what it waits for, and the id. */
+const readOptions = (req: ReadRequest) => ({
+  propertyDependencies: new Map<string, string[]>(),
+  parent: req.getParent() || null,
+  dependsOn: [...req.getDependenciesList(), ...providerUrnOf(req)],
+  read: req.getId(),
+});
+
 /** What the synth keeps of one RegisterResource request, as the engine would receive it. */
 function requestOptions(req: RegisterRequest) {
-  const provider = req.getProvider();
-  // A provider reference is `<urn>::<id>`; the URN is what the engine creates first.
-  const providerUrn = provider ? provider.slice(0, provider.lastIndexOf("::")) : undefined;
   const propertyDependencies = new Map<string, string[]>();
   req.getPropertydependenciesMap().forEach((deps, key) => {
     const urns = deps.getUrnsList();
@@ -76,8 +92,9 @@ function requestOptions(req: RegisterRequest) {
   return {
     propertyDependencies,
     parent: req.getParent() || null,
-    dependsOn: [...req.getDependenciesList(), ...(providerUrn ? [providerUrn] : [])],
+    dependsOn: [...req.getDependenciesList(), ...providerUrnOf(req)],
     protect: req.getProtect() === true,
+    import: req.getImportid() || undefined,
     // The engine's reading (source_eval.go, RegisterResource): defined, or true.
     deleteBeforeReplace:
       req.getDeletebeforereplacedefined() || req.getDeletebeforereplace()
@@ -141,7 +158,10 @@ export async function synthesize<T>(
   program: () => T | Promise<T>,
 ): Promise<SynthResult> {
   const registrations: Registration[] = [];
-  const requests = new Map<string, ReturnType<typeof requestOptions>>();
+  const requests = new Map<
+    string,
+    ReturnType<typeof readOptions> | ReturnType<typeof requestOptions>
+  >();
   const region = options.config["aws:region"] ?? DEFAULT_REGION;
   pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
   skipRuntimeDebugInfo();
@@ -149,7 +169,11 @@ export async function synthesize<T>(
     createMocks(registrations, region),
     options.project,
     options.stack,
-    (req) => requests.set(`${req.getType()}::${req.getName()}`, requestOptions(req)),
+    (req) =>
+      requests.set(
+        `${req.getType()}::${req.getName()}`,
+        "getImportid" in req ? requestOptions(req) : readOptions(req),
+      ),
   );
   let failure: unknown;
   await pulumi.runtime.runInPulumiStack(async () => {
@@ -179,6 +203,7 @@ export async function synthesize<T>(
     .map((r): SynthRecord => {
       const key = recordKey(r);
       const request = requests.get(key);
+      const options = request && "protect" in request ? request : undefined;
       const parent = request?.parent ? urnTypeName(request.parent) : null;
       const provenance = request && provenanceOf(r.inputs, request.propertyDependencies, outputsOf);
       const refs = new Set<string>();
@@ -191,12 +216,14 @@ export async function synthesize<T>(
         dependsOn: [...new Set([...(request?.dependsOn ?? []).map(urnTypeName), ...refs])]
           .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
           .sort(),
-        ...(request?.protect ? { protect: true as const } : {}),
-        ...(request?.deleteBeforeReplace !== undefined
-          ? { deleteBeforeReplace: request.deleteBeforeReplace }
+        ...(request && "read" in request ? { read: request.read } : {}),
+        ...(options?.import ? { import: options.import } : {}),
+        ...(options?.protect ? { protect: true as const } : {}),
+        ...(options?.deleteBeforeReplace !== undefined
+          ? { deleteBeforeReplace: options.deleteBeforeReplace }
           : {}),
-        ...(request?.retainOnDelete ? { retainOnDelete: true as const } : {}),
-        ...(request?.aliases.length ? { aliases: [...request.aliases].sort() } : {}),
+        ...(options?.retainOnDelete ? { retainOnDelete: true as const } : {}),
+        ...(options?.aliases.length ? { aliases: [...options.aliases].sort() } : {}),
         ...(provenance ? { provenance } : {}),
       };
     })

@@ -224,11 +224,13 @@ describe("add-on settings reach the cluster", () => {
   });
 
   test("the gateway is an internet-facing NLB with ip targets; the annotation hook cannot change that", () => {
-    // The chart's Service is off; the gateway Service is a Pulumi resource (the records need it).
-    expect(values("prod2-istio-gateway").service).toEqual({ type: "None" });
-    const service = find("kubernetes:core/v1:Service", "prod2-istio-gateway-service").inputs;
-    expect((service.spec as { type: string }).type).toBe("LoadBalancer");
-    expect((service.metadata as { annotations: unknown }).annotations).toEqual({
+    // The chart's Service, never moved out of the release; the records read its NLB's name.
+    const service = values("prod2-istio-gateway").service as Record<string, unknown>;
+    expect(service.type).toBe("LoadBalancer");
+    expect(find("kubernetes:core/v1:Service", "prod2-istio-gateway-service").read).toBe(
+      "istio-ingress/istio-ingressgateway",
+    );
+    expect(service.annotations).toEqual({
       "external-dns.alpha.kubernetes.io/set-identifier": "prod2",
       "service.beta.kubernetes.io/aws-load-balancer-type": "external",
       "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",

@@ -47,7 +47,7 @@ type Checked =
 const ours: Record<Checked, Values> = {
   istioBase: all(istioBaseValues()),
   istiod: all(istiodValues({ ...cluster, tracing: true })),
-  istioGateway: all(istioGatewayValues()),
+  istioGateway: all(istioGatewayValues({ scheme: "internet-facing" })),
   awsLoadBalancerController: all(albControllerValues(valuesInput({}, cluster, {}, true))),
   clusterAutoscaler: all(clusterAutoscalerValues(valuesInput({}, cluster, {}, true))),
   fluentBit: all(fluentBitValues(valuesInput({}, cluster))),

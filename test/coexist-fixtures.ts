@@ -148,7 +148,11 @@ export function fixtureStack(stack: string, cluster: string, o: StackOptions = {
       ),
     ),
     release(`${stack}-istiod`, "istiod", mergeValues(istiodValues({ clusterName: cluster }))),
-    release(`${stack}-gateway`, "gateway", mergeValues(istioGatewayValues())),
+    release(
+      `${stack}-gateway`,
+      "gateway",
+      mergeValues(istioGatewayValues({ scheme: "internet-facing" })),
+    ),
     ...trafficRecords(stack, cluster, migration),
     ...(o.extra ?? []),
   ];

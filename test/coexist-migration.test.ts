@@ -96,7 +96,7 @@ describe("migration config", () => {
     ],
     [
       { "migration:wieght": "10" },
-      'migration:wieght: unknown key (got "wieght"); use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers, migration:singletons or migration:peers',
+      'migration:wieght: unknown key (got "wieght"); use migration:weight, migration:hostnames, migration:hostedZoneId, migration:externalPeers, migration:singletons, migration:importRecords or migration:peers',
     ],
   ])("%j is rejected: %s", (config, message) => {
     expect(readMigrationConfig(config)).toEqual({ problems: [message] });

@@ -60,7 +60,7 @@ const awsOperations = async (cmds: string[]) =>
 
 /** The kubeconfig files the runbook writes, and the old cluster's (adoption), which it cannot. */
 const KUBECONFIGS = /^kubeconfig-(prod|prod2|legacy)\.json$/;
-const KUBECTL_VERBS = ["get", "annotate", "scale", "logs"];
+const KUBECTL_VERBS = ["get", "annotate", "scale", "logs", "top", "label"];
 
 /** What is wrong with one command, or undefined; `wrote` collects files earlier commands wrote. */
 function problem(cmd: string, wrote: Set<string>): string | undefined {
@@ -109,6 +109,10 @@ function problem(cmd: string, wrote: Set<string>): string | undefined {
   const verb = args.filter((a, i) => (s < 0 || (i !== s && i !== s + 1)) && !a.startsWith("--"));
   if (["up", "preview", "destroy"].includes(verb[0]) && verb.length === 1) return undefined;
   if (verb[0] === "stack" && verb[1] === "init") return undefined;
+  if (verb[0] === "stack" && verb[1] === "export") {
+    wrote.add(args[args.indexOf("--file") + 1]);
+    return undefined;
+  }
   if (verb[0] === "stack" && verb[1] === "output")
     return OUTPUTS.includes(verb[2]) ? undefined : `no stack output ${verb[2]}`;
   if (verb[0] === "config" && ["set", "rm"].includes(verb[1])) return undefined;
@@ -153,8 +157,9 @@ function applyConfig(cmd: string, configs: Map<string, RawConfig>): void {
   node[rest[rest.length - 1]] = typed;
 }
 
-test("the runbook has a command block for each of its eight steps", () => {
+test("the runbook has a command block for each of its nine steps", () => {
   expect(RUNBOOK.match(/^## \d\. .+$/gm)).toEqual([
+    "## 0. Update prod, the cluster in service",
     "## 1. Create prod2",
     "## 2. Sync config",
     "## 3. Deploy workloads",

@@ -21,7 +21,7 @@ const fargateNamespace = (namespace: string) => (c: RawConfig) =>
   (c["eks-blueprint:fargateProfiles"] = { batch: { selectors: [{ namespace }] } });
 
 const PROJECT_KEYS =
-  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
+  "eks-blueprint:addons, eks-blueprint:adminRoleArns, eks-blueprint:availabilityZones, eks-blueprint:clusterName, eks-blueprint:endpointPublicAccessCidrs, eks-blueprint:fargateProfiles, eks-blueprint:grafanaAdminPassword, eks-blueprint:irsaRoles, eks-blueprint:keepPulumiEksSecurityGroups, eks-blueprint:kubernetesVersion, eks-blueprint:logRetentionDays, eks-blueprint:natGateways, eks-blueprint:nodeGroups, eks-blueprint:podSecurityGroupEnforcingMode, eks-blueprint:podSecurityGroups, eks-blueprint:protect, eks-blueprint:tags, eks-blueprint:teams, eks-blueprint:vpcCidr, eks-blueprint:workloadNamespaces";
 // The namespaces prod2's file declares, read from it: a team onboarded there changes the list.
 const NOT_CREATED = `declare it in eks-blueprint:teams.<team>.namespaces or eks-blueprint:workloadNamespaces (now ${JSON.stringify(declaredNamespacesOf(committedConfig("prod2")))}) or use one EKS has: default, kube-node-lease, kube-public, kube-system`;
 /** A namespace no stack file declares (docs/teams.md's example team, `payments`, may be one). */
@@ -231,7 +231,7 @@ const cases: [string, Mutation, string | string[]][] = [
   [
     "misspelt migration key",
     (c) => (c["migration:wieght"] = 0),
-    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:externalPeers, migration:hostedZoneId, migration:hostnames, migration:peers, migration:singletons, migration:weight",
+    "migration:wieght: unknown key (got 0); did you mean migration:weight? Valid keys: migration:externalPeers, migration:hostedZoneId, migration:hostnames, migration:importRecords, migration:peers, migration:singletons, migration:weight",
   ],
   [
     "Fargate selector namespace Bad_NS!",

@@ -1,7 +1,7 @@
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DEFERRED, deferredModule } from "../tools/run/fast-load";
+import { backgroundRun } from "../tools/jest/background";
+import { DEFERRED, deferredDirs, deferredModule } from "../tools/run/fast-load";
 
 // tools/run/fast-load.ts defers requires it finds by the requiring file and the request; when
 // @pulumi/* moves one, the deferral silently stops and the synth slows: this fails instead.
@@ -21,26 +21,17 @@ test("a deferred module loads on first use, and only then", () => {
 });
 
 // The deferral hooks Node's CommonJS loader (Module._load, parent.filename): a child process
-// loads what the synth loads, and no DEFERRED module may be in its module cache.
-test("with the deferral on, loading @pulumi/pulumi and @pulumi/awsx leaves every deferred module unloaded", () => {
-  const dirs = DEFERRED.map(({ from, request }) =>
-    request.startsWith("./")
-      ? `node_modules/${path.posix.join(path.posix.dirname(from), request)}/`
-      : `node_modules/${request}/`,
-  );
-  const loaded = (defer: boolean): string[] => {
-    const script = `
-      if (${defer}) require("./tools/run/fast-load.ts").deferUnusedModules();
-      require("@pulumi/pulumi");
-      require("@pulumi/awsx");
-      const files = Object.keys(require.cache).map((f) => f.split(require("node:path").sep).join("/"));
-      const dirs = ${JSON.stringify(dirs)};
-      console.log(JSON.stringify(dirs.filter((d) => files.some((f) => f.includes(d)))));`;
-    const options = { cwd: path.join(__dirname, ".."), encoding: "utf8" } as const;
-    const args = ["--require", "./tools/run/register.cjs", "-e", script];
-    return JSON.parse(execFileSync(process.execPath, args, options)) as string[];
-  };
-  expect(loaded(true)).toEqual([]);
+// loads what the synth loads (test/fixtures/deferred-loads.cjs, with and without the deferral,
+// started by jest's global setup in band: tools/jest/background.ts), and no DEFERRED module may be
+// in its module cache.
+test("with the deferral on, loading @pulumi/pulumi and @pulumi/awsx leaves every deferred module unloaded", async () => {
+  const run = await backgroundRun(path.basename(__filename));
+  expect([run.code, run.stderr]).toEqual([0, ""]);
+  const [deferred, plain] = run.stdout
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as string[]);
+  expect(deferred).toEqual([]);
   // The control: without the deferral, every one of them loads.
-  expect(loaded(false)).toEqual(dirs);
+  expect(plain).toEqual(deferredDirs());
 });

@@ -5,13 +5,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import {
-  COMMENT_LIMIT,
-  diffBudget,
-  renderComment,
-  toolSection,
-  TOOL_SECTIONS,
-} from "../tools/pr-diff/comment";
+import { COMMENT_LIMIT, diffBudget, helmBudget, renderComment } from "../tools/pr-diff/comment";
 import { stackNames } from "../stacks/stack-names";
 import { UsageError } from "../tools/run/args";
 import { npmRun, prDiff, prDiffArgs, type ScriptRunner } from "../tools/pr-diff/main";
@@ -128,9 +122,19 @@ describe("npm run pr-diff on a repository", () => {
     expect(part("a")).toContain(
       "### Helm render (base → head)\n\n_Skipped: `helm` is not installed here (not found on PATH)._",
     );
-    expect(toolSection(TOOL_SECTIONS[0], () => true).result).toEqual({
-      skipped: "the Helm render is not built yet",
-    });
+  });
+
+  test("the Helm render comes after the rehearsal and before the synth diff", () => {
+    const titles = (stack: string) => part(stack).match(/^### (Synth|Rehearsal|Helm render) .*$/gm);
+    expect([titles("a"), titles("d")]).toEqual([
+      ["### Rehearsal (base → head)", "### Helm render (base → head)", "### Synth diff"],
+      [
+        "### Synth (head)",
+        "### Rehearsal (base → head)",
+        "### Helm render (base → head)",
+        "### Synth diff",
+      ],
+    ]);
   });
 
   test("--out-dir keeps each side's synth (the base's empty where it had none) and the comment", () => {
@@ -174,8 +178,9 @@ test.each([
   expect(() => prDiffArgs(argv)).toThrow(new UsageError(message));
 });
 
-test("each stack's diff gets a share of GitHub's 65,536 characters", () => {
+test("each stack's diff and Helm render get a share of GitHub's 65,536 characters", () => {
   expect([1, 2, 3, 60].map(diffBudget)).toEqual([20000, 20000, 16000, 1000]);
+  expect([1, 2, 3, 60].map(helmBudget)).toEqual([8000, 8000, 5333, 1000]);
 });
 
 test("the whole comment stays under GitHub's limit, saying where the rest is", () => {

@@ -388,9 +388,13 @@ describe("updateSummary", () => {
       role("renamed-without-alias"),
       role("new"),
       role("repathed", "/team/"),
+      { ...role("adopted"), import: "adopted" },
+      // A read is the cloud's: never created, updated or deleted by the stack.
+      { ...role("looked-up"), read: "looked-up" },
     ];
-    expect(updateSummary("s", base, head)).toEqual({
+    expect(updateSummary("s", [...base, { ...role("looked-up"), read: "x" }], head)).toEqual({
       created: ["aws:iam/role:Role::new", "aws:iam/role:Role::renamed-without-alias"],
+      imported: ["aws:iam/role:Role::adopted"],
       updated: [],
       replaced: ["aws:iam/role:Role::repathed"],
       deleted: ["aws:iam/role:Role::gone", "aws:iam/role:Role::renamed"],
@@ -434,6 +438,7 @@ describe("identity across a move (aliases, inherited by children)", () => {
     ]);
     expect(updateSummary("s", base, head)).toEqual({
       created: ["eks-blueprint:index:AddonBundle::p-addons"],
+      imported: [],
       updated: [],
       replaced: [],
       deleted: [],
@@ -441,6 +446,7 @@ describe("identity across a move (aliases, inherited by children)", () => {
   });
   test("a renamed child without an alias is deleted and created, even under an aliased parent", () => {
     expect(updateSummary("s", base, moved())).toEqual({
+      imported: [],
       created: [
         "eks-blueprint:index:AddonBundle::p-addons",
         "kubernetes:helm.sh/v3:Release::p-addons-ms",

@@ -20,12 +20,13 @@ describe("known keys and the closest one", () => {
       "migration:externalPeers",
       "migration:hostedZoneId",
       "migration:hostnames",
+      "migration:importRecords",
       "migration:peers",
       "migration:singletons",
       "migration:weight",
     ]);
     expect(keys).not.toContain("aws:region");
-    expect(keys).toHaveLength(25);
+    expect(keys).toHaveLength(27);
     expect([...keys].sort()).toEqual(keys);
   });
 

@@ -20,7 +20,15 @@ test("the README's command, in a process of its own, writes the global setup's b
     expect(parsed.stack).toBe(BACKGROUND_STACK);
     for (const r of parsed.resources) {
       const options = Object.keys(r).filter((k) =>
-        ["protect", "deleteBeforeReplace", "retainOnDelete", "aliases", "provenance"].includes(k),
+        [
+          "read",
+          "import",
+          "protect",
+          "deleteBeforeReplace",
+          "retainOnDelete",
+          "aliases",
+          "provenance",
+        ].includes(k),
       );
       expect(Object.keys(r)).toEqual(["type", "name", "parent", "dependsOn", ...options, "inputs"]);
     }

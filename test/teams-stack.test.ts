@@ -139,6 +139,14 @@ test.each<[string, (c: RawConfig) => void, string]>([
     "eks-blueprint:teams.data.namespaces.batch-jobs.podSecurity.reason: a Pod Security exception without a reason (got null); say why these pods cannot run under restricted (which container needs what), or remove the exception",
   ],
   [
+    "a live namespace at a stage that is not one",
+    (c) => (teams(c).data.namespaces["batch-jobs"] = { live: { stage: "later", color: "x" } }),
+    [
+      'eks-blueprint:teams.data.namespaces.batch-jobs.live: unknown key color (got ["color"]); remove it or check its spelling against the stack config table in README.md',
+      'eks-blueprint:teams.data.namespaces.batch-jobs.live.stage: unknown stage (got "later"); use observe or enforce (one step per pulumi up)',
+    ].join("\n"),
+  ],
+  [
     "an unknown field in a team",
     (c) => ((teams(c).game as Record<string, unknown>).adminRoleArns = []),
     `eks-blueprint:teams.game: unknown key adminRoleArns (got ["adminRoleArns"]); remove it or check its spelling against the stack config table in README.md`,

@@ -88,30 +88,29 @@ describe("the committed prod2 under the mocks", () => {
     committed = committedSynth("prod2");
   });
 
-  test("its records alias its own gateway Service's NLB, in us-west-2's canonical NLB zone", () => {
+  test("its records alias the NLB of its gateway release's Service, read after the release, in us-west-2's canonical NLB zone", () => {
     const service = byType(committed, "kubernetes:core/v1:Service").find((r) =>
       r.name.endsWith("-istio-gateway-service"),
     );
-    expect(service?.inputs.spec).toEqual({
-      type: "LoadBalancer",
-      selector: { app: "istio-ingressgateway", istio: "ingressgateway" },
-      ports: [
-        { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
-        { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
-        { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
-      ],
+    expect(service).toMatchObject({
+      read: "istio-ingress/istio-ingressgateway",
+      dependsOn: expect.arrayContaining([
+        "kubernetes:helm.sh/v3:Release::prod2-platform-addons-istio-gateway",
+      ]),
     });
     const records = byType(committed, "aws:route53/record:Record").sort((x, y) =>
       x.name.localeCompare(y.name),
     );
-    expect(records.map((r) => [r.name, r.dependsOn])).toEqual([
+    expect(records.map((r) => [r.name, r.dependsOn, r.import])).toEqual([
       [
         "prod2-traffic-api.example.com",
         ["kubernetes:core/v1:Service::prod2-platform-addons-istio-gateway-service"],
+        undefined,
       ],
       [
         "prod2-traffic-www.example.com",
         ["kubernetes:core/v1:Service::prod2-platform-addons-istio-gateway-service"],
+        undefined,
       ],
     ]);
     const alias = (records[0].inputs.aliases as { name: string; zoneId: string }[])[0];
@@ -121,11 +120,21 @@ describe("the committed prod2 under the mocks", () => {
     );
   });
 
-  test("the gateway chart's own Service is off", () => {
+  test("prod's records exist (its ExternalDNS published them): imported by their Route 53 id", () => {
+    const records = byType(committedSynth("prod"), "aws:route53/record:Record");
+    expect(records.map((r) => r.import).sort()).toEqual([
+      "Z0123456789EXAMPLE_api.example.com_A_eks-blueprint-prod",
+      "Z0123456789EXAMPLE_www.example.com_A_eks-blueprint-prod",
+    ]);
+  });
+
+  test("the gateway chart renders the LoadBalancer Service, with the NLB annotations", () => {
     const gateway = byType(committed, "kubernetes:helm.sh/v3:Release").find(
       (r) => r.name === "prod2-platform-addons-istio-gateway",
     );
-    expect((gateway?.inputs.values as { service: unknown }).service).toEqual({ type: "None" });
+    expect((gateway?.inputs.values as { service: { type: string } }).service.type).toBe(
+      "LoadBalancer",
+    );
   });
 
   test("`migration:weight 10` updates exactly the weighted records (and the weight Argo CD's apps read), in place", async () => {
@@ -133,6 +142,7 @@ describe("the committed prod2 under the mocks", () => {
     const summary = updateSummary("prod2", committed.resources, moved.resources);
     expect({ ...summary, updated: [...summary.updated].sort() }).toEqual({
       created: [],
+      imported: [],
       updated: [
         "aws:route53/record:Record::prod2-traffic-api.example.com",
         "aws:route53/record:Record::prod2-traffic-www.example.com",

@@ -1,3 +1,5 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import {
@@ -7,6 +9,7 @@ import {
   smokeCheckIds,
   unpinnedActions,
 } from "../policy/workflows";
+import { runProcess } from "../tools/run/processes";
 import { lintWorkflows, workflowFiles } from "../tools/workflows/lint";
 
 const files = workflowFiles(join(__dirname, ".."));
@@ -17,6 +20,7 @@ interface Step {
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
+  env?: Record<string, string>;
 }
 const workflow = (name: string) => {
   const f = files.find((x) => x.path.endsWith(`/${name}`));
@@ -112,8 +116,107 @@ test("deploy updates every stack one at a time in deploy-order's order, each gat
   const up = workflow("pulumi-up.yml").jobs.up;
   expect(up.environment).toBe("${{ inputs.stack }}");
   expect(
-    up.steps.find((s: { uses?: string }) => s.uses?.startsWith("pulumi/actions@")).with.command,
-  ).toBe("up");
+    (up.steps as Step[]).find((s) => s.uses?.startsWith("pulumi/actions@") && s.with)?.with,
+  ).toMatchObject({ command: "up", "stack-name": "${{ vars.PULUMI_ORG }}/${{ inputs.stack }}" });
+});
+
+describe("each pulumi up is rehearsed first against the stack's exported state", () => {
+  const steps = workflow("pulumi-up.yml").jobs.up.steps as Step[];
+  const rehearse = steps.find((s) => s.id === "rehearse") as Step;
+
+  test("after the CLI is installed, before up, with the up's stack, and nothing lets up run past a failure", () => {
+    const at = (p: (s: Step) => boolean) => steps.findIndex(p);
+    const cli = at((s) => s.uses?.startsWith("pulumi/actions@") === true && !s.with);
+    const up = at((s) => s.with?.command === "up");
+    expect([cli >= 0, cli < at((s) => s === rehearse), at((s) => s === rehearse) < up]).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(rehearse.env).toEqual({
+      STACK: "${{ inputs.stack }}",
+      PULUMI_STACK: "${{ vars.PULUMI_ORG }}/${{ inputs.stack }}",
+      PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}",
+    });
+    expect(steps.filter((s) => s.if !== undefined || "continue-on-error" in s)).toEqual([]);
+  });
+
+  // The step's script with stand-ins for the pulumi and npm commands: pulumi answers as `PULUMI`
+  // says, npm prints its arguments and exits `REHEARSAL`.
+  const run = async (pulumi: string, rehearsal: number) => {
+    const dir = mkdtempSync(join(tmpdir(), "pulumi-up-"));
+    mkdirSync(join(dir, "bin"));
+    const stub = (name: string, body: string) => {
+      writeFileSync(join(dir, "bin", name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(dir, "bin", name), 0o755);
+    };
+    stub(
+      "pulumi",
+      'case "$PULUMI" in ok) echo "{}" > "$5";; missing) echo "error: no stack named \'$3\' found" >&2; exit 255;; *) echo "error: $PULUMI" >&2; exit 255;; esac',
+    );
+    stub("npm", 'echo "npm $*"; exit "$REHEARSAL"');
+    const env = {
+      PATH: `${join(dir, "bin")}:${process.env.PATH ?? ""}`,
+      RUNNER_TEMP: dir,
+      STACK: "prod",
+      PULUMI_STACK: "org/prod",
+      PULUMI: pulumi,
+      REHEARSAL: String(rehearsal),
+    };
+    // As Actions runs a step's script (`bash -e`); --norc: bash takes Node's socketpair for ssh.
+    const r = await runProcess(
+      "bash",
+      ["--noprofile", "--norc", "-e", "-c", rehearse.run ?? ""],
+      dir,
+      env,
+    );
+    return {
+      code: r.code,
+      out: r.stdout.replaceAll(dir, "$RUNNER_TEMP").trim(),
+      err: r.stderr.trim(),
+    };
+  };
+
+  test.each([
+    [
+      "the state, rehearsed clean",
+      "ok",
+      0,
+      {
+        code: 0,
+        out: "npm run -s rehearse -- prod --no-order --base-state $RUNNER_TEMP/prod.state.json",
+        err: "",
+      },
+    ],
+    [
+      "the state, with a blocker",
+      "ok",
+      1,
+      {
+        code: 1,
+        out: "npm run -s rehearse -- prod --no-order --base-state $RUNNER_TEMP/prod.state.json",
+        err: "",
+      },
+    ],
+    [
+      "no stack yet",
+      "missing",
+      0,
+      {
+        code: 0,
+        out: "org/prod has no state yet: rehearsing its first deploy\nnpm run -s rehearse -- prod --no-order",
+        err: "",
+      },
+    ],
+    [
+      "no answer from the backend",
+      "could not reach api.pulumi.com",
+      0,
+      { code: 1, out: "", err: "error: could not reach api.pulumi.com" },
+    ],
+  ])("%s", async (_, pulumi, rehearsal, expected) => {
+    expect(await run(pulumi, rehearsal)).toEqual(expected);
+  });
 });
 
 test.each([

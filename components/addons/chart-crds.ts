@@ -1,7 +1,8 @@
-/** Every chart's CRD record (`AddonChart.crds`; see crds.ts), plus the CRDs EKS installs. */
+/** Every chart's CRD record (`AddonChart.crds`; see crds.ts) and carriers, plus the CRDs EKS installs. */
 import type { ChartPin, OciChartPin } from "./catalog";
 import { clusterKinds, namespacedKinds, type ChartCrds, type CrdKind } from "./crds";
 import { addonCharts } from "./registry";
+import type { ChartCarrier } from "./spec";
 
 /** One chart's CRD facts with the pin they were read for. */
 export interface ChartCrdFacts extends ChartCrds {
@@ -52,4 +53,15 @@ export function chartCrdFactsFor(chart: string, repo?: string): ChartCrdFacts | 
     (f) =>
       f.pin.chart === chart && (!("repo" in f.pin) || repo === undefined || f.pin.repo === repo),
   );
+}
+
+/** What a release's chart renders that carries traffic or data (`AddonChart.carries`). */
+export function chartCarriersFor(chart: string, repo?: string): ChartCarrier[] {
+  return addonCharts()
+    .map(([, c]) => c)
+    .filter(
+      (c) =>
+        c.pin.chart === chart && (!("repo" in c.pin) || repo === undefined || c.pin.repo === repo),
+    )
+    .flatMap((c) => c.carries ?? []);
 }

@@ -20,6 +20,7 @@ export type { ChartCrds, CrdDelivery, CrdKind, CrdUpgradePath } from "./crds";
 export type {
   AddonChart,
   AddonChartSpec,
+  ChartCarrier,
   AddonIrsaSpec,
   AddonScope,
   AddonSpec,

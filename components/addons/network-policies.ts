@@ -117,6 +117,16 @@ export function teamPolicies(namespace: string, o: TeamPolicyOptions): Policy[] 
   return policies;
 }
 
+/**
+ * While a live namespace is observed: a policy allowing all per direction beside the baseline's
+ * ingress and the team's egress, so they deny nothing new (policies are additive) until the stage
+ * moves to `enforce` and drops these two.
+ */
+export const observedPolicies = (namespace: string): Policy[] => [
+  policy(namespace, "observe-allow-all-ingress", "Ingress", { ingress: [{}] }),
+  policy(namespace, "observe-allow-all-egress", "Egress", { egress: [{}] }),
+];
+
 export interface NetworkPolicyBaselineArgs {
   /** The cluster's Kubernetes provider. */
   provider: k8s.Provider;

@@ -20,6 +20,8 @@ export interface PlatformArgs {
   workloadNamespaces?: Record<string, pulumi.Resource>;
   /** Resources network policies wait for (the vpc-cni add-on enforces them). */
   networkPolicyEngine: pulumi.Resource;
+  /** Policies allowing all in observed namespaces, applied before any that denies. @default [] */
+  allowAllFirst?: pulumi.Resource[];
 }
 
 /** Everything that runs in the cluster: the add-on bundle and the workload network policies. */
@@ -51,7 +53,11 @@ export class Platform extends pulumi.ComponentResource {
         {
           provider: context.provider,
           namespaces: Object.keys(namespaces),
-          dependsOn: [...Object.values(namespaces), args.networkPolicyEngine],
+          dependsOn: [
+            ...Object.values(namespaces),
+            args.networkPolicyEngine,
+            ...(args.allowAllFirst ?? []),
+          ],
         },
         { parent: this },
       );

@@ -6,7 +6,7 @@ import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
 import { present } from "./spec";
 import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "./spec";
-import { requests, ValueLayers } from "./values";
+import { requests, valueAt, ValueLayers, type Values } from "./values";
 
 export const PROMETHEUS = {
   namespace: "monitoring",
@@ -25,6 +25,9 @@ export interface PrometheusSettings extends CommonSettings {
    */
   grafanaAdminPassword?: pulumi.Input<string>;
 }
+
+/** `prometheus.prometheusSpec.storageSpec`: the volume claim, if any. */
+const storageOf = (v: Values): unknown => valueAt(v, "prometheus", "prometheusSpec", "storageSpec");
 
 /** kube-prometheus-stack values. Subchart keys (grafana, kube-state-metrics, node-exporter) are their charts'. */
 export function prometheusValues({
@@ -190,6 +193,24 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
         "https://github.com/prometheus-community/helm-charts/tree/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/charts/crds",
       upgrade: { via: "values", key: "crds.upgradeJob.enabled" },
     },
+    carries: [
+      {
+        kind: "Prometheus",
+        apiVersion: "monitoring.coreos.com/v1",
+        // templates/prometheus/prometheus.yaml: `<fullname>-prometheus`, fullname the release's
+        // name when it holds the chart's (_helpers.tpl, `kube-prometheus-stack.fullname`).
+        id: (r) => `${r.namespace}/${r.name}-prometheus`,
+        carries: "the TSDB volume claim of every Prometheus replica (its metrics history)",
+        renderedWith: (v) => storageOf(v) !== undefined,
+        // A StatefulSet's claim templates are immutable: another class is a new, empty volume.
+        identity: (v) =>
+          ["storageClassName", "accessModes"].map((k) =>
+            valueAt(storageOf(v), "volumeClaimTemplate", "spec", k),
+          ),
+        source:
+          "https://github.com/prometheus-community/helm-charts/blob/kube-prometheus-stack-88.5.3/charts/kube-prometheus-stack/templates/prometheus/prometheus.yaml (storage: prometheusSpec.storageSpec)",
+      },
+    ],
     release: "kube-prometheus-stack",
     timeoutSeconds: 900,
     values: prometheusValues,

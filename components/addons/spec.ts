@@ -78,12 +78,36 @@ export interface AddonIrsaSpec<S> {
   tags?: (context: AddonContext) => Record<string, string>;
 }
 
+/**
+ * An object a chart renders that carries traffic or data: a Helm upgrade deletes what its manifest
+ * no longer holds (helm/helm pkg/kube/client.go, Update), so values that stop rendering it, or a
+ * release deleted or replaced, delete the load balancer or the volume behind it.
+ */
+export interface ChartCarrier {
+  /** `kind` of the rendered object. */
+  kind: string;
+  /** Its `apiVersion`. */
+  apiVersion: string;
+  /** Its `namespace/name`, from the release's. */
+  id: (release: { name: string; namespace: string; values: Values }) => string;
+  /** What is lost with it, for the finding. */
+  carries: string;
+  /** Whether the chart renders it, as a carrier, with these values. */
+  renderedWith: (values: Values) => boolean;
+  /** The values that make it a new object when they change (a new NLB). @default none */
+  identity?: (values: Values) => unknown;
+  /** The chart template (and controller doc) it is read in, at the pin. */
+  source: string;
+}
+
 /** A chart an add-on installs: its pin, written here once, and what the chart does with CRDs. */
 export interface AddonChart {
   /** One literal `{ chart, version, repo, source }` (OCI: no repo), the shape Renovate reads. */
   pin: ChartPin | OciChartPin;
   /** CRDs and upgrade path, read at the pin. @default none: the chart installs no CRDs */
   crds?: ChartCrds;
+  /** Objects it renders that carry traffic or data. @default none */
+  carries?: ChartCarrier[];
 }
 
 /** The Helm release an add-on installs; its pin is `charts.<add-on key>`. */

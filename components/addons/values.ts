@@ -24,6 +24,10 @@ export function deepMerge(...layers: Values[]): Values {
   return out;
 }
 
+/** The value at `path`, or undefined where a step is not a map. */
+export const valueAt = (values: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), values);
+
 /** Defaults, overrides, then owned keys: overrides cannot unhook the wiring (IRSA trust). */
 export function mergeValues(layers: ValueLayers, overrides: Values = {}): Values {
   return deepMerge(layers.defaults, overrides, layers.owned);

@@ -58,6 +58,8 @@ export interface BlueprintArgs {
   adminRoleArns?: string[];
   /** Control-plane log retention in days. @default 30 */
   logRetentionDays?: number;
+  /** Keep pulumi-eks's own security groups on a cluster deployed with them (`Cluster`). @default false */
+  keepPulumiEksSecurityGroups?: boolean;
   /** Managed node groups by short name. */
   nodeGroups: Record<string, NodeGroupSpec>;
   /** Fargate profiles by short name. @default {} */
@@ -136,6 +138,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         endpointPublicAccessCidrs: args.endpointPublicAccessCidrs,
         adminRoleArns: args.adminRoleArns,
         logRetentionDays: args.logRetentionDays,
+        keepPulumiEksSecurityGroups: args.keepPulumiEksSecurityGroups,
         extraClusterRolePolicyArns: usesPodSecurityGroups
           ? [vpcResourceControllerPolicyArn(partition)]
           : [],
@@ -267,6 +270,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
         workloadNamespaces: this.namespaces,
         networkPolicyEngine: this.coreAddons.addons.vpcCni,
+        allowAllFirst: this.teams?.allowAll,
       },
       { parent: this },
     );

@@ -42,6 +42,13 @@ export interface ClusterArgs {
   adminRoleArns?: string[];
   /** Retention of the control-plane log group, in days (one CloudWatch Logs offers). @default 30 */
   logRetentionDays?: number;
+  /**
+   * Keep the security groups pulumi-eks made for a cluster deployed with them: dropping them from a
+   * running cluster changes its control plane's groups and deletes resources `protect` holds
+   * (pulumi-eks 4.3.0 nodejs/eks/cluster/cluster.ts, `skipDefaultSecurityGroups`). Rules of ours
+   * still name the group EKS creates, which managed nodes carry. @default false
+   */
+  keepPulumiEksSecurityGroups?: boolean;
   /** Extra cluster role policies (AmazonEKSVPCResourceController for pod SGs). @default [] */
   extraClusterRolePolicyArns?: string[];
   /** Tag the cluster group `karpenter.sh/discovery` for Karpenter's nodes. @default false */
@@ -174,7 +181,7 @@ export class Cluster extends pulumi.ComponentResource {
         // pulumi-eks's own groups serve only self-managed nodes and invite mistargeted rules; this
         // makes it return EKS's group as both cluster and node group (pulumi-eks 4.3.0
         // nodejs/eks/cluster/cluster.ts, createCluster).
-        skipDefaultSecurityGroups: true,
+        ...(args.keepPulumiEksSecurityGroups ? {} : { skipDefaultSecurityGroups: true }),
         // CoreAddons owns vpc-cni, coredns and kube-proxy (pinned, vpc-cni with its own IRSA role).
         useDefaultVpcCni: true,
         corednsAddonOptions: { enabled: false },
@@ -198,7 +205,12 @@ export class Cluster extends pulumi.ComponentResource {
     this.oidcProviderArn = output(c.oidcProviderArn, "oidcProviderArn");
     this.oidcIssuer = output(c.oidcIssuer, "oidcIssuer");
     this.clusterNameOutput = output(c.eksCluster.name, "eksCluster.name");
-    this.clusterSecurityGroupId = output(c.clusterSecurityGroupId, "clusterSecurityGroupId");
+    this.clusterSecurityGroupId = args.keepPulumiEksSecurityGroups
+      ? output(
+          c.eksCluster.vpcConfig.clusterSecurityGroupId,
+          "eksCluster.vpcConfig.clusterSecurityGroupId",
+        )
+      : output(c.clusterSecurityGroupId, "clusterSecurityGroupId");
     if (args.karpenterDiscovery) {
       // A Tag adds one to EKS's group without claiming the rest, as terraform-aws-modules/
       // terraform-aws-eks main.tf aws_ec2_tag.cluster_primary_security_group does; pulumi-eks's

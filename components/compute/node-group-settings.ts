@@ -49,6 +49,22 @@ export interface NodeGroupSpec {
   role?: string;
   /** The old generation during a replacement: tainted so nothing new lands there. @default false */
   draining?: boolean;
+  /** A group that runs already, kept as deployed so an update rolls none of its nodes. @default none */
+  deployed?: DeployedNodeGroup;
+}
+
+/**
+ * What a running group was created with, where today's defaults differ: a new name or new instance
+ * tags would replace the group or roll its nodes. Drop it in a deliberate blue/green step.
+ */
+export interface DeployedNodeGroup {
+  /**
+   * Its EKS name (`aws eks list-nodegroups`). Fixed: a change that replaces the group then fails as
+   * a duplicate name, so replace it with a new group (`role`, `draining`) instead.
+   */
+  name: string;
+  /** Instance and volume tags its launch template carries besides Name and the cluster's. @default {} */
+  instanceTags?: Record<string, string>;
 }
 
 /** Nothing new lands on a draining group; `kubectl drain` moves what runs. */

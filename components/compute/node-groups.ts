@@ -102,11 +102,10 @@ export class NodeGroups extends pulumi.ComponentResource {
           ],
           updateDefaultVersion: true,
           // Stable per group: a stack tag edit changes only `tags` (no new version, no roll).
-          tagSpecifications: launchTemplateTagSpecifications(
-            args.clusterName,
-            group,
-            args.instanceTags,
-          ),
+          tagSpecifications: launchTemplateTagSpecifications(args.clusterName, group, {
+            ...args.instanceTags,
+            ...spec.deployed?.instanceTags,
+          }),
           tags: args.tags,
         },
         { parent: this },
@@ -119,7 +118,9 @@ export class NodeGroups extends pulumi.ComponentResource {
           cluster: args.cluster,
           // See nodeGroupNamePrefix; pulumi-aws autonames nodeGroupName only without a conflicting
           // field (pulumi/pulumi-terraform-bridge pkg/tfbridge/schema.go, buildConflictsWith).
-          nodeGroupNamePrefix: prefix,
+          ...(spec.deployed
+            ? { nodeGroupName: spec.deployed.name }
+            : { nodeGroupNamePrefix: prefix }),
           // pulumi-eks 4.3.0 defaults `version` only without a launch template
           // (nodejs/eks/nodes/nodegroup.ts, createManagedNodeGroup), so a bump would leave our
           // nodes behind; EKS takes `version` with a template setting no custom AMI

@@ -2,6 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DNS_LABEL, DNS_LABEL_HINT } from "../kubernetes-names";
 import { problem, isOneOf, problemList } from "../problems";
+import type { TeamLiveNamespace } from "./team-settings";
 
 /** Pod Security Standards levels (https://kubernetes.io/docs/concepts/security/pod-security-standards/). */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -87,6 +88,32 @@ export interface NamespaceArgs {
   labels?: Record<string, string>;
   /** Annotations (why a namespace has a Pod Security exception). @default {} */
   annotations?: Record<string, string>;
+  /** It already runs: imported, its Pod Security staged. @default none: created */
+  live?: TeamLiveNamespace;
+}
+
+const LEVELS: readonly PodSecurityLevel[] = ["privileged", "baseline", "restricted"];
+
+/** The level a namespace's labels enforce; none is `privileged` (Pod Security Admission's default). */
+export const enforcedLevel = (labels: Record<string, string> | undefined): PodSecurityLevel => {
+  const level = labels?.["pod-security.kubernetes.io/enforce"];
+  return LEVELS.find((l) => l === level) ?? "privileged";
+};
+
+/** Whether `to` enforces more than `from`: running pods stay, new ones are refused. */
+export const stricterLevel = (from: PodSecurityLevel, to: PodSecurityLevel): boolean =>
+  LEVELS.indexOf(to) > LEVELS.indexOf(from);
+
+/** Observed, a live namespace keeps the level it enforces while warn and audit show the rest. */
+function namespaceMetadata(args: NamespaceArgs) {
+  const { live } = args;
+  const enforce = live?.stage === "observe" ? enforcedLevel(live.labels) : args.podSecurity;
+  return {
+    name: args.name,
+    labels: { ...args.labels, ...podSecurityLabels(enforce, args.kubernetesVersion) },
+    // Left out when empty, so older namespaces stay unchanged.
+    ...(Object.keys(args.annotations ?? {}).length > 0 ? { annotations: args.annotations } : {}),
+  };
 }
 
 /** Why a namespace runs below `restricted`, for audit and review. */
@@ -119,16 +146,14 @@ export function createNamespace(
 ): k8s.core.v1.Namespace {
   return new k8s.core.v1.Namespace(
     namespaceLogicalName(prefix, args.name),
+    { metadata: namespaceMetadata(args) },
     {
-      metadata: {
-        name: args.name,
-        labels: { ...args.labels, ...podSecurityLabels(args.podSecurity, args.kubernetesVersion) },
-        // Left out when empty, so older namespaces stay unchanged.
-        ...(Object.keys(args.annotations ?? {}).length > 0
-          ? { annotations: args.annotations }
-          : {}),
-      },
+      ...opts,
+      provider: args.provider,
+      // Its import id is its name. Once in the state, the engine skips the import (same id) and
+      // updates as usual; differing inputs are an update after the import (pulumi/pulumi
+      // pkg/resource/deploy/step_generator.go, `isImport`).
+      ...(args.live ? { import: args.name } : {}),
     },
-    { ...opts, provider: args.provider },
   );
 }

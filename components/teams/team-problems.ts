@@ -7,8 +7,22 @@ import { arnName } from "../access/irsa-policy";
 import { roleArnProblems } from "../cluster/cluster-settings";
 import { fargatePatternMatches } from "../compute/fargate";
 import { namespaceListProblems } from "./namespace";
-import { isIntegerIn, PathOf, problem, shortNameProblems, under, problemList } from "../problems";
-import { TeamNamespaceSpec, TeamSpec, teamLimits, teamQuota } from "./team-settings";
+import {
+  isIntegerIn,
+  oneOfProblems,
+  PathOf,
+  problem,
+  shortNameProblems,
+  under,
+  problemList,
+} from "../problems";
+import {
+  RESTRICTION_STAGES,
+  TeamNamespaceSpec,
+  TeamSpec,
+  teamLimits,
+  teamQuota,
+} from "./team-settings";
 
 // https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
 const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
@@ -61,6 +75,17 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
         "say why these pods cannot run under restricted (which container needs what), or remove the exception",
       );
     }
+  }
+  if (ns.live !== undefined) {
+    out.push(
+      ...oneOfProblems(
+        ns.live.stage,
+        RESTRICTION_STAGES,
+        `${at}.live.stage`,
+        "stage",
+        " (one step per pulumi up)",
+      ),
+    );
   }
   const q = teamQuota(ns);
   const { cpu, memory, memoryLimit, storage } = q;

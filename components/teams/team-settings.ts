@@ -56,7 +56,33 @@ export interface TeamEgressRule {
   reason: string;
 }
 
+/**
+ * How far a live namespace's restrictions have come, one step per `pulumi up`: `observe` adds what
+ * denies nothing new (Pod Security warns and audits only, the NetworkPolicies beside one allowing
+ * all per direction, no quota or LimitRange) while the runbook observes its flows and usage;
+ * `enforce` is any namespace's full set (docs/migration.md, "Restrictions on live namespaces").
+ */
+export const RESTRICTION_STAGES = ["observe", "enforce"] as const;
+export type RestrictionStage = (typeof RESTRICTION_STAGES)[number];
+
+/**
+ * A namespace that ran before this stack owned it (a cluster in service): imported, never created
+ * (creating an existing object fails), its restrictions staged.
+ */
+export interface TeamLiveNamespace {
+  /** How far its restrictions have come. */
+  stage: RestrictionStage;
+  /**
+   * Its Pod Security labels as the cluster has them (`kubectl get namespace <name> -o
+   * jsonpath='{.metadata.labels}'`): `observe` keeps the level they enforce. @default {}: none,
+   * which enforces `privileged`
+   */
+  labels?: Record<string, string>;
+}
+
 export interface TeamNamespaceSpec {
+  /** The namespace already runs: imported, its restrictions staged. @default none: created */
+  live?: TeamLiveNamespace;
   /** A reasoned exception to Pod Security `restricted`. @default none: `restricted` is enforced */
   podSecurity?: TeamPodSecurityException;
   /** Join the mesh (needs `addons.istio`; `addons.istioCni` too if `restricted`). @default false */

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { meshLabels } from "../addons/istio/istio-cni";
-import { teamPolicies } from "../addons/network-policies";
+import { observedPolicies, type Policy, teamPolicies } from "../addons/network-policies";
 import { createNamespace, podSecurityException } from "./namespace";
 import { throwProblems } from "../problems";
 import { teamProblems } from "./team-problems";
@@ -34,6 +34,8 @@ export interface TeamsArgs {
 export class Teams extends pulumi.ComponentResource {
   /** Every team namespace, by name. */
   readonly namespaces: Record<string, k8s.core.v1.Namespace> = {};
+  /** The allow-all policies of observed namespaces: every denying policy is applied after them. */
+  readonly allowAll: k8s.networking.v1.NetworkPolicy[] = [];
   /** Every team role's access entry, by role name. */
   readonly accessEntries: Record<string, aws.eks.AccessEntry> = {};
 
@@ -56,29 +58,37 @@ export class Teams extends pulumi.ComponentResource {
             kubernetesVersion: args.kubernetesVersion,
             provider: args.provider,
             labels: meshLabels(spec.mesh ?? false),
+            live: spec.live,
           },
           { parent: this },
         );
         this.namespaces[ns] = namespace;
+        const stage = spec.live?.stage ?? "enforce";
         const inside = { ...k8sOpts, dependsOn: [namespace] };
         const metadata = (objectName: string) => ({ name: objectName, namespace: ns });
-        new k8s.core.v1.ResourceQuota(
-          `${name}-${ns}-quota`,
-          { metadata: metadata("team-quota"), spec: resourceQuotaSpec(teamQuota(spec)) },
-          inside,
-        );
-        new k8s.core.v1.LimitRange(
-          `${name}-${ns}-limits`,
-          { metadata: metadata("team-defaults"), spec: limitRangeSpec(teamLimits(spec)) },
-          inside,
-        );
-        const engine = args.networkPolicyEngine ? [args.networkPolicyEngine] : [];
-        for (const policy of teamPolicies(ns, { ...spec, teamNamespaces })) {
-          new k8s.networking.v1.NetworkPolicy(`${name}-${ns}-${policy.metadata.name}`, policy, {
-            ...k8sOpts,
-            dependsOn: [namespace, ...engine],
-          });
+        // The quota refuses pods above it, the LimitRange caps unsized ones: both wait for enforce.
+        if (stage === "enforce") {
+          new k8s.core.v1.ResourceQuota(
+            `${name}-${ns}-quota`,
+            { metadata: metadata("team-quota"), spec: resourceQuotaSpec(teamQuota(spec)) },
+            inside,
+          );
+          new k8s.core.v1.LimitRange(
+            `${name}-${ns}-limits`,
+            { metadata: metadata("team-defaults"), spec: limitRangeSpec(teamLimits(spec)) },
+            inside,
+          );
         }
+        const engine = args.networkPolicyEngine ? [args.networkPolicyEngine] : [];
+        const policy = (p: Policy, after: pulumi.Resource[] = []) =>
+          new k8s.networking.v1.NetworkPolicy(`${name}-${ns}-${p.metadata.name}`, p, {
+            ...k8sOpts,
+            dependsOn: [namespace, ...engine, ...after],
+          });
+        // Observed, the allow-all pair goes first: applied together, a deny could win for a moment.
+        const open = stage === "observe" ? observedPolicies(ns).map((p) => policy(p)) : [];
+        this.allowAll.push(...open);
+        for (const p of teamPolicies(ns, { ...spec, teamNamespaces })) policy(p, open);
       }
     }
     for (const spec of Object.values(args.teams)) {

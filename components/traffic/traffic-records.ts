@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { problemIf, throwProblems } from "../problems";
 import {
   AliasTarget,
+  recordImportId,
   TrafficArgs,
   trafficProblems,
   weightedRecordName,
@@ -66,7 +67,9 @@ export class TrafficRecords extends pulumi.ComponentResource {
       this.records[recordName] = new aws.route53.Record(
         recordName,
         { ...own, aliases: args.target.apply((t) => [{ ...own.aliases[0], ...t }]) },
-        { parent: this },
+        // Imported, never created first: creating an existing record fails, and deleting it to
+        // create it again is the outage. The alias must still name the NLB it points at.
+        { parent: this, ...(args.importExisting ? { import: recordImportId(own) } : {}) },
       );
       for (const [peer, p] of Object.entries(args.externalPeers ?? {})) {
         const peerName = weightedRecordName(name, hostname, peer);

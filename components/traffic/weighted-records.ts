@@ -34,6 +34,11 @@ export interface TrafficArgs {
   weight: number;
   /** Members of the set no blueprint stack owns, by set identifier. @default {} */
   externalPeers?: Record<string, ExternalPeer>;
+  /**
+   * This cluster's records exist outside the state (a controller published them): imported by
+   * {@link recordImportId}; once in the state the import is skipped. @default false
+   */
+  importExisting?: boolean;
 }
 
 /** One weighted alias record, as `aws.route53.Record` takes it. */

@@ -1,4 +1,5 @@
 import { diffSynth } from "../../synth/diff";
+import { recordKey } from "../../synth/record";
 import { ResourceGraph } from "./graph";
 import { matchToHead } from "./identity";
 import { renderFindings } from "../findings";
@@ -18,6 +19,8 @@ export interface RehearsalReport {
 
 export interface UpdateSummary {
   created: string[];
+  /** New to the state, read from the cloud by their `import` id instead of created. */
+  imported: string[];
   updated: string[];
   /** Deleted and created again: a replacement-forcing field or a new parent without an alias. */
   replaced: string[];
@@ -30,10 +33,14 @@ export function updateSummary(
   base: RehearsalInput["head"],
   head: RehearsalInput["head"],
 ): UpdateSummary {
-  const renamed = matchToHead(base, head);
-  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: head });
+  // A read (`.get`) is never created, updated or deleted; it is not the stack's to change.
+  const renamed = matchToHead(base, head).filter((r) => !r.read);
+  const managed = head.filter((r) => !r.read);
+  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: managed });
+  const imported = new Set(managed.filter((r) => r.import).map(recordKey));
   return {
-    created: diff.added.map((r) => r.key),
+    created: diff.added.map((r) => r.key).filter((k) => !imported.has(k)),
+    imported: diff.added.map((r) => r.key).filter((k) => imported.has(k)),
     updated: diff.changed.filter((c) => !c.replacement).map((c) => c.key),
     replaced: diff.changed.filter((c) => c.replacement).map((c) => c.key),
     deleted: diff.removed.map((r) => r.key),
@@ -90,7 +97,8 @@ export function formatReport(report: RehearsalReport, opts: { order?: boolean } 
     const u = report.update;
     lines.push(
       "",
-      `update: ${u.created.length} created, ${u.updated.length} updated in place, ${u.replaced.length} replaced, ${u.deleted.length} deleted`,
+      `update: ${u.created.length} created, ${u.imported.length} imported, ${u.updated.length} updated in place, ${u.replaced.length} replaced, ${u.deleted.length} deleted`,
+      ...u.imported.map((k) => `  imported: ${k}`),
       ...u.replaced.map((k) => `  replaced: ${k}`),
       ...u.deleted.map((k) => `  deleted: ${k}`),
     );

@@ -23,8 +23,14 @@ export interface RehearsalInput {
   stacks?: readonly string[];
   /** Every resource the stack registers, with its `dependsOn`. */
   head: SynthRecord[];
-  /** The synth before the change (`--base`). @default none */
+  /** The synth before the change (`--base`), or the deployed state (`--base-state`). @default none */
   base?: SynthRecord[];
+  /**
+   * What each base release rendered, by its `type::name`: pulumi-kubernetes' `resourceNames`
+   * output (`<Kind>[.<group>]/<apiVersion>` → `namespace/name`, or `name` where the manifest sets
+   * no namespace), which only a state export holds. @default none
+   */
+  baseRendered?: Record<string, Record<string, string[]>>;
   /** `.github/workflows/*.yml`, path and text. @default none */
   workflows?: { path: string; content: string }[];
   /** Rehearse `--destroy`. @default false */

@@ -5,11 +5,9 @@
 // <dir>/change-batch.json, <dir>/import.json, prints the commands. On a problem: exit 1, no files.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { PROJECT } from "../../stacks/config-schema";
-import { parseMigrationConfig, trafficArgs } from "../../stacks/migration-config";
 import { readStackConfig, ROOT } from "../../synth/stack-files";
 import { CliSpec, inputFile, parseArgs, runMain, stackFile, UsageError } from "../run/args";
-import { adoption, RecordSet } from "./adoption";
+import type { RecordSet } from "./adoption";
 
 const SPEC: CliSpec = {
   usage:
@@ -24,6 +22,14 @@ export function main(argv: string[], dir: string = ROOT): number {
   const [stack] = args.positionals;
   if (!records || !gateway || !out) throw new UsageError(SPEC.usage);
   stackFile(dir, stack);
+  // After the arguments: the config schema loads every component (0.6 s a usage error need not wait).
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { PROJECT } =
+    require("../../stacks/config-schema") as typeof import("../../stacks/config-schema");
+  const { parseMigrationConfig, trafficArgs } =
+    require("../../stacks/migration-config") as typeof import("../../stacks/migration-config");
+  const { adoption } = require("./adoption") as typeof import("./adoption");
+  /* eslint-enable @typescript-eslint/no-require-imports */
   const file = readStackConfig(stack, dir);
   const clusterName = file.config[`${PROJECT}:clusterName`] ?? `${PROJECT}-${stack}`;
   const traffic = trafficArgs(clusterName, parseMigrationConfig(file.config));

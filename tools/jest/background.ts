@@ -24,6 +24,28 @@ export const BACKGROUND: Record<string, () => Promise<BackgroundRun>> = {
       ...start.env,
     });
   },
+  /** The modules the synth's loading leaves deferred, with the deferral and without: two lines. */
+  "fast-load.test.ts": async () => {
+    const load = (mode: string) =>
+      runProcess(
+        process.execPath,
+        ["--require", "./tools/run/register.cjs", "test/fixtures/deferred-loads.cjs", mode],
+        ROOT,
+      );
+    const runs = await Promise.all([load("defer"), load("plain")]);
+    return {
+      code: Math.max(...runs.map((r) => r.code)),
+      stdout: runs.map((r) => r.stdout).join(""),
+      stderr: runs.map((r) => r.stderr).join(""),
+    };
+  },
+  /** A consumer's program on mocks that echo the inputs: which outputs it misses. */
+  "provider-outputs.test.ts": () =>
+    runProcess(
+      process.execPath,
+      ["--require", "./tools/run/register.cjs", "test/fixtures/echo-mocks.cjs"],
+      ROOT,
+    ),
   /** The README's `npm run synth -- prod2 --out <file>`, as npm runs it, in a process of its own. */
   "synth.test.ts": async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), "eks-readme-synth-")), "prod2.json");

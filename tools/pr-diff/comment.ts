@@ -1,6 +1,7 @@
 // The PR comment `npm run pr-diff` prints, from what it ran: pure, so its layout is tested without
-// running anything. Per stack: the rehearsal (base → head), the synth diff, then the sections that
-// need a tool this machine may lack, each run or shown as skipped with the reason.
+// running anything. Per stack: the rehearsal (base → head), the Helm render (its flagged objects
+// above the synth diff), then the synth diff; a section needing a tool this machine lacks is shown
+// as skipped, with the reason.
 
 /** A section's body, or why it did not run. */
 export type SectionResult = { body: string } | { skipped: string };
@@ -30,23 +31,21 @@ export interface CommentInput {
 
 export const TITLE = "## Synth diff and update rehearsal";
 
-/** Sections that run a program this machine may not have (`helm`), in the order they print. */
-export const TOOL_SECTIONS = [
-  {
-    title: "Helm render (base → head)",
-    tool: "helm",
-    // Nothing renders yet; the section holds its place and says so.
-    run: (): SectionResult => ({ skipped: "the Helm render is not built yet" }),
-  },
-] as const;
+/** A section that runs a program this machine may not have (`helm`), given `C` to work on. */
+export interface ToolSection<C> {
+  title: string;
+  tool: string;
+  run: (context: C) => Promise<SectionResult>;
+}
 
 /** A tool section's result: skipped, naming the tool, when it is not installed here. */
-export function toolSection(
-  section: (typeof TOOL_SECTIONS)[number],
+export async function toolSection<C>(
+  section: ToolSection<C>,
   hasTool: (tool: string) => boolean,
-): Section {
+  context: C,
+): Promise<Section> {
   const result = hasTool(section.tool)
-    ? section.run()
+    ? await section.run(context)
     : { skipped: `\`${section.tool}\` is not installed here (not found on PATH)` };
   return { title: section.title, result };
 }
@@ -93,3 +92,7 @@ const TRUNCATED =
 /** Each stack's share of a comment GitHub caps at 65,536 characters: 20,000 at most, 1,000 least. */
 export const diffBudget = (stacks: number): number =>
   Math.max(1000, Math.min(20000, Math.floor(48000 / Math.max(1, stacks))));
+
+/** Each stack's Helm render share, beside its diff's: 8,000 at most, 1,000 least. */
+export const helmBudget = (stacks: number): number =>
+  Math.max(1000, Math.min(8000, Math.floor(16000 / Math.max(1, stacks))));

@@ -2,10 +2,11 @@
 // pull-request workflow posts what this prints), from a git ref and with no credentials. For every
 // stack (the root Pulumi.<stack>.yaml files): the synth of the base (the ref's files, `git
 // archive`d into a temporary directory that shares this checkout's node_modules) and of the head
-// (this working tree), the rehearsal of the head with the base's synth as --base, and the synth
-// diff; a section whose tool is not installed here prints as skipped, with the reason. Markdown on
-// stdout, progress on stderr; `--out-dir` keeps the synth files and comment.md. Exit 1 when a
-// rehearsal finds blockers or the head does not synthesize, 2 when it cannot run at all.
+// (this working tree), the rehearsal of the head with the base's synth as --base, the Helm render
+// of every release the change touches (helm-section.ts), and the synth diff; a section whose tool
+// is not installed here prints as skipped, with the reason. Markdown on stdout, progress on
+// stderr; `--out-dir` keeps the synth files and comment.md. Exit 1 when a rehearsal finds
+// blockers or the head does not synthesize, 2 when it cannot run at all.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { stackNames } from "../../stacks/stack-names";
@@ -18,12 +19,13 @@ import { inParallel, type Ran, runProcess, tail } from "../run/processes";
 import {
   diffBudget,
   fenced,
+  helmBudget,
   renderComment,
   type Section,
   type StackComment,
-  TOOL_SECTIONS,
   toolSection,
 } from "./comment";
+import { HELM_SECTION, type ToolRunner } from "./helm-section";
 
 const USAGE = "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]";
 
@@ -94,6 +96,8 @@ export interface PrDiffOptions {
   log?: (line: string) => void;
   /** How the synth and rehearse scripts run. @default {@link npmRun} */
   runScript?: ScriptRunner;
+  /** How a tool section's program (`helm`) runs. @default {@link runProcess} */
+  runTool?: ToolRunner;
 }
 
 /** Synthesizes, rehearses and diffs every stack; the comment and the stacks that block. */
@@ -161,7 +165,23 @@ export async function prDiff(
                 ),
       ),
     );
-    const tools = TOOL_SECTIONS.map((s) => toolSection(s, options.hasTool ?? onPath));
+    const helm: Section[] = [];
+    for (const [i, { stack }] of parts.entries()) {
+      if (!rehearsals[i]) continue;
+      const start = performance.now();
+      const context = {
+        baseFile: file("base", stack),
+        headFile: file("head", stack),
+        workDir: path.join(work, "helm", stack),
+        runTool: options.runTool ?? runProcess,
+        maxChars: helmBudget(stacks.length),
+      };
+      helm[i] = await toolSection(HELM_SECTION, options.hasTool ?? onPath, context);
+      const seconds = ((performance.now() - start) / 1000).toFixed(1);
+      log(
+        `pr-diff: helm render ${stack}: ${"skipped" in helm[i].result ? "skipped" : `${seconds} s`}`,
+      );
+    }
     const comments: StackComment[] = parts.map(({ stack, notes, headRun }, i) => {
       const rehearsal = rehearsals[i];
       if (!rehearsal) {
@@ -171,9 +191,10 @@ export async function prDiff(
         const sections: Section[] = [
           { title: "Synth (head)", result: { body: failure } },
           { title: "Rehearsal (base → head)", result: skipped },
+          { title: HELM_SECTION.title, result: skipped },
           { title: "Synth diff", result: skipped },
         ];
-        return { stack, notes, sections: [...sections, ...tools] };
+        return { stack, notes, sections };
       }
       if (rehearsal.code !== 0) blocked.push(stack);
       const rehearsed =
@@ -183,9 +204,10 @@ export async function prDiff(
       const diff = diffFiles(file("base", stack), file("head", stack), diffBudget(stacks.length));
       const sections: Section[] = [
         { title: "Rehearsal (base → head)", result: { body: rehearsed } },
+        helm[i],
         { title: "Synth diff", result: { body: diff } },
       ];
-      return { stack, notes, sections: [...sections, ...tools] };
+      return { stack, notes, sections };
     });
     const comment = renderComment({ base, head, stacks: comments, blocked });
     if (options.outDir) fs.writeFileSync(path.join(out, "comment.md"), comment);

@@ -17,6 +17,8 @@ export async function rehearseStack(
   stack: string,
   opts: {
     base?: readonly unknown[];
+    /** What each base release rendered: only the deployed state holds it (`--base-state`). */
+    baseRendered?: RehearsalInput["baseRendered"];
     destroy?: boolean;
     dir?: string;
     rules?: Rule[];
@@ -39,6 +41,7 @@ export async function rehearseStack(
     workflows: workflowFiles(opts.dir ?? ROOT),
     head,
     ...(opts.base ? { base: asRecords(opts.base) } : {}),
+    ...(opts.baseRendered ? { baseRendered: opts.baseRendered } : {}),
     destroy: opts.destroy ?? false,
   };
   return { ...rehearse(input, opts.rules ?? allRules), input };

@@ -54,6 +54,14 @@ export const DEFERRED: { from: string; request: string; esModule?: true; callabl
   { from: "@pulumi/awsx/index.js", request: "./classic", esModule: true },
 ];
 
+/** The package directory of each DEFERRED module, as `node_modules/<path>/`. */
+export const deferredDirs = (): string[] =>
+  DEFERRED.map(({ from, request }) =>
+    request.startsWith("./")
+      ? `node_modules/${path.posix.join(path.posix.dirname(from), request)}/`
+      : `node_modules/${request}/`,
+  );
+
 /** Makes every DEFERRED require return a deferredModule, if the module is installed. */
 export function deferUnusedModules(): void {
   const load = loader._load;

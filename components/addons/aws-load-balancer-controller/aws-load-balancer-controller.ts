@@ -204,7 +204,11 @@ export const awsLoadBalancerController: AddonSpec<AwsLoadBalancerControllerSetti
         new k8s.apiextensions.v1.CustomResourceDefinitionPatch(
           `${name}-${crd.name}`,
           { metadata: crd.metadata, spec: crd.spec },
-          k8sOpts,
+          // Sole manager of the CRD's required fields (every stack but one Helm co-owns), the
+          // provider refuses to delete it: "this Patch resource is currently managing a required
+          // field" (pulumi-kubernetes provider/pkg/provider/provider.go, Delete). The CRDs and the
+          // TargetGroupBindings behind every NLB stay in the cluster either way.
+          { ...k8sOpts, retainOnDelete: true },
         ),
     ),
   }),

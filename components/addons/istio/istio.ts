@@ -1,12 +1,13 @@
 import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
 import { pinnedReleaseArgs, type ChartPin } from "../catalog";
 import { namespacedKinds } from "../crds";
 import { createNamespace } from "../../teams/namespace";
 import { collectorService, OPEN_TELEMETRY } from "../opentelemetry";
-import { oneOfProblems } from "../../problems";
+import { isRecord, oneOfProblems } from "../../problems";
 import { stringMapProblems } from "../settings";
 import { type AddonChart, type AddonSpec, type Prepared, present } from "../spec";
-import { mergeValues, requests, ValueLayers, Values } from "../values";
+import { mergeValues, requests, valueAt, ValueLayers, Values } from "../values";
 
 export const ISTIO = {
   /** istiod and the CRDs. */
@@ -53,8 +54,36 @@ const istioCharts = {
     },
   },
   istiod: { pin: istioPin("istiod", "istio-control/istio-discovery") },
-  istioGateway: { pin: istioPin("gateway", "gateway") },
+  istioGateway: {
+    pin: istioPin("gateway", "gateway"),
+    carries: [
+      {
+        kind: "Service",
+        apiVersion: "v1",
+        // gateway/templates/_helpers.tpl, `gateway.name`: the `name` value, else the release's.
+        id: (r) => `${r.namespace}/${typeof r.values.name === "string" ? r.values.name : r.name}`,
+        carries: "the NLB serving every hostname (the ALB controller deletes it with the Service)",
+        renderedWith: (v) => serviceOf(v).type === "LoadBalancer",
+        // Type, scheme and NLB type are fixed per load balancer: a change is a new NLB, new name.
+        identity: (v) => {
+          const { type, annotations } = serviceOf(v);
+          const lb = "service.beta.kubernetes.io/aws-load-balancer-";
+          return [type, ...["type", "scheme", "nlb-target-type"].map((k) => annotations[lb + k])];
+        },
+        source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/gateway/templates/service.yaml (rendered unless service.type is None); https://kubernetes-sigs.github.io/aws-load-balancer-controller/v2.14/guide/service/annotations/ (scheme and type are set at creation)`,
+      },
+    ],
+  },
 } satisfies Record<string, AddonChart & { pin: ChartPin }>;
+
+/** The gateway chart's Service type, LoadBalancer unless set (gateway/values.yaml), and annotations. */
+const serviceOf = (v: Values) => {
+  const [type, annotations] = [valueAt(v, "service", "type"), valueAt(v, "service", "annotations")];
+  return {
+    type: typeof type === "string" ? type : "LoadBalancer",
+    annotations: isRecord(annotations) ? annotations : {},
+  };
+};
 
 export const LOAD_BALANCER_SCHEMES = ["internet-facing", "internal"] as const;
 export type LoadBalancerScheme = (typeof LOAD_BALANCER_SCHEMES)[number];
@@ -151,49 +180,24 @@ export function nlbAnnotations(scheme: LoadBalancerScheme): Record<string, strin
 }
 
 /**
- * The chart's Service is off ("None": gateway/values.yaml, templates/service.yaml at 1.30.3): the
- * records need its hostname, which Pulumi cannot read inside a release (`gatewayServiceArgs`).
+ * The gateway's LoadBalancer Service stays the chart's (gateway/templates/service.yaml at 1.30.3):
+ * the NLB serving all traffic belongs to this release, so it is never deleted or moved out of it.
  */
-export function istioGatewayValues(): ValueLayers {
+export function istioGatewayValues(i: {
+  scheme: LoadBalancerScheme;
+  annotations?: Record<string, string>;
+}): ValueLayers {
   return {
     defaults: {
       resources: requests("100m", "128Mi", "1Gi"),
       autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10 },
       podDisruptionBudget: { minAvailable: 1 },
     },
-    owned: { service: { type: "None" } },
-  };
-}
-
-/**
- * Pod labels of release `istio-ingressgateway` (gateway/templates/_helpers.tpl at 1.30.3,
- * `gateway.selectorLabels`): app is the release name, istio it without `istio-`.
- */
-export const GATEWAY_SELECTOR = { app: ISTIO.gatewayName, istio: "ingressgateway" } as const;
-
-/** The chart's default ports (gateway/values.yaml at 1.30.3, `service.ports`). */
-export const GATEWAY_PORTS = [
-  { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
-  { name: "http2", port: 80, protocol: "TCP", targetPort: 80 },
-  { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
-] as const;
-
-/** The gateway's LoadBalancer Service, as the chart would have made it, with our annotations. */
-export function gatewayServiceArgs(i: {
-  scheme: LoadBalancerScheme;
-  annotations?: Record<string, string>;
-}) {
-  return {
-    metadata: {
-      name: ISTIO.gatewayName,
-      namespace: ISTIO.gatewayNamespace,
-      labels: { ...GATEWAY_SELECTOR },
-      annotations: { ...i.annotations, ...nlbAnnotations(i.scheme) },
-    },
-    spec: {
-      type: "LoadBalancer",
-      selector: { ...GATEWAY_SELECTOR },
-      ports: GATEWAY_PORTS.map((p) => ({ ...p })),
+    owned: {
+      service: {
+        type: "LoadBalancer",
+        annotations: { ...i.annotations, ...nlbAnnotations(i.scheme) },
+      },
     },
   };
 }
@@ -271,19 +275,25 @@ export const istio: AddonSpec<
       pinnedReleaseArgs(istioCharts.istioGateway.pin, {
         name: ISTIO.gatewayName,
         namespace: gatewayNs.metadata.name,
-        values: mergeValues(istioGatewayValues(), overrides.gateway),
+        values: mergeValues(
+          istioGatewayValues({
+            scheme: s.gatewayScheme,
+            annotations: s.gatewayServiceAnnotations,
+          }),
+          overrides.gateway,
+        ),
       }),
       { ...k8sOpts, dependsOn: [istiod, ...after, gatewayNs] },
     );
-    // Pulumi awaits ready endpoints and an address (@pulumi/kubernetes core/v1/service.d.ts,
-    // conditions 3 and 4), so `hostname` is the NLB's; the ALB controller deletes it on destroy.
-    const service = new k8s.core.v1.Service(
+    // Helm waits for the LoadBalancer's address (pkg/kube/ready.go, serviceReady), so the read
+    // after the release sees the NLB's hostname; its id is unknown, so unread, until the release is.
+    const service = k8s.core.v1.Service.get(
       `${name}-gateway-service`,
-      gatewayServiceArgs({ scheme: s.gatewayScheme, annotations: s.gatewayServiceAnnotations }),
-      { ...k8sOpts, dependsOn: [gateway, ...after, gatewayNs] },
+      pulumi.interpolate`${gateway.status.namespace}/${gateway.status.name}`,
+      { ...k8sOpts, dependsOn: [gateway] },
     );
     return {
-      ready: [gateway, service],
+      ready: [gateway],
       gatewayService: {
         namespace: ISTIO.gatewayNamespace,
         name: ISTIO.gatewayName,

@@ -6,6 +6,7 @@ import { eksAddonRules } from "./eks-addons";
 import { eksOrderRules } from "./eks-order";
 import { iamRules } from "./iam";
 import { kubernetesRules } from "./kubernetes";
+import { liveRules } from "./live";
 import { pulumiConfigRules } from "./pulumi-config";
 import { securityGroupRules } from "./security-groups";
 import { updateRules } from "./update";
@@ -21,5 +22,6 @@ export const allRules: Rule[] = [
   ...kubernetesRules,
   ...crdRules,
   ...updateRules,
+  ...liveRules,
   ...destroyRules,
 ];

@@ -152,4 +152,21 @@ export const updateRules: Rule[] = [
         .map((c) => ({ subject: c.key, message }));
     },
   }),
+  defineRule({
+    id: "eks-own-security-groups-kept",
+    phase: "update",
+    title:
+      "turning on skipDefaultSecurityGroups for a deployed cluster removes pulumi-eks's own groups from its control plane and deletes them",
+    source:
+      "https://github.com/pulumi/pulumi-eks/blob/v4.3.0/nodejs/eks/cluster/cluster.ts (eksClusterSecurityGroup and the node group only without skipDefaultSecurityGroups; vpcConfig.securityGroupIds from the first)",
+    smokeCheck: "pulumi-up-succeeds",
+    check({ base, head }) {
+      const [before, after] = [clusterOf(base), clusterOf(head)];
+      if (!before || !after) return [];
+      const skips = (c: SynthRecord) => c.inputs.skipDefaultSecurityGroups === true;
+      if (skips(before) || !skips(after)) return [];
+      const message = `its control plane runs with pulumi-eks's own security groups, which this update detaches and deletes (8 resources under protect, so the update stops; unprotected, the control plane loses a group mid-update); keep them: eks-blueprint:keepPulumiEksSecurityGroups: true`;
+      return [{ subject: recordKey(after), message }];
+    },
+  }),
 ];

@@ -1,0 +1,188 @@
+// Issue 25's outage, rule by rule: prod as 7da18ff would have updated it from what runs (the
+// fb96b52 synth; test/fixtures/7da18ff/make.sh), and today's prod, which updates without one.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { rehearse } from "../policy/rehearse/rehearse";
+import { liveRules } from "../policy/rehearse/rules/live";
+import { updateRules } from "../policy/rehearse/rules/update";
+import type { RehearsalInput } from "../policy/rehearse/types";
+import type { SynthRecord } from "../synth/record";
+import { asRecords } from "../tools/rehearse/stack";
+import { committedConfig, committedSynth } from "./stack-harness";
+
+const fixture = (file: string) =>
+  asRecords(
+    (
+      JSON.parse(readFileSync(path.join(__dirname, "fixtures", file), "utf8")) as {
+        resources: unknown[];
+      }
+    ).resources,
+  );
+const deployed = fixture("fb96b52/prod.json");
+const at7da18ff = fixture("7da18ff/prod.json");
+const today = () => committedSynth("prod").resources;
+
+function found(head: SynthRecord[], more: Partial<RehearsalInput> = {}) {
+  const report = rehearse(
+    {
+      stack: "prod",
+      project: { name: "eks-blueprint" },
+      // Today's config: it declares game and notifications live, which no synth or export shows.
+      stackConfig: committedConfig("prod"),
+      head,
+      base: deployed,
+      ...more,
+    },
+    liveRules,
+  );
+  return report.findings.map((f) => [f.rule, f.subject]);
+}
+
+const GATEWAY = "kubernetes:helm.sh/v3:Release::prod-platform-addons-istio-gateway";
+const withRecord = (
+  records: SynthRecord[],
+  key: string,
+  change: (r: SynthRecord) => SynthRecord,
+): SynthRecord[] => records.map((r) => (`${r.type}::${r.name}` === key ? change(r) : r));
+const values = (r: SynthRecord) => r.inputs.values as Record<string, Record<string, unknown>>;
+
+test("7da18ff's prod update: the gateway NLB, the records, the namespaces and their restrictions", () => {
+  expect(found(at7da18ff)).toEqual([
+    ["release-keeps-traffic-and-data", GATEWAY],
+    ["existing-objects-imported", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
+    ["existing-objects-imported", "kubernetes:core/v1:Namespace::prod-teams-ns-game"],
+    ["existing-objects-imported", "aws:route53/record:Record::prod-traffic-www.example.com"],
+    ["existing-objects-imported", "aws:route53/record:Record::prod-traffic-api.example.com"],
+    [
+      "existing-objects-imported",
+      "kubernetes:core/v1:Service::prod-platform-addons-istio-gateway-service",
+    ],
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-game"],
+  ]);
+  const update = rehearse(
+    {
+      stack: "prod",
+      project: { name: "eks-blueprint" },
+      stackConfig: {},
+      head: at7da18ff,
+      base: deployed,
+    },
+    updateRules,
+  ).findings;
+  // And every general node rolls: the launch template drops the stack tags (issue 25, item 6).
+  expect(update.map((f) => [f.rule, f.subject])).toEqual([
+    ["tag-edit-rolls-nodes", "aws:ec2/launchTemplate:LaunchTemplate::prod-nodes-general"],
+    ["eks-own-security-groups-kept", "eks:index:Cluster::prod-cluster"],
+  ]);
+});
+
+test("today's prod updates from what runs with no finding", () => {
+  expect(found(today())).toEqual([]);
+  const update = rehearse(
+    {
+      stack: "prod",
+      project: { name: "eks-blueprint" },
+      stackConfig: {},
+      head: today(),
+      base: deployed,
+    },
+    updateRules,
+  ).findings;
+  expect(update).toEqual([]);
+});
+
+test("an imported record whose alias names a Service this update creates", () => {
+  const head = at7da18ff.map((r) =>
+    r.type === "aws:route53/record:Record" ? { ...r, import: `Z_${String(r.inputs.name)}` } : r,
+  );
+  expect(found(head).filter(([, s]) => s.includes("route53"))).toEqual([
+    ["existing-objects-imported", "aws:route53/record:Record::prod-traffic-www.example.com"],
+    ["existing-objects-imported", "aws:route53/record:Record::prod-traffic-api.example.com"],
+  ]);
+});
+
+test("a new NLB scheme replaces the gateway's load balancer; no storage spec drops Prometheus's volume", () => {
+  const internal = withRecord(today(), GATEWAY, (r) => {
+    const service = values(r).service as { annotations: Record<string, string> };
+    const annotations = {
+      ...service.annotations,
+      "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+    };
+    return {
+      ...r,
+      inputs: { ...r.inputs, values: { ...values(r), service: { ...service, annotations } } },
+    };
+  });
+  expect(found(internal, { base: today() })).toEqual([["release-keeps-traffic-and-data", GATEWAY]]);
+  const prometheus = "kubernetes:helm.sh/v3:Release::prod-platform-addons-prometheus";
+  const noStorage = withRecord(today(), prometheus, (r) => {
+    const spec = { ...(values(r).prometheus.prometheusSpec as object), storageSpec: undefined };
+    const v = { ...values(r), prometheus: { ...values(r).prometheus, prometheusSpec: spec } };
+    return { ...r, inputs: { ...r.inputs, values: v } };
+  });
+  expect(found(noStorage, { base: today() })).toEqual([
+    ["release-keeps-traffic-and-data", prometheus],
+  ]);
+});
+
+test("a release deleted takes its carriers with it; an exported base lists them itself", () => {
+  const head = today().filter((r) => `${r.type}::${r.name}` !== GATEWAY);
+  expect(found(head, { base: today() })).toEqual([["release-keeps-traffic-and-data", GATEWAY]]);
+  // What the release rendered, as `pulumi stack export` holds it: here it made no Service.
+  const rendered = {
+    [GATEWAY]: { "Deployment.apps/apps/v1": ["istio-ingress/istio-ingressgateway"] },
+  };
+  expect(found(head, { base: today(), baseRendered: rendered })).toEqual([]);
+});
+
+test("CRD patches without retainOnDelete stop a destroy, and an update that drops them", () => {
+  const patches = (records: SynthRecord[]) =>
+    records.filter((r) => r.type.endsWith("CustomResourceDefinitionPatch"));
+  expect(patches(at7da18ff).length).toBeGreaterThan(0);
+  const destroy = rehearse(
+    {
+      stack: "prod",
+      project: { name: "eks-blueprint" },
+      stackConfig: {},
+      head: at7da18ff,
+      destroy: true,
+    },
+    liveRules,
+  ).findings;
+  expect(destroy.map((f) => [f.rule, f.subject])).toEqual(
+    patches(at7da18ff).map((r) => ["patch-retained-on-destroy", `${r.type}::${r.name}`]),
+  );
+  expect(patches(today()).every((r) => r.retainOnDelete)).toBe(true);
+  const dropped = at7da18ff.filter((r) => !patches(at7da18ff).includes(r));
+  expect(found(dropped, { base: at7da18ff, stackConfig: {} })).toEqual(
+    patches(at7da18ff).map((r) => ["patch-retained-on-removal", `${r.type}::${r.name}`]),
+  );
+});
+
+test("observed first, a live namespace is then enforced without a finding", () => {
+  const observed = today();
+  const enforced = observed.filter((r) => !r.name.includes("observe-allow-all"));
+  // Enforce adds the quota and LimitRange too; their absence in `observed` is what observe means.
+  expect(observed.some((r) => r.type === "kubernetes:core/v1:ResourceQuota")).toBe(false);
+  expect(found(enforced, { base: observed })).toEqual([]);
+});
+
+test("observed, every denying policy waits for the allow-all pair, or it denies until they apply", () => {
+  const raced = today().map((r) => ({
+    ...r,
+    dependsOn: r.dependsOn.filter((d) => !d.includes("observe-allow-all")),
+  }));
+  const subjects = found(raced, { base: deployed }).filter(
+    ([rule]) => rule === "live-restrictions-staged",
+  );
+  // game's egress denials (four allows and the default deny) and the platform's ingress baseline.
+  expect(subjects).toContainEqual([
+    "live-restrictions-staged",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy::prod-teams-game-default-deny-egress",
+  ]);
+  expect(subjects).toContainEqual([
+    "live-restrictions-staged",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy::prod-platform-netpol-game-default-deny-ingress",
+  ]);
+});
