@@ -2,7 +2,7 @@ import { isRecord } from "../components/problems";
 import { recordKey, REDACTED, type ResourceView, type SynthRecord } from "./record";
 import { forcesReplacement } from "./replacements";
 
-export type DiffRecord = ResourceView & Pick<SynthRecord, "parent">;
+export type DiffRecord = ResourceView & Pick<SynthRecord, "parent" | "read">;
 
 export interface DiffInput {
   stack: string;
@@ -12,6 +12,14 @@ export interface DiffInput {
 /** Pseudo-fields for resource options: they are not inputs, but a reviewer must see them change. */
 export const PARENT_FIELD = "(parent)";
 export const PROTECT_FIELD = "(protect)";
+export const READ_FIELD = "(read)";
+
+/** A Kubernetes object's id, `namespace/name` (or `name`), as pulumi-kubernetes gives it. */
+const kubernetesId = (r: DiffRecord): string | undefined => {
+  const m = isRecord(r.inputs.metadata) ? r.inputs.metadata : {};
+  if (!r.type.startsWith("kubernetes:") || typeof m.name !== "string") return undefined;
+  return typeof m.namespace === "string" ? `${m.namespace}/${m.name}` : m.name;
+};
 
 export interface FieldChange {
   path: string;
@@ -124,6 +132,14 @@ function componentsOf(records: readonly DiffRecord[]): Map<string, string> {
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 function fieldChanges(type: string, before: DiffRecord, after: DiffRecord): FieldChange[] {
+  if (before.read !== after.read) {
+    // Managed, then read: the engine lets go of it when the ids match, else deletes the old one
+    // (pulumi/pulumi pkg/resource/deploy/step_generator.go, GenerateReadSteps: "relinquish").
+    const kept = before.read !== undefined || kubernetesId(before) === after.read;
+    return [
+      { path: READ_FIELD, before: before.read, after: after.read, secret: false, replaces: !kept },
+    ];
+  }
   const b = flattenInputs(before.inputs);
   const a = flattenInputs(after.inputs);
   const changes: FieldChange[] = [];

@@ -76,6 +76,13 @@ test("the root application has no deletion finalizer, so turning Argo CD off lea
   });
 });
 
+test("on a cluster that runs the workloads already, the root application syncs by hand", () => {
+  expect(rootApplication({ ...bootstrap, autoSync: false }).spec).not.toHaveProperty("syncPolicy");
+  expect(
+    argocdProblems({ bootstrap: { ...bootstrap, autoSync: "no" as unknown as boolean } }, "a"),
+  ).toEqual(['a.bootstrap.autoSync: not a boolean (got "no"); use true or false']);
+});
+
 test("the cluster metadata: gitops-bridge's labels and annotations, owned singletons selectable", () => {
   expect(
     gitOpsClusterMetadata({
@@ -202,13 +209,17 @@ describe("the add-on", () => {
   });
 });
 
-test("both stacks deploy the same source; only their cluster Secrets differ", async () => {
+test("both stacks deploy the same source; only their cluster Secrets (and prod's first sync) differ", async () => {
   // One at a time: the mocks are the process's.
   const prod = committedSynth("prod");
   const prod2 = committedSynth("prod2");
   const app = (s: SynthResult, stack: string) =>
-    one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`);
-  expect(app(prod, "prod").inputs.spec).toEqual(app(prod2, "prod2").inputs.spec);
+    one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`)
+      .inputs.spec as Record<string, unknown>;
+  // prod runs the workloads already: its first sync is by hand (Pulumi.prod.yaml, autoSync).
+  const { syncPolicy, ...prod2Source } = app(prod2, "prod2");
+  expect(syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
+  expect(app(prod, "prod")).toEqual(prod2Source);
   const secret = (s: SynthResult, stack: string) =>
     one(s, "kubernetes:core/v1:Secret", `${stack}-platform-addons-argocd-cluster`).inputs
       .metadata as { labels: Record<string, string>; annotations: Record<string, string> };

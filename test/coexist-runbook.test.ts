@@ -9,7 +9,7 @@ import { parseStackConfig } from "../stacks/config";
 import { knownConfigKeys } from "../stacks/config-keys";
 import { parseMigrationConfig } from "../stacks/migration-config";
 import { flattenConfig, ROOT } from "../synth/stack-files";
-import { committedConfig, RawConfig } from "./stack-harness";
+import { committedConfig, committedSynth, RawConfig } from "./stack-harness";
 
 const read = (file: string) => readFileSync(path.join(ROOT, file), "utf8");
 const RUNBOOK = read("docs/migration.md");
@@ -109,6 +109,16 @@ function problem(cmd: string, wrote: Set<string>): string | undefined {
   const verb = args.filter((a, i) => (s < 0 || (i !== s && i !== s + 1)) && !a.startsWith("--"));
   if (["up", "preview", "destroy"].includes(verb[0]) && verb.length === 1) return undefined;
   if (verb[0] === "stack" && verb[1] === "init") return undefined;
+  if (verb[0] === "state" && verb[1] === "delete") {
+    // A URN of the stack's synth: `urn:pulumi:<stack>::<project>::<parent types$>type::name`.
+    const [, , type, name] = (verb[2] ?? "").split("::");
+    const key = `${type?.split("$").pop()}::${name}`;
+    const known = committedSynth(stack).resources.some((r) => `${r.type}::${r.name}` === key);
+    return verb[2]?.startsWith(`urn:pulumi:${stack}::`) && known
+      ? undefined
+      : `no resource ${verb[2]} in ${stack}`;
+  }
+  if (verb[0] === "stack" && verb.length === 1 && args.includes("--show-urns")) return undefined;
   if (verb[0] === "stack" && verb[1] === "export") {
     wrote.add(args[args.indexOf("--file") + 1]);
     return undefined;

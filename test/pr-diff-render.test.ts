@@ -251,12 +251,12 @@ test.each([
   [
     "a classic chart",
     gateway("1.31.0", "ClusterIP"),
-    "template istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version 1.31.0 --namespace istio-ingress --values v.json --kube-version 1.35 --api-versions a.io/v1 --api-versions a.io/v1/A --skip-tests",
+    "template istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version 1.31.0 --namespace istio-ingress --values v.json --kube-version 1.35 --api-versions a.io/v1 --api-versions a.io/v1/A --skip-tests --is-upgrade",
   ],
   [
     "an OCI chart that skips its CRDs",
     karpenter,
-    "template prod-karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.8.0 --namespace karpenter --values v.json --kube-version 1.35 --api-versions a.io/v1 --api-versions a.io/v1/A --skip-crds --skip-tests",
+    "template prod-karpenter oci://public.ecr.aws/karpenter/karpenter --version 1.8.0 --namespace karpenter --values v.json --kube-version 1.35 --api-versions a.io/v1 --api-versions a.io/v1/A --skip-crds --skip-tests --is-upgrade",
   ],
 ])("helm template arguments for %s", (_what, record, args) => {
   const target = { kubeVersion: "1.35", apiVersions: ["a.io/v1", "a.io/v1/A"] };
@@ -352,7 +352,7 @@ exit 1: Error: chart "reloader" not found in repository
     const values = (side: string) =>
       path.join(work, `${side}-kubernetes_helm.sh_v3_Release_prod-gateway.values.json`);
     const gatewayArgs = (side: string, version: string, kube: string) =>
-      `helm template istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version ${version} --namespace istio-ingress --values ${values(side)} --kube-version ${kube} --api-versions elbv2.k8s.aws/v1beta1 --api-versions elbv2.k8s.aws/v1beta1/TargetGroupBinding --skip-tests`.split(
+      `helm template istio-ingressgateway gateway --repo https://istio-release.storage.googleapis.com/charts --version ${version} --namespace istio-ingress --values ${values(side)} --kube-version ${kube} --api-versions elbv2.k8s.aws/v1beta1 --api-versions elbv2.k8s.aws/v1beta1/TargetGroupBinding --skip-tests --is-upgrade`.split(
         " ",
       );
     expect(calls.slice(0, 2)).toEqual([
@@ -393,4 +393,31 @@ test("a release's objects are listed up to 30, and a long section is cut at a li
 - added \`ConfigMap apps/c10\`
 
 _… truncated: the section has ${body.length} characters; run \`npm run pr-diff -- <base>\` for all of it._`);
+});
+
+test("a new NLB scheme on a LoadBalancer Service is flagged as a new load balancer", () => {
+  const svc = (scheme: string) => `apiVersion: v1
+kind: Service
+metadata:
+  name: gw
+  namespace: istio-ingress
+  annotations:
+    service.beta.kubernetes.io/aws-load-balancer-scheme: ${scheme}
+spec:
+  type: LoadBalancer
+`;
+  const flags = flagsOf(diffManifests(parse(svc("internet-facing")), parse(svc("internal"))));
+  expect(flags.map((f) => [f.object, f.effect])).toEqual([
+    ["Service istio-ingress/gw", "replaced"],
+  ]);
+});
+
+test("a release under a new name or namespace is flagged as replaced: Helm uninstalls the old one", () => {
+  const change = {
+    key: "r",
+    base: helmRelease(release("prod-gw", { chart: "gateway", name: "gw", namespace: "a" })),
+    head: helmRelease(release("prod-gw", { chart: "gateway", name: "gw", namespace: "b" })),
+  };
+  const body = helmRenderBody([{ change, base: { objects: [] }, head: { objects: [] } }], []);
+  expect(body).toContain("> - release `a/gw` **replaced** by `b/gw`: Helm uninstalls it");
 });

@@ -6,9 +6,12 @@ import { rehearse } from "../policy/rehearse/rehearse";
 import { liveRules } from "../policy/rehearse/rules/live";
 import { updateRules } from "../policy/rehearse/rules/update";
 import type { RehearsalInput } from "../policy/rehearse/types";
+import type { TeamSpec } from "../components/teams/team-settings";
 import type { SynthRecord } from "../synth/record";
 import { asRecords } from "../tools/rehearse/stack";
-import { committedConfig, committedSynth } from "./stack-harness";
+import { readDeployedState } from "../policy/rehearse/checkpoint";
+import { ebsVolumesTagged } from "../policy/rehearse/rules/iam";
+import { committedConfig, committedSynth, synthStackWith } from "./stack-harness";
 
 const fixture = (file: string) =>
   asRecords(
@@ -19,6 +22,11 @@ const fixture = (file: string) =>
     ).resources,
   );
 const deployed = fixture("fb96b52/prod.json");
+const exported = readDeployedState(
+  readFileSync(path.join(__dirname, "fixtures", "fb96b52", "prod.export.json"), "utf8"),
+  "prod.export.json",
+  "prod",
+);
 const at7da18ff = fixture("7da18ff/prod.json");
 const today = () => committedSynth("prod").resources;
 
@@ -60,6 +68,10 @@ test("7da18ff's prod update: the gateway NLB, the records, the namespaces and th
     ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
     ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-game"],
   ]);
+  // The same from the state export, where the base releases list what they rendered.
+  expect(found(at7da18ff, { base: exported.records, baseRendered: exported.rendered })).toEqual(
+    found(at7da18ff),
+  );
   const update = rehearse(
     {
       stack: "prod",
@@ -160,12 +172,75 @@ test("CRD patches without retainOnDelete stop a destroy, and an update that drop
   );
 });
 
-test("observed first, a live namespace is then enforced without a finding", () => {
-  const observed = today();
-  const enforced = observed.filter((r) => !r.name.includes("observe-allow-all"));
-  // Enforce adds the quota and LimitRange too; their absence in `observed` is what observe means.
-  expect(observed.some((r) => r.type === "kubernetes:core/v1:ResourceQuota")).toBe(false);
-  expect(found(enforced, { base: observed })).toEqual([]);
+test("a live namespace goes observe, then enforce; enforce straight from what runs is refused", async () => {
+  const enforce = await synthStackWith("prod", (c) => {
+    const teams = c["eks-blueprint:teams"] as Record<string, TeamSpec>;
+    for (const t of Object.values(teams)) {
+      for (const ns of Object.values(t.namespaces)) if (ns.live) ns.live.stage = "enforce";
+    }
+  });
+  const quotas = (r: SynthRecord[]) =>
+    r.filter((x) => x.type === "kubernetes:core/v1:ResourceQuota");
+  expect(quotas(today())).toEqual([]);
+  expect(quotas(enforce.resources).length).toBe(2);
+  expect(found(enforce.resources, { base: today() })).toEqual([]);
+  expect(found(enforce.resources)).toEqual([
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-game"],
+  ]);
+  // An allow-all that selects no pod observes nothing.
+  const narrowed = today().map((r) =>
+    r.name.includes("observe-allow-all")
+      ? {
+          ...r,
+          inputs: {
+            ...r.inputs,
+            spec: { ...(r.inputs.spec as object), podSelector: { matchLabels: { a: "b" } } },
+          },
+        }
+      : r,
+  );
+  expect(found(enforce.resources, { base: narrowed }).sort()).toEqual([
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-game"],
+    ["live-restrictions-staged", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
+  ]);
+});
+
+test("an imported namespace is kept when the team goes; one without retainOnDelete is refused", () => {
+  const gone = today().filter((r) => !r.name.startsWith("prod-teams-ns-notifications"));
+  expect(found(gone, { base: today() })).toEqual([]);
+  const unkept = today().map((r) => ({ ...r, retainOnDelete: undefined }));
+  expect(found(gone, { base: unkept })).toEqual([
+    ["adopted-namespaces-kept", "kubernetes:core/v1:Namespace::prod-teams-ns-notifications"],
+  ]);
+});
+
+test("a renamed gateway Service is a new NLB", () => {
+  const renamed = withRecord(today(), GATEWAY, (r) => ({
+    ...r,
+    inputs: { ...r.inputs, values: { ...values(r), name: "edge" } },
+  }));
+  expect(found(renamed, { base: today() })).toEqual([["release-keeps-traffic-and-data", GATEWAY]]);
+});
+
+test("the EBS CSI role's move to the cluster-scoped policy warns about untagged volumes", () => {
+  const report = rehearse(
+    {
+      stack: "prod",
+      project: { name: "eks-blueprint" },
+      stackConfig: {},
+      head: today(),
+      base: deployed,
+    },
+    [ebsVolumesTagged],
+  );
+  expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
+    ["ebs-volumes-tagged-for-cluster-scope", "warning"],
+  ]);
+  const again = { stack: "prod", project: { name: "eks-blueprint" }, stackConfig: {} };
+  expect(rehearse({ ...again, head: today(), base: today() }, [ebsVolumesTagged]).findings).toEqual(
+    [],
+  );
 });
 
 test("observed, every denying policy waits for the allow-all pair, or it denies until they apply", () => {

@@ -378,6 +378,24 @@ describe("config-is-valid", () => {
 });
 
 describe("updateSummary", () => {
+  test("a managed object read from now on is let go of when the ids match, else deleted", () => {
+    const svc = (name: string) =>
+      rec(`kubernetes:core/v1:Service::${name}`, {
+        metadata: { name: "istio-ingressgateway", namespace: "istio-ingress" },
+      });
+    const base = [svc("kept"), svc("moved")];
+    const head = [
+      { ...svc("kept"), inputs: {}, read: "istio-ingress/istio-ingressgateway" },
+      { ...svc("moved"), inputs: {}, read: "istio-ingress/another" },
+    ];
+    expect(updateSummary("s", base, head)).toMatchObject({
+      created: [],
+      updated: ["kubernetes:core/v1:Service::kept"],
+      replaced: ["kubernetes:core/v1:Service::moved"],
+      deleted: [],
+    });
+  });
+
   const role = (name: string, path = "/", aliases?: string[]) =>
     rec(`aws:iam/role:Role::${name}`, { path }, [], aliases ? { aliases } : {});
   test("sorts each resource by what an update does to it; an alias makes a rename an update", () => {

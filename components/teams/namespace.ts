@@ -153,7 +153,8 @@ export function createNamespace(
       // Its import id is its name. Once in the state, the engine skips the import (same id) and
       // updates as usual; differing inputs are an update after the import (pulumi/pulumi
       // pkg/resource/deploy/step_generator.go, `isImport`).
-      ...(args.live ? { import: args.name } : {}),
+      // It ran before this stack: never deleted with it (`kubectl delete` it once it is empty).
+      ...(args.live ? { import: args.name, retainOnDelete: true } : {}),
     },
   );
 }

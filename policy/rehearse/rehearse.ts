@@ -2,7 +2,7 @@ import { diffSynth } from "../../synth/diff";
 import { recordKey } from "../../synth/record";
 import { ResourceGraph } from "./graph";
 import { matchToHead } from "./identity";
-import { renderFindings } from "../findings";
+import { errorCount, renderFindings, severityOf } from "../findings";
 import type { Finding, Phase, RehearsalInput, Rule } from "./types";
 
 export interface RehearsalReport {
@@ -33,11 +33,13 @@ export function updateSummary(
   base: RehearsalInput["head"],
   head: RehearsalInput["head"],
 ): UpdateSummary {
-  // A read (`.get`) is never created, updated or deleted; it is not the stack's to change.
+  // A read (`.get`) is never created, updated or deleted; a managed resource read from now on is
+  // let go of, or deleted when the ids differ (synth/diff.ts, READ_FIELD).
   const renamed = matchToHead(base, head).filter((r) => !r.read);
-  const managed = head.filter((r) => !r.read);
-  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: managed });
-  const imported = new Set(managed.filter((r) => r.import).map(recordKey));
+  const before = new Set(renamed.map(recordKey));
+  const after = head.filter((r) => !r.read || before.has(recordKey(r)));
+  const diff = diffSynth({ stack, resources: renamed }, { stack, resources: after });
+  const imported = new Set(after.filter((r) => r.import).map(recordKey));
   return {
     created: diff.added.map((r) => r.key).filter((k) => !imported.has(k)),
     imported: diff.added.map((r) => r.key).filter((k) => imported.has(k)),
@@ -106,11 +108,15 @@ export function formatReport(report: RehearsalReport, opts: { order?: boolean } 
   const info = report.rules.map((r) => ({ ...r, notes: [`smoke check: ${r.smokeCheck}`] }));
   const rendered = renderFindings(report.findings, info);
   if (rendered.length) lines.push("", ...rendered);
-  const n = report.findings.length;
-  const broken = new Set(report.findings.map((f) => f.rule)).size;
+  const n = errorCount(report.findings);
+  const warned = report.findings.length - n;
+  const broken = new Set(
+    report.findings.filter((f) => severityOf(f) === "error").map((f) => f.rule),
+  ).size;
+  const warnings = warned > 0 ? `, ${warned} warning${warned === 1 ? "" : "s"}` : "";
   lines.push(
     "",
-    `${n} blocker${n === 1 ? "" : "s"} (${report.rules.length} rules: ${report.rules.length - broken} passed)`,
+    `${n} blocker${n === 1 ? "" : "s"}${warnings} (${report.rules.length} rules: ${report.rules.length - broken} passed)`,
   );
   return lines.join("\n");
 }

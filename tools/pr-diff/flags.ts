@@ -64,6 +64,14 @@ const WATCHED: Watched[] = [
           "https://github.com/kubernetes/cloud-provider/blob/master/controllers/service/controller.go",
       },
       fieldsImmutable(
+        ["type", "scheme"].map(
+          (a) =>
+            `metadata.annotations[${JSON.stringify(`service.beta.kubernetes.io/aws-load-balancer-${a}`)}]`,
+        ),
+        "the AWS Load Balancer Controller makes a new NLB, with a new DNS name, and deletes the old one",
+        "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v3.5.0/pkg/deploy/elbv2/load_balancer_synthesizer.go",
+      ),
+      fieldsImmutable(
         ["spec.loadBalancerClass"],
         "it may not change once set, so the upgrade fails until the Service is recreated with a new load balancer",
         `${K8S}/pkg/apis/core/validation/validation.go`,

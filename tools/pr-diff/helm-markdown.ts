@@ -88,9 +88,22 @@ export function helmRenderBody(
   maxChars = Infinity,
 ): string {
   const diffs = renders.map((r) => ({ r, diff: diffOf(r) }));
-  const flags = diffs.flatMap(({ r, diff }) =>
-    Array.isArray(diff) ? [] : flagsOf(diff).map((f) => flagLine(shown(r).name, f)),
-  );
+  // A new name or namespace is a new release: Pulumi replaces it, and Helm uninstalls the old one.
+  const moved = renders
+    .filter(
+      ({ change: { base: b, head: h } }) =>
+        b && h && (b.name !== h.name || b.namespace !== h.namespace),
+    )
+    .map(
+      ({ change: { base: b, head: h } }) =>
+        `> - release ${code(`${b?.namespace}/${b?.name}`)} **replaced** by ${code(`${h?.namespace}/${h?.name}`)}: Helm uninstalls it, deleting every object it rendered ([source](https://github.com/pulumi/pulumi-kubernetes/blob/v4.32.0/provider/pkg/provider/helm_release.go))`,
+    );
+  const flags = [
+    ...moved,
+    ...diffs.flatMap(({ r, diff }) =>
+      Array.isArray(diff) ? [] : flagsOf(diff).map((f) => flagLine(shown(r).name, f)),
+    ),
+  ];
   const failures = diffs.filter(({ diff }) => Array.isArray(diff)).length;
   const lines = [
     `**${plural(renders.length, "release")} changed, ${plural(flags.length, "object")} flagged` +

@@ -138,7 +138,8 @@ export interface RenderTarget {
  * `helm template` as the provider installs the release. `crds/` prints only with --include-crds,
  * left out: Helm installs it once and neither upgrades nor deletes it, so its files change nothing
  * in the cluster (--skip-crds is still passed as the record sets it). --skip-tests: test hooks run
- * only under `helm test`, which the provider never runs.
+ * only under `helm test`, which the provider never runs. --is-upgrade: the release exists on both
+ * sides of a change, as a chart's `.Release.IsUpgrade` branches see it.
  */
 export function helmTemplateArgs(
   release: HelmRelease,
@@ -159,5 +160,6 @@ export function helmTemplateArgs(
     ...target.apiVersions.flatMap((v) => ["--api-versions", v]),
     ...(release.skipCrds ? ["--skip-crds"] : []),
     "--skip-tests",
+    "--is-upgrade",
   ];
 }

@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
   const { rehearseStack } = require("./stack") as typeof import("./stack");
   const { formatReport } =
     require("../../policy/rehearse/rehearse") as typeof import("../../policy/rehearse/rehearse");
+  const { errorCount } = require("../../policy/findings") as typeof import("../../policy/findings");
   const { volumeFates } =
     require("../../policy/rehearse/rules/destroy") as typeof import("../../policy/rehearse/rules/destroy");
   const { ROOT } = require("../../synth/stack-files") as typeof import("../../synth/stack-files");
@@ -87,7 +88,7 @@ async function main(argv: string[]): Promise<number> {
       ["", "volumes:", ...volumeFates(report.input.head).map((l) => `  ${l}`)].join("\n"),
     );
   }
-  return report.findings.length > 0 ? 1 : 0;
+  return errorCount(report.findings) > 0 ? 1 : 0;
 }
 
 if (require.main === module) runCli(main);

@@ -29,6 +29,12 @@ export interface ArgocdBootstrap {
    * @default none: a public repository
    */
   credentialsKey?: string;
+  /**
+   * Sync automatically, pruning and healing. `false` on a cluster that already runs what the
+   * repository holds: the first sync would overwrite live objects at once; sync by hand after
+   * `argocd app diff` (docs/migration.md, step 0), then turn it on. @default true
+   */
+  autoSync?: boolean;
 }
 
 export interface ArgocdSettings extends CommonSettings {
@@ -72,7 +78,9 @@ export function rootApplication(b: ArgocdBootstrap) {
       project: "default",
       source: { repoURL: b.repoUrl, targetRevision: b.revision, path: b.path },
       destination: { server: "https://kubernetes.default.svc", namespace: ARGOCD.namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      ...(b.autoSync === false
+        ? {}
+        : { syncPolicy: { automated: { prune: true, selfHeal: true } } }),
     },
   };
 }
@@ -111,6 +119,7 @@ const BOOTSTRAP_FIELDS: Record<keyof ArgocdBootstrap, true> = {
   revision: true,
   path: true,
   credentialsKey: true,
+  autoSync: true,
 };
 
 const CLUSTER_FACTS: Record<keyof GitOpsClusterFacts, true> = {
@@ -158,6 +167,9 @@ export function argocdProblems(s: ArgocdSettings, at: string): string[] {
           : "give a tag or commit both clusters deploy",
       );
     }
+  }
+  if (b.autoSync !== undefined && typeof b.autoSync !== "boolean") {
+    add(`${p}.autoSync`, "not a boolean", b.autoSync, "use true or false");
   }
   if (b.credentialsKey !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(b.credentialsKey)) {
     add(

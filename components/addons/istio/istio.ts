@@ -64,11 +64,12 @@ const istioCharts = {
         id: (r) => `${r.namespace}/${typeof r.values.name === "string" ? r.values.name : r.name}`,
         carries: "the NLB serving every hostname (the ALB controller deletes it with the Service)",
         renderedWith: (v) => serviceOf(v).type === "LoadBalancer",
-        // Type, scheme and NLB type are fixed per load balancer: a change is a new NLB, new name.
+        // Type and scheme are fixed per load balancer: a change is a new NLB, with a new name
+        // (aws-load-balancer-controller v3.5.0 pkg/deploy/elbv2/load_balancer_synthesizer.go).
         identity: (v) => {
           const { type, annotations } = serviceOf(v);
           const lb = "service.beta.kubernetes.io/aws-load-balancer-";
-          return [type, ...["type", "scheme", "nlb-target-type"].map((k) => annotations[lb + k])];
+          return [type, annotations[`${lb}type`], annotations[`${lb}scheme`]];
         },
         source: `https://github.com/istio/istio/blob/${ISTIO_VERSION}/manifests/charts/gateway/templates/service.yaml (rendered unless service.type is None); https://kubernetes-sigs.github.io/aws-load-balancer-controller/v2.14/guide/service/annotations/ (scheme and type are set at creation)`,
       },

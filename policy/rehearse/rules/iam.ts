@@ -70,4 +70,31 @@ export function managedPolicyExistsRule(lookup: ManagedPolicyLookup = awsManaged
   });
 }
 
-export const iamRules: Rule[] = [managedPolicyExistsRule()];
+const ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment";
+const EBS_CSI_POLICY = /policy\/(service-role\/)?AmazonEBSCSIDriver(Policy|PolicyV2)$/;
+
+/** A warning: the volumes' tags are the cloud's, which no synth or export shows. */
+export const ebsVolumesTagged = defineRule({
+  id: "ebs-volumes-tagged-for-cluster-scope",
+  phase: "update",
+  title:
+    "the EBS CSI driver's cluster-scoped policy manages only volumes tagged ebs.csi.aws.com/cluster-name; volumes made before carry no such tag",
+  source:
+    "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonEBSCSIDriverEKSClusterScopedPolicy.html; kubernetes-sigs/aws-ebs-csi-driver docs/tagging.md (k8sTagClusterId tags new volumes only)",
+  smokeCheck: "pvc-binds",
+  check({ base = [], head }) {
+    const arn = (r: { inputs: Record<string, unknown> }) => String(r.inputs.policyArn ?? "");
+    const before = base.filter((r) => r.type === ATTACHMENT && EBS_CSI_POLICY.test(arn(r)));
+    const scoped = head.filter(
+      (r) => r.type === ATTACHMENT && arn(r).endsWith("/AmazonEBSCSIDriverEKSClusterScopedPolicy"),
+    );
+    if (before.length === 0 || scoped.length === 0) return [];
+    return scoped.map((r) => ({
+      subject: recordKey(r),
+      severity: "warning" as const,
+      message: `the driver's role moves from ${arn(before[0]).split("/").pop()} to the cluster-scoped policy: a volume made before carries no ebs.csi.aws.com/cluster-name tag, and the driver can no longer attach, detach or delete it (its pod stays down when next moved); tag every volume of the cluster's PersistentVolumes before this update (docs/migration.md, step 0)`,
+    }));
+  },
+});
+
+export const iamRules: Rule[] = [managedPolicyExistsRule(), ebsVolumesTagged];

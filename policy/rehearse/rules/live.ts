@@ -149,7 +149,7 @@ const existingImported = defineRule({
 const PATCH_SOURCE =
   'https://github.com/pulumi/pulumi-kubernetes/blob/v4.32.0/provider/pkg/provider/provider.go (Delete: "this Patch resource is currently managing a required field, so it can\'t be deleted directly. Either set the `retainOnDelete` resource option, or transfer ownership")';
 const patchMessage =
-  "a Patch that is the sole manager of its object's required fields cannot be deleted: the provider refuses, and the destroy stops; set `retainOnDelete: true` (the object stays in the cluster)";
+  "a Patch that is the sole manager of its object's required fields cannot be deleted: the provider refuses, and the destroy stops; only the cluster knows whether another manager (Helm) co-owns them, so set `retainOnDelete: true` (the object stays in the cluster)";
 const isPatch = (r: SynthRecord) => r.type.startsWith("kubernetes:") && r.type.endsWith("Patch");
 
 const patchOnDestroy = defineRule({
@@ -178,16 +178,38 @@ const patchOnRemoval = defineRule({
   },
 });
 
+const adoptedKept = defineRule({
+  id: "adopted-namespaces-kept",
+  phase: "update",
+  title:
+    "deleting a Namespace deletes every object in it; one the stack imported ran before it and holds workloads it does not manage",
+  source:
+    "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/ (deleting a namespace deletes everything in it); https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
+  smokeCheck: "pulumi-up-succeeds",
+  check({ base = [], head }) {
+    const now = new Set(head.map(recordKey));
+    return matchToHead(base, head)
+      .filter((r) => r.type === NAMESPACE && r.import && !r.retainOnDelete)
+      .filter((r) => !now.has(recordKey(r)))
+      .map((r) => ({
+        subject: recordKey(r),
+        message: `namespace ${metaOf(r).name} was imported (it ran before this stack) and this update deletes it, with every workload in it: keep it (retainOnDelete: true, as \`live\` namespaces have), or move its workloads first`,
+      }));
+  },
+});
+
 type Direction = "Ingress" | "Egress";
 
 const directionsOf = (r: SynthRecord) =>
   ((r.inputs.spec ?? {}) as { policyTypes?: string[] }).policyTypes ?? [];
 
-/** Whether a policy allows every peer and port in `d` (a rule with no peers and no ports). */
+/** Whether a policy allows every pod every peer and port in `d` (`podSelector: {}`, a rule `{}`). */
 const allowsAll = (r: SynthRecord, d: Direction) => {
   const spec = (r.inputs.spec ?? {}) as Record<string, unknown>;
   const rules = spec[d === "Ingress" ? "ingress" : "egress"];
+  const everyPod = Object.keys((spec.podSelector ?? {}) as object).length === 0;
   return (
+    everyPod &&
     (spec.policyTypes as string[] | undefined)?.includes(d) === true &&
     Array.isArray(rules) &&
     rules.some((x) => Object.keys((x ?? {}) as object).length === 0)
@@ -284,4 +306,5 @@ export const liveRules: Rule[] = [
   patchOnDestroy,
   patchOnRemoval,
   staged,
+  adoptedKept,
 ];

@@ -109,6 +109,15 @@ export const releaseKeeps = defineRule({
         );
       }
       return carried.flatMap(({ carrier, id }) => {
+        const renamed = carrier.id(now);
+        if (carrier.renderedWith(now.values) && renamed !== id) {
+          return [
+            {
+              subject,
+              message: `${what(carrier, id)} is renamed ${renamed}: the Helm upgrade deletes the old one and creates a new one (${carrier.source})`,
+            },
+          ];
+        }
         if (!carrier.renderedWith(now.values)) {
           return [
             {
