@@ -85,7 +85,7 @@ const cases: [string, Mutation, string | string[]][] = [
   [
     "an unknown key in addons.argocd.bootstrap",
     (c) => ((addon(c, "argocd").bootstrap as Record<string, unknown>).branch = "main"),
-    'eks-blueprint:addons.argocd.bootstrap.branch: unknown key (got "branch"); use repoUrl, revision, path or credentialsKey',
+    'eks-blueprint:addons.argocd.bootstrap.branch: unknown key (got "branch"); use repoUrl, revision, path, credentialsKey or autoSync',
   ],
   [
     "an unknown key in addons.alerts.receiver",
