@@ -1,7 +1,8 @@
 import { BEST_PRACTICES } from "./rules-cluster";
 import { HELM_TYPES } from "./shapes";
 import { PolicyResource, Rule } from "./types";
-import { get, obj, str } from "./values";
+import { obj, str } from "./values";
+import { valueAt } from "../components/addons/values";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -19,7 +20,7 @@ const EXACT_SEMVER =
 function chartPinProblems(r: PolicyResource): string[] {
   const chart = str(r.inputs.chart) ?? "";
   const version = str(r.inputs.version);
-  const repo = str(get(r.inputs, "repositoryOpts", "repo"));
+  const repo = str(valueAt(r.inputs, "repositoryOpts", "repo"));
   const problems: string[] = [];
   if (!version) problems.push(`chart ${chart} has no version: Helm installs whatever is latest`);
   else if (!EXACT_SEMVER.test(version))
@@ -35,7 +36,7 @@ function chartPinProblems(r: PolicyResource): string[] {
 }
 
 function podSecurityProblems(r: PolicyResource): string[] {
-  const level = get(r.inputs, "metadata", "labels", PSA_ENFORCE);
+  const level = valueAt(r.inputs, "metadata", "labels", PSA_ENFORCE);
   if (level === undefined)
     return [
       `no ${PSA_ENFORCE} label: the namespace falls back to the cluster default (privileged)`,
@@ -52,7 +53,7 @@ const isExternalDns = (r: PolicyResource) => {
 
 function externalDnsOwnerProblems(r: PolicyResource, clusterNames: string[]): string[] {
   if (!isExternalDns(r)) return [];
-  const owner = get(r.inputs, "values", "txtOwnerId");
+  const owner = valueAt(r.inputs, "values", "txtOwnerId");
   if (typeof owner !== "string" || owner === "") {
     return [
       "values.txtOwnerId is not set: two clusters' ExternalDNS would fight over the same records",
@@ -65,9 +66,9 @@ function externalDnsOwnerProblems(r: PolicyResource, clusterNames: string[]): st
 }
 
 function defaultStorageClassProblems(r: PolicyResource): string[] {
-  const annotations = obj(get(r.inputs, "metadata", "annotations"));
+  const annotations = obj(valueAt(r.inputs, "metadata", "annotations"));
   if (!DEFAULT_CLASS_ANNOTATIONS.some((a) => String(annotations[a]) === "true")) return [];
-  const encrypted = get(r.inputs, "parameters", "encrypted");
+  const encrypted = valueAt(r.inputs, "parameters", "encrypted");
   return encrypted === "true"
     ? []
     : [

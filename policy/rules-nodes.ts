@@ -1,7 +1,8 @@
 import { BEST_PRACTICES } from "./rules-cluster";
 import { EKS_CLUSTER, FARGATE_PROFILE, MANAGED_NODE_GROUP, NODE_GROUP_TYPES } from "./shapes";
 import { PolicyResource, Rule } from "./types";
-import { get, list, obj, str, strings } from "./values";
+import { list, obj, str, strings } from "./values";
+import { valueAt } from "../components/addons/values";
 
 const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 
@@ -49,7 +50,7 @@ function publicSubnetProblems(r: PolicyResource, publicSubnets: string[]): strin
   }
   if (r.type === LAUNCH_TEMPLATE) {
     return list(i.networkInterfaces)
-      .filter((n) => String(get(n, "associatePublicIpAddress")) === "true")
+      .filter((n) => String(valueAt(n, "associatePublicIpAddress")) === "true")
       .map(() => "a network interface has associatePublicIpAddress true");
   }
   if (!Array.isArray(i.subnetIds)) {

@@ -1,5 +1,6 @@
 import { PolicyResource, StackFacts } from "./types";
-import { bool, get, isObj, obj, str, strings } from "./values";
+import { bool, isObj, obj, str, strings } from "./values";
+import { valueAt } from "../components/addons/values";
 
 /** The @pulumi/eks component and the aws resource it creates: CrossGuard sees both. */
 export const EKS_CLUSTER = "eks:index:Cluster";
@@ -10,10 +11,45 @@ export const AWS_NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
 export const NODE_GROUP_TYPES = [MANAGED_NODE_GROUP, AWS_NODE_GROUP] as const;
 export const FARGATE_PROFILE = "aws:eks/fargateProfile:FargateProfile";
 export const VPC = "awsx:ec2:Vpc";
-export const HELM_TYPES = ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"] as const;
+export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
+export const HELM_TYPES = [HELM_RELEASE, "kubernetes:helm.sh/v4:Chart"] as const;
+export const isHelm = (r: Pick<PolicyResource, "type">): boolean =>
+  HELM_TYPES.some((t) => t === r.type);
+
+/** What Helm takes of a `kubernetes:helm.sh/v3:Release` record. */
+export interface HelmRelease {
+  /** The record's `type::name`. */
+  key: string;
+  /** Helm's release name: `inputs.name`, else the record's name. */
+  name: string;
+  chart: string;
+  /** @default the newest the repository has */
+  version?: string;
+  /** `repositoryOpts.repo`; none for an `oci://` chart. */
+  repo?: string;
+  /** @default "default", as the provider's */
+  namespace: string;
+  values: Record<string, unknown>;
+  skipCrds: boolean;
+}
+
+export function helmRelease(r: Pick<PolicyResource, "type" | "name" | "inputs">): HelmRelease {
+  const i = r.inputs;
+  const [version, repo] = [str(i.version), str(valueAt(i, "repositoryOpts", "repo"))];
+  return {
+    key: `${r.type}::${r.name}`,
+    name: str(i.name) ?? r.name,
+    chart: str(i.chart) ?? "",
+    ...(version ? { version } : {}),
+    ...(repo ? { repo } : {}),
+    namespace: str(i.namespace) ?? "default",
+    values: obj(i.values),
+    skipCrds: i.skipCrds === true,
+  };
+}
 
 export const isRelease = (chart: string) => (r: PolicyResource) =>
-  HELM_TYPES.some((t) => t === r.type) && r.inputs.chart === chart;
+  isHelm(r) && r.inputs.chart === chart;
 export const isEksAddon = (name: string) => (r: PolicyResource) =>
   r.type === "aws:eks/addon:Addon" && r.inputs.addonName === name;
 
@@ -55,11 +91,11 @@ export function clusterView(r: PolicyResource): ClusterView {
     };
   }
   const encryption = Array.isArray(i.encryptionConfig) ? i.encryptionConfig[0] : i.encryptionConfig;
-  const encryptsSecrets = strings(get(encryption, "resources")).includes("secrets");
+  const encryptsSecrets = strings(valueAt(encryption, "resources")).includes("secrets");
   return {
     ...common,
-    secretsKeyArn: encryptsSecrets ? str(get(encryption, "provider", "keyArn")) : undefined,
-    authenticationMode: str(get(i, "accessConfig", "authenticationMode")),
+    secretsKeyArn: encryptsSecrets ? str(valueAt(encryption, "provider", "keyArn")) : undefined,
+    authenticationMode: str(valueAt(i, "accessConfig", "authenticationMode")),
     publicSubnetIds: [],
   };
 }
@@ -77,8 +113,8 @@ export function stackFacts(resources: readonly PolicyResource[]): StackFacts {
     if (!(CLUSTER_TYPES as readonly string[]).includes(r.type)) continue;
     const view = clusterView(r);
     if (view.name) clusterNames.add(view.name);
-    [...view.publicSubnetIds, ...strings(get(r.inputs, "core", "publicSubnetIds"))].forEach((s) =>
-      publicSubnetIds.add(s),
+    [...view.publicSubnetIds, ...strings(valueAt(r.inputs, "core", "publicSubnetIds"))].forEach(
+      (s) => publicSubnetIds.add(s),
     );
   }
   return { clusterNames: [...clusterNames].sort(), publicSubnetIds: [...publicSubnetIds].sort() };

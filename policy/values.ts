@@ -17,16 +17,6 @@ export const strings = (v: unknown): string[] =>
 
 export const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
-/** `get(o, "a", "b")` is `o.a.b`, or undefined. */
-export function get(v: unknown, ...path: string[]): unknown {
-  let cur = v;
-  for (const key of path) {
-    if (!isObj(cur)) return undefined;
-    cur = cur[key];
-  }
-  return cur;
-}
-
 /** Every string in `v`, however deep, with its path: `a.b[0]`, or the JSON pointer `/a/b/0`. */
 export function stringLeaves(v: unknown, pointer = false, path = ""): [string, string][] {
   const at = (k: string | number) =>

@@ -1,5 +1,5 @@
 import { isRecord } from "../components/problems";
-import { recordKey, REDACTED, type ResourceView, type SynthRecord } from "./record";
+import { kubernetesId, recordKey, REDACTED, type ResourceView, type SynthRecord } from "./record";
 import { forcesReplacement } from "./replacements";
 
 export type DiffRecord = ResourceView & Pick<SynthRecord, "parent" | "read">;
@@ -13,13 +13,6 @@ export interface DiffInput {
 export const PARENT_FIELD = "(parent)";
 export const PROTECT_FIELD = "(protect)";
 export const READ_FIELD = "(read)";
-
-/** A Kubernetes object's id, `namespace/name` (or `name`), as pulumi-kubernetes gives it. */
-const kubernetesId = (r: DiffRecord): string | undefined => {
-  const m = isRecord(r.inputs.metadata) ? r.inputs.metadata : {};
-  if (!r.type.startsWith("kubernetes:") || typeof m.name !== "string") return undefined;
-  return typeof m.namespace === "string" ? `${m.namespace}/${m.name}` : m.name;
-};
 
 export interface FieldChange {
   path: string;

@@ -12,6 +12,75 @@ export interface ResourceView {
 /** `type::name`: how the synth names a resource in `parent`, `dependsOn` and provenance. */
 export const recordKey = (r: Pick<ResourceView, "type" | "name">): string => `${r.type}::${r.name}`;
 
+/** A Kubernetes object's id, `namespace/name` (or `name`), as pulumi-kubernetes gives it. */
+export const kubernetesId = (r: ResourceView): string | undefined => {
+  const m = r.inputs.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  if (!r.type.startsWith("kubernetes:") || typeof m?.name !== "string") return undefined;
+  return typeof m.namespace === "string" ? `${m.namespace}/${m.name}` : m.name;
+};
+
+/** Pulumi's wire signatures (sdk/go/common/resource/sig/sig.go): `{[key]: secret | reference}`. */
+export const SIG = {
+  key: "4dabf18193072939515e22adb298388d",
+  secret: "1b47061264138c4ac30d75fd1eb44270",
+  reference: "5cf8f73096256a8f31e491e813e4eb8e",
+} as const;
+
+/** urn.go: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`, the name last and open. */
+export function parseUrn(urn: string): { stack: string; type: string; name: string } {
+  const parts = urn.replace(/^urn:pulumi:/, "").split("::");
+  const qualified = parts[2] ?? "";
+  return {
+    stack: parts[0] ?? "",
+    type: qualified.slice(qualified.lastIndexOf("$") + 1),
+    name: parts.slice(3).join("::"),
+  };
+}
+
+/** A provider reference is `<urn>::<id>`; the URN is what the engine creates first. */
+export const providerUrn = (ref: string): string => ref.slice(0, ref.lastIndexOf("::"));
+
+/** A URN's `type::name`. */
+export const urnKey = (urn: string): string => recordKey(parseUrn(urn));
+
+/** The synth's order: by type, then name. */
+export const compareRecords = (a: ResourceView, b: ResourceView): number =>
+  a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+
+/**
+ * A value as the synth records it: secrets redacted, references `type::name` (added to `refs`),
+ * keys sorted, undefined left out. `referenceOf` names other objects that are references (the
+ * SDK's resources); `omitted` keys an object leaves out (the bridge's defaults in a state).
+ */
+export function recordedValue(
+  value: unknown,
+  refs?: Set<string>,
+  hooks: {
+    referenceOf?: (o: Record<string, unknown>) => string | undefined;
+    omitted?: (o: Record<string, unknown>) => ReadonlySet<string>;
+  } = {},
+): unknown {
+  if (Array.isArray(value)) return value.map((v) => recordedValue(v, refs, hooks));
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  if (o[SIG.key] === SIG.secret) return REDACTED;
+  const ref =
+    o[SIG.key] === SIG.reference && typeof o.urn === "string"
+      ? urnKey(o.urn)
+      : hooks.referenceOf?.(o);
+  if (ref !== undefined) {
+    refs?.add(ref);
+    return ref;
+  }
+  const omitted = hooks.omitted?.(o);
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .filter((k) => o[k] !== undefined && !omitted?.has(k))
+      .map((k) => [k, recordedValue(o[k], refs, hooks)]),
+  );
+}
+
 /** Where an input value came from: an output of a resource the input depends on. */
 export interface Source {
   /** `type::name` of the resource. */

@@ -6,7 +6,17 @@ import {
   skipRuntimeDebugInfo,
 } from "./internals";
 import { createMocks, DEFAULT_REGION, Registration } from "./mocks";
-import { recordKey, REDACTED, type Provenance, type SynthRecord, type SynthResult } from "./record";
+import {
+  compareRecords,
+  providerUrn,
+  recordedValue,
+  recordKey,
+  SIG,
+  type Provenance,
+  type SynthRecord,
+  type SynthResult,
+  urnKey,
+} from "./record";
 
 export interface SynthOptions {
   project: string;
@@ -27,51 +37,17 @@ export class SynthError extends Error {
   }
 }
 
-/** Pulumi's wire signature for a secret value. */
-const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
-
-const urnTypeName = (urn: string) => {
-  const parts = urn.split("::");
-  const type = (parts[2] ?? "").split("$").pop() ?? "";
-  return `${type}::${parts[3] ?? ""}`;
+// Stable values (recordedValue): references also go to `refs`, since the SDK drops them from
+// remote components' dependencies (runtime/resource.js `excludeResourceReferencesFromDependencies:
+// remote`), yet the children wait for them.
+const sdkResource = (o: Record<string, unknown>) => {
+  const res = o as unknown as { __pulumiType: string; __name: string };
+  return pulumi.Resource.isInstance(o) ? `${res.__pulumiType}::${res.__name}` : undefined;
 };
 
-// Stable values: secrets become "[secret]", keys sorted, references `type::name`, also added to
-// `refs`: the SDK drops them from remote components' dependencies (runtime/resource.js
-// `excludeResourceReferencesFromDependencies: remote`), yet the children wait for them.
-function normalizeValue(value: unknown, refs?: Set<string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => normalizeValue(v, refs));
-  if (value === null || typeof value !== "object") return value;
-  const obj = value as Record<string, unknown>;
-  if (obj[SECRET_SIG_KEY] === SECRET_SIG) return REDACTED;
-  const res = obj as unknown as { __pulumiType: string; __name: string };
-  const ref =
-    obj[SECRET_SIG_KEY] === RESOURCE_SIG && typeof obj.urn === "string"
-      ? urnTypeName(obj.urn)
-      : pulumi.Resource.isInstance(obj)
-        ? `${res.__pulumiType}::${res.__name}`
-        : undefined;
-  if (ref !== undefined) {
-    refs?.add(ref);
-    return ref;
-  }
-  return Object.fromEntries(
-    Object.keys(obj)
-      .sort()
-      .filter((k) => obj[k] !== undefined)
-      .map((k) => [k, normalizeValue(obj[k], refs)]),
-  );
-}
-
-const compareRecords = (a: SynthRecord, b: SynthRecord) =>
-  a.type < b.type ? -1 : a.type > b.type ? 1 : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-
-/** A provider reference is `<urn>::<id>`; the URN is what the engine creates first. */
 const providerUrnOf = (req: RegisterRequest | ReadRequest) => {
   const provider = req.getProvider();
-  return provider ? [provider.slice(0, provider.lastIndexOf("::"))] : [];
+  return provider ? [providerUrn(provider)] : [];
 };
 
 /** What the synth keeps of a ReadResource request (`.get`): what it waits for, and the id. */
@@ -87,7 +63,7 @@ function requestOptions(req: RegisterRequest) {
   const propertyDependencies = new Map<string, string[]>();
   req.getPropertydependenciesMap().forEach((deps, key) => {
     const urns = deps.getUrnsList();
-    if (urns.length) propertyDependencies.set(key, urns.map(urnTypeName));
+    if (urns.length) propertyDependencies.set(key, urns.map(urnKey));
   });
   return {
     propertyDependencies,
@@ -105,12 +81,12 @@ function requestOptions(req: RegisterRequest) {
     // A URN alias keeps the current parent (a URN names its ancestors' types, not which resource).
     aliases: req.getAliasesList().map((a) => {
       const spec = a.getSpec();
-      if (!spec) return urnTypeName(a.getUrn());
+      if (!spec) return urnKey(a.getUrn());
       const own = `${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
       if (spec.getNoparent()) return `${own}@`;
       const parent = spec.getParenturn();
       if (!parent || parent === req.getParent()) return own;
-      const parentKey = urnTypeName(parent);
+      const parentKey = urnKey(parent);
       return parentKey.startsWith("pulumi:pulumi:Stack::") ? `${own}@` : `${own}@${parentKey}`;
     }),
   };
@@ -126,7 +102,7 @@ function stringLeaves(
   else if (Array.isArray(value)) value.forEach((v, i) => stringLeaves(v, `${at}[${i}]`, out));
   else if (value !== null && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
     const obj = value as Record<string, unknown>;
-    if (obj[SECRET_SIG_KEY] !== undefined) return out;
+    if (obj[SIG.key] !== undefined) return out;
     for (const k of Object.keys(obj)) stringLeaves(obj[k], at ? `${at}.${k}` : k, out);
   }
   return out;
@@ -204,16 +180,19 @@ export async function synthesize<T>(
       const key = recordKey(r);
       const request = requests.get(key);
       const options = request && "protect" in request ? request : undefined;
-      const parent = request?.parent ? urnTypeName(request.parent) : null;
+      const parent = request?.parent ? urnKey(request.parent) : null;
       const provenance = request && provenanceOf(r.inputs, request.propertyDependencies, outputsOf);
       const refs = new Set<string>();
-      const inputs = normalizeValue(r.inputs, refs) as Record<string, unknown>;
+      const inputs = recordedValue(r.inputs, refs, { referenceOf: sdkResource }) as Record<
+        string,
+        unknown
+      >;
       return {
         type: r.type,
         name: r.name,
         parent: parent && !parent.startsWith(`${stackType}::`) ? parent : null,
         inputs,
-        dependsOn: [...new Set([...(request?.dependsOn ?? []).map(urnTypeName), ...refs])]
+        dependsOn: [...new Set([...(request?.dependsOn ?? []).map(urnKey), ...refs])]
           .filter((d) => d !== key && !d.startsWith(`${stackType}::`))
           .sort(),
         ...(request && "read" in request ? { read: request.read } : {}),

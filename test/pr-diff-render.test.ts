@@ -12,10 +12,10 @@ import {
   type ToolRunner,
 } from "../tools/pr-diff/helm-section";
 import { diffManifests, parseManifests } from "../tools/pr-diff/manifests";
+import { helmRelease } from "../policy/shapes";
 import {
   apiVersionsOf,
   changedReleases,
-  helmRelease,
   helmTemplateArgs,
   type KindFacts,
   kubeVersionOf,

@@ -30,21 +30,21 @@ const exported = readDeployedState(
 const at7da18ff = fixture("7da18ff/prod.json");
 const today = () => committedSynth("prod").resources;
 
-function found(head: SynthRecord[], more: Partial<RehearsalInput> = {}) {
-  const report = rehearse(
-    {
-      stack: "prod",
-      project: { name: "eks-blueprint" },
-      // Today's config: it declares game and notifications live, which no synth or export shows.
-      stackConfig: committedConfig("prod"),
-      head,
-      base: deployed,
-      ...more,
-    },
-    liveRules,
-  );
-  return report.findings.map((f) => [f.rule, f.subject]);
+/** The findings of `rules` on prod's update from what runs (fb96b52) to `head`. */
+function rehearsed(head: SynthRecord[], more: Partial<RehearsalInput> = {}, rules = liveRules) {
+  const input: RehearsalInput = {
+    stack: "prod",
+    project: { name: "eks-blueprint" },
+    // Today's config: it declares game and notifications live, which no synth or export shows.
+    stackConfig: committedConfig("prod"),
+    head,
+    base: deployed,
+    ...more,
+  };
+  return rehearse(input, rules).findings;
 }
+const found = (...args: Parameters<typeof rehearsed>) =>
+  rehearsed(...args).map((f) => [f.rule, f.subject]);
 
 const GATEWAY = "kubernetes:helm.sh/v3:Release::prod-platform-addons-istio-gateway";
 const withRecord = (
@@ -72,18 +72,8 @@ test("7da18ff's prod update: the gateway NLB, the records, the namespaces and th
   expect(found(at7da18ff, { base: exported.records, baseRendered: exported.rendered })).toEqual(
     found(at7da18ff),
   );
-  const update = rehearse(
-    {
-      stack: "prod",
-      project: { name: "eks-blueprint" },
-      stackConfig: {},
-      head: at7da18ff,
-      base: deployed,
-    },
-    updateRules,
-  ).findings;
   // And every general node rolls: the launch template drops the stack tags (issue 25, item 6).
-  expect(update.map((f) => [f.rule, f.subject])).toEqual([
+  expect(found(at7da18ff, {}, updateRules)).toEqual([
     ["tag-edit-rolls-nodes", "aws:ec2/launchTemplate:LaunchTemplate::prod-nodes-general"],
     ["eks-own-security-groups-kept", "eks:index:Cluster::prod-cluster"],
   ]);
@@ -91,17 +81,7 @@ test("7da18ff's prod update: the gateway NLB, the records, the namespaces and th
 
 test("today's prod updates from what runs with no finding", () => {
   expect(found(today())).toEqual([]);
-  const update = rehearse(
-    {
-      stack: "prod",
-      project: { name: "eks-blueprint" },
-      stackConfig: {},
-      head: today(),
-      base: deployed,
-    },
-    updateRules,
-  ).findings;
-  expect(update).toEqual([]);
+  expect(found(today(), {}, updateRules)).toEqual([]);
 });
 
 test("an imported record whose alias names a Service this update creates", () => {
@@ -152,17 +132,7 @@ test("CRD patches without retainOnDelete stop a destroy, and an update that drop
   const patches = (records: SynthRecord[]) =>
     records.filter((r) => r.type.endsWith("CustomResourceDefinitionPatch"));
   expect(patches(at7da18ff).length).toBeGreaterThan(0);
-  const destroy = rehearse(
-    {
-      stack: "prod",
-      project: { name: "eks-blueprint" },
-      stackConfig: {},
-      head: at7da18ff,
-      destroy: true,
-    },
-    liveRules,
-  ).findings;
-  expect(destroy.map((f) => [f.rule, f.subject])).toEqual(
+  expect(found(at7da18ff, { base: undefined, destroy: true, stackConfig: {} })).toEqual(
     patches(at7da18ff).map((r) => ["patch-retained-on-destroy", `${r.type}::${r.name}`]),
   );
   expect(patches(today()).every((r) => r.retainOnDelete)).toBe(true);
@@ -224,23 +194,10 @@ test("a renamed gateway Service is a new NLB", () => {
 });
 
 test("the EBS CSI role's move to the cluster-scoped policy warns about untagged volumes", () => {
-  const report = rehearse(
-    {
-      stack: "prod",
-      project: { name: "eks-blueprint" },
-      stackConfig: {},
-      head: today(),
-      base: deployed,
-    },
-    [ebsVolumesTagged],
-  );
-  expect(report.findings.map((f) => [f.rule, f.severity])).toEqual([
+  expect(rehearsed(today(), {}, [ebsVolumesTagged]).map((f) => [f.rule, f.severity])).toEqual([
     ["ebs-volumes-tagged-for-cluster-scope", "warning"],
   ]);
-  const again = { stack: "prod", project: { name: "eks-blueprint" }, stackConfig: {} };
-  expect(rehearse({ ...again, head: today(), base: today() }, [ebsVolumesTagged]).findings).toEqual(
-    [],
-  );
+  expect(rehearsed(today(), { base: today() }, [ebsVolumesTagged])).toEqual([]);
 });
 
 test("observed, every denying policy waits for the allow-all pair, or it denies until they apply", () => {

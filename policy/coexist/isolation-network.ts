@@ -1,6 +1,7 @@
 // The isolation matrix's network resources: ALB controller load balancers, security groups,
 // subnets, Route 53 names.
-import { get, list, str, strings } from "../values";
+import { list, str, strings } from "../values";
+import { valueAt } from "../../components/addons/values";
 import { ClusterResource, hex, ResourceKind, stringMap, Where } from "./isolation-resources";
 import { CHART, CoexistStack, ofType, releases, valuesOf } from "./records";
 
@@ -10,14 +11,14 @@ import { CHART, CoexistStack, ofType, releases, valuesOf } from "./records";
  */
 function loadBalancedServices(s: CoexistStack): string[] {
   const declared = ofType(s.synth, "kubernetes:core/v1:Service").flatMap((r) => {
-    const annotations = get(r.inputs.metadata, "annotations");
-    const external = get(annotations, "service.beta.kubernetes.io/aws-load-balancer-type");
-    if (get(r.inputs.spec, "type") !== "LoadBalancer" || external !== "external") return [];
-    const ns = str(get(r.inputs.metadata, "namespace")) ?? "default";
-    return [`${ns}/${str(get(r.inputs.metadata, "name")) ?? r.name}`];
+    const annotations = valueAt(r.inputs.metadata, "annotations");
+    const external = valueAt(annotations, "service.beta.kubernetes.io/aws-load-balancer-type");
+    if (valueAt(r.inputs.spec, "type") !== "LoadBalancer" || external !== "external") return [];
+    const ns = str(valueAt(r.inputs.metadata, "namespace")) ?? "default";
+    return [`${ns}/${str(valueAt(r.inputs.metadata, "name")) ?? r.name}`];
   });
   const charted = releases(s.synth, CHART.istioGateway).flatMap((r) =>
-    get(valuesOf(r), "service", "type") === "LoadBalancer"
+    valueAt(valuesOf(r), "service", "type") === "LoadBalancer"
       ? [`${str(r.inputs.namespace) ?? "default"}/${str(r.inputs.name) ?? r.name}`]
       : [],
   );
@@ -119,7 +120,7 @@ export function configuredZones(values: Record<string, unknown>): string[] {
       a.startsWith("--zone-id-filter=") ? [a.split("=")[1]] : [],
     );
   }
-  return strings(get(args, "zone-id-filter"));
+  return strings(valueAt(args, "zone-id-filter"));
 }
 
 /** A zone id no configuration names: if a role may change it, it may change any zone. */
@@ -188,12 +189,12 @@ function recordResources(s: CoexistStack, w: Where): ClusterResource[] {
 function subnetResources(s: CoexistStack, w: Where): ClusterResource[] {
   return ofType(s.synth, "awsx:ec2:Vpc").flatMap((vpc) =>
     list(vpc.inputs.subnetSpecs).map((spec) => {
-      const type = str(get(spec, "type")) ?? "Private";
+      const type = str(valueAt(spec, "type")) ?? "Private";
       return {
         kind: "subnet" as const,
         label: `${type.toLowerCase()} subnet`,
         arn: `arn:${w.partition}:ec2:${w.region}:${w.account}:subnet/subnet-${hex(`${w.stack}/${type}`, 17)}`,
-        tags: stringMap(get(spec, "tags")),
+        tags: stringMap(valueAt(spec, "tags")),
         context: { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` },
       };
     }),

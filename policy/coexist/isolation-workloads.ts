@@ -1,6 +1,7 @@
 // The matrix's workload resources: EBS, log groups, instances, launch templates, ASGs, S3.
 import { isEksAddon } from "../shapes";
-import { get, list, parseJson, str } from "../values";
+import { list, parseJson, str } from "../values";
+import { valueAt } from "../../components/addons/values";
 import { ClusterResource, hex, stringMap, Where } from "./isolation-resources";
 import {
   CHART,
@@ -20,7 +21,9 @@ import {
 function ebsResources(s: CoexistStack, w: Where): ClusterResource[] {
   const addon = s.synth.resources.find(isEksAddon("aws-ebs-csi-driver"));
   if (!addon) return [];
-  const id = str(get(parseJson(addon.inputs.configurationValues), "controller", "k8sTagClusterId"));
+  const id = str(
+    valueAt(parseJson(addon.inputs.configurationValues), "controller", "k8sTagClusterId"),
+  );
   const clusterTags: Record<string, string> = id
     ? {
         KubernetesCluster: id,
@@ -83,9 +86,9 @@ function computeResources(s: CoexistStack, w: Where): ClusterResource[] {
   const instanceTags = (name: string) => {
     const lt = templates.find((t) => t.inputs.name === name);
     const spec = list(lt?.inputs.tagSpecifications).find(
-      (t) => get(t, "resourceType") === "instance",
+      (t) => valueAt(t, "resourceType") === "instance",
     );
-    return stringMap(get(spec, "tags"));
+    return stringMap(valueAt(spec, "tags"));
   };
   const out: ClusterResource[] = nodeGroupNamesOf(s.synth).flatMap((ng) => [
     {

@@ -1,5 +1,6 @@
 // Rules of the move itself: weighted records, their weights, and singletons run in one cluster.
-import { get, isObj, str, strings } from "../values";
+import { isObj, str, strings } from "../values";
+import { valueAt } from "../../components/addons/values";
 import { conditionValues, statementsIn } from "../iam-documents";
 import { SINGLETON_TAG } from "../../components/access/workload-access";
 import { trafficArgs } from "../../stacks/migration-config";
@@ -168,7 +169,7 @@ export function singletonOwnerRule({ a, b }: Pair): Finding[] {
  */
 function podIdentityTrustClusters(assumeRolePolicy: unknown): string[] | undefined {
   const podIdentity = statementsIn({ assumeRolePolicy }).filter(
-    ({ s }) => get(s, "Principal", "Service") === "pods.eks.amazonaws.com",
+    ({ s }) => valueAt(s, "Principal", "Service") === "pods.eks.amazonaws.com",
   );
   if (podIdentity.length === 0) return undefined;
   return podIdentity.flatMap(({ s }) => {
@@ -187,7 +188,7 @@ export function singletonResourcesRule(pair: Pair): Finding[] {
       const stray = (message: string) => [
         directed(pair, s, { rule: "singleton-resources", from: recordKey(r), to: "", message }),
       ];
-      const name = str(get(r.inputs, "tags", SINGLETON_TAG));
+      const name = str(valueAt(r.inputs, "tags", SINGLETON_TAG));
       const cluster = clusterNameOf(s.synth) ?? s.stack;
       const trusted = podIdentityTrustClusters(r.inputs.assumeRolePolicy);
       if (

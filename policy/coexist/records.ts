@@ -3,7 +3,8 @@
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { charts } from "../../components/addons/registry";
 import { IRSA_ANNOTATION } from "../../components/access/irsa-policy";
-import { bool, get, isObj, list, obj, parseJson, str, strings } from "../values";
+import { bool, isObj, list, obj, parseJson, str, strings } from "../values";
+import { valueAt } from "../../components/addons/values";
 import { isRelease } from "../shapes";
 import type { MigrationSettings } from "../../stacks/migration-config";
 import { recordKey, type SynthRecord, type SynthResult } from "../../synth/record";
@@ -152,13 +153,13 @@ export function logGroupsOf(s: SynthResult): { resource: string; name: string }[
   ] as const;
   const written = releases(s, CHART.fluentBit).flatMap((r) =>
     outputs.flatMap(([output, onByDefault]) => {
-      const cw = get(valuesOf(r), output);
-      const enabled = get(cw, "enabled");
+      const cw = valueAt(valuesOf(r), output);
+      const enabled = valueAt(cw, "enabled");
       if (enabled === false || (enabled === undefined && !onByDefault)) return [];
       return [
         {
           resource: `${recordKey(r)} values.${output}.logGroupName`,
-          name: str(get(cw, "logGroupName")) || FLUENT_BIT_DEFAULT_LOG_GROUP,
+          name: str(valueAt(cw, "logGroupName")) || FLUENT_BIT_DEFAULT_LOG_GROUP,
         },
       ];
     }),
@@ -183,7 +184,7 @@ export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
   ofType(s, ROUTE53_RECORD).flatMap((r) => {
     const setIdentifier = str(r.inputs.setIdentifier);
     if (!setIdentifier) return [];
-    const weight = get(list(r.inputs.weightedRoutingPolicies)[0], "weight");
+    const weight = valueAt(list(r.inputs.weightedRoutingPolicies)[0], "weight");
     const alias = list(r.inputs.aliases)[0];
     return [
       {
@@ -207,7 +208,7 @@ export const weightedRecordsOf = (s: SynthResult): WeightedRecord[] =>
   });
 
 export const irsaRoleArnOf = (r: SynthRecord, annotationsPath: string[]): string | undefined =>
-  str(get(valuesOf(r), ...annotationsPath, IRSA_ANNOTATION));
+  str(valueAt(valuesOf(r), ...annotationsPath, IRSA_ANNOTATION));
 
 /** A role's identity policies as the simulator takes them, and the ones it cannot see. */
 export interface RolePolicies {
@@ -227,7 +228,7 @@ export function rolePolicies(s: SynthResult, roleName: string): RolePolicies {
   };
   const role = ofType(s, "aws:iam/role:Role").find((r) => r.inputs.name === roleName);
   list(role?.inputs.inlinePolicies).forEach((p, i) =>
-    add(str(get(p, "name")) ?? `inline-${i}`, get(p, "policy")),
+    add(str(valueAt(p, "name")) ?? `inline-${i}`, valueAt(p, "policy")),
   );
   for (const r of ofType(s, "aws:iam/rolePolicy:RolePolicy")) {
     if (r.inputs.role === roleName) add(recordKey(r), r.inputs.policy);

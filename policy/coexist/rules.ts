@@ -1,6 +1,7 @@
 // Structural coexistence rules over two stacks' synths and migration settings; what each IAM role
 // may reach is the isolation matrix's.
-import { get, list, str, strings } from "../values";
+import { list, str, strings } from "../values";
+import { valueAt } from "../../components/addons/values";
 import { cidrsOverlap } from "../../components/network/cidr";
 import {
   CHART,
@@ -85,10 +86,10 @@ export function vpcCidrRule({ a, b }: Pair): Finding[] {
  * https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/cloudprovider/aws/README.md#auto-discovery-setup
  */
 export function autoscalerDiscoveryFilters(values: Record<string, unknown>): string[][] {
-  const clusterName = str(get(values, "autoDiscovery", "clusterName"));
+  const clusterName = str(valueAt(values, "autoDiscovery", "clusterName"));
   const filters: string[][] = [];
   if (clusterName) {
-    const tags = get(values, "autoDiscovery", "tags");
+    const tags = valueAt(values, "autoDiscovery", "tags");
     const wanted = Array.isArray(tags)
       ? strings(tags)
       : [
@@ -101,7 +102,7 @@ export function autoscalerDiscoveryFilters(values: Record<string, unknown>): str
       ),
     );
   }
-  for (const arg of strings(get(values, "extraArgs", "node-group-auto-discovery"))) {
+  for (const arg of strings(valueAt(values, "extraArgs", "node-group-auto-discovery"))) {
     if (arg.startsWith("asg:tag=")) filters.push(arg.slice("asg:tag=".length).split(","));
   }
   return filters;
@@ -118,7 +119,7 @@ export function autoscalerDiscoveryRule(pair: Pair): Finding[] {
     const toCluster = clusterNameOf(to.synth) ?? "";
     return releases(from.synth, CHART.clusterAutoscaler).flatMap((r) => {
       const values = valuesOf(r);
-      const explicit = list(values.autoscalingGroups).flatMap((g) => strings(get(g, "name")));
+      const explicit = list(values.autoscalingGroups).flatMap((g) => strings(valueAt(g, "name")));
       return nodeGroupNamesOf(to.synth).flatMap((ng) => {
         const tags = managedNodeGroupAsgTags(toCluster, ng);
         const how: [string, string][] = [
@@ -170,7 +171,7 @@ export function logGroupRule({ a, b }: Pair): Finding[] {
 const valueIn = (s: CoexistStack, chart: string, path: string[]) =>
   releases(s.synth, chart).map((r) => ({
     resource: recordKey(r),
-    value: str(get(valuesOf(r), ...path)),
+    value: str(valueAt(valuesOf(r), ...path)),
   }));
 
 function sameValue(

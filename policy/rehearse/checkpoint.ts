@@ -3,7 +3,15 @@
 // The format: pulumi/pulumi sdk/go/common/apitype/core.go (UntypedDeployment, DeploymentV3,
 // ResourceV3, OperationV2); URNs: sdk/go/common/resource/urn/urn.go.
 import { isRecord as isObject } from "../../components/problems";
-import { recordKey, REDACTED, type SynthRecord } from "../../synth/record";
+import {
+  compareRecords,
+  parseUrn,
+  providerUrn,
+  recordedValue,
+  type SynthRecord,
+  urnKey,
+} from "../../synth/record";
+import { HELM_RELEASE } from "../shapes";
 import type { RehearsalInput } from "./types";
 
 /** What each release rendered, by the release's `type::name`: its `resourceNames` output. */
@@ -40,59 +48,22 @@ interface DeploymentV3 {
   pending_operations?: { resource: { urn: string }; type: string }[];
 }
 
-/** sdk/go/common/resource/sig/sig.go: an object whose `key` is `secret` or `reference` is one. */
-export const SIG = {
-  key: "4dabf18193072939515e22adb298388d",
-  secret: "1b47061264138c4ac30d75fd1eb44270",
-  reference: "5cf8f73096256a8f31e491e813e4eb8e",
-} as const;
 // pulumi-terraform-bridge pkg/tfbridge/schema.go (defaultsKey): the inputs the bridge filled from
 // the schema (autonames among them), listed beside them; the program never sent those.
 const BRIDGE_DEFAULTS = "__defaults";
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_PREFIX = "pulumi:providers:";
-const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 const MAKE = (stack: string, file: string) =>
   `make it with \`pulumi stack export --stack ${stack} --file ${file}\``;
 
-/** urn.go: `urn:pulumi:<stack>::<project>::<parent types $ type>::<name>`, the name last and open. */
-function parseUrn(urn: string): { stack: string; type: string; name: string } {
-  const parts = urn.replace(/^urn:pulumi:/, "").split("::");
-  const qualified = parts[2] ?? "";
-  return {
-    stack: parts[0] ?? "",
-    type: qualified.slice(qualified.lastIndexOf("$") + 1),
-    name: parts.slice(3).join("::"),
-  };
-}
+/** As the synth records values; the inputs the bridge filled (`__defaults`) are left out. */
+const normalize = (value: unknown, refs: Set<string>) =>
+  recordedValue(value, refs, {
+    omitted: (o) =>
+      new Set([BRIDGE_DEFAULTS, ...(Array.isArray(o[BRIDGE_DEFAULTS]) ? o[BRIDGE_DEFAULTS] : [])]),
+  });
 
-const keyOf = (urn: string) => recordKey(parseUrn(urn));
-/** The synth's order. */
-const byTypeThenName = (a: SynthRecord, b: SynthRecord) =>
-  a.type !== b.type ? (a.type < b.type ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-
-/** As the synth records values: secrets redacted, references `type::name` (kept in `refs`). */
-function normalize(value: unknown, refs: Set<string>): unknown {
-  if (Array.isArray(value)) return value.map((v) => normalize(v, refs));
-  if (!isObject(value)) return value;
-  if (value[SIG.key] === SIG.secret) return REDACTED;
-  if (value[SIG.key] === SIG.reference && typeof value.urn === "string") {
-    const ref = keyOf(value.urn);
-    refs.add(ref);
-    return ref;
-  }
-  const defaulted = new Set(Array.isArray(value[BRIDGE_DEFAULTS]) ? value[BRIDGE_DEFAULTS] : []);
-  return Object.fromEntries(
-    Object.keys(value)
-      .filter((k) => k !== BRIDGE_DEFAULTS && !defaulted.has(k) && value[k] !== undefined)
-      .sort()
-      .map((k) => [k, normalize(value[k], refs)]),
-  );
-}
-
-/** A provider reference is `<urn>::<id>`. */
-const providerUrn = (ref: string) => ref.slice(0, ref.lastIndexOf("::"));
 const isDefaultProvider = (urn: string) => {
   const { type, name } = parseUrn(urn);
   return type.startsWith(PROVIDER_PREFIX) && name.startsWith("default");
@@ -137,7 +108,7 @@ function deploymentOf(text: string, file: string, stack: string): DeploymentV3 {
 function refusePendingOperations(d: DeploymentV3, file: string, stack: string): void {
   const pending = d.pending_operations ?? [];
   if (pending.length === 0) return;
-  const listed = pending.map((op) => `${op.type} ${keyOf(op.resource.urn)}`).join(", ");
+  const listed = pending.map((op) => `${op.type} ${urnKey(op.resource.urn)}`).join(", ");
   throw new Error(
     `${file}: a deploy of ${stack} was interrupted: ${pending.length} pending operation(s) (${listed}), ` +
       `where none are expected. Check in AWS and the cluster whether each finished, then run ` +
@@ -176,13 +147,13 @@ function remoteChildren(resources: readonly ResourceV3[]): Set<string> {
 function toRecord(r: ResourceV3): SynthRecord {
   const refs = new Set<string>();
   const inputs = normalize(r.inputs ?? {}, refs) as Record<string, unknown>;
-  const parent = r.parent ? keyOf(r.parent) : null;
+  const parent = r.parent ? urnKey(r.parent) : null;
   // The synth records the provider among what the engine waits for; a default one it never sees.
   const provider = r.provider && providerUrn(r.provider);
-  const key = keyOf(r.urn);
+  const key = urnKey(r.urn);
   const dependsOn = [
-    ...(r.dependencies ?? []).map(keyOf),
-    ...(provider && !isDefaultProvider(provider) ? [keyOf(provider)] : []),
+    ...(r.dependencies ?? []).map(urnKey),
+    ...(provider && !isDefaultProvider(provider) ? [urnKey(provider)] : []),
     ...refs,
   ].filter((d) => d !== key && !d.startsWith(`${STACK_TYPE}::`));
   const { type, name } = parseUrn(r.urn);
@@ -231,11 +202,11 @@ export function readDeployedState(text: string, file: string, stack: string): De
   const kept = resources.filter(
     (r) => r.type !== STACK_TYPE && !isDefaultProvider(r.urn) && !hidden.has(r.urn) && !r.delete,
   );
-  const records = kept.map(toRecord).sort(byTypeThenName);
+  const records = kept.map(toRecord).sort(compareRecords);
   const rendered: Rendered = {};
   for (const r of kept.filter((x) => x.type === HELM_RELEASE)) {
     const names = renderedBy(r);
-    if (names) rendered[keyOf(r.urn)] = names;
+    if (names) rendered[urnKey(r.urn)] = names;
   }
   return { records, rendered: Object.fromEntries(Object.entries(rendered).sort()) };
 }

@@ -1,6 +1,6 @@
 // The rendered changes a reviewer must not miss: objects whose deletion or replacement loses a load
 // balancer, data, custom resources or admission control. Each rule cites where its fact is read.
-import { get } from "../../policy/values";
+import { valueAt } from "../../components/addons/values";
 import { type KubeObject, type ManifestDiff, objectKey } from "./manifests";
 
 /** One flagged object of a release's render. */
@@ -29,7 +29,7 @@ interface Watched {
 }
 
 const K8S = "https://github.com/kubernetes/kubernetes/blob/master";
-const isLoadBalancer = (o: KubeObject) => get(o.body, "spec", "type") === "LoadBalancer";
+const isLoadBalancer = (o: KubeObject) => valueAt(o.body, "spec", "type") === "LoadBalancer";
 const GROUP_ANNOTATION = "alb.ingress.kubernetes.io/group.name";
 const INGRESS_GROUPS =
   "https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/ingress/annotations/#ingressgroup";
@@ -58,7 +58,7 @@ const WATCHED: Watched[] = [
         // The service controller cleans up the load balancer of a Service that no longer wants one.
         why: (b, a) =>
           isLoadBalancer(b) && !isLoadBalancer(a)
-            ? `leaves type LoadBalancer (now ${JSON.stringify(get(a.body, "spec", "type") ?? "ClusterIP")}): its cloud load balancer is deleted`
+            ? `leaves type LoadBalancer (now ${JSON.stringify(valueAt(a.body, "spec", "type") ?? "ClusterIP")}): its cloud load balancer is deleted`
             : undefined,
         source:
           "https://github.com/kubernetes/cloud-provider/blob/master/controllers/service/controller.go",
@@ -112,7 +112,7 @@ const WATCHED: Watched[] = [
   },
   {
     kind: "StatefulSet",
-    when: (o) => Array.isArray(get(o.body, "spec", "volumeClaimTemplates")),
+    when: (o) => Array.isArray(valueAt(o.body, "spec", "volumeClaimTemplates")),
     deleted:
       "its pods stop; their claims stay unless persistentVolumeClaimRetentionPolicy deletes them",
     source:
@@ -167,7 +167,7 @@ export function flagsOf(diff: ManifestDiff): Flag[] {
   for (const o of diff.removed) {
     const w = WATCHED.find((x) => x.kind === o.kind && (x.when?.(o) ?? true));
     if (!w) continue;
-    const kept = get(o.body, "metadata", "annotations", KEEP) === "keep";
+    const kept = valueAt(o.body, "metadata", "annotations", KEEP) === "keep";
     flags.push(
       kept
         ? {

@@ -3,7 +3,8 @@
 import { fenced } from "./comment";
 import { type Flag, flagsOf } from "./flags";
 import { diffManifests, type KubeObject, type ManifestDiff, objectKey } from "./manifests";
-import type { HelmRelease, ReleaseChange } from "./render";
+import type { HelmRelease } from "../../policy/shapes";
+import type { ReleaseChange } from "./render";
 
 /** One side's render: its objects, or why `helm template` failed. */
 export type Rendered = { objects: KubeObject[] } | { error: string };

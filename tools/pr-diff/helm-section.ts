@@ -8,11 +8,11 @@ import { readSynthFile } from "../diff/main";
 import { inParallel, type Ran, tail } from "../run/processes";
 import type { SectionResult, ToolSection } from "./comment";
 import { helmRenderBody, type Rendered, type ReleaseRender } from "./helm-markdown";
+import type { HelmRelease } from "../../policy/shapes";
 import { parseManifests } from "./manifests";
 import {
   apiVersionsOf,
   changedReleases,
-  type HelmRelease,
   helmTemplateArgs,
   type KindFacts,
   kubeVersionOf,

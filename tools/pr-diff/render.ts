@@ -1,46 +1,12 @@
 // Which Helm releases a change touches, and the `helm template` command that renders one of them
 // as the cluster would: pure, so the arguments are tested without Helm.
 import { stableJson } from "../../components/access/irsa-policy";
-import { isRecord } from "../../components/problems";
-import { CLUSTER_TYPES, HELM_TYPES } from "../../policy/shapes";
-import { get, str } from "../../policy/values";
+import { CLUSTER_TYPES, HELM_RELEASE, type HelmRelease, helmRelease } from "../../policy/shapes";
+import { str } from "../../policy/values";
+import { valueAt } from "../../components/addons/values";
 import type { DiffRecord } from "../../synth/diff";
 import { recordKey } from "../../synth/record";
 import type { ClusterScoped } from "./manifests";
-
-const [HELM_RELEASE] = HELM_TYPES;
-
-/** What `helm template` needs of a `kubernetes:helm.sh/v3:Release` record. */
-export interface HelmRelease {
-  /** The record's `type::name`. */
-  key: string;
-  /** Helm's release name: `inputs.name`, else the record's name. */
-  name: string;
-  chart: string;
-  /** @default the newest the repository has */
-  version?: string;
-  /** `repositoryOpts.repo`; none for an `oci://` chart. */
-  repo?: string;
-  /** @default "default", as the provider's */
-  namespace: string;
-  values: Record<string, unknown>;
-  skipCrds: boolean;
-}
-
-export function helmRelease(r: DiffRecord): HelmRelease {
-  const i = r.inputs;
-  const [version, repo] = [str(i.version), str(get(i, "repositoryOpts", "repo"))];
-  return {
-    key: recordKey(r),
-    name: str(i.name) ?? r.name,
-    chart: str(i.chart) ?? "",
-    ...(version ? { version } : {}),
-    ...(repo ? { repo } : {}),
-    namespace: str(i.namespace) ?? "default",
-    values: isRecord(i.values) ? i.values : {},
-    skipCrds: i.skipCrds === true,
-  };
-}
 
 /** A release in base, head or both, whose render inputs differ. */
 export interface ReleaseChange {
@@ -105,10 +71,10 @@ export function apiVersionsOf(
   for (const r of records) {
     if (CRD_TYPES.includes(r.type)) {
       const [group, kind] = [
-        str(get(r.inputs, "spec", "group")),
-        str(get(r.inputs, "spec", "names", "kind")),
+        str(valueAt(r.inputs, "spec", "group")),
+        str(valueAt(r.inputs, "spec", "names", "kind")),
       ];
-      const versions = get(r.inputs, "spec", "versions");
+      const versions = valueAt(r.inputs, "spec", "versions");
       for (const v of Array.isArray(versions) ? versions : []) {
         if (group && kind && typeof v?.name === "string" && v.served !== false)
           found.push([`${group}/${v.name}`, kind]);

@@ -9,8 +9,10 @@ import type { SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { recordKey } from "../../../synth/record";
 import { defineRule, type Finding, type Rule } from "../types";
-import { BUILT_IN_GROUPS, HELM_RELEASE, kubeKindOf } from "./kubernetes";
-import { get, str } from "../../values";
+import { BUILT_IN_GROUPS, kubeKindOf } from "./kubernetes";
+import { HELM_RELEASE } from "../../shapes";
+import { str } from "../../values";
+import { valueAt } from "../../../components/addons/values";
 import { isEksAddon, isRelease } from "../../shapes";
 
 const CRD_TYPES = new Set([
@@ -20,15 +22,15 @@ const CRD_TYPES = new Set([
 
 const factsOf = (r: SynthRecord): ChartCrdFacts | undefined =>
   r.type === HELM_RELEASE && typeof r.inputs.chart === "string"
-    ? chartCrdFactsFor(r.inputs.chart, str(get(r.inputs, "repositoryOpts", "repo")))
+    ? chartCrdFactsFor(r.inputs.chart, str(valueAt(r.inputs, "repositoryOpts", "repo")))
     : undefined;
 
 const kindName = (k: Pick<CrdKind, "group" | "kind">) => `${k.kind}.${k.group}`;
 
 const isCrdOf = (r: SynthRecord, group: string, kind: string) =>
   CRD_TYPES.has(r.type) &&
-  get(r.inputs, "spec", "group") === group &&
-  get(r.inputs, "spec", "names", "kind") === kind;
+  valueAt(r.inputs, "spec", "group") === group &&
+  valueAt(r.inputs, "spec", "names", "kind") === kind;
 
 /** Releases and CRD resources that install the CRD of `group`/`kind`. */
 function installersOf(head: SynthRecord[], group: string, kind: string): string[] {
@@ -89,7 +91,7 @@ function missingUpgrade(
   const up = f.upgrade;
   if (!up) return "chart-crds.ts records no upgrade path for it";
   if (up.via === "values")
-    return get(r.inputs.values, ...up.key.split(".")) === true
+    return valueAt(r.inputs.values, ...up.key.split(".")) === true
       ? undefined
       : `set the value ${up.key}: true`;
   if (r.inputs.skipCrds !== true) return `set skipCrds: true and ${fixFor(f)}`;
@@ -105,7 +107,7 @@ function missingUpgrade(
       !head.some(
         (c) =>
           isCrdOf(c, k.group, k.kind) &&
-          get(c.inputs, "metadata", "annotations", CRD_SOURCE_ANNOTATION) ===
+          valueAt(c.inputs, "metadata", "annotations", CRD_SOURCE_ANNOTATION) ===
             `${f.pin.chart}@${version}` &&
           graph.waitsFor(recordKey(r), recordKey(c)),
       ),

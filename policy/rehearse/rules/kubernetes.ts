@@ -8,6 +8,7 @@ import { ResourceGraph } from "../graph";
 import { EKS_SYSTEM_NAMESPACES } from "../../../components/teams/namespace";
 import { str, stringLeaves } from "../../values";
 import { defineRule, type Finding, type Rule } from "../types";
+import { HELM_RELEASE } from "../../shapes";
 
 /** A record's Kubernetes identity, from its type token `kubernetes:<group>/<version>:<Kind>`. */
 export interface KubeKind {
@@ -21,7 +22,6 @@ export interface KubeKind {
 
 /** Pulumi's Helm, YAML and kustomize wrappers: no API objects. */
 const NOT_API_GROUPS = new Set(["helm.sh", "yaml", "kustomize"]);
-export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
 export function kubeKindOf(type: string): KubeKind | undefined {
   const m = /^kubernetes:([^/]+)\/([^:]+):(.+)$/.exec(type);

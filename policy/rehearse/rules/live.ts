@@ -7,11 +7,13 @@ import {
   stricterLevel,
 } from "../../../components/teams/namespace";
 import type { TeamSpec } from "../../../components/teams/team-settings";
-import { recordKey, type SynthRecord } from "../../../synth/record";
+import { kubernetesId, recordKey, type SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { matchToHead } from "../identity";
 import { defineRule, type Rule } from "../types";
-import { carriersOf, isRelease, releaseKeeps } from "./releases";
+import { isHelm } from "../../shapes";
+import { kubeKindOf } from "./kubernetes";
+import { carriersOf, releaseKeeps } from "./releases";
 
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -27,11 +29,6 @@ const metaOf = (r: SynthRecord) =>
     namespace?: string;
     labels?: Record<string, string>;
   };
-/** `kind/apiVersion` of a record of ours: its type, `kubernetes:<group>/<version>:<Kind>`. */
-const kindOf = (r: SynthRecord) => r.type.slice(r.type.lastIndexOf(":") + 1);
-const isLiveObject = (r: SynthRecord) =>
-  r.type.startsWith("kubernetes:") && !isRelease(r) && !r.type.startsWith("pulumi:");
-
 /** Hostname and set identifier of each record ExternalDNS publishes from the base's release values. */
 function publishedRecords(
   base: readonly SynthRecord[],
@@ -53,7 +50,7 @@ function publishedRecords(
     }
     Object.values(o).forEach((x) => walk(x, by));
   };
-  for (const r of base.filter(isRelease)) walk(r.inputs.values, recordKey(r));
+  for (const r of base.filter(isHelm)) walk(r.inputs.values, recordKey(r));
   return found;
 }
 
@@ -118,7 +115,7 @@ const existingImported = defineRule({
       }
     }
     const fromReleases = new Map<string, string>();
-    for (const b of base.filter(isRelease)) {
+    for (const b of base.filter(isHelm)) {
       const rendered = baseRendered[recordKey(b)];
       for (const { carrier, id } of carriersOf(b, rendered)) {
         fromReleases.set(`${carrier.kind}/${id}`, recordKey(b));
@@ -128,17 +125,16 @@ const existingImported = defineRule({
         for (const n of names) fromReleases.set(`${kind}/${n}`, recordKey(b));
       }
     }
-    for (const r of head.filter(
-      (x) => isLiveObject(x) && created(x) && !x.type.endsWith("Patch"),
-    )) {
-      const m = metaOf(r);
+    for (const r of head.filter((x) => created(x) && !x.type.endsWith("Patch"))) {
+      const [kind, id] = [kubeKindOf(r.type)?.kind, kubernetesId(r)];
       const owner =
-        fromReleases.get(`${kindOf(r)}/${m.namespace}/${m.name}`) ??
-        fromReleases.get(`${kindOf(r)}/${m.name}`);
+        kind &&
+        id &&
+        (fromReleases.get(`${kind}/${id}`) ?? fromReleases.get(`${kind}/${metaOf(r).name}`));
       if (owner) {
         findings.push({
           subject: recordKey(r),
-          message: `${kindOf(r)} ${m.namespace ? `${m.namespace}/` : ""}${m.name} exists: ${owner} rendered it. Creating it fails with AlreadyExists; keep it in the release`,
+          message: `${kind} ${id} exists: ${owner} rendered it. Creating it fails with AlreadyExists; keep it in the release`,
         });
       }
     }
@@ -150,6 +146,12 @@ const PATCH_SOURCE =
   'https://github.com/pulumi/pulumi-kubernetes/blob/v4.32.0/provider/pkg/provider/provider.go (Delete: "this Patch resource is currently managing a required field, so it can\'t be deleted directly. Either set the `retainOnDelete` resource option, or transfer ownership")';
 const patchMessage =
   "a Patch that is the sole manager of its object's required fields cannot be deleted: the provider refuses, and the destroy stops; only the cluster knows whether another manager (Helm) co-owns them, so set `retainOnDelete: true` (the object stays in the cluster)";
+/** Base records an update deletes (matched to the head, absent from it) without retainOnDelete. */
+const deletedOutright = (base: SynthRecord[], head: SynthRecord[]) => {
+  const now = new Set(head.map(recordKey));
+  return matchToHead(base, head).filter((r) => !r.retainOnDelete && !now.has(recordKey(r)));
+};
+
 const isPatch = (r: SynthRecord) => r.type.startsWith("kubernetes:") && r.type.endsWith("Patch");
 
 const patchOnDestroy = defineRule({
@@ -170,12 +172,10 @@ const patchOnRemoval = defineRule({
   title: "a Patch removed from the program is deleted, which the provider refuses as above",
   source: PATCH_SOURCE,
   smokeCheck: "pulumi-up-succeeds",
-  check({ base = [], head }) {
-    const now = new Set(head.map(recordKey));
-    return matchToHead(base, head)
-      .filter((r) => isPatch(r) && !r.retainOnDelete && !now.has(recordKey(r)))
-      .map((r) => ({ subject: recordKey(r), message: `removed: ${patchMessage}` }));
-  },
+  check: ({ base = [], head }) =>
+    deletedOutright(base, head)
+      .filter(isPatch)
+      .map((r) => ({ subject: recordKey(r), message: `removed: ${patchMessage}` })),
 });
 
 const adoptedKept = defineRule({
@@ -186,16 +186,13 @@ const adoptedKept = defineRule({
   source:
     "https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/ (deleting a namespace deletes everything in it); https://www.pulumi.com/docs/iac/concepts/options/retainondelete/",
   smokeCheck: "pulumi-up-succeeds",
-  check({ base = [], head }) {
-    const now = new Set(head.map(recordKey));
-    return matchToHead(base, head)
-      .filter((r) => r.type === NAMESPACE && r.import && !r.retainOnDelete)
-      .filter((r) => !now.has(recordKey(r)))
+  check: ({ base = [], head }) =>
+    deletedOutright(base, head)
+      .filter((r) => r.type === NAMESPACE && r.import)
       .map((r) => ({
         subject: recordKey(r),
         message: `namespace ${metaOf(r).name} was imported (it ran before this stack) and this update deletes it, with every workload in it: keep it (retainOnDelete: true, as \`live\` namespaces have), or move its workloads first`,
-      }));
-  },
+      })),
 });
 
 type Direction = "Ingress" | "Egress";

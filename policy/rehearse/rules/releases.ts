@@ -2,31 +2,10 @@
 // or data (AddonChart.carries), and what an update does to them.
 import { chartCarriersFor, chartCrdFactsFor } from "../../../components/addons/chart-crds";
 import type { ChartCarrier } from "../../../components/addons/spec";
-import type { Values } from "../../../components/addons/values";
 import { recordKey, type SynthRecord } from "../../../synth/record";
-import { HELM_TYPES } from "../../shapes";
+import { helmRelease, isHelm } from "../../shapes";
 import { matchToHead } from "../identity";
 import { defineRule, type RehearsalInput } from "../types";
-
-export const isRelease = (r: SynthRecord) => HELM_TYPES.some((t) => t === r.type);
-
-/** A release's identity and values, as Helm sees them. */
-export function release(r: SynthRecord) {
-  const i = r.inputs as {
-    name?: string;
-    namespace?: string;
-    chart?: string;
-    values?: Values;
-    repositoryOpts?: { repo?: string };
-  };
-  return {
-    name: i.name ?? r.name,
-    namespace: i.namespace ?? "default",
-    chart: i.chart ?? "",
-    repo: i.repositoryOpts?.repo,
-    values: i.values ?? {},
-  };
-}
 
 /**
  * Whether pulumi-kubernetes' `resourceNames` lists the object: keys `<Kind>[.<group>]/<apiVersion>`,
@@ -41,7 +20,7 @@ function listed(rendered: Record<string, string[]>, kind: string, apiVersion: st
 
 /** The carriers a release renders: from its `resourceNames` when the base is an export. */
 export function carriersOf(r: SynthRecord, rendered?: Record<string, string[]>) {
-  const rel = release(r);
+  const rel = helmRelease(r);
   return chartCarriersFor(rel.chart, rel.repo)
     .map((carrier) => ({ carrier, id: carrier.id(rel) }))
     .filter(({ carrier, id }) =>
@@ -57,9 +36,9 @@ const what = (c: ChartCarrier, id: string) => `${c.kind} ${id} (${c.carries})`;
 function releasePairs(input: RehearsalInput) {
   const { base = [], head } = input;
   const moved = matchToHead(base, head);
-  const heads = new Map(head.filter(isRelease).map((r) => [recordKey(r), r]));
+  const heads = new Map(head.filter(isHelm).map((r) => [recordKey(r), r]));
   return base.flatMap((b, i) =>
-    isRelease(b)
+    isHelm(b)
       ? [
           {
             before: b,
@@ -82,7 +61,7 @@ export const releaseKeeps = defineRule({
   check(input) {
     return releasePairs(input).flatMap(({ before, after, rendered }) => {
       const carried = carriersOf(before, rendered);
-      const old = release(before);
+      const old = helmRelease(before);
       const crds = chartCrdFactsFor(old.chart, old.repo);
       const templatedCrds =
         crds?.delivery === "templates" ? crds.kinds.map((k) => `${k.kind}.${k.group}`) : [];
@@ -102,7 +81,7 @@ export const releaseKeeps = defineRule({
           : []),
       ];
       if (!after) return gone("the release is deleted");
-      const now = release(after);
+      const now = helmRelease(after);
       if (now.name !== old.name || now.namespace !== old.namespace || now.chart !== old.chart) {
         return gone(
           `the release is replaced (${old.namespace}/${old.name} ${old.chart} → ${now.namespace}/${now.name} ${now.chart}): Helm uninstalls it first`,
