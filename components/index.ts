@@ -66,6 +66,7 @@ export type { WorkloadIdentity } from "./access/workload-role";
 export { WorkloadAccess, type WorkloadAccessArgs } from "./access/workload-access";
 
 // Route 53 weighted records for hostnames two clusters share during a migration.
+export { Drills, drillsProblems, type DrillsArgs, type DrillsSettings } from "./drills/drills";
 export { TrafficRecords, type TrafficRecordsArgs } from "./traffic/traffic-records";
 export type { AliasTarget, ExternalPeer, TrafficArgs } from "./traffic/weighted-records";
 

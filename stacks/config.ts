@@ -163,6 +163,7 @@ function blueprintArgs(stack: string, c: StackConfig): BlueprintArgs {
     teams: c.teams,
     protect: c.protect,
     tags: { ...c.tags, "eks-blueprint:stack": stack },
+    ...(c.drills ? { drills: c.drills } : {}),
   };
 }
 

@@ -13,11 +13,16 @@ export interface StackOutputs {
   nodeGroupNames: Record<string, pulumi.Output<string>>;
   /** With Istio, its gateway NLB as alias target: for the weighted records and `npm run adopt`. */
   gatewayLoadBalancer?: pulumi.Output<{ name: string; zoneId: string }>;
+  /** With `drills`, the FIS experiment template ids by drill: `zone` and `gateway`. */
+  drillTemplates?: Record<"zone" | "gateway", pulumi.Output<string>>;
 }
 
 /** A stack's program, one EksBlueprint named `name` (`prod`): its validated config in, its outputs out. */
 export function composition(name: string, args: BlueprintArgs): StackOutputs {
-  const { cluster, network, nodeGroups, gatewayLoadBalancer } = new EksBlueprint(name, args);
+  const { cluster, network, nodeGroups, gatewayLoadBalancer, drills } = new EksBlueprint(
+    name,
+    args,
+  );
   return {
     clusterName: args.clusterName,
     kubernetesVersion: args.kubernetesVersion,
@@ -28,5 +33,8 @@ export function composition(name: string, args: BlueprintArgs): StackOutputs {
     vpcCidr: args.network.cidrBlock,
     nodeGroupNames: nodeGroups.names,
     ...(gatewayLoadBalancer ? { gatewayLoadBalancer } : {}),
+    ...(drills
+      ? { drillTemplates: { zone: drills.templates.zone.id, gateway: drills.templates.gateway.id } }
+      : {}),
   };
 }

@@ -261,6 +261,19 @@ const calls: Record<string, (inputs: Inputs, region: string) => Inputs> = {
     dnsSuffix: "amazonaws.com",
     id: "aws",
   }),
+  // The gateway's NLB and target group, as the AWS Load Balancer Controller names them.
+  "aws:lb/getLoadBalancer:getLoadBalancer": (inputs, region) => {
+    const name = (inputs.name as string | undefined) ?? "k8s-gateway";
+    const suffix = `net/${name}/${hex(`lb/${name}`, 16)}`;
+    const arn = `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:loadbalancer/${suffix}`;
+    return { name, arn, arnSuffix: suffix, id: arn, loadBalancerType: "network" };
+  },
+  "aws:lb/getTargetGroup:getTargetGroup": (inputs, region) => {
+    const seed = JSON.stringify(inputs.tags ?? {});
+    const suffix = `targetgroup/k8s-${hex(`tg/${seed}`, 20)}/${hex(`tg-id/${seed}`, 16)}`;
+    const arn = `arn:aws:elasticloadbalancing:${region}:${MOCK_ACCOUNT}:${suffix}`;
+    return { arn, arnSuffix: suffix, id: arn, tags: inputs.tags };
+  },
   "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, region) => ({
     names: ["a", "b", "c"].map((s) => `${region}${s}`),
     zoneIds: [1, 2, 3].map((n) => `usw2-az${n}`),

@@ -296,6 +296,7 @@ describe("everything naming the cluster waits for it", () => {
         .sort(),
     ).toEqual(
       [
+        "eks/accessEntry prod2-drills-fis",
         "eks/accessEntry prod2-platform-addons-karpenter-node",
         // One per team role in prod2's file (eks-blueprint:teams), read from it.
         ...teamRolesOf(committedConfig("prod2")).map(

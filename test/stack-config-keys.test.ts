@@ -26,7 +26,7 @@ describe("known keys and the closest one", () => {
       "migration:weight",
     ]);
     expect(keys).not.toContain("aws:region");
-    expect(keys).toHaveLength(27);
+    expect(keys).toHaveLength(28);
     expect([...keys].sort()).toEqual(keys);
   });
 

@@ -150,8 +150,8 @@ export interface Finished {
   loadBalancerReady?: pulumi.Resource[];
   /** Namespace and name of the ingress gateway Service (Istio). @default none */
   gatewayService?: {
-    /** The Service's namespace. */
-    namespace: string;
+    /** The Service's namespace, from its Namespace resource (what is created in it waits for it). */
+    namespace: pulumi.Output<string>;
     /** The Service's name. */
     name: string;
     /** Its load balancer's DNS name, known once the controller made it. @default none */

@@ -14,6 +14,7 @@ import {
   undeclaredNamespaceProblems,
 } from "../teams/namespace";
 import { networkProblems } from "../network/network";
+import { drillsProblems } from "../drills/drills";
 import { addonNamespaceProblems } from "../addons/selection";
 import { podSecurityGroupNodeProblems } from "../compute/nitro";
 import { nodeGroupsProblems } from "../compute/node-group-problems";
@@ -24,6 +25,7 @@ import {
   shortNameProblems,
   under,
   problemList,
+  problemIf,
   unknownFieldProblems,
 } from "../problems";
 import {
@@ -73,6 +75,19 @@ export function blueprintProblems(args: BlueprintArgs, key: PathOf = under("")):
       at: key("irsaRoles"),
       profilesAt: key("fargateProfiles"),
     }),
+    ...(args.drills
+      ? [
+          ...unknownFieldProblems(args.drills, ["zone"], key("drills")),
+          ...drillsProblems(args.drills, args.region, key("drills.zone"), key("region")),
+          ...problemIf(
+            args.addons?.istio === undefined,
+            key("drills"),
+            "needs the Istio gateway, whose healthy hosts stop the drills",
+            args.drills,
+            "turn addons.istio on, or remove drills",
+          ),
+        ]
+      : []),
   ];
 }
 

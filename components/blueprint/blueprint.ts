@@ -19,6 +19,7 @@ import { Network, NETWORK_DEFAULTS } from "../network/network";
 import { vpcResourceControllerPolicyArn } from "../compute/nitro";
 import { NodeGroupSpec } from "../compute/node-group-settings";
 import { NodeGroups } from "../compute/node-groups";
+import { Drills, type DrillsSettings } from "../drills/drills";
 import { throwProblems } from "../problems";
 import { PodSgEnforcingMode } from "../access/pod-security-group-rules";
 import { vpcCniPodEniConfiguration } from "../access/security-group-policy";
@@ -85,6 +86,11 @@ export interface BlueprintArgs {
   tags?: Record<string, string>;
   /** Route 53 weights for hostnames another cluster shares (needs `addons.istio`). @default none */
   traffic?: TrafficArgs;
+  /**
+   * AWS FIS drills confined to this cluster: a zone's nodes, half the gateway's pods, stopped by
+   * an alarm on the gateway's healthy hosts (needs `addons.istio`). @default none
+   */
+  drills?: DrillsSettings;
 }
 
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
@@ -103,6 +109,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
   readonly workloads: WorkloadAccess;
   readonly platform: Platform;
   readonly traffic?: TrafficRecords;
+  readonly drills?: Drills;
   /** The Istio gateway's NLB as an alias target, when Istio is installed. */
   readonly gatewayLoadBalancer?: pulumi.Output<AliasTarget>;
 
@@ -283,6 +290,29 @@ export class EksBlueprint extends pulumi.ComponentResource {
       this.traffic = new TrafficRecords(
         `${name}-traffic`,
         { ...args.traffic, target: this.gatewayLoadBalancer },
+        { parent: this },
+      );
+    }
+    const gateway = this.platform.bundle.gatewayService;
+    if (args.drills && gateway?.hostname) {
+      this.drills = new Drills(
+        `${name}-drills`,
+        {
+          ...args.drills,
+          clusterName,
+          cluster: this.cluster.clusterNameOutput,
+          partition,
+          region,
+          accountId,
+          gateway: {
+            ...gateway,
+            app: gateway.name,
+            service: gateway.name,
+            hostname: gateway.hostname,
+          },
+          provider: this.cluster.provider,
+          tags,
+        },
         { parent: this },
       );
     }

@@ -267,6 +267,12 @@ const fargate: ControllerWrites = {
   ],
 };
 
+// The FIS experiment role's zone drill: terminate this cluster's managed nodes (components/drills).
+const fis: ControllerWrites = {
+  roleSuffix: "fis",
+  writes: [{ kind: "instance (node group)", actions: ec2("TerminateInstances") }],
+};
+
 /** What each role is meant to do on its own cluster: the positive controls. */
 export const CONTROLLER_WRITES: ControllerWrites[] = [
   albController,
@@ -281,6 +287,7 @@ export const CONTROLLER_WRITES: ControllerWrites[] = [
   node,
   { ...node, roleSuffix: "karpenter-node" },
   fargate,
+  fis,
 ];
 
 /**

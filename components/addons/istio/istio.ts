@@ -296,7 +296,7 @@ export const istio: AddonSpec<
     return {
       ready: [gateway],
       gatewayService: {
-        namespace: ISTIO.gatewayNamespace,
+        namespace: gatewayNs.metadata.name,
         name: ISTIO.gatewayName,
         hostname: service.status.loadBalancer.ingress[0].hostname,
       },
