@@ -135,7 +135,7 @@ describe("NodeGroups under the mocks", () => {
   });
 
   test("a kubernetesVersion bump moves every group's version with it", async () => {
-    // The next minor, once SUPPORTED_KUBERNETES_MINORS lists it.
+    // The newest supported minor.
     const { result } = await synthNodeGroups({ kubernetesVersion: "1.36" as KubernetesMinor });
     expect(one(result, MNG, "nodes-general").inputs.version).toBe("1.36");
     expect(one(result, MNG, "nodes-graviton").inputs.version).toBe("1.36");

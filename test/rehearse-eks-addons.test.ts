@@ -142,7 +142,7 @@ describe("eks-addon-version-documented", () => {
           addonVersion: "v1.11.4-eksbuild.40",
         }),
       ],
-      'eks:index:Cluster::c version: not a minor the catalog pins add-on versions for (got "1.32"); use one of 1.33, 1.34, 1.35',
+      'eks:index:Cluster::c version: not a minor the catalog pins add-on versions for (got "1.32"); use one of 1.33, 1.34, 1.35, 1.36',
     ],
     [
       "no cluster the add-on can be matched to",
