@@ -1,4 +1,5 @@
 import { InstanceType } from "@pulumi/aws/types/enums/ec2";
+import { isOneOf } from "../problems";
 
 /** CPU architectures as EKS AMI types name them. */
 export const ARCHITECTURES = ["x86_64", "arm64"] as const;
@@ -18,3 +19,30 @@ export function architectureOf(instanceType: string): Architecture {
   const family = instanceType.split(".")[0];
   return family === "a1" || /^[a-z]+\d+[a-z-]*g/.test(family) ? "arm64" : "x86_64";
 }
+
+/**
+ * EC2 families with NVIDIA GPUs that EKS's NVIDIA AMIs drive (g5g: arm64); not g4ad (AMD), inf/trn
+ * (Neuron) or the Kepler and Maxwell generations (p2, g3) current drivers dropped.
+ * https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html
+ */
+export const NVIDIA_GPU_FAMILIES = [
+  "g4dn",
+  "g5",
+  "g5g",
+  "g6",
+  "g6e",
+  "g6f",
+  "gr6",
+  "g7e",
+  "p3",
+  "p3dn",
+  "p4d",
+  "p4de",
+  "p5",
+  "p5e",
+  "p5en",
+] as const;
+
+/** True for an instance type of a family in NVIDIA_GPU_FAMILIES (`g5.xlarge`; not `g4ad.xlarge`). */
+export const isNvidiaGpuType = (type: string): boolean =>
+  isOneOf(NVIDIA_GPU_FAMILIES, type.split(".")[0]);
