@@ -249,9 +249,11 @@ describe("the committed stacks", () => {
     ).toEqual([
       ["prod2-nodes-bottlerocket", "eks-blueprint-prod2-bottlerocket-", "1.35"],
       ["prod2-nodes-general", "eks-blueprint-prod2-general-", "1.35"],
+      ["prod2-nodes-gpu", "eks-blueprint-prod2-gpu-", "1.35"],
       ["prod2-nodes-graviton", "eks-blueprint-prod2-graviton-", "1.35"],
     ]);
     expect(byType(prod2, MNG).map((g) => g.inputs.nodeGroupName)).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,
