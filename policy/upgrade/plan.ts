@@ -100,7 +100,7 @@ function hopSteps(c: HopContext, from: string, to: string): UpgradeStep[] {
       notes: [],
       run: `npm exec -- pulumi config set eks-blueprint:kubernetesVersion ${to} --stack ${c.stack}`,
       checks: [
-        `npm exec -- pulumi stack export --stack ${c.stack} --file out/${c.stack}.state.json && npm run rehearse -- ${c.stack} --base-state out/${c.stack}.state.json`,
+        `mkdir -p out && npm exec -- pulumi stack export --stack ${c.stack} --file out/${c.stack}.state.json && npm run rehearse -- ${c.stack} --base-state out/${c.stack}.state.json`,
       ],
     },
     {
