@@ -5,9 +5,9 @@ export type AmiFamily = (typeof AMI_FAMILIES)[number];
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
+export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 export const ACCELERATORS = ["nvidia"] as const;
 export type Accelerator = (typeof ACCELERATORS)[number];
-export type TaintEffect = (typeof TAINT_EFFECTS)[number];
 
 /** Fields taking one of a list, in the words their problems use. */
 export const NODE_GROUP_CHOICES = {
@@ -33,8 +33,9 @@ export interface NodeGroupSpec {
   /** CPU architecture; must match every instance type (arm64 = Graviton). @default "x86_64" */
   architecture?: Architecture;
   /**
-   * GPUs: the family's NVIDIA AMI, the GPU_TAINT so only pods that tolerate it land there, and on
-   * AL2023 the NVIDIA device plugin (Bottlerocket's NVIDIA variants run their own). @default none
+   * GPUs: the family's NVIDIA AMI and the GPU_TAINT, so only pods that tolerate it land there; on
+   * AL2023, EksBlueprint installs the NVIDIA device plugin (Bottlerocket's NVIDIA variants run
+   * their own). @default none
    */
   accelerator?: Accelerator;
   /** Instance types; spot groups list several, so one pool running dry does not stop scaling. */
