@@ -152,6 +152,29 @@ describe("the committed stacks' plans", () => {
   });
 });
 
+test("Karpenter's node classes drift to the new minor's AMI after the up", () => {
+  const plan = upgradePlan({
+    stack: "k",
+    target: "1.36",
+    records: [
+      rec("eks:index:Cluster::c", { name: "k", version: "1.35" }),
+      rec("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass::k-default-nodeclass", {
+        spec: { amiSelectorTerms: [{ alias: "al2023@latest" }] },
+      }),
+    ],
+    ...pins,
+  });
+  expect(plan.steps.find((s) => s.title.includes("Karpenter"))).toEqual({
+    minor: "1.36",
+    title:
+      "After the up: Karpenter replaces its nodes with 1.36 AMIs (drift; a pinned alias version must exist for 1.36)",
+    notes: [
+      "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass::k-default-nodeclass: alias al2023@latest",
+    ],
+    checks: ["kubectl get nodeclaims -o wide", "kubectl get nodes -l karpenter.sh/nodepool"],
+  });
+});
+
 test("the command takes a stack and a minor", () => {
   expect(parseArgs(["prod2", "1.36"])).toEqual({ stack: "prod2", target: "1.36" });
   expect(() => parseArgs(["prod2"])).toThrow("usage: npm run upgrade-plan -- <stack> <minor>");

@@ -133,7 +133,29 @@ function hopSteps(c: HopContext, from: string, to: string): UpgradeStep[] {
         ),
       ],
     },
+    ...karpenterStep(c, to),
     ...fargateStep(profiles, to),
+  ];
+}
+
+/** Karpenter's nodes resolve their AMI alias against the cluster's minor, so they drift after it. */
+function karpenterStep(c: HopContext, to: string): UpgradeStep[] {
+  const classes = c.records.filter(
+    (r) => r.type === "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass",
+  );
+  if (classes.length === 0) return [];
+  const aliases = classes.flatMap((r) => {
+    const terms = ((r.inputs.spec ?? {}) as { amiSelectorTerms?: { alias?: string }[] })
+      .amiSelectorTerms;
+    return (terms ?? []).flatMap((t) => (t.alias ? [`${recordKey(r)}: alias ${t.alias}`] : []));
+  });
+  return [
+    {
+      minor: to,
+      title: `After the up: Karpenter replaces its nodes with ${to} AMIs (drift; a pinned alias version must exist for ${to})`,
+      notes: aliases,
+      checks: ["kubectl get nodeclaims -o wide", "kubectl get nodes -l karpenter.sh/nodepool"],
+    },
   ];
 }
 
