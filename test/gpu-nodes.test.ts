@@ -5,6 +5,8 @@ import { nodeGroupProblems } from "../components/compute/node-group-problems";
 import { amiTypeFor, type NodeGroupSpec } from "../components/compute/node-group-settings";
 import { nodeTaints } from "../components/compute/node-groups";
 import { podFits, templateNode, type PendingPod } from "../policy/autoscaler-template";
+import { gpuRules } from "../policy/rehearse/rules/gpu";
+import type { SynthRecord } from "../synth/record";
 import { byType, committedConfig, committedSynth, one } from "./stack-harness";
 
 const gpu: NodeGroupSpec = {
@@ -41,7 +43,7 @@ describe("GPU node groups (pure)", () => {
       "non-GPU types with accelerator: nvidia",
       { instanceTypes: ["g6.xlarge", "m7i.large", "g4ad.xlarge"] },
       [
-        'g.instanceTypes: not all NVIDIA GPU types for accelerator: nvidia (got ["m7i.large","g4ad.xlarge"]); use NVIDIA GPU types (families g4dn, g5, g5g, g6, g6e, g6f, gr6, g7e, p3, p3dn, p4d, p4de, p5, p5e, p5en), such as g5.xlarge or g6.xlarge',
+        'g.instanceTypes: not all NVIDIA GPU types for accelerator: nvidia (got ["m7i.large","g4ad.xlarge"]); use NVIDIA GPU types (families g4dn, g5, g6, g6e, g6f, gr6, gr6f, g7e, p3, p3dn, p4d, p4de, p5, p5e, p5en, p6-b200, p6-b300, g5g, p6e-gb200, p6e-gb300), such as g5.xlarge or g6.xlarge',
       ],
     ],
     [
@@ -71,6 +73,37 @@ describe("GPU node groups (pure)", () => {
     expect(withDevicePlugin(undefined, { general, bottlerocket })).toBeUndefined();
     const off = { nvidiaDevicePlugin: { enabled: false } };
     expect(withDevicePlugin(off, { gpu })).toBe(off);
+  });
+});
+
+describe("gpu-device-plugin-installed", () => {
+  const rule = gpuRules.find((r) => r.id === "gpu-device-plugin-installed")!;
+  const rec = (type: string, name: string, inputs: Record<string, unknown>): SynthRecord => ({
+    type,
+    name,
+    parent: null,
+    inputs,
+    dependsOn: [],
+  });
+  const group = (amiType: string) => rec("eks:index:ManagedNodeGroup", "gpu", { amiType });
+  const plugin = rec("kubernetes:helm.sh/v3:Release", "p", { chart: "nvidia-device-plugin" });
+  const check = (head: SynthRecord[]) =>
+    rule.check({ stack: "s", project: { name: "eks-blueprint" }, stackConfig: {}, head });
+
+  test("an AL2023 NVIDIA group without the plugin is a warning, never a blocker", () => {
+    expect(check([group("AL2023_x86_64_NVIDIA")])).toEqual([
+      {
+        rule: "gpu-device-plugin-installed",
+        subject: "eks:index:ManagedNodeGroup::gpu",
+        severity: "warning",
+        message:
+          "runs AL2023_x86_64_NVIDIA, which has no device plugin, and no nvidia-device-plugin release is installed: pods requesting nvidia.com/gpu stay Pending unless one runs another way (the GPU Operator); remove addons.nvidiaDevicePlugin.enabled: false",
+      },
+    ]);
+  });
+  test("with the plugin, or on Bottlerocket's NVIDIA AMI, nothing is found", () => {
+    expect(check([group("AL2023_ARM_64_NVIDIA"), plugin])).toEqual([]);
+    expect(check([group("BOTTLEROCKET_x86_64_NVIDIA")])).toEqual([]);
   });
 });
 

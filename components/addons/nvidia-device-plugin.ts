@@ -20,8 +20,9 @@ export const nvidiaDevicePlugin: AddonSpec<NvidiaDevicePluginSettings> = {
   component: "NvidiaDevicePlugin",
   summary:
     "NVIDIA device plugin: `nvidia.com/gpu` on AL2023 GPU nodes (on when a node group has accelerator: nvidia on AL2023).",
-  // kube-system, as EKS's GPU guide installs it: the plugin mounts the kubelet's device-plugin
-  // directory (hostPath), which no Pod Security level short of privileged admits.
+  // kube-system, which carries no Pod Security label: the plugin mounts the kubelet's
+  // device-plugin directory (hostPath), which no level short of privileged admits. EKS's guide:
+  // https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html
   namespace: { name: "kube-system" },
   defaults: {},
   chart: {

@@ -21,18 +21,19 @@ export function architectureOf(instanceType: string): Architecture {
 }
 
 /**
- * EC2 families with NVIDIA GPUs that EKS's NVIDIA AMIs drive (g5g: arm64); not g4ad (AMD), inf/trn
- * (Neuron) or the Kepler and Maxwell generations (p2, g3) current drivers dropped.
- * https://docs.aws.amazon.com/ec2/latest/instancetypes/ac.html
+ * EC2 families EKS's NVIDIA AMIs support, per the EKS user guide's table of accelerated AMI
+ * variants (https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-optimized-ami.html): AL2023
+ * x86_64 NVIDIA and Bottlerocket x86_64 nvidia, then the arm64 ones (g5g; p6e-gb200 and
+ * p6e-gb300 on AL2023 only). Not g4ad (AMD) nor inf/trn (Neuron).
  */
 export const NVIDIA_GPU_FAMILIES = [
   "g4dn",
   "g5",
-  "g5g",
   "g6",
   "g6e",
   "g6f",
   "gr6",
+  "gr6f",
   "g7e",
   "p3",
   "p3dn",
@@ -41,6 +42,11 @@ export const NVIDIA_GPU_FAMILIES = [
   "p5",
   "p5e",
   "p5en",
+  "p6-b200",
+  "p6-b300",
+  "g5g",
+  "p6e-gb200",
+  "p6e-gb300",
 ] as const;
 
 /** True for an instance type of a family in NVIDIA_GPU_FAMILIES (`g5.xlarge`; not `g4ad.xlarge`). */

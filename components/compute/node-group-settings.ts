@@ -121,7 +121,10 @@ export const amiTypeFor = (
   accelerator?: Accelerator,
 ): string => AMI_TYPES[family][architecture][accelerator ?? "none"];
 
-/** Whether the group's nodes need the NVIDIA device plugin installed: AL2023 GPU groups. */
+/**
+ * Whether the group's nodes need the NVIDIA device plugin installed: AL2023 GPU groups; the
+ * Bottlerocket NVIDIA AMIs include it (https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html).
+ */
 export const needsDevicePlugin = (g: Pick<NodeGroupSpec, "accelerator" | "amiFamily">): boolean =>
   g.accelerator === "nvidia" && (g.amiFamily ?? NODE_GROUP_DEFAULTS.amiFamily) === "AL2023";
 
