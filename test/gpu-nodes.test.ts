@@ -2,7 +2,11 @@
 // what lets cluster-autoscaler scale prod2's zero-sized GPU group for a pod that asks for a GPU.
 import { withDevicePlugin } from "../components/blueprint/blueprint";
 import { nodeGroupProblems } from "../components/compute/node-group-problems";
-import { amiTypeFor, type NodeGroupSpec } from "../components/compute/node-group-settings";
+import {
+  amiTypeFor,
+  nodeLabels,
+  type NodeGroupSpec,
+} from "../components/compute/node-group-settings";
 import { nodeTaints } from "../components/compute/node-groups";
 import { podFits, templateNode, type PendingPod } from "../policy/autoscaler-template";
 import { gpuRules } from "../policy/rehearse/rules/gpu";
@@ -36,6 +40,20 @@ describe("GPU node groups (pure)", () => {
     expect(nodeTaints({ ...gpu, accelerator: undefined, instanceTypes: ["m7i.large"] })).toEqual(
       [],
     );
+  });
+
+  test("GPU nodes carry the autoscaler's GPU label; only AL2023 ones the device plugin's", () => {
+    const labels = { team: "ml" };
+    expect(nodeLabels({ ...gpu, labels })).toEqual({
+      team: "ml",
+      "k8s.amazonaws.com/accelerator": "nvidia",
+      "nvidia.com/gpu.present": "true",
+    });
+    expect(nodeLabels({ ...gpu, amiFamily: "Bottlerocket", labels })).toEqual({
+      team: "ml",
+      "k8s.amazonaws.com/accelerator": "nvidia",
+    });
+    expect(nodeLabels({ labels })).toEqual(labels);
   });
 
   test.each<[string, Partial<NodeGroupSpec>, string[]]>([
@@ -119,7 +137,11 @@ describe("prod2's GPU example", () => {
       amiType: "AL2023_x86_64_NVIDIA",
       instanceTypes: configured.instanceTypes,
       taints: [{ key: "nvidia.com/gpu", effect: "NO_SCHEDULE" }],
-      labels: { ...configured.labels, "nvidia.com/gpu.present": "true" },
+      labels: {
+        ...configured.labels,
+        "k8s.amazonaws.com/accelerator": "nvidia",
+        "nvidia.com/gpu.present": "true",
+      },
       scalingConfig: { minSize: 0, desiredSize: 0, maxSize: configured.maxSize },
     });
   });
@@ -162,7 +184,11 @@ describe("prod2's GPU example", () => {
     const node = templateNode(group, GPUS, true);
     expect(node).toEqual({
       capacity: { "nvidia.com/gpu": 1 },
-      labels: { "node-class": "gpu", "nvidia.com/gpu.present": "true" },
+      labels: {
+        "node-class": "gpu",
+        "k8s.amazonaws.com/accelerator": "nvidia",
+        "nvidia.com/gpu.present": "true",
+      },
       taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }],
     });
     expect(podFits(training, node)).toBe(true);

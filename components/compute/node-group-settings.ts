@@ -98,6 +98,14 @@ export const NODE_GROUP_DEFAULTS = {
 export const GPU_TAINT = { key: "nvidia.com/gpu", effect: "NO_SCHEDULE" } as const;
 
 /**
+ * On every GPU node: cluster-autoscaler's AWS GPU label (cloudprovider/aws/aws_cloud_provider.go,
+ * GPULabel). A node with it but no allocatable `nvidia.com/gpu` yet counts as not ready
+ * (utils/gpu), so while the plugin starts the autoscaler waits instead of adding another node.
+ * The value names a GPU type only for `--gpu-total` limits, which we do not set.
+ */
+export const AUTOSCALER_GPU_LABEL = { "k8s.amazonaws.com/accelerator": "nvidia" } as const;
+
+/**
  * On AL2023 GPU nodes: the device plugin chart's default node affinity matches this label (its
  * values.yaml, "a GPU deployment to be forced"), so the plugin runs there and nowhere else.
  */
@@ -120,6 +128,15 @@ export const amiTypeFor = (
   architecture: Architecture,
   accelerator?: Accelerator,
 ): string => AMI_TYPES[family][architecture][accelerator ?? "none"];
+
+/** The labels EKS puts on the group's nodes: its own, then the GPU ones we own. */
+export const nodeLabels = (
+  g: Pick<NodeGroupSpec, "accelerator" | "amiFamily" | "labels">,
+): Record<string, string> => ({
+  ...g.labels,
+  ...(g.accelerator ? AUTOSCALER_GPU_LABEL : {}),
+  ...(needsDevicePlugin(g) ? DEVICE_PLUGIN_LABEL : {}),
+});
 
 /**
  * Whether the group's nodes need the NVIDIA device plugin installed: AL2023 GPU groups; the

@@ -15,10 +15,9 @@ import { nodeGroupsProblems } from "./node-group-problems";
 import { throwProblems } from "../problems";
 import {
   amiTypeFor,
-  DEVICE_PLUGIN_LABEL,
   DRAINING_TAINT,
   GPU_TAINT,
-  needsDevicePlugin,
+  nodeLabels,
   launchTemplateBlockDevice,
   NODE_GROUP_DEFAULTS,
   NODE_METADATA_OPTIONS,
@@ -163,7 +162,7 @@ export class NodeGroups extends pulumi.ComponentResource {
             id: launchTemplate.id,
             version: launchTemplate.latestVersion.apply(String),
           },
-          labels: { ...spec.labels, ...(needsDevicePlugin(spec) ? DEVICE_PLUGIN_LABEL : {}) },
+          labels: nodeLabels(spec),
           taints: nodeTaints(spec),
           tags: args.tags,
         },
