@@ -20,6 +20,7 @@ export { Cluster, type ClusterArgs } from "./cluster/cluster";
 export { CoreAddons, type CoreAddonsArgs } from "./cluster/core-addons";
 export { NodeGroups, type NodeGroupsArgs } from "./compute/node-groups";
 export type {
+  Accelerator,
   AmiFamily,
   CapacityType,
   DeployedNodeGroup,

@@ -18,6 +18,7 @@ const taint = z.strictObject({
 const nodeGroupSchema = z.strictObject({
   amiFamily: componentEnum(CHOICES.amiFamily).default(DEFAULTS.amiFamily),
   architecture: componentEnum(CHOICES.architecture).default(DEFAULTS.architecture),
+  accelerator: componentEnum(CHOICES.accelerator).optional(),
   instanceTypes: z.array(z.string()),
   capacityType: componentEnum(CHOICES.capacityType).default(DEFAULTS.capacityType),
   minSize: componentNumber(),

@@ -102,7 +102,7 @@ describe("cluster-autoscaler image follows the cluster's Kubernetes minor", () =
 
   test("an unpinned minor fails with the context key and what is valid", () => {
     expect(() => clusterAutoscalerImageTag("1.29")).toThrow(
-      'context.kubernetesVersion: no cluster-autoscaler image pinned for the cluster\'s Kubernetes minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to clusterAutoscalerImageTags in components/addons/catalog.ts',
+      'context.kubernetesVersion: no cluster-autoscaler image pinned for the cluster\'s Kubernetes minor (got "1.29"); use one of 1.33, 1.34, 1.35, 1.36 or add it to clusterAutoscalerImageTags in components/addons/catalog.ts',
     );
   });
 });

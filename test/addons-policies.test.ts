@@ -224,7 +224,7 @@ describe("no add-on policy grants a wildcard action", () => {
 describe("EBS CSI driver", () => {
   test("a minor without a pinned add-on version is refused with the key and the fix", () => {
     expect(() => ebsCsiAddonVersion("1.29")).toThrow(
-      'context.kubernetesVersion: no EKS add-on versions pinned for the cluster\'s Kubernetes minor (got "1.29"); use one of 1.33, 1.34, 1.35 or add it to eksAddonVersions in components/addons/catalog.ts',
+      'context.kubernetesVersion: no EKS add-on versions pinned for the cluster\'s Kubernetes minor (got "1.29"); use one of 1.33, 1.34, 1.35, 1.36 or add it to eksAddonVersions in components/addons/catalog.ts',
     );
   });
 

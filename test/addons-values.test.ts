@@ -9,6 +9,7 @@ import {
   istioGatewayValues,
   istiodValues,
 } from "../components/addons/istio/istio";
+import { nvidiaDevicePluginValues } from "../components/addons/nvidia-device-plugin";
 import { openCostValues } from "../components/addons/opencost";
 import { openTelemetryValues } from "../components/addons/opentelemetry";
 import { prometheusValues } from "../components/addons/prometheus";
@@ -36,6 +37,7 @@ type Checked =
   | "fluentBit"
   | "prometheus"
   | "externalDns"
+  | "nvidiaDevicePlugin"
   | "reloader"
   | "externalSecrets"
   | "snapshotController"
@@ -64,6 +66,7 @@ const ours: Record<Checked, Values> = {
       ),
     ),
   ),
+  nvidiaDevicePlugin: all(nvidiaDevicePluginValues()),
   reloader: all(reloaderValues()),
   externalSecrets: all(externalSecretsValues(valuesInput({}, cluster, {}, true))),
   snapshotController: all(snapshotControllerValues()),
@@ -97,6 +100,7 @@ const CHART_DIRS: Record<Checked, string> = {
   fluentBit: "aws-for-fluent-bit",
   prometheus: "kube-prometheus-stack",
   externalDns: "external-dns",
+  nvidiaDevicePlugin: "nvidia-device-plugin",
   reloader: "reloader",
   externalSecrets: "external-secrets",
   snapshotController: "snapshot-controller",

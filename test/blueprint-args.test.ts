@@ -55,7 +55,7 @@ test.each<[string, Partial<BlueprintArgs>, string, string]>([
     "an unsupported Kubernetes version",
     // The type refuses it; the check is for config and untyped callers.
     { kubernetesVersion: "1.29" as KubernetesMinor },
-    'kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35',
+    'kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35, 1.36',
     "eks-blueprint:kubernetesVersion",
   ],
   [

@@ -61,7 +61,7 @@ const FIVE: [string, Mutation, string][] = [
   [
     "a version YAML reads as a number (1.30 unquoted)",
     (c) => (c["eks-blueprint:kubernetesVersion"] = 1.3),
-    'eks-blueprint:kubernetesVersion: unsupported Kubernetes version (got "1.3"); use one of 1.33, 1.34, 1.35; written 1.30 unquoted, YAML reads the number 1.3: quote it: "1.30"',
+    'eks-blueprint:kubernetesVersion: unsupported Kubernetes version (got "1.3"); use one of 1.33, 1.34, 1.35, 1.36; written 1.30 unquoted, YAML reads the number 1.3: quote it: "1.30"',
   ],
   [
     "a nested required key left out",
@@ -153,7 +153,7 @@ const cases: [string, Mutation, string | string[]][] = [
   [
     "unsupported Kubernetes version",
     (c) => (c["eks-blueprint:kubernetesVersion"] = "1.29"),
-    'eks-blueprint:kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35',
+    'eks-blueprint:kubernetesVersion: unsupported Kubernetes version (got "1.29"); use one of 1.33, 1.34, 1.35, 1.36',
   ],
   [
     "VPC CIDR that is not a CIDR",

@@ -33,7 +33,7 @@ test("the catalog pins exactly the supported minors", () => {
 
 test("a minor without catalog entry names the version and the supported minors", () => {
   expect(() => coreAddonVersions("1.32")).toThrow(
-    'eks-blueprint:kubernetesVersion: no EKS add-on versions pinned for this minor (got "1.32"); use one of 1.33, 1.34, 1.35 or add it to eksAddonVersions in components/addons/catalog.ts',
+    'eks-blueprint:kubernetesVersion: no EKS add-on versions pinned for this minor (got "1.32"); use one of 1.33, 1.34, 1.35, 1.36 or add it to eksAddonVersions in components/addons/catalog.ts',
   );
 });
 
@@ -101,11 +101,11 @@ test("CoreAddons for an unpinned minor registers nothing", async () => {
     synthProgram(
       () =>
         new CoreAddons("core", {
-          context: fakeContext({ kubernetesVersion: "1.36" as KubernetesMinor }),
+          context: fakeContext({ kubernetesVersion: "1.37" as KubernetesMinor }),
         }),
     ),
   ).rejects.toMatchObject({
-    message: expect.stringContaining('(got "1.36"); use one of 1.33, 1.34, 1.35'),
+    message: expect.stringContaining('(got "1.37"); use one of 1.33, 1.34, 1.35, 1.36'),
     // Only the test's own provider: no component, no AWS resource.
     resources: [expect.objectContaining({ type: "pulumi:providers:kubernetes" })],
   });

@@ -135,7 +135,7 @@ describe("NodeGroups under the mocks", () => {
   });
 
   test("a kubernetesVersion bump moves every group's version with it", async () => {
-    // The next minor, once SUPPORTED_KUBERNETES_MINORS lists it.
+    // The newest supported minor.
     const { result } = await synthNodeGroups({ kubernetesVersion: "1.36" as KubernetesMinor });
     expect(one(result, MNG, "nodes-general").inputs.version).toBe("1.36");
     expect(one(result, MNG, "nodes-graviton").inputs.version).toBe("1.36");
@@ -249,9 +249,11 @@ describe("the committed stacks", () => {
     ).toEqual([
       ["prod2-nodes-bottlerocket", "eks-blueprint-prod2-bottlerocket-", "1.35"],
       ["prod2-nodes-general", "eks-blueprint-prod2-general-", "1.35"],
+      ["prod2-nodes-gpu", "eks-blueprint-prod2-gpu-", "1.35"],
       ["prod2-nodes-graviton", "eks-blueprint-prod2-graviton-", "1.35"],
     ]);
     expect(byType(prod2, MNG).map((g) => g.inputs.nodeGroupName)).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,

@@ -38,6 +38,7 @@ test("prod2 installs each chart it selects at exactly its catalog version from a
     "istiod",
     "kube-prometheus-stack",
     "metrics-server",
+    "nvidia-device-plugin",
     "opencost",
     "opentelemetry-collector",
     "reloader",

@@ -142,7 +142,7 @@ describe("eks-addon-version-documented", () => {
           addonVersion: "v1.11.4-eksbuild.40",
         }),
       ],
-      'eks:index:Cluster::c version: not a minor the catalog pins add-on versions for (got "1.32"); use one of 1.33, 1.34, 1.35',
+      'eks:index:Cluster::c version: not a minor the catalog pins add-on versions for (got "1.32"); use one of 1.33, 1.34, 1.35, 1.36',
     ],
     [
       "no cluster the add-on can be matched to",
@@ -210,8 +210,8 @@ describe("the weekly check against describe-addon-versions (tools/workflows/chec
     version: "v1.14.3-eksbuild.3",
   };
 
-  test("there is one pin per add-on and minor, 18 in all", () => {
-    expect(addonPins().length).toBe(18);
+  test("there is one pin per add-on and minor, 24 in all", () => {
+    expect(addonPins().length).toBe(24);
     expect(addonPins()[0]).toEqual({
       minor: "1.33",
       key: "vpcCni",
@@ -251,5 +251,29 @@ describe("the weekly check against describe-addon-versions (tools/workflows/chec
     expect(pinProblem({ ...pin, minor: "1.36" }, answer)).toBe(
       'eksAddonVersions["1.36"].coredns: EKS does not offer coredns at this version for Kubernetes 1.36 (got "v1.14.3-eksbuild.3"); EKS offers no version of it for this minor',
     );
+  });
+});
+
+describe("eks-addon-one-minor", () => {
+  const oneMinor = eksAddonRules.find((r) => r.id === "eks-addon-one-minor")!;
+  const at = (addonName: string, addonVersion: string) => [
+    addon("core-x", { clusterName: "eks-blueprint-c", addonName, addonVersion }),
+  ];
+  test.each([
+    ["vpc-cni", "v1.19.2-eksbuild.1", "v1.21.1-eksbuild.7", "pin v1.20.x"],
+    ["eks-pod-identity-agent", "v1.1.0-eksbuild.1", "v1.3.10-eksbuild.2", "pin v1.2.x"],
+  ])("%s %s → %s skips a minor and is refused", (name, from, to, fix) => {
+    expect(
+      oneMinor.check({ ...input(at(name, to)), base: at(name, from) }).map((f) => f.message),
+    ).toEqual([
+      `moves ${from} → ${to}, skipping a minor; ${fix} for one pulumi up first (eksAddonVersions in components/addons/catalog.ts)`,
+    ]);
+  });
+  test("one minor, a patch, or an add-on without the rule passes", () => {
+    const pass = (name: string, from: string, to: string) =>
+      oneMinor.check({ ...input(at(name, to)), base: at(name, from) });
+    expect(pass("vpc-cni", "v1.20.1-eksbuild.3", "v1.21.1-eksbuild.7")).toEqual([]);
+    expect(pass("vpc-cni", "v1.21.1-eksbuild.1", "v1.21.1-eksbuild.7")).toEqual([]);
+    expect(pass("coredns", "v1.11.4-eksbuild.2", "v1.14.3-eksbuild.3")).toEqual([]);
   });
 });

@@ -200,12 +200,39 @@ describe("update rules", () => {
 
   const oneMinor = rule(updateRules, "eks-upgrade-one-minor");
   test.each([
-    ["1.33", "1.35", "moves 1.33 → 1.35: upgrade one minor version per pulumi up"],
+    [
+      "1.33",
+      "1.35",
+      "moves 1.33 → 1.35: upgrade one minor version per pulumi up; `npm run upgrade-plan -- prod2 1.35` lists the steps",
+    ],
     ["1.35", "1.34", "moves 1.35 → 1.34: EKS cannot downgrade a cluster"],
   ])("%s → %s is refused", (from, to, message) => {
     expect(oneMinor.check(input(at(to), { base: at(from) })).map((f) => f.message)).toEqual([
       message,
     ]);
+  });
+
+  const follow = rule(updateRules, "nodes-follow-control-plane");
+  test("a node group newer than the control plane is refused, naming the plan command", () => {
+    expect(follow.check(input(at("1.35", "1.36"), { base: at("1.35", "1.35") }))).toEqual([
+      {
+        rule: "nodes-follow-control-plane",
+        subject: "eks:index:ManagedNodeGroup::general",
+        message:
+          'runs "1.36", newer than the control plane\'s "1.35": EKS refuses it; upgrade the control plane first, one minor per pulumi up (`npm run upgrade-plan -- prod2 1.35` orders the steps)',
+      },
+    ]);
+  });
+  test("on a bump, a node group that does not wait for the cluster could move first", () => {
+    const loose = (v: string) => [
+      rec(CLUSTER, { name: "c", version: v }),
+      rec("eks:index:ManagedNodeGroup::general", { version: v }),
+    ];
+    expect(subjects(follow, input(loose("1.36"), { base: loose("1.35") }))).toEqual([
+      "nodes-follow-control-plane eks:index:ManagedNodeGroup::general",
+    ]);
+    // Ours wait for the cluster they reference: the same bump passes.
+    expect(follow.check(input(at("1.36", "1.36"), { base: at("1.35", "1.35") }))).toEqual([]);
   });
 
   const tags = rule(updateRules, "tag-edit-rolls-nodes");

@@ -48,6 +48,12 @@ describe("updates that were blockers at fb96b52 now pass", () => {
     });
     expect(findings).toEqual([]);
   });
+  test("prod2 from Kubernetes 1.35 to 1.36, its GPU group included", async () => {
+    const findings = await rehearseUpdate("prod2", (c) => {
+      c["eks-blueprint:kubernetesVersion"] = "1.36";
+    });
+    expect(findings).toEqual([]);
+  });
   test("7: a tag edit", async () => {
     const findings = await rehearseUpdate("prod2", (c) => {
       (c["eks-blueprint:tags"] as Record<string, string>).team = "platform-core";

@@ -27,12 +27,14 @@ export interface OciChartPin {
 
 /**
  * cluster-autoscaler simulates one minor's scheduler, so its image follows the cluster's minor,
- * not the chart's v1.35.0. Newest patches per tags `cluster-autoscaler-1.3x.y` (2026-07-22).
+ * not the chart's v1.35.0. Newest patches per tags `cluster-autoscaler-1.3x.y` (2026-07-22); 1.36
+ * per the release notes of tag cluster-autoscaler-1.36.1 (no chart packages 1.36 yet).
  */
 export const clusterAutoscalerImageTags: Record<KubernetesMinor, string> = {
   "1.33": "v1.33.6",
   "1.34": "v1.34.5",
   "1.35": "v1.35.2",
+  "1.36": "v1.36.1",
 };
 
 /** ALB controller IAM policy pin: bump with the chart pin and JSON copy (addons-catalog test). */
@@ -105,7 +107,7 @@ export const eksAddonNames: Record<keyof EksAddonVersions, string> = {
 export const eksAddonVersionSources: Record<keyof EksAddonVersions, string> = {
   // EKS user guide, "Amazon VPC CNI versions" table (AWS China edition: the only one listing 1.35).
   vpcCni: "https://docs.amazonaws.cn/eks/latest/userguide/managing-vpc-cni.md",
-  // EKS user guide, "CoreDNS versions" / "kube-proxy versions" tables (edition listing 1.33-1.36).
+  // EKS user guide, "CoreDNS versions" / "kube-proxy versions" tables (edition listing 1.31-1.36).
   coredns: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-coredns.md",
   kubeProxy: "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md",
   // These three: no EKS user guide table; awslabs/cdk-eks-blueprints commit 05d3dbd0 (2026-07-01).
@@ -142,5 +144,16 @@ export const eksAddonVersions: Record<KubernetesMinor, EksAddonVersions> = {
     podIdentityAgent: "v1.3.10-eksbuild.2", // cdk-eks-blueprints versionMap, V1_35
     ebsCsiDriver: "v1.57.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_35
     cloudwatchObservability: "v5.3.1-eksbuild.1", // cdk-eks-blueprints versionMap, V1_35
+  },
+  // Where a cited source has no 1.36 row reachable here, the 1.35 row's build: these builds are
+  // not minor-specific (one build serves 1.33-1.35 above), and addon-versions.yml checks weekly
+  // that EKS offers each for 1.36 (`aws eks describe-addon-versions --kubernetes-version 1.36`).
+  "1.36": {
+    vpcCni: "v1.21.1-eksbuild.7", // no 1.36 row reachable; rows 1.33-1.35 all list this build
+    coredns: "v1.14.3-eksbuild.3", // no 1.36 row reachable; row 1.35 (EKS Distro v1-36 ships CoreDNS v1.14.3)
+    kubeProxy: "v1.36.0-eksbuild.14", // user guide table, row 1.36
+    podIdentityAgent: "v1.3.10-eksbuild.2", // versionMap has no V1_36: V1_35's (one build for all)
+    ebsCsiDriver: "v1.57.1-eksbuild.1", // versionMap has no V1_36: V1_35's
+    cloudwatchObservability: "v5.3.1-eksbuild.1", // versionMap has no V1_36: V1_35's
   },
 };

@@ -51,6 +51,7 @@ export type { IstioSettings, LoadBalancerScheme } from "./istio/istio";
 export type { IstioCniSettings } from "./istio/istio-cni";
 export type { KarpenterSettings } from "./karpenter/karpenter";
 export type { MetricsServerSettings } from "./metrics-server";
+export type { NvidiaDevicePluginSettings } from "./nvidia-device-plugin";
 export type { OpenCostSettings } from "./opencost";
 export type { OpenTelemetrySettings, TraceExporter } from "./opentelemetry";
 export type { PrometheusSettings } from "./prometheus";

@@ -13,6 +13,7 @@ import { fluentBit } from "./fluent-bit";
 import { istio } from "./istio/istio";
 import { istioCni } from "./istio/istio-cni";
 import { metricsServer } from "./metrics-server";
+import { nvidiaDevicePlugin } from "./nvidia-device-plugin";
 import { openCost } from "./opencost";
 import { openTelemetry } from "./opentelemetry";
 import { prometheus } from "./prometheus";
@@ -38,6 +39,7 @@ export const addonRegistry = {
   istioCni,
   karpenter,
   metricsServer,
+  nvidiaDevicePlugin,
   openCost,
   openTelemetry,
   prometheus,

@@ -17,7 +17,7 @@ import { TeamSpec } from "../teams/team-settings";
 import { Teams } from "../teams/teams";
 import { Network, NETWORK_DEFAULTS } from "../network/network";
 import { vpcResourceControllerPolicyArn } from "../compute/nitro";
-import { NodeGroupSpec } from "../compute/node-group-settings";
+import { needsDevicePlugin, NodeGroupSpec } from "../compute/node-group-settings";
 import { NodeGroups } from "../compute/node-groups";
 import { Drills, type DrillsSettings } from "../drills/drills";
 import { throwProblems } from "../problems";
@@ -95,6 +95,21 @@ export interface BlueprintArgs {
 
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
 
+/**
+ * The add-ons with the NVIDIA device plugin on when an AL2023 group has GPUs (its AMI has the
+ * driver but no plugin, so pods could not request `nvidia.com/gpu`); an explicit entry, such as
+ * `enabled: false` for a cluster running the GPU Operator instead, is kept as given.
+ */
+export function withDevicePlugin(
+  addons: AddonSelection | undefined,
+  nodeGroups: Record<string, NodeGroupSpec>,
+): AddonSelection | undefined {
+  const needed = Object.values(nodeGroups).some(needsDevicePlugin);
+  return needed && addons?.nvidiaDevicePlugin === undefined
+    ? { ...addons, nvidiaDevicePlugin: {} }
+    : addons;
+}
+
 /** A production EKS cluster from one args object, wired in the order AWS and Kubernetes need. */
 export class EksBlueprint extends pulumi.ComponentResource {
   readonly network: Network;
@@ -113,7 +128,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
   /** The Istio gateway's NLB as an alias target, when Istio is installed. */
   readonly gatewayLoadBalancer?: pulumi.Output<AliasTarget>;
 
-  constructor(name: string, args: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, given: BlueprintArgs, opts?: pulumi.ComponentResourceOptions) {
+    const args = { ...given, addons: withDevicePlugin(given.addons, given.nodeGroups ?? {}) };
     throwProblems("EksBlueprint", name, [
       ...blueprintProblems(args),
       ...addonSelectionProblems(args.addons ?? {}),

@@ -1,7 +1,7 @@
 import { problemIf, isOneOf } from "../problems";
 
 /** Supported minors, oldest first; each has pinned cluster-autoscaler and EKS add-on versions. */
-export const SUPPORTED_KUBERNETES_MINORS = ["1.33", "1.34", "1.35"] as const;
+export const SUPPORTED_KUBERNETES_MINORS = ["1.33", "1.34", "1.35", "1.36"] as const;
 export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_MINORS)[number];
 
 /** YAML reads an unquoted `1.30` as the number 1.3: a minor that looks so gets the quoted form. */

@@ -1,4 +1,10 @@
-import { ARCHITECTURES, architectureOf, isInstanceTypeName } from "./instance-types";
+import {
+  ARCHITECTURES,
+  architectureOf,
+  isInstanceTypeName,
+  isNvidiaGpuType,
+  NVIDIA_GPU_FAMILIES,
+} from "./instance-types";
 import { isLabelKey, isLabelValue, LABEL_HINT, labelProblems } from "../kubernetes-names";
 import { nodeGroupNameProblems } from "./node-group-identity";
 import {
@@ -56,6 +62,7 @@ function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
         : "use x86 types such as m7i.large, or set architecture: arm64 for Graviton",
     );
   }
+  out.push(...gpuTypeProblems(g, types, path));
   if ((g.capacityType ?? NODE_GROUP_DEFAULTS.capacityType) === "SPOT" && types.length < 2) {
     add(
       path("instanceTypes"),
@@ -65,6 +72,36 @@ function instanceTypeProblems(g: NodeGroupSpec, path: PathOf): string[] {
     );
   }
   return out;
+}
+
+/** A GPU group of types without NVIDIA GPUs, or NVIDIA GPUs on an AMI without their driver. */
+function gpuTypeProblems(g: NodeGroupSpec, types: string[], path: PathOf): string[] {
+  const gpu = types.filter(isNvidiaGpuType);
+  if (g.accelerator === "nvidia" && gpu.length < types.length) {
+    const others = types.filter((t) => !isNvidiaGpuType(t));
+    const fix = `use NVIDIA GPU types (families ${NVIDIA_GPU_FAMILIES.join(", ")}), such as g5.xlarge or g6.xlarge`;
+    return [
+      problem(
+        path("instanceTypes"),
+        "not all NVIDIA GPU types for accelerator: nvidia",
+        others,
+        fix,
+      ),
+    ];
+  }
+  if (g.accelerator === undefined && gpu.length > 0) {
+    const fix =
+      "set accelerator: nvidia (the standard AMI has no NVIDIA driver), or use non-GPU types";
+    return [
+      problem(
+        path("instanceTypes"),
+        "NVIDIA GPU types on an AMI without the NVIDIA driver",
+        gpu,
+        fix,
+      ),
+    ];
+  }
+  return [];
 }
 
 function sizeProblems(g: NodeGroupSpec, path: PathOf): string[] {

@@ -16,10 +16,13 @@ import { throwProblems } from "../problems";
 import {
   amiTypeFor,
   DRAINING_TAINT,
+  GPU_TAINT,
+  nodeLabels,
   launchTemplateBlockDevice,
   NODE_GROUP_DEFAULTS,
   NODE_METADATA_OPTIONS,
   NodeGroupSpec,
+  NodeTaint,
 } from "./node-group-settings";
 
 export interface NodeGroupsArgs {
@@ -71,6 +74,13 @@ export const nodeRole = (
     },
     parent,
   );
+
+/** The group's taints: its own, the GPU taint unless it lists that key, and the draining one. */
+export const nodeTaints = (spec: NodeGroupSpec): NodeTaint[] => [
+  ...(spec.taints ?? []),
+  ...(spec.accelerator && !spec.taints?.some((t) => t.key === GPU_TAINT.key) ? [GPU_TAINT] : []),
+  ...(spec.draining ? [DRAINING_TAINT] : []),
+];
 
 /** Managed node groups sharing one node role, each with its own IMDSv2-only launch template. */
 export class NodeGroups extends pulumi.ComponentResource {
@@ -133,7 +143,11 @@ export class NodeGroups extends pulumi.ComponentResource {
           // https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupVersion.html).
           version: args.kubernetesVersion,
           nodeRoleArn: this.role.arn,
-          amiType: amiTypeFor(amiFamily, spec.architecture ?? NODE_GROUP_DEFAULTS.architecture),
+          amiType: amiTypeFor(
+            amiFamily,
+            spec.architecture ?? NODE_GROUP_DEFAULTS.architecture,
+            spec.accelerator,
+          ),
           instanceTypes: spec.instanceTypes,
           capacityType: spec.capacityType ?? NODE_GROUP_DEFAULTS.capacityType,
           scalingConfig: {
@@ -148,8 +162,8 @@ export class NodeGroups extends pulumi.ComponentResource {
             id: launchTemplate.id,
             version: launchTemplate.latestVersion.apply(String),
           },
-          labels: spec.labels ?? {},
-          taints: [...(spec.taints ?? []), ...(spec.draining ? [DRAINING_TAINT] : [])],
+          labels: nodeLabels(spec),
+          taints: nodeTaints(spec),
           tags: args.tags,
         },
         { parent: this, dependsOn: [...attachments, ...(args.dependsOn ?? [])] },

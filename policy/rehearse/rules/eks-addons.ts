@@ -96,4 +96,37 @@ export function addonVersionDocumentedRule(catalog: EksAddonCatalog = eksAddonCa
   });
 }
 
-export const eksAddonRules: Rule[] = [addonVersionDocumentedRule()];
+/** Add-ons whose updates must not skip a minor of their own version. */
+export const ONE_MINOR_ADDONS = ["vpc-cni", "eks-pod-identity-agent"] as const;
+
+/** `v1.21.1-eksbuild.7` → [1, 21]; undefined for anything else. */
+const majorMinor = (v: unknown): [number, number] | undefined => {
+  const m = /^v(\d+)\.(\d+)\./.exec(String(v));
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+};
+
+export const addonOneMinorRule: Rule = defineRule({
+  id: "eks-addon-one-minor",
+  phase: "update",
+  title: "vpc-cni and eks-pod-identity-agent move one minor version of their own at a time",
+  source:
+    'https://docs.aws.amazon.com/eks/latest/userguide/managing-vpc-cni.html ("We recommend that you update one minor version at a time"); the pod identity agent alike (components/addons/catalog.ts, eksAddonVersions)',
+  smokeCheck: "addons-ready",
+  check({ base = [], head }) {
+    const old = new Map(base.map((r) => [recordKey(r), r]));
+    return head
+      .filter((r) => r.type === ADDON && ONE_MINOR_ADDONS.some((n) => n === r.inputs.addonName))
+      .flatMap((r) => {
+        const [from, to] = [
+          majorMinor(old.get(recordKey(r))?.inputs.addonVersion),
+          majorMinor(r.inputs.addonVersion),
+        ];
+        if (!from || !to || (from[0] === to[0] && to[1] - from[1] <= 1)) return [];
+        const was = String(old.get(recordKey(r))?.inputs.addonVersion);
+        const message = `moves ${was} → ${String(r.inputs.addonVersion)}, skipping a minor; pin v${from[0]}.${from[1] + 1}.x for one pulumi up first (eksAddonVersions in components/addons/catalog.ts)`;
+        return [{ subject: recordKey(r), message }];
+      });
+  },
+});
+
+export const eksAddonRules: Rule[] = [addonVersionDocumentedRule(), addonOneMinorRule];

@@ -4,6 +4,7 @@ import { deployPathRules } from "./deploy-path";
 import { destroyRules } from "./destroy";
 import { eksAddonRules } from "./eks-addons";
 import { eksOrderRules } from "./eks-order";
+import { gpuRules } from "./gpu";
 import { iamRules } from "./iam";
 import { kubernetesRules } from "./kubernetes";
 import { liveRules } from "./live";
@@ -18,6 +19,7 @@ export const allRules: Rule[] = [
   ...iamRules,
   ...eksAddonRules,
   ...eksOrderRules,
+  ...gpuRules,
   ...securityGroupRules,
   ...kubernetesRules,
   ...crdRules,

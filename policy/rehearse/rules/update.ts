@@ -1,6 +1,7 @@
 import { diffSynth, FieldChange, PARENT_FIELD } from "../../../synth/diff";
 import type { SynthRecord } from "../../../synth/record";
 import { recordKey } from "../../../synth/record";
+import { ResourceGraph } from "../graph";
 import { matchToHead } from "../identity";
 import { defineRule, type Finding, type Rule } from "../types";
 
@@ -50,6 +51,10 @@ const diffOf = (stack: string, base: SynthRecord[], head: SynthRecord[]) =>
 const clusterOf = (records: readonly SynthRecord[] = []) =>
   records.find((r) => r.type === "eks:index:Cluster");
 const minor = (v: unknown) => Number(String(v).split(".")[1]);
+
+/** The command that lists an upgrade's steps, which a finding about one names. */
+export const planCommand = (stack: string, target: unknown) =>
+  `npm run upgrade-plan -- ${stack} ${typeof target === "string" ? target : "<minor>"}`;
 
 export const updateRules: Rule[] = [
   defineRule({
@@ -121,13 +126,45 @@ export const updateRules: Rule[] = [
     title: "EKS upgrades the control plane one minor version at a time and never downgrades",
     source: "https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html",
     smokeCheck: "pulumi-up-succeeds",
-    check({ base, head }) {
+    check({ stack, base, head }) {
       const [before, after] = [clusterOf(base), clusterOf(head)];
       if (!before || !after) return [];
       const step = minor(after.inputs.version) - minor(before.inputs.version);
       if (step === 0 || step === 1) return [];
-      const message = `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : "upgrade one minor version per pulumi up"}`;
+      const message = `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : `upgrade one minor version per pulumi up; \`${planCommand(stack, after.inputs.version)}\` lists the steps`}`;
       return [{ subject: recordKey(after), message }];
+    },
+  }),
+  defineRule({
+    id: "nodes-follow-control-plane",
+    phase: "update",
+    title:
+      "node groups never run a newer Kubernetes minor than the control plane, nor move before it",
+    source:
+      "https://docs.aws.amazon.com/eks/latest/userguide/update-managed-node-group.html (a node group's version cannot be newer than the cluster's); https://kubernetes.io/releases/version-skew-policy/ (kubelet never newer than kube-apiserver)",
+    smokeCheck: "nodes-ready",
+    check({ stack, base = [], head }) {
+      const cluster = clusterOf(head);
+      if (!cluster) return [];
+      const graph = new ResourceGraph(head);
+      const old = new Map(base.map((r) => [recordKey(r), r]));
+      const moved = clusterOf(base)?.inputs.version !== cluster.inputs.version;
+      const plan = `\`${planCommand(stack, cluster.inputs.version)}\` orders the steps`;
+      return head
+        .filter((r) => r.type === "eks:index:ManagedNodeGroup" && r.inputs.version !== undefined)
+        .flatMap((r) => {
+          const key = recordKey(r);
+          if (minor(r.inputs.version) > minor(cluster.inputs.version)) {
+            const message = `runs ${JSON.stringify(r.inputs.version)}, newer than the control plane's ${JSON.stringify(cluster.inputs.version)}: EKS refuses it; upgrade the control plane first, one minor per pulumi up (${plan})`;
+            return [{ subject: key, message }];
+          }
+          const bumped = old.has(key) && old.get(key)?.inputs.version !== r.inputs.version;
+          if (moved && bumped && !graph.waitsFor(key, recordKey(cluster))) {
+            const message = `moves to ${JSON.stringify(r.inputs.version)} without waiting for ${recordKey(cluster)}, so its nodes can be upgraded before the control plane; pass the cluster to the node group (${plan})`;
+            return [{ subject: key, message }];
+          }
+          return [];
+        });
     },
   }),
   defineRule({
