@@ -87,6 +87,17 @@ export interface BlueprintArgs {
   traffic?: TrafficArgs;
 }
 
+/** What the platform needs of each team namespace: mesh and metrics ports. */
+const namespaceOptions = (teams: Record<string, TeamSpec> = {}) =>
+  Object.fromEntries(
+    Object.values(teams).flatMap((t) =>
+      Object.entries(t.namespaces).map(([ns, spec]) => [
+        ns,
+        { mesh: spec.mesh ?? false, metricsPorts: spec.metricsPorts ?? [] },
+      ]),
+    ),
+  );
+
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
 
 /** A production EKS cluster from one args object, wired in the order AWS and Kubernetes need. */
@@ -118,7 +129,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
-    const karpenterDiscovery = installedAddons(args.addons ?? {}).includes("karpenter");
+    const installed = installedAddons(args.addons ?? {});
+    const karpenterDiscovery = installed.includes("karpenter");
     const { clusterName, kubernetesVersion, region } = args;
     // What most components take alike (each reads its own).
     const shared = { clusterName, kubernetesVersion, region, accountId, partition, tags };
@@ -230,6 +242,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
           cluster: this.cluster.clusterNameOutput,
           provider: this.cluster.provider,
           networkPolicyEngine: this.coreAddons.addons.vpcCni,
+          vpcCidr: args.network.cidrBlock,
+          tracing: installed.includes("openTelemetry"),
         },
         { parent: this },
       );
@@ -269,6 +283,7 @@ export class EksBlueprint extends pulumi.ComponentResource {
         availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
         workloadNamespaces: this.namespaces,
+        namespaceOptions: namespaceOptions(args.teams),
         networkPolicyEngine: this.coreAddons.addons.vpcCni,
         allowAllFirst: this.teams?.allowAll,
       },

@@ -24,7 +24,8 @@ export interface ArgocdBootstrap {
   /** Directory of Application and ApplicationSet manifests in the repository. */
   path: string;
   /**
-   * A private repository's Secrets Manager key (under External Secrets' prefix): a JSON of
+   * A private repository's Secrets Manager key, under `<prefix>/argocd/` (External Secrets'
+   * prefix; Argo CD's store reads only there): a JSON of
    * `username` and `password`, or `sshPrivateKey`. Needs `addons.externalSecrets`.
    * @default none: a public repository
    */
@@ -91,12 +92,13 @@ export function rootApplication(b: ArgocdBootstrap) {
  */
 export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: string }) {
   return {
-    apiVersion: "external-secrets.io/v1",
+    apiVersion: EXTERNAL_SECRETS.apiVersion,
     kind: "ExternalSecret",
     metadata: { name: ARGOCD.repoSecret, namespace: ARGOCD.namespace },
     spec: {
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: EXTERNAL_SECRETS.stores.secretsManager },
+      // Argo CD's own store, under `<prefix>/argocd/`: no team namespace can read it.
+      secretStoreRef: { kind: "SecretStore", name: EXTERNAL_SECRETS.stores.secretsManager },
       target: {
         name: ARGOCD.repoSecret,
         template: {
