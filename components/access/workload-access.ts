@@ -43,6 +43,11 @@ export interface WorkloadAccessArgs {
    * other namespace but EKS's is an error. @default {}
    */
   namespaces?: Record<string, pulumi.Resource>;
+  /**
+   * The Istio mesh: its namespaces' pod security groups let sidecars reach istiod and, with
+   * `tracing`, the trace collector. @default none: no namespace is meshed
+   */
+  mesh?: { namespaces: string[]; tracing?: boolean };
   /** Pod security groups wait for these (the node groups with trunk ENIs). @default [] */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** @default none */
@@ -130,6 +135,9 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           clusterSecurityGroupId: args.clusterSecurityGroupId,
           provider: args.provider,
           namespaceResource: args.namespaces?.[spec.namespace],
+          ...(args.mesh?.namespaces.includes(spec.namespace)
+            ? { mesh: { tracing: args.mesh.tracing } }
+            : {}),
           tags: singletonTags(args.tags, singleton),
         },
         { parent: this, dependsOn: args.dependsOn },

@@ -263,6 +263,12 @@ export class EksBlueprint extends pulumi.ComponentResource {
         irsaRoles: args.irsaRoles,
         podSecurityGroups: args.podSecurityGroups,
         namespaces: this.namespaces,
+        mesh: {
+          namespaces: Object.entries(namespaceOptions(args.teams))
+            .filter(([, o]) => o.mesh)
+            .map(([ns]) => ns),
+          tracing: installed.includes("openTelemetry"),
+        },
         dependsOn: compute,
       },
       { parent: this },
