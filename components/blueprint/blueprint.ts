@@ -278,13 +278,19 @@ export class EksBlueprint extends pulumi.ComponentResource {
       {
         context: context(compute),
         // Argo CD's applications read the workload roles' ARNs from its cluster Secret.
-        addons: withGitOpsFacts(args.addons, {
-          roleArns: Object.fromEntries(
-            Object.entries({ ...this.workloads.roles, ...this.workloads.podIdentityRoles }).map(
-              ([role, r]) => [role, r.roleArn],
+        addons: withGitOpsFacts(
+          args.addons,
+          {
+            roleArns: Object.fromEntries(
+              Object.entries({ ...this.workloads.roles, ...this.workloads.podIdentityRoles }).map(
+                ([role, r]) => [role, r.roleArn],
+              ),
             ),
+          },
+          Object.fromEntries(
+            Object.entries(args.teams ?? {}).map(([team, t]) => [team, Object.keys(t.namespaces)]),
           ),
-        }),
+        ),
         privateSubnetIds: this.network.privateSubnetIds,
         availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
