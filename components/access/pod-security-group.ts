@@ -57,6 +57,12 @@ export interface PodSecurityGroupSpec {
   servicePorts?: number[];
 }
 
+/** What a meshed pod's sidecar reaches on the nodes. */
+export interface PodSecurityGroupMesh {
+  /** It sends spans to the trace collector (the OpenTelemetry add-on) too. @default false */
+  tracing?: boolean;
+}
+
 export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
   /**
    * EC2 group `<clusterName>-<groupName>`, SecurityGroupPolicy `<groupName>`; logical names stay
@@ -84,7 +90,7 @@ export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
    * The pods' namespace is in the Istio mesh: their sidecars reach istiod and, with `tracing`, the
    * trace collector, both on the nodes. @default none: not meshed
    */
-  mesh?: { tracing?: boolean };
+  mesh?: PodSecurityGroupMesh;
   /** Tags for the group and its rules. @default none */
   tags?: Record<string, string>;
 }
