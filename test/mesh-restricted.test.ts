@@ -170,3 +170,30 @@ test("prod2: every meshed namespace has a namespace-wide PeerAuthentication in S
     );
   }
 });
+
+test("prod2: meshed namespaces' sidecars may send spans to the trace collector; others may not", () => {
+  const r = committedSynth("prod2");
+  const collector = byTypeOf(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    .filter((p) => (p.inputs.metadata as { name: string }).name === "allow-trace-collector")
+    .map((p) => {
+      const spec = p.inputs.spec as {
+        egress: {
+          to: { namespaceSelector: { matchLabels: Record<string, string> } }[];
+          ports: unknown[];
+        }[];
+      };
+      return [
+        (p.inputs.metadata as { namespace: string }).namespace,
+        spec.egress[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+        spec.egress[0].ports,
+      ];
+    })
+    .sort();
+  expect(collector).toEqual(
+    ["api", "game", "notifications"].map((ns) => [
+      ns,
+      "tracing",
+      [{ protocol: "TCP", port: 4317 }],
+    ]),
+  );
+});

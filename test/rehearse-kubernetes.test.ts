@@ -152,6 +152,24 @@ describe("k8s-crd-installed", () => {
     );
   });
 
+  test("a CustomResourcePatch (type `<Kind>Patch`) needs its kind's CRD, not one of that name", () => {
+    const patch = (dependsOn: string[]) =>
+      rec(
+        "kubernetes:karpenter.sh/v1:NodePoolPatch",
+        "pool",
+        { metadata: { name: "general" } },
+        dependsOn,
+      );
+    expect(
+      crdInstalled.check(
+        input([crdChart, patch(["kubernetes:helm.sh/v3:Release::karpenter-crd"])]),
+      ),
+    ).toEqual([]);
+    expect(crdInstalled.check(input([crdChart, patch([])]))[0].message).toBe(
+      "karpenter.sh/v1 NodePool: its CRD is installed by kubernetes:helm.sh/v3:Release::karpenter-crd, which this object does not wait for; add it to dependsOn",
+    );
+  });
+
   test("the controller chart with skipCrds does not count as installing them", () => {
     const controller = rec("kubernetes:helm.sh/v3:Release", "karpenter", {
       chart: "oci://public.ecr.aws/karpenter/karpenter",
