@@ -218,6 +218,7 @@ test("a bad spec reports every problem with its key", () => {
       { to: "securityGroup", securityGroupId: "db", protocol: "tcp", port: 5432, toPort: 5431 },
     ],
     kubeletProbePorts: [8080, 8080],
+    servicePorts: [0],
   };
   expect(podSecurityGroupProblems(bad, "eks-blueprint:podSecurityGroups.api")).toEqual([
     "eks-blueprint:podSecurityGroups.api.namespace: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
@@ -227,6 +228,7 @@ test("a bad spec reports every problem with its key", () => {
     'eks-blueprint:podSecurityGroups.api.egress[0].securityGroupId: not a security group id (got "db"); use an id such as sg-0123456789abcdef0',
     "eks-blueprint:podSecurityGroups.api.egress[0].toPort: not a port at or above port (got 5431); use an integer from 5432 to 65535",
     "eks-blueprint:podSecurityGroups.api.kubeletProbePorts: not distinct ports (got [8080,8080]); use distinct integers from 1 to 65535",
+    "eks-blueprint:podSecurityGroups.api.servicePorts: not distinct ports (got [0]); use distinct integers from 1 to 65535",
   ]);
   expect(podSecurityGroupProblems({ namespace: "shop" })).toEqual([
     "podSelector: no selector, so the policy would select no pod (got null); set podSelector, serviceAccountSelector or both ({} selects every pod in the namespace)",

@@ -339,6 +339,16 @@ describe("one team's problems", () => {
       "teams.game.namespaces.game.egress.db.reason: egress without a reason (got null); say what the pods reach there and why",
     ],
     [
+      "metrics ports listed twice",
+      ns({ metricsPorts: [9102, 9102] }),
+      "teams.game.namespaces.game.metricsPorts: not distinct ports (got [9102,9102]); use distinct integers from 1 to 65535",
+    ],
+    [
+      "a metrics port out of range",
+      ns({ metricsPorts: [0] }),
+      "teams.game.namespaces.game.metricsPorts: not distinct ports (got [0]); use distinct integers from 1 to 65535",
+    ],
+    [
       "a team without a namespace",
       { namespaces: {} },
       "teams.game.namespaces: a team without a namespace (got {}); declare at least one namespace",
