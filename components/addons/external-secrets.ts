@@ -8,7 +8,7 @@ export const EXTERNAL_SECRETS = {
   namespace: "external-secrets",
   serviceAccount: "external-secrets",
   apiVersion: "external-secrets.io/v1",
-  /** The SecretStores each workload namespace has, named in ExternalSecrets (`secretStoreRef.name`). */
+  /** Each workload namespace's SecretStores, as ExternalSecrets name them (`secretStoreRef`). */
   stores: { secretsManager: "aws-secrets-manager", parameterStore: "aws-parameter-store" },
 } as const;
 

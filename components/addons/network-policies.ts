@@ -101,7 +101,7 @@ export interface TeamPolicyOptions {
   vpcCidr: string;
   /** The namespace is in the Istio mesh: its sidecars reach istiod. @default false */
   mesh?: boolean;
-  /** Spans go to the trace collector (the OpenTelemetry add-on); meshed sidecars send them. @default false */
+  /** Meshed sidecars send spans to the trace collector (addons.openTelemetry). @default false */
   tracing?: boolean;
   /** Extra egress to networks outside the cluster, by rule name. @default {} */
   egress?: Record<
@@ -113,12 +113,13 @@ export interface TeamPolicyOptions {
 /**
  * A team namespace's egress over the ingress baseline: deny all, then one additive allow each
  * (https://kubernetes.io/docs/concepts/services-networking/network-policies/): CoreDNS on UDP and
- * TCP 53 (TCP for large answers); TCP 443 to public addresses, as AWS endpoints have no fixed ones,
- * and to the cluster's VPC (the API server's endpoint), never a peer's; the Pod Identity agent; the team's namespaces, both ways; in the mesh, istiod's
- * 15012 (xDS, certificates), not 15017, which only the API server calls (istio 1.30
+ * TCP 53 (TCP for large answers); TCP 443 to public addresses, as AWS endpoints have no fixed
+ * ones, and to the cluster's VPC (the API server's endpoint), never a peer's; the Pod Identity
+ * agent; the team's namespaces, both ways; in the mesh, istiod's 15012 (xDS, certificates), not
+ * 15017, which only the API server calls (istio 1.30
  * manifests/charts/istio-control/istio-discovery/templates/service.yaml), and with tracing the
- * collector's OTLP port, where each sidecar sends its spans; each extra rule, its
- * reason an annotation. Fargate pods ignore NetworkPolicies
+ * collector's OTLP port, where each sidecar sends its spans; each extra rule, its reason an
+ * annotation. Fargate pods ignore NetworkPolicies
  * (https://docs.aws.amazon.com/eks/latest/userguide/cni-network-policy.html).
  */
 export function teamPolicies(namespace: string, o: TeamPolicyOptions): Policy[] {

@@ -82,7 +82,8 @@ export class Platform extends pulumi.ComponentResource {
   /**
    * Per namespace, what the add-ons serve it: its own secret stores (Argo CD's namespace too, for
    * its repository credentials) and, in the mesh, a namespace-wide PeerAuthentication in STRICT
-   * mode, so its sidecars accept only mutual TLS (https://istio.io/latest/docs/reference/config/security/peer_authentication/).
+   * mode, so its sidecars accept only mutual TLS
+   * (https://istio.io/latest/docs/reference/config/security/peer_authentication/).
    */
   private namespaceServices(name: string, args: PlatformArgs): void {
     const { context: ctx } = args;

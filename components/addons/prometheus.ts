@@ -12,7 +12,7 @@ import { requests, valueAt, ValueLayers, type Values } from "./values";
 
 export const PROMETHEUS = {
   namespace: "monitoring",
-  /** node-exporter alone, `privileged` (hostNetwork, hostPID, hostPath), so monitoring is `restricted`. */
+  /** node-exporter `privileged` (hostNetwork, hostPID, hostPath): monitoring is `restricted`. */
   nodeExporterNamespace: "node-exporter",
   /** Kubernetes Secret holding Grafana's admin user and password (chart `grafana.admin.existingSecret`). */
   grafanaAdminSecret: "grafana-admin",

@@ -13,7 +13,7 @@ export interface GroupKind {
 /** The in-cluster API server, as Argo CD names it in destinations. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 
-/** The project of the root application: it may create only Applications, only in Argo CD's namespace. */
+/** The root application's project: it creates Applications only, in Argo CD's namespace only. */
 export const BOOTSTRAP_PROJECT = "bootstrap";
 
 /** A team's project, `team-<team>`, which its Applications name in `spec.project`. */
@@ -55,7 +55,7 @@ const project = (name: string, spec: ProjectSpec) => ({
   spec,
 });
 
-/** The root application's project: Applications into Argo CD's namespace, from the one repository. */
+/** The root application's project: Applications into Argo CD's namespace, from the repository. */
 export const bootstrapProject = (repoUrl: string, argocdNamespace: string) =>
   project(BOOTSTRAP_PROJECT, {
     description: "The root application: Applications only, in Argo CD's namespace",
