@@ -289,11 +289,17 @@ describe("projects", () => {
     expect(projectPermits(api, { group, kind, namespace: "api" })).toBe(false);
   });
 
-  test("the root application creates Applications in argocd only; the locked default deploys nothing", () => {
+  test("the root application creates Applications and ApplicationSets in argocd only; the locked default deploys nothing", () => {
     const root = bootstrapProject(repo, "argocd").spec;
     expect(
       projectPermits(root, { group: "argoproj.io", kind: "Application", namespace: "argocd" }),
     ).toBe(true);
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "ApplicationSet", namespace: "argocd" }),
+    ).toBe(true);
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "Application", namespace: "game" }),
+    ).toBe(false);
     expect(projectPermits(root, { group: "apps", kind: "Deployment", namespace: "argocd" })).toBe(
       false,
     );

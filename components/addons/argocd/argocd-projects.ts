@@ -13,7 +13,7 @@ export interface GroupKind {
 /** The in-cluster API server, as Argo CD names it in destinations. */
 export const IN_CLUSTER = "https://kubernetes.default.svc";
 
-/** The root application's project: it creates Applications only, in Argo CD's namespace only. */
+/** The root application's project: Applications and ApplicationSets, in Argo CD's namespace only. */
 export const BOOTSTRAP_PROJECT = "bootstrap";
 
 /** A team's project, `team-<team>`, which its Applications name in `spec.project`. */
@@ -58,11 +58,11 @@ const project = (name: string, spec: ProjectSpec) => ({
 /** The root application's project: Applications into Argo CD's namespace, from the repository. */
 export const bootstrapProject = (repoUrl: string, argocdNamespace: string) =>
   project(BOOTSTRAP_PROJECT, {
-    description: "The root application: Applications only, in Argo CD's namespace",
+    description: "The root application: Applications and ApplicationSets, in Argo CD's namespace",
     sourceRepos: [repoUrl],
     destinations: [{ server: IN_CLUSTER, namespace: argocdNamespace }],
     clusterResourceWhitelist: [],
-    namespaceResourceWhitelist: kinds("argoproj.io", "Application"),
+    namespaceResourceWhitelist: kinds("argoproj.io", "Application ApplicationSet"),
   });
 
 /** A team's project: its own namespaces, the kinds teams may create, nothing cluster-scoped. */
