@@ -52,6 +52,7 @@ export { managedPolicyArn, serviceTrustPolicy } from "./cluster/cluster-settings
 export {
   PodSecurityGroup,
   type PodSecurityGroupArgs,
+  type PodSecurityGroupMesh,
   type PodSecurityGroupSpec,
 } from "./access/pod-security-group";
 export type {
@@ -64,7 +65,11 @@ export type {
   PodSgRuleText,
 } from "./access/pod-security-group-rules";
 export type { WorkloadIdentity } from "./access/workload-role";
-export { WorkloadAccess, type WorkloadAccessArgs } from "./access/workload-access";
+export {
+  WorkloadAccess,
+  type WorkloadAccessArgs,
+  type WorkloadMesh,
+} from "./access/workload-access";
 
 // Route 53 weighted records for hostnames two clusters share during a migration.
 export { Drills, drillsProblems, type DrillsArgs, type DrillsSettings } from "./drills/drills";
@@ -73,7 +78,11 @@ export type { AliasTarget, ExternalPeer, TrafficArgs } from "./traffic/weighted-
 
 // The in-cluster platform: the selected add-ons, in order, and the network-policy baseline.
 export { AddonBundle, type AddonBundleArgs } from "./addons/bundle";
-export { NetworkPolicyBaseline, type NetworkPolicyBaselineArgs } from "./addons/network-policies";
+export {
+  type BaselineOptions,
+  NetworkPolicyBaseline,
+  type NetworkPolicyBaselineArgs,
+} from "./addons/network-policies";
 // Teams: their namespaces (Pod Security, network policies, quota, limits) and namespaced access.
 export { Teams, type TeamsArgs } from "./teams/teams";
 export type { PodSecurityLevel } from "./teams/namespace";

@@ -24,6 +24,7 @@ export const podSecurityGroupsSchema = z.record(
     ingress: mapsOf<PodSgIngressRule>().optional(),
     egress: mapsOf<PodSgEgressRule>().optional(),
     kubeletProbePorts: z.array(z.unknown()).pipe(z.custom<number[]>()).optional(),
+    servicePorts: z.array(z.unknown()).pipe(z.custom<number[]>()).optional(),
   }),
 );
 

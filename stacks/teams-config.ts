@@ -48,6 +48,7 @@ const teamNamespace = z.strictObject({
   mesh: z.boolean().optional().describe("Defaults to false."),
   quota: quota.optional(),
   limits: limits.optional(),
+  metricsPorts: componentValue<number[]>().optional(),
   egress: z.record(z.string(), egressRule).optional(),
 });
 

@@ -7,6 +7,12 @@ import {
   withGitOpsFacts,
 } from "../components/addons/argocd/argocd";
 import { gitOpsClusterMetadata } from "../components/addons/argocd/argocd-cluster";
+import {
+  bootstrapProject,
+  lockedDefaultProject,
+  projectPermits,
+  teamProject,
+} from "../components/addons/argocd/argocd-projects";
 import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
 import { migrationGitOpsFacts } from "../stacks/workload-config";
@@ -17,7 +23,7 @@ import { chartFixture, upstreamYaml } from "./upstream";
 
 const bootstrap = {
   repoUrl: "https://github.com/example-org/platform-apps.git",
-  revision: "v1.0.0",
+  revision: "9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3",
   path: "clusters/production",
 };
 
@@ -64,10 +70,10 @@ test("the root application has no deletion finalizer, so turning Argo CD off lea
     kind: "Application",
     metadata: { name: "bootstrap", namespace: "argocd" },
     spec: {
-      project: "default",
+      project: "bootstrap",
       source: {
         repoURL: "https://github.com/example-org/platform-apps.git",
-        targetRevision: "v1.0.0",
+        targetRevision: "9a8b7c6d5e4f30211203f4e5d6c7b8a9f0e1d2c3",
         path: "clusters/production",
       },
       destination: { server: "https://kubernetes.default.svc", namespace: "argocd" },
@@ -135,8 +141,12 @@ test.each([
     'addons.argocd.bootstrap.repoUrl: not a Git repository URL (got "github.com/o/r"); use https://… or git@host:org/repo.git',
   ],
   [
-    { ...bootstrap, revision: "" },
-    'addons.argocd.bootstrap.revision: missing (got ""); give a tag or commit both clusters deploy',
+    { ...bootstrap, revision: "v1.0.0" },
+    'addons.argocd.bootstrap.revision: not a full commit id (got "v1.0.0"); pin the commit this stack deploys (40 hex digits, `git rev-parse <ref>`); a tag or branch moves under every cluster at once (docs/gitops.md)',
+  ],
+  [
+    { ...bootstrap, revision: "9a8b7c6" },
+    'addons.argocd.bootstrap.revision: not a full commit id (got "9a8b7c6"); pin the commit this stack deploys (40 hex digits, `git rev-parse <ref>`); a tag or branch moves under every cluster at once (docs/gitops.md)',
   ],
   [
     { ...bootstrap, credentialsKey: "argocd repo" },
@@ -209,17 +219,22 @@ describe("the add-on", () => {
   });
 });
 
-test("both stacks deploy the same source; only their cluster Secrets (and prod's first sync) differ", async () => {
+test("each stack pins its own commit of the one repository; only that, their cluster Secrets and prod's first sync differ", async () => {
   // One at a time: the mocks are the process's.
   const prod = committedSynth("prod");
   const prod2 = committedSynth("prod2");
   const app = (s: SynthResult, stack: string) =>
     one(s, "kubernetes:argoproj.io/v1alpha1:Application", `${stack}-platform-addons-argocd-root`)
-      .inputs.spec as Record<string, unknown>;
+      .inputs.spec as { source: Record<string, string>; syncPolicy?: unknown };
   // prod runs the workloads already: its first sync is by hand (Pulumi.prod.yaml, autoSync).
-  const { syncPolicy, ...prod2Source } = app(prod2, "prod2");
+  const { syncPolicy, source: prod2Source, ...prod2Rest } = app(prod2, "prod2");
   expect(syncPolicy).toEqual({ automated: { prune: true, selfHeal: true } });
-  expect(app(prod, "prod")).toEqual(prod2Source);
+  const { source: prodSource, ...prodRest } = app(prod, "prod");
+  expect(prodRest).toEqual(prod2Rest);
+  expect(prodSource.targetRevision).toMatch(/^[0-9a-f]{40}$/);
+  expect(prod2Source.targetRevision).toMatch(/^[0-9a-f]{40}$/);
+  expect(prodSource.targetRevision).not.toBe(prod2Source.targetRevision);
+  expect({ ...prodSource, targetRevision: "" }).toEqual({ ...prod2Source, targetRevision: "" });
   const secret = (s: SynthResult, stack: string) =>
     one(s, "kubernetes:core/v1:Secret", `${stack}-platform-addons-argocd-cluster`).inputs
       .metadata as { labels: Record<string, string>; annotations: Record<string, string> };
@@ -234,5 +249,100 @@ test("both stacks deploy the same source; only their cluster Secrets (and prod's
     aws_cluster_name: "eks-blueprint-prod2",
     migration_weight: "0",
     singletons_owned: "",
+  });
+});
+
+describe("projects", () => {
+  const repo = bootstrap.repoUrl;
+  const api = teamProject("api", ["api"], repo).spec;
+
+  test("a team path deploys its workloads into its own namespaces only", () => {
+    expect(projectPermits(api, { group: "apps", kind: "Deployment", namespace: "api" })).toBe(true);
+    expect(
+      projectPermits(api, {
+        group: "external-secrets.io",
+        kind: "ExternalSecret",
+        namespace: "api",
+      }),
+    ).toBe(true);
+    expect(projectPermits(api, { group: "apps", kind: "Deployment", namespace: "game" })).toBe(
+      false,
+    );
+  });
+
+  test.each([
+    ["rbac.authorization.k8s.io", "ClusterRoleBinding"],
+    ["", "Namespace"],
+    ["apiextensions.k8s.io", "CustomResourceDefinition"],
+    ["external-secrets.io", "ClusterSecretStore"],
+  ])("a team path's cluster-scoped %s/%s is refused", (group, kind) => {
+    expect(projectPermits(api, { group, kind })).toBe(false);
+  });
+
+  test.each([
+    ["rbac.authorization.k8s.io", "RoleBinding"],
+    ["networking.k8s.io", "NetworkPolicy"],
+    ["", "ResourceQuota"],
+    ["security.istio.io", "PeerAuthentication"],
+    ["external-secrets.io", "SecretStore"],
+  ])("a team path's %s/%s, one of its namespace's guards, is refused", (group, kind) => {
+    expect(projectPermits(api, { group, kind, namespace: "api" })).toBe(false);
+  });
+
+  test("the root application creates Applications and ApplicationSets in argocd only; the locked default deploys nothing", () => {
+    const root = bootstrapProject(repo, "argocd").spec;
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "Application", namespace: "argocd" }),
+    ).toBe(true);
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "ApplicationSet", namespace: "argocd" }),
+    ).toBe(true);
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "Application", namespace: "game" }),
+    ).toBe(false);
+    expect(projectPermits(root, { group: "apps", kind: "Deployment", namespace: "argocd" })).toBe(
+      false,
+    );
+    expect(
+      projectPermits(root, { group: "argoproj.io", kind: "AppProject", namespace: "argocd" }),
+    ).toBe(false);
+    expect(
+      projectPermits(lockedDefaultProject(), {
+        group: "apps",
+        kind: "Deployment",
+        namespace: "api",
+      }),
+    ).toBe(false);
+  });
+
+  test("prod2: a project per team over its namespaces, the default locked, no local admin", () => {
+    const r = committedSynth("prod2");
+    const projects = byType(r, "kubernetes:argoproj.io/v1alpha1:AppProject").map((p) => [
+      (p.inputs.metadata as { name: string }).name,
+      (p.inputs.spec as { destinations: { namespace: string }[] }).destinations.map(
+        (d) => d.namespace,
+      ),
+    ]);
+    expect(projects).toEqual(
+      expect.arrayContaining([
+        ["bootstrap", ["argocd"]],
+        ["team-api", ["api"]],
+        ["team-data", ["batch-jobs"]],
+        ["team-game", ["game"]],
+        ["team-notifications", ["notifications"]],
+      ]),
+    );
+    expect(projects).toHaveLength(5);
+    const locked = one(
+      r,
+      "kubernetes:argoproj.io/v1alpha1:AppProjectPatch",
+      "prod2-platform-addons-argocd-default-project",
+    );
+    expect(locked.inputs.spec).toEqual(lockedDefaultProject());
+    expect(locked.retainOnDelete).toBe(true);
+    const release = one(r, "kubernetes:helm.sh/v3:Release", "prod2-platform-addons-argocd");
+    expect((release.inputs.values as { configs: unknown }).configs).toEqual({
+      cm: { "admin.enabled": false },
+    });
   });
 });

@@ -261,7 +261,8 @@ describe("add-on settings reach the cluster", () => {
       "istio-system": "baseline",
       "istio-ingress": "baseline",
       logging: "privileged",
-      monitoring: "privileged",
+      monitoring: "restricted",
+      "node-exporter": "privileged",
       "external-dns": "restricted",
       reloader: "restricted",
     });

@@ -1,10 +1,11 @@
 import {
-  clusterSecretStores,
+  secretStores,
   externalSecretsPolicy,
   externalSecretsProblems,
   externalSecretsValues,
 } from "../components/addons/external-secrets";
 import { addonOf, fakeContext, one, byType, synthProgram, valuesInput } from "./day2-context";
+import { committedSynth } from "./stack-harness";
 
 const input = {
   partition: "aws",
@@ -43,13 +44,13 @@ test("no statement writes, lists the account or reaches `*`", () => {
   expect(resources).not.toContain("*");
 });
 
-test("both stores prepend the prefix, so a team's key stays the same across a cut-over", () => {
-  expect(clusterSecretStores({ region: "us-west-2", prefix: "eks-blueprint" })).toEqual([
+test("a namespace's two stores read only under <prefix>/<namespace>/, so a key stays the same across a cut-over", () => {
+  expect(secretStores({ region: "us-west-2", prefix: "eks-blueprint", namespace: "api" })).toEqual([
     {
       name: "aws-secrets-manager",
       spec: {
         provider: {
-          aws: { service: "SecretsManager", region: "us-west-2", prefix: "eks-blueprint/" },
+          aws: { service: "SecretsManager", region: "us-west-2", prefix: "eks-blueprint/api/" },
         },
       },
     },
@@ -57,16 +58,33 @@ test("both stores prepend the prefix, so a team's key stays the same across a cu
       name: "aws-parameter-store",
       spec: {
         provider: {
-          aws: { service: "ParameterStore", region: "us-west-2", prefix: "/eks-blueprint/" },
+          aws: { service: "ParameterStore", region: "us-west-2", prefix: "/eks-blueprint/api/" },
         },
       },
     },
   ]);
 });
 
-test("namespaces, when given, limit who may use the stores", () => {
-  const [sm] = clusterSecretStores({ region: "r", prefix: "p", namespaces: ["api", "game"] });
-  expect(sm.spec.conditions).toEqual([{ namespaces: ["api", "game"] }]);
+test("prod2: no ClusterSecretStore; every namespace's stores read under its own name only", () => {
+  const r = committedSynth("prod2");
+  expect(byType(r, "kubernetes:external-secrets.io/v1:ClusterSecretStore")).toEqual([]);
+  const stores = byType(r, "kubernetes:external-secrets.io/v1:SecretStore").map((s) => {
+    const { namespace, name } = s.inputs.metadata as { namespace: string; name: string };
+    const { prefix } = (s.inputs.spec as { provider: { aws: { prefix: string } } }).provider.aws;
+    return `${namespace}/${name}: ${prefix}`;
+  });
+  expect(stores.sort()).toEqual([
+    "api/aws-parameter-store: /eks-blueprint-prod2/api/",
+    "api/aws-secrets-manager: eks-blueprint-prod2/api/",
+    "argocd/aws-parameter-store: /eks-blueprint-prod2/argocd/",
+    "argocd/aws-secrets-manager: eks-blueprint-prod2/argocd/",
+    "batch-jobs/aws-parameter-store: /eks-blueprint-prod2/batch-jobs/",
+    "batch-jobs/aws-secrets-manager: eks-blueprint-prod2/batch-jobs/",
+    "game/aws-parameter-store: /eks-blueprint-prod2/game/",
+    "game/aws-secrets-manager: eks-blueprint-prod2/game/",
+    "notifications/aws-parameter-store: /eks-blueprint-prod2/notifications/",
+    "notifications/aws-secrets-manager: eks-blueprint-prod2/notifications/",
+  ]);
 });
 
 test("the service account we own carries the role; requests are set for all three pods", () => {
@@ -112,25 +130,11 @@ test.each<[string, object, string[]]>([
       'a.prefix: begins with a name SSM reserves (got "aws-prod"); use a prefix that does not begin with aws or ssm',
     ],
   ],
-  [
-    "no namespaces",
-    { namespaces: [] },
-    [
-      "a.namespaces: empty (got []); list the namespaces that may use the stores, or leave it out for every namespace",
-    ],
-  ],
-  [
-    "a bad namespace",
-    { namespaces: ["Api"] },
-    [
-      'a.namespaces[0]: not a namespace name (got "Api"); use Kubernetes namespace names such as api',
-    ],
-  ],
 ])("settings: %s", (_what, settings, problems) => {
   expect(externalSecretsProblems(settings, "a")).toEqual(problems);
 });
 
-test("synth: the chart, the prefix defaulting to the cluster name, and two stores after the release", async () => {
+test("synth: the chart and the prefix defaulting to the cluster name; no store of its own", async () => {
   const r = await synthProgram(() => addonOf("eso", "externalSecrets", {}, fakeContext()));
   const release = one(r, "kubernetes:helm.sh/v3:Release", "eso");
   expect(release.inputs).toMatchObject({
@@ -146,17 +150,9 @@ test("synth: the chart, the prefix defaulting to the cluster name, and two store
   expect(policy.Statement[0].Resource).toEqual([
     "arn:aws:secretsmanager:us-west-2:111122223333:secret:day2-test/*",
   ]);
-  const stores = byType(r, "kubernetes:external-secrets.io/v1:ClusterSecretStore");
-  expect(stores.map((s) => [s.name, s.dependsOn])).toEqual([
-    [
-      "eso-aws-parameter-store",
-      ["kubernetes:helm.sh/v3:Release::eso", "pulumi:providers:kubernetes::k8s"],
-    ],
-    [
-      "eso-aws-secrets-manager",
-      ["kubernetes:helm.sh/v3:Release::eso", "pulumi:providers:kubernetes::k8s"],
-    ],
-  ]);
+  expect(r.resources.filter((x) => x.type.startsWith("kubernetes:external-secrets.io"))).toEqual(
+    [],
+  );
   expect(
     one(r, "kubernetes:core/v1:Namespace", "eso-ns-external-secrets").inputs.metadata,
   ).toMatchObject({

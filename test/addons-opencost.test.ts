@@ -21,8 +21,10 @@ describe("OpenCost reads our Prometheus", () => {
     });
   });
 
-  test("costs carry the cluster's name", () => {
-    expect(v.owned.clusterName).toBe("eks-blueprint-prod2");
+  test("its Prometheus URL ends in the cluster's DNS domain, never its name; costs carry the name", () => {
+    // The chart joins `<svc>.<ns>.svc.<clusterName>` (templates/_helpers.tpl at opencost-2.5.17):
+    // with the cluster's name there, the exporter queries a host that does not resolve.
+    expect(v.owned.clusterName).toBe("cluster.local");
     expect(v.owned.opencost).toMatchObject({
       exporter: { defaultClusterId: "eks-blueprint-prod2" },
     });

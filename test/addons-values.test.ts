@@ -131,7 +131,12 @@ const FREE_FORM = new Set([
  */
 const SUBCHART_PATHS: Record<string, string[]> = {
   prometheus: [
-    "grafana.resources", // grafana 12.11.1
+    // grafana 12.11.1 (grafana-community/helm-charts charts/grafana/values.yaml)
+    "grafana.resources",
+    "grafana.securityContext",
+    "grafana.containerSecurityContext",
+    "grafana.initChownData",
+    "grafana.testFramework",
     "kube-state-metrics.resources", // kube-state-metrics 8.4.0
     "prometheus-node-exporter.resources", // prometheus-node-exporter 4.56.1
   ],

@@ -75,7 +75,7 @@ const cases: [string, Mutation, string | string[]][] = [
   [
     "an unknown key in a podSecurityGroups entry",
     (c) => (entry(c, "eks-blueprint:podSecurityGroups", "api-server").podSelectors = {}),
-    'eks-blueprint:podSecurityGroups.api-server.podSelectors: unknown key (got "podSelectors"); use namespace, podSelector, serviceAccountSelector, ingress, egress, kubeletProbePorts or singleton',
+    'eks-blueprint:podSecurityGroups.api-server.podSelectors: unknown key (got "podSelectors"); use namespace, podSelector, serviceAccountSelector, ingress, egress, kubeletProbePorts, servicePorts or singleton',
   ],
   [
     "an unknown key in a pod security group's egress rule",

@@ -163,20 +163,28 @@ test("EFS: encrypted file system, a mount target per subnet, the controller's ro
   });
 });
 
-test("a workload namespace gets default-deny ingress plus same-namespace, gateway and Prometheus allows", () => {
-  const policies = baselinePolicies("shop");
-  expect(policies.map((p) => p.metadata.name)).toEqual([
+test("a workload namespace gets default-deny ingress plus same-namespace and gateway allows; Prometheus only its metrics ports", () => {
+  const byName = (ns: string) => ({
+    namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } },
+  });
+  expect(baselinePolicies("shop").map((p) => p.metadata.name)).toEqual([
     "default-deny-ingress",
     "allow-same-namespace",
     "allow-istio-ingress",
-    "allow-prometheus-scrape",
   ]);
+  const policies = baselinePolicies("shop", { metricsPorts: [9102, 8080], mesh: true });
   expect(policies[0].spec).toEqual({ podSelector: {}, policyTypes: ["Ingress"] });
-  expect(policies.slice(1).map((p) => JSON.stringify(p.spec.ingress))).toEqual(
-    ["shop", "istio-ingress", "monitoring"].map((ns) =>
-      JSON.stringify([
-        { from: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } }] },
-      ]),
-    ),
-  );
+  expect(policies.slice(1).map((p) => [p.metadata.name, p.spec.ingress])).toEqual([
+    ["allow-same-namespace", [{ from: [byName("shop")] }]],
+    ["allow-istio-ingress", [{ from: [byName("istio-ingress")] }]],
+    [
+      "allow-prometheus-scrape",
+      [
+        {
+          from: [byName("monitoring")],
+          ports: [8080, 9102, 15020, 15090].map((port) => ({ protocol: "TCP", port })),
+        },
+      ],
+    ],
+  ]);
 });

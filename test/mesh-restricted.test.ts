@@ -8,7 +8,7 @@ import {
 import { charts } from "../components/addons/registry";
 import { mergeValues } from "../components/addons/values";
 import type { SynthResult } from "../synth/record";
-import { committedSynth, one } from "./stack-harness";
+import { byType as byTypeOf, committedSynth, one } from "./stack-harness";
 import { chartFixture, upstreamYaml } from "./upstream";
 
 interface SecurityContext {
@@ -142,4 +142,58 @@ describe("prod2", () => {
     );
     expect((istiod.inputs.values as { cni: unknown }).cni).toEqual({ enabled: true });
   });
+});
+
+test("prod2: every meshed namespace has a namespace-wide PeerAuthentication in STRICT mode, after istiod's release", () => {
+  const r = committedSynth("prod2");
+  const meshed = byTypeOf(r, "kubernetes:core/v1:Namespace")
+    .filter(
+      (n) =>
+        (n.inputs.metadata as { labels: Record<string, string> }).labels["istio-injection"] ===
+        "enabled",
+    )
+    .map((n) => (n.inputs.metadata as { name: string }).name)
+    .sort();
+  expect(meshed).toEqual(["api", "game", "notifications"]);
+  const strict = byTypeOf(r, "kubernetes:security.istio.io/v1:PeerAuthentication");
+  expect(
+    strict
+      .map((p) => [(p.inputs.metadata as { namespace: string }).namespace, p.inputs.spec])
+      .sort(),
+  ).toEqual(meshed.map((ns) => [ns, { mtls: { mode: "STRICT" } }]));
+  for (const p of strict) {
+    expect((p.inputs.metadata as { name: string }).name).toBe("default");
+    expect(p.dependsOn).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^kubernetes:helm\.sh\/v3:Release::prod2-platform-addons-istio/),
+      ]),
+    );
+  }
+});
+
+test("prod2: meshed namespaces' sidecars may send spans to the trace collector; others may not", () => {
+  const r = committedSynth("prod2");
+  const collector = byTypeOf(r, "kubernetes:networking.k8s.io/v1:NetworkPolicy")
+    .filter((p) => (p.inputs.metadata as { name: string }).name === "allow-trace-collector")
+    .map((p) => {
+      const spec = p.inputs.spec as {
+        egress: {
+          to: { namespaceSelector: { matchLabels: Record<string, string> } }[];
+          ports: unknown[];
+        }[];
+      };
+      return [
+        (p.inputs.metadata as { namespace: string }).namespace,
+        spec.egress[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"],
+        spec.egress[0].ports,
+      ];
+    })
+    .sort();
+  expect(collector).toEqual(
+    ["api", "game", "notifications"].map((ns) => [
+      ns,
+      "tracing",
+      [{ protocol: "TCP", port: 4317 }],
+    ]),
+  );
 });

@@ -207,6 +207,7 @@ describe("prod2's namespaces", () => {
       "istio-system",
       "logging",
       "monitoring",
+      "node-exporter",
       "opencost",
       "reloader",
       "snapshot-controller",

@@ -9,6 +9,7 @@ import {
   podSecurityGroupProblems,
   PodSecurityGroupSpec,
 } from "../components/access/pod-security-group";
+import { committedSynth } from "./stack-harness";
 import {
   baselineRules,
   ruleArgs as ec2RuleArgs,
@@ -140,6 +141,58 @@ test("baseline: DNS both ways between the pod and cluster groups, then one rule 
   ]);
 });
 
+test("meshed: the sidecar reaches istiod and the trace collector on the nodes, each mirrored; service ports come in from the nodes", () => {
+  const rules = baselineRules({
+    groupName: "c-api",
+    podSecurityGroupId: POD_SG,
+    clusterSecurityGroupId: CLUSTER_SG,
+    kubeletProbePorts: [],
+    servicePorts: [8080],
+    mesh: { tracing: true },
+  });
+  const [out, back] = [
+    [POD_SG, CLUSTER_SG],
+    [CLUSTER_SG, POD_SG],
+  ];
+  expect(rules.slice(4).map(({ suffix, direction, args }) => [suffix, direction, args])).toEqual([
+    ["service-8080", "ingress", ruleArgs(out, "tcp", 8080, "service port from the nodes")],
+    [
+      "istiod-egress",
+      "egress",
+      ruleArgs(out, "tcp", 15012, "istiod (xDS, certificates) on the nodes"),
+    ],
+    [
+      "istiod-cluster-ingress",
+      "ingress",
+      ruleArgs(back, "tcp", 15012, "istiod (xDS, certificates) from c-api"),
+    ],
+    ["sidecar-metrics-15020", "ingress", ruleArgs(out, "tcp", 15020, "sidecar metrics")],
+    ["sidecar-metrics-15090", "ingress", ruleArgs(out, "tcp", 15090, "sidecar metrics")],
+    [
+      "trace-collector-egress",
+      "egress",
+      ruleArgs(out, "tcp", 4317, "sidecar spans (OTLP) on the nodes"),
+    ],
+    [
+      "trace-collector-cluster-ingress",
+      "ingress",
+      ruleArgs(back, "tcp", 4317, "sidecar spans (OTLP) from c-api"),
+    ],
+  ]);
+});
+
+test("prod2: api-server, meshed behind its pod group, reaches istiod and the collector and takes the gateway's traffic", () => {
+  const r = committedSynth("prod2");
+  const rules = r.resources
+    .filter((x) => x.type.startsWith("aws:vpc/securityGroup") && x.name.includes("api-server"))
+    .map(
+      (x) =>
+        `${x.type.endsWith("IngressRule:SecurityGroupIngressRule") ? "in" : "out"} ${String(x.inputs.fromPort)}`,
+    );
+  expect(rules).toEqual(expect.arrayContaining(["out 15012", "in 15012", "out 4317", "in 4317"]));
+  expect(rules).toEqual(expect.arrayContaining(["in 8080"]));
+});
+
 test("the SecurityGroupPolicy spec needs a selector and 1 to 5 groups", () => {
   expect(
     securityGroupPolicySpec({ podSelector: { app: "api" }, serviceAccountSelector: {} }, [POD_SG]),
@@ -165,6 +218,7 @@ test("a bad spec reports every problem with its key", () => {
       { to: "securityGroup", securityGroupId: "db", protocol: "tcp", port: 5432, toPort: 5431 },
     ],
     kubeletProbePorts: [8080, 8080],
+    servicePorts: [0],
   };
   expect(podSecurityGroupProblems(bad, "eks-blueprint:podSecurityGroups.api")).toEqual([
     "eks-blueprint:podSecurityGroups.api.namespace: not a namespace name (got \"Shop\"); use at most 63 lowercase letters, digits and '-'",
@@ -174,6 +228,7 @@ test("a bad spec reports every problem with its key", () => {
     'eks-blueprint:podSecurityGroups.api.egress[0].securityGroupId: not a security group id (got "db"); use an id such as sg-0123456789abcdef0',
     "eks-blueprint:podSecurityGroups.api.egress[0].toPort: not a port at or above port (got 5431); use an integer from 5432 to 65535",
     "eks-blueprint:podSecurityGroups.api.kubeletProbePorts: not distinct ports (got [8080,8080]); use distinct integers from 1 to 65535",
+    "eks-blueprint:podSecurityGroups.api.servicePorts: not distinct ports (got [0]); use distinct integers from 1 to 65535",
   ]);
   expect(podSecurityGroupProblems({ namespace: "shop" })).toEqual([
     "podSelector: no selector, so the policy would select no pod (got null); set podSelector, serviceAccountSelector or both ({} selects every pod in the namespace)",

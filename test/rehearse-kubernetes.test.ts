@@ -11,6 +11,8 @@ import {
   placeholderPaths,
 } from "../policy/rehearse/rules/kubernetes";
 import type { RehearsalInput } from "../policy/rehearse/types";
+import { teamProject } from "../components/addons/argocd/argocd-projects";
+import { secretStores } from "../components/addons/external-secrets";
 import type { SynthRecord } from "../synth/record";
 
 const PROVIDER = "pulumi:providers:kubernetes::c-k8s";
@@ -152,6 +154,24 @@ describe("k8s-crd-installed", () => {
     );
   });
 
+  test("a CustomResourcePatch (type `<Kind>Patch`) needs its kind's CRD, not one of that name", () => {
+    const patch = (dependsOn: string[]) =>
+      rec(
+        "kubernetes:karpenter.sh/v1:NodePoolPatch",
+        "pool",
+        { metadata: { name: "general" } },
+        dependsOn,
+      );
+    expect(
+      crdInstalled.check(
+        input([crdChart, patch(["kubernetes:helm.sh/v3:Release::karpenter-crd"])]),
+      ),
+    ).toEqual([]);
+    expect(crdInstalled.check(input([crdChart, patch([])]))[0].message).toBe(
+      "karpenter.sh/v1 NodePool: its CRD is installed by kubernetes:helm.sh/v3:Release::karpenter-crd, which this object does not wait for; add it to dependsOn",
+    );
+  });
+
   test("the controller chart with skipCrds does not count as installing them", () => {
     const controller = rec("kubernetes:helm.sh/v3:Release", "karpenter", {
       chart: "oci://public.ecr.aws/karpenter/karpenter",
@@ -186,6 +206,13 @@ describe("k8s-crd-installed", () => {
   });
 });
 
+const teamProjectRecords = () => {
+  const p = teamProject("api", ["api"], "https://github.com/example-org/platform-apps.git");
+  return [
+    rec("kubernetes:argoproj.io/v1alpha1:AppProject", "p", { metadata: p.metadata, spec: p.spec }),
+  ];
+};
+
 describe("k8s-object-schema", () => {
   test("a NodePool requirement with an unknown operator is refused with the allowed ones", () => {
     const pool = rec("kubernetes:karpenter.sh/v1:NodePool", "pool", {
@@ -207,6 +234,29 @@ describe("k8s-object-schema", () => {
           'spec.template.spec.requirements[0].operator: must be equal to one of the allowed values (got "Within"); one of "DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"',
       },
     ]);
+  });
+
+  test("Argo CD's projects and External Secrets' stores are checked against their kinds' schemas", () => {
+    const [project] = teamProjectRecords();
+    expect(objectSchema.check(input([project]))).toEqual([]);
+    const broken = rec("kubernetes:argoproj.io/v1alpha1:AppProject", "bad", {
+      metadata: { name: "team-x", namespace: "argocd" },
+      spec: { destinations: "api" },
+    });
+    expect(objectSchema.check(input([broken])).map((f) => f.message)).toEqual([
+      'spec.destinations: must be array (got "api"); a value of type array',
+    ]);
+    const store = secretStores({ region: "us-west-2", prefix: "p", namespace: "api" })[0];
+    const good = rec("kubernetes:external-secrets.io/v1:SecretStore", "s", {
+      metadata: { name: store.name, namespace: "api" },
+      spec: store.spec,
+    });
+    expect(objectSchema.check(input([good]))).toEqual([]);
+    const wrong = rec("kubernetes:external-secrets.io/v1:SecretStore", "w", {
+      metadata: { name: "x", namespace: "api" },
+      spec: { provider: { aws: { service: "SecretManager", region: "us-west-2" } } },
+    });
+    expect(objectSchema.check(input([wrong]))).toHaveLength(1);
   });
 
   test("a Namespace label that is not a string is refused", () => {

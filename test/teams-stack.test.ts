@@ -2,6 +2,7 @@
 // goes into it, with its Pod Security labels, default-deny ingress and egress, quota and limit
 // range; the team roles' access is namespace-scoped and waits for the cluster. And the two
 // config errors the issue names: a namespace no team declares, an exception without a reason.
+import { cidrsOverlap, parseCidr } from "../components/network/cidr";
 import type { SynthResult } from "../synth/record";
 import {
   byType,
@@ -159,4 +160,44 @@ test.each<[string, (c: RawConfig) => void, string]>([
     .map((l) => l.replace(/^\s+- /, ""));
   expect(problems).toEqual(expected.split("\n"));
   expect(registered).toEqual([]);
+});
+
+describe("TCP 443 reaches AWS, never a peer", () => {
+  /** Whether `outer` holds all of `inner` (IPv4). */
+  const covers = (outer: string, inner: string) => {
+    const [o, i] = [parseCidr(outer), parseCidr(inner)];
+    if (!o || !i || i.prefix < o.prefix) return false;
+    const mask = o.prefix === 0 ? 0 : (~0 << (32 - o.prefix)) >>> 0;
+    return (i.network & mask) >>> 0 === o.network;
+  };
+  type Block = { ipBlock: { cidr: string; except?: string[] } };
+  /** Whether any address of `target` gets through the policy's blocks. */
+  const admits = (to: Block[], target: string) =>
+    to.some(
+      ({ ipBlock: b }) =>
+        cidrsOverlap(b.cidr, target) && !(b.except ?? []).some((e) => covers(e, target)),
+    );
+
+  test.each([
+    ["prod2", "prod"],
+    ["prod", "prod2"],
+  ])(
+    "%s's team namespaces reach public addresses and their own VPC on 443, not %s's VPC or instance metadata",
+    (stack, peer) => {
+      const own = committedConfig(stack)["eks-blueprint:vpcCidr"] as string;
+      const peerCidr = committedConfig(peer)["eks-blueprint:vpcCidr"] as string;
+      const policies = byType(
+        committedSynth(stack),
+        "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      )
+        .filter((p) => (p.inputs.metadata as { name: string }).name === "allow-aws-apis")
+        .map((p) => (p.inputs.spec as { egress: { to: Block[] }[] }).egress[0].to);
+      expect(policies.length).toBeGreaterThan(0);
+      for (const to of policies) {
+        expect(
+          [peerCidr, "169.254.169.254/32", "52.94.0.10/32", own].map((c) => admits(to, c)),
+        ).toEqual([false, false, true, true]);
+      }
+    },
+  );
 });

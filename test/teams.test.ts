@@ -2,12 +2,8 @@ import type * as k8s from "@pulumi/kubernetes";
 import { teamPolicies } from "../components/addons/network-policies";
 import { ADDON_KEYS, specOf } from "../components/addons/registry";
 import { EKS_SYSTEM_NAMESPACES } from "../components/teams/namespace";
-import {
-  quantityValue,
-  teamProblems,
-  teamsProblems,
-  TeamsContext,
-} from "../components/teams/team-problems";
+import { quantityValue } from "../components/teams/quantity";
+import { teamProblems, teamsProblems, TeamsContext } from "../components/teams/team-problems";
 import {
   limitRangeSpec,
   resourceQuotaSpec,
@@ -23,11 +19,13 @@ const byName = (ns: string) => ({
 });
 
 describe("a team namespace's network policies", () => {
-  test("deny all egress, then DNS, AWS APIs, the Pod Identity agent, the team, istiod and each extra rule", () => {
+  test("deny all egress, then DNS, AWS APIs, the Pod Identity agent, the team, istiod, the trace collector and each extra rule", () => {
     expect(
       teamPolicies("api", {
         teamNamespaces: ["api", "api-jobs"],
+        vpcCidr: "10.20.0.0/16",
         mesh: true,
+        tracing: true,
         egress: {
           mysql: { cidr: "10.30.0.0/16", ports: [3306], reason: "the central database" },
         },
@@ -64,7 +62,24 @@ describe("a team namespace's network policies", () => {
           podSelector: {},
           policyTypes: ["Egress"],
           egress: [
-            { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+            {
+              to: [
+                {
+                  ipBlock: {
+                    cidr: "0.0.0.0/0",
+                    except: [
+                      "10.0.0.0/8",
+                      "100.64.0.0/10",
+                      "169.254.0.0/16",
+                      "172.16.0.0/12",
+                      "192.168.0.0/16",
+                    ],
+                  },
+                },
+                { ipBlock: { cidr: "10.20.0.0/16" } },
+              ],
+              ports: [{ protocol: "TCP", port: 443 }],
+            },
           ],
         },
       },
@@ -111,6 +126,14 @@ describe("a team namespace's network policies", () => {
         },
       },
       {
+        metadata: { name: "allow-trace-collector", namespace: "api" },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [{ to: [byName("tracing")], ports: [{ protocol: "TCP", port: 4317 }] }],
+        },
+      },
+      {
         metadata: {
           name: "allow-egress-mysql",
           namespace: "api",
@@ -130,9 +153,13 @@ describe("a team namespace's network policies", () => {
     ]);
   });
 
-  test("a lone namespace outside the mesh gets no team ingress and no istiod egress", () => {
+  test("a lone namespace outside the mesh gets no team ingress, no istiod or collector egress", () => {
     expect(
-      teamPolicies("batch-jobs", { teamNamespaces: ["batch-jobs"] }).map((p) => p.metadata.name),
+      teamPolicies("batch-jobs", {
+        teamNamespaces: ["batch-jobs"],
+        vpcCidr: "10.20.0.0/16",
+        tracing: true,
+      }).map((p) => p.metadata.name),
     ).toEqual([
       "default-deny-egress",
       "allow-dns",
@@ -186,6 +213,19 @@ describe("quota and limit range", () => {
         defaultRequest: { cpu: "100m", memory: "128Mi" },
       },
     );
+  });
+
+  test("a meshed namespace's default memory limit holds its 50 unsized pods with their 1Gi sidecars", () => {
+    const q = teamQuota({ mesh: true });
+    expect(q.memoryLimit).toBe("76800Mi");
+    // 32Gi held 21 such pods: 512Mi for the app container and 1Gi for its sidecar each.
+    const perPod = 512 * 2 ** 20 + 2 ** 30;
+    expect(Math.floor(Number(quantityValue(q.memoryLimit)) / perPod)).toBeGreaterThanOrEqual(
+      q.pods,
+    );
+    expect(teamQuota({ mesh: true, quota: { pods: 10 } }).memoryLimit).toBe("15360Mi");
+    expect(teamQuota({ mesh: true, quota: { memoryLimit: "40Gi" } }).memoryLimit).toBe("40Gi");
+    expect(teamQuota({}).memoryLimit).toBe("32Gi");
   });
 
   test.each([
@@ -297,6 +337,16 @@ describe("one team's problems", () => {
       "egress without a reason",
       ns({ egress: { db: { cidr: "10.30.0.0/16", ports: [5432] } as never } }),
       "teams.game.namespaces.game.egress.db.reason: egress without a reason (got null); say what the pods reach there and why",
+    ],
+    [
+      "metrics ports listed twice",
+      ns({ metricsPorts: [9102, 9102] }),
+      "teams.game.namespaces.game.metricsPorts: not distinct ports (got [9102,9102]); use distinct integers from 1 to 65535",
+    ],
+    [
+      "a metrics port out of range",
+      ns({ metricsPorts: [0] }),
+      "teams.game.namespaces.game.metricsPorts: not distinct ports (got [0]); use distinct integers from 1 to 65535",
     ],
     [
       "a team without a namespace",
@@ -429,6 +479,7 @@ test("Teams refuses a Pod Security exception without a reason, registering nothi
         },
         cluster: "blue",
         kubernetesVersion: "1.35",
+        vpcCidr: "10.20.0.0/16",
         provider: undefined as unknown as k8s.Provider,
       }),
   );

@@ -16,6 +16,7 @@ export const POD_SECURITY_GROUP_CONFIG_FIELDS: Record<keyof PodSecurityGroupConf
   ingress: true,
   egress: true,
   kubeletProbePorts: true,
+  servicePorts: true,
   singleton: true,
 };
 

@@ -250,15 +250,29 @@ export interface BaselineRule {
 }
 
 /**
+ * Ports a meshed pod's sidecar calls on the nodes' group (istiod's xDS, the trace collector) and
+ * serves Prometheus there, outside mutual TLS (merged metrics, Envoy's own).
+ */
+export const MESH_PORTS = { istiod: 15012, traceCollector: 4317, metrics: [15020, 15090] } as const;
+
+/**
  * Rules every pod security group needs
  * (https://docs.aws.amazon.com/eks/latest/userguide/sg-pods-example-deployment.html): DNS to and
- * from CoreDNS's group (the cluster group, on the nodes), kubelet probe ports in from the nodes.
+ * from CoreDNS's group (the cluster group, on the nodes), kubelet probe ports in from the nodes,
+ * service ports in from the nodes (the Istio gateway and Prometheus run there). In the mesh, the
+ * sidecar's calls out to istiod and the collector, which run on the nodes: in `standard` mode,
+ * traffic to an address in the VPC leaves through the pod's group
+ * (https://docs.aws.amazon.com/eks/latest/userguide/security-groups-pods-deployment.html).
  */
 export function baselineRules(b: {
   groupName: string;
   podSecurityGroupId: pulumi.Input<string>;
   clusterSecurityGroupId: pulumi.Input<string>;
   kubeletProbePorts: number[];
+  /** TCP ports its pods serve to the nodes' group. @default none */
+  servicePorts?: number[];
+  /** The pods are meshed: with `tracing`, the sidecar also sends spans. @default none */
+  mesh?: { tracing?: boolean };
 }): BaselineRule[] {
   const rule = (
     suffix: string,
@@ -280,6 +294,17 @@ export function baselineRules(b: {
     },
   });
   const [pod, cluster] = [b.podSecurityGroupId, b.clusterSecurityGroupId];
+  const meshCall = (to: string, port: number, what: string) => [
+    rule(`${to}-egress`, "egress", [pod, cluster], "tcp", port, `${what} on the nodes`),
+    rule(
+      `${to}-cluster-ingress`,
+      "ingress",
+      [cluster, pod],
+      "tcp",
+      port,
+      `${what} from ${b.groupName}`,
+    ),
+  ];
   return [
     ...(["tcp", "udp"] as const).flatMap((p) => [
       rule(`dns-${p}-egress`, "egress", [pod, cluster], p, 53, `DNS (${p}) to CoreDNS`),
@@ -295,5 +320,23 @@ export function baselineRules(b: {
     ...b.kubeletProbePorts.map((port) =>
       rule(`kubelet-${port}`, "ingress", [pod, cluster], "tcp", port, "kubelet probes"),
     ),
+    ...(b.servicePorts ?? []).map((port) =>
+      rule(
+        `service-${port}`,
+        "ingress",
+        [pod, cluster],
+        "tcp",
+        port,
+        "service port from the nodes",
+      ),
+    ),
+    // Each call out with its mirror on the cluster group, which admits only itself (as for DNS).
+    ...(b.mesh ? meshCall("istiod", MESH_PORTS.istiod, "istiod (xDS, certificates)") : []),
+    ...(b.mesh ? MESH_PORTS.metrics : []).map((port) =>
+      rule(`sidecar-metrics-${port}`, "ingress", [pod, cluster], "tcp", port, "sidecar metrics"),
+    ),
+    ...(b.mesh?.tracing
+      ? meshCall("trace-collector", MESH_PORTS.traceCollector, "sidecar spans (OTLP)")
+      : []),
   ];
 }

@@ -50,6 +50,17 @@ export interface PodSecurityGroupSpec {
    * pod's too. @default []
    */
   kubeletProbePorts?: number[];
+  /**
+   * TCP ports its pods serve, opened from the cluster group, where the Istio gateway and Prometheus
+   * run (in `standard` mode traffic from other nodes passes the pod's group). @default none
+   */
+  servicePorts?: number[];
+}
+
+/** What a meshed pod's sidecar reaches on the nodes. */
+export interface PodSecurityGroupMesh {
+  /** It sends spans to the trace collector (the OpenTelemetry add-on) too. @default false */
+  tracing?: boolean;
 }
 
 export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
@@ -75,6 +86,11 @@ export interface PodSecurityGroupArgs extends PodSecurityGroupSpec {
    * namespace. @default none (the namespace exists already, as kube-system does)
    */
   namespaceResource?: pulumi.Resource;
+  /**
+   * The pods' namespace is in the Istio mesh: their sidecars reach istiod and, with `tracing`, the
+   * trace collector, both on the nodes. @default none: not meshed
+   */
+  mesh?: PodSecurityGroupMesh;
   /** Tags for the group and its rules. @default none */
   tags?: Record<string, string>;
 }
@@ -105,14 +121,11 @@ export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix =
     // Names come from what a rule allows; only well-formed rules have a meaning to name.
     if (ruleErrors.length === 0) out.push(...ruleKeyProblems(rules, key(direction)));
   }
-  const probes = spec.kubeletProbePorts ?? [];
-  if (!probes.every((p) => isPort(p) && p > 0) || new Set(probes).size !== probes.length) {
-    add(
-      key("kubeletProbePorts"),
-      "not distinct ports",
-      probes,
-      "use distinct integers from 1 to 65535",
-    );
+  for (const field of ["kubeletProbePorts", "servicePorts"] as const) {
+    const ports = spec[field] ?? [];
+    if (!ports.every((p) => isPort(p) && p > 0) || new Set(ports).size !== ports.length) {
+      add(key(field), "not distinct ports", ports, "use distinct integers from 1 to 65535");
+    }
   }
   return out;
 }
@@ -181,6 +194,8 @@ export class PodSecurityGroup extends pulumi.ComponentResource {
       podSecurityGroupId: id,
       clusterSecurityGroupId: args.clusterSecurityGroupId,
       kubeletProbePorts: args.kubeletProbePorts ?? [],
+      servicePorts: args.servicePorts,
+      mesh: args.mesh,
     });
     for (const direction of DIRECTIONS) {
       for (const r of args[direction] ?? []) {

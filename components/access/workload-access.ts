@@ -19,6 +19,14 @@ export const SINGLETON_TAG = "eks-blueprint:singleton";
 const singletonTags = (tags: Record<string, string> | undefined, singleton?: string) =>
   singleton ? { ...tags, [SINGLETON_TAG]: singleton } : tags;
 
+/** The Istio mesh, as the pod security groups see it. */
+export interface WorkloadMesh {
+  /** The meshed namespaces. */
+  namespaces: string[];
+  /** Sidecars send spans to the trace collector. @default false */
+  tracing?: boolean;
+}
+
 export interface WorkloadAccessArgs {
   /** EKS cluster name; role and security group names derive from it. */
   clusterName: string;
@@ -45,6 +53,11 @@ export interface WorkloadAccessArgs {
    * other namespace but EKS's is an error. @default {}
    */
   namespaces?: Record<string, pulumi.Resource>;
+  /**
+   * The Istio mesh: its namespaces' pod security groups let sidecars reach istiod and, with
+   * `tracing`, the trace collector. @default none: no namespace is meshed
+   */
+  mesh?: WorkloadMesh;
   /** Pod security groups wait for these (the node groups with trunk ENIs). @default [] */
   dependsOn?: pulumi.Input<pulumi.Resource>[];
   /** @default none */
@@ -133,6 +146,9 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           clusterSecurityGroupId: args.clusterSecurityGroupId,
           provider: args.provider,
           namespaceResource: args.namespaces?.[spec.namespace],
+          ...(args.mesh?.namespaces.includes(spec.namespace)
+            ? { mesh: { tracing: args.mesh.tracing } }
+            : {}),
           tags: singletonTags(args.tags, singleton),
         },
         { parent: this, dependsOn: args.dependsOn },

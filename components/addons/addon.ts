@@ -66,7 +66,7 @@ export class Addon<
     if (ns.podSecurity) {
       this.namespace = createNamespace(
         `${name}-ns`,
-        { ...ctx, name: ns.name, podSecurity: ns.podSecurity },
+        { ...ctx, name: ns.name, podSecurity: ns.enforced?.(settings) ?? ns.podSecurity },
         child,
       );
     }

@@ -1,27 +1,25 @@
-import { DNS_LABEL } from "../kubernetes-names";
 import { allow, policyDocument, PolicyDocument } from "../access/irsa-policy";
 import { problemList } from "../problems";
-import { clusterKinds, customResource, namespacedKinds } from "./crds";
-import { stringListProblems } from "./settings";
+import { clusterKinds, namespacedKinds } from "./crds";
 import { type AddonSpec, type CommonSettings, type ValuesInput } from "./spec";
 import { irsaServiceAccount, requests, ValueLayers } from "./values";
 
 export const EXTERNAL_SECRETS = {
   namespace: "external-secrets",
   serviceAccount: "external-secrets",
-  /** The ClusterSecretStores teams name in their ExternalSecrets (`secretStoreRef.name`). */
+  apiVersion: "external-secrets.io/v1",
+  /** Each workload namespace's SecretStores, as ExternalSecrets name them (`secretStoreRef`). */
   stores: { secretsManager: "aws-secrets-manager", parameterStore: "aws-parameter-store" },
 } as const;
 
 export interface ExternalSecretsSettings extends CommonSettings {
   /**
    * Path prefix without leading or trailing `/`: its role reads `<prefix>/…` secrets and
-   * `/<prefix>/…` parameters; stores prepend it, so `remoteRef.key` survives a move.
+   * `/<prefix>/…` parameters; each namespace's stores prepend `<prefix>/<namespace>/`, so
+   * `remoteRef.key` survives a move and never reaches another namespace's secrets.
    * @default the cluster name
    */
   prefix?: string;
-  /** Namespaces allowed to use the stores (`spec.conditions`). @default every namespace */
-  namespaces?: string[];
 }
 
 export const secretsPrefix = (s: ExternalSecretsSettings, clusterName: string): string =>
@@ -81,22 +79,26 @@ export function externalSecretsPolicy(i: ExternalSecretsPolicyInput): PolicyDocu
 }
 
 /**
- * The two stores every team uses. No `auth`: ESO uses the controller's IRSA role ("Controller's Pod
- * Identity", docs/provider/aws-access.md at v2.9.0); `prefix` takes no separator.
+ * One namespace's two stores: namespaced, so only its own ExternalSecrets can name them (ESO reads
+ * a `SecretStore` only from the ExternalSecret's namespace), each prepending `<prefix>/<namespace>/`
+ * to every key. No `auth`: ESO uses the controller's IRSA role ("Controller's Pod Identity",
+ * docs/provider/aws-access.md at v2.9.0); `prefix` takes no separator. Teams cannot make a store of
+ * their own: AmazonEKSEditPolicy grants no external-secrets.io kind, and Argo CD's team project
+ * admits none but ExternalSecret.
  */
-export function clusterSecretStores(i: {
+export function secretStores(i: {
   region: string;
   prefix: string;
-  namespaces?: string[];
+  namespace: string;
 }): { name: string; spec: Record<string, unknown> }[] {
-  const conditions = i.namespaces ? { conditions: [{ namespaces: i.namespaces }] } : {};
   const store = (name: string, service: string, prefix: string) => ({
     name,
-    spec: { provider: { aws: { service, region: i.region, prefix } }, ...conditions },
+    spec: { provider: { aws: { service, region: i.region, prefix } } },
   });
+  const path = `${i.prefix}/${i.namespace}/`;
   return [
-    store(EXTERNAL_SECRETS.stores.secretsManager, "SecretsManager", `${i.prefix}/`),
-    store(EXTERNAL_SECRETS.stores.parameterStore, "ParameterStore", `/${i.prefix}/`),
+    store(EXTERNAL_SECRETS.stores.secretsManager, "SecretsManager", path),
+    store(EXTERNAL_SECRETS.stores.parameterStore, "ParameterStore", `/${path}`),
   ];
 }
 
@@ -121,37 +123,19 @@ export function externalSecretsProblems(s: ExternalSecretsSettings, at: string):
       "use a prefix that does not begin with aws or ssm",
     );
   }
-  if (Array.isArray(s.namespaces) && s.namespaces.length === 0) {
-    add(
-      `${at}.namespaces`,
-      "empty",
-      s.namespaces,
-      "list the namespaces that may use the stores, or leave it out for every namespace",
-    );
-  } else if (s.namespaces !== undefined) {
-    out.push(
-      ...stringListProblems(
-        s.namespaces,
-        DNS_LABEL,
-        `${at}.namespaces`,
-        "namespace name",
-        "use Kubernetes namespace names such as api",
-      ),
-    );
-  }
   return out;
 }
 
 export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
   component: "ExternalSecrets",
   summary:
-    "External Secrets Operator with ClusterSecretStores for Secrets Manager and Parameter Store, read-only under one prefix.",
+    "External Secrets Operator, read-only under one prefix; each workload namespace gets stores for Secrets Manager and Parameter Store under its own.",
   namespace: {
     name: EXTERNAL_SECRETS.namespace,
     podSecurity: "restricted",
     why: "the chart's three containers run non-root, read-only, without capabilities, with the RuntimeDefault seccomp profile",
   },
-  defaults: { prefix: undefined, namespaces: undefined },
+  defaults: { prefix: undefined },
   problems: externalSecretsProblems,
   installAfter: { prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs" },
   role: {
@@ -193,19 +177,5 @@ export const externalSecrets: AddonSpec<ExternalSecretsSettings> = {
     },
     release: "external-secrets",
     values: externalSecretsValues,
-  },
-  finish: ({ name, context: ctx, settings: s, k8s: k8sOpts }, { released }) => {
-    const prefix = secretsPrefix(s, ctx.clusterName);
-    const stores = clusterSecretStores({ ...ctx, ...s, prefix }).map((store) =>
-      customResource(
-        `${name}-${store.name}`,
-        ["external-secrets.io/v1", "ClusterSecretStore"],
-        { name: store.name },
-        store.spec,
-        // The release waits for the webhook, which validates every store.
-        { ...k8sOpts, dependsOn: released },
-      ),
-    );
-    return { ready: [...released, ...stores] };
   },
 };

@@ -14,6 +14,9 @@ export const OUR_PROMETHEUS = {
   port: 9090,
 } as const;
 
+/** The DNS domain of in-cluster Services (EKS does not change Kubernetes' default). */
+export const CLUSTER_DOMAIN = "cluster.local";
+
 /** OpenCost takes no settings of its own: it prices with AWS's public on-demand list. */
 export type OpenCostSettings = CommonSettings;
 
@@ -32,7 +35,10 @@ export function openCostValues(i: { clusterName: string }): ValueLayers {
       },
     },
     owned: {
-      clusterName: i.clusterName,
+      // The chart's `clusterName` is the cluster's DNS domain, not its name: it builds
+      // `<scheme>://<svc>.<ns>.svc.<clusterName>:<port>` (charts/opencost/templates/_helpers.tpl,
+      // `opencost.prometheusServerEndpoint`, at opencost-2.5.17). The name goes in defaultClusterId.
+      clusterName: CLUSTER_DOMAIN,
       podSecurityContext: { seccompProfile: { type: "RuntimeDefault" } },
       opencost: {
         exporter: { defaultClusterId: i.clusterName, securityContext: RESTRICTED_CONTAINER },

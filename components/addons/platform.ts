@@ -2,7 +2,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { withRenames } from "../renames";
 import { AddonBundle } from "./bundle";
 import type { AddonContext } from "./context";
-import { NetworkPolicyBaseline } from "./network-policies";
+import { ARGOCD } from "./argocd/argocd";
+import { customResource } from "./crds";
+import { EXTERNAL_SECRETS, secretsPrefix, secretStores } from "./external-secrets";
+import { strictMtls } from "./istio/istio";
+import { type BaselineOptions, NetworkPolicyBaseline } from "./network-policies";
 import type { AddonSelection } from "./registry";
 
 export interface PlatformArgs {
@@ -16,8 +20,16 @@ export interface PlatformArgs {
   availabilityZones: number;
   /** EKS's cluster security group, on managed nodes: allowed to reach the EFS mount targets. */
   clusterSecurityGroupId: pulumi.Input<string>;
-  /** Workload namespaces already created, by name; each gets the network policy baseline. @default {} */
+  /**
+   * Workload namespaces already created, by name; each gets the network policy baseline and, with
+   * External Secrets, its own secret stores. @default {}
+   */
   workloadNamespaces?: Record<string, pulumi.Resource>;
+  /**
+   * Per workload namespace: in the mesh (STRICT mutual TLS, sidecar metrics scraped) and the ports
+   * Prometheus scrapes. @default none: out of the mesh, nothing scraped
+   */
+  namespaceOptions?: Record<string, BaselineOptions>;
   /** Resources network policies wait for (the vpc-cni add-on enforces them). */
   networkPolicyEngine: pulumi.Resource;
   /** Policies allowing all in observed namespaces, applied before any that denies. @default [] */
@@ -53,6 +65,7 @@ export class Platform extends pulumi.ComponentResource {
         {
           provider: context.provider,
           namespaces: Object.keys(namespaces),
+          scrape: args.namespaceOptions,
           dependsOn: [
             ...Object.values(namespaces),
             args.networkPolicyEngine,
@@ -62,6 +75,55 @@ export class Platform extends pulumi.ComponentResource {
         { parent: this },
       );
     }
+    this.namespaceServices(name, args);
     this.registerOutputs({});
+  }
+
+  /**
+   * Per namespace, what the add-ons serve it: its own secret stores (Argo CD's namespace too, for
+   * its repository credentials) and, in the mesh, a namespace-wide PeerAuthentication in STRICT
+   * mode, so its sidecars accept only mutual TLS
+   * (https://istio.io/latest/docs/reference/config/security/peer_authentication/).
+   */
+  private namespaceServices(name: string, args: PlatformArgs): void {
+    const { context: ctx } = args;
+    const k8sOpts = (namespace: pulumi.Resource | undefined, after: pulumi.Resource[]) => ({
+      parent: this,
+      provider: ctx.provider,
+      dependsOn: [...(namespace ? [namespace] : []), ...after],
+    });
+    const { externalSecrets: eso, istio, argocd } = this.bundle.addons;
+    if (eso) {
+      const prefix = secretsPrefix(args.addons?.externalSecrets ?? {}, ctx.clusterName);
+      const served: Record<string, pulumi.Resource | undefined> = {
+        ...(argocd ? { [ARGOCD.namespace]: argocd.namespace } : {}),
+        ...args.workloadNamespaces,
+      };
+      for (const [namespace, resource] of Object.entries(served)) {
+        for (const store of secretStores({ region: ctx.region, prefix, namespace })) {
+          customResource(
+            `${name}-${namespace}-${store.name}`,
+            [EXTERNAL_SECRETS.apiVersion, "SecretStore"],
+            { name: store.name, namespace },
+            store.spec,
+            // ESO's webhook validates every store: after its release.
+            k8sOpts(resource, eso.ready),
+          );
+        }
+      }
+    }
+    if (istio) {
+      for (const [namespace, o] of Object.entries(args.namespaceOptions ?? {})) {
+        if (!o.mesh) continue;
+        const p = strictMtls(namespace);
+        customResource(
+          `${name}-${namespace}-mtls`,
+          [p.apiVersion, p.kind],
+          p.metadata,
+          p.spec,
+          k8sOpts(args.workloadNamespaces?.[namespace], istio.ready),
+        );
+      }
+    }
   }
 }

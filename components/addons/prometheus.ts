@@ -1,7 +1,9 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { problemList } from "../problems";
+import { oneOfProblems, problemList } from "../problems";
+import { createNamespace, POD_SECURITY_REASON_ANNOTATION } from "../teams/namespace";
+import { RESTRICTION_STAGES, type RestrictionStage } from "../teams/team-settings";
 import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
 import { present } from "./spec";
@@ -10,6 +12,8 @@ import { requests, valueAt, ValueLayers, type Values } from "./values";
 
 export const PROMETHEUS = {
   namespace: "monitoring",
+  /** node-exporter `privileged` (hostNetwork, hostPID, hostPath): monitoring is `restricted`. */
+  nodeExporterNamespace: "node-exporter",
   /** Kubernetes Secret holding Grafana's admin user and password (chart `grafana.admin.existingSecret`). */
   grafanaAdminSecret: "grafana-admin",
 } as const;
@@ -24,6 +28,13 @@ export interface PrometheusSettings extends CommonSettings {
    * (read it with `kubectl -n monitoring get secret grafana-admin`)
    */
   grafanaAdminPassword?: pulumi.Input<string>;
+  /**
+   * How far the monitoring namespace's `restricted` has come on a cluster where it ran
+   * `privileged` (node-exporter's pods): `observe` keeps enforcing `privileged` while warn and
+   * audit report `restricted`, for the update that moves node-exporter out; `enforce` after
+   * (docs/migration.md, "Restrictions on live namespaces"). @default "enforce"
+   */
+  podSecurityStage?: RestrictionStage;
 }
 
 /** `prometheus.prometheusSpec.storageSpec`: the volume claim, if any. */
@@ -99,16 +110,39 @@ export function prometheusValues({
           userKey: "admin-user",
           passwordKey: "admin-password",
         },
+        // `restricted`: Grafana as its image's user, 472, seccomp for every container. Its one root
+        // container, init-chown-data, chowns a persistent volume; Grafana keeps none here (its
+        // dashboards and data sources are ConfigMaps) and the chart renders it only with
+        // `persistence.enabled` (charts/grafana/templates/_pod.tpl at grafana-12.11.1): off for
+        // certain. So is the `helm test` pod, which no one runs.
+        securityContext: { ...NON_ROOT_POD, runAsUser: 472, runAsGroup: 472, fsGroup: 472 },
+        containerSecurityContext: NO_PRIVILEGES_RUNTIME,
+        initChownData: { enabled: false },
+        testFramework: { enabled: false },
       },
+      // Its own privileged namespace (templates/_helpers.tpl `prometheus-node-exporter.namespace`
+      // at prometheus-node-exporter-4.56.1: the DaemonSet, Service, ServiceAccount and monitor).
+      "prometheus-node-exporter": { namespaceOverride: PROMETHEUS.nodeExporterNamespace },
     },
   };
 }
+
+const NON_ROOT_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
+const NO_PRIVILEGES_RUNTIME = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ["ALL"] },
+  seccompProfile: { type: "RuntimeDefault" },
+};
 
 /** EBS volume sizes gp3 accepts, in GiB. */
 const GP3_GIB = { min: 1, max: 16384 };
 
 export function prometheusProblems(s: PrometheusSettings, at: string): string[] {
-  const [out, add] = problemList();
+  const [out, add] = problemList(
+    s.podSecurityStage === undefined
+      ? []
+      : oneOfProblems(s.podSecurityStage, RESTRICTION_STAGES, `${at}.podSecurityStage`, "stage"),
+  );
   if (typeof s.retention !== "string" || !/^[1-9]\d*(ms|s|m|h|d|w|y)$/.test(s.retention)) {
     add(
       `${at}.retention`,
@@ -142,16 +176,37 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
     "kube-prometheus-stack: the operator and its CRDs, Prometheus on gp3, Alertmanager, Grafana.",
   namespace: {
     name: PROMETHEUS.namespace,
-    podSecurity: "privileged",
-    why: "node-exporter needs hostNetwork, hostPID and hostPath",
+    podSecurity: "restricted",
+    why: "Prometheus, Alertmanager, Grafana, kube-state-metrics and the operator run non-root without capabilities; node-exporter has its own privileged namespace",
+    enforced: (s) => (s.podSecurityStage === "observe" ? "privileged" : "restricted"),
   },
-  defaults: { retention: "15d", storageSize: "50Gi", grafanaAdminPassword: undefined },
+  defaults: {
+    retention: "15d",
+    storageSize: "50Gi",
+    grafanaAdminPassword: undefined,
+    podSecurityStage: undefined,
+  },
   problems: prometheusProblems,
   implies: {
     ebsCsiDriver: "Prometheus keeps its samples on a gp3 volume the EBS CSI driver provisions",
   },
   installAfter: { ebsCsiDriver: "its volume is a gp3 claim the CSI driver provisions" },
-  prepare: ({ name, settings: s, k8s: k8sOpts, child }, ns) => {
+  prepare: ({ name, context: ctx, settings: s, k8s: k8sOpts, child }, ns) => {
+    // Not `<name>-ns`: an add-on's namespace named so keeps its former name `<name>-ns` as an
+    // alias (components/renames.ts), which the monitoring namespace holds.
+    const nodeExporter = createNamespace(
+      `${name}-host`,
+      {
+        ...ctx,
+        name: PROMETHEUS.nodeExporterNamespace,
+        podSecurity: "privileged",
+        annotations: {
+          [POD_SECURITY_REASON_ANNOTATION]:
+            "node-exporter reads the host: hostNetwork, hostPID, hostPath",
+        },
+      },
+      child,
+    );
     const password =
       s.grafanaAdminPassword ??
       new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, child)
@@ -168,7 +223,7 @@ export const prometheus: AddonSpec<PrometheusSettings, Prepared, "retention" | "
       },
       k8sOpts,
     );
-    return { dependsOn: [secret] };
+    return { dependsOn: [secret, nodeExporter] };
   },
   chart: {
     // app v0.93.1 (prometheus-operator); bundles grafana 12.11.1, kube-state-metrics 8.4.0,

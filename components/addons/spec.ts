@@ -177,6 +177,11 @@ export interface AddonSpec<
     name: string;
     /** The Pod Security level its pods need. @default none: we do not create it (kube-system) */
     podSecurity?: PodSecurityLevel;
+    /**
+     * The level enforced now, when the settings stage a tightening of a namespace that runs
+     * (warn and audit report `restricted` meanwhile). @default podSecurity
+     */
+    enforced?: (settings: WithDefaults<S, D>) => PodSecurityLevel;
     /** Why this level, for the docs. @default none */
     why?: string;
   };

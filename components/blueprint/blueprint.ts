@@ -93,6 +93,17 @@ export interface BlueprintArgs {
   drills?: DrillsSettings;
 }
 
+/** What the platform needs of each team namespace: mesh and metrics ports. */
+const namespaceOptions = (teams: Record<string, TeamSpec> = {}) =>
+  Object.fromEntries(
+    Object.values(teams).flatMap((t) =>
+      Object.entries(t.namespaces).map(([ns, spec]) => [
+        ns,
+        { mesh: spec.mesh ?? false, metricsPorts: spec.metricsPorts ?? [] },
+      ]),
+    ),
+  );
+
 export { blueprintNamespaceProblems, blueprintProblems } from "./blueprint-problems";
 
 /**
@@ -141,7 +152,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
     const tags = { ...args.tags, "eks-blueprint:cluster": args.clusterName };
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const usesPodSecurityGroups = Object.keys(args.podSecurityGroups ?? {}).length > 0;
-    const karpenterDiscovery = installedAddons(args.addons ?? {}).includes("karpenter");
+    const installed = installedAddons(args.addons ?? {});
+    const karpenterDiscovery = installed.includes("karpenter");
     const { clusterName, kubernetesVersion, region } = args;
     // What most components take alike (each reads its own).
     const shared = { clusterName, kubernetesVersion, region, accountId, partition, tags };
@@ -253,6 +265,8 @@ export class EksBlueprint extends pulumi.ComponentResource {
           cluster: this.cluster.clusterNameOutput,
           provider: this.cluster.provider,
           networkPolicyEngine: this.coreAddons.addons.vpcCni,
+          vpcCidr: args.network.cidrBlock,
+          tracing: installed.includes("openTelemetry"),
         },
         { parent: this },
       );
@@ -272,6 +286,12 @@ export class EksBlueprint extends pulumi.ComponentResource {
         irsaRoles: args.irsaRoles,
         podSecurityGroups: args.podSecurityGroups,
         namespaces: this.namespaces,
+        mesh: {
+          namespaces: Object.entries(namespaceOptions(args.teams))
+            .filter(([, o]) => o.mesh)
+            .map(([ns]) => ns),
+          tracing: installed.includes("openTelemetry"),
+        },
         dependsOn: compute,
       },
       { parent: this },
@@ -281,17 +301,24 @@ export class EksBlueprint extends pulumi.ComponentResource {
       {
         context: context(compute),
         // Argo CD's applications read the workload roles' ARNs from its cluster Secret.
-        addons: withGitOpsFacts(args.addons, {
-          roleArns: Object.fromEntries(
-            Object.entries({ ...this.workloads.roles, ...this.workloads.podIdentityRoles }).map(
-              ([role, r]) => [role, r.roleArn],
+        addons: withGitOpsFacts(
+          args.addons,
+          {
+            roleArns: Object.fromEntries(
+              Object.entries({ ...this.workloads.roles, ...this.workloads.podIdentityRoles }).map(
+                ([role, r]) => [role, r.roleArn],
+              ),
             ),
+          },
+          Object.fromEntries(
+            Object.entries(args.teams ?? {}).map(([team, t]) => [team, Object.keys(t.namespaces)]),
           ),
-        }),
+        ),
         privateSubnetIds: this.network.privateSubnetIds,
         availabilityZones: args.network.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
         clusterSecurityGroupId: this.cluster.clusterSecurityGroupId,
         workloadNamespaces: this.namespaces,
+        namespaceOptions: namespaceOptions(args.teams),
         networkPolicyEngine: this.coreAddons.addons.vpcCni,
         allowAllFirst: this.teams?.allowAll,
       },

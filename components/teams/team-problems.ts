@@ -23,32 +23,7 @@ import {
   teamLimits,
   teamQuota,
 } from "./team-settings";
-
-// https://kubernetes.io/docs/reference/kubernetes-api/common-definitions/quantity/
-const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|m|k|M|G|T|P|E)?$/;
-const QUANTITY_HINT = "use a Kubernetes quantity such as 500m, 2, 512Mi or 16Gi";
-const SCALE: Record<string, number> = {
-  "": 1,
-  m: 1e-3,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 2 ** 10,
-  Mi: 2 ** 20,
-  Gi: 2 ** 30,
-  Ti: 2 ** 40,
-  Pi: 2 ** 50,
-  Ei: 2 ** 60,
-};
-
-/** `512Mi` → 536870912; undefined for a non-quantity. */
-export function quantityValue(q: unknown): number | undefined {
-  const m = typeof q === "string" ? QUANTITY.exec(q) : undefined;
-  return m ? Number(m[1]) * SCALE[m[2] ?? ""] : undefined;
-}
+import { QUANTITY_HINT, quantityValue } from "./quantity";
 
 const quantityProblems = (fields: Record<string, unknown>, at: string): string[] =>
   Object.entries(fields)
@@ -138,6 +113,20 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
         "say what the pods reach there and why",
       );
     }
+  }
+  const metrics = ns.metricsPorts;
+  if (
+    metrics !== undefined &&
+    (!Array.isArray(metrics) ||
+      !metrics.every((p) => isIntegerIn(p, 1, 65535)) ||
+      new Set(metrics).size !== metrics.length)
+  ) {
+    add(
+      `${at}.metricsPorts`,
+      "not distinct ports",
+      metrics,
+      "use distinct integers from 1 to 65535",
+    );
   }
   return out;
 }

@@ -1,3 +1,6 @@
+import { SIDECAR } from "../addons/istio/istio";
+import { quantityValue } from "./quantity";
+
 // A team: namespaces (Pod Security, mesh, quota, limits, egress) and the IAM roles working there.
 
 /** Pod Security levels below `restricted`, each only as a reasoned exception. */
@@ -17,7 +20,10 @@ export interface TeamQuota {
   cpu?: string;
   /** `requests.memory`: memory all pods together may request. @default "16Gi" */
   memory?: string;
-  /** `limits.memory`: the sum of the pods' memory limits. @default "32Gi" */
+  /**
+   * `limits.memory`: the sum of the pods' memory limits. @default "32Gi"; in the mesh, room for
+   * `pods` unsized pods with their sidecars (`meshMemoryLimit`)
+   */
   memoryLimit?: string;
   /** `pods`: pods not yet finished. @default 50 */
   pods?: number;
@@ -91,6 +97,11 @@ export interface TeamNamespaceSpec {
   quota?: TeamQuota;
   /** Container defaults, over the defaults field by field. @default TEAM_DEFAULTS.limits */
   limits?: TeamLimits;
+  /**
+   * TCP ports Prometheus may scrape on the namespace's pods (`allow-prometheus-scrape`); in the
+   * mesh the sidecars' 15020 and 15090 too. @default none: nothing but the sidecars' is scraped
+   */
+  metricsPorts?: number[];
   /** Extra egress by short name (the NetworkPolicy is `allow-egress-<name>`). @default {} */
   egress?: Record<string, TeamEgressRule>;
 }
@@ -125,10 +136,26 @@ export const TEAM_DEFAULTS = {
   limits: { defaultCpuRequest: "100m", defaultMemoryRequest: "128Mi", defaultMemoryLimit: "512Mi" },
 } as const satisfies { quota: Required<TeamQuota>; limits: Required<TeamLimits> };
 
-export const teamQuota = (ns: TeamNamespaceSpec): Required<TeamQuota> => ({
-  ...TEAM_DEFAULTS.quota,
-  ...ns.quota,
-});
+const MI = 2 ** 20;
+
+/**
+ * In the mesh every pod carries a sidecar with its own memory limit, which the quota counts: room
+ * for `pods` pods of one unsized container each (the LimitRange's default limit) plus the sidecar.
+ */
+export function meshMemoryLimit(pods: number, defaultMemoryLimit: string): string | undefined {
+  const [app, sidecar] = [quantityValue(defaultMemoryLimit), quantityValue(SIDECAR.memoryLimit)];
+  if (app === undefined || sidecar === undefined) return undefined;
+  return `${Math.ceil((pods * (app + sidecar)) / MI)}Mi`;
+}
+
+export function teamQuota(ns: TeamNamespaceSpec): Required<TeamQuota> {
+  const q = { ...TEAM_DEFAULTS.quota, ...ns.quota };
+  const meshed =
+    ns.mesh === true && ns.quota?.memoryLimit === undefined
+      ? meshMemoryLimit(q.pods, teamLimits(ns).defaultMemoryLimit)
+      : undefined;
+  return meshed ? { ...q, memoryLimit: meshed } : q;
+}
 
 export const teamLimits = (ns: TeamNamespaceSpec): Required<TeamLimits> => ({
   ...TEAM_DEFAULTS.limits,

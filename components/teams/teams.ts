@@ -21,6 +21,10 @@ export interface TeamsArgs {
   partition?: string;
   /** The cluster's Kubernetes provider. */
   provider: k8s.Provider;
+  /** The cluster's VPC CIDR: TCP 443 reaches it and public addresses, never a peer's network. */
+  vpcCidr: string;
+  /** The OpenTelemetry add-on collects spans: meshed namespaces may send them. @default false */
+  tracing?: boolean;
   /** What enforces NetworkPolicies (the vpc-cni add-on); every policy waits for it. @default none */
   networkPolicyEngine?: pulumi.Resource;
   /** Tags for the access entries. @default none */
@@ -88,7 +92,13 @@ export class Teams extends pulumi.ComponentResource {
         // Observed, the allow-all pair goes first: applied together, a deny could win for a moment.
         const open = stage === "observe" ? observedPolicies(ns).map((p) => policy(p)) : [];
         this.allowAll.push(...open);
-        for (const p of teamPolicies(ns, { ...spec, teamNamespaces })) policy(p, open);
+        for (const p of teamPolicies(ns, {
+          ...spec,
+          teamNamespaces,
+          vpcCidr: args.vpcCidr,
+          tracing: args.tracing,
+        }))
+          policy(p, open);
       }
     }
     for (const spec of Object.values(args.teams)) {

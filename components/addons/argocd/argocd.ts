@@ -2,6 +2,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { isRecord, problem, problemList, unknownFieldProblems } from "../../problems";
 import { gitOpsClusterMetadata, GitOpsClusterFacts, gitOpsClusterSecret } from "./argocd-cluster";
+import {
+  BOOTSTRAP_PROJECT,
+  bootstrapProject,
+  lockedDefaultProject,
+  teamProject,
+} from "./argocd-projects";
 import { namespacedKinds } from "../crds";
 import { EXTERNAL_SECRETS } from "../external-secrets";
 import type { AddonSpec, CommonSettings } from "../spec";
@@ -19,12 +25,17 @@ export const ARGOCD = {
 export interface ArgocdBootstrap {
   /** Git repository URL (https:// or ssh). */
   repoUrl: string;
-  /** Branch, tag or commit; pin a tag or commit so both clusters run the same thing. */
+  /**
+   * The commit this cluster deploys, in full (40 hex digits): each stack pins its own, moved by a
+   * pull request per stack, so a change reaches prod2 before prod. Tags and branches move under
+   * every cluster at once.
+   */
   revision: string;
   /** Directory of Application and ApplicationSet manifests in the repository. */
   path: string;
   /**
-   * A private repository's Secrets Manager key (under External Secrets' prefix): a JSON of
+   * A private repository's Secrets Manager key, under `<prefix>/argocd/` (External Secrets'
+   * prefix; Argo CD's store reads only there): a JSON of
    * `username` and `password`, or `sshPrivateKey`. Needs `addons.externalSecrets`.
    * @default none: a public repository
    */
@@ -45,6 +56,11 @@ export interface ArgocdSettings extends CommonSettings {
    * @default the cluster's name, region and account only
    */
   cluster?: GitOpsClusterFacts;
+  /**
+   * Namespaces by team: each team gets a project (`team-<team>`) deploying only there, only the
+   * kinds teams may create. @default none: no team project
+   */
+  teams?: Record<string, string[]>;
 }
 
 /** Chart values (argo-cd 10.1.1, charts/argo-cd/values.yaml at argo-cd-10.1.1). */
@@ -56,17 +72,21 @@ export function argocdValues(): ValueLayers {
       server: { resources: requests("50m", "128Mi", "256Mi") },
       applicationSet: { resources: requests("50m", "128Mi", "256Mi") },
       redis: { resources: requests("50m", "64Mi", "256Mi") },
-      // SSO is each organisation's own; the admin login is Argo CD's default.
+      // SSO is each organisation's own (values `configs.cm`, `dex`); until then `argocd --core`.
       dex: { enabled: false },
     },
     owned: {
+      // No local admin: a shared password that bypasses the cluster's access entries. Operators use
+      // `argocd --core` with their own Kubernetes access, or SSO (values.yaml `configs.cm`,
+      // `admin.enabled`; https://argo-cd.readthedocs.io/en/stable/faq/#how-to-disable-admin-user).
+      configs: { cm: { "admin.enabled": false } },
       // Templates, upgraded with the chart, kept on uninstall: that would delete every Application.
       crds: { install: true, keep: true },
     },
   };
 }
 
-/** The root Application: the repository's path, synced automatically. */
+/** The root Application: the repository's path at the pinned commit, in the bootstrap project. */
 export function rootApplication(b: ArgocdBootstrap) {
   return {
     apiVersion: "argoproj.io/v1alpha1",
@@ -75,7 +95,7 @@ export function rootApplication(b: ArgocdBootstrap) {
     // (https://argo-cd.readthedocs.io/en/stable/user-guide/app_deletion/#about-the-deletion-finalizer).
     metadata: { name: ARGOCD.rootApp, namespace: ARGOCD.namespace },
     spec: {
-      project: "default",
+      project: BOOTSTRAP_PROJECT,
       source: { repoURL: b.repoUrl, targetRevision: b.revision, path: b.path },
       destination: { server: "https://kubernetes.default.svc", namespace: ARGOCD.namespace },
       ...(b.autoSync === false
@@ -91,12 +111,13 @@ export function rootApplication(b: ArgocdBootstrap) {
  */
 export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: string }) {
   return {
-    apiVersion: "external-secrets.io/v1",
+    apiVersion: EXTERNAL_SECRETS.apiVersion,
     kind: "ExternalSecret",
     metadata: { name: ARGOCD.repoSecret, namespace: ARGOCD.namespace },
     spec: {
       refreshInterval: "1h",
-      secretStoreRef: { kind: "ClusterSecretStore", name: EXTERNAL_SECRETS.stores.secretsManager },
+      // Argo CD's own store, under `<prefix>/argocd/`: no team namespace can read it.
+      secretStoreRef: { kind: "SecretStore", name: EXTERNAL_SECRETS.stores.secretsManager },
       target: {
         name: ARGOCD.repoSecret,
         template: {
@@ -109,6 +130,9 @@ export function repositoryExternalSecret(b: ArgocdBootstrap & { credentialsKey: 
     },
   };
 }
+
+/** A full commit id: the only revision that cannot move under a cluster. */
+const COMMIT = /^[0-9a-f]{40}$/;
 
 const REPO_URL = /^(https:\/\/[^\s@]+|ssh:\/\/[^\s]+|git@[^\s:]+:[^\s]+)$/;
 const CREDENTIALS_IN_URL = /^https:\/\/[^/]*@/;
@@ -128,8 +152,22 @@ const CLUSTER_FACTS: Record<keyof GitOpsClusterFacts, true> = {
   roleArns: true,
 };
 
+const isNameList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === "string");
+
 export function argocdProblems(s: ArgocdSettings, at: string): string[] {
-  const facts = unknownFieldProblems(s.cluster, Object.keys(CLUSTER_FACTS), `${at}.cluster`);
+  const facts = [
+    ...unknownFieldProblems(s.cluster, Object.keys(CLUSTER_FACTS), `${at}.cluster`),
+    ...Object.entries(s.teams ?? {})
+      .filter(([, ns]) => !isNameList(ns))
+      .map(([team, ns]) =>
+        problem(
+          `${at}.teams.${team}`,
+          "not a list of namespaces",
+          ns,
+          "list the team's namespaces",
+        ),
+      ),
+  ];
   const b = s.bootstrap;
   if (b === undefined) return facts;
   const p = `${at}.bootstrap`;
@@ -156,17 +194,16 @@ export function argocdProblems(s: ArgocdSettings, at: string): string[] {
       "use https://… or git@host:org/repo.git",
     );
   }
-  for (const k of ["revision", "path"] as const) {
-    if (typeof b[k] !== "string" || b[k].trim() === "") {
-      add(
-        `${p}.${k}`,
-        "missing",
-        b[k],
-        k === "path"
-          ? "give the directory of the root app's manifests"
-          : "give a tag or commit both clusters deploy",
-      );
-    }
+  if (typeof b.path !== "string" || b.path.trim() === "") {
+    add(`${p}.path`, "missing", b.path, "give the directory of the root app's manifests");
+  }
+  if (typeof b.revision !== "string" || !COMMIT.test(b.revision)) {
+    add(
+      `${p}.revision`,
+      "not a full commit id",
+      b.revision,
+      "pin the commit this stack deploys (40 hex digits, `git rev-parse <ref>`); a tag or branch moves under every cluster at once (docs/gitops.md)",
+    );
   }
   if (b.autoSync !== undefined && typeof b.autoSync !== "boolean") {
     add(`${p}.autoSync`, "not a boolean", b.autoSync, "use true or false");
@@ -185,13 +222,13 @@ export function argocdProblems(s: ArgocdSettings, at: string): string[] {
 export const argocd: AddonSpec<ArgocdSettings> = {
   component: "Argocd",
   summary:
-    "Argo CD with an app-of-apps from one repository, and this cluster's facts in its cluster Secret.",
+    "Argo CD without a local admin: an app-of-apps at this stack's pinned commit, a project per team, and this cluster's facts in its cluster Secret.",
   namespace: {
     name: ARGOCD.namespace,
     podSecurity: "restricted",
     why: "every Argo CD container runs non-root, read-only, without capabilities, with the RuntimeDefault seccomp profile (the chart's containerSecurityContext defaults)",
   },
-  defaults: { bootstrap: undefined, cluster: undefined },
+  defaults: { bootstrap: undefined, cluster: undefined, teams: undefined },
   problems: argocdProblems,
   installAfter: {
     externalSecrets:
@@ -240,7 +277,32 @@ export const argocd: AddonSpec<ArgocdSettings> = {
       { ...k8sOpts, dependsOn: released },
     );
     const ready: pulumi.Resource[] = [...released, clusterSecret];
+    // Argo CD makes `default` at start-up: a Patch takes it over (patchForce), left on delete.
+    new k8s.apiextensions.CustomResourcePatch(
+      `${name}-default-project`,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "AppProject",
+        metadata: {
+          name: "default",
+          namespace: ARGOCD.namespace,
+          annotations: { "pulumi.com/patchForce": "true" },
+        },
+        spec: lockedDefaultProject(),
+      },
+      { ...k8sOpts, dependsOn: released, retainOnDelete: true },
+    );
     if (b) {
+      const projects = [
+        bootstrapProject(b.repoUrl, ARGOCD.namespace),
+        ...Object.entries(s.teams ?? {}).map(([team, ns]) => teamProject(team, ns, b.repoUrl)),
+      ].map(
+        (p) =>
+          new k8s.apiextensions.CustomResource(`${name}-project-${p.metadata.name}`, p, {
+            ...k8sOpts,
+            dependsOn: released,
+          }),
+      );
       const repo = b.credentialsKey
         ? [
             new k8s.apiextensions.CustomResource(
@@ -254,7 +316,7 @@ export const argocd: AddonSpec<ArgocdSettings> = {
       ready.push(
         new k8s.apiextensions.CustomResource(`${name}-root`, rootApplication(b), {
           ...k8sOpts,
-          dependsOn: [...released, clusterSecret, ...repo],
+          dependsOn: [...released, clusterSecret, ...repo, ...projects],
         }),
       );
     }
@@ -262,12 +324,17 @@ export const argocd: AddonSpec<ArgocdSettings> = {
   },
 };
 
-/** The selection with `facts` merged into Argo CD's cluster facts, if Argo CD is selected. */
+/**
+ * The selection with `facts` merged into Argo CD's cluster facts (and `teams`, when given, as its
+ * teams' namespaces), if Argo CD is selected.
+ */
 export function withGitOpsFacts<T extends { argocd?: ArgocdSettings }>(
   selection: T | undefined,
   facts: GitOpsClusterFacts,
+  teams?: Record<string, string[]>,
 ): T | undefined {
   const a = selection?.argocd;
   if (!selection || !a) return selection;
-  return { ...selection, argocd: { ...a, cluster: { ...a.cluster, ...facts } } };
+  const cluster = { ...a.cluster, ...facts };
+  return { ...selection, argocd: { ...a, cluster, ...(teams ? { teams } : {}) } };
 }

@@ -18,6 +18,22 @@ export const ISTIO = {
   gatewayName: "istio-ingressgateway",
 } as const;
 
+/** Every injected sidecar's requests and memory limit: team quotas make room for it. */
+export const SIDECAR = { cpu: "100m", memory: "128Mi", memoryLimit: "1Gi" } as const;
+
+/**
+ * A namespace-wide PeerAuthentication (no selector) in STRICT mode: its sidecars accept only mutual
+ * TLS. The gateway's proxy sends it (auto mTLS); kubelet probes reach the agent on 15020, which
+ * Istio rewrites them to (`sidecar.istio.io/rewriteAppHTTPProbers`, on by default) and does not
+ * intercept (https://istio.io/latest/docs/ops/configuration/mesh/app-health-check/).
+ */
+export const strictMtls = (namespace: string) => ({
+  apiVersion: "security.istio.io/v1",
+  kind: "PeerAuthentication",
+  metadata: { name: "default", namespace },
+  spec: { mtls: { mode: "STRICT" } },
+});
+
 const ISTIO_VERSION = "1.30.3"; // base, istiod and gateway must match
 
 /** A pin at ISTIO_VERSION; sources at the tag (Chart.yaml in git is a placeholder). */
@@ -136,7 +152,7 @@ export function istiodValues(i: {
       resources: requests("500m", "2Gi"),
       pdb: { minAvailable: 1 },
       // Requests of every injected sidecar, so meshed workloads also declare what they use.
-      global: { proxy: { resources: requests("100m", "128Mi", "1Gi") } },
+      global: { proxy: { resources: requests(SIDECAR.cpu, SIDECAR.memory, SIDECAR.memoryLimit) } },
     },
     owned: {
       global: {

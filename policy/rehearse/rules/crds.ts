@@ -59,8 +59,10 @@ export const crdInstalled = defineRule({
     const vpcCni = head.filter(isEksAddon("vpc-cni")).map(recordKey);
     const findings: Omit<Finding, "rule">[] = [];
     for (const r of head) {
-      const k = kubeKindOf(r.type);
-      if (!k || BUILT_IN_GROUPS.has(k.group)) continue;
+      const typed = kubeKindOf(r.type);
+      if (!typed || BUILT_IN_GROUPS.has(typed.group)) continue;
+      // A CustomResourcePatch's type is `<Kind>Patch`; its CRD is its kind's.
+      const k = { ...typed, kind: typed.kind.replace(/Patch$/, "") };
       const subject = recordKey(r);
       const eks = eksCrds.find((c) => c.group === k.group && c.kind === k.kind);
       // The control plane's CRDs exist as soon as the cluster does.

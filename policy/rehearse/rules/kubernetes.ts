@@ -118,6 +118,8 @@ const MODEL_PACKAGES = [
   "kubernetes-models",
   "@kubernetes-models/karpenter",
   "@kubernetes-models/istio",
+  "@kubernetes-models/argo-cd",
+  "@kubernetes-models/external-secrets",
 ];
 
 const nodeModules = (() => {

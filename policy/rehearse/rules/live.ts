@@ -6,7 +6,11 @@ import {
   type PodSecurityLevel,
   stricterLevel,
 } from "../../../components/teams/namespace";
-import type { TeamSpec } from "../../../components/teams/team-settings";
+import { PROMETHEUS } from "../../../components/addons/prometheus";
+import {
+  teamNamespaces as teamNamespacesOf,
+  type TeamSpec,
+} from "../../../components/teams/team-settings";
 import { kubernetesId, recordKey, type SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { matchToHead } from "../identity";
@@ -241,6 +245,9 @@ const staged = defineRule({
   smokeCheck: "gateway-answers",
   check({ base = [], head, stackConfig }) {
     const live = declaredLive(stackConfig);
+    const teamNamespaces = new Set(
+      teamNamespacesOf((stackConfig["eks-blueprint:teams"] ?? {}) as Record<string, TeamSpec>),
+    );
     const names = new Set<string>([
       ...base.filter((r) => r.type === NAMESPACE).map((r) => metaOf(r).name ?? ""),
       ...live.keys(),
@@ -289,7 +296,7 @@ const staged = defineRule({
             ...raced,
             {
               subject: recordKey(nsRecord),
-              message: `namespace ${ns} runs workloads, and this update restricts it at once: ${cuts.join("; ")}. Stage it: \`live: {stage: observe}\` on its team namespace first (denies nothing new), then \`enforce\` after the runbook's checks (docs/migration.md, "Restrictions on live namespaces")`,
+              message: `namespace ${ns} runs workloads, and this update restricts it at once: ${cuts.join("; ")}. Stage it: ${teamNamespaces.has(ns) ? "`live: {stage: observe}` on its team namespace" : `its add-on's \`podSecurityStage: observe\` (\`addons.prometheus\` for ${PROMETHEUS.namespace})`} first (denies nothing new), then \`enforce\` after the runbook's checks (docs/migration.md, "Restrictions on live namespaces")`,
             },
           ];
     });
