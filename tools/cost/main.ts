@@ -1,0 +1,73 @@
+// `npm run cost -- <stack> [--synth <file.json>] [--region <region>]`: the stack's monthly cost by
+// line item, priced in its region (`aws:region` of Pulumi.<stack>.yaml; `--region` asks what it
+// would cost in another) from policy/cost/aws-prices.json, as Markdown. It synthesizes the stack
+// first, or reads a synth file `npm run synth -- <stack> --out` wrote.
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { CliSpec, inputFile, parseArgs, stackFile, UsageError } from "../run/args";
+import { runCli } from "../run/fast-load";
+import type { SynthResult } from "../../synth/record";
+
+const SPEC: CliSpec = {
+  usage: "usage: npm run cost -- <stack> [--synth <file.json>] [--region <region>]",
+  values: ["--synth", "--region"],
+  positionals: [1, 1],
+};
+
+/** A stack's region, as its config sets it for the AWS provider. */
+export function stackRegion(config: Record<string, string>, stack: string): string {
+  const region = config["aws:region"];
+  if (!region)
+    throw new UsageError(
+      `aws:region: not set in Pulumi.${stack}.yaml, so the stack has no region to price in; set it (pulumi config set aws:region us-west-2 -s ${stack})`,
+    );
+  return region;
+}
+
+/** A synth file's records, or what is wrong with it. */
+export function readSynth(file: string, stack: string): SynthResult {
+  const text = readFileSync(
+    inputFile(
+      file,
+      "the synth to price",
+      `make it with \`npm run synth -- ${stack} --out ${path.resolve(file)}\`, or leave --synth out`,
+    ),
+    "utf8",
+  );
+  const parsed = JSON.parse(text) as Partial<SynthResult>;
+  if (!Array.isArray(parsed.resources) || typeof parsed.stack !== "string")
+    throw new UsageError(`${file}: not a synth file (no "stack" and "resources")`);
+  if (parsed.stack !== stack)
+    throw new UsageError(`${file}: the synth of stack ${parsed.stack}, not ${stack}`);
+  return parsed as SynthResult;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, SPEC);
+  const [stack] = args.positionals;
+  /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth */
+  const { ROOT, readStackConfig } =
+    require("../../synth/stack-files") as typeof import("../../synth/stack-files");
+  const { estimate } =
+    require("../../policy/cost/estimate") as typeof import("../../policy/cost/estimate");
+  const { renderEstimate } =
+    require("../../policy/cost/markdown") as typeof import("../../policy/cost/markdown");
+  const { PRICES } =
+    require("../../policy/cost/prices") as typeof import("../../policy/cost/prices");
+  const { synthStack } =
+    require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  stackFile(ROOT, stack);
+  const asked = args.value("--region");
+  if (asked !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(asked))
+    throw new UsageError(
+      `--region: not an AWS region (got ${JSON.stringify(asked)}); use one such as us-east-1\n${SPEC.usage}`,
+    );
+  const region = asked ?? stackRegion(readStackConfig(stack).config, stack);
+  const file = args.value("--synth");
+  const synth = file ? readSynth(file, stack) : await synthStack(stack);
+  process.stdout.write(renderEstimate(estimate(synth, region, PRICES)));
+  return 0;
+}
+
+if (require.main === module) runCli(main);
