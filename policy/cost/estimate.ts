@@ -96,7 +96,7 @@ function controlPlanes(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
 
 /** Root and data volumes of a group's launch template, GiB and type; EKS's 20 GiB without one. */
 function nodeVolumes(group: SynthRecord, byKey: Map<string, SynthRecord>) {
-  const template = group.dependsOn
+  const template = (group.dependsOn ?? [])
     .map((k) => byKey.get(k))
     .find((r) => r?.type === "aws:ec2/launchTemplate:LaunchTemplate");
   const volumes = list(template?.inputs.blockDeviceMappings).flatMap((m) => {

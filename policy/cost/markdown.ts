@@ -63,6 +63,7 @@ export function renderDelta(base: Estimate, head: Estimate): string {
   const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
   const shown = (i?: LineItem) =>
     !i ? "—" : i.monthly ? sizes(i.monthly, dollars) : i.usage ? "by use" : "missing";
+  let unpriced = 0;
   const rows = ids.flatMap((id) => {
     const [b, h] = [before.get(id), after.get(id)];
     const same =
@@ -72,6 +73,7 @@ export function renderDelta(base: Estimate, head: Estimate): string {
       shown(b) === shown(h) &&
       priceCell(b.quote) === priceCell(h.quote);
     if (same) return [];
+    const fixed = !(b ?? h)?.usage;
     const delta =
       b?.monthly && h?.monthly
         ? signed(h.monthly.desired - b.monthly.desired)
@@ -79,7 +81,10 @@ export function renderDelta(base: Estimate, head: Estimate): string {
           ? signed(h.monthly.desired)
           : !h && b?.monthly
             ? signed(-b.monthly.desired)
-            : "—";
+            : fixed
+              ? "**unpriced**"
+              : "—";
+    if (delta === "**unpriced**") unpriced++;
     return [
       `| ${(h ?? b)?.category} | ${cell(b?.what ?? "(new)")} | ${cell(h?.what ?? "(removed)")} | ${shown(b)} | ${shown(h)} | ${delta} |`,
     ];
@@ -89,7 +94,10 @@ export function renderDelta(base: Estimate, head: Estimate): string {
     head.missing || base.missing
       ? ` Prices missing: ${base.missing} line item${base.missing === 1 ? "" : "s"} in the base, ${head.missing} in the head, left out of both totals.`
       : "";
-  const head1 = `Monthly at desired size: ${dollars(base.total.desired)} → ${dollars(head.total.desired)} (**${signed(d)}**); at maximum ${dollars(base.total.max)} → ${dollars(head.total.max)} (${signed(head.total.max - base.total.max)}).${missing}`;
+  const unpricedNote = unpriced
+    ? ` **${unpriced} changed line item${unpriced === 1 ? " has" : "s have"} no price on one side or both: ${unpriced === 1 ? "its" : "their"} change is not in this delta.**`
+    : "";
+  const head1 = `Monthly at desired size: ${dollars(base.total.desired)} → ${dollars(head.total.desired)} (**${signed(d)}**); at maximum ${dollars(base.total.max)} → ${dollars(head.total.max)} (${signed(head.total.max - base.total.max)}).${unpricedNote}${missing}`;
   if (rows.length === 0) return `${head1}\n\nNo line item changes.\n`;
   return [
     head1,
