@@ -63,6 +63,8 @@ export interface Estimate {
   total: Sizes;
   /** Items not priced for want of a price: the total leaves them out. */
   missing: number;
+  /** Every price key the estimate looked up, sorted: what a refresh of the table fetches. */
+  priceKeys: string[];
 }
 
 const same = (n: number): Sizes => ({ min: n, desired: n, max: n });
@@ -253,7 +255,13 @@ export function estimate(
   region: string,
   table: PriceTable,
 ): Estimate {
-  const ctx: Ctx = { quote: (key) => quote(table, key, region) };
+  const asked = new Set<string>();
+  const ctx: Ctx = {
+    quote: (key) => {
+      asked.add(key);
+      return quote(table, key, region);
+    },
+  };
   const records = synth.resources.filter((r) => r.read === undefined && isObj(r.inputs));
   const kube = { records, releases: records.filter(isHelm) };
   const items = [
@@ -289,5 +297,6 @@ export function estimate(
     items,
     total,
     missing: fixed.filter((i) => !i.monthly).length,
+    priceKeys: [...asked].sort(),
   };
 }

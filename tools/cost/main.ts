@@ -42,7 +42,7 @@ export function readSynth(file: string, stack: string): SynthResult {
   return parsed as SynthResult;
 }
 
-async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, SPEC);
   const [stack] = args.positionals;
   /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth */
