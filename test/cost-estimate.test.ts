@@ -1,6 +1,10 @@
 // policy/cost: the estimate of a committed synth priced from a table written here, what a missing
 // price looks like, and the vendored table's own sources.
-import { estimate, type LineItem } from "../policy/cost/estimate";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { type Estimate, estimate, type LineItem, type Sizes } from "../policy/cost/estimate";
+import { phaseCosts, renderPhases } from "../policy/cost/phases";
+import { ROOT } from "../synth/stack-files";
 import { gibOf, loadBalancersOf } from "../policy/cost/kubernetes";
 import { renderEstimate } from "../policy/cost/markdown";
 import { type Price, PRICES, type PriceTable, priceTableProblems } from "../policy/cost/prices";
@@ -167,4 +171,66 @@ test("every vendored price has a listed source with a URL and a date, once per r
   expect(
     priceTableProblems({ ...TABLE, prices: [...TABLE.prices, at("*", "x", 1), at("*", "x", 1)] }),
   ).toEqual(["x *: listed twice"]);
+});
+
+test("a log group's cost is per GB ingested a day: its ingestion and its retention", () => {
+  const table = {
+    ...TABLE,
+    prices: [
+      ...TABLE.prices,
+      at("us-west-2", "logs:ingested", 0.5, "GB"),
+      at("us-west-2", "logs:stored", 0.03, "GB-month"),
+    ],
+  };
+  const logs = estimate(committedSynth("prod2"), "us-west-2", table).items.find(
+    (i) => i.id === "logs:prod2-cluster-control-plane",
+  );
+  expect(logs?.usage).toBe(
+    "each GB ingested a day: $15.21 a month to ingest, $0.90 to keep 30 days ($0.03/GB-month)",
+  );
+});
+
+const totals = (stack: string, t: Sizes, missing: number): Estimate => ({
+  stack,
+  region: "us-west-2",
+  items: [],
+  total: t,
+  missing,
+  priceKeys: [],
+});
+
+test("each migration phase adds the stacks it runs, at the size the phase runs them", () => {
+  const old = totals("prod", { min: 10, desired: 20, max: 40 }, 1);
+  const next = totals("prod2", { min: 5, desired: 7, max: 9 }, 2);
+  expect(phaseCosts(old, next).map((p) => [p.phase.name, p.monthly, p.missing])).toEqual([
+    ["Both clusters up", 25, 3],
+    ["Weights moving", 27, 3],
+    ["The old cluster gone", 7, 2],
+  ]);
+});
+
+/** A Markdown table's rows as trimmed cells, wherever Prettier aligned it; separators left out. */
+const rows = (md: string, header: string) => {
+  const lines = md.split("\n");
+  const start = lines.findIndex((l) => l.startsWith(`| ${header}`));
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith("|"));
+  return lines
+    .slice(start, end < 0 ? undefined : end)
+    .filter((l) => !/^\|[\s|:-]+\|$/.test(l))
+    .map((l) =>
+      l
+        .split(/(?<!\\)\|/)
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
+};
+
+test("docs/migration.md gives each phase's cost as the committed stacks and table make it", () => {
+  const priced = (stack: string) =>
+    estimate(committedSynth(stack), committedConfig(stack)["aws:region"] as string, PRICES);
+  const table = renderPhases(priced("prod"), priced("prod2"));
+  const runbook = readFileSync(path.join(ROOT, "docs", "migration.md"), "utf8");
+  // When this fails, paste the table `npm run cost -- prod2 --replacing prod` prints.
+  expect(rows(runbook, "Phase (runbook steps)")).toEqual(rows(table, "Phase (runbook steps)"));
+  expect(rows(table, "Phase (runbook steps)")).toHaveLength(4);
 });

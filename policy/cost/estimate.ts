@@ -221,26 +221,31 @@ function natGateways(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
 }
 
 function logGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
-  const stored = ctx.quote("logs:stored");
+  const [ingested, stored] = [ctx.quote("logs:ingested"), ctx.quote("logs:stored")];
+  const daysPerMonth = HOURS_PER_MONTH / 24;
   return records
     .filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")
     .map((r) => {
       const days = num(r.inputs.retentionInDays);
+      const ingest =
+        "price" in ingested
+          ? `$${(daysPerMonth * ingested.price.usd).toFixed(2)} a month to ingest`
+          : "ingestion unpriced";
       // At steady state a group holds what it ingested over its retention: days × GB a day.
-      const storage =
+      const keep =
         "price" in stored
           ? days
-            ? `, stored ${days} days: $${(days * stored.price.usd).toFixed(2)} a month per GB/day`
-            : ", kept forever: storage grows every month"
-          : `; storage: ${stored.missing}`;
+            ? `$${(days * stored.price.usd).toFixed(2)} to keep ${days} days ($${stored.price.usd}/GB-month)`
+            : "storage that grows every month (never expires)"
+          : `storage unpriced (${stored.missing})`;
       return {
         id: `logs:${r.name}`,
         category: "Log retention" as const,
         what: `${str(r.inputs.name) ?? r.name}, ${days ? `${days} days` : "never expires"}`,
         quantity: same(0),
         unit: "GB ingested",
-        quote: ctx.quote("logs:ingested"),
-        usage: `per GB ingested${storage}`,
+        quote: ingested,
+        usage: `each GB ingested a day: ${ingest}, ${keep}`,
       };
     });
 }

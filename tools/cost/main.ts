@@ -1,7 +1,8 @@
-// `npm run cost -- <stack> [--synth <file.json>] [--region <region>]`: the stack's monthly cost by
-// line item, priced in its region (`aws:region` of Pulumi.<stack>.yaml; `--region` asks what it
-// would cost in another) from policy/cost/aws-prices.json, as Markdown. It synthesizes the stack
-// first, or reads a synth file `npm run synth -- <stack> --out` wrote.
+// `npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>]`: the
+// stack's monthly cost by line item, priced in its region (`aws:region` of Pulumi.<stack>.yaml;
+// `--region` asks what it would cost in another) from policy/cost/aws-prices.json, as Markdown.
+// It synthesizes the stack first, or reads a synth file `npm run synth -- <stack> --out` wrote.
+// `--replacing` adds the cost of each migration phase from the old stack to this one.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliSpec, inputFile, parseArgs, stackFile, UsageError } from "../run/args";
@@ -9,8 +10,9 @@ import { runCli } from "../run/fast-load";
 import type { SynthResult } from "../../synth/record";
 
 const SPEC: CliSpec = {
-  usage: "usage: npm run cost -- <stack> [--synth <file.json>] [--region <region>]",
-  values: ["--synth", "--region"],
+  usage:
+    "usage: npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>]",
+  values: ["--synth", "--region", "--replacing"],
   positionals: [1, 1],
 };
 
@@ -56,6 +58,8 @@ export async function main(argv: string[]): Promise<number> {
     require("../../policy/cost/prices") as typeof import("../../policy/cost/prices");
   const { synthStack } =
     require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
+  const { renderPhases } =
+    require("../../policy/cost/phases") as typeof import("../../policy/cost/phases");
   /* eslint-enable @typescript-eslint/no-require-imports */
   stackFile(ROOT, stack);
   const asked = args.value("--region");
@@ -63,10 +67,18 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(
       `--region: not an AWS region (got ${JSON.stringify(asked)}); use one such as us-east-1\n${SPEC.usage}`,
     );
-  const region = asked ?? stackRegion(readStackConfig(stack).config, stack);
+  const regionOf = (s: string) => asked ?? stackRegion(readStackConfig(s).config, s);
+  const region = regionOf(stack);
   const file = args.value("--synth");
   const synth = file ? readSynth(file, stack) : await synthStack(stack);
-  process.stdout.write(renderEstimate(estimate(synth, region, PRICES)));
+  const next = estimate(synth, region, PRICES);
+  process.stdout.write(renderEstimate(next));
+  const old = args.value("--replacing");
+  if (old) {
+    stackFile(ROOT, old);
+    const before = estimate(await synthStack(old), regionOf(old), PRICES);
+    process.stdout.write(`\nMigration phases, ${old} → ${stack}:\n\n${renderPhases(before, next)}`);
+  }
   return 0;
 }
 
