@@ -42,6 +42,22 @@ test("a control plane is 730 hours a month at its hourly price, which holds in e
   expect(item("cluster:prod2-cluster").monthly).toEqual({ min: 73, desired: 73, max: 73 });
 });
 
+test.each([
+  ["on the last day of standard support", "2027-03-27", "standard support until 2027-03-27", 73],
+  ["the day after", "2027-03-28", "extended support since 2027-03-27", 438],
+])("a control plane %s pays its support's price", (_, asOf, support, monthly) => {
+  const table: PriceTable = {
+    ...TABLE,
+    prices: [...TABLE.prices, at("*", "eks:cluster:extended", 0.6)],
+    eksStandardSupportEnds: { "1.35": { date: "2027-03-27", source: "test" } },
+  };
+  const cluster = estimate(committedSynth("prod2"), "us-west-2", table, asOf).items[0];
+  expect([cluster.what, cluster.monthly?.desired]).toEqual([
+    `eks-blueprint-prod2, Kubernetes 1.35, ${support} ([example.com](https://example.com/prices), 2026-01-02)`,
+    monthly,
+  ]);
+});
+
 test("an On-Demand group costs its first type's price at min, desired and max", () => {
   const g = groups.general;
   const desired = g.desiredSize ?? g.minSize;
@@ -116,7 +132,7 @@ test("Prometheus's claim template is a gp3 volume of its configured size", () =>
 test("the Markdown names each price's page and date, and a missing one as missing", () => {
   const md = renderEstimate(prod2);
   expect(md).toContain(
-    "| EKS control plane | eks-blueprint-prod2, Kubernetes 1.35, standard support | 1 cluster | $0.1/hour ([example.com](https://example.com/prices), 2026-01-02, every region) | $73.00 |",
+    "| EKS control plane | eks-blueprint-prod2, Kubernetes 1.35, standard support (its support window is not in the table) | 1 cluster | $0.1/hour ([example.com](https://example.com/prices), 2026-01-02, every region) | $73.00 |",
   );
   expect(md).toContain("**missing**: no price for elb:nlb in us-west-2");
   expect(renderEstimate(estimate(committedSynth("prod2"), "us-west-2", TABLE))).toBe(md);
@@ -226,11 +242,20 @@ const rows = (md: string, header: string) => {
 };
 
 test("docs/migration.md gives each phase's cost as the committed stacks and table make it", () => {
-  const priced = (stack: string) =>
-    estimate(committedSynth(stack), committedConfig(stack)["aws:region"] as string, PRICES);
-  const table = renderPhases(priced("prod"), priced("prod2"));
   const runbook = readFileSync(path.join(ROOT, "docs", "migration.md"), "utf8");
-  // When this fails, paste the table `npm run cost -- prod2 --replacing prod` prints.
+  const command = /npm run cost -- prod2 --replacing prod --on (\d{4}-\d{2}-\d{2})/.exec(runbook);
+  const priced = (stack: string) =>
+    estimate(
+      committedSynth(stack),
+      committedConfig(stack)["aws:region"] as string,
+      PRICES,
+      command?.[1],
+    );
+  const table = renderPhases(priced("prod"), priced("prod2"));
+  // When this fails, run that command and paste its table.
   expect(rows(runbook, "Phase (runbook steps)")).toEqual(rows(table, "Phase (runbook steps)"));
-  expect(rows(table, "Phase (runbook steps)")).toHaveLength(4);
+  expect([command?.[0], rows(table, "Phase (runbook steps)").length]).toEqual([
+    expect.stringContaining("--on"),
+    4,
+  ]);
 });

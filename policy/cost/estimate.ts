@@ -58,6 +58,8 @@ export interface LineItem {
 export interface Estimate {
   stack: string;
   region: string;
+  /** The day it was priced for. @default none given: every cluster in standard support */
+  asOf?: string;
   items: LineItem[];
   /** The priced items' sum. */
   total: Sizes;
@@ -81,19 +83,33 @@ function priced(item: Omit<LineItem, "monthly">): LineItem {
   return { ...item, monthly: times(item.quantity, item.quote.price.usd * perMonth) };
 }
 
+/**
+ * A control plane: the extended-support price once its minor has left standard support on
+ * `asOf` (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html: 14 months of
+ * standard support, then 12 of extended support at a higher price per cluster hour).
+ */
 function controlPlanes(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
   const clusters = records.filter((r) => (CLUSTER_TYPES as readonly string[]).includes(r.type));
-  return clusters.map((r) =>
-    priced({
+  return clusters.map((r) => {
+    const version = str(r.inputs.version);
+    const window = version ? ctx.table.eksStandardSupportEnds?.[version] : undefined;
+    const source = window && ctx.table.sources[window.source];
+    const cite = source ? ` ([${new URL(source.url).host}](${source.url}), ${source.date})` : "";
+    const extended = window !== undefined && ctx.asOf !== undefined && ctx.asOf > window.date;
+    const support = !window
+      ? "standard support (its support window is not in the table)"
+      : extended
+        ? `extended support since ${window.date}${cite}`
+        : `standard support until ${window.date}${cite}`;
+    return priced({
       id: `cluster:${r.name}`,
       category: "EKS control plane",
-      // Extended support ($0.60/hour, same source) starts 14 months after a minor's EKS release.
-      what: `${str(r.inputs.name) ?? r.name}, Kubernetes ${str(r.inputs.version) ?? "(EKS default)"}, standard support`,
+      what: `${str(r.inputs.name) ?? r.name}, Kubernetes ${version ?? "(EKS default)"}, ${support}`,
       quantity: same(1),
       unit: "cluster",
-      quote: ctx.quote("eks:cluster:standard"),
-    }),
-  );
+      quote: ctx.quote(extended ? "eks:cluster:extended" : "eks:cluster:standard"),
+    });
+  });
 }
 
 /** Root and data volumes of a group's launch template, GiB and type; EKS's 20 GiB without one. */
@@ -252,13 +268,19 @@ function logGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
 
 interface Ctx {
   quote: (key: string) => Quote;
+  table: PriceTable;
+  asOf?: string;
 }
 
-/** The estimate of one synth in `region`, priced from `table`. */
+/**
+ * The estimate of one synth in `region`, priced from `table` on `asOf` (`YYYY-MM-DD`, which only
+ * an EKS support window reads: the same synth, table and date give the same estimate).
+ */
 export function estimate(
   synth: { stack: string; resources: readonly SynthRecord[] },
   region: string,
   table: PriceTable,
+  asOf?: string,
 ): Estimate {
   const asked = new Set<string>();
   const ctx: Ctx = {
@@ -266,6 +288,8 @@ export function estimate(
       asked.add(key);
       return quote(table, key, region);
     },
+    table,
+    ...(asOf ? { asOf } : {}),
   };
   const records = synth.resources.filter((r) => r.read === undefined && isObj(r.inputs));
   const kube = { records, releases: records.filter(isHelm) };
@@ -299,6 +323,7 @@ export function estimate(
   return {
     stack: synth.stack,
     region,
+    ...(asOf ? { asOf } : {}),
     items,
     total,
     missing: fixed.filter((i) => !i.monthly).length,

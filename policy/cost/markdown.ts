@@ -28,7 +28,7 @@ export function renderEstimate(e: Estimate): string {
   const fixed = e.items.filter((i) => !i.usage);
   const usage = e.items.filter((i) => i.usage);
   const lines = [
-    `**${e.stack}** (${e.region}): **${dollars(e.total.desired)} a month** at desired size (${dollars(e.total.min)} at minimum, ${dollars(e.total.max)} at maximum), ${HOURS_PER_MONTH} hours a month` +
+    `**${e.stack}** (${e.region}${e.asOf ? `, as of ${e.asOf}` : ""}): **${dollars(e.total.desired)} a month** at desired size (${dollars(e.total.min)} at minimum, ${dollars(e.total.max)} at maximum), ${HOURS_PER_MONTH} hours a month` +
       (e.missing
         ? `; **${e.missing} line item${e.missing === 1 ? "" : "s"} missing a price, not in the total**.`
         : "."),

@@ -26,6 +26,11 @@ export interface Price {
 export interface PriceTable {
   sources: Record<string, PriceSource>;
   prices: Price[];
+  /**
+   * When each Kubernetes minor leaves EKS standard support (`YYYY-MM-DD`): a cluster on it after
+   * that date pays the extended-support price. @default none: every cluster priced as standard
+   */
+  eksStandardSupportEnds?: Record<string, { date: string; source: string }>;
 }
 
 export const PRICES: PriceTable = vendored;
@@ -58,6 +63,11 @@ export function priceTableProblems(table: PriceTable): string[] {
     if (!/^https?:\/\//.test(s.url)) problems.push(`source ${id}: url ${JSON.stringify(s.url)}`);
     if (!/^\d{4}-\d{2}(-\d{2})?$/.test(s.date))
       problems.push(`source ${id}: date ${JSON.stringify(s.date)}, not YYYY-MM-DD or YYYY-MM`);
+  }
+  for (const [minor, w] of Object.entries(table.eksStandardSupportEnds ?? {})) {
+    if (!(w.source in table.sources)) problems.push(`Kubernetes ${minor}: no source ${w.source}`);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(w.date))
+      problems.push(`Kubernetes ${minor}: date ${JSON.stringify(w.date)}, not YYYY-MM-DD`);
   }
   const keys = table.prices.map((p) => `${p.key} ${p.region}`);
   for (const k of new Set(keys.filter((k, i) => keys.indexOf(k) !== i)))

@@ -1,8 +1,9 @@
-// `npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>]`: the
-// stack's monthly cost by line item, priced in its region (`aws:region` of Pulumi.<stack>.yaml;
-// `--region` asks what it would cost in another) from policy/cost/aws-prices.json, as Markdown.
-// It synthesizes the stack first, or reads a synth file `npm run synth -- <stack> --out` wrote.
-// `--replacing` adds the cost of each migration phase from the old stack to this one.
+// `npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>]
+// [--on <YYYY-MM-DD>]`: the stack's monthly cost by line item, priced in its region (`aws:region`
+// of Pulumi.<stack>.yaml; `--region` asks what it would cost in another) from
+// policy/cost/aws-prices.json, as Markdown. It synthesizes the stack first, or reads a synth file
+// `npm run synth -- <stack> --out` wrote. `--replacing` adds the cost of each migration phase from
+// the old stack to this one. `--on` (default today, UTC) is the day whose EKS support window applies.
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { CliSpec, inputFile, parseArgs, stackFile, UsageError } from "../run/args";
@@ -11,10 +12,13 @@ import type { SynthResult } from "../../synth/record";
 
 const SPEC: CliSpec = {
   usage:
-    "usage: npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>]",
-  values: ["--synth", "--region", "--replacing"],
+    "usage: npm run cost -- <stack> [--synth <file.json>] [--region <region>] [--replacing <old stack>] [--on <YYYY-MM-DD>]",
+  values: ["--synth", "--region", "--replacing", "--on"],
   positionals: [1, 1],
 };
+
+/** Today in UTC, `YYYY-MM-DD`: the day an estimate is for unless told. */
+export const today = (): string => new Date().toISOString().slice(0, 10);
 
 /** A stack's region, as its config sets it for the AWS provider. */
 export function stackRegion(config: Record<string, string>, stack: string): string {
@@ -67,16 +71,21 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(
       `--region: not an AWS region (got ${JSON.stringify(asked)}); use one such as us-east-1\n${SPEC.usage}`,
     );
+  const asOf = args.value("--on") ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf)))
+    throw new UsageError(
+      `--on: not a date (got ${JSON.stringify(asOf)}); use YYYY-MM-DD, such as 2026-12-01\n${SPEC.usage}`,
+    );
   const regionOf = (s: string) => asked ?? stackRegion(readStackConfig(s).config, s);
   const region = regionOf(stack);
   const file = args.value("--synth");
   const synth = file ? readSynth(file, stack) : await synthStack(stack);
-  const next = estimate(synth, region, PRICES);
+  const next = estimate(synth, region, PRICES, asOf);
   process.stdout.write(renderEstimate(next));
   const old = args.value("--replacing");
   if (old) {
     stackFile(ROOT, old);
-    const before = estimate(await synthStack(old), regionOf(old), PRICES);
+    const before = estimate(await synthStack(old), regionOf(old), PRICES, asOf);
     process.stdout.write(`\nMigration phases, ${old} → ${stack}:\n\n${renderPhases(before, next)}`);
   }
   return 0;

@@ -5,7 +5,7 @@ import { readStackFiles } from "../../synth/stack-files";
 import { estimate } from "../../policy/cost/estimate";
 import { renderDelta } from "../../policy/cost/markdown";
 import { PRICES, type PriceTable } from "../../policy/cost/prices";
-import { readSynth } from "../cost/main";
+import { readSynth, today } from "../cost/main";
 import type { Section } from "./comment";
 
 export const COST_TITLE = "Cost (base → head, monthly)";
@@ -20,6 +20,8 @@ export interface CostSides {
   headDir: string;
   /** @default the vendored table */
   table?: PriceTable;
+  /** The day whose EKS support windows apply. @default today */
+  asOf?: string;
 }
 
 const regionIn = (dir: string, stack: string): string | undefined => {
@@ -36,9 +38,9 @@ export function costSection(sides: CostSides): Section {
       result: { skipped: `\`Pulumi.${sides.stack}.yaml\` sets no \`aws:region\` to price in` },
     };
   const baseRegion = (sides.baseDir && regionIn(sides.baseDir, sides.stack)) || headRegion;
-  const table = sides.table ?? PRICES;
-  const base = estimate(readSynth(sides.baseFile, sides.stack), baseRegion, table);
-  const head = estimate(readSynth(sides.headFile, sides.stack), headRegion, table);
+  const [table, asOf] = [sides.table ?? PRICES, sides.asOf ?? today()];
+  const base = estimate(readSynth(sides.baseFile, sides.stack), baseRegion, table, asOf);
+  const head = estimate(readSynth(sides.headFile, sides.stack), headRegion, table, asOf);
   const moved =
     baseRegion === headRegion ? "" : `The stack moves from ${baseRegion} to ${headRegion}. `;
   const body = `${moved}${renderDelta(base, head)}\n\`npm run cost -- ${sides.stack}\` prints every line item with its price and source.`;
