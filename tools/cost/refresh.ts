@@ -13,17 +13,17 @@ import { PRICES } from "../../policy/cost/prices";
 import { ROOT, readStackConfig } from "../../synth/stack-files";
 import { sortKeys } from "../../components/access/irsa-policy";
 import { parseArgs } from "../run/args";
-import { readSynth, stackRegion } from "./main";
+import { readSynth, stackRegion, today } from "./main";
 
 const USAGE = "usage: node dist/tools/cost/refresh.js <synth.json>... [--print]";
 export const TABLE_FILE = path.join(ROOT, "policy", "cost", "aws-prices.json");
 
-/** Every price key each synth's estimate looks up, with the stack's region: what to fetch. */
+/** Every price key each synth's estimate looks up today, with the stack's region: what to fetch. */
 export function wanted(files: readonly string[]): { key: string; region: string }[] {
   const pairs = files.flatMap((file) => {
     const stack = (JSON.parse(readFileSync(file, "utf8")) as { stack: string }).stack;
     const region = stackRegion(readStackConfig(stack).config, stack);
-    return estimate(readSynth(file, stack), region, PRICES).priceKeys.map((key) => ({
+    return estimate(readSynth(file, stack), region, PRICES, today()).priceKeys.map((key) => ({
       key,
       region,
     }));
