@@ -107,6 +107,22 @@ test("a price only another region has is missing, naming what the table has", ()
       "NLB of release istio-ingressgateway (values `service`)",
       { missing: "no price for elb:nlb in us-west-2 (the table has us-east-1: $0.0225/hour)" },
     ],
+    [
+      "NLB of release istio-ingressgateway (values `service`): internet-facing, a public IPv4 address per zone",
+      { missing: "no price for vpc:public-ipv4 in us-west-2" },
+    ],
+  ]);
+});
+
+test("an internet-facing load balancer and each NAT gateway hold a public IPv4 address per zone", () => {
+  const table = { ...TABLE, prices: [...TABLE.prices, at("*", "vpc:public-ipv4", 0.005)] };
+  const zones = committedConfig("prod2")["eks-blueprint:availabilityZones"] ?? 3;
+  const ipv4 = estimate(committedSynth("prod2"), "us-west-2", table)
+    .items.filter((i) => i.id.endsWith(":ipv4"))
+    .map((i) => [i.id, i.quantity.desired, i.monthly?.desired]);
+  expect(ipv4).toEqual([
+    ["nat:prod2-network:ipv4", zones, (zones as number) * 3.65],
+    ["lb:prod2-platform-addons-istio-gateway:service:ipv4", zones, (zones as number) * 3.65],
   ]);
 });
 

@@ -4,56 +4,23 @@
 import { valueAt } from "../../components/addons/values";
 import type { SynthRecord } from "../../synth/record";
 import { isObj, list, obj, str, strings } from "../values";
-import { CLUSTER_TYPES, FARGATE_PROFILE, isHelm, NODE_GROUP_TYPES, VPC } from "../shapes";
+import { CLUSTER_TYPES, isHelm, NODE_GROUP_TYPES } from "../shapes";
 import { type PriceTable, type Quote, quote } from "./prices";
-import { loadBalancersOf, num, volumesOf } from "./kubernetes";
+import { volumesOf } from "./kubernetes";
+import {
+  CATEGORIES,
+  type Ctx,
+  type LineItem,
+  num,
+  priced,
+  same,
+  type Sizes,
+  times,
+} from "./line-items";
+import { loadBalancers, natGateways } from "./network";
+import { fargate, logGroups } from "./usage";
 
-/** AWS prices a month as 730 hours (24 × 365 / 12), as its pricing calculator does. */
-export const HOURS_PER_MONTH = 730;
-
-/** A count or a cost at a node group's minimum, desired and maximum size. */
-export interface Sizes {
-  min: number;
-  desired: number;
-  max: number;
-}
-
-export type Category =
-  | "EKS control plane"
-  | "Node groups"
-  | "Fargate"
-  | "NAT gateways"
-  | "Load balancers"
-  | "EBS"
-  | "Log retention";
-
-/** Line items in this order, as the estimate lists them. */
-export const CATEGORIES: readonly Category[] = [
-  "EKS control plane",
-  "Node groups",
-  "Fargate",
-  "NAT gateways",
-  "Load balancers",
-  "EBS",
-  "Log retention",
-];
-
-export interface LineItem {
-  /** Stable across synths of a stack: base and head items are matched by it. */
-  id: string;
-  category: Category;
-  /** What is bought, in a few words. */
-  what: string;
-  /** How many units at min, desired and max. */
-  quantity: Sizes;
-  /** The unit counted: `cluster`, `m7i.large`, `GiB`. */
-  unit: string;
-  quote: Quote;
-  /** The monthly cost; none where the price is missing or the item is priced by use. */
-  monthly?: Sizes;
-  /** Priced by use the synth cannot know (GB processed, pod hours): how, never in the total. */
-  usage?: string;
-}
+export { CATEGORIES, HOURS_PER_MONTH, type LineItem, type Sizes } from "./line-items";
 
 export interface Estimate {
   stack: string;
@@ -67,20 +34,6 @@ export interface Estimate {
   missing: number;
   /** Every price key the estimate looked up, sorted: what a refresh of the table fetches. */
   priceKeys: string[];
-}
-
-const same = (n: number): Sizes => ({ min: n, desired: n, max: n });
-const times = (s: Sizes, f: number): Sizes => ({
-  min: s.min * f,
-  desired: s.desired * f,
-  max: s.max * f,
-});
-
-/** A fixed line: its monthly cost where the price was found (hourly prices × 730). */
-function priced(item: Omit<LineItem, "monthly">): LineItem {
-  if (!("price" in item.quote) || item.usage) return item;
-  const perMonth = item.quote.price.unit === "hour" ? HOURS_PER_MONTH : 1;
-  return { ...item, monthly: times(item.quantity, item.quote.price.usd * perMonth) };
 }
 
 /**
@@ -180,98 +133,6 @@ function instanceQuote(types: string[], capacity: string, ctx: Ctx): Quote {
   );
 }
 
-function fargate(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
-  const memory = ctx.quote("fargate:memory");
-  return records
-    .filter((r) => r.type === FARGATE_PROFILE)
-    .map((r) => ({
-      id: `fargate:${r.name}`,
-      category: "Fargate",
-      what: `profile ${str(r.inputs.fargateProfileName) ?? r.name}`,
-      quantity: same(0),
-      unit: "vCPU-hour",
-      quote: ctx.quote("fargate:vcpu"),
-      usage: `per pod: its vCPU-hours, and its GB-hours at ${"price" in memory ? `$${memory.price.usd}/${memory.price.unit}` : `a missing price (${memory.missing})`}`,
-    }));
-}
-
-function natGateways(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
-  const items: LineItem[] = [];
-  for (const r of records.filter((x) => x.type === VPC)) {
-    const strategy = str(valueAt(r.inputs, "natGateways", "strategy")) ?? "OnePerAz";
-    const zones = num(r.inputs.numberOfAvailabilityZones);
-    // awsx's strategies: OnePerAz (the default), Single, None.
-    const count = strategy === "None" ? 0 : strategy === "Single" ? 1 : zones;
-    if (count === 0) continue;
-    const what = `${r.name}: ${strategy}${strategy === "OnePerAz" ? `, ${zones ?? "?"} zones` : ""}`;
-    items.push(
-      count === undefined
-        ? {
-            id: `nat:${r.name}`,
-            category: "NAT gateways",
-            what,
-            quantity: same(0),
-            unit: "NAT gateway",
-            quote: { missing: "numberOfAvailabilityZones is not in the synth" },
-          }
-        : priced({
-            id: `nat:${r.name}`,
-            category: "NAT gateways",
-            what,
-            quantity: same(count),
-            unit: "NAT gateway",
-            quote: ctx.quote("nat:gateway"),
-          }),
-      {
-        id: `nat:${r.name}:processed`,
-        category: "NAT gateways",
-        what: `${r.name}: data processed`,
-        quantity: same(0),
-        unit: "GB",
-        quote: ctx.quote("nat:processed"),
-        usage: "per GB through the gateways, both directions",
-      },
-    );
-  }
-  return items;
-}
-
-function logGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
-  const [ingested, stored] = [ctx.quote("logs:ingested"), ctx.quote("logs:stored")];
-  const daysPerMonth = HOURS_PER_MONTH / 24;
-  return records
-    .filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup")
-    .map((r) => {
-      const days = num(r.inputs.retentionInDays);
-      const ingest =
-        "price" in ingested
-          ? `$${(daysPerMonth * ingested.price.usd).toFixed(2)} a month to ingest`
-          : "ingestion unpriced";
-      // At steady state a group holds what it ingested over its retention: days × GB a day.
-      const keep =
-        "price" in stored
-          ? days
-            ? `$${(days * stored.price.usd).toFixed(2)} to keep ${days} days ($${stored.price.usd}/GB-month)`
-            : "storage that grows every month (never expires)"
-          : `storage unpriced (${stored.missing})`;
-      return {
-        id: `logs:${r.name}`,
-        category: "Log retention" as const,
-        what: `${str(r.inputs.name) ?? r.name}, ${days ? `${days} days` : "never expires"}`,
-        quantity: same(0),
-        unit: "GB ingested",
-        quote: ingested,
-        usage: `each GB ingested a day: ${ingest}, ${keep}`,
-      };
-    });
-}
-
-interface Ctx {
-  quote: (key: string) => Quote;
-  table: PriceTable;
-  asOf?: string;
-}
-
 /**
  * The estimate of one synth in `region`, priced from `table` on `asOf` (`YYYY-MM-DD`, which only
  * an EKS support window reads: the same synth, table and date give the same estimate).
@@ -298,9 +159,7 @@ export function estimate(
     ...nodeGroups(records, ctx),
     ...fargate(records, ctx),
     ...natGateways(records, ctx),
-    ...loadBalancersOf(kube).map((lb) =>
-      priced({ ...lb, category: "Load balancers", quote: ctx.quote(`elb:${lb.kind}`) }),
-    ),
+    ...loadBalancers(kube, records, ctx),
     ...volumesOf(kube).map((v) => priced({ ...v, category: "EBS", quote: ctx.quote(v.priceKey) })),
     ...logGroups(records, ctx),
   ].sort(

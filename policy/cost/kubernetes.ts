@@ -4,9 +4,7 @@
 import { valueAt } from "../../components/addons/values";
 import type { SynthRecord } from "../../synth/record";
 import { isObj, type Obj, obj, str } from "../values";
-
-export const num = (v: unknown): number | undefined =>
-  typeof v === "number" && Number.isFinite(v) ? v : undefined;
+import { num } from "./line-items";
 
 interface Kube {
   records: readonly SynthRecord[];
@@ -15,6 +13,8 @@ interface Kube {
 
 const LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type";
 const GROUP = "alb.ingress.kubernetes.io/group.name";
+const SCHEME = "service.beta.kubernetes.io/aws-load-balancer-scheme";
+const INTERNAL = "service.beta.kubernetes.io/aws-load-balancer-internal";
 
 /** Every object inside `value` (itself included), with its path and the object holding it. */
 function objectsIn(
@@ -31,22 +31,23 @@ function objectsIn(
 }
 
 /**
- * NLB or Classic. The AWS Load Balancer Controller makes an NLB for `external`/`nlb-ip` and for
- * every Service once installed (its webhook sets `loadBalancerClass`); without it, EKS's cloud
- * provider makes a Classic Load Balancer unless the type is `nlb`.
- * https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/nlb/
+ * NLB or Classic, and whether it faces the internet. The AWS Load Balancer Controller makes an NLB
+ * for `external`/`nlb-ip` and for every Service once installed (its webhook sets
+ * `loadBalancerClass`), internal unless its scheme says `internet-facing`; without it, EKS's cloud
+ * provider makes a Classic Load Balancer unless the type is `nlb`, internet-facing unless marked
+ * internal. https://kubernetes-sigs.github.io/aws-load-balancer-controller/latest/guide/service/annotations/#lb-scheme
  */
-function serviceKind(
-  annotations: Obj,
-  loadBalancerClass: unknown,
-  controller: boolean,
-): "nlb" | "clb" {
-  const type = str(annotations[LB_TYPE]);
-  const nlb =
+function serviceLoadBalancer(annotations: Obj, loadBalancerClass: unknown, controller: boolean) {
+  const type = str(annotations[LB_TYPE]) ?? "";
+  const byController =
     controller ||
     loadBalancerClass === "service.k8s.aws/nlb" ||
-    ["external", "nlb", "nlb-ip"].includes(type ?? "");
-  return nlb ? "nlb" : "clb";
+    ["external", "nlb-ip"].includes(type);
+  const kind: "nlb" | "clb" = byController || type === "nlb" ? "nlb" : "clb";
+  const internetFacing = byController
+    ? annotations[SCHEME] === "internet-facing"
+    : annotations[INTERNAL] !== "true";
+  return { kind, internetFacing };
 }
 
 export interface KubeItem {
@@ -59,19 +60,21 @@ export interface KubeItem {
 const one = { min: 1, desired: 1, max: 1 };
 
 /** The load balancers: one per LoadBalancer Service, one ALB per Ingress group. */
-export function loadBalancersOf(kube: Kube): (KubeItem & { kind: "nlb" | "clb" | "alb" })[] {
+export function loadBalancersOf(
+  kube: Kube,
+): (KubeItem & { kind: "nlb" | "clb" | "alb"; internetFacing: boolean })[] {
   const controller = kube.releases.some((r) => r.inputs.chart === "aws-load-balancer-controller");
   const fromValues = kube.releases.flatMap((r) =>
     objectsIn(r.inputs.values, "")
       .filter(({ o }) => o.type === "LoadBalancer")
       .map(({ o, at }) => {
-        const kind = serviceKind(obj(o.annotations), o.loadBalancerClass, controller);
+        const lb = serviceLoadBalancer(obj(o.annotations), o.loadBalancerClass, controller);
         return {
           id: `lb:${r.name}:${at}`,
-          what: `${kind.toUpperCase()} of release ${str(r.inputs.name) ?? r.name} (values \`${at}\`)`,
+          what: `${lb.kind.toUpperCase()} of release ${str(r.inputs.name) ?? r.name} (values \`${at}\`)`,
           quantity: one,
           unit: "load balancer",
-          kind,
+          ...lb,
         };
       }),
   );
@@ -80,37 +83,33 @@ export function loadBalancersOf(kube: Kube): (KubeItem & { kind: "nlb" | "clb" |
     .filter((r) => valueAt(r.inputs, "spec", "type") === "LoadBalancer")
     .map((r) => {
       const annotations = obj(valueAt(r.inputs, "metadata", "annotations"));
-      const kind = serviceKind(
-        annotations,
-        valueAt(r.inputs, "spec", "loadBalancerClass"),
-        controller,
-      );
-      return {
-        id: `lb:${r.name}`,
-        what: `${kind.toUpperCase()} of Service ${r.name}`,
-        quantity: one,
-        unit: "load balancer",
-        kind,
-      };
+      const lbClass = valueAt(r.inputs, "spec", "loadBalancerClass");
+      const lb = serviceLoadBalancer(annotations, lbClass, controller);
+      const what = `${lb.kind.toUpperCase()} of Service ${r.name}`;
+      return { id: `lb:${r.name}`, what, quantity: one, unit: "load balancer", ...lb };
     });
-  // Ingresses of one IngressGroup share an ALB; an Ingress outside a group has its own.
-  const groups = new Map<string, string>();
-  for (const r of kube.records.filter((x) =>
-    /^kubernetes:networking\.k8s\.io\/v1:Ingress$/.test(x.type),
+  // Ingresses of one IngressGroup share an ALB; an Ingress outside a group has its own. The
+  // controller makes it internal unless the scheme says internet-facing.
+  const groups = new Map<string, boolean>();
+  for (const r of kube.records.filter(
+    (x) => x.type === "kubernetes:networking.k8s.io/v1:Ingress",
   )) {
     const annotations = obj(valueAt(r.inputs, "metadata", "annotations"));
     const cls =
       valueAt(r.inputs, "spec", "ingressClassName") ?? annotations["kubernetes.io/ingress.class"];
     if (cls !== "alb") continue;
     const group = str(annotations[GROUP]);
-    groups.set(group ? `group ${group}` : `Ingress ${r.name}`, r.name);
+    const key = group ? `group ${group}` : `Ingress ${r.name}`;
+    const internetFacing = annotations["alb.ingress.kubernetes.io/scheme"] === "internet-facing";
+    groups.set(key, (groups.get(key) ?? false) || internetFacing);
   }
-  const albs = [...groups.keys()].map((g) => ({
+  const albs = [...groups].map(([g, internetFacing]) => ({
     id: `lb:alb:${g}`,
     what: `ALB of ${g}`,
     quantity: one,
     unit: "load balancer",
     kind: "alb" as const,
+    internetFacing,
   }));
   return [...fromValues, ...services, ...albs];
 }

@@ -41,6 +41,7 @@ const FIXED: Record<string, ProductsQuery> = {
   "fargate:vcpu": products("AmazonEKS", { cputype: "perCPU" }, "hours", "hour"),
   "fargate:memory": products("AmazonEKS", { memorytype: "perGB" }, "GB-Hours", "GB-hour"),
   "logs:ingested": products("AmazonCloudWatch", { productFamily: "Data Payload" }, "GB", "GB"),
+  "vpc:public-ipv4": products("AmazonVPC", { group: "VPCPublicIPv4Address" }, "Hrs", "hour"),
   "logs:stored": products(
     "AmazonCloudWatch",
     { productFamily: "Storage Snapshot" },
