@@ -91,6 +91,26 @@ test("a Spot group with every price is bounded by its dearest type", () => {
   expect(g?.monthly?.max).toBeCloseTo(groups.graviton.maxSize * 0.06 * 730, 6);
 });
 
+test("a Karpenter NodePool is a node line without a price, its limits named, never $0", () => {
+  const pool: SynthRecord = {
+    type: "kubernetes:karpenter.sh/v1:NodePool",
+    name: "p-karpenter-general-nodepool",
+    parent: null,
+    dependsOn: [],
+    inputs: { metadata: { name: "general" }, spec: { limits: { cpu: "100", memory: "400Gi" } } },
+  };
+  const e = estimate({ stack: "p", resources: [pool] }, "us-west-2", TABLE);
+  expect(e.items.map((i) => [i.category, i.what, i.quote, i.monthly])).toEqual([
+    [
+      "Node groups",
+      "Karpenter NodePool general, limits cpu 100, memory 400Gi",
+      { missing: "Karpenter picks instances at run time: the synth has no count or type" },
+      undefined,
+    ],
+  ]);
+  expect(e.missing).toBe(1);
+});
+
 test("one NAT gateway per zone, and the data they process is priced by use", () => {
   const zones = (committedConfig("prod2")["eks-blueprint:availabilityZones"] as number) ?? 3;
   expect(item("nat:prod2-network").quantity.desired).toBe(zones);

@@ -117,6 +117,27 @@ function nodeGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
 }
 
 /**
+ * Karpenter's NodePools: it launches their instances at run time, by pending pods, so the synth
+ * has neither a count nor a type; the line says so and counts as missing, never as $0.
+ */
+function nodePools(records: readonly SynthRecord[]): LineItem[] {
+  return records
+    .filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")
+    .map((r) => {
+      const limits = obj(valueAt(r.inputs, "spec", "limits"));
+      const bounds = Object.entries(limits).map(([k, v]) => `${k} ${String(v)}`);
+      return {
+        id: `nodepool:${r.name}`,
+        category: "Node groups",
+        what: `Karpenter NodePool ${str(valueAt(r.inputs, "metadata", "name")) ?? r.name}, ${bounds.length ? `limits ${bounds.join(", ")}` : "no limits"}`,
+        quantity: same(0),
+        unit: "instance",
+        quote: { missing: "Karpenter picks instances at run time: the synth has no count or type" },
+      };
+    });
+}
+
+/**
  * The price per instance-hour of a group. On-Demand groups launch their first type (EKS managed
  * node groups use the `prioritized` allocation strategy); Spot groups may get any listed type
  * (`price-capacity-optimized`), so the dearest one bounds them. Either needs every price it reads.
@@ -157,6 +178,7 @@ export function estimate(
   const items = [
     ...controlPlanes(records, ctx),
     ...nodeGroups(records, ctx),
+    ...nodePools(records),
     ...fargate(records, ctx),
     ...natGateways(records, ctx),
     ...loadBalancers(kube, records, ctx),
