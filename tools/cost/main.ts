@@ -60,8 +60,11 @@ export async function main(argv: string[]): Promise<number> {
     require("../../policy/cost/markdown") as typeof import("../../policy/cost/markdown");
   const { PRICES } =
     require("../../policy/cost/prices") as typeof import("../../policy/cost/prices");
-  const { synthStack } =
-    require("../../synth/synth-stack") as typeof import("../../synth/synth-stack");
+  // The synth (Pulumi and the providers) loads only for a stack priced from its config.
+  const synthStack = async (name: string) =>
+    (require("../../synth/synth-stack") as typeof import("../../synth/synth-stack")).synthStack(
+      name,
+    );
   const { renderPhases } =
     require("../../policy/cost/phases") as typeof import("../../policy/cost/phases");
   /* eslint-enable @typescript-eslint/no-require-imports */
