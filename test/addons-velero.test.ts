@@ -20,7 +20,7 @@ test("the bucket is named after the cluster and the account", () => {
 });
 
 test("the role reaches its own bucket only, and no EC2 API at all", () => {
-  expect(veleroPolicy({ partition: "aws", bucket: OWN })).toEqual({
+  expect(veleroPolicy({ partition: "aws", accountId: "111122223333", bucket: OWN })).toEqual({
     Version: "2012-10-17",
     Statement: [
       {
@@ -47,13 +47,20 @@ test("the role reaches its own bucket only, and no EC2 API at all", () => {
 });
 
 test("restoreFrom adds exactly one statement: read-only, on the other cluster's bucket", () => {
-  const with_ = veleroPolicy({ partition: "aws", bucket: OWN, restoreFromBucket: OTHER });
+  const with_ = veleroPolicy({
+    partition: "aws",
+    accountId: "111122223333",
+    bucket: OWN,
+    restoreFromBucket: OTHER,
+  });
   expect(with_.Statement.slice(2)).toEqual([
     {
       Sid: "ReadOtherClusterBackups",
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:ListBucket"],
       Resource: [`arn:aws:s3:::${OTHER}`, `arn:aws:s3:::${OTHER}/*`],
+      // A look-alike bucket of the same name in another account is never read.
+      Condition: { StringEquals: { "s3:ResourceAccount": "111122223333" } },
     },
   ]);
 });

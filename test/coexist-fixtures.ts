@@ -236,3 +236,15 @@ export function inline(s: CoexistStack, suffix: string, policy: PolicyDocument):
   );
   return { ...s, synth: { ...s.synth, resources } };
 }
+
+/** What prod2's role `<suffix>` may do to prod, as `action on label`, without repeats. */
+export const reach = (
+  m: { problems: { stack: string; role: string; detail: string }[] },
+  suffix: string,
+) => [
+  ...new Set(
+    m.problems
+      .filter((p) => p.stack === "prod2" && p.role === `eks-blueprint-prod2-${suffix}`)
+      .map((p) => p.detail.replace(/ \(arn:[^)]*\)$/, "")),
+  ),
+];

@@ -40,6 +40,7 @@ const input = {
   accountId: "111122223333",
   nodeRoleArn: "arn:aws:iam::111122223333:role/day2-test-karpenter-node",
   queueArn: "arn:aws:sqs:us-west-2:111122223333:day2-test",
+  vpcId: "vpc-0day2",
 };
 
 test("the controller policy is upstream's, statement for statement", () => {
@@ -60,7 +61,7 @@ test("the controller policy is upstream's, statement for statement", () => {
 
 test("without zonal shift the policy drops only that statement", () => {
   const sids = karpenterControllerPolicy(input).Statement.map((st) => st.Sid);
-  expect(sids).toHaveLength(18);
+  expect(sids).toHaveLength(20);
   expect(sids).not.toContain("AllowZonalShiftStatusReadOnly");
 });
 

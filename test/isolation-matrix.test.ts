@@ -9,7 +9,7 @@ import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coex
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { coexistSide, committedSide, RawConfig } from "./stack-harness";
-import { inline, patchValues } from "./coexist-fixtures";
+import { inline, patchValues, reach } from "./coexist-fixtures";
 import { upstreamJson } from "./upstream";
 
 /** Both stacks with Karpenter in place of cluster-autoscaler, as a stack config would choose it. */
@@ -54,15 +54,6 @@ function attached(s: CoexistStack, suffix: string, arn: string): CoexistStack {
 /** The label the matrix adds to a name in UNCONFIGURED_ZONE. */
 const nowhere = "in a zone no stack configures";
 
-/** What prod2's role `<suffix>` may do to prod, as `action on label`, without repeats. */
-const reach = (m: IsolationMatrix, suffix: string) => [
-  ...new Set(
-    m.problems
-      .filter((p) => p.stack === "prod2" && p.role === `eks-blueprint-prod2-${suffix}`)
-      .map((p) => p.detail.replace(/ \(arn:[^)]*\)$/, "")),
-  ),
-];
-
 test("the committed stacks reach nothing of each other, and every positive control holds", () => {
   expect(committed.problems).toEqual([]);
   const prod2Cells = committed.cells.filter((c) => c.stack === "prod2");
@@ -81,15 +72,21 @@ test("the committed stacks reach nothing of each other, and every positive contr
   // Every cell asked the simulator on both sides; none was allowed across.
   for (const c of committed.cells) {
     expect([c.crossAllowed, c.ownAsExpected]).toEqual([0, c.ownProbes]);
-    expect(c.ownProbes).toBeGreaterThan(0);
   }
+  // Every probe had a control: a role's own call (the cells above) or an administrator's.
+  expect(committed.size.administratorControls).toBeGreaterThan(0);
+  expect(committed.notJudged.map((n) => n.role)).toEqual([
+    "eks-blueprint-prod-cluster",
+    "eks-blueprint-prod2-cluster",
+  ]);
 });
 
 test("Karpenter on both sides: no launch into the other's subnets, no termination of its nodes", async () => {
   const m = await isolationMatrix(kProd, kProd2);
   expect(m.problems).toEqual([]);
-  const cells = m.cells.filter((c) => c.role === "eks-blueprint-prod2-karpenter");
+  const cells = m.cells.filter((c) => c.role === "eks-blueprint-prod2-karpenter" && c.ownProbes);
   expect(cells.map((c) => [c.kind, c.crossAllowed, c.ownAsExpected === c.ownProbes])).toEqual([
+    ["network interface", 0, true],
     ["security group (cluster)", 0, true],
     ["subnet", 0, true],
     ["instance (node group)", 0, true],
@@ -103,38 +100,63 @@ describe("widening one condition per controller is caught", () => {
   test("ALB controller: upstream's presence-only conditions reach prod's load balancer", async () => {
     const upstream = upstreamJson<PolicyDocument>("iam/aws-load-balancer-controller.json");
     const m = await isolationMatrix(prod, inline(prod2, "aws-load-balancer-controller", upstream));
-    expect(reach(m, "aws-load-balancer-controller")).toEqual([
-      "may elasticloadbalancing:DeleteLoadBalancer on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:ModifyLoadBalancerAttributes on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:SetSecurityGroups on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:SetSubnets on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:AddTags on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:RemoveTags on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:CreateListener on prod's NLB of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:DeleteTargetGroup on prod's target group of istio-ingress/istio-ingressgateway:443",
-      "may elasticloadbalancing:ModifyTargetGroup on prod's target group of istio-ingress/istio-ingressgateway:443",
-      "may elasticloadbalancing:ModifyTargetGroupAttributes on prod's target group of istio-ingress/istio-ingressgateway:443",
-      "may elasticloadbalancing:RegisterTargets on prod's target group of istio-ingress/istio-ingressgateway:443",
-      "may elasticloadbalancing:DeregisterTargets on prod's target group of istio-ingress/istio-ingressgateway:443",
-      "may elasticloadbalancing:DeleteListener on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:ModifyListener on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:ModifyListenerAttributes on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:CreateRule on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:AddListenerCertificates on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may elasticloadbalancing:RemoveListenerCertificates on prod's listener 443 of istio-ingress/istio-ingressgateway",
-      "may ec2:AuthorizeSecurityGroupIngress on prod's frontend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:AuthorizeSecurityGroupIngress on prod's backend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:RevokeSecurityGroupIngress on prod's frontend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:RevokeSecurityGroupIngress on prod's backend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:DeleteSecurityGroup on prod's frontend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:DeleteSecurityGroup on prod's backend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:CreateTags on prod's frontend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:CreateTags on prod's backend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:DeleteTags on prod's frontend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:DeleteTags on prod's backend security group of istio-ingress/istio-ingressgateway",
-      "may ec2:AuthorizeSecurityGroupIngress on prod's EKS cluster security group of eks-blueprint-prod",
-      "may ec2:RevokeSecurityGroupIngress on prod's EKS cluster security group of eks-blueprint-prod",
-    ]);
+    const alb = "an Ingress's ALB (older controller)";
+    expect(reach(m, "aws-load-balancer-controller").sort()).toEqual(
+      [
+        "may elasticloadbalancing:DeleteLoadBalancer on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:ModifyLoadBalancerAttributes on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:SetSecurityGroups on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:SetSubnets on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:AddTags on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:RemoveTags on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:CreateListener on prod's NLB of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:DeleteTargetGroup on prod's target group of istio-ingress/istio-ingressgateway:443",
+        "may elasticloadbalancing:ModifyTargetGroup on prod's target group of istio-ingress/istio-ingressgateway:443",
+        "may elasticloadbalancing:ModifyTargetGroupAttributes on prod's target group of istio-ingress/istio-ingressgateway:443",
+        "may elasticloadbalancing:RegisterTargets on prod's target group of istio-ingress/istio-ingressgateway:443",
+        "may elasticloadbalancing:DeregisterTargets on prod's target group of istio-ingress/istio-ingressgateway:443",
+        "may elasticloadbalancing:DeleteListener on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:ModifyListener on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:ModifyListenerAttributes on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:CreateRule on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:AddListenerCertificates on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may elasticloadbalancing:RemoveListenerCertificates on prod's listener 443 of istio-ingress/istio-ingressgateway",
+        "may ec2:AuthorizeSecurityGroupIngress on prod's frontend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:AuthorizeSecurityGroupIngress on prod's backend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:RevokeSecurityGroupIngress on prod's frontend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:RevokeSecurityGroupIngress on prod's backend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:DeleteSecurityGroup on prod's frontend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:DeleteSecurityGroup on prod's backend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:CreateTags on prod's frontend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:CreateTags on prod's backend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:DeleteTags on prod's frontend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:DeleteTags on prod's backend security group of istio-ingress/istio-ingressgateway",
+        "may ec2:AuthorizeSecurityGroupIngress on prod's EKS cluster security group of eks-blueprint-prod",
+        "may ec2:RevokeSecurityGroupIngress on prod's EKS cluster security group of eks-blueprint-prod",
+        ...["DeleteLoadBalancer ModifyLoadBalancerAttributes SetSubnets CreateListener"].flatMap(
+          (x) => x.split(" ").map((y) => `may elasticloadbalancing:${y} on prod's ${alb}`),
+        ),
+        ...["wafv2", "waf-regional"].flatMap((svc) =>
+          ["AssociateWebACL", "DisassociateWebACL"].map((y) => `may ${svc}:${y} on prod's ${alb}`),
+        ),
+        ...[
+          "DeleteListener",
+          "ModifyListener",
+          "CreateRule",
+          "AddListenerCertificates",
+          "RemoveListenerCertificates",
+        ].flatMap((y) => [
+          `may elasticloadbalancing:${y} on prod's listener 443 of ${alb}`,
+          `positive control: elasticloadbalancing:${y} on its own listener 443 of ${alb} should be denied, the simulator says allowed`,
+        ]),
+        ...["ModifyRule", "DeleteRule", "SetRulePriorities"].flatMap((y) => [
+          `may elasticloadbalancing:${y} on prod's rule of listener 443 of istio-ingress/istio-ingressgateway`,
+          `may elasticloadbalancing:${y} on prod's rule of listener 443 of ${alb}`,
+          `positive control: elasticloadbalancing:${y} on its own rule of listener 443 of ${alb} should be denied, the simulator says allowed`,
+        ]),
+        `may shield:DeleteProtection on prod's Shield protection of ${alb}`,
+      ].sort(),
+    );
   });
 
   test("EBS CSI: AmazonEBSCSIDriverPolicyV2 (ebs.csi.aws.com/cluster=true) reaches prod's volume", async () => {
@@ -163,19 +185,23 @@ describe("widening one condition per controller is caught", () => {
       accountId: MOCK_ACCOUNT,
       nodeRoleArn: `arn:aws:iam::${MOCK_ACCOUNT}:role/eks-blueprint-prod2-karpenter-node`,
       queueArn: `arn:aws:sqs:us-west-2:${MOCK_ACCOUNT}:eks-blueprint-prod2`,
+      vpcId: "vpc-0abc",
     });
     const allowsOnly = policyDocument(...upstream.Statement.filter((s) => s.Effect === "Allow"));
     const m = await isolationMatrix(kProd, inline(kProd2, "karpenter", allowsOnly));
-    expect(reach(m, "karpenter")).toEqual([
-      "may ec2:RunInstances on prod's public subnet",
-      "may ec2:RunInstances on prod's private subnet",
-      "positive control: ec2:RunInstances on its own public subnet should be denied, the simulator says allowed",
-      "may ec2:CreateFleet on prod's public subnet",
-      "may ec2:CreateFleet on prod's private subnet",
-      "positive control: ec2:CreateFleet on its own public subnet should be denied, the simulator says allowed",
-      "may ec2:RunInstances on prod's EKS cluster security group of eks-blueprint-prod",
-      "positive control: ec2:RunInstances on its own security group eks-blueprint-prod2-api-server should be denied, the simulator says allowed",
-    ]);
+    expect(reach(m, "karpenter").sort()).toEqual(
+      [
+        "may ec2:RunInstances on prod's public subnet",
+        "may ec2:RunInstances on prod's private subnet",
+        "positive control: ec2:RunInstances on its own public subnet should be denied, the simulator says allowed",
+        "may ec2:CreateFleet on prod's public subnet",
+        "may ec2:CreateFleet on prod's private subnet",
+        "positive control: ec2:CreateFleet on its own public subnet should be denied, the simulator says allowed",
+        "may ec2:RunInstances on prod's EKS cluster security group of eks-blueprint-prod",
+        "positive control: ec2:RunInstances on its own security group eks-blueprint-prod2-api-server should be denied, the simulator says allowed",
+        "may ec2:RunInstances on prod's a pod ENI",
+      ].sort(),
+    );
   });
 
   test("ExternalDNS: upstream's every-zone ChangeResourceRecordSets rewrites prod's names", async () => {
@@ -183,30 +209,32 @@ describe("widening one condition per controller is caught", () => {
     const change = "route53:ChangeResourceRecordSets";
     const own = (a: string, host: string) =>
       `positive control: ${change}#${a} on its own A ${host} should be denied, the simulator says allowed`;
-    expect(reach(m, "external-dns")).toEqual([
-      `may ${change}#CREATE on prod's A svc.eks-blueprint-prod.example.com`,
-      `may ${change}#CREATE on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
-      `may ${change}#UPSERT on prod's A svc.eks-blueprint-prod.example.com`,
-      `may ${change}#UPSERT on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
-      `may ${change}#DELETE on prod's A svc.eks-blueprint-prod.example.com`,
-      `may ${change}#DELETE on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
-      `may ${change}#CREATE on prod's A api.example.com`,
-      `may ${change}#CREATE on prod's A www.example.com`,
-      own("CREATE", "api.example.com"),
-      own("CREATE", "www.example.com"),
-      `may ${change}#UPSERT on prod's A api.example.com`,
-      `may ${change}#UPSERT on prod's A www.example.com`,
-      own("UPSERT", "api.example.com"),
-      own("UPSERT", "www.example.com"),
-      `may ${change}#DELETE on prod's A api.example.com`,
-      `may ${change}#DELETE on prod's A www.example.com`,
-      own("DELETE", "api.example.com"),
-      own("DELETE", "www.example.com"),
-      ...["CREATE", "UPSERT", "DELETE"].flatMap((a) => [
-        `may ${change}#${a} on prod's A svc.eks-blueprint-prod.example.com ${nowhere}`,
-        own(a, `svc.eks-blueprint-prod2.example.com ${nowhere}`),
-      ]),
-    ]);
+    expect(reach(m, "external-dns").sort()).toEqual(
+      [
+        `may ${change}#CREATE on prod's A svc.eks-blueprint-prod.example.com`,
+        `may ${change}#CREATE on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
+        `may ${change}#UPSERT on prod's A svc.eks-blueprint-prod.example.com`,
+        `may ${change}#UPSERT on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
+        `may ${change}#DELETE on prod's A svc.eks-blueprint-prod.example.com`,
+        `may ${change}#DELETE on prod's TXT extdns-a.svc.eks-blueprint-prod.example.com`,
+        `may ${change}#CREATE on prod's A api.example.com`,
+        `may ${change}#CREATE on prod's A www.example.com`,
+        own("CREATE", "api.example.com"),
+        own("CREATE", "www.example.com"),
+        `may ${change}#UPSERT on prod's A api.example.com`,
+        `may ${change}#UPSERT on prod's A www.example.com`,
+        own("UPSERT", "api.example.com"),
+        own("UPSERT", "www.example.com"),
+        `may ${change}#DELETE on prod's A api.example.com`,
+        `may ${change}#DELETE on prod's A www.example.com`,
+        own("DELETE", "api.example.com"),
+        own("DELETE", "www.example.com"),
+        ...["CREATE", "UPSERT", "DELETE"].flatMap((a) => [
+          `may ${change}#${a} on prod's A svc.eks-blueprint-prod.example.com ${nowhere}`,
+          own(a, `svc.eks-blueprint-prod2.example.com ${nowhere}`),
+        ]),
+      ].sort(),
+    );
   });
 
   test("ExternalDNS: its own names on every zone are caught in a zone no stack configures", async () => {
@@ -340,11 +368,21 @@ test("the table: one row per role and kind, the size in the heading, problems li
       },
     ],
     notJudged: [{ stack: "prod2", role: "eks-blueprint-prod2-node", reason: "the node role" }],
-    size: { roles: 1, actions: 2, resources: 2, simulations: 6 },
+    exceptions: [],
+    size: {
+      roles: 1,
+      actions: 2,
+      resources: 2,
+      simulations: 6,
+      unnamed: 3,
+      administratorControls: 1,
+    },
   };
   expect(isolationTable(m, "prod", "prod2")).toBe(
     [
-      "### Isolation matrix: 1 roles × 2 write actions × 2 resources (6 simulations)",
+      "### Isolation matrix: 1 roles × 2 actions × 2 resources (6 simulations)",
+      "",
+      "Writes and reads of secrets and backups alike. 3 probes were named by no Allow of the role (implicitly denied, not simulated); 1 own-cluster controls ran as an administrator, for calls no role here is meant to make.",
       "",
       "| stack | role | resource kind | writes on the other cluster | positive control (own cluster) |",
       "| --- | --- | --- | --- | --- |",

@@ -4,6 +4,8 @@
 import {
   ALB_CLUSTER_TAG,
   albControllerPolicy,
+  albControllerValues,
+  DROPPED_ACTIONS,
   albStatementScoping,
 } from "../components/addons/aws-load-balancer-controller/aws-load-balancer-controller";
 import {
@@ -48,23 +50,55 @@ describe("AWS Load Balancer Controller", () => {
       ["resource-tag-value"], // Create/DeleteTags on its security groups
       ["resource-tag-value"], // ingress and DeleteSecurityGroup on its security groups
       ["request-tag-value"], // CreateLoadBalancer, CreateTargetGroup
-      ["resource-tag-value-if-present"], // Create/DeleteListener, Create/DeleteRule
+      ["tagged-only"], // Create/DeleteListener, Create/DeleteRule
       ["resource-tag-value"], // Add/RemoveTags on its load balancers and target groups
-      ["resource-tag-value-if-present"], // Add/RemoveTags on listeners and rules
+      ["tagged-only"], // Add/RemoveTags on listeners and rules
       ["resource-tag-value"], // modify and delete load balancers and target groups
       ["request-tag-value"], // AddTags on create
-      ["resource-tag-value-if-present"], // Register/DeregisterTargets
-      ["resource-tag-value-if-present"], // SetWebAcl, ModifyListener, certificates, rules
+      ["tagged-only"], // Register/DeregisterTargets
+      ["tagged-only"], // SetWebAcl, ModifyListener, certificates, rules
     ]);
   });
 
-  test("every upstream action is still granted", () => {
-    expect(actionsOf(alb)).toEqual(actionsOf(upstreamAlb));
+  test("every upstream action is still granted but WAF's, Shield's and Cognito's", () => {
+    const dropped = [...actionsOf(upstreamAlb)].filter((a) => DROPPED_ACTIONS.test(a));
+    expect(dropped.sort()).toEqual([
+      "cognito-idp:DescribeUserPoolClient",
+      "elasticloadbalancing:SetWebAcl",
+      "shield:CreateProtection",
+      "shield:DeleteProtection",
+      "shield:DescribeProtection",
+      "shield:GetSubscriptionState",
+      "waf-regional:AssociateWebACL",
+      "waf-regional:DisassociateWebACL",
+      "waf-regional:GetWebACL",
+      "waf-regional:GetWebACLForResource",
+      "wafv2:AssociateWebACL",
+      "wafv2:DisassociateWebACL",
+      "wafv2:GetWebACL",
+      "wafv2:GetWebACLForResource",
+    ]);
+    expect(actionsOf(alb)).toEqual(
+      new Set([...actionsOf(upstreamAlb)].filter((a) => !dropped.includes(a))),
+    );
+  });
+
+  test("the chart turns WAF and Shield off, as the dropped actions require", () => {
+    const values = albControllerValues({
+      context: { clusterName, region: "us-west-2" },
+      resolved: { accountId: "111122223333", vpcId: "vpc-0abc", roleArn: "arn" },
+      serviceMonitor: false,
+    } as unknown as Parameters<typeof albControllerValues>[0]).owned;
+    expect([values.enableShield, values.enableWaf, values.enableWafv2]).toEqual([
+      false,
+      false,
+      false,
+    ]);
   });
 
   test.each([
     [
-      12,
+      13,
       {
         Null: { [`aws:ResourceTag/${ALB_CLUSTER_TAG}`]: "false" },
         StringEquals: { [`aws:ResourceTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2" },
@@ -80,16 +114,22 @@ describe("AWS Load Balancer Controller", () => {
     [
       11,
       {
-        StringEqualsIfExists: {
+        StringEquals: {
           [`aws:ResourceTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2",
           [`aws:RequestTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2",
         },
       },
     ],
     [
-      14,
-      { StringEqualsIfExists: { [`aws:ResourceTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2" } },
+      12,
+      {
+        StringEquals: {
+          "elasticloadbalancing:CreateAction": ["CreateListener", "CreateRule"],
+          [`aws:RequestTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2",
+        },
+      },
     ],
+    [15, { StringEquals: { [`aws:ResourceTag/${ALB_CLUSTER_TAG}`]: "eks-blueprint-prod2" } }],
   ])("statement %i names this cluster's tag value", (i, condition) => {
     expect(alb.Statement[i].Condition).toEqual(condition);
   });
@@ -133,24 +173,66 @@ describe("Karpenter", () => {
     clusterName,
     nodeRoleArn: "arn:aws:iam::111122223333:role/eks-blueprint-prod2-karpenter-node",
     queueArn: "arn:aws:sqs:us-west-2:111122223333:eks-blueprint-prod2",
+    vpcId: "vpc-0abc",
+    instanceTagKeys: ["team"],
   };
 
-  test("launches only into subnets and security groups discovered for this cluster", () => {
-    expect(clusterSubnetsOnly(input)).toEqual({
-      Sid: "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
-      Effect: "Deny",
-      Resource: ["arn:aws:ec2:us-west-2:*:subnet/*", "arn:aws:ec2:us-west-2:*:security-group/*"],
-      Action: ["ec2:RunInstances", "ec2:CreateFleet"],
-      Condition: {
-        StringNotEquals: { "aws:ResourceTag/karpenter.sh/discovery": "eks-blueprint-prod2" },
+  test("launches only into this cluster's discovered subnets and groups, its VPC, with its tag keys", () => {
+    expect(clusterSubnetsOnly(input)).toEqual([
+      {
+        Sid: "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
+        Effect: "Deny",
+        Resource: ["arn:aws:ec2:us-west-2:*:subnet/*", "arn:aws:ec2:us-west-2:*:security-group/*"],
+        Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+        Condition: {
+          StringNotEquals: { "aws:ResourceTag/karpenter.sh/discovery": "eks-blueprint-prod2" },
+        },
       },
-    });
+      {
+        Sid: "DenyLaunchOutsideClusterVpc",
+        Effect: "Deny",
+        Resource: [
+          "arn:aws:ec2:us-west-2:*:network-interface/*",
+          "arn:aws:ec2:us-west-2:*:subnet/*",
+          "arn:aws:ec2:us-west-2:*:security-group/*",
+        ],
+        Action: ["ec2:RunInstances", "ec2:CreateFleet"],
+        Condition: {
+          ArnNotEquals: { "ec2:Vpc": "arn:aws:ec2:us-west-2:111122223333:vpc/vpc-0abc" },
+        },
+      },
+      {
+        Sid: "DenyOtherClustersTagKeys",
+        Effect: "Deny",
+        Resource: "*",
+        Action: [
+          "ec2:RunInstances",
+          "ec2:CreateFleet",
+          "ec2:CreateLaunchTemplate",
+          "ec2:CreateTags",
+        ],
+        Condition: {
+          "ForAnyValue:StringNotLike": {
+            "aws:TagKeys": [
+              "Name",
+              "eks:eks-cluster-name",
+              "karpenter.k8s.aws/*",
+              "karpenter.sh/*",
+              "kubernetes.io/cluster/eks-blueprint-prod2",
+              "team",
+            ],
+          },
+        },
+      },
+    ]);
   });
 
-  test("the Deny is the policy's only statement that is not upstream's", () => {
+  test("the Denies are the policy's only statements that are not upstream's", () => {
     const ours = karpenterControllerPolicy(input).Statement;
     expect(ours.filter((s) => s.Effect === "Deny").map((s) => s.Sid)).toEqual([
       "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
+      "DenyLaunchOutsideClusterVpc",
+      "DenyOtherClustersTagKeys",
     ]);
   });
 });
@@ -243,24 +325,21 @@ describe("the policies a role is judged by", () => {
       ]);
     });
 
-    test("a role no catalog knows is a problem", async () => {
-      const role = rec("aws:iam/role:Role", "prod2-mystery", {
-        name: "eks-blueprint-prod2-mystery",
+    test("a role no catalog knows is judged like every other: its reach is a problem", async () => {
+      const name = "eks-blueprint-prod2-mystery";
+      const role = rec("aws:iam/role:Role", "prod2-mystery", { name });
+      const reads = rec("aws:iam/rolePolicy:RolePolicy", "prod2-mystery-permissions", {
+        role: name,
+        policy: JSON.stringify(
+          policyDocument({ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }),
+        ),
       });
-      expect(
-        (
-          await isolationMatrix(
-            prod,
-            prod2With((rs) => [...rs, role]),
-          )
-        ).problems,
-      ).toEqual([
-        {
-          stack: "prod2",
-          role: "eks-blueprint-prod2-mystery",
-          detail:
-            "no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED",
-        },
+      const m = await isolationMatrix(
+        prod,
+        prod2With((rs) => [...rs, role, reads]),
+      );
+      expect(m.problems.map((p) => [p.role, p.detail.replace(/ \(arn:[^)]*\)$/, "")])).toEqual([
+        [name, "may ssm:GetParameter on prod's parameter /eks-blueprint-prod/app/db"],
       ]);
     });
 

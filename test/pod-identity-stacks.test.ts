@@ -30,6 +30,7 @@ test("a shared service has one role and one association in each cluster, trusted
         namespace: "game",
         serviceAccount: "leaderboard",
         clusterNames: [`eks-blueprint-${stack}`],
+        accountId: "111122223333",
       }),
     );
     expect(
@@ -98,6 +99,7 @@ describe("coexistence: a singleton's Pod Identity trust", () => {
           namespace: "game",
           serviceAccount: "match-server",
           clusterNames: trusted,
+          accountId: "111122223333",
         }),
       ),
     });

@@ -166,6 +166,7 @@ describe("PodIdentityRole", () => {
         namespace: "game",
         serviceAccount: "leaderboard",
         clusterNames: ["eks-blueprint-prod2"],
+        accountId: "111122223333",
       }),
     );
     const association = one(

@@ -1,6 +1,6 @@
 import * as path from "node:path";
 import { nodeRuntime, splitNodeargs } from "../tools/run/cli-start";
-import { BACKGROUND_STACK, backgroundRun } from "../tools/jest/background";
+import { CLI_STACK, backgroundRun } from "../tools/jest/background";
 import { flagValue, parseReport, programResources } from "../tools/run/mock-report";
 import { committedSynth } from "./stack-harness";
 
@@ -49,6 +49,6 @@ test("the program started as the Pulumi CLI starts it registers the synth's reso
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   const resources = parseReport(run.stdout);
-  expect(resources).toBe(committedSynth(BACKGROUND_STACK).resources.length);
+  expect(resources).toBe(committedSynth(CLI_STACK).resources.length);
   expect(resources).toBeGreaterThan(100);
 });

@@ -10,6 +10,8 @@ export interface PolicyStatement {
   Action: string | string[];
   /** The ARNs it applies to (identity policies). @default none */
   Resource?: string | string[];
+  /** Every ARN but these (a Deny that must leave one prefix alone). @default none */
+  NotResource?: string | string[];
   /** Who may act (trust and resource policies). @default none */
   Principal?: Record<string, string | string[]>;
   /** Conditions on request or resource keys. @default none */
@@ -80,6 +82,8 @@ export interface PodIdentitySubject {
   serviceAccount: string;
   /** EKS clusters whose associations may use the role. @default none: any in the account */
   clusterNames?: string[];
+  /** The account whose EKS may assume it (`aws:SourceAccount`). @default none: not conditioned */
+  accountId?: string;
 }
 
 /**
@@ -97,6 +101,8 @@ export function podIdentityTrustPolicy(t: PodIdentitySubject): PolicyDocument {
     equals["aws:RequestTag/eks-cluster-name"] =
       t.clusterNames.length === 1 ? t.clusterNames[0] : [...t.clusterNames].sort();
   }
+  // The confused-deputy guard of https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html.
+  if (t.accountId) equals["aws:SourceAccount"] = t.accountId;
   return policyDocument({
     Sid: "AllowEksAuthToAssumeRoleForPodIdentity",
     Effect: "Allow",

@@ -18,6 +18,11 @@ export interface PodIdentityRoleArgs {
    * trust is its owner's. @default none: the role is created here
    */
   roleArn?: pulumi.Input<string>;
+  /**
+   * The account whose EKS may assume the created role (`aws:SourceAccount`, against the confused
+   * deputy). @default the deploying account (`aws.getCallerIdentity`)
+   */
+  accountId?: pulumi.Input<string>;
   /** Clusters the new role trusts (`eks-cluster-name` tag). @default none: any in the account */
   trustedClusters?: string[];
   /** Physical name of the created role, at most 64 characters. @default Pulumi's autonaming */
@@ -79,8 +84,15 @@ export class PodIdentityRole extends pulumi.ComponentResource {
     super("eks-blueprint:index:PodIdentityRole", name, {}, opts);
     if (args.roleArn !== undefined) this.roleArn = pulumi.output(args.roleArn);
     else {
-      const trust = podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters });
-      this.role = permittedRole(name, stableJson(trust), args, this).role;
+      const account = args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+      const trust = pulumi
+        .output(account)
+        .apply((accountId) =>
+          stableJson(
+            podIdentityTrustPolicy({ ...args, clusterNames: args.trustedClusters, accountId }),
+          ),
+        );
+      this.role = permittedRole(name, trust, args, this).role;
       this.roleArn = this.role.arn;
     }
     this.association = new aws.eks.PodIdentityAssociation(

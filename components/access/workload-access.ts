@@ -24,6 +24,8 @@ export interface WorkloadAccessArgs {
   clusterName: string;
   /** ARN of the cluster's IAM OIDC provider, which the IRSA roles trust. */
   oidcProviderArn: pulumi.Input<string>;
+  /** The account Pod Identity roles trust EKS from (`aws:SourceAccount`). @default the deploying account */
+  accountId?: pulumi.Input<string>;
   /** OIDC issuer host and path, without `https://`. */
   oidcIssuer: pulumi.Input<string>;
   /** VPC of the cluster, where the pod security groups live. */
@@ -79,6 +81,7 @@ export class WorkloadAccess extends pulumi.ComponentResource {
           `${name}-pod-identity-${role}`,
           {
             cluster: args.cluster ?? args.clusterName,
+            accountId: args.accountId,
             namespace: spec.namespace,
             serviceAccount: spec.serviceAccount,
             ...(spec.roleArn !== undefined

@@ -4,6 +4,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { permittedRole } from "../access/irsa";
 import { stableJson } from "../access/irsa-policy";
+import { secretsKeyPolicy } from "../access/guards";
 import {
   adminAccessEntries,
   accessEntryPositions,
@@ -23,6 +24,8 @@ import { providerOutput, type ProviderOutput } from "../provider-outputs";
 import { DISCOVERY_TAG } from "../addons/karpenter/node-pools";
 
 export interface ClusterArgs {
+  /** The account the key policy names as administrator. @default the deploying account */
+  accountId?: pulumi.Input<string>;
   /** EKS cluster name; every physical name of the cluster derives from it. */
   clusterName: string;
   /** Kubernetes minor version, one of SUPPORTED_KUBERNETES_MINORS, for example "1.35". */
@@ -123,6 +126,9 @@ export class Cluster extends pulumi.ComponentResource {
         description: `Envelope encryption of Kubernetes secrets in EKS cluster ${args.clusterName}`,
         enableKeyRotation: true,
         deletionWindowInDays: 30,
+        policy: pulumi
+          .output(args.accountId ?? aws.getCallerIdentityOutput({}, { parent: this }).accountId)
+          .apply((accountId) => stableJson(secretsKeyPolicy(partition, accountId))),
         tags: args.tags,
       },
       { parent: this, protect },

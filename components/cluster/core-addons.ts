@@ -4,7 +4,8 @@ import { eksAddonNames, eksAddonVersions, EksAddonVersions } from "../addons/cat
 import type { AddonContext } from "../addons/context";
 import { deepMerge, Values } from "../addons/values";
 import { IrsaRole } from "../access/irsa";
-import { stableJson } from "../access/irsa-policy";
+import { policyDocument, stableJson } from "../access/irsa-policy";
+import { vpcCniGuard } from "../access/guards";
 import { SUPPORTED_KUBERNETES_MINORS } from "./kubernetes-versions";
 
 export const VPC_CNI = { namespace: "kube-system", serviceAccount: "aws-node" } as const;
@@ -97,6 +98,11 @@ export class CoreAddons extends pulumi.ComponentResource {
         ...VPC_CNI,
         roleName: `${ctx.clusterName}-vpc-cni`,
         managedPolicyArns: [`arn:${ctx.partition}:iam::aws:policy/AmazonEKS_CNI_Policy`],
+        policy: pulumi
+          .all([ctx.accountId, ctx.vpcId])
+          .apply(([accountId, vpcId]) =>
+            stableJson(policyDocument(...vpcCniGuard({ ...ctx, accountId, vpcId }))),
+          ),
       },
       { parent: this },
     );

@@ -3,7 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as eks from "@pulumi/eks";
 import * as pulumi from "@pulumi/pulumi";
 import { permittedRole } from "../access/irsa";
-import { stableJson } from "../access/irsa-policy";
+import { policyDocument, stableJson } from "../access/irsa-policy";
+import { nodeRoleGuard } from "../access/guards";
 import { managedPolicyArn, serviceTrustPolicy } from "../cluster/cluster-settings";
 import {
   launchTemplateName,
@@ -49,11 +50,14 @@ export const NODE_ROLE_POLICIES = [
   "AmazonSSMManagedInstanceCore",
 ] as const;
 
-/** An EC2 node role `roleName` with NODE_ROLE_POLICIES, as NodeGroups' and Karpenter's nodes have. */
+/**
+ * An EC2 node role `roleName` with NODE_ROLE_POLICIES, as NodeGroups' and Karpenter's nodes have,
+ * and `nodeRoleGuard`: a hostNetwork pod holds these credentials.
+ */
 export const nodeRole = (
   name: string,
   roleName: string,
-  { partition, tags }: { partition: string; tags?: Record<string, string> },
+  o: { partition: string; clusterName: string; tags?: Record<string, string> },
   parent: pulumi.Resource,
 ) =>
   permittedRole(
@@ -61,8 +65,9 @@ export const nodeRole = (
     stableJson(serviceTrustPolicy("ec2.amazonaws.com")),
     {
       roleName,
-      managedPolicyArns: NODE_ROLE_POLICIES.map((p) => managedPolicyArn(partition, p)),
-      tags,
+      managedPolicyArns: NODE_ROLE_POLICIES.map((p) => managedPolicyArn(o.partition, p)),
+      policy: stableJson(policyDocument(...nodeRoleGuard(o.partition, o.clusterName))),
+      tags: o.tags,
     },
     parent,
   );
@@ -83,7 +88,7 @@ export class NodeGroups extends pulumi.ComponentResource {
     const { role, attachments } = nodeRole(
       `${name}-node`,
       `${args.clusterName}-node`,
-      { partition, tags: args.tags },
+      { partition, clusterName: args.clusterName, tags: args.tags },
       this,
     );
     this.role = role;

@@ -70,10 +70,70 @@ function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
         arn: elb(`listener/net/${lbName}/${lbId}/${hex(`${seed}/listener`, 16)}`),
         tags: stackTags,
       },
+      {
+        kind: "listener rule",
+        label: `rule of listener 443 of ${service}`,
+        arn: elb(
+          `listener-rule/net/${lbName}/${lbId}/${hex(`${seed}/listener`, 16)}/${hex(`${seed}/rule`, 16)}`,
+        ),
+        tags: stackTags,
+      },
       sg("frontend", "ManagedLBSecurityGroup"),
       sg("backend", "backend-sg"),
     ];
   });
+}
+
+/**
+ * An Ingress's ALB as a controller before `ListenerRulesTagging` left it: the load balancer
+ * tagged, its listener and rule not. WAF and Shield act on the ALB and its protection.
+ */
+function olderControllerAlb(s: CoexistStack, w: Where): ClusterResource[] {
+  const alb = releases(s.synth, CHART.albController)[0];
+  const controllerCluster = alb ? str(valuesOf(alb).clusterName) : undefined;
+  if (!controllerCluster) return [];
+  const seed = `${w.stack}/older-alb`;
+  const lb = `app/k8s-${hex(seed, 20)}/${hex(`${seed}/id`, 16)}`;
+  const listener = `${lb}/${hex(`${seed}/listener`, 16)}`;
+  const elb = (r: string) =>
+    `arn:${w.partition}:elasticloadbalancing:${w.region}:${w.account}:${r}`;
+  const label = "an Ingress's ALB (older controller)";
+  return [
+    {
+      kind: "application load balancer",
+      label,
+      arn: elb(`loadbalancer/${lb}`),
+      tags: { "elbv2.k8s.aws/cluster": controllerCluster, "ingress.k8s.aws/stack": "game/web" },
+    },
+    {
+      kind: "listener (untagged)",
+      label: `listener 443 of ${label}`,
+      arn: elb(`listener/${listener}`),
+    },
+    {
+      kind: "listener rule (untagged)",
+      label: `rule of listener 443 of ${label}`,
+      arn: elb(`listener-rule/${listener}/${hex(`${seed}/rule`, 16)}`),
+    },
+    {
+      kind: "shield protection",
+      label: `Shield protection of ${label}`,
+      arn: `arn:${w.partition}:shield::${w.account}:protection/${hex(`${seed}/shield`, 36)}`,
+    },
+  ];
+}
+
+/** A pod's ENI as vpc-cni makes it (amazon-vpc-cni-k8s pkg/awsutils: its cluster tag). */
+function networkInterfaces(w: Where): ClusterResource[] {
+  return [
+    {
+      kind: "network interface",
+      label: "a pod ENI",
+      arn: `arn:${w.partition}:ec2:${w.region}:${w.account}:network-interface/eni-${hex(`${w.stack}/eni`, 17)}`,
+      tags: { "cluster.k8s.amazonaws.com/name": w.cluster },
+      context: { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` },
+    },
+  ];
 }
 
 /**
@@ -203,6 +263,8 @@ function subnetResources(s: CoexistStack, w: Where): ClusterResource[] {
 
 export const networkResources = (s: CoexistStack, w: Where): ClusterResource[] => [
   ...loadBalancerResources(s, w),
+  ...olderControllerAlb(s, w),
+  ...networkInterfaces(w),
   ...clusterSecurityGroups(s, w),
   ...recordResources(s, w),
   ...subnetResources(s, w),

@@ -8,8 +8,14 @@ import { CHART, clusterNameOf, CoexistStack, ofType, releases, valuesOf } from "
 
 export const RESOURCE_KINDS = [
   "load balancer",
+  "application load balancer",
   "target group",
   "listener",
+  "listener (untagged)",
+  "listener rule",
+  "listener rule (untagged)",
+  "shield protection",
+  "network interface",
   "security group (load balancer)",
   "security group (cluster)",
   "volume",
@@ -25,6 +31,11 @@ export const RESOURCE_KINDS = [
   "launch template (Karpenter)",
   "node group",
   "bucket object",
+  "bucket",
+  "parameter",
+  "secret",
+  "kms key",
+  "cluster",
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
@@ -35,6 +46,8 @@ export interface ClusterResource {
   tags?: Record<string, string>;
   /** Other request keys of the resource (`ec2:Vpc`, Route 53's record names). @default none */
   context?: Record<string, string | string[]>;
+  /** Its resource policy (a KMS key's), evaluated with the role's. @default none */
+  policy?: Record<string, unknown>;
 }
 
 export const hex = (seed: string, n: number) =>
@@ -92,6 +105,7 @@ export interface SimulatorRequest {
   action: string;
   resource: string;
   context: Record<string, string | string[]>;
+  resourcePolicy?: Record<string, unknown>;
 }
 
 /** Why it could not decide is a finding: the check fails closed. */
@@ -130,6 +144,7 @@ async function evaluate(
         contextVariables: request.context,
       },
       identityPolicies: policies,
+      ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
     },

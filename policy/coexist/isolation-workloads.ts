@@ -1,6 +1,6 @@
 // The matrix's workload resources: EBS, log groups, instances, launch templates, ASGs, S3.
 import { isEksAddon } from "../shapes";
-import { list, parseJson, str } from "../values";
+import { isObj, list, type Obj, parseJson, str } from "../values";
 import { valueAt } from "../../components/addons/values";
 import { ClusterResource, hex, stringMap, Where } from "./isolation-resources";
 import {
@@ -137,19 +137,54 @@ function computeResources(s: CoexistStack, w: Where): ClusterResource[] {
   return out;
 }
 
-/** An object in each S3 bucket the stack creates. */
+/** Each S3 bucket the stack creates, and an object in it. */
 function bucketResources(s: CoexistStack, w: Where): ClusterResource[] {
-  return ofType(s.synth, "aws:s3/bucket:Bucket").flatMap((b) => {
+  return ofType(s.synth, "aws:s3/bucket:Bucket").flatMap((b): ClusterResource[] => {
     const bucket = str(b.inputs.bucket);
     if (!bucket) return [];
+    const arn = `arn:${w.partition}:s3:::${bucket}`;
+    // S3 sets the owning account on every request (s3:ResourceAccount).
+    const context = { "s3:ResourceAccount": w.account };
     return [
       {
-        kind: "bucket object" as const,
+        kind: "bucket object",
         label: `object in bucket ${bucket}`,
-        arn: `arn:${w.partition}:s3:::${bucket}/backups/isolation-probe`,
+        arn: `${arn}/backups/probe`,
+        context,
       },
+      { kind: "bucket", label: `bucket ${bucket}`, arn, context },
     ];
   });
+}
+
+/**
+ * What the cluster keeps outside Kubernetes: a parameter and a secret under its prefix (the
+ * cluster name, External Secrets' default), its secrets key with its key policy, the cluster.
+ */
+function clusterSecrets(s: CoexistStack, w: Where): ClusterResource[] {
+  const at = (service: string, r: string) =>
+    `arn:${w.partition}:${service}:${w.region}:${w.account}:${r}`;
+  const keys = ofType(s.synth, "aws:kms/key:Key").map((k): ClusterResource => ({
+    kind: "kms key",
+    label: `key ${str(k.inputs.description) ?? k.name}`,
+    arn: at("kms", `key/${hex(`${w.stack}/${k.name}`, 8)}-0000-0000-0000-000000000000`),
+    tags: stringMap(k.inputs.tags),
+    policy: isObj(parseJson(k.inputs.policy)) ? (parseJson(k.inputs.policy) as Obj) : undefined,
+  }));
+  return [
+    {
+      kind: "parameter",
+      label: `parameter /${w.cluster}/app/db`,
+      arn: at("ssm", `parameter/${w.cluster}/app/db`),
+    },
+    {
+      kind: "secret",
+      label: `secret ${w.cluster}/app/db`,
+      arn: at("secretsmanager", `secret:${w.cluster}/app/db-${hex(`${w.stack}/secret`, 6)}`),
+    },
+    ...keys,
+    { kind: "cluster", label: `cluster ${w.cluster}`, arn: at("eks", `cluster/${w.cluster}`) },
+  ];
 }
 
 /** It has the Karpenter controller's role. */
@@ -163,4 +198,5 @@ export const workloadResources = (s: CoexistStack, w: Where): ClusterResource[] 
   ...logGroupResources(s, w),
   ...computeResources(s, w),
   ...bucketResources(s, w),
+  ...clusterSecrets(s, w),
 ];

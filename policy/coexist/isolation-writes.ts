@@ -9,8 +9,8 @@ export type OwnExpectation = "allowed" | "denied" | "skip";
 export interface KindWrites {
   kind: ResourceKind;
   actions: string[];
-  /** Extra request keys of one action (what the controller sends with it). @default none */
-  request?: (action: string) => Record<string, string | string[]>;
+  /** Extra request keys of one action (what the controller of `cluster` sends). @default none */
+  request?: (action: string, cluster: string) => Record<string, string | string[]>;
   /** On the role's own resources. @default "allowed": it does this to every one of the kind */
   own?: (r: ClusterResource, action: string, settings: Record<string, unknown>) => OwnExpectation;
 }
@@ -27,6 +27,12 @@ export interface ControllerWrites {
 const words = (a: string[]) => a.flatMap((x) => x.trim().split(/\s+/));
 const elb = (...a: string[]) => words(a).map((x) => `elasticloadbalancing:${x}`);
 const ec2 = (...a: string[]) => words(a).map((x) => `ec2:${x}`);
+
+const LISTENER_WRITES = elb(
+  "DeleteListener ModifyListener ModifyListenerAttributes",
+  "CreateRule AddListenerCertificates RemoveListenerCertificates",
+);
+const RULE_WRITES = elb("ModifyRule DeleteRule SetRulePriorities");
 
 // kubernetes-sigs/aws-load-balancer-controller docs/install/iam_policy.json: writes on what it
 // made (pkg/deploy/elbv2, pkg/deploy/ec2) and ingress on the cluster's groups to reach targets
@@ -50,12 +56,14 @@ const albController: ControllerWrites = {
       ),
     },
     {
-      kind: "listener",
-      actions: elb(
-        "DeleteListener ModifyListener ModifyListenerAttributes",
-        "CreateRule AddListenerCertificates RemoveListenerCertificates",
-      ),
+      kind: "application load balancer",
+      actions: elb("DeleteLoadBalancer ModifyLoadBalancerAttributes SetSubnets CreateListener"),
     },
+    { kind: "listener", actions: LISTENER_WRITES },
+    { kind: "listener rule", actions: RULE_WRITES },
+    // Untagged ones are no longer the controller's own either (`tagged-only`).
+    { kind: "listener (untagged)", actions: LISTENER_WRITES, own: () => "denied" },
+    { kind: "listener rule (untagged)", actions: RULE_WRITES, own: () => "denied" },
     {
       kind: "security group (load balancer)",
       actions: ec2(
@@ -111,6 +119,21 @@ const karpenter: ControllerWrites = {
       actions: ec2("TerminateInstances CreateTags"),
       request: (a): Record<string, string[]> =>
         a === "ec2:CreateTags" ? { "aws:TagKeys": ["karpenter.sh/nodeclaim"] } : {},
+    },
+    {
+      // An existing ENI named in the launch, with the tags Karpenter's launches carry.
+      kind: "network interface",
+      actions: ec2("RunInstances"),
+      request: (_a, c): Record<string, string | string[]> => ({
+        [`aws:RequestTag/kubernetes.io/cluster/${c}`]: "owned",
+        "aws:RequestTag/eks:eks-cluster-name": c,
+        "aws:RequestTag/karpenter.sh/nodepool": "general",
+        "aws:TagKeys": [
+          `kubernetes.io/cluster/${c}`,
+          "eks:eks-cluster-name",
+          "karpenter.sh/nodepool",
+        ],
+      }),
     },
     { kind: "instance (node group)", actions: ec2("TerminateInstances"), own: () => "denied" },
     { kind: "launch template (Karpenter)", actions: ec2("DeleteLaunchTemplate") },
@@ -185,12 +208,66 @@ const externalDns: ControllerWrites = {
   ],
 };
 
-// vmware-tanzu/velero-plugin-for-aws: backups are objects written to and pruned from its bucket.
+// vmware-tanzu/velero-plugin-for-aws: backups are objects written to, read from and pruned from
+// its bucket; reading them counts like writing.
 const velero: ControllerWrites = {
   roleSuffix: "velero",
-  writes: [{ kind: "bucket object", actions: ["s3:PutObject", "s3:DeleteObject"] }],
+  writes: [
+    { kind: "bucket object", actions: ["s3:PutObject", "s3:DeleteObject", "s3:GetObject"] },
+    { kind: "bucket", actions: ["s3:ListBucket"] },
+  ],
 };
 
+// aws/amazon-vpc-cni-k8s pkg/awsutils: IP assignment on its nodes' ENIs in its VPC.
+const vpcCni: ControllerWrites = {
+  roleSuffix: "vpc-cni",
+  writes: [
+    {
+      kind: "network interface",
+      actions: ec2(
+        "AssignPrivateIpAddresses UnassignPrivateIpAddresses DeleteNetworkInterface",
+        "ModifyNetworkInterfaceAttribute AttachNetworkInterface DetachNetworkInterface",
+      ),
+    },
+    { kind: "subnet", actions: ec2("CreateNetworkInterface") },
+    {
+      kind: "instance (node group)",
+      actions: ec2("AttachNetworkInterface DetachNetworkInterface"),
+    },
+  ],
+};
+
+// External Secrets reads the cluster's secrets and parameters: the reads that count as writes.
+const externalSecrets: ControllerWrites = {
+  roleSuffix: "external-secrets",
+  writes: [
+    { kind: "secret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] },
+    {
+      kind: "parameter",
+      actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+    },
+  ],
+};
+
+// The node role, as every hostNetwork pod holds it: the Pod Identity agent's call for its cluster.
+const node: ControllerWrites = {
+  roleSuffix: "node",
+  writes: [{ kind: "cluster", actions: ["eks-auth:AssumeRoleForPodIdentity"] }],
+};
+
+// Fargate's log router writes its profile's group only.
+const fargate: ControllerWrites = {
+  roleSuffix: "fargate",
+  writes: [
+    {
+      kind: "log group",
+      actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
+      own: (r) => (r.label.endsWith("/fargate") ? "allowed" : "skip"),
+    },
+  ],
+};
+
+/** What each role is meant to do on its own cluster: the positive controls. */
 export const CONTROLLER_WRITES: ControllerWrites[] = [
   albController,
   ebsCsi,
@@ -199,18 +276,42 @@ export const CONTROLLER_WRITES: ControllerWrites[] = [
   fluentBit,
   externalDns,
   velero,
+  vpcCni,
+  externalSecrets,
+  node,
+  { ...node, roleSuffix: "karpenter-node" },
+  fargate,
 ];
 
-/** Roles that belong to no controller in a pod, and why the matrix does not judge them. */
+/**
+ * Asked of every role on the other cluster besides what CONTROLLER_WRITES lists for the kind:
+ * calls no role here is meant to make. Their own-cluster control is an administrator's.
+ */
+export const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
+  "application load balancer": [
+    "wafv2:AssociateWebACL",
+    "wafv2:DisassociateWebACL",
+    "waf-regional:AssociateWebACL",
+    "waf-regional:DisassociateWebACL",
+  ],
+  "shield protection": ["shield:DeleteProtection"],
+  "network interface": ec2("RunInstances CreateTags"),
+  snapshot: ec2("CopySnapshot ModifySnapshotAttribute"),
+  bucket: ["s3:DeleteBucket", "s3:PutBucketPolicy"],
+  parameter: ["ssm:PutParameter", "ssm:DeleteParameter"],
+  secret: ["secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"],
+  "kms key": ["kms:Decrypt", "kms:Encrypt", "kms:CreateGrant", "kms:ScheduleKeyDeletion"],
+  cluster: ["eks:CreateAccessEntry", "eks:UpdateClusterConfig"],
+};
+
+/** Every action asked on the other cluster's resources of `kind`. */
+export function probesOf(kind: ResourceKind): string[] {
+  const listed = CONTROLLER_WRITES.flatMap((c) => c.writes.filter((w) => w.kind === kind));
+  return [...new Set([...listed.flatMap((w) => w.actions), ...(MORE_PROBES[kind] ?? [])])];
+}
+
+/** The one role left out, and why no code in a cluster can act as it. */
 export const NOT_JUDGED: Record<string, string> = {
-  cluster: "the EKS service role: only eks.amazonaws.com may assume it",
-  node: "the node instance role: ECR pulls and SSM; pods cannot reach it (IMDS hop limit 1)",
-  "karpenter-node": "the instance role of Karpenter's nodes: as `node`, no pod reaches it",
-  fargate: "the Fargate pod execution role: only eks-fargate-pods.amazonaws.com may assume it",
-  "external-secrets":
-    "reads only (secretsmanager:GetSecretValue, ssm:GetParameter*), under its own cluster's prefix",
-  "otel-collector":
-    "writes X-Ray trace segments only, which take no resource (Service Authorization Reference, AWS X-Ray): nothing of a cluster to reach",
-  "vpc-cni":
-    "AWS-managed AmazonEKS_CNI_Policy: ENI writes on every ENI, with no tag to key on; not confinable by this blueprint",
+  cluster:
+    "the EKS service role: its trust admits only eks.amazonaws.com, and no pod, node or controller in either cluster holds its credentials",
 };

@@ -30,8 +30,15 @@ import {
   whereOf,
 } from "./isolation-resources";
 import { workloadResources } from "./isolation-workloads";
-import { CONTROLLER_WRITES, ControllerWrites, NOT_JUDGED } from "./isolation-writes";
-import type { SynthRecord, SynthResult } from "../../synth/record";
+import { CONTROLLER_WRITES, ControllerWrites, NOT_JUDGED, probesOf } from "./isolation-writes";
+import {
+  administratorControls,
+  crossClusterExceptions,
+  grants,
+  namesAction,
+} from "./isolation-probes";
+import { POD_IDENTITY_PRINCIPAL } from "../../components/access/irsa-policy";
+import type { SynthResult } from "../../synth/record";
 
 /** One row of the table: a role's writes on one kind of resource, across and at home. */
 export interface MatrixCell {
@@ -55,8 +62,20 @@ export interface IsolationMatrix {
   cells: MatrixCell[];
   problems: MatrixProblem[];
   notJudged: { stack: string; role: string; reason: string }[];
-  /** Roles judged, distinct write actions asked, distinct resources probed, simulations run. */
-  size: { roles: number; actions: number; resources: number; simulations: number };
+  /** Cross-cluster calls allowed by a named exception (crossClusterExceptions), never problems. */
+  exceptions: { stack: string; role: string; name: string; detail: string }[];
+  /**
+   * Roles judged, distinct actions asked, distinct resources probed, simulations run, probes no
+   * Allow names (denied without the simulator), administrator controls among the simulations.
+   */
+  size: {
+    roles: number;
+    actions: number;
+    resources: number;
+    simulations: number;
+    unnamed: number;
+    administratorControls: number;
+  };
 }
 
 export function awsManagedPolicy(arn: string): SimulationIdentityPolicy | undefined {
@@ -83,17 +102,6 @@ export function clusterResources(s: CoexistStack): ClusterResource[] {
   const w = whereOf(s);
   return [...networkResources(s, w), ...workloadResources(s, w)];
 }
-
-/** Is the record inside a component of this type? */
-const inside = (s: SynthResult, r: SynthRecord, type: string): boolean => {
-  let parent = r.parent;
-  for (let hops = 0; parent && hops < 20; hops++) {
-    if (parent.startsWith(`${type}::`)) return true;
-    const [t, ...n] = parent.split("::");
-    parent = s.resources.find((x) => x.type === t && x.name === n.join("::"))?.parent ?? null;
-  }
-  return false;
-};
 
 /** Per-controller settings the positive control reads. */
 function settingsOf(s: CoexistStack, c: ControllerWrites): Record<string, unknown> {
@@ -146,24 +154,19 @@ async function direction(
   // two weighted records apart.
   const across = theirs.filter((r) => !(r.kind === "log group" && myGroups.has(r.arn)));
   const partition = partitionOf(from.region);
+  const exceptions = crossClusterExceptions(from, to);
+  const controlled = new Set<string>();
   out.problems.push(...releaseRoleProblems(from, cluster));
   for (const role of ofType(from.synth, "aws:iam/role:Role")) {
     const name = str(role.inputs.name) ?? role.name;
     const problem = (detail: string) =>
       out.problems.push({ stack: from.stack, role: name, detail });
     const suffix = name.startsWith(`${cluster}-`) ? name.slice(cluster.length + 1) : name;
-    const controller = CONTROLLER_WRITES.find((c) => c.roleSuffix === suffix);
-    if (!controller) {
-      const reason = inside(from.synth, role, "eks-blueprint:index:WorkloadAccess")
-        ? "a workload's own role: its team's policy, judged by the policy pack, not a controller"
-        : NOT_JUDGED[suffix];
-      if (reason) out.notJudged.push({ stack: from.stack, role: name, reason });
-      else
-        problem(
-          "no write catalog for this role; add its controller's writes to policy/coexist/isolation-writes.ts or a reason to NOT_JUDGED",
-        );
+    if (NOT_JUDGED[suffix]) {
+      out.notJudged.push({ stack: from.stack, role: name, reason: NOT_JUDGED[suffix] });
       continue;
     }
+    const controller = CONTROLLER_WRITES.find((c) => c.roleSuffix === suffix);
     const { policies, unevaluable } = judgedPolicies(from.synth, name);
     for (const u of unevaluable) problem(`${u} cannot be evaluated`);
     const principalTags: Record<string, string> = {};
@@ -172,18 +175,23 @@ async function direction(
         if (typeof v === "string") principalTags[`aws:PrincipalTag/${k}`] = v;
       }
     }
+    // Pod Identity's session tags (https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html).
+    if (String(role.inputs.assumeRolePolicy).includes(POD_IDENTITY_PRINCIPAL)) {
+      principalTags["aws:PrincipalTag/eks-cluster-name"] = cluster;
+    }
     const principal = `arn:${partition}:iam::${from.accountId}:role/${name}`;
-    const settings = settingsOf(from, controller);
+    const settings = controller ? settingsOf(from, controller) : {};
     let simulatorFailed = false; // one policy error fails every probe: report it once
-    const run = async (p: Probe) => {
+    const run = async (p: Probe, as = policies) => {
       out.size.simulations++;
       const verdict = await simulate(
         principal,
-        policies,
+        as,
         {
           action: p.action.split("#")[0],
           resource: p.resource.arn,
           context: { ...principalTags, ...resourceContext(p.resource), ...p.request },
+          resourcePolicy: p.resource.policy,
         },
         from.accountId,
       );
@@ -199,35 +207,60 @@ async function direction(
       return verdict.allowed;
     };
     out.size.roles++;
-    for (const w of controller.writes) {
+    for (const kind of RESOURCE_KINDS) {
+      const w = controller?.writes.find((x) => x.kind === kind);
       const cell: MatrixCell = {
         stack: from.stack,
         role: name,
-        kind: w.kind,
+        kind,
         crossAllowed: 0,
         crossDenied: 0,
         ownAsExpected: 0,
         ownProbes: 0,
       };
-      for (const action of w.actions) {
+      const targets = across.filter((x) => x.kind === kind);
+      for (const action of targets.length > 0 ? probesOf(kind) : []) {
         seen.actions.add(action);
-        const request = w.request?.(action) ?? {};
-        for (const r of across.filter((x) => x.kind === w.kind)) {
+        const request = w?.request?.(action, cluster) ?? {};
+        for (const r of targets) {
           seen.resources.add(r.arn + r.label);
+          if (!grants(r.policy, principal) && !namesAction(policies, action.split("#")[0])) {
+            out.size.unnamed++;
+            continue;
+          }
           const allowed = await run({ action, resource: r, request });
           if (allowed === false) cell.crossDenied++;
-          if (allowed) {
-            cell.crossAllowed++;
-            problem(`may ${action} on ${to.stack}'s ${r.label} (${r.arn})`);
+          if (!allowed) continue;
+          const exception = exceptions.find(
+            (e) => e.roleSuffix === suffix && e.kind === kind && e.actions.includes(action),
+          );
+          if (exception) {
+            out.exceptions.push({
+              stack: from.stack,
+              role: name,
+              name: exception.name,
+              detail: `${action} on ${to.stack}'s ${r.label}`,
+            });
+            continue;
           }
+          cell.crossAllowed++;
+          problem(`may ${action} on ${to.stack}'s ${r.label} (${r.arn})`);
         }
-        for (const r of mine.filter((x) => x.kind === w.kind)) {
-          const expected = w.own?.(r, action, settings) ?? "allowed";
+      }
+      for (const action of w?.actions ?? []) {
+        for (const r of mine.filter((x) => x.kind === kind)) {
+          const expected = w?.own?.(r, action, settings) ?? "allowed";
           if (expected === "skip") continue;
           cell.ownProbes++;
-          const allowed = await run({ action, resource: r, request });
-          if (allowed === (expected === "allowed")) cell.ownAsExpected++;
-          else if (allowed !== undefined) {
+          const allowed = await run({
+            action,
+            resource: r,
+            request: w?.request?.(action, cluster) ?? {},
+          });
+          if (allowed === (expected === "allowed")) {
+            cell.ownAsExpected++;
+            if (allowed) controlled.add(`${kind}|${action}`);
+          } else if (allowed !== undefined) {
             problem(
               `positive control: ${action} on its own ${r.label} should be ${expected}, the simulator says ${allowed ? "allowed" : "denied"}`,
             );
@@ -237,6 +270,7 @@ async function direction(
       if (cell.crossAllowed + cell.crossDenied + cell.ownProbes > 0) out.cells.push(cell);
     }
   }
+  await administratorControls(from, mine, controlled, out);
 }
 
 export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise<IsolationMatrix> {
@@ -245,7 +279,15 @@ export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise
     cells: [],
     problems: [],
     notJudged: [],
-    size: { roles: 0, actions: 0, resources: 0, simulations: 0 },
+    exceptions: [],
+    size: {
+      roles: 0,
+      actions: 0,
+      resources: 0,
+      simulations: 0,
+      unnamed: 0,
+      administratorControls: 0,
+    },
   };
   await direction(a, b, out, seen);
   await direction(b, a, out, seen);
@@ -267,9 +309,18 @@ export function isolationTable(m: IsolationMatrix, a: string, b: string): string
     (c) =>
       `| ${c.stack} | ${c.role} | ${c.kind} | ${c.crossAllowed} allowed / ${c.crossDenied} denied (${other(c.stack)}'s) | ${c.ownAsExpected} of ${c.ownProbes} as expected |`,
   );
-  const { roles, actions: acts, resources: res, simulations } = m.size;
+  const {
+    roles,
+    actions: acts,
+    resources: res,
+    simulations,
+    unnamed,
+    administratorControls,
+  } = m.size;
   return [
-    `### Isolation matrix: ${roles} roles × ${acts} write actions × ${res} resources (${simulations} simulations)`,
+    `### Isolation matrix: ${roles} roles × ${acts} actions × ${res} resources (${simulations} simulations)`,
+    "",
+    `Writes and reads of secrets and backups alike. ${unnamed} probes were named by no Allow of the role (implicitly denied, not simulated); ${administratorControls} own-cluster controls ran as an administrator, for calls no role here is meant to make.`,
     "",
     "| stack | role | resource kind | writes on the other cluster | positive control (own cluster) |",
     "| --- | --- | --- | --- | --- |",
@@ -277,8 +328,18 @@ export function isolationTable(m: IsolationMatrix, a: string, b: string): string
     "",
     ...m.notJudged.map((n) => `- not judged: ${n.stack} ${n.role}: ${n.reason}`),
     "",
+    ...(m.exceptions.length > 0
+      ? [
+          "Named exceptions (allowed only here, by the stack's config):",
+          "",
+          "| stack | role | exception | allowed |",
+          "| --- | --- | --- | --- |",
+          ...m.exceptions.map((e) => `| ${e.stack} | ${e.role} | ${e.name} | ${e.detail} |`),
+          "",
+        ]
+      : []),
     m.problems.length === 0
-      ? "isolation: 0 cross-cluster writes allowed, every positive control holds"
+      ? "isolation: 0 cross-cluster writes or reads allowed outside the named exceptions, every positive control holds"
       : [
           `isolation: ${m.problems.length} problem${m.problems.length === 1 ? "" : "s"}:`,
           ...m.problems.map((p) => `- ${p.stack} ${p.role}: ${p.detail}`),

@@ -75,6 +75,7 @@ export const CHART = {
   albController: charts.awsLoadBalancerController.chart,
   istiod: charts.istiod.chart,
   istioGateway: charts.istioGateway.chart,
+  velero: charts.velero.chart,
 } as const;
 
 /**

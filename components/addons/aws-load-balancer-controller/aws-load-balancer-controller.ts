@@ -42,6 +42,11 @@ export function albControllerValues({
       serviceMonitor: { enabled: serviceMonitor },
     },
     owned: {
+      // `--enable-shield/-waf/-wafv2` (values.yaml: each "default true"): our load balancers take
+      // no WAF or Shield, and their IAM actions cannot be scoped to a cluster (DROPPED_ACTIONS).
+      enableShield: false,
+      enableWaf: false,
+      enableWafv2: false,
       clusterName: ctx.clusterName,
       // Explicit, so the controller never depends on reaching IMDS (hop limit 1 on our nodes).
       region: ctx.region,
@@ -76,13 +81,22 @@ export type AlbScoping =
   | "request-tag-value"
   // Upstream accepts any resource with the cluster tag, which every cluster's carry: ours only.
   | "resource-tag-value"
-  // Upstream leaves these unconditioned: another cluster's tag is refused, untagged ones stay
-  // reachable (a TargetGroupBinding to a target group made elsewhere; SetWebAcl takes none).
-  | "resource-tag-value-if-present"
+  // Upstream leaves these unconditioned, so untagged listeners and rules (an older controller's)
+  // and target groups made elsewhere are anyone's: now only what carries this cluster's tag.
+  // Listeners and rules are tagged at creation (`ListenerRulesTagging`, on by default).
+  | "tagged-only"
   // Upstream opens any security group; only this VPC's now (the install guide's suggestion).
   | "own-vpc"
   // Reads, resource-less calls, or creates that touch nothing existing.
   | "unchanged";
+
+/**
+ * Dropped: WAF and Shield are off (`enableWaf`, `enableWafv2`, `enableShield`), and their calls
+ * cannot be scoped to a cluster (`wafv2:DisassociateWebACL` authorizes the load balancer, whose
+ * wafv2 resource type has no condition keys; Service Authorization Reference, AWS WAF V2);
+ * Cognito only serves `alb.ingress.kubernetes.io/auth-type: cognito`, which no Ingress here uses.
+ */
+export const DROPPED_ACTIONS = /^(cognito-idp|shield|waf-regional|wafv2):|:SetWebAcl$/;
 
 const sgIngressOnly = (s: PolicyStatement) =>
   !s.Condition &&
@@ -103,7 +117,7 @@ export function albStatementScoping(s: PolicyStatement): AlbScoping[] {
   if (isNull[REQUEST_TAG] === "false") out.push("request-tag-value");
   if (isNull[RESOURCE_TAG] === "false") out.push("resource-tag-value");
   if (sgIngressOnly(s)) out.push("own-vpc");
-  if (unconditionedElbWrite(s)) out.push("resource-tag-value-if-present");
+  if (unconditionedElbWrite(s)) out.push("tagged-only");
   return out.length > 0 ? out : ["unchanged"];
 }
 
@@ -127,9 +141,9 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
         return withCondition(s, "StringEquals", { [REQUEST_TAG]: i.clusterName });
       case "resource-tag-value":
         return withCondition(s, "StringEquals", { [RESOURCE_TAG]: i.clusterName });
-      case "resource-tag-value-if-present":
-        // Tagging listeners and rules may not hand them to another cluster's name either.
-        return withCondition(s, "StringEqualsIfExists", {
+      case "tagged-only":
+        // Tagging may not hand a listener or rule to another cluster's name either.
+        return withCondition(s, "StringEquals", {
           [RESOURCE_TAG]: i.clusterName,
           ...(actionsOf(s).includes("elasticloadbalancing:AddTags")
             ? { [REQUEST_TAG]: i.clusterName }
@@ -142,14 +156,33 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
     }
   };
   return policyDocument(
-    ...upstream.Statement.map((s) =>
-      albStatementScoping(s).reduce(narrow, {
+    ...upstream.Statement.flatMap((s) => {
+      const kept = actionsOf(s).filter((a) => !DROPPED_ACTIONS.test(a));
+      if (kept.length === 0) return [];
+      const scoped = albStatementScoping(s).reduce(narrow, {
         ...s,
+        Action: kept,
         Resource: inPartition(s.Resource, i.partition),
-      }),
-    ),
+      });
+      // A listener or rule has no tag before CreateListener/CreateRule tags it.
+      return kept.includes("elasticloadbalancing:AddTags") && !s.Condition
+        ? [scoped, taggedOnCreate({ ...s, Resource: scoped.Resource }, i.clusterName)]
+        : [scoped];
+    }),
   );
 }
+
+/** AddTags inside CreateListener and CreateRule, with this cluster's tag value only. */
+const taggedOnCreate = (s: PolicyStatement, clusterName: string): PolicyStatement => ({
+  ...s,
+  Action: "elasticloadbalancing:AddTags",
+  Condition: {
+    StringEquals: {
+      "elasticloadbalancing:CreateAction": ["CreateListener", "CreateRule"],
+      [REQUEST_TAG]: clusterName,
+    },
+  },
+});
 
 /** The controller's chart; its CRDs are applied from the vendored copy (`prepare`). */
 const albChart = {

@@ -133,6 +133,8 @@ export const karpenter: AddonSpec<KarpenterSettings, KarpenterPrepared> = {
       karpenterControllerPolicy({
         ...ctx,
         accountId: r.accountId,
+        vpcId: r.vpcId,
+        instanceTagKeys: Object.keys(ctx.tags),
         nodeRoleArn: present(r.nodeRoleArn, "prepare's nodeRoleArn"),
         queueArn: present(r.queueArn, "prepare's queueArn"),
       }),

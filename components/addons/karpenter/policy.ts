@@ -3,7 +3,7 @@
  * (test/fixtures/upstream/iam/karpenter-cloudformation.yaml, from
  * https://github.com/aws/karpenter-provider-aws/blob/v1.14.1/website/content/en/v1.14/getting-started/getting-started-with-karpenter/cloudformation.yaml):
  * its six policies' statements in one document, compared per Sid by test/day2-karpenter.test.ts.
- * Ours alone: the `clusterSubnetsOnly` Deny.
+ * Ours alone: the `clusterSubnetsOnly` Denies.
  */
 import {
   allow,
@@ -12,6 +12,7 @@ import {
   type PolicyDocument,
   type PolicyStatement,
 } from "../../access/irsa-policy";
+import { outsideVpcDeny } from "../../access/guards";
 import { DISCOVERY_TAG } from "./node-pools";
 
 export interface KarpenterPolicyInput {
@@ -23,6 +24,10 @@ export interface KarpenterPolicyInput {
   nodeRoleArn: string;
   /** ARN of the interruption queue. */
   queueArn: string;
+  /** The cluster's VPC: launches never use another VPC's subnets, groups or ENIs. */
+  vpcId: string;
+  /** The EC2NodeClass's own tag keys (besides Karpenter's). @default none */
+  instanceTagKeys?: string[];
   /** Add upstream's ZonalShiftPolicy (needed for `settings.enableZonalShift`). @default false */
   zonalShift?: boolean;
 }
@@ -168,20 +173,41 @@ function resourceDiscovery(i: KarpenterPolicyInput): PolicyStatement[] {
 }
 
 /**
- * Upstream lets RunInstances and CreateFleet use any subnet and security group in the region, so
- * Karpenter could launch into another cluster's VPC. Our EC2NodeClass selects both by
- * `karpenter.sh/discovery=<cluster>`; this Deny refuses the rest, untagged too (both calls
- * authorize them by `aws:ResourceTag/${TagKey}`: Service Authorization Reference, Amazon EC2).
- * Instances and launch templates already key on `kubernetes.io/cluster/<cluster>: owned`.
+ * Upstream lets RunInstances and CreateFleet use any subnet, security group and existing ENI in
+ * the region, so Karpenter could launch into another cluster's VPC. Our EC2NodeClass selects
+ * subnets and groups by `karpenter.sh/discovery=<cluster>`: the first Deny refuses the rest,
+ * untagged too (both calls authorize them by `aws:ResourceTag/${TagKey}`: Service Authorization
+ * Reference, Amazon EC2); the second refuses anything outside the cluster's VPC, ENIs included.
+ * The third keeps its launches from carrying another cluster's tags (`kubernetes.io/cluster/*`,
+ * `eks:cluster-name`, which EBS CSI and EKS trust): only Karpenter's keys, this cluster's and the
+ * EC2NodeClass's.
  */
-export function clusterSubnetsOnly(i: KarpenterPolicyInput): PolicyStatement {
+export function clusterSubnetsOnly(i: KarpenterPolicyInput): PolicyStatement[] {
   const ec2 = (r: string) => `arn:${i.partition}:ec2:${i.region}:*:${r}`;
-  return deny(
-    "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
-    ["ec2:RunInstances", "ec2:CreateFleet"],
-    [ec2("subnet/*"), ec2("security-group/*")],
-    { StringNotEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: i.clusterName } },
-  );
+  const launches = ["ec2:RunInstances", "ec2:CreateFleet"];
+  const tagKeys = [
+    "karpenter.sh/*",
+    "karpenter.k8s.aws/*",
+    `kubernetes.io/cluster/${i.clusterName}`,
+    "eks:eks-cluster-name",
+    "Name",
+    ...(i.instanceTagKeys ?? []),
+  ];
+  return [
+    deny(
+      "DenyLaunchOutsideClusterSubnetsAndSecurityGroups",
+      launches,
+      [ec2("subnet/*"), ec2("security-group/*")],
+      { StringNotEquals: { [`aws:ResourceTag/${DISCOVERY_TAG}`]: i.clusterName } },
+    ),
+    outsideVpcDeny("DenyLaunchOutsideClusterVpc", launches, i),
+    deny(
+      "DenyOtherClustersTagKeys",
+      [...launches, "ec2:CreateLaunchTemplate", "ec2:CreateTags"],
+      "*",
+      { "ForAnyValue:StringNotLike": { "aws:TagKeys": [...new Set(tagKeys)].sort() } },
+    ),
+  ];
 }
 
 /** The controller's whole permissions policy (IRSA role for kube-system/karpenter). */
@@ -199,7 +225,7 @@ export function karpenterControllerPolicy(i: KarpenterPolicyInput): PolicyDocume
       i.queueArn,
     ),
     ...resourceDiscovery(i),
-    clusterSubnetsOnly(i),
+    ...clusterSubnetsOnly(i),
     ...(i.zonalShift
       ? [
           allow("AllowZonalShiftStatusReadOnly", ["arc-zonal-shift:GetManagedResource"], "*", {

@@ -105,6 +105,7 @@ export function veleroBucket(
  */
 export function veleroPolicy(i: {
   partition: string;
+  accountId: string;
   bucket: string;
   restoreFromBucket?: string;
 }): PolicyDocument {
@@ -129,8 +130,27 @@ export function veleroPolicy(i: {
             "ReadOtherClusterBackups",
             ["s3:GetObject", "s3:ListBucket"],
             [arn(i.restoreFromBucket), `${arn(i.restoreFromBucket)}/*`],
+            // A bucket name is global: only the one in this account, never a look-alike elsewhere.
+            { StringEquals: { "s3:ResourceAccount": i.accountId } },
           ),
         ]
       : []),
+  );
+}
+
+/**
+ * The other half of a restore from `sourceCluster`: this cluster's EBS CSI driver creates volumes
+ * from that cluster's snapshots (Velero's CSI restore), which AmazonEBSCSIDriverEKSClusterScopedPolicy
+ * allows only for snapshots tagged with its own cluster (`CreateVolumesFromAndEnableFSROnClusterSnapshots`).
+ * The new volume still carries this cluster's tag (that policy's `CreateAndCopyVolumesWithClusterTag`).
+ */
+export function restoreSnapshotsPolicy(partition: string, sourceCluster: string): PolicyDocument {
+  return policyDocument(
+    allow(
+      "CreateVolumesFromOtherClusterSnapshots",
+      ["ec2:CreateVolume"],
+      [`arn:${partition}:ec2:*:*:snapshot/*`],
+      { StringEquals: { "ec2:ResourceTag/ebs.csi.aws.com/cluster-name": sourceCluster } },
+    ),
   );
 }

@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { problemList } from "../../problems";
@@ -6,7 +7,13 @@ import { clusterNameProblems, wholeNumberProblems } from "../settings";
 import { present } from "../spec";
 import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "../spec";
 import { irsaServiceAccount, NO_PRIVILEGES, requests, ValueLayers } from "../values";
-import { veleroBucket, veleroBucketName, veleroPolicy } from "./velero-bucket";
+import { stableJson } from "../../access/irsa-policy";
+import {
+  restoreSnapshotsPolicy,
+  veleroBucket,
+  veleroBucketName,
+  veleroPolicy,
+} from "./velero-bucket";
 
 export const VELERO = {
   namespace: "velero",
@@ -192,7 +199,7 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
     snapshotController: "its VolumeSnapshotClass needs the snapshot CRDs",
     prometheus: "its ServiceMonitor needs the Prometheus operator's CRDs",
   },
-  prepare: ({ name, context: ctx, settings: s, child }) => {
+  prepare: ({ name, context: ctx, settings: s, child, after }) => {
     const bucket = veleroBucket(
       `${name}-bucket`,
       {
@@ -202,6 +209,18 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
       },
       child,
     );
+    if (s.restoreFrom) {
+      // On the EBS CSI driver's role (installed before Velero): the named exception of a restore.
+      new aws.iam.RolePolicy(
+        `${name}-restore-snapshots`,
+        {
+          name: `${ctx.clusterName}-restore-from-${s.restoreFrom}`,
+          role: `${ctx.clusterName}-ebs-csi-driver`,
+          policy: stableJson(restoreSnapshotsPolicy(ctx.partition, s.restoreFrom)),
+        },
+        { ...child, dependsOn: after },
+      );
+    }
     return { dependsOn: [bucket], inputs: { bucket: bucket.bucket } };
   },
   role: {
@@ -210,6 +229,7 @@ export const velero: AddonSpec<VeleroSettings, Prepared, "schedule" | "retention
     policy: (ctx, r, s) =>
       veleroPolicy({
         partition: ctx.partition,
+        accountId: r.accountId,
         bucket: veleroBucketName(ctx.clusterName, r.accountId),
         restoreFromBucket: s.restoreFrom ? veleroBucketName(s.restoreFrom, r.accountId) : undefined,
       }),

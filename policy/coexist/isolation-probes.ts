@@ -1,0 +1,137 @@
+// What keeps the isolation matrix honest beyond its verdicts: the exceptions a config names, the
+// probes no policy names (denied without the simulator), and every probe's own-cluster control.
+import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
+import { partitionOf } from "../../components/access/irsa-policy";
+import { valueAt } from "../../components/addons/values";
+import { list, strings } from "../values";
+import type { IsolationMatrix } from "./isolation";
+import {
+  ClusterResource,
+  RESOURCE_KINDS,
+  resourceContext,
+  ResourceKind,
+  simulate,
+} from "./isolation-resources";
+import { probesOf } from "./isolation-writes";
+import { CHART, clusterNameOf, CoexistStack, releases, valuesOf } from "./records";
+
+/** An allowed cross-cluster call a stack's config asks for, shown in its own table. */
+export interface CrossClusterException {
+  name: string;
+  roleSuffix: string;
+  kind: ResourceKind;
+  actions: string[];
+}
+
+/**
+ * The named exceptions of `from` towards `to`: today only a Velero restore, declared by
+ * `addons.velero.restoreFrom` (a read-only backup location named `from-<cluster>` in its values):
+ * its role reads the other bucket, the EBS CSI driver makes volumes from the other's snapshots.
+ */
+export function crossClusterExceptions(
+  from: CoexistStack,
+  to: CoexistStack,
+): CrossClusterException[] {
+  const other = clusterNameOf(to.synth) ?? to.stack;
+  const restores = releases(from.synth, CHART.velero).some((r) =>
+    list(valueAt(valuesOf(r), "configuration", "backupStorageLocation")).some(
+      (l) => valueAt(l, "name") === `from-${other}` && valueAt(l, "accessMode") === "ReadOnly",
+    ),
+  );
+  if (!restores) return [];
+  const name = `velero restore from ${other}`;
+  return [
+    { name, roleSuffix: "velero", kind: "bucket object", actions: ["s3:GetObject"] },
+    { name, roleSuffix: "velero", kind: "bucket", actions: ["s3:ListBucket"] },
+    { name, roleSuffix: "ebs-csi-driver", kind: "snapshot", actions: ["ec2:CreateVolume"] },
+  ];
+}
+
+const wildcard = (pattern: string) =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+    "i",
+  );
+
+/**
+ * Whether any Allow in `policies` names `action` (Action or NotAction). When none does, the call
+ * is implicitly denied whatever its resource or conditions, so it is not sent to the simulator.
+ */
+export function namesAction(policies: SimulationIdentityPolicy[], action: string): boolean {
+  return policies.some((p) =>
+    list(valueAt(p.policy, "Statement")).some((st) => {
+      // Anything but a Deny goes to the simulator, which rejects a malformed Effect.
+      if (valueAt(st, "Effect") === "Deny") return false;
+      const match = (v: unknown) => strings(v).some((a) => wildcard(a).test(action));
+      const notAction = valueAt(st, "NotAction");
+      return notAction !== undefined ? !match(notAction) : match(valueAt(st, "Action"));
+    }),
+  );
+}
+
+/**
+ * Whether a resource policy could itself allow `principal` (naming it, or anyone): then every
+ * probe goes to the simulator. The secrets key's names only the account root, which leaves the
+ * grant to the role's own policies.
+ */
+export function grants(policy: Record<string, unknown> | undefined, principal: string): boolean {
+  if (!policy) return false;
+  return list(valueAt(policy, "Statement")).some((st) => {
+    const who = JSON.stringify(valueAt(st, "Principal") ?? "");
+    return who.includes(principal) || who === '"*"' || who.includes('"AWS":"*"');
+  });
+}
+
+/** An administrator: the control for calls no role here is meant to make. */
+const ADMINISTRATOR: SimulationIdentityPolicy[] = [
+  {
+    name: "administrator",
+    policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }] },
+  },
+];
+
+/**
+ * Every probe's own-cluster control: a role here allowed it on its own resource, else an
+ * administrator must be: a call the simulator cannot apply to the resource would deny every role
+ * and prove nothing.
+ */
+export async function administratorControls(
+  from: CoexistStack,
+  mine: ClusterResource[],
+  controlled: Set<string>,
+  out: IsolationMatrix,
+) {
+  const principal = `arn:${partitionOf(from.region)}:iam::${from.accountId}:role/isolation-administrator`;
+  for (const kind of RESOURCE_KINDS) {
+    for (const action of probesOf(kind)) {
+      if (controlled.has(`${kind}|${action}`)) continue;
+      for (const r of mine.filter((x) => x.kind === kind)) {
+        out.size.simulations++;
+        out.size.administratorControls++;
+        const verdict = await simulate(
+          principal,
+          ADMINISTRATOR,
+          {
+            action: action.split("#")[0],
+            resource: r.arn,
+            context: {
+              ...resourceContext(r),
+              "route53:ChangeResourceRecordSetsActions": [action.split("#")[1] ?? "UPSERT"],
+            },
+            resourcePolicy: r.policy,
+          },
+          from.accountId,
+        );
+        if (!("error" in verdict) && verdict.allowed) continue;
+        out.problems.push({
+          stack: from.stack,
+          role: "(administrator control)",
+          detail: `${action} on its own ${r.label}: ${"error" in verdict ? verdict.error : "denied"}, so the probe proves nothing`,
+        });
+      }
+    }
+  }
+}
