@@ -20,8 +20,18 @@ export function priceCell(q: Quote): string {
   return `$${q.price.usd}/${q.price.unit} ([${new URL(q.source.url).host}](${q.source.url}), ${q.source.date}${q.price.region === "*" ? ", every region" : ""})`;
 }
 
-const quantity = (i: LineItem) =>
-  `${sizes(i.quantity, (n) => String(Math.round(n * 100) / 100))} ${i.unit}`;
+/** `3 NAT gateways`, `1 cluster`, `150 GiB`: a unit of measure stays as it is. */
+function quantity(i: LineItem): string {
+  const q = i.quantity;
+  const many = q.min !== 1 || q.desired !== 1 || q.max !== 1;
+  const unit =
+    !many || /^(GiB|GB)\b/.test(i.unit)
+      ? i.unit
+      : i.unit.endsWith("s")
+        ? `${i.unit}es`
+        : `${i.unit}s`;
+  return `${sizes(q, (n) => String(Math.round(n * 100) / 100))} ${unit}`;
+}
 
 /** The estimate, Markdown, ending in a newline. */
 export function renderEstimate(e: Estimate): string {
