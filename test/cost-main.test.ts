@@ -50,13 +50,13 @@ test.each([
   await expect(main(argv)).rejects.toThrow(message);
 });
 
-test("a synth file of another stack, or none, is refused saying how to make the right one", () => {
+test("a synth file of another stack, or none, is refused saying how to make one", () => {
   const file = path.join(dir, "prod2.json");
   expect(() => readSynth(file, "prod")).toThrow(
     new UsageError(`${file}: the synth of stack prod2, not prod`),
   );
   expect(() => readSynth(path.join(dir, "none.json"), "prod")).toThrow(
-    /no such file \(the synth to price\); make it with `npm run synth -- prod --out .*none\.json`, or leave --synth out/,
+    /none\.json: no such file \(a synth file\); make it with `npm run synth -- <stack> --out <file>`/,
   );
 });
 

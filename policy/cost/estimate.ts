@@ -2,13 +2,13 @@
 // the vendored table in the stack's region. Reads the synth records only (never the components), so
 // a new kind of node group or add-on is priced by what it registers. Pure and deterministic.
 import { valueAt } from "../../components/addons/values";
-import type { SynthRecord } from "../../synth/record";
 import { isObj, list, obj, str, strings } from "../values";
 import { CLUSTER_TYPES, isHelm, NODE_GROUP_TYPES } from "../shapes";
 import { type PriceTable, type Quote, quote } from "./prices";
 import { volumesOf } from "./kubernetes";
 import {
   CATEGORIES,
+  type CostRecord,
   type Ctx,
   type LineItem,
   num,
@@ -41,7 +41,7 @@ export interface Estimate {
  * `asOf` (https://docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html: 14 months of
  * standard support, then 12 of extended support at a higher price per cluster hour).
  */
-function controlPlanes(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
+function controlPlanes(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
   const clusters = records.filter((r) => (CLUSTER_TYPES as readonly string[]).includes(r.type));
   return clusters.map((r) => {
     const version = str(r.inputs.version);
@@ -66,7 +66,7 @@ function controlPlanes(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
 }
 
 /** Root and data volumes of a group's launch template, GiB and type; EKS's 20 GiB without one. */
-function nodeVolumes(group: SynthRecord, byKey: Map<string, SynthRecord>) {
+function nodeVolumes(group: CostRecord, byKey: Map<string, CostRecord>) {
   const template = (group.dependsOn ?? [])
     .map((k) => byKey.get(k))
     .find((r) => r?.type === "aws:ec2/launchTemplate:LaunchTemplate");
@@ -78,7 +78,7 @@ function nodeVolumes(group: SynthRecord, byKey: Map<string, SynthRecord>) {
   return volumes.length ? volumes : [{ gib: num(group.inputs.diskSize) ?? 20, type: "gp2" }];
 }
 
-function nodeGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
+function nodeGroups(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
   const byKey = new Map(records.map((r) => [`${r.type}::${r.name}`, r]));
   return records
     .filter((r) => (NODE_GROUP_TYPES as readonly string[]).includes(r.type))
@@ -120,7 +120,7 @@ function nodeGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
  * Karpenter's NodePools: it launches their instances at run time, by pending pods, so the synth
  * has neither a count nor a type; the line says so and counts as missing, never as $0.
  */
-function nodePools(records: readonly SynthRecord[]): LineItem[] {
+function nodePools(records: readonly CostRecord[]): LineItem[] {
   return records
     .filter((r) => r.type === "kubernetes:karpenter.sh/v1:NodePool")
     .map((r) => {
@@ -159,7 +159,7 @@ function instanceQuote(types: string[], capacity: string, ctx: Ctx): Quote {
  * an EKS support window reads: the same synth, table and date give the same estimate).
  */
 export function estimate(
-  synth: { stack: string; resources: readonly SynthRecord[] },
+  synth: { stack: string; resources: readonly CostRecord[] },
   region: string,
   table: PriceTable,
   asOf?: string,

@@ -2,13 +2,12 @@
 // ALB Ingresses, and the EBS volumes of persistent volume claims. They are read where the synth has
 // them: Kubernetes records, and Helm values (a chart renders its Service from `service.type`).
 import { valueAt } from "../../components/addons/values";
-import type { SynthRecord } from "../../synth/record";
 import { isObj, type Obj, obj, str } from "../values";
-import { num } from "./line-items";
+import { type CostRecord, num } from "./line-items";
 
 interface Kube {
-  records: readonly SynthRecord[];
-  releases: readonly SynthRecord[];
+  records: readonly CostRecord[];
+  releases: readonly CostRecord[];
 }
 
 const LB_TYPE = "service.beta.kubernetes.io/aws-load-balancer-type";
@@ -130,7 +129,7 @@ export function gibOf(size: unknown): number | undefined {
 }
 
 /** The EBS volume type of a storage class: its `parameters.type`, the default class for none. */
-function volumeType(records: readonly SynthRecord[], className: string | undefined) {
+function volumeType(records: readonly CostRecord[], className: string | undefined) {
   const classes = records.filter((r) => r.type === "kubernetes:storage.k8s.io/v1:StorageClass");
   const sc = className
     ? classes.find((r) => valueAt(r.inputs, "metadata", "name") === className)

@@ -1,6 +1,10 @@
 // The line item, the unit of an estimate, and what every estimator shares: the sizes, the lookup
 // of prices, and how a found price becomes a monthly cost.
+import type { ResourceView, SynthRecord } from "../../synth/record";
 import type { PriceTable, Quote } from "./prices";
+
+/** What the estimate reads of a synth record: a synth file's, or a synth's in memory. */
+export type CostRecord = ResourceView & Partial<Pick<SynthRecord, "dependsOn" | "read">>;
 
 /** AWS prices a month as 730 hours (24 × 365 / 12), as its pricing calculator does. */
 export const HOURS_PER_MONTH = 730;

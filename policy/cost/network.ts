@@ -1,13 +1,12 @@
 // The network's line items: NAT gateways (and their addresses), and the load balancers of the
 // stack's Kubernetes objects with the public IPv4 addresses of the internet-facing ones.
 import { valueAt } from "../../components/addons/values";
-import type { SynthRecord } from "../../synth/record";
 import { str } from "../values";
 import { VPC } from "../shapes";
-import { type Ctx, type LineItem, num, priced, same } from "./line-items";
+import { type CostRecord, type Ctx, type LineItem, num, priced, same } from "./line-items";
 import { loadBalancersOf } from "./kubernetes";
 
-export function natGateways(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
+export function natGateways(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
   const items: LineItem[] = [];
   for (const r of records.filter((x) => x.type === VPC)) {
     const strategy = str(valueAt(r.inputs, "natGateways", "strategy")) ?? "OnePerAz";
@@ -64,7 +63,7 @@ export function natGateways(records: readonly SynthRecord[], ctx: Ctx): LineItem
 /** Each load balancer, and the public IPv4 address an internet-facing one holds in each zone. */
 export function loadBalancers(
   kube: Parameters<typeof loadBalancersOf>[0],
-  records: readonly SynthRecord[],
+  records: readonly CostRecord[],
   ctx: Ctx,
 ): LineItem[] {
   const zones = num(records.find((r) => r.type === VPC)?.inputs.numberOfAvailabilityZones);

@@ -1,11 +1,10 @@
 // The line items priced by use, which no synth knows: Fargate pod hours and log ingestion, each
 // with its rate and, for a log group, what its retention keeps.
-import type { SynthRecord } from "../../synth/record";
 import { str } from "../values";
 import { FARGATE_PROFILE } from "../shapes";
-import { type Ctx, HOURS_PER_MONTH, type LineItem, num, same } from "./line-items";
+import { type CostRecord, type Ctx, HOURS_PER_MONTH, type LineItem, num, same } from "./line-items";
 
-export function fargate(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
+export function fargate(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
   const memory = ctx.quote("fargate:memory");
   return records
     .filter((r) => r.type === FARGATE_PROFILE)
@@ -20,7 +19,7 @@ export function fargate(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
     }));
 }
 
-export function logGroups(records: readonly SynthRecord[], ctx: Ctx): LineItem[] {
+export function logGroups(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
   const [ingested, stored] = [ctx.quote("logs:ingested"), ctx.quote("logs:stored")];
   const daysPerMonth = HOURS_PER_MONTH / 24;
   return records

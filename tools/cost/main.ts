@@ -4,11 +4,9 @@
 // policy/cost/aws-prices.json, as Markdown. It synthesizes the stack first, or reads a synth file
 // `npm run synth -- <stack> --out` wrote. `--replacing` adds the cost of each migration phase from
 // the old stack to this one. `--on` (default today, UTC) is the day whose EKS support window applies.
-import { readFileSync } from "node:fs";
-import * as path from "node:path";
-import { CliSpec, inputFile, parseArgs, stackFile, UsageError } from "../run/args";
+import { readSynthFile, type SynthFile } from "../diff/main";
+import { CliSpec, parseArgs, stackFile, UsageError } from "../run/args";
 import { runCli } from "../run/fast-load";
-import type { SynthResult } from "../../synth/record";
 
 const SPEC: CliSpec = {
   usage:
@@ -30,22 +28,12 @@ export function stackRegion(config: Record<string, string>, stack: string): stri
   return region;
 }
 
-/** A synth file's records, or what is wrong with it. */
-export function readSynth(file: string, stack: string): SynthResult {
-  const text = readFileSync(
-    inputFile(
-      file,
-      "the synth to price",
-      `make it with \`npm run synth -- ${stack} --out ${path.resolve(file)}\`, or leave --synth out`,
-    ),
-    "utf8",
-  );
-  const parsed = JSON.parse(text) as Partial<SynthResult>;
-  if (!Array.isArray(parsed.resources) || typeof parsed.stack !== "string")
-    throw new UsageError(`${file}: not a synth file (no "stack" and "resources")`);
-  if (parsed.stack !== stack)
-    throw new UsageError(`${file}: the synth of stack ${parsed.stack}, not ${stack}`);
-  return parsed as SynthResult;
+/** A synth file of `stack` (tools/diff's reader), or what is wrong with it. */
+export function readSynth(file: string, stack: string): SynthFile {
+  const synth = readSynthFile(file);
+  if (synth.stack !== stack)
+    throw new UsageError(`${file}: the synth of stack ${synth.stack}, not ${stack}`);
+  return synth;
 }
 
 export async function main(argv: string[]): Promise<number> {
