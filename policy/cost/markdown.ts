@@ -3,7 +3,8 @@
 import { type Estimate, HOURS_PER_MONTH, type LineItem, type Sizes } from "./estimate";
 import type { Quote } from "./prices";
 
-const dollars = (n: number) =>
+/** `$1,234.50`, `−$3.00`: two decimals, thousands grouped. */
+export const dollars = (n: number) =>
   `${n < 0 ? "−" : ""}$${Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 const signed = (n: number) => (n > 0 ? `+${dollars(n)}` : n === 0 ? "$0.00" : dollars(n));
 const cell = (s: string) => s.replace(/\|/g, "\\|");

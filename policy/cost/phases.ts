@@ -2,6 +2,7 @@
 // side by side, then the replacement alone. A phase's figure is the two estimates' totals at the
 // sizes that phase runs them; a line item missing a price is counted, never guessed.
 import type { Estimate, Sizes } from "./estimate";
+import { dollars } from "./markdown";
 
 export interface Phase {
   name: string;
@@ -58,9 +59,6 @@ export function phaseCosts(old: Estimate, next: Estimate): PhaseCost[] {
     };
   });
 }
-
-const dollars = (n: number) =>
-  `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The phases as a Markdown table, ending in a newline. */
 export function renderPhases(old: Estimate, next: Estimate): string {
