@@ -124,6 +124,15 @@ describe("npm run pr-diff on a repository", () => {
     );
   });
 
+  test("each stack's cost section follows the Helm render; without a region it says why", () => {
+    expect(part("a")).toContain(
+      "### Helm render (base → head)\n\n_Skipped: `helm` is not installed here (not found on PATH)._\n\n### Cost (base → head, monthly)\n\n_Skipped: `Pulumi.a.yaml` sets no `aws:region` to price in._\n\n### Synth diff",
+    );
+    expect(part("d")).toContain(
+      "### Cost (base → head, monthly)\n\n_Skipped: the head does not synthesize._",
+    );
+  });
+
   test("the Helm render comes after the rehearsal and before the synth diff", () => {
     const titles = (stack: string) => part(stack).match(/^### (Synth|Rehearsal|Helm render) .*$/gm);
     expect([titles("a"), titles("d")]).toEqual([

@@ -5,6 +5,8 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { parseArgs as benchArgs } from "../tools/bench/cases";
 import { main as coexist } from "../tools/coexist/main";
+import { main as cost } from "../tools/cost/main";
+import { main as costRefresh } from "../tools/cost/refresh";
 import { main as diff } from "../tools/diff/main";
 import { main as adopt } from "../tools/adopt/main";
 import { parseArgs as rehearseArgs } from "../tools/rehearse/main";
@@ -98,6 +100,8 @@ describe("every tool refuses an unknown flag", () => {
     ["bench", () => benchArgs(["--run", "3"]), "valid flags: --runs, --test-runs"],
     ["check-addon-versions", () => checkAddonVersions(["--printt"]), "did you mean --print?"],
     ["coexist", () => coexist(["prod", "prod2", "--quick"]), "unknown flag --quick"],
+    ["cost", () => cost(["prod2", "--synt", "x.json"]), "did you mean --synth?"],
+    ["cost refresh", () => costRefresh(["x.json", "--printt"]), "did you mean --print?"],
     ["adopt", () => adopt(["prod2", "--record", "r.json"]), "unknown flag --record"],
     ["deploy-order", () => deployOrder(["--base", ".", "--heads", ".", "prod"]), "--heads"],
     ["endpoint-reach", () => endpointReach(["Pulumi.prod2.yaml", "1.2.3.4", "--v"]), "--v"],

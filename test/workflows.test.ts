@@ -31,6 +31,7 @@ const workflow = (name: string) => {
 test("the workflows lint clean", async () => {
   expect(files.map((f) => f.path)).toEqual([
     ".github/workflows/addon-versions.yml",
+    ".github/workflows/cost-prices.yml",
     ".github/workflows/deploy.yml",
     ".github/workflows/pull-request.yml",
     ".github/workflows/pulumi-up.yml",

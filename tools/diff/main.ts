@@ -2,7 +2,7 @@
 // (`npm run synth -- <stack> --out <file>`), a branch against main or prod against prod2.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { diffSynth, DiffInput } from "../../synth/diff";
+import { diffSynth } from "../../synth/diff";
 import { CliSpec, inputFile, parseArgs } from "../run/args";
 import { renderMarkdown } from "./markdown";
 
@@ -15,11 +15,16 @@ const synthFile = z.object({
       parent: z.string().nullable(),
       inputs: z.record(z.string(), z.unknown()),
       protect: z.boolean().optional(),
+      read: z.string().optional(),
+      dependsOn: z.array(z.string()).optional(),
     }),
   ),
 });
 
-export function readSynthFile(path: string): DiffInput {
+/** A synth file as the diff and the cost read it. */
+export type SynthFile = z.infer<typeof synthFile>;
+
+export function readSynthFile(path: string): SynthFile {
   const make =
     "make it with `npm run synth -- <stack> --out <file>` (on the base commit for a base)";
   const parsed = synthFile.safeParse(

@@ -3,10 +3,10 @@
 // stack (the root Pulumi.<stack>.yaml files): the synth of the base (the ref's files, `git
 // archive`d into a temporary directory that shares this checkout's node_modules) and of the head
 // (this working tree), the rehearsal of the head with the base's synth as --base, the Helm render
-// of every release the change touches (helm-section.ts), and the synth diff; a section whose tool
-// is not installed here prints as skipped, with the reason. Markdown on stdout, progress on
-// stderr; `--out-dir` keeps the synth files and comment.md. Exit 1 when a rehearsal finds
-// blockers or the head does not synthesize, 2 when it cannot run at all.
+// of every release the change touches (helm-section.ts), the cost delta (cost-section.ts) and the
+// synth diff; a section whose tool is not installed here prints as skipped, with the reason.
+// Markdown on stdout, progress on stderr; `--out-dir` keeps the synth files and comment.md. Exit 1
+// when a rehearsal finds blockers or the head does not synthesize, 2 when it cannot run at all.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import { stackNames } from "../../stacks/stack-names";
@@ -25,6 +25,7 @@ import {
   type StackComment,
   toolSection,
 } from "./comment";
+import { COST_TITLE, costSection } from "./cost-section";
 import { HELM_SECTION, type ToolRunner } from "./helm-section";
 
 const USAGE = "usage: npm run pr-diff -- <base-ref> [--out-dir <dir>]";
@@ -192,6 +193,7 @@ export async function prDiff(
           { title: "Synth (head)", result: { body: failure } },
           { title: "Rehearsal (base → head)", result: skipped },
           { title: HELM_SECTION.title, result: skipped },
+          { title: COST_TITLE, result: skipped },
           { title: "Synth diff", result: skipped },
         ];
         return { stack, notes, sections };
@@ -205,6 +207,13 @@ export async function prDiff(
       const sections: Section[] = [
         { title: "Rehearsal (base → head)", result: { body: rehearsed } },
         helm[i],
+        costSection({
+          stack,
+          baseFile: file("base", stack),
+          headFile: file("head", stack),
+          ...(baseStacks.has(stack) ? { baseDir } : {}),
+          headDir: repo,
+        }),
         { title: "Synth diff", result: { body: diff } },
       ];
       return { stack, notes, sections };
