@@ -46,10 +46,7 @@ export const configSchema = z.strictObject({
   workloadNamespaces: z.array(z.string()).default([]),
   addons: addonsConfigSchema.default({}),
   tags: z.record(z.string(), z.string()).default({}),
-  drills: z
-    .strictObject({ zone: z.string() })
-    .optional()
-    .describe("Defaults to no drills."),
+  drills: z.strictObject({ zone: z.string() }).optional().describe("Defaults to no drills."),
   // Read here only to be checked: the value reaches Grafana through loadStackConfig as a secret.
   grafanaAdminPassword: z
     .string()
