@@ -47,28 +47,45 @@ export function crossClusterExceptions(
   ];
 }
 
-const wildcard = (pattern: string) =>
-  new RegExp(
-    `^${pattern
+const patterns = new Map<string, RegExp>();
+/** An IAM pattern as a regular expression, wider than IAM's (a policy variable is `*`). */
+const wildcard = (pattern: string): RegExp => {
+  if (!patterns.has(pattern)) {
+    const body = pattern
+      .replace(/\$\{[^}]*\}/g, "*")
       .replace(/[.+^${}()|[\]\\]/g, "\\$&")
       .replace(/\*/g, ".*")
-      .replace(/\?/g, ".")}$`,
-    "i",
-  );
+      .replace(/\?/g, ".");
+    patterns.set(pattern, new RegExp(`^${body}$`, "is"));
+  }
+  return patterns.get(pattern)!;
+};
 
 /**
- * Whether any Allow in `policies` names `action` (Action or NotAction). When none does, the call
- * is implicitly denied whatever its resource or conditions, so it is not sent to the simulator.
+ * Whether any Allow in `policies` names both `action` (Action or NotAction) and `resource`
+ * (Resource or NotResource). When none does, the call is implicitly denied whatever its
+ * conditions, so it is not sent to the simulator. The match is wider than IAM's, never narrower.
  */
-export function namesAction(policies: SimulationIdentityPolicy[], action: string): boolean {
+export function mayAllow(
+  policies: SimulationIdentityPolicy[],
+  action: string,
+  resource: string,
+): boolean {
+  const named = (v: unknown, what: string) => strings(v).some((a) => wildcard(a).test(what));
+  const either = (st: unknown, key: string, what: string) => {
+    const not = valueAt(st, `Not${key}`);
+    if (not !== undefined) return !named(not, what);
+    const given = valueAt(st, key);
+    return given === undefined || named(given, what);
+  };
   return policies.some((p) =>
-    list(valueAt(p.policy, "Statement")).some((st) => {
-      // Anything but a Deny goes to the simulator, which rejects a malformed Effect.
-      if (valueAt(st, "Effect") === "Deny") return false;
-      const match = (v: unknown) => strings(v).some((a) => wildcard(a).test(action));
-      const notAction = valueAt(st, "NotAction");
-      return notAction !== undefined ? !match(notAction) : match(valueAt(st, "Action"));
-    }),
+    list(valueAt(p.policy, "Statement")).some(
+      // Anything but a Deny may allow: the simulator rejects a malformed Effect.
+      (st) =>
+        valueAt(st, "Effect") !== "Deny" &&
+        either(st, "Action", action) &&
+        either(st, "Resource", resource),
+    ),
   );
 }
 

@@ -5,6 +5,7 @@ import { runSimulation, type SimulationIdentityPolicy } from "@cloud-copilot/iam
 import { partitionOf } from "../../components/access/irsa-policy";
 import { isObj, str } from "../values";
 import { CHART, clusterNameOf, CoexistStack, ofType, releases, valuesOf } from "./records";
+import { memoizeResourceTypes } from "./simulator-memo";
 
 export const RESOURCE_KINDS = [
   "load balancer",
@@ -123,6 +124,7 @@ export function simulate(
   request: SimulatorRequest,
   resourceAccount: string,
 ): Promise<Verdict> {
+  memoizeResourceTypes();
   const key = JSON.stringify([principal, policies, request, resourceAccount]);
   if (!verdicts.has(key))
     verdicts.set(key, evaluate(principal, policies, request, resourceAccount));

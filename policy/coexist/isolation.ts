@@ -35,7 +35,7 @@ import {
   administratorControls,
   crossClusterExceptions,
   grants,
-  namesAction,
+  mayAllow,
 } from "./isolation-probes";
 import { POD_IDENTITY_PRINCIPAL } from "../../components/access/irsa-policy";
 import type { SynthResult } from "../../synth/record";
@@ -224,7 +224,7 @@ async function direction(
         const request = w?.request?.(action, cluster) ?? {};
         for (const r of targets) {
           seen.resources.add(r.arn + r.label);
-          if (!grants(r.policy, principal) && !namesAction(policies, action.split("#")[0])) {
+          if (!grants(r.policy, principal) && !mayAllow(policies, action.split("#")[0], r.arn)) {
             out.size.unnamed++;
             continue;
           }
