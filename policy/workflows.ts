@@ -51,7 +51,14 @@ interface ParsedWorkflow {
   at: (file: string, node: Node | null | undefined) => string;
 }
 
+const parsedWorkflows = new Map<string, ParsedWorkflow>();
+/** Each rule reads the same workflow: parsed once per content, read only. */
 function parseWorkflow(content: string): ParsedWorkflow {
+  if (!parsedWorkflows.has(content)) parsedWorkflows.set(content, parseWorkflowOnce(content));
+  return parsedWorkflows.get(content)!;
+}
+
+function parseWorkflowOnce(content: string): ParsedWorkflow {
   const lineCounter = new LineCounter();
   const doc = parseDocument(content, { lineCounter });
   const jobs = doc.get("jobs");

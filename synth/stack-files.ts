@@ -28,8 +28,13 @@ export function flattenConfig(
   return { config: flat, secretKeys };
 }
 
-const readYaml = (dir: string, file: string): unknown =>
-  parse(readFileSync(path.join(dir, file), "utf8"));
+const parsed = new Map<string, unknown>();
+/** A YAML file, parsed once per content (tests and the synth read the same stack files often). */
+const readYaml = (dir: string, file: string): unknown => {
+  const text = readFileSync(path.join(dir, file), "utf8");
+  if (!parsed.has(text)) parsed.set(text, parse(text));
+  return structuredClone(parsed.get(text));
+};
 
 /** `Pulumi.yaml` and the `config:` map of `Pulumi.<stack>.yaml` in `dir`, as parsed YAML. */
 export function readStackFiles<P extends { name: string }>(stack: string, dir: string = ROOT) {

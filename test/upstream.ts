@@ -73,8 +73,11 @@ export const upstreamBytes = store.bytes;
 export const upstreamText = (file: string): string => upstreamBytes(file).toString("utf8");
 
 /** A vendored YAML file, parsed. */
-export const upstreamYaml = <T = Record<string, unknown>>(file: string): T =>
-  parse(upstreamText(file)) as T;
+const yamls = new Map<string, unknown>();
+export const upstreamYaml = <T = Record<string, unknown>>(file: string): T => {
+  if (!yamls.has(file)) yamls.set(file, parse(upstreamText(file)));
+  return structuredClone(yamls.get(file)) as T;
+};
 
 /** A vendored JSON file, parsed. */
 export const upstreamJson = <T = unknown>(file: string): T => JSON.parse(upstreamText(file)) as T;

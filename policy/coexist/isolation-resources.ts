@@ -118,6 +118,13 @@ export type Verdict = { allowed: boolean } | { error: string };
  */
 const verdicts = new Map<string, Promise<Verdict>>();
 
+const policyKeys = new WeakMap<SimulationIdentityPolicy[], string>();
+/** A role's policies as text, once per list (a matrix asks hundreds of probes with one list). */
+function policiesKey(policies: SimulationIdentityPolicy[]): string {
+  if (!policyKeys.has(policies)) policyKeys.set(policies, JSON.stringify(policies));
+  return policyKeys.get(policies)!;
+}
+
 export function simulate(
   principal: string,
   policies: SimulationIdentityPolicy[],
@@ -125,7 +132,7 @@ export function simulate(
   resourceAccount: string,
 ): Promise<Verdict> {
   memoizeResourceTypes();
-  const key = JSON.stringify([principal, policies, request, resourceAccount]);
+  const key = JSON.stringify([principal, policiesKey(policies), request, resourceAccount]);
   if (!verdicts.has(key))
     verdicts.set(key, evaluate(principal, policies, request, resourceAccount));
   return verdicts.get(key)!;

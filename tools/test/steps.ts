@@ -2,6 +2,8 @@
 // cache for the global setup and every test file; a second worker loads it all again, ~10 s of CPU
 // more on two cores for no shorter run), the rest share the other. Commands run from the root on
 // npm's PATH, whose `node` is .nvmrc's.
+import * as path from "node:path";
+import { ROOT } from "../../synth/stack-files";
 
 /**
  * One check: a shell command run from the repository root. Its name, unique, is shown before each
@@ -18,6 +20,9 @@ const program = (file: string, ...args: string[]) =>
 /** A linter over the tree, with a content-keyed cache at `location` under node_modules/.cache. */
 const cached = (tool: string, location: string) =>
   `${tool} --cache --cache-strategy content --cache-location node_modules/.cache/${location} .`;
+
+/** eslint's cache: there once `npm test` has run since the caches were emptied. */
+export const LINT_CACHE = path.join(ROOT, "node_modules", ".cache", "eslint");
 
 export const STEPS: Step[] = [
   { name: "jest", command: "jest --runInBand" },
