@@ -1,3 +1,4 @@
+import { simulate } from "../policy/coexist/isolation-resources";
 import {
   secretStores,
   externalSecretsPolicy,
@@ -27,7 +28,7 @@ test("the role reads secrets and parameters under its prefix, and nothing else",
       {
         Sid: "ReadParametersUnderPrefix",
         Effect: "Allow",
-        Action: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
         Resource: [
           "arn:aws:ssm:us-west-2:111122223333:parameter/eks-blueprint-prod2",
           "arn:aws:ssm:us-west-2:111122223333:parameter/eks-blueprint-prod2/*",
@@ -158,4 +159,22 @@ test("synth: the chart and the prefix defaulting to the cluster name; no store o
   ).toMatchObject({
     labels: { "pod-security.kubernetes.io/enforce": "restricted" },
   });
+});
+
+test("dataFrom.find cannot list another namespace's parameters: no GetParametersByPath", async () => {
+  // ESO's Parameter Store find lists by the ExternalSecret's own path, without the store's prefix
+  // (providers/v1/aws/parameterstore/parameterstore.go, findByName): IAM is what refuses it.
+  const policies = [{ name: "eso", policy: externalSecretsPolicy(input) }];
+  const role = "arn:aws:iam::111122223333:role/eks-blueprint-prod2-external-secrets";
+  const ask = (action: string, name: string) =>
+    simulate(
+      role,
+      policies,
+      { action, resource: `arn:aws:ssm:us-west-2:111122223333:parameter/${name}`, context: {} },
+      "111122223333",
+    );
+  expect(await ask("ssm:GetParametersByPath", "eks-blueprint-prod2/notifications")).toEqual({
+    allowed: false,
+  });
+  expect(await ask("ssm:GetParameter", "eks-blueprint-prod2/game/db")).toEqual({ allowed: true });
 });

@@ -1,12 +1,7 @@
 // FIS drills per stack: templates, alarm and in-cluster access confined to the cluster, and the
 // experiment role's reach judged by the isolation matrix like every other role's.
 import { blueprintProblems } from "../components/blueprint/blueprint";
-import {
-  drillsPolicy,
-  drillsProblems,
-  FIS_POD_RULES,
-  loadBalancerNameOf,
-} from "../components/drills/drills";
+import { drillsPolicy, drillsProblems, loadBalancerNameOf } from "../components/drills/drills";
 import { policyDocument } from "../components/access/irsa-policy";
 import { isolationMatrix } from "../policy/coexist/isolation";
 import { inline, reach } from "./coexist-fixtures";
@@ -82,7 +77,19 @@ test("inside the cluster the experiment user may act in the gateway's namespace 
     (x) => x.name === "prod2-drills-fis",
   )!;
   expect(role.inputs.metadata).toEqual({ name: "fis-experiment", namespace: "istio-ingress" });
-  expect(role.inputs.rules).toEqual(FIS_POD_RULES);
+  // The FIS guide's Role for aws:eks:pod actions (eks-pod-actions.html, "Configure the
+  // Kubernetes service account"), written out here, not read from the code.
+  expect(role.inputs.rules).toEqual([
+    { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
+    {
+      apiGroups: [""],
+      resources: ["pods"],
+      verbs: ["create", "list", "get", "delete", "deletecollection"],
+    },
+    { apiGroups: [""], resources: ["pods/ephemeralcontainers"], verbs: ["update"] },
+    { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+    { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
+  ]);
   const entry = byType(r, "aws:eks/accessEntry:AccessEntry").find(
     (x) => x.name === "prod2-drills-fis",
   )!;

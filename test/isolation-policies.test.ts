@@ -24,6 +24,7 @@ import {
   karpenterControllerPolicy,
 } from "../components/addons/karpenter/policy";
 import { awsManagedPolicy, isolationMatrix, judgedPolicies } from "../policy/coexist/isolation";
+import { grants, mayAllow } from "../policy/coexist/isolation-probes";
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import type { SynthRecord } from "../synth/record";
@@ -192,9 +193,9 @@ describe("Karpenter", () => {
         Sid: "DenyLaunchOutsideClusterVpc",
         Effect: "Deny",
         Resource: [
-          "arn:aws:ec2:us-west-2:*:network-interface/*",
-          "arn:aws:ec2:us-west-2:*:subnet/*",
-          "arn:aws:ec2:us-west-2:*:security-group/*",
+          "arn:aws:ec2:*:*:network-interface/*",
+          "arn:aws:ec2:*:*:subnet/*",
+          "arn:aws:ec2:*:*:security-group/*",
         ],
         Action: ["ec2:RunInstances", "ec2:CreateFleet"],
         Condition: {
@@ -365,5 +366,44 @@ describe("the policies a role is judged by", () => {
         },
       ]);
     });
+  });
+});
+
+describe("the prefilter never skips what IAM could allow", () => {
+  const object = {
+    Version: "2012-10-17",
+    Statement: { Effect: "Allow", Action: "*", Resource: "*" },
+  };
+
+  test("a policy whose Statement is a single object is read as one statement", () => {
+    expect(mayAllow([{ name: "p", policy: object }], "ssm:GetParameter", "arn:aws:ssm:x")).toBe(
+      true,
+    );
+    expect(mayAllow([{ name: "p", policy: { Statement: "?" } }], "a:b", "c")).toBe(true);
+  });
+
+  test("an Allow * * in the object form reaches prod through the matrix", async () => {
+    const prod = committedSide("prod");
+    const prod2 = committedSide("prod2");
+    const wide = inline(prod2, "fluent-bit", object as unknown as PolicyDocument);
+    const m = await isolationMatrix(prod, wide);
+    expect(
+      m.problems.filter((p) => p.role === "eks-blueprint-prod2-fluent-bit").length,
+    ).toBeGreaterThan(50);
+  });
+
+  test("a resource policy naming anyone, a list with anyone, or NotPrincipal is simulated", () => {
+    const role = "arn:aws:iam::111122223333:role/r";
+    const doc = (st: object) => ({
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", ...st }],
+    });
+    expect(grants(doc({ Principal: { AWS: ["*"] } }), role)).toBe(true);
+    expect(grants(doc({ Principal: "*" }), role)).toBe(true);
+    expect(grants(doc({ NotPrincipal: { AWS: "arn:aws:iam::111122223333:root" } }), role)).toBe(
+      true,
+    );
+    expect(grants(doc({ Principal: { AWS: role } }), role)).toBe(true);
+    expect(grants(doc({ Principal: { AWS: "arn:aws:iam::111122223333:root" } }), role)).toBe(false);
   });
 });

@@ -10,7 +10,7 @@ import type { TeamSpec } from "../components/teams/team-settings";
 import type { SynthRecord } from "../synth/record";
 import { asRecords } from "../tools/rehearse/stack";
 import { readDeployedState } from "../policy/rehearse/checkpoint";
-import { ebsVolumesTagged } from "../policy/rehearse/rules/iam";
+import { albListenersTagged, ebsVolumesTagged } from "../policy/rehearse/rules/iam";
 import { committedConfig, committedSynth, synthStackWith } from "./stack-harness";
 
 const fixture = (file: string) =>
@@ -198,6 +198,13 @@ test("the EBS CSI role's move to the cluster-scoped policy warns about untagged 
     ["ebs-volumes-tagged-for-cluster-scope", "warning"],
   ]);
   expect(rehearsed(today(), { base: today() }, [ebsVolumesTagged])).toEqual([]);
+});
+
+test("the ALB controller's move to tagged-only listener writes warns about untagged listeners", () => {
+  expect(rehearsed(today(), {}, [albListenersTagged]).map((f) => [f.rule, f.severity])).toEqual([
+    ["alb-listeners-tagged-for-cluster-scope", "warning"],
+  ]);
+  expect(rehearsed(today(), { base: today() }, [albListenersTagged])).toEqual([]);
 });
 
 test("observed, every denying policy waits for the allow-all pair, or it denies until they apply", () => {

@@ -17,8 +17,9 @@ export const vpcArn = (v: VpcRef): string =>
 export const VPC_KEYED = ["network-interface", "subnet", "security-group"] as const;
 
 /**
- * Refuses `actions` on ENIs, subnets and security groups outside the cluster's VPC. `ec2:Vpc` is
- * present on every request for these types, so the negated operator never meets a missing key.
+ * Refuses `actions` on ENIs, subnets and security groups outside the cluster's VPC, in every
+ * region (a managed policy's Allow is on `*`). `ec2:Vpc` is present on every request for these
+ * types, so the negated operator never meets a missing key.
  */
 export function outsideVpcDeny(
   sid: string,
@@ -29,7 +30,7 @@ export function outsideVpcDeny(
   return deny(
     sid,
     actions,
-    types.map((t) => `arn:${v.partition}:ec2:${v.region}:*:${t}/*`),
+    types.map((t) => `arn:${v.partition}:ec2:*:*:${t}/*`),
     { ArnNotEquals: { "ec2:Vpc": vpcArn(v) } },
   );
 }

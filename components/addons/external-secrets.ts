@@ -55,8 +55,8 @@ export interface ExternalSecretsPolicyInput {
 
 /**
  * Secret ARNs end in `-` and six random characters, so `secret:<prefix>/*` matches `<prefix>/…`;
- * parameter ARNs drop the leading `/`; GetParametersByPath is authorised on the path (Service
- * Authorization Reference, AWS Systems Manager: resource `parameter`). No kms:Decrypt: AWS managed
+ * parameter ARNs drop the leading `/` (Service Authorization Reference, AWS Systems Manager:
+ * resource `parameter`). No kms:Decrypt: AWS managed
  * keys admit the account via the service (`kms:ViaService`). ESO's example
  * (docs/provider/aws-secrets-manager.md at v2.9.0) adds ListSecrets and BatchGetSecretValue on `*`
  * for `find`; `*` would reveal every secret's name.
@@ -72,7 +72,11 @@ export function externalSecretsPolicy(i: ExternalSecretsPolicyInput): PolicyDocu
     ),
     allow(
       "ReadParametersUnderPrefix",
-      ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
+      // No GetParametersByPath: ESO's `dataFrom.find` lists by the ExternalSecret's own path,
+      // without the store's prefix (providers/v1/aws/parameterstore/parameterstore.go, findByName),
+      // so one namespace could list another's; find is refused, as ListSecrets refuses it for
+      // Secrets Manager.
+      ["ssm:GetParameter", "ssm:GetParameters"],
       [at("ssm", `parameter/${i.prefix}`), at("ssm", `parameter/${i.prefix}/*`)],
     ),
   );

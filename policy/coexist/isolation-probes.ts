@@ -3,7 +3,7 @@
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
 import { partitionOf } from "../../components/access/irsa-policy";
 import { valueAt } from "../../components/addons/values";
-import { list, strings } from "../values";
+import { isObj, list, strings } from "../values";
 import type { IsolationMatrix } from "./isolation";
 import {
   ClusterResource,
@@ -78,15 +78,24 @@ export function mayAllow(
     const given = valueAt(st, key);
     return given === undefined || named(given, what);
   };
-  return policies.some((p) =>
-    list(valueAt(p.policy, "Statement")).some(
+  return policies.some((p) => {
+    const sts = statements(p.policy);
+    // A document of a shape not read here goes to the simulator, which judges or rejects it.
+    if (!sts) return true;
+    return sts.some(
       // Anything but a Deny may allow: the simulator rejects a malformed Effect.
       (st) =>
         valueAt(st, "Effect") !== "Deny" &&
         either(st, "Action", action) &&
         either(st, "Resource", resource),
-    ),
-  );
+    );
+  });
+}
+
+/** A document's statements: IAM takes a list or a single statement object. */
+function statements(policy: unknown): unknown[] | undefined {
+  const s = valueAt(policy, "Statement");
+  return Array.isArray(s) ? s : isObj(s) ? [s] : undefined;
 }
 
 /**
@@ -96,9 +105,15 @@ export function mayAllow(
  */
 export function grants(policy: Record<string, unknown> | undefined, principal: string): boolean {
   if (!policy) return false;
-  return list(valueAt(policy, "Statement")).some((st) => {
-    const who = JSON.stringify(valueAt(st, "Principal") ?? "");
-    return who.includes(principal) || who === '"*"' || who.includes('"AWS":"*"');
+  const sts = statements(policy);
+  if (!sts) return true;
+  return sts.some((st) => {
+    if (valueAt(st, "Effect") === "Deny") return false;
+    if (valueAt(st, "NotPrincipal") !== undefined) return true;
+    const who = valueAt(st, "Principal");
+    // Only a principal that names accounts or roles other than this one leaves the grant to IAM.
+    const named = isObj(who) ? Object.values(who).flatMap((v) => strings(v)) : strings(who);
+    return named.length === 0 || named.some((n) => n === principal || n.includes("*"));
   });
 }
 
@@ -111,13 +126,14 @@ const ADMINISTRATOR: SimulationIdentityPolicy[] = [
 ];
 
 /**
- * Every probe's own-cluster control: a role here allowed it on its own resource, else an
- * administrator must be: a call the simulator cannot apply to the resource would deny every role
- * and prove nothing.
+ * Every probe's control: a role here allowed it on its own resource, else an administrator must
+ * be, on this cluster's resources of the kind or, where it has none, on the probed ones: a call the
+ * simulator cannot apply to the resource would deny every role and prove nothing.
  */
 export async function administratorControls(
   from: CoexistStack,
   mine: ClusterResource[],
+  probed: ClusterResource[],
   controlled: Set<string>,
   out: IsolationMatrix,
 ) {
@@ -125,7 +141,8 @@ export async function administratorControls(
   for (const kind of RESOURCE_KINDS) {
     for (const action of probesOf(kind)) {
       if (controlled.has(`${kind}|${action}`)) continue;
-      for (const r of mine.filter((x) => x.kind === kind)) {
+      const own = mine.filter((x) => x.kind === kind);
+      for (const r of own.length > 0 ? own : probed.filter((x) => x.kind === kind)) {
         out.size.simulations++;
         out.size.administratorControls++;
         const verdict = await simulate(

@@ -242,10 +242,7 @@ const externalSecrets: ControllerWrites = {
   roleSuffix: "external-secrets",
   writes: [
     { kind: "secret", actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] },
-    {
-      kind: "parameter",
-      actions: ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"],
-    },
+    { kind: "parameter", actions: ["ssm:GetParameter", "ssm:GetParameters"] },
   ],
 };
 
@@ -305,7 +302,7 @@ export const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
   "network interface": ec2("RunInstances CreateTags"),
   snapshot: ec2("CopySnapshot ModifySnapshotAttribute"),
   bucket: ["s3:DeleteBucket", "s3:PutBucketPolicy"],
-  parameter: ["ssm:PutParameter", "ssm:DeleteParameter"],
+  parameter: ["ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter"],
   secret: ["secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"],
   "kms key": ["kms:Decrypt", "kms:Encrypt", "kms:CreateGrant", "kms:ScheduleKeyDeletion"],
   cluster: ["eks:CreateAccessEntry", "eks:UpdateClusterConfig"],

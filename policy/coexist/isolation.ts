@@ -270,7 +270,7 @@ async function direction(
       if (cell.crossAllowed + cell.crossDenied + cell.ownProbes > 0) out.cells.push(cell);
     }
   }
-  await administratorControls(from, mine, controlled, out);
+  await administratorControls(from, mine, across, controlled, out);
 }
 
 export async function isolationMatrix(a: CoexistStack, b: CoexistStack): Promise<IsolationMatrix> {

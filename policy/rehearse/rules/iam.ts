@@ -2,7 +2,7 @@
 // included: `service-role/AmazonEBSCSIDriverPolicy` exists,
 // `service-role/AmazonEBSCSIDriverPolicyV2` does not.
 import { awsManagedPolicyNamed } from "../../aws-managed-policies";
-import { stringLeaves } from "../../values";
+import { isObj, parseJson, stringLeaves } from "../../values";
 import { recordKey } from "../../../synth/record";
 import { defineRule, type Rule } from "../types";
 
@@ -97,4 +97,51 @@ export const ebsVolumesTagged = defineRule({
   },
 });
 
-export const iamRules: Rule[] = [managedPolicyExistsRule(), ebsVolumesTagged];
+/** Whether the ALB controller's listener writes accept a listener without this cluster's tag. */
+function listenersUntaggedAllowed(policy: unknown): boolean {
+  const doc = parseJson(policy);
+  const statements = isObj(doc) && Array.isArray(doc.Statement) ? doc.Statement : [];
+  return statements.some((st) => {
+    const actions = isObj(st) ? [st.Action].flat() : [];
+    if (!actions.includes("elasticloadbalancing:ModifyListener")) return false;
+    const strict = isObj(st) && isObj(st.Condition) && isObj(st.Condition.StringEquals);
+    return (
+      !strict || !JSON.stringify(st.Condition).includes("aws:ResourceTag/elbv2.k8s.aws/cluster")
+    );
+  });
+}
+
+const ALB_POLICY = /-alb-controller-irsa-permissions$/;
+
+/** A warning: listener tags are the cloud's; an older controller left them untagged. */
+export const albListenersTagged = defineRule({
+  id: "alb-listeners-tagged-for-cluster-scope",
+  phase: "update",
+  title:
+    "the AWS Load Balancer Controller's policy now changes only listeners and rules tagged elbv2.k8s.aws/cluster; ones an older controller made carry no such tag",
+  source:
+    "kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go and pkg/config/feature_gates.go (ListenerRulesTagging, on by default from v2.5)",
+  smokeCheck: "gateway-answers",
+  check({ base = [], head }) {
+    const policyOf = (rs: typeof head) =>
+      rs.find((r) => r.type === "aws:iam/rolePolicy:RolePolicy" && ALB_POLICY.test(r.name));
+    const before = policyOf(base);
+    const after = policyOf(head);
+    if (!before || !after) return [];
+    if (
+      !listenersUntaggedAllowed(before.inputs.policy) ||
+      listenersUntaggedAllowed(after.inputs.policy)
+    )
+      return [];
+    return [
+      {
+        subject: recordKey(after),
+        severity: "warning" as const,
+        message:
+          "listener and rule writes now require elbv2.k8s.aws/cluster=<cluster> on the listener or rule: one made before the controller tagged them cannot be changed or deleted by it any more (a certificate or port change of its Service stalls); check the gateway NLB's listeners and rules carry the tag, and tag any that do not, before this update (docs/migration.md, step 0)",
+      },
+    ];
+  },
+});
+
+export const iamRules: Rule[] = [managedPolicyExistsRule(), ebsVolumesTagged, albListenersTagged];
