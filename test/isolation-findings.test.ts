@@ -272,3 +272,12 @@ describe("widening one condition of a fix is caught", () => {
     ]);
   });
 });
+
+test("a role that may pass any role to EC2 reaches prod's roles; Karpenter passes only its nodes'", async () => {
+  const passAny = policyDocument({ Effect: "Allow", Action: "iam:PassRole", Resource: "*" });
+  const m = await isolationMatrix(prod, inline(prod2, "fluent-bit", passAny));
+  expect(reach(m, "fluent-bit")).toContain(
+    "may iam:PassRole on prod's role eks-blueprint-prod-node",
+  );
+  expect(reach(committed, "fluent-bit")).toEqual([]);
+});

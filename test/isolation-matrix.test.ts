@@ -93,6 +93,7 @@ test("Karpenter on both sides: no launch into the other's subnets, no terminatio
     ["instance (Karpenter)", 0, true],
     ["launch template", 0, true],
     ["launch template (Karpenter)", 0, true],
+    ["role", 0, true],
   ]);
 });
 

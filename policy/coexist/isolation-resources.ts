@@ -37,6 +37,7 @@ export const RESOURCE_KINDS = [
   "secret",
   "kms key",
   "cluster",
+  "role",
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 

@@ -184,6 +184,13 @@ function clusterSecrets(s: CoexistStack, w: Where): ClusterResource[] {
     },
     ...keys,
     { kind: "cluster", label: `cluster ${w.cluster}`, arn: at("eks", `cluster/${w.cluster}`) },
+    // Its roles: passing one to an instance, or rewriting its policies or trust, takes them over.
+    ...ofType(s.synth, "aws:iam/role:Role").map((r): ClusterResource => ({
+      kind: "role",
+      label: `role ${str(r.inputs.name) ?? r.name}`,
+      arn: `arn:${w.partition}:iam::${w.account}:role/${str(r.inputs.name) ?? r.name}`,
+      tags: stringMap(r.inputs.tags),
+    })),
   ];
 }
 

@@ -136,6 +136,13 @@ const karpenter: ControllerWrites = {
       }),
     },
     { kind: "instance (node group)", actions: ec2("TerminateInstances"), own: () => "denied" },
+    {
+      // It passes only its nodes' role, and only to EC2.
+      kind: "role",
+      actions: ["iam:PassRole"],
+      request: (): Record<string, string> => ({ "iam:PassedToService": "ec2.amazonaws.com" }),
+      own: (r) => (r.label.endsWith("-karpenter-node") ? "allowed" : "denied"),
+    },
     { kind: "launch template (Karpenter)", actions: ec2("DeleteLaunchTemplate") },
     { kind: "launch template", actions: ec2("DeleteLaunchTemplate"), own: () => "denied" },
   ],
@@ -306,6 +313,7 @@ export const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
   secret: ["secretsmanager:PutSecretValue", "secretsmanager:DeleteSecret"],
   "kms key": ["kms:Decrypt", "kms:Encrypt", "kms:CreateGrant", "kms:ScheduleKeyDeletion"],
   cluster: ["eks:CreateAccessEntry", "eks:UpdateClusterConfig"],
+  role: ["iam:PutRolePolicy", "iam:AttachRolePolicy", "iam:UpdateAssumeRolePolicy"],
 };
 
 /** Every action asked on the other cluster's resources of `kind`. */
