@@ -119,8 +119,10 @@ export const albListenersTagged = defineRule({
   phase: "update",
   title:
     "the AWS Load Balancer Controller's policy now changes only listeners and rules tagged elbv2.k8s.aws/cluster; ones an older controller made carry no such tag",
+  // v2.4.0 added the gate, on by default; a listener made before has no tag, and the
+  // controller's Update tags it first (AddTags), which the new policy refuses on an untagged one.
   source:
-    "kubernetes-sigs/aws-load-balancer-controller pkg/deploy/tracking/provider.go and pkg/config/feature_gates.go (ListenerRulesTagging, on by default from v2.5)",
+    "https://github.com/kubernetes-sigs/aws-load-balancer-controller/blob/v2.4.0/pkg/deploy/elbv2/listener_manager.go (Update: updateSDKListenerWithTags when ListenerRulesTagging, pkg/config/feature_gates.go: on by default)",
   smokeCheck: "gateway-answers",
   check({ base = [], head }) {
     const policyOf = (rs: typeof head) =>
