@@ -385,7 +385,7 @@ test("the table: one row per role and kind, the size in the heading, problems li
       "",
       "Writes and reads of secrets and backups alike. 3 probes were named by no Allow of the role (implicitly denied, not simulated); 1 own-cluster controls ran as an administrator, for calls no role here is meant to make.",
       "",
-      "| stack | role | resource kind | writes on the other cluster | positive control (own cluster) |",
+      "| stack | role | resource kind | writes and reads on the other cluster | positive control (own cluster) |",
       "| --- | --- | --- | --- | --- |",
       "| prod2 | eks-blueprint-prod2-fluent-bit | log group | 1 allowed / 3 denied (prod's) | 2 of 2 as expected |",
       "",

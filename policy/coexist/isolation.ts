@@ -322,7 +322,7 @@ export function isolationTable(m: IsolationMatrix, a: string, b: string): string
     "",
     `Writes and reads of secrets and backups alike. ${unnamed} probes were named by no Allow of the role (implicitly denied, not simulated); ${administratorControls} own-cluster controls ran as an administrator, for calls no role here is meant to make.`,
     "",
-    "| stack | role | resource kind | writes on the other cluster | positive control (own cluster) |",
+    "| stack | role | resource kind | writes and reads on the other cluster | positive control (own cluster) |",
     "| --- | --- | --- | --- | --- |",
     ...rows,
     "",
