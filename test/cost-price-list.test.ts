@@ -131,3 +131,19 @@ test("a key no AWS API prices has no query", () => {
     problem: "made:up: no AWS API prices it",
   });
 });
+
+test("a refresh keeps the support windows and the sources they cite", () => {
+  const eol = {
+    url: "https://endoflife.date/amazon-eks",
+    date: "2026-02",
+    says: "1.34: 02 Dec 2026",
+  };
+  const table: PriceTable = {
+    sources: { eol },
+    prices: [],
+    eksStandardSupportEnds: { "1.34": { date: "2026-12-02", source: "eol" } },
+  };
+  const merged = mergePrices(table, []);
+  expect(merged.eksStandardSupportEnds).toEqual({ "1.34": { date: "2026-12-02", source: "eol" } });
+  expect(merged.sources).toEqual({ eol });
+});

@@ -200,11 +200,13 @@ export function mergePrices(
     ...table.prices.filter((p) => !replaced.has(id(p))),
     ...updates.map((u) => u.price),
   ].sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
-  const used = new Set(prices.map((p) => p.source));
+  // The support windows cite sources of their own, which a refresh keeps.
+  const windows = Object.values(table.eksStandardSupportEnds ?? {}).map((w) => w.source);
+  const used = new Set([...prices.map((p) => p.source), ...windows]);
   const sources = Object.fromEntries(
     [...Object.entries(table.sources), ...updates.map((u) => [u.sourceId, u.source] as const)]
       .filter(([k]) => used.has(k))
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
-  return { sources, prices };
+  return { ...table, sources, prices };
 }
