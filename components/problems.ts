@@ -37,6 +37,19 @@ export function throwProblems(component: string, name: string, problems: readonl
 export const isIntegerIn = (v: unknown, min: number, max: number): v is number =>
   typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
+/** A list of distinct TCP ports, 1 to 65535, when given. */
+export const portListProblems = (ports: unknown, key: string): string[] =>
+  problemIf(
+    ports !== undefined &&
+      (!Array.isArray(ports) ||
+        !ports.every((p) => isIntegerIn(p, 1, 65535)) ||
+        new Set(ports).size !== ports.length),
+    key,
+    "not distinct ports",
+    ports,
+    "use distinct integers from 1 to 65535",
+  );
+
 /** Whether `value` is one of `options`: a type guard, so the caller needs no cast. */
 export const isOneOf = <T>(options: readonly T[], value: unknown): value is T =>
   options.some((o) => o === value);

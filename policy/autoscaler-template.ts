@@ -6,13 +6,10 @@
 // eks:nodegroup-name tags), from eks:DescribeNodegroup. Without that permission a zero-sized
 // group's template has neither its labels nor its taints.
 import type { SynthRecord } from "../synth/record";
-
-/** EKS's taint effects (the managed node group API) as Kubernetes writes them. */
-const EFFECTS: Record<string, string> = {
-  NO_SCHEDULE: "NoSchedule",
-  NO_EXECUTE: "NoExecute",
-  PREFER_NO_SCHEDULE: "PreferNoSchedule",
-};
+import {
+  KUBERNETES_TAINT_EFFECTS,
+  type TaintEffect,
+} from "../components/compute/node-group-settings";
 
 export interface Taint {
   key: string;
@@ -42,7 +39,10 @@ export function templateNode(
     capacity: { "nvidia.com/gpu": gpusPerType[types[0]] ?? 0 },
     labels: describesNodegroups ? ((group.inputs.labels ?? {}) as Record<string, string>) : {},
     taints: describesNodegroups
-      ? taints.map((t) => ({ ...t, effect: EFFECTS[t.effect] ?? t.effect }))
+      ? taints.map((t) => ({
+          ...t,
+          effect: KUBERNETES_TAINT_EFFECTS[t.effect as TaintEffect] ?? t.effect,
+        }))
       : [],
   };
 }

@@ -12,11 +12,25 @@ export interface ResourceView {
 /** `type::name`: how the synth names a resource in `parent`, `dependsOn` and provenance. */
 export const recordKey = (r: Pick<ResourceView, "type" | "name">): string => `${r.type}::${r.name}`;
 
+/** A Kubernetes object's metadata as recorded: name, namespace and labels, where they are strings. */
+export function kubeMeta(r: Pick<ResourceView, "inputs">) {
+  const m = (r.inputs.metadata ?? {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === "string" ? v : undefined);
+  const labels = Object.entries((m.labels ?? {}) as Record<string, unknown>);
+  return {
+    name: text(m.name),
+    namespace: text(m.namespace),
+    labels: Object.fromEntries(
+      labels.filter((e): e is [string, string] => text(e[1]) !== undefined),
+    ),
+  };
+}
+
 /** A Kubernetes object's id, `namespace/name` (or `name`), as pulumi-kubernetes gives it. */
 export const kubernetesId = (r: ResourceView): string | undefined => {
-  const m = r.inputs.metadata as { name?: unknown; namespace?: unknown } | undefined;
-  if (!r.type.startsWith("kubernetes:") || typeof m?.name !== "string") return undefined;
-  return typeof m.namespace === "string" ? `${m.namespace}/${m.name}` : m.name;
+  const { name, namespace } = kubeMeta(r);
+  if (!r.type.startsWith("kubernetes:") || name === undefined) return undefined;
+  return namespace !== undefined ? `${namespace}/${name}` : name;
 };
 
 /** Pulumi's wire signatures (sdk/go/common/resource/sig/sig.go): `{[key]: secret | reference}`. */

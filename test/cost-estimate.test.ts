@@ -8,8 +8,8 @@ import { ROOT } from "../synth/stack-files";
 import { gibOf, loadBalancersOf } from "../policy/cost/kubernetes";
 import { renderEstimate } from "../policy/cost/markdown";
 import { type Price, PRICES, type PriceTable, priceTableProblems } from "../policy/cost/prices";
-import type { SynthRecord } from "../synth/record";
 import { committedConfig, committedSynth } from "./stack-harness";
+import { rec, release } from "./coexist-fixtures";
 
 const at = (region: string, key: string, usd: number, unit = "hour"): Price => ({
   key,
@@ -92,13 +92,10 @@ test("a Spot group with every price is bounded by its dearest type", () => {
 });
 
 test("a Karpenter NodePool is a node line without a price, its limits named, never $0", () => {
-  const pool: SynthRecord = {
-    type: "kubernetes:karpenter.sh/v1:NodePool",
-    name: "p-karpenter-general-nodepool",
-    parent: null,
-    dependsOn: [],
-    inputs: { metadata: { name: "general" }, spec: { limits: { cpu: "100", memory: "400Gi" } } },
-  };
+  const pool = rec("kubernetes:karpenter.sh/v1:NodePool", "p-karpenter-general-nodepool", {
+    metadata: { name: "general" },
+    spec: { limits: { cpu: "100", memory: "400Gi" } },
+  });
   const e = estimate({ stack: "p", resources: [pool] }, "us-west-2", TABLE);
   expect(e.items.map((i) => [i.category, i.what, i.quote, i.monthly])).toEqual([
     [
@@ -150,7 +147,8 @@ test("the total leaves out what is missing and what is priced by use, and counts
   const fixed = prod2.items.filter((i) => !i.usage);
   const sum = fixed.reduce((s, i) => s + (i.monthly?.desired ?? 0), 0);
   expect(prod2.total.desired).toBeCloseTo(sum, 9);
-  expect(prod2.missing).toBe(fixed.filter((i) => !i.monthly).length);
+  // Counted from the quotes: an item whose price is missing has no monthly figure.
+  expect(prod2.missing).toBe(fixed.filter((i) => "missing" in i.quote).length);
   expect(prod2.missing).toBeGreaterThan(0);
 });
 
@@ -174,19 +172,12 @@ test("the Markdown names each price's page and date, and a missing one as missin
   expect(renderEstimate(estimate(committedSynth("prod2"), "us-west-2", TABLE))).toBe(md);
 });
 
-const service = (annotations: Record<string, string>): SynthRecord => ({
-  type: "kubernetes:core/v1:Service",
-  name: "web",
-  parent: null,
-  dependsOn: [],
-  inputs: { metadata: { name: "web", annotations }, spec: { type: "LoadBalancer" } },
-});
-const controller = {
-  ...service({}),
-  type: "kubernetes:helm.sh/v3:Release",
-  name: "alb",
-  inputs: { chart: "aws-load-balancer-controller" },
-};
+const service = (annotations: Record<string, string>) =>
+  rec("kubernetes:core/v1:Service", "web", {
+    metadata: { name: "web", annotations },
+    spec: { type: "LoadBalancer" },
+  });
+const controller = release("alb", "aws-load-balancer-controller", {});
 
 test.each([
   ["no annotation, no controller: the cloud provider's Classic", {}, false, "clb"],

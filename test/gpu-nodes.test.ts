@@ -1,5 +1,6 @@
 // GPU node groups: NVIDIA AMI types, the nvidia.com/gpu taint, the device plugin on AL2023, and
 // what lets cluster-autoscaler scale prod2's zero-sized GPU group for a pod that asks for a GPU.
+import { rec } from "./coexist-fixtures";
 import { withDevicePlugin } from "../components/blueprint/blueprint";
 import { nodeGroupProblems } from "../components/compute/node-group-problems";
 import {
@@ -96,13 +97,6 @@ describe("GPU node groups (pure)", () => {
 
 describe("gpu-device-plugin-installed", () => {
   const rule = gpuRules.find((r) => r.id === "gpu-device-plugin-installed")!;
-  const rec = (type: string, name: string, inputs: Record<string, unknown>): SynthRecord => ({
-    type,
-    name,
-    parent: null,
-    inputs,
-    dependsOn: [],
-  });
   const group = (amiType: string) => rec("eks:index:ManagedNodeGroup", "gpu", { amiType });
   const plugin = rec("kubernetes:helm.sh/v3:Release", "p", { chart: "nvidia-device-plugin" });
   const check = (head: SynthRecord[]) =>

@@ -10,7 +10,7 @@ import { isolationMatrix, type IsolationMatrix } from "../policy/coexist/isolati
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
 import { inline, reach } from "./coexist-fixtures";
-import { coexistSide, committedSide } from "./stack-harness";
+import { coexistSide, committedMatrix, committedSide } from "./stack-harness";
 
 let prod: CoexistStack;
 let prod2: CoexistStack;
@@ -18,7 +18,7 @@ let committed: IsolationMatrix;
 beforeAll(async () => {
   prod = committedSide("prod");
   prod2 = committedSide("prod2");
-  committed = await isolationMatrix(prod, prod2);
+  committed = await committedMatrix();
 });
 
 const ACCOUNT = MOCK_ACCOUNT;

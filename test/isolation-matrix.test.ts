@@ -8,7 +8,7 @@ import { policyDocument, type PolicyDocument } from "../components/access/irsa-p
 import { isolationMatrix, IsolationMatrix, isolationTable } from "../policy/coexist/isolation";
 import type { CoexistStack } from "../policy/coexist/records";
 import { MOCK_ACCOUNT } from "../synth/mocks";
-import { coexistSide, committedSide, RawConfig } from "./stack-harness";
+import { coexistSide, committedMatrix, committedSide, RawConfig } from "./stack-harness";
 import { inline, patchValues, reach } from "./coexist-fixtures";
 import { upstreamJson } from "./upstream";
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   prod2 = committedSide("prod2");
   kProd = await coexistSide("prod", withKarpenter);
   kProd2 = await coexistSide("prod2", withKarpenter);
-  committed = await isolationMatrix(prod, prod2);
+  committed = await committedMatrix();
 });
 
 // kubernetes-sigs/external-dns docs/tutorials/aws.md, "IAM Policy".

@@ -118,13 +118,7 @@ describe("npm run pr-diff on a repository", () => {
     expect(part("d")).toContain("### Synth diff\n\n_Skipped: the head does not synthesize._");
   });
 
-  test("a section whose tool is missing here prints as skipped, with the reason", () => {
-    expect(part("a")).toContain(
-      "### Helm render (base → head)\n\n_Skipped: `helm` is not installed here (not found on PATH)._",
-    );
-  });
-
-  test("each stack's cost section follows the Helm render; without a region it says why", () => {
+  test("a section whose tool or input is missing prints as skipped, with the reason", () => {
     expect(part("a")).toContain(
       "### Helm render (base → head)\n\n_Skipped: `helm` is not installed here (not found on PATH)._\n\n### Cost (base → head, monthly)\n\n_Skipped: `Pulumi.a.yaml` sets no `aws:region` to price in._\n\n### Synth diff",
     );

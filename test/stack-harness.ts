@@ -1,4 +1,5 @@
 import type { CoexistStack } from "../policy/coexist/records";
+import { isolationMatrix, type IsolationMatrix } from "../policy/coexist/isolation";
 import { composeStack } from "../stacks";
 import { coexistStack } from "../tools/coexist/main";
 import { committedSynth } from "../tools/jest/committed";
@@ -10,6 +11,11 @@ import { stackFileConfig } from "./stack-suites";
 export type RawConfig = Record<string, unknown>;
 
 export { committedSynth };
+
+let matrix: Promise<IsolationMatrix> | undefined;
+/** The committed prod × prod2 isolation matrix, computed once per run (tests only read it). */
+export const committedMatrix = (): Promise<IsolationMatrix> =>
+  (matrix ??= isolationMatrix(committedSide("prod"), committedSide("prod2")));
 
 /** One side of the coexistence check from a committed stack as it is. */
 export function committedSide(stack: string): CoexistStack {

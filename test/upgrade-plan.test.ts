@@ -1,5 +1,6 @@
 // `npm run upgrade-plan`: the steps, one minor per up, read off the committed synths and the pins;
 // the removed-API table (on 1.32's removal of flowcontrol v1beta3) and chart kubeVersion ranges.
+import { rec } from "./coexist-fixtures";
 import {
   clusterAutoscalerImageTags,
   eksAddonNames,
@@ -9,14 +10,8 @@ import { SUPPORTED_KUBERNETES_MINORS } from "../components/cluster/kubernetes-ve
 import { kubeVersionAllows } from "../policy/upgrade/kube-version";
 import { formatPlan, upgradePlan, type UpgradeInput } from "../policy/upgrade/plan";
 import { removedApiUses } from "../policy/upgrade/removed-apis";
-import type { SynthRecord } from "../synth/record";
 import { parseArgs } from "../tools/upgrade-plan/main";
 import { committedSynth } from "./stack-harness";
-
-const rec = (key: string, inputs: Record<string, unknown> = {}): SynthRecord => {
-  const [type, name] = key.split("::");
-  return { type, name, parent: null, inputs, dependsOn: [] };
-};
 
 const pins = {
   supported: SUPPORTED_KUBERNETES_MINORS,
@@ -29,7 +24,7 @@ const planFor = (stack: string, target: string, more: Partial<UpgradeInput> = {}
   upgradePlan({ stack, target, records: committedSynth(stack).resources, ...pins, ...more });
 
 describe("APIs a minor stops serving", () => {
-  const flowSchema = rec("kubernetes:flowcontrol.apiserver.k8s.io/v1beta3:FlowSchema::fs");
+  const flowSchema = rec("kubernetes:flowcontrol.apiserver.k8s.io/v1beta3:FlowSchema", "fs", {});
   test("1.32 stops serving flowcontrol.apiserver.k8s.io/v1beta3", () => {
     expect(removedApiUses([flowSchema], "1.32")).toEqual([
       {
@@ -45,14 +40,14 @@ describe("APIs a minor stops serving", () => {
   });
   test("1.31 still serves it, and v1 is never removed", () => {
     expect(removedApiUses([flowSchema], "1.31")).toEqual([]);
-    const v1 = rec("kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema::fs");
+    const v1 = rec("kubernetes:flowcontrol.apiserver.k8s.io/v1:FlowSchema", "fs", {});
     expect(removedApiUses([v1], "1.32")).toEqual([]);
   });
   test("a plan across 1.32 stops before that up, naming the object and where to move it", () => {
     const plan = upgradePlan({
       stack: "old",
       target: "1.32",
-      records: [rec("eks:index:Cluster::c", { name: "old", version: "1.31" }), flowSchema],
+      records: [rec("eks:index:Cluster", "c", { name: "old", version: "1.31" }), flowSchema],
       ...pins,
       supported: ["1.31", "1.32"],
     });
@@ -157,8 +152,8 @@ test("Karpenter's node classes drift to the new minor's AMI after the up", () =>
     stack: "k",
     target: "1.36",
     records: [
-      rec("eks:index:Cluster::c", { name: "k", version: "1.35" }),
-      rec("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass::k-default-nodeclass", {
+      rec("eks:index:Cluster", "c", { name: "k", version: "1.35" }),
+      rec("kubernetes:karpenter.k8s.aws/v1:EC2NodeClass", "k-default-nodeclass", {
         spec: { amiSelectorTerms: [{ alias: "al2023@latest" }] },
       }),
     ],

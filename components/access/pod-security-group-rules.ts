@@ -250,8 +250,10 @@ export interface BaselineRule {
 }
 
 /**
- * Ports a meshed pod's sidecar calls on the nodes' group (istiod's xDS, the trace collector) and
- * serves Prometheus there, outside mutual TLS (merged metrics, Envoy's own).
+ * The mesh's ports: a sidecar calls istiod (xDS, certificates) and the trace collector (OTLP), and
+ * serves Prometheus outside mutual TLS its merged metrics (15020, the app's too when annotated;
+ * `meshConfig.enablePrometheusMerge`) and Envoy's own (15090)
+ * (https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging).
  */
 export const MESH_PORTS = { istiod: 15012, traceCollector: 4317, metrics: [15020, 15090] } as const;
 
@@ -294,47 +296,23 @@ export function baselineRules(b: {
     },
   });
   const [pod, cluster] = [b.podSecurityGroupId, b.clusterSecurityGroupId];
-  const meshCall = (to: string, port: number, what: string) => [
-    rule(`${to}-egress`, "egress", [pod, cluster], "tcp", port, `${what} on the nodes`),
-    rule(
-      `${to}-cluster-ingress`,
-      "ingress",
-      [cluster, pod],
-      "tcp",
-      port,
-      `${what} from ${b.groupName}`,
-    ),
+  // A call out to the nodes, with its mirror on the cluster group, which admits only itself.
+  const call = (to: string, p: "tcp" | "udp", port: number, out: string, back: string) => [
+    rule(`${to}-egress`, "egress", [pod, cluster], p, port, out),
+    rule(`${to}-cluster-ingress`, "ingress", [cluster, pod], p, port, back),
   ];
+  const meshCall = (to: string, port: number, what: string) =>
+    call(to, "tcp", port, `${what} on the nodes`, `${what} from ${b.groupName}`);
+  const fromNodes = (prefix: string, ports: readonly number[], what: string) =>
+    ports.map((port) => rule(`${prefix}-${port}`, "ingress", [pod, cluster], "tcp", port, what));
   return [
-    ...(["tcp", "udp"] as const).flatMap((p) => [
-      rule(`dns-${p}-egress`, "egress", [pod, cluster], p, 53, `DNS (${p}) to CoreDNS`),
-      rule(
-        `dns-${p}-cluster-ingress`,
-        "ingress",
-        [cluster, pod],
-        p,
-        53,
-        `DNS (${p}) from ${b.groupName}`,
-      ),
-    ]),
-    ...b.kubeletProbePorts.map((port) =>
-      rule(`kubelet-${port}`, "ingress", [pod, cluster], "tcp", port, "kubelet probes"),
+    ...(["tcp", "udp"] as const).flatMap((p) =>
+      call(`dns-${p}`, p, 53, `DNS (${p}) to CoreDNS`, `DNS (${p}) from ${b.groupName}`),
     ),
-    ...(b.servicePorts ?? []).map((port) =>
-      rule(
-        `service-${port}`,
-        "ingress",
-        [pod, cluster],
-        "tcp",
-        port,
-        "service port from the nodes",
-      ),
-    ),
-    // Each call out with its mirror on the cluster group, which admits only itself (as for DNS).
+    ...fromNodes("kubelet", b.kubeletProbePorts, "kubelet probes"),
+    ...fromNodes("service", b.servicePorts ?? [], "service port from the nodes"),
     ...(b.mesh ? meshCall("istiod", MESH_PORTS.istiod, "istiod (xDS, certificates)") : []),
-    ...(b.mesh ? MESH_PORTS.metrics : []).map((port) =>
-      rule(`sidecar-metrics-${port}`, "ingress", [pod, cluster], "tcp", port, "sidecar metrics"),
-    ),
+    ...fromNodes("sidecar-metrics", b.mesh ? MESH_PORTS.metrics : [], "sidecar metrics"),
     ...(b.mesh?.tracing
       ? meshCall("trace-collector", MESH_PORTS.traceCollector, "sidecar spans (OTLP)")
       : []),

@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { throwProblems, problemList, under } from "../problems";
+import { portListProblems, throwProblems, problemList, under } from "../problems";
 import { withRenames } from "../renames";
 import { dnsLabelProblems, isDnsSubdomain, labelProblems } from "../kubernetes-names";
 import {
   baselineRules,
-  isPort,
   PodSgEgressRule,
   PodSgIngressRule,
   PodSgRule,
@@ -122,10 +121,7 @@ export function podSecurityGroupProblems(spec: PodSecurityGroupSpec, keyPrefix =
     if (ruleErrors.length === 0) out.push(...ruleKeyProblems(rules, key(direction)));
   }
   for (const field of ["kubeletProbePorts", "servicePorts"] as const) {
-    const ports = spec[field] ?? [];
-    if (!ports.every((p) => isPort(p) && p > 0) || new Set(ports).size !== ports.length) {
-      add(key(field), "not distinct ports", ports, "use distinct integers from 1 to 65535");
-    }
+    out.push(...portListProblems(spec[field], key(field)));
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { MESH_PORTS } from "../access/pod-security-group-rules";
 import { ISTIO } from "./istio/istio";
 import { OPEN_TELEMETRY } from "./opentelemetry";
 import { PROMETHEUS } from "./prometheus";
@@ -26,14 +27,6 @@ const policy = (
   spec: { podSelector: {}, policyTypes: [type], ...rules },
 });
 
-/**
- * Ports Prometheus may scrape on a meshed pod: the sidecar's merged metrics (15020, the app's
- * metrics too when it is annotated; `meshConfig.enablePrometheusMerge`) and Envoy's own (15090),
- * both served in plain text outside mutual TLS
- * (https://istio.io/latest/docs/ops/integrations/prometheus/#option-1-metrics-merging).
- */
-export const MESH_METRICS_PORTS = [15020, 15090] as const;
-
 /** What a namespace's ingress baseline needs to know. */
 export interface BaselineOptions {
   /** TCP ports Prometheus may scrape on its pods. @default none */
@@ -44,7 +37,7 @@ export interface BaselineOptions {
 
 /** The ports `allow-prometheus-scrape` opens, sorted: none means no such policy. */
 export const scrapePorts = (o: BaselineOptions): number[] =>
-  [...new Set([...(o.metricsPorts ?? []), ...(o.mesh ? MESH_METRICS_PORTS : [])])].sort(
+  [...new Set([...(o.metricsPorts ?? []), ...(o.mesh ? MESH_PORTS.metrics : [])])].sort(
     (a, b) => a - b,
   );
 
@@ -158,7 +151,7 @@ export function teamPolicies(namespace: string, o: TeamPolicyOptions): Policy[] 
     policies.push(
       egress("allow-istiod", {
         to: [{ ...byNamespace(ISTIO.namespace), podSelector: { matchLabels: { app: "istiod" } } }],
-        ports: [tcp(15012)],
+        ports: [tcp(MESH_PORTS.istiod)],
       }),
     );
   }

@@ -8,7 +8,7 @@ import { namespacedKinds } from "./crds";
 import { EBS_CSI } from "./ebs-csi";
 import { present } from "./spec";
 import type { AddonSpec, CommonSettings, Prepared, ValuesInput, WithDefaults } from "./spec";
-import { requests, valueAt, ValueLayers, type Values } from "./values";
+import { NO_PRIVILEGES, requests, valueAt, ValueLayers, type Values } from "./values";
 
 export const PROMETHEUS = {
   namespace: "monitoring",
@@ -128,11 +128,7 @@ export function prometheusValues({
 }
 
 const NON_ROOT_POD = { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } };
-const NO_PRIVILEGES_RUNTIME = {
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
+const NO_PRIVILEGES_RUNTIME = { ...NO_PRIVILEGES, seccompProfile: { type: "RuntimeDefault" } };
 
 /** EBS volume sizes gp3 accepts, in GiB. */
 const GP3_GIB = { min: 1, max: 16384 };

@@ -1,4 +1,4 @@
-import { arnName, policyDocument } from "../access/irsa-policy";
+import { arnName, policyDocument, type PolicyStatement } from "../access/irsa-policy";
 import { hostBitsProblems, parseCidr } from "../network/cidr";
 import { problem, problemIf, isOneOf } from "../problems";
 
@@ -47,13 +47,13 @@ export function adminAccessEntries(
   );
 }
 
-/** Lets an AWS service assume a role, optionally only for resources matching `sourceArn`. */
-export function serviceTrustPolicy(service: string, sourceArn?: string) {
+/** Lets an AWS service assume a role, under `condition` when given (a source ARN or account). */
+export function serviceTrustPolicy(service: string, condition?: PolicyStatement["Condition"]) {
   return policyDocument({
     Effect: "Allow" as const,
     Action: "sts:AssumeRole",
     Principal: { Service: service },
-    ...(sourceArn ? { Condition: { ArnLike: { "aws:SourceArn": sourceArn } } } : {}),
+    ...(condition ? { Condition: condition } : {}),
   });
 }
 

@@ -117,7 +117,11 @@ export class FargateProfiles extends pulumi.ComponentResource {
       {
         name: `${args.clusterName}-fargate`,
         assumeRolePolicy: sourceArn.apply((arn) =>
-          stableJson(serviceTrustPolicy("eks-fargate-pods.amazonaws.com", arn)),
+          stableJson(
+            serviceTrustPolicy("eks-fargate-pods.amazonaws.com", {
+              ArnLike: { "aws:SourceArn": arn },
+            }),
+          ),
         ),
         tags: args.tags,
       },

@@ -6,6 +6,13 @@ export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export const TAINT_EFFECTS = ["NO_SCHEDULE", "NO_EXECUTE", "PREFER_NO_SCHEDULE"] as const;
 export type TaintEffect = (typeof TAINT_EFFECTS)[number];
+
+/** Each EKS taint effect (the managed node group API) as Kubernetes writes it. */
+export const KUBERNETES_TAINT_EFFECTS: Record<TaintEffect, string> = {
+  NO_SCHEDULE: "NoSchedule",
+  NO_EXECUTE: "NoExecute",
+  PREFER_NO_SCHEDULE: "PreferNoSchedule",
+};
 export const ACCELERATORS = ["nvidia"] as const;
 export type Accelerator = (typeof ACCELERATORS)[number];
 

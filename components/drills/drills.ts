@@ -6,13 +6,15 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { permittedRole } from "../access/irsa";
+import { serviceTrustPolicy } from "../cluster/cluster-settings";
 import { allow, policyDocument, type PolicyDocument, stableJson } from "../access/irsa-policy";
 import { problemList, throwProblems } from "../problems";
 
-/** Who the experiment role is inside the cluster (its access entry's username). */
-export const FIS_USER = "fis-experiment";
-/** The service account `aws:eks:pod-delete` runs under, in the gateway's namespace. */
-export const FIS_SERVICE_ACCOUNT = "fis-experiment";
+/**
+ * The experiment inside the cluster: its access entry's username, and the service account
+ * `aws:eks:pod-delete` runs under, with their Role and RoleBinding, in the gateway's namespace.
+ */
+export const FIS_NAME = "fis-experiment";
 
 export interface DrillsSettings {
   /** The availability zone whose instances the zone drill terminates, for example us-west-2a. */
@@ -95,7 +97,7 @@ export function drillsPolicy(i: {
  * RBAC for the experiment user and its service account in the gateway's namespace only, as the
  * FIS guide's "Configure the Kubernetes service account" lists it (eks-pod-actions.html).
  */
-export const FIS_POD_RULES = [
+const FIS_POD_RULES = [
   { apiGroups: [""], resources: ["configmaps"], verbs: ["get", "create", "patch", "delete"] },
   {
     apiGroups: [""],
@@ -122,19 +124,15 @@ export class Drills extends pulumi.ComponentResource {
     super("eks-blueprint:index:Drills", name, {}, opts);
     const child = { parent: this };
     const c = args.clusterName;
-    const trust = pulumi.output(args.accountId).apply((accountId) =>
+    const account = pulumi.output(args.accountId);
+    const trust = account.apply((accountId) =>
       stableJson(
-        policyDocument({
-          Effect: "Allow",
-          Action: "sts:AssumeRole",
-          Principal: { Service: "fis.amazonaws.com" },
-          Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+        serviceTrustPolicy("fis.amazonaws.com", {
+          StringEquals: { "aws:SourceAccount": accountId },
         }),
       ),
     );
-    const policy = pulumi
-      .output(args.accountId)
-      .apply((accountId) => stableJson(drillsPolicy({ ...args, accountId })));
+    const policy = account.apply((accountId) => stableJson(drillsPolicy({ ...args, accountId })));
     this.role = permittedRole(
       `${name}-fis`,
       trust,
@@ -147,34 +145,34 @@ export class Drills extends pulumi.ComponentResource {
         clusterName: args.cluster,
         principalArn: this.role.arn,
         type: "STANDARD",
-        userName: FIS_USER,
+        userName: FIS_NAME,
         tags: args.tags,
       },
       child,
     );
     const k8sOpts = { ...child, provider: args.provider };
     const ns = args.gateway.namespace;
-    const account = new k8s.core.v1.ServiceAccount(
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-fis`,
-      { metadata: { name: FIS_SERVICE_ACCOUNT, namespace: ns } },
+      { metadata: { name: FIS_NAME, namespace: ns } },
       k8sOpts,
     );
     const role = new k8s.rbac.v1.Role(
       `${name}-fis`,
-      { metadata: { name: FIS_USER, namespace: ns }, rules: FIS_POD_RULES },
+      { metadata: { name: FIS_NAME, namespace: ns }, rules: FIS_POD_RULES },
       k8sOpts,
     );
     const binding = new k8s.rbac.v1.RoleBinding(
       `${name}-fis`,
       {
-        metadata: { name: FIS_USER, namespace: ns },
+        metadata: { name: FIS_NAME, namespace: ns },
         subjects: [
-          { kind: "ServiceAccount", name: FIS_SERVICE_ACCOUNT, namespace: ns },
-          { kind: "User", name: FIS_USER, apiGroup: "rbac.authorization.k8s.io" },
+          { kind: "ServiceAccount", name: FIS_NAME, namespace: ns },
+          { kind: "User", name: FIS_NAME, apiGroup: "rbac.authorization.k8s.io" },
         ],
-        roleRef: { kind: "Role", name: FIS_USER, apiGroup: "rbac.authorization.k8s.io" },
+        roleRef: { kind: "Role", name: FIS_NAME, apiGroup: "rbac.authorization.k8s.io" },
       },
-      { ...k8sOpts, dependsOn: [role, account] },
+      { ...k8sOpts, dependsOn: [role, serviceAccount] },
     );
 
     // The controller's target group of the gateway's 443 port (its tags: pkg/deploy/tracking).
@@ -268,7 +266,7 @@ export class Drills extends pulumi.ComponentResource {
               name: "delete-pods",
               actionId: "aws:eks:pod-delete",
               target: { key: "Pods", value: "GatewayPods" },
-              parameters: [{ key: "kubernetesServiceAccount", value: FIS_SERVICE_ACCOUNT }],
+              parameters: [{ key: "kubernetesServiceAccount", value: FIS_NAME }],
             },
           ],
           tags: { ...args.tags, Name: `${c}-gateway-pods` },

@@ -9,6 +9,7 @@ import { fargatePatternMatches } from "../compute/fargate";
 import { namespaceListProblems } from "./namespace";
 import {
   isIntegerIn,
+  portListProblems,
   oneOfProblems,
   PathOf,
   problem,
@@ -114,20 +115,7 @@ function namespaceSpecProblems(ns: TeamNamespaceSpec, at: string): string[] {
       );
     }
   }
-  const metrics = ns.metricsPorts;
-  if (
-    metrics !== undefined &&
-    (!Array.isArray(metrics) ||
-      !metrics.every((p) => isIntegerIn(p, 1, 65535)) ||
-      new Set(metrics).size !== metrics.length)
-  ) {
-    add(
-      `${at}.metricsPorts`,
-      "not distinct ports",
-      metrics,
-      "use distinct integers from 1 to 65535",
-    );
-  }
+  out.push(...portListProblems(ns.metricsPorts, `${at}.metricsPorts`));
   return out;
 }
 

@@ -5,6 +5,11 @@ import { valueAt } from "../../components/addons/values";
 import { ClusterResource, hex, ResourceKind, stringMap, Where } from "./isolation-resources";
 import { CHART, CoexistStack, ofType, releases, valuesOf } from "./records";
 
+/** The VPC as AWS names it in `ec2:Vpc`, written here, not taken from the policies under test. */
+const vpcContext = (w: Where) => ({
+  "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}`,
+});
+
 /**
  * LoadBalancer Services the ALB controller serves (`aws-load-balancer-type: external`, as the
  * controller's Service webhook is off): declared ones, and the Istio gateway chart's.
@@ -49,7 +54,7 @@ function loadBalancerResources(s: CoexistStack, w: Where): ClusterResource[] {
       label: `${what} security group of ${service}`,
       arn: `arn:${w.partition}:ec2:${w.region}:${w.account}:security-group/sg-${hex(`${seed}/${what}`, 17)}`,
       tags: { ...stackTags, "service.k8s.aws/resource": resource },
-      context: { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` },
+      context: vpcContext(w),
     });
     return [
       {
@@ -131,7 +136,7 @@ function networkInterfaces(w: Where): ClusterResource[] {
       label: "a pod ENI",
       arn: `arn:${w.partition}:ec2:${w.region}:${w.account}:network-interface/eni-${hex(`${w.stack}/eni`, 17)}`,
       tags: { "cluster.k8s.amazonaws.com/name": w.cluster },
-      context: { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` },
+      context: vpcContext(w),
     },
   ];
 }
@@ -141,7 +146,7 @@ function networkInterfaces(w: Where): ClusterResource[] {
  * (https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html), plus our aws.ec2.Tags.
  */
 function clusterSecurityGroups(s: CoexistStack, w: Where): ClusterResource[] {
-  const vpc = { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` };
+  const vpc = vpcContext(w);
   const arn = (seed: string) =>
     `arn:${w.partition}:ec2:${w.region}:${w.account}:security-group/sg-${hex(seed, 17)}`;
   const added = Object.fromEntries(
@@ -255,7 +260,7 @@ function subnetResources(s: CoexistStack, w: Where): ClusterResource[] {
         label: `${type.toLowerCase()} subnet`,
         arn: `arn:${w.partition}:ec2:${w.region}:${w.account}:subnet/subnet-${hex(`${w.stack}/${type}`, 17)}`,
         tags: stringMap(valueAt(spec, "tags")),
-        context: { "ec2:Vpc": `arn:${w.partition}:ec2:${w.region}:${w.account}:vpc/${w.vpcId}` },
+        context: vpcContext(w),
       };
     }),
   );

@@ -12,7 +12,7 @@ import {
   ResourceKind,
   simulate,
 } from "./isolation-resources";
-import { probesOf } from "./isolation-writes";
+import { probesOf, requestOf } from "./isolation-writes";
 import { CHART, clusterNameOf, CoexistStack, releases, valuesOf } from "./records";
 
 /** An allowed cross-cluster call a stack's config asks for, shown in its own table. */
@@ -138,6 +138,7 @@ export async function administratorControls(
   out: IsolationMatrix,
 ) {
   const principal = `arn:${partitionOf(from.region)}:iam::${from.accountId}:role/isolation-administrator`;
+  const cluster = clusterNameOf(from.synth) ?? from.stack;
   for (const kind of RESOURCE_KINDS) {
     for (const action of probesOf(kind)) {
       if (controlled.has(`${kind}|${action}`)) continue;
@@ -151,10 +152,7 @@ export async function administratorControls(
           {
             action: action.split("#")[0],
             resource: r.arn,
-            context: {
-              ...resourceContext(r),
-              "route53:ChangeResourceRecordSetsActions": [action.split("#")[1] ?? "UPSERT"],
-            },
+            context: { ...resourceContext(r), ...requestOf(kind, action, cluster) },
             resourcePolicy: r.policy,
           },
           from.accountId,

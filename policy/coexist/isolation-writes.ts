@@ -298,7 +298,7 @@ export const CONTROLLER_WRITES: ControllerWrites[] = [
  * Asked of every role on the other cluster besides what CONTROLLER_WRITES lists for the kind:
  * calls no role here is meant to make. Their own-cluster control is an administrator's.
  */
-export const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
+const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
   "application load balancer": [
     "wafv2:AssociateWebACL",
     "wafv2:DisassociateWebACL",
@@ -320,6 +320,21 @@ export const MORE_PROBES: Partial<Record<ResourceKind, string[]>> = {
 export function probesOf(kind: ResourceKind): string[] {
   const listed = CONTROLLER_WRITES.flatMap((c) => c.writes.filter((w) => w.kind === kind));
   return [...new Set([...listed.flatMap((w) => w.actions), ...(MORE_PROBES[kind] ?? [])])];
+}
+
+/**
+ * The request keys a call on `kind` carries, whoever makes it: the catalog's, from the first
+ * write that lists the action (a Route 53 change names its action, a launch its tags).
+ */
+export function requestOf(
+  kind: ResourceKind,
+  action: string,
+  cluster: string,
+): Record<string, string | string[]> {
+  const w = CONTROLLER_WRITES.flatMap((c) => c.writes).find(
+    (x) => x.kind === kind && x.actions.includes(action) && x.request,
+  );
+  return w?.request?.(action, cluster) ?? {};
 }
 
 /** The one role left out, and why no code in a cluster can act as it. */

@@ -6,7 +6,7 @@
  * Whatever the simulator cannot evaluate or see is a problem: the matrix fails closed.
  */
 import type { SimulationIdentityPolicy } from "@cloud-copilot/iam-simulate";
-import { partitionOf } from "../../components/access/irsa-policy";
+import { partitionOf, POD_IDENTITY_PRINCIPAL } from "../../components/access/irsa-policy";
 import { awsManagedPolicyNamed } from "../aws-managed-policies";
 import { isObj, str } from "../values";
 import {
@@ -30,14 +30,19 @@ import {
   whereOf,
 } from "./isolation-resources";
 import { workloadResources } from "./isolation-workloads";
-import { CONTROLLER_WRITES, ControllerWrites, NOT_JUDGED, probesOf } from "./isolation-writes";
+import {
+  CONTROLLER_WRITES,
+  ControllerWrites,
+  NOT_JUDGED,
+  probesOf,
+  requestOf,
+} from "./isolation-writes";
 import {
   administratorControls,
   crossClusterExceptions,
   grants,
   mayAllow,
 } from "./isolation-probes";
-import { POD_IDENTITY_PRINCIPAL } from "../../components/access/irsa-policy";
 import type { SynthResult } from "../../synth/record";
 
 /** One row of the table: a role's writes on one kind of resource, across and at home. */
@@ -182,11 +187,11 @@ async function direction(
     const principal = `arn:${partition}:iam::${from.accountId}:role/${name}`;
     const settings = controller ? settingsOf(from, controller) : {};
     let simulatorFailed = false; // one policy error fails every probe: report it once
-    const run = async (p: Probe, as = policies) => {
+    const run = async (p: Probe) => {
       out.size.simulations++;
       const verdict = await simulate(
         principal,
-        as,
+        policies,
         {
           action: p.action.split("#")[0],
           resource: p.resource.arn,
@@ -221,7 +226,7 @@ async function direction(
       const targets = across.filter((x) => x.kind === kind);
       for (const action of targets.length > 0 ? probesOf(kind) : []) {
         seen.actions.add(action);
-        const request = w?.request?.(action, cluster) ?? {};
+        const request = requestOf(kind, action, cluster);
         for (const r of targets) {
           seen.resources.add(r.arn + r.label);
           if (!grants(r.policy, principal) && !mayAllow(policies, action.split("#")[0], r.arn)) {
@@ -248,15 +253,12 @@ async function direction(
         }
       }
       for (const action of w?.actions ?? []) {
+        const request = requestOf(kind, action, cluster);
         for (const r of mine.filter((x) => x.kind === kind)) {
           const expected = w?.own?.(r, action, settings) ?? "allowed";
           if (expected === "skip") continue;
           cell.ownProbes++;
-          const allowed = await run({
-            action,
-            resource: r,
-            request: w?.request?.(action, cluster) ?? {},
-          });
+          const allowed = await run({ action, resource: r, request });
           if (allowed === (expected === "allowed")) {
             cell.ownAsExpected++;
             if (allowed) controlled.add(`${kind}|${action}`);

@@ -1,6 +1,7 @@
 // A stack's monthly cost from its synth, by line item: what the program asks AWS for, priced from
 // the vendored table in the stack's region. Reads the synth records only (never the components), so
 // a new kind of node group or add-on is priced by what it registers. Pure and deterministic.
+import { recordKey } from "../../synth/record";
 import { valueAt } from "../../components/addons/values";
 import { isObj, list, obj, str, strings } from "../values";
 import { CLUSTER_TYPES, isHelm, NODE_GROUP_TYPES } from "../shapes";
@@ -20,7 +21,7 @@ import {
 import { loadBalancers, natGateways } from "./network";
 import { fargate, logGroups } from "./usage";
 
-export { CATEGORIES, HOURS_PER_MONTH, type LineItem, type Sizes } from "./line-items";
+export { HOURS_PER_MONTH, type LineItem, type Sizes } from "./line-items";
 
 export interface Estimate {
   stack: string;
@@ -79,7 +80,7 @@ function nodeVolumes(group: CostRecord, byKey: Map<string, CostRecord>) {
 }
 
 function nodeGroups(records: readonly CostRecord[], ctx: Ctx): LineItem[] {
-  const byKey = new Map(records.map((r) => [`${r.type}::${r.name}`, r]));
+  const byKey = new Map(records.map((r) => [recordKey(r), r]));
   return records
     .filter((r) => (NODE_GROUP_TYPES as readonly string[]).includes(r.type))
     .flatMap((r) => {

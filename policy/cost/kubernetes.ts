@@ -49,7 +49,7 @@ function serviceLoadBalancer(annotations: Obj, loadBalancerClass: unknown, contr
   return { kind, internetFacing };
 }
 
-export interface KubeItem {
+interface KubeItem {
   id: string;
   what: string;
   quantity: { min: number; desired: number; max: number };

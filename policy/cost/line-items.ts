@@ -16,17 +16,8 @@ export interface Sizes {
   max: number;
 }
 
-export type Category =
-  | "EKS control plane"
-  | "Node groups"
-  | "Fargate"
-  | "NAT gateways"
-  | "Load balancers"
-  | "EBS"
-  | "Log retention";
-
 /** Line items in this order, as the estimate lists them. */
-export const CATEGORIES: readonly Category[] = [
+export const CATEGORIES = [
   "EKS control plane",
   "Node groups",
   "Fargate",
@@ -34,7 +25,8 @@ export const CATEGORIES: readonly Category[] = [
   "Load balancers",
   "EBS",
   "Log retention",
-];
+] as const;
+type Category = (typeof CATEGORIES)[number];
 
 export interface LineItem {
   /** Stable across synths of a stack: base and head items are matched by it. */

@@ -16,7 +16,7 @@ const sizes = (s: Sizes, show: (n: number) => string = String) =>
     : `${show(s.min)} / ${show(s.desired)} / ${show(s.max)}`;
 
 /** The price and where it was read, or why there is none. */
-export function priceCell(q: Quote): string {
+function priceCell(q: Quote): string {
   if ("missing" in q) return `**missing**: ${q.missing}`;
   return `$${q.price.usd}/${q.price.unit} ([${new URL(q.source.url).host}](${q.source.url}), ${q.source.date}${q.price.region === "*" ? ", every region" : ""})`;
 }

@@ -16,23 +16,17 @@ export function natGateways(records: readonly CostRecord[], ctx: Ctx): LineItem[
     if (count === 0) continue;
     const what = `${r.name}: ${strategy}${strategy === "OnePerAz" ? `, ${zones ?? "?"} zones` : ""}`;
     items.push(
-      count === undefined
-        ? {
-            id: `nat:${r.name}`,
-            category: "NAT gateways",
-            what,
-            quantity: same(0),
-            unit: "NAT gateway",
-            quote: { missing: "numberOfAvailabilityZones is not in the synth" },
-          }
-        : priced({
-            id: `nat:${r.name}`,
-            category: "NAT gateways",
-            what,
-            quantity: same(count),
-            unit: "NAT gateway",
-            quote: ctx.quote("nat:gateway"),
-          }),
+      priced({
+        id: `nat:${r.name}`,
+        category: "NAT gateways",
+        what,
+        quantity: same(count ?? 0),
+        unit: "NAT gateway",
+        quote:
+          count === undefined
+            ? { missing: "numberOfAvailabilityZones is not in the synth" }
+            : ctx.quote("nat:gateway"),
+      }),
       // A public NAT gateway holds an Elastic IP.
       ...(count === undefined
         ? []

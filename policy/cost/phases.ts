@@ -16,7 +16,7 @@ export interface Phase {
 
 // The autoscaler keeps a cluster without load at its minimum and grows one under load toward its
 // maximum; desired is what a group starts at and what the config expects under today's load.
-export const PHASES: readonly Phase[] = [
+const PHASES: readonly Phase[] = [
   {
     name: "Both clusters up",
     steps: "1–2",
@@ -39,7 +39,7 @@ export const PHASES: readonly Phase[] = [
   },
 ];
 
-export interface PhaseCost {
+interface PhaseCost {
   phase: Phase;
   monthly: number;
   /** Line items of the stacks up in the phase that have no price, left out of `monthly`. */

@@ -5,7 +5,7 @@
 import type { Price, PriceSource, PriceTable } from "./prices";
 
 /** A GetProducts query: the service, TERM_MATCH filters, and the price dimension's unit. */
-export interface ProductsQuery {
+interface ProductsQuery {
   kind: "products";
   serviceCode: string;
   filters: Record<string, string>;
@@ -14,12 +14,12 @@ export interface ProductsQuery {
   tableUnit: string;
 }
 
-export interface SpotQuery {
+interface SpotQuery {
   kind: "spot";
   instanceType: string;
 }
 
-export type PriceQuery = ProductsQuery | SpotQuery;
+type PriceQuery = ProductsQuery | SpotQuery;
 
 const products = (
   serviceCode: string,
@@ -106,8 +106,7 @@ function sourceUrl(q: PriceQuery, region: string): string {
 }
 
 /** A refreshed price with its source, or why the answer gives none. */
-export type Refreshed =
-  { price: Price; source: PriceSource; sourceId: string } | { problem: string };
+type Refreshed = { price: Price; source: PriceSource; sourceId: string } | { problem: string };
 
 interface OnDemandTerm {
   effectiveDate?: string;

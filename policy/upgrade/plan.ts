@@ -5,9 +5,16 @@
 // that it took.
 import type { EksAddonVersions } from "../../components/addons/catalog";
 import { recordKey, type SynthRecord } from "../../synth/record";
-import { CLUSTER_TYPES, FARGATE_PROFILE, HELM_RELEASE, MANAGED_NODE_GROUP } from "../shapes";
+import {
+  CLUSTER_TYPES,
+  FARGATE_PROFILE,
+  HELM_RELEASE,
+  isRelease,
+  MANAGED_NODE_GROUP,
+} from "../shapes";
 import { kubeVersionAllows } from "./kube-version";
-import { REMOVED_APIS, removedApiUses, type RemovedApi } from "./removed-apis";
+import { removedApiUses } from "./removed-apis";
+import { minorNumber } from "../../components/cluster/kubernetes-versions";
 
 /** What a plan is made from; the tool reads it from the stack and the repository. */
 export interface UpgradeInput {
@@ -25,8 +32,6 @@ export interface UpgradeInput {
   autoscalerImages: Readonly<Record<string, string>>;
   /** Each pinned chart's `kubeVersion` (its vendored Chart.yaml), by chart as a Release names it. */
   chartKubeVersions: Readonly<Record<string, string | undefined>>;
-  /** @default REMOVED_APIS */
-  removedApis?: readonly RemovedApi[];
 }
 
 export interface UpgradeStep {
@@ -49,12 +54,14 @@ export interface UpgradePlan {
   steps: UpgradeStep[];
 }
 
-const minorOf = (v: unknown) => Number(String(v).split(".")[1]);
 const addonMinor = (v: string) => /^v\d+\.(\d+)\./.exec(v)?.[1];
 
 /** Each minor after `from` up to `to`, as "1.x" strings. */
 const hops = (from: string, to: string) =>
-  Array.from({ length: minorOf(to) - minorOf(from) }, (_, i) => `1.${minorOf(from) + i + 1}`);
+  Array.from(
+    { length: minorNumber(to) - minorNumber(from) },
+    (_, i) => `1.${minorNumber(from) + i + 1}`,
+  );
 
 export function upgradePlan(i: UpgradeInput): UpgradePlan {
   const cluster = i.records.find((r) => CLUSTER_TYPES.some((t) => t === r.type));
@@ -66,8 +73,8 @@ export function upgradePlan(i: UpgradeInput): UpgradePlan {
       steps: [],
     };
   }
-  const fix = `use one of ${i.supported.filter((m) => minorOf(m) > minorOf(current)).join(", ") || "none: it runs the newest pinned minor"}`;
-  if (!i.supported.includes(i.target) || minorOf(i.target) <= minorOf(current)) {
+  const fix = `use one of ${i.supported.filter((m) => minorNumber(m) > minorNumber(current)).join(", ") || "none: it runs the newest pinned minor"}`;
+  if (!i.supported.includes(i.target) || minorNumber(i.target) <= minorNumber(current)) {
     const what = i.supported.includes(i.target)
       ? `not ahead of the stack's ${current}`
       : "not a minor the catalog pins";
@@ -161,7 +168,7 @@ function karpenterStep(c: HopContext, to: string): UpgradeStep[] {
 
 /** What must change before the hop's up: removed APIs, charts that refuse `to`, skipped add-on minors. */
 function preflight(c: HopContext, from: string, to: string): UpgradeStep {
-  const apis = removedApiUses(c.records, to, c.removedApis ?? REMOVED_APIS).map(
+  const apis = removedApiUses(c.records, to).map(
     (u) =>
       `${u.subject}: ${u.api.apiVersion} is not served from ${to}; move it to ${u.api.replacement} first`,
   );
@@ -211,8 +218,7 @@ function addonNote(c: HopContext, a: SynthRecord, from: string, to: string): str
 
 /** cluster-autoscaler's image follows the minor (clusterAutoscalerImageTags), in the same up. */
 function autoscalerStep(c: HopContext, from: string, to: string): UpgradeStep[] {
-  if (!c.records.some((r) => r.type === HELM_RELEASE && r.inputs.chart === "cluster-autoscaler"))
-    return [];
+  if (!c.records.some(isRelease("cluster-autoscaler"))) return [];
   return [
     {
       minor: to,

@@ -94,14 +94,10 @@ export interface RemovedApiUse {
 }
 
 /** Our objects on an API removed by `minor` (exactly that minor: a plan walks them one by one). */
-export function removedApiUses(
-  records: readonly SynthRecord[],
-  minor: string,
-  table: readonly RemovedApi[] = REMOVED_APIS,
-): RemovedApiUse[] {
+export function removedApiUses(records: readonly SynthRecord[], minor: string): RemovedApiUse[] {
   return records.flatMap((r) => {
     const kind = kubeKindOf(r.type);
-    const api = table.find(
+    const api = REMOVED_APIS.find(
       (a) =>
         a.removedIn === minor && kind?.apiVersion === a.apiVersion && a.kinds.includes(kind.kind),
     );

@@ -4,6 +4,11 @@
 // policy/cost/aws-prices.json, as Markdown. It synthesizes the stack first, or reads a synth file
 // `npm run synth -- <stack> --out` wrote. `--replacing` adds the cost of each migration phase from
 // the old stack to this one. `--on` (default today, UTC) is the day whose EKS support window applies.
+import { estimate } from "../../policy/cost/estimate";
+import { renderEstimate } from "../../policy/cost/markdown";
+import { renderPhases } from "../../policy/cost/phases";
+import { PRICES } from "../../policy/cost/prices";
+import { readStackConfig, ROOT } from "../../synth/stack-files";
 import { readSynthFile, type SynthFile } from "../diff/main";
 import { CliSpec, parseArgs, stackFile, UsageError } from "../run/args";
 import { runCli } from "../run/fast-load";
@@ -39,23 +44,12 @@ export function readSynth(file: string, stack: string): SynthFile {
 export async function main(argv: string[]): Promise<number> {
   const args = parseArgs(argv, SPEC);
   const [stack] = args.positionals;
-  /* eslint-disable @typescript-eslint/no-require-imports -- after enableFastLoad, as in synth */
-  const { ROOT, readStackConfig } =
-    require("../../synth/stack-files") as typeof import("../../synth/stack-files");
-  const { estimate } =
-    require("../../policy/cost/estimate") as typeof import("../../policy/cost/estimate");
-  const { renderEstimate } =
-    require("../../policy/cost/markdown") as typeof import("../../policy/cost/markdown");
-  const { PRICES } =
-    require("../../policy/cost/prices") as typeof import("../../policy/cost/prices");
   // The synth (Pulumi and the providers) loads only for a stack priced from its config.
   const synthStack = async (name: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- after enableFastLoad
     (require("../../synth/synth-stack") as typeof import("../../synth/synth-stack")).synthStack(
       name,
     );
-  const { renderPhases } =
-    require("../../policy/cost/phases") as typeof import("../../policy/cost/phases");
-  /* eslint-enable @typescript-eslint/no-require-imports */
   stackFile(ROOT, stack);
   const asked = args.value("--region");
   if (asked !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(asked))

@@ -5,25 +5,26 @@
 // `--print` lists the commands instead, for someone without credentials. A key AWS answers with no
 // price, or several, keeps its entry and is listed on stderr.
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { estimate } from "../../policy/cost/estimate";
 import { cliArgs, mergePrices, queryFor, refreshedPrice } from "../../policy/cost/price-list";
 import { PRICES } from "../../policy/cost/prices";
 import { ROOT, readStackConfig } from "../../synth/stack-files";
 import { sortKeys } from "../../components/access/irsa-policy";
-import { parseArgs } from "../run/args";
-import { readSynth, stackRegion, today } from "./main";
+import { parseArgs, runMain } from "../run/args";
+import { readSynthFile } from "../diff/main";
+import { stackRegion, today } from "./main";
 
 const USAGE = "usage: node dist/tools/cost/refresh.js <synth.json>... [--print]";
-export const TABLE_FILE = path.join(ROOT, "policy", "cost", "aws-prices.json");
+const TABLE_FILE = path.join(ROOT, "policy", "cost", "aws-prices.json");
 
 /** Every price key each synth's estimate looks up today, with the stack's region: what to fetch. */
 export function wanted(files: readonly string[]): { key: string; region: string }[] {
   const pairs = files.flatMap((file) => {
-    const stack = (JSON.parse(readFileSync(file, "utf8")) as { stack: string }).stack;
-    const region = stackRegion(readStackConfig(stack).config, stack);
-    return estimate(readSynth(file, stack), region, PRICES, today()).priceKeys.map((key) => ({
+    const synth = readSynthFile(file);
+    const region = stackRegion(readStackConfig(synth.stack).config, synth.stack);
+    return estimate(synth, region, PRICES, today()).priceKeys.map((key) => ({
       key,
       region,
     }));
@@ -32,7 +33,7 @@ export function wanted(files: readonly string[]): { key: string; region: string 
   return [...seen.keys()].sort().map((k) => seen.get(k) as { key: string; region: string });
 }
 
-export function main(argv: string[] = process.argv.slice(2)): number {
+export function main(argv: string[]): number {
   const args = parseArgs(argv, { usage: USAGE, switches: ["--print"], positionals: [1, 100] });
   const now = new Date().toISOString();
   const updates = [];
@@ -75,11 +76,4 @@ export function main(argv: string[] = process.argv.slice(2)): number {
   return 0;
 }
 
-if (require.main === module) {
-  try {
-    process.exitCode = main();
-  } catch (e) {
-    process.stderr.write(`refresh: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  }
-}
+if (require.main === module) runMain(main);

@@ -7,10 +7,10 @@ export interface RenderOptions {
   maxValueChars?: number;
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** A code span that survives backticks inside the value. */
-const code = (s: string) => (s.includes("`") ? `\`\` ${s} \`\`` : `\`${s}\``);
+export const code = (s: string) => (s.includes("`") ? `\`\` ${s} \`\`` : `\`${s}\``);
 
 function value(v: unknown, secret: boolean, max: number): string {
   if (v === undefined) return "_(none)_";
@@ -50,11 +50,16 @@ function groupCounts(g: Group): string {
   return [plural(replaced, "replacement"), ...counts].filter((p) => !p.startsWith("0 ")).join(", ");
 }
 
-function truncate(markdown: string, maxChars: number | undefined): string {
+/** Cut at a line end to at most `maxChars`, ending with `notice` of the full length. */
+export function truncate(
+  markdown: string,
+  maxChars: number | undefined,
+  notice: (chars: number) => string,
+): string {
   if (maxChars === undefined || markdown.length <= maxChars) return markdown;
-  const notice = `\n\n_… truncated: the full diff has ${markdown.length} characters; see the workflow's synth-diff artifact._\n`;
-  const cut = markdown.lastIndexOf("\n", Math.max(0, maxChars - notice.length));
-  return `${markdown.slice(0, Math.max(cut, 0))}${notice}`;
+  const note = notice(markdown.length);
+  const cut = markdown.lastIndexOf("\n", Math.max(0, maxChars - note.length));
+  return `${markdown.slice(0, Math.max(cut, 0))}${note}`;
 }
 
 /** Deterministic PR-comment Markdown: summary, replacements, then changes grouped by component. */
@@ -97,5 +102,10 @@ export function renderMarkdown(diff: SynthDiff, options: RenderOptions = {}): st
     for (const r of g.removed) lines.push(`- removed ${code(r.key)}`);
     lines.push("");
   }
-  return truncate(`${lines.join("\n").trimEnd()}\n`, options.maxChars);
+  return truncate(
+    `${lines.join("\n").trimEnd()}\n`,
+    options.maxChars,
+    (n) =>
+      `\n\n_… truncated: the full diff has ${n} characters; see the workflow's synth-diff artifact._\n`,
+  );
 }

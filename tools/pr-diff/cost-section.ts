@@ -10,7 +10,7 @@ import type { Section } from "./comment";
 
 export const COST_TITLE = "Cost (base → head, monthly)";
 
-export interface CostSides {
+interface CostSides {
   stack: string;
   /** The two synth files of the stack. */
   baseFile: string;

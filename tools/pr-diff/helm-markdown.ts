@@ -1,5 +1,6 @@
 // The Helm render section's Markdown, from the renders: pure. The flagged objects of every release
 // first, then each release's added, removed and changed objects, a bounded list.
+import { code, plural, truncate } from "../diff/markdown";
 import { fenced } from "./comment";
 import { type Flag, flagsOf } from "./flags";
 import { diffManifests, type KubeObject, type ManifestDiff, objectKey } from "./manifests";
@@ -17,12 +18,10 @@ export interface ReleaseRender {
 }
 
 /** Objects listed per release; the rest are counted. */
-export const OBJECTS_PER_RELEASE = 30;
+const OBJECTS_PER_RELEASE = 30;
 /** Changed paths named per object. */
 const PATHS_PER_OBJECT = 3;
 
-const code = (s: string) => `\`${s}\``;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 const chartOf = (r: HelmRelease) => `${code(r.chart)} ${r.version ?? "(newest)"}`;
 
 /** What changed about the release itself: new, removed, its chart or version, or the rest. */
@@ -75,13 +74,6 @@ function objectLines(diff: ManifestDiff): string[] {
 const flagLine = (release: string, f: Flag) =>
   `> - ${code(f.object)} of ${code(release)} **${f.effect}**: ${f.why} ([source](${f.source}))`;
 
-/** Cut at a line end to at most `maxChars`, saying how much was left out. */
-function bounded(text: string, maxChars: number): string {
-  if (text.length <= maxChars) return text;
-  const notice = `\n\n_… truncated: the section has ${text.length} characters; run \`npm run pr-diff -- <base>\` for all of it._`;
-  return `${text.slice(0, Math.max(0, text.lastIndexOf("\n", maxChars - notice.length)))}${notice}`;
-}
-
 /** The section body, flagged objects then each release's objects, cut to `maxChars`. */
 export function helmRenderBody(
   renders: ReleaseRender[],
@@ -132,5 +124,10 @@ export function helmRenderBody(
         : [`${releaseLine(r)}: ${counts(diff)}`, ...objectLines(diff)].join("\n"),
     );
   }
-  return bounded(lines.join("\n"), maxChars);
+  return truncate(
+    lines.join("\n"),
+    maxChars,
+    (n) =>
+      `\n\n_… truncated: the section has ${n} characters; run \`npm run pr-diff -- <base>\` for all of it._`,
+  );
 }

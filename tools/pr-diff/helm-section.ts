@@ -66,7 +66,7 @@ function targetOf(records: readonly DiffRecord[], kinds: KindFacts) {
 }
 
 /** The section's result for one stack; a failed render is shown, never thrown. */
-export async function renderHelmSection(ctx: HelmSectionContext): Promise<SectionResult> {
+async function renderHelmSection(ctx: HelmSectionContext): Promise<SectionResult> {
   const [base, head] = [readSynthFile(ctx.baseFile), readSynthFile(ctx.headFile)];
   const changes = changedReleases(base.resources, head.resources);
   if (changes.length === 0)
@@ -95,8 +95,7 @@ export async function renderHelmSection(ctx: HelmSectionContext): Promise<Sectio
   const renders: ReleaseRender[] = changes.map((change) => {
     const of = (side: "base" | "head") =>
       done.find((d) => d.key === change.key && d.side === side)?.out;
-    const [b, h] = [of("base"), of("head")];
-    return { change, ...(b ? { base: b } : {}), ...(h ? { head: h } : {}) };
+    return { change, base: of("base"), head: of("head") };
   });
   const unversioned = [...new Set([...sides.base.unversioned, ...sides.head.unversioned])].sort();
   return { body: helmRenderBody(renders, unversioned, ctx.maxChars) };

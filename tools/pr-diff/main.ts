@@ -73,7 +73,7 @@ export const npmRun: ScriptRunner = (dir, script, args) =>
   runProcess("npm", ["run", "--silent", script, "--", ...args], dir);
 
 /** Whether `tool` is an executable on PATH. */
-export function onPath(tool: string): boolean {
+function onPath(tool: string): boolean {
   return (process.env.PATH ?? "").split(path.delimiter).some((dir) => {
     try {
       fs.accessSync(path.join(dir, tool), fs.constants.X_OK);

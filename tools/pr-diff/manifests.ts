@@ -54,7 +54,7 @@ export function parseManifests(
 }
 
 /** An object in both renders whose body differs, with the leaf paths that differ. */
-export interface ObjectChange {
+interface ObjectChange {
   before: KubeObject;
   after: KubeObject;
   paths: string[];

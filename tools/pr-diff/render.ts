@@ -31,12 +31,7 @@ export function changedReleases(
   return [...new Set([...before.keys(), ...after.keys()])]
     .sort()
     .map((key) => ({ key, base: before.get(key), head: after.get(key) }))
-    .filter((c) => !c.base || !c.head || renderInputs(c.base) !== renderInputs(c.head))
-    .map(({ key, base: b, head: h }) => ({
-      key,
-      ...(b ? { base: b } : {}),
-      ...(h ? { head: h } : {}),
-    }));
+    .filter((c) => !c.base || !c.head || renderInputs(c.base) !== renderInputs(c.head));
 }
 
 /** The cluster's Kubernetes version (`1.34`), which charts read as `.Capabilities.KubeVersion`. */

@@ -4,6 +4,7 @@ import { isRecord, problem, problemList, unknownFieldProblems } from "../../prob
 import { gitOpsClusterMetadata, GitOpsClusterFacts, gitOpsClusterSecret } from "./argocd-cluster";
 import {
   BOOTSTRAP_PROJECT,
+  IN_CLUSTER,
   bootstrapProject,
   lockedDefaultProject,
   teamProject,
@@ -97,7 +98,7 @@ export function rootApplication(b: ArgocdBootstrap) {
     spec: {
       project: BOOTSTRAP_PROJECT,
       source: { repoURL: b.repoUrl, targetRevision: b.revision, path: b.path },
-      destination: { server: "https://kubernetes.default.svc", namespace: ARGOCD.namespace },
+      destination: { server: IN_CLUSTER, namespace: ARGOCD.namespace },
       ...(b.autoSync === false
         ? {}
         : { syncPolicy: { automated: { prune: true, selfHeal: true } } }),

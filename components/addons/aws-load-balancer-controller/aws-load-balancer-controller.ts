@@ -5,6 +5,7 @@ import {
   PolicyDocument,
   PolicyStatement,
 } from "../../access/irsa-policy";
+import { vpcArn } from "../../access/guards";
 import { clusterKinds, CrdManifest, namespacedKinds, vendoredCrdPatches } from "../crds";
 import vendoredCrds from "./crds-3.5.0.json";
 import upstreamPolicy from "./iam-policy.json";
@@ -134,7 +135,6 @@ const withCondition = (s: PolicyStatement, operator: string, add: Record<string,
 
 /** Upstream's policy in the cluster's partition, narrowed per `albStatementScoping`. */
 export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument {
-  const vpcArn = `arn:${i.partition}:ec2:${i.region}:${i.accountId}:vpc/${i.vpcId}`;
   const narrow = (s: PolicyStatement, how: AlbScoping): PolicyStatement => {
     switch (how) {
       case "request-tag-value":
@@ -150,7 +150,7 @@ export function albControllerPolicy(i: AlbControllerPolicyInput): PolicyDocument
             : {}),
         });
       case "own-vpc":
-        return withCondition(s, "ArnEquals", { "ec2:Vpc": vpcArn });
+        return withCondition(s, "ArnEquals", { "ec2:Vpc": vpcArn(i) });
       case "unchanged":
         return s;
     }

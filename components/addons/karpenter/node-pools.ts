@@ -5,6 +5,7 @@ import {
   dataVolumeDevice,
   NODE_METADATA_OPTIONS,
   NodeTaint,
+  KUBERNETES_TAINT_EFFECTS,
   TAINT_EFFECTS,
 } from "../../compute/node-group-settings";
 import {
@@ -53,12 +54,6 @@ export interface KarpenterNodePoolSpec {
   /** Higher weight pools are tried first. @default none */
   weight?: number;
 }
-
-const EFFECTS = {
-  NO_SCHEDULE: "NoSchedule",
-  NO_EXECUTE: "NoExecute",
-  PREFER_NO_SCHEDULE: "PreferNoSchedule",
-} as const;
 
 /** The one place a NodePool's defaults live. */
 const NODE_POOL_DEFAULTS = {
@@ -195,7 +190,7 @@ export function nodePoolSpec(name: string, pool: KarpenterNodePoolSpec) {
         taints: (p.taints ?? []).map((t) => ({
           key: t.key,
           ...(t.value !== undefined ? { value: t.value } : {}),
-          effect: EFFECTS[t.effect],
+          effect: KUBERNETES_TAINT_EFFECTS[t.effect],
         })),
         // Nodes are replaced at least monthly, so AMI patches land even without drift.
         expireAfter: "720h",

@@ -1,7 +1,7 @@
 import type { SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { isEksAddon, isRelease } from "../../shapes";
-import { recordKey } from "../../../synth/record";
+import { kubeMeta, recordKey } from "../../../synth/record";
 import { defineRule, type Rule } from "../types";
 
 const STORAGE_CLASS = "kubernetes:storage.k8s.io/v1:StorageClass";
@@ -98,7 +98,7 @@ export function volumeFates(records: readonly SynthRecord[]): string[] {
   return records
     .filter((r) => r.type === STORAGE_CLASS)
     .map((r) => {
-      const name = (r.inputs.metadata as { name?: string } | undefined)?.name ?? r.name;
+      const name = kubeMeta(r).name ?? r.name;
       return r.inputs.reclaimPolicy === "Retain"
         ? `StorageClass ${name}: reclaimPolicy Retain, its EBS volumes stay after the destroy (delete them by hand once backed up)`
         : `StorageClass ${name}: reclaimPolicy ${String(r.inputs.reclaimPolicy ?? "Delete (default)")}, its volumes are deleted with their claims: back up first`;

@@ -3,7 +3,7 @@
 // (https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html); Bottlerocket's
 // NVIDIA variants run the plugin themselves. A cluster may run the plugin another way (the GPU
 // Operator, installed outside this stack), so a missing one is a warning, never a blocker.
-import { HELM_RELEASE, MANAGED_NODE_GROUP } from "../../shapes";
+import { isRelease, MANAGED_NODE_GROUP } from "../../shapes";
 import { recordKey } from "../../../synth/record";
 import { defineRule, type Rule } from "../types";
 
@@ -18,7 +18,7 @@ export const gpuRules: Rule[] = [
       "https://docs.aws.amazon.com/eks/latest/userguide/ml-eks-k8s-device-plugin.html (AL2023 NVIDIA AMIs need the plugin installed; Bottlerocket's include it)",
     smokeCheck: "nodes-ready",
     check({ head }) {
-      if (head.some((r) => r.type === HELM_RELEASE && r.inputs.chart === DEVICE_PLUGIN_CHART)) {
+      if (head.some(isRelease(DEVICE_PLUGIN_CHART))) {
         return [];
       }
       return head

@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { eksCrds, chartCrds } from "../../../components/addons/chart-crds";
-import { REDACTED, type SynthRecord, recordKey } from "../../../synth/record";
+import { kubeMeta, REDACTED, type SynthRecord, recordKey } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { EKS_SYSTEM_NAMESPACES } from "../../../components/teams/namespace";
 import { str, stringLeaves } from "../../values";
@@ -71,8 +71,6 @@ export function isClusterScoped(k: KubeKind): boolean {
 /** The four namespaces every cluster starts with. */
 export const INITIAL_NAMESPACES: ReadonlySet<string> = new Set(EKS_SYSTEM_NAMESPACES);
 
-const meta = (r: SynthRecord) => (r.inputs.metadata ?? {}) as Record<string, unknown>;
-
 /** undefined for a cluster-scoped object. */
 export function namespaceOf(r: SynthRecord, graph: ResourceGraph): string | undefined {
   if (r.type === HELM_RELEASE) return str(r.inputs.namespace) ?? "default";
@@ -82,7 +80,7 @@ export function namespaceOf(r: SynthRecord, graph: ResourceGraph): string | unde
   const provider = r.dependsOn
     .map((d) => graph.get(d))
     .find((d) => d?.type === "pulumi:providers:kubernetes");
-  return str(meta(r).namespace) ?? str(provider?.inputs.namespace) ?? "default";
+  return kubeMeta(r).namespace ?? str(provider?.inputs.namespace) ?? "default";
 }
 
 export const namespaceExists = defineRule({
@@ -99,7 +97,7 @@ export const namespaceExists = defineRule({
       const ns = namespaceOf(r, graph);
       if (ns === undefined || ns === REDACTED || INITIAL_NAMESPACES.has(ns)) continue;
       if (r.type === HELM_RELEASE && r.inputs.createNamespace === true) continue;
-      const creators = namespaces.filter((n) => meta(n).name === ns).map(recordKey);
+      const creators = namespaces.filter((n) => kubeMeta(n).name === ns).map(recordKey);
       if (creators.some((c) => graph.waitsFor(recordKey(r), c))) continue;
       findings.push({
         subject: recordKey(r),

@@ -11,11 +11,12 @@ import {
   teamNamespaces as teamNamespacesOf,
   type TeamSpec,
 } from "../../../components/teams/team-settings";
-import { kubernetesId, recordKey, type SynthRecord } from "../../../synth/record";
+import { kubeMeta, kubernetesId, recordKey, type SynthRecord } from "../../../synth/record";
 import { ResourceGraph } from "../graph";
 import { matchToHead } from "../identity";
 import { defineRule, type Rule } from "../types";
 import { isHelm } from "../../shapes";
+import { stringLeaves } from "../../values";
 import { kubeKindOf } from "./kubernetes";
 import { carriersOf, releaseKeeps } from "./releases";
 
@@ -27,35 +28,23 @@ const RECORD = "aws:route53/record:Record";
 const HOSTNAME_ANNOTATION = "external-dns.alpha.kubernetes.io/hostname";
 const SET_ID_ANNOTATION = "external-dns.alpha.kubernetes.io/set-identifier";
 
-const metaOf = (r: SynthRecord) =>
-  (r.inputs.metadata ?? {}) as {
-    name?: string;
-    namespace?: string;
-    labels?: Record<string, string>;
-  };
 /** Hostname and set identifier of each record ExternalDNS publishes from the base's release values. */
 function publishedRecords(
   base: readonly SynthRecord[],
 ): { name: string; setIdentifier?: string; by: string }[] {
-  const found: { name: string; setIdentifier?: string; by: string }[] = [];
-  const walk = (v: unknown, by: string) => {
-    if (Array.isArray(v)) return v.forEach((x) => walk(x, by));
-    if (v === null || typeof v !== "object") return;
-    const o = v as Record<string, unknown>;
-    if (typeof o[HOSTNAME_ANNOTATION] === "string") {
-      for (const name of (o[HOSTNAME_ANNOTATION] as string).split(",")) {
-        const setId = o[SET_ID_ANNOTATION];
-        found.push({
+  return base.filter(isHelm).flatMap((r) => {
+    const leaves = new Map(stringLeaves(r.inputs.values, true));
+    return [...leaves]
+      .filter(([at]) => at.endsWith(`/${HOSTNAME_ANNOTATION}`))
+      .flatMap(([at, names]) => {
+        const setId = leaves.get(`${at.slice(0, -HOSTNAME_ANNOTATION.length)}${SET_ID_ANNOTATION}`);
+        return names.split(",").map((name) => ({
           name: name.trim(),
-          by,
-          ...(typeof setId === "string" ? { setIdentifier: setId } : {}),
-        });
-      }
-    }
-    Object.values(o).forEach((x) => walk(x, by));
-  };
-  for (const r of base.filter(isHelm)) walk(r.inputs.values, recordKey(r));
-  return found;
+          by: recordKey(r),
+          ...(setId !== undefined ? { setIdentifier: setId } : {}),
+        }));
+      });
+  });
 }
 
 /** Namespaces `eks-blueprint:teams` declares live (`live:`), with their declared labels. */
@@ -80,11 +69,13 @@ const existingImported = defineRule({
   smokeCheck: "pulumi-up-succeeds",
   check({ base = [], head, stackConfig, baseRendered = {} }) {
     const inBase = new Set(base.map(recordKey));
-    const baseNames = new Set(base.filter((r) => r.type === NAMESPACE).map((r) => metaOf(r).name));
+    const baseNames = new Set(
+      base.filter((r) => r.type === NAMESPACE).map((r) => kubeMeta(r).name),
+    );
     const created = (r: SynthRecord) => !inBase.has(recordKey(r)) && !r.import && !r.read;
     const findings: { subject: string; message: string }[] = [];
     for (const [ns] of declaredLive(stackConfig)) {
-      const r = head.find((x) => x.type === NAMESPACE && metaOf(x).name === ns);
+      const r = head.find((x) => x.type === NAMESPACE && kubeMeta(x).name === ns);
       if (r && created(r) && !baseNames.has(ns)) {
         findings.push({
           subject: recordKey(r),
@@ -134,7 +125,7 @@ const existingImported = defineRule({
       const owner =
         kind &&
         id &&
-        (fromReleases.get(`${kind}/${id}`) ?? fromReleases.get(`${kind}/${metaOf(r).name}`));
+        (fromReleases.get(`${kind}/${id}`) ?? fromReleases.get(`${kind}/${kubeMeta(r).name}`));
       if (owner) {
         findings.push({
           subject: recordKey(r),
@@ -195,7 +186,7 @@ const adoptedKept = defineRule({
       .filter((r) => r.type === NAMESPACE && r.import)
       .map((r) => ({
         subject: recordKey(r),
-        message: `namespace ${metaOf(r).name} was imported (it ran before this stack) and this update deletes it, with every workload in it: keep it (retainOnDelete: true, as \`live\` namespaces have), or move its workloads first`,
+        message: `namespace ${kubeMeta(r).name} was imported (it ran before this stack) and this update deletes it, with every workload in it: keep it (retainOnDelete: true, as \`live\` namespaces have), or move its workloads first`,
       })),
 });
 
@@ -219,11 +210,11 @@ const allowsAll = (r: SynthRecord, d: Direction) => {
 
 /** One namespace's restrictions in one synth. */
 function restrictions(records: readonly SynthRecord[], ns: string) {
-  const inside = records.filter((r) => metaOf(r).namespace === ns);
+  const inside = records.filter((r) => kubeMeta(r).namespace === ns);
   const policies = inside.filter((r) => r.type === NETWORK_POLICY);
   const has = (d: Direction) => policies.some((p) => directionsOf(p).includes(d));
   const open = (d: Direction) => policies.some((p) => allowsAll(p, d));
-  const namespace = records.find((r) => r.type === NAMESPACE && metaOf(r).name === ns);
+  const namespace = records.find((r) => r.type === NAMESPACE && kubeMeta(r).name === ns);
   return {
     policies,
     restricts: (d: Direction) => has(d) && !open(d),
@@ -231,7 +222,7 @@ function restrictions(records: readonly SynthRecord[], ns: string) {
     observed: (["Ingress", "Egress"] as const).some(open),
     quota: inside.some((r) => r.type === QUOTA),
     limits: inside.some((r) => r.type === LIMIT_RANGE),
-    level: namespace ? enforcedLevel(metaOf(namespace).labels) : undefined,
+    level: namespace ? enforcedLevel(kubeMeta(namespace).labels) : undefined,
   };
 }
 
@@ -249,7 +240,7 @@ const staged = defineRule({
       teamNamespacesOf((stackConfig["eks-blueprint:teams"] ?? {}) as Record<string, TeamSpec>),
     );
     const names = new Set<string>([
-      ...base.filter((r) => r.type === NAMESPACE).map((r) => metaOf(r).name ?? ""),
+      ...base.filter((r) => r.type === NAMESPACE).map((r) => kubeMeta(r).name ?? ""),
       ...live.keys(),
     ]);
     const graph = new ResourceGraph(head);
@@ -273,7 +264,7 @@ const staged = defineRule({
             ),
         );
       if (before.observed) return raced;
-      const nsRecord = head.find((r) => r.type === NAMESPACE && metaOf(r).name === ns);
+      const nsRecord = head.find((r) => r.type === NAMESPACE && kubeMeta(r).name === ns);
       if (!nsRecord) return [];
       const cuts: string[] = [];
       for (const d of ["Ingress", "Egress"] as const) {

@@ -1,9 +1,11 @@
 import { diffSynth, FieldChange, PARENT_FIELD } from "../../../synth/diff";
 import type { SynthRecord } from "../../../synth/record";
-import { recordKey } from "../../../synth/record";
+import { kubeMeta, recordKey } from "../../../synth/record";
+import { minorNumber } from "../../../components/cluster/kubernetes-versions";
 import { ResourceGraph } from "../graph";
 import { matchToHead } from "../identity";
 import { defineRule, type Finding, type Rule } from "../types";
+import { MANAGED_NODE_GROUP } from "../../shapes";
 
 /**
  * Inputs that together are a physical name: two at once fail with AlreadyExists / ResourceInUse.
@@ -36,7 +38,7 @@ const isKubernetesObject = (type: string) =>
 /** undefined when the provider names it: autonaming cannot collide. */
 export function physicalName(r: SynthRecord): string | undefined {
   if (isKubernetesObject(r.type)) {
-    const meta = (r.inputs.metadata ?? {}) as { name?: string; namespace?: string };
+    const meta = kubeMeta(r);
     return meta.name ? `${meta.namespace ?? ""}/${meta.name}` : undefined;
   }
   const fields = PHYSICAL_NAME[r.type] ?? (r.type.startsWith("aws:") ? ["name"] : []);
@@ -50,7 +52,6 @@ const diffOf = (stack: string, base: SynthRecord[], head: SynthRecord[]) =>
   diffSynth({ stack, resources: base }, { stack, resources: head });
 const clusterOf = (records: readonly SynthRecord[] = []) =>
   records.find((r) => r.type === "eks:index:Cluster");
-const minor = (v: unknown) => Number(String(v).split(".")[1]);
 
 /** The command that lists an upgrade's steps, which a finding about one names. */
 export const planCommand = (stack: string, target: unknown) =>
@@ -129,7 +130,7 @@ export const updateRules: Rule[] = [
     check({ stack, base, head }) {
       const [before, after] = [clusterOf(base), clusterOf(head)];
       if (!before || !after) return [];
-      const step = minor(after.inputs.version) - minor(before.inputs.version);
+      const step = minorNumber(after.inputs.version) - minorNumber(before.inputs.version);
       if (step === 0 || step === 1) return [];
       const message = `moves ${before.inputs.version} → ${after.inputs.version}: ${step < 0 ? "EKS cannot downgrade a cluster" : `upgrade one minor version per pulumi up; \`${planCommand(stack, after.inputs.version)}\` lists the steps`}`;
       return [{ subject: recordKey(after), message }];
@@ -151,10 +152,10 @@ export const updateRules: Rule[] = [
       const moved = clusterOf(base)?.inputs.version !== cluster.inputs.version;
       const plan = `\`${planCommand(stack, cluster.inputs.version)}\` orders the steps`;
       return head
-        .filter((r) => r.type === "eks:index:ManagedNodeGroup" && r.inputs.version !== undefined)
+        .filter((r) => r.type === MANAGED_NODE_GROUP && r.inputs.version !== undefined)
         .flatMap((r) => {
           const key = recordKey(r);
-          if (minor(r.inputs.version) > minor(cluster.inputs.version)) {
+          if (minorNumber(r.inputs.version) > minorNumber(cluster.inputs.version)) {
             const message = `runs ${JSON.stringify(r.inputs.version)}, newer than the control plane's ${JSON.stringify(cluster.inputs.version)}: EKS refuses it; upgrade the control plane first, one minor per pulumi up (${plan})`;
             return [{ subject: key, message }];
           }
